@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The integrity check behind `groupctl check`: SQLite's own checks, then
+ * the model's invariants, each query listing the rows that break one rule.
+ * Read-only: it reports and never repairs.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct rule {
+	const char *what; /* the rule broken; the row's column 0 follows */
+	const char *sql;  /* rows breaking the rule; column 0 names them */
+};
+
+static const struct rule rules[] = {
+	{"group without exactly one administrator",
+	 "SELECT g.name FROM grp g WHERE (SELECT count(*) FROM membership m"
+	 " WHERE m.group_id = g.id AND m.role = 3) <> 1"},
+	{"group without a space",
+	 "SELECT g.name FROM grp g WHERE NOT EXISTS (SELECT 1 FROM space s"
+	 " WHERE s.group_id = g.id)"},
+	{"account without a private space",
+	 "SELECT a.username FROM account a WHERE NOT EXISTS (SELECT 1 FROM"
+	 " space s WHERE s.account_id = a.id)"},
+	{"group with a tool lacking its add or delete setting",
+	 "SELECT g.name FROM grp g JOIN space s ON s.group_id = g.id"
+	 " WHERE (SELECT count(*) FROM acl a WHERE a.node IN (s.documents,"
+	 " s.calendar, s.contacts)) <> 6"},
+	{"invitation for a member",
+	 "SELECT g.name || '/' || a.username FROM invitation i"
+	 " JOIN membership m USING (group_id, account_id)"
+	 " JOIN grp g ON g.id = i.group_id JOIN account a"
+	 " ON a.id = i.account_id"},
+	{"calendar grant with no group behind it",
+	 "SELECT o.username || ' -> ' || e.username FROM cal_grant c"
+	 " JOIN account o ON o.id = c.owner_id JOIN account e"
+	 " ON e.id = c.grantee_id WHERE NOT EXISTS (SELECT 1 FROM"
+	 " cal_grant_via v WHERE v.owner_id = c.owner_id AND v.grantee_id ="
+	 " c.grantee_id)"},
+	{"calendar grant held through a group one side has left",
+	 "SELECT g.name FROM cal_grant_via v JOIN grp g ON g.id = v.group_id"
+	 " WHERE NOT EXISTS (SELECT 1 FROM membership m WHERE m.group_id ="
+	 " v.group_id AND m.account_id = v.owner_id) OR NOT EXISTS (SELECT 1"
+	 " FROM membership m WHERE m.group_id = v.group_id AND m.account_id ="
+	 " v.grantee_id)"},
+	{"right granted by name to a non-member",
+	 "SELECT a.username FROM acl_member x JOIN account a"
+	 " ON a.id = x.account_id JOIN node n ON n.id = x.node JOIN space s"
+	 " ON s.id = n.space_id WHERE s.group_id IS NOT NULL AND NOT EXISTS"
+	 " (SELECT 1 FROM membership m WHERE m.group_id = s.group_id AND"
+	 " m.account_id = x.account_id)"},
+	{"editor who is not a member",
+	 "SELECT a.username FROM editor x JOIN account a ON a.id = x.account_id"
+	 " JOIN node n ON n.id = x.node JOIN space s ON s.id = n.space_id"
+	 " WHERE s.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+	 " membership m WHERE m.group_id = s.group_id AND m.account_id ="
+	 " x.account_id)"},
+	{"entry in a folder that is not a directory of its space",
+	 "SELECT d.name FROM dirent d JOIN node p ON p.id = d.parent JOIN node c"
+	 " ON c.id = d.child WHERE (p.mode & 61440) <> 16384 OR"
+	 " p.space_id IS NOT c.space_id"},
+	{"node with a wrong link count",
+	 "SELECT n.id FROM node n WHERE n.id <> 1 AND (n.mode & 61440) <> 16384"
+	 " AND n.nlink <> (SELECT count(*) FROM dirent d WHERE d.child ="
+	 " n.id) AND n.nlink <> 0"},
+	{"folder with a wrong link count",
+	 "SELECT n.id FROM node n WHERE n.id <> 1 AND (n.mode & 61440) = 16384"
+	 " AND n.nlink <> 2 + (SELECT count(*) FROM dirent d JOIN node c"
+	 " ON c.id = d.child WHERE d.parent = n.id AND (c.mode & 61440) ="
+	 " 16384)"},
+	{"node in no folder",
+	 "SELECT n.id FROM node n WHERE n.id <> 1 AND n.nlink > 0 AND NOT"
+	 " EXISTS (SELECT 1 FROM dirent d WHERE d.child = n.id) AND NOT EXISTS"
+	 " (SELECT 1 FROM space s WHERE s.root = n.id)"},
+	{"space whose bytes in use do not add up",
+	 "SELECT s.id FROM space s WHERE s.used <> coalesce((SELECT sum(size)"
+	 " FROM node n WHERE n.space_id = s.id AND (n.mode & 61440) = 32768),"
+	 " 0)"},
+	{"space whose file count does not add up",
+	 "SELECT s.id FROM space s WHERE s.files <> (SELECT count(*) FROM node"
+	 " n WHERE n.space_id = s.id AND n.id NOT IN (s.root, s.documents,"
+	 " s.calendar, s.contacts, s.drop_dir) AND n.nlink > 0)"},
+};
+
+static void report(store_check_fn fn, void *arg, unsigned *count,
+		   const char *what, const char *item)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s: %s", what, item);
+	(*count)++;
+	if (fn)
+		fn(arg, buf);
+}
+
+/* Run a query whose rows each describe one problem. */
+static int run_rule(struct store *st, const char *what, const char *sql,
+		    bool ok_row, store_check_fn fn, void *arg, unsigned *count)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st, rc, "check");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *item = (const char *)sqlite3_column_text(s, 0);
+
+		if (ok_row && item && strcmp(item, "ok") == 0)
+			continue;
+		report(fn, arg, count, what, item ? item : "?");
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_error(st, rc, "check");
+}
+
+int store_check(struct store *st, const struct store_caller *c,
+		store_check_fn fn, void *arg, unsigned *problems)
+{
+	unsigned count = 0;
+	size_t i;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	if (!c->operator)
+		return store_fail(st, -EPERM,
+				  "only the store operator may check the store");
+	/* One read transaction: every rule sees the same state. */
+	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st, rc, "check");
+	rc = run_rule(st, "database", "PRAGMA integrity_check", true, fn,
+		      arg, &count);
+	if (rc == 0)
+		rc = run_rule(st, "broken reference in table",
+			      "PRAGMA foreign_key_check", false, fn, arg,
+			      &count);
+	for (i = 0; rc == 0 && i < ARRAY_SIZE(rules); i++)
+		rc = run_rule(st, rules[i].what, rules[i].sql, false, fn, arg,
+			      &count);
+	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc == 0 && problems)
+		*problems = count;
+	return rc;
+}

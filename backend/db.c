@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The SQLite seam: opening the database with the settings the store relies
+ * on (WAL, foreign keys, a busy timeout), the schema and its migrations, a
+ * cache of prepared statements, transactions, and the one place where
+ * SQLite result codes become errnos.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/*
+ * The schema, one entry per version.  A store at version N runs entries
+ * N..end in one transaction.  Never edit an entry that has shipped: add one.
+ */
+static const char *const migrations[] = {
+	/* 1: the group model */
+	"CREATE TABLE plan ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  max_groups INTEGER NOT NULL CHECK (max_groups >= 0),"
+	"  max_members INTEGER NOT NULL CHECK (max_members >= 0),"
+	"  group_bytes INTEGER NOT NULL CHECK (group_bytes >= 0),"
+	"  private_bytes INTEGER NOT NULL CHECK (private_bytes >= 0));"
+	"CREATE TABLE account ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE,"
+	"  first TEXT NOT NULL, last TEXT NOT NULL,"
+	"  org TEXT NOT NULL DEFAULT '', email TEXT NOT NULL,"
+	"  photo BLOB, photo_type TEXT NOT NULL DEFAULT '',"
+	"  pwhash TEXT,"
+	"  plan_id INTEGER NOT NULL REFERENCES plan(id),"
+	"  unix_uid INTEGER UNIQUE,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX account_plan ON account(plan_id);"
+	"CREATE TABLE grp ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  name_key TEXT NOT NULL UNIQUE,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  published INTEGER NOT NULL DEFAULT 0,"
+	"  members_published INTEGER NOT NULL DEFAULT 0"
+	"    CHECK (members_published = 0 OR published = 1),"
+	"  open INTEGER NOT NULL DEFAULT 0 CHECK (open = 0 OR published = 1),"
+	"  business INTEGER NOT NULL DEFAULT 0,"
+	"  sector TEXT NOT NULL DEFAULT '' CHECK (sector = '' OR business = 1),"
+	"  language TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE membership ("
+	"  group_id INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE,"
+	"  account_id INTEGER NOT NULL REFERENCES account(id)"
+	"    ON DELETE CASCADE,"
+	"  role INTEGER NOT NULL CHECK (role BETWEEN 1 AND 3),"
+	"  joined INTEGER NOT NULL,"
+	"  PRIMARY KEY (group_id, account_id)) WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX membership_one_admin ON membership(group_id)"
+	"  WHERE role = 3;"
+	"CREATE INDEX membership_account ON membership(account_id, role);"
+	"CREATE TABLE invitation ("
+	"  group_id INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE,"
+	"  account_id INTEGER NOT NULL REFERENCES account(id)"
+	"    ON DELETE CASCADE,"
+	"  invited_by INTEGER REFERENCES account(id) ON DELETE SET NULL,"
+	"  created INTEGER NOT NULL, last_sent INTEGER NOT NULL,"
+	"  sent INTEGER NOT NULL DEFAULT 1,"
+	"  PRIMARY KEY (group_id, account_id)) WITHOUT ROWID;"
+	"CREATE INDEX invitation_account ON invitation(account_id);"
+	"CREATE INDEX invitation_by ON invitation(invited_by);"
+	/* A space is a group's or an account's tree; quota is kept here. */
+	"CREATE TABLE space ("
+	"  id INTEGER PRIMARY KEY,"
+	"  group_id INTEGER UNIQUE REFERENCES grp(id) ON DELETE CASCADE,"
+	"  account_id INTEGER UNIQUE REFERENCES account(id) ON DELETE CASCADE,"
+	"  root INTEGER NOT NULL DEFAULT 0,"
+	"  documents INTEGER NOT NULL DEFAULT 0,"
+	"  calendar INTEGER NOT NULL DEFAULT 0,"
+	"  contacts INTEGER NOT NULL DEFAULT 0,"
+	"  drop_dir INTEGER NOT NULL DEFAULT 0,"
+	"  used INTEGER NOT NULL DEFAULT 0,"
+	"  files INTEGER NOT NULL DEFAULT 0,"
+	"  CHECK ((group_id IS NULL) <> (account_id IS NULL)));"
+	/* Node ids are inode numbers: AUTOINCREMENT so none is reused. */
+	"CREATE TABLE node ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  space_id INTEGER REFERENCES space(id) ON DELETE CASCADE,"
+	"  tool INTEGER NOT NULL,"
+	"  mode INTEGER NOT NULL,"
+	"  nlink INTEGER NOT NULL DEFAULT 1,"
+	"  size INTEGER NOT NULL DEFAULT 0,"
+	"  creator INTEGER REFERENCES account(id) ON DELETE SET NULL,"
+	"  editors_all INTEGER NOT NULL DEFAULT 0,"
+	"  atime INTEGER NOT NULL, mtime INTEGER NOT NULL,"
+	"  ctime INTEGER NOT NULL,"
+	"  target TEXT);"
+	"CREATE INDEX node_space ON node(space_id);"
+	"CREATE INDEX node_creator ON node(creator);"
+	"CREATE TABLE dirent ("
+	"  parent INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  child INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (parent, name)) WITHOUT ROWID;"
+	"CREATE INDEX dirent_child ON dirent(child);"
+	/* add/delete settings: a row means the folder has its own setting */
+	"CREATE TABLE acl ("
+	"  node INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,"
+	"  perm INTEGER NOT NULL,"
+	"  all_members INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (node, perm)) WITHOUT ROWID;"
+	"CREATE TABLE acl_member ("
+	"  node INTEGER NOT NULL,"
+	"  perm INTEGER NOT NULL,"
+	"  account_id INTEGER NOT NULL REFERENCES account(id)"
+	"    ON DELETE CASCADE,"
+	"  PRIMARY KEY (node, perm, account_id),"
+	"  FOREIGN KEY (node, perm) REFERENCES acl(node, perm)"
+	"    ON DELETE CASCADE) WITHOUT ROWID;"
+	"CREATE INDEX acl_member_account ON acl_member(account_id);"
+	"CREATE TABLE editor ("
+	"  node INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,"
+	"  account_id INTEGER NOT NULL REFERENCES account(id)"
+	"    ON DELETE CASCADE,"
+	"  PRIMARY KEY (node, account_id)) WITHOUT ROWID;"
+	"CREATE INDEX editor_account ON editor(account_id);"
+	/* Personal calendar grants, held through the groups shared at grant
+	 * time: the grant ends with its last group link. */
+	"CREATE TABLE cal_grant ("
+	"  owner_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+	"  grantee_id INTEGER NOT NULL REFERENCES account(id)"
+	"    ON DELETE CASCADE,"
+	"  rights INTEGER NOT NULL CHECK (rights BETWEEN 1 AND 15),"
+	"  PRIMARY KEY (owner_id, grantee_id)) WITHOUT ROWID;"
+	"CREATE INDEX cal_grant_grantee ON cal_grant(grantee_id);"
+	"CREATE TABLE cal_grant_via ("
+	"  owner_id INTEGER NOT NULL,"
+	"  grantee_id INTEGER NOT NULL,"
+	"  group_id INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (owner_id, grantee_id, group_id),"
+	"  FOREIGN KEY (owner_id, grantee_id)"
+	"    REFERENCES cal_grant(owner_id, grantee_id) ON DELETE CASCADE)"
+	"  WITHOUT ROWID;"
+	"CREATE INDEX cal_grant_via_group ON cal_grant_via(group_id);"
+	/* The root of the mount is node 1. */
+	"INSERT INTO node (id, space_id, tool, mode, nlink, atime, mtime, ctime)"
+	"  VALUES (1, NULL, 0, 16877, 2, 0, 0, 0);",
+};
+
+#define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
+
+int db_error(struct store *st, int rc, const char *what)
+{
+	int err;
+
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		err = -EBUSY;
+		break;
+	case SQLITE_NOMEM:
+		err = -ENOMEM;
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		err = -EACCES;
+		break;
+	case SQLITE_FULL:
+		err = -ENOSPC;
+		break;
+	case SQLITE_CONSTRAINT:
+		err = -EEXIST;
+		break;
+	case SQLITE_CANTOPEN:
+		err = -ENOENT;
+		break;
+	case SQLITE_TOOBIG:
+		err = -EFBIG;
+		break;
+	default:
+		err = -EIO;
+		break;
+	}
+	if (err == -EIO || err == -ENOMEM)
+		store_log(st, STORE_LOG_ERR, "database: %s: %s", what,
+			  st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	return store_fail(st, err, "database: %s: %s", what,
+			  st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+}
+
+static int exec_sql(struct store *st, const char *sql)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_error(st, rc, "exec");
+}
+
+int db_open(struct store *st, const char *path, bool readonly, bool create)
+{
+	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
+	int rc;
+
+	if (readonly)
+		flags |= SQLITE_OPEN_READONLY;
+	else
+		flags |= SQLITE_OPEN_READWRITE;
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st, rc, path);
+	sqlite3_extended_result_codes(st->db, 1);
+	/* Several processes (the daemon, groupctl) share the database: wait
+	 * for a writer rather than fail. */
+	sqlite3_busy_timeout(st->db, 30000);
+	rc = exec_sql(st, "PRAGMA foreign_keys = ON;"
+			  "PRAGMA synchronous = FULL;"
+			  "PRAGMA trusted_schema = OFF;");
+	if (rc)
+		return rc;
+	if (create && !readonly)
+		rc = exec_sql(st, "PRAGMA journal_mode = WAL;");
+	return rc;
+}
+
+void db_close(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(st->cache); i++) {
+		if (st->cache[i].stmt)
+			sqlite3_finalize(st->cache[i].stmt);
+		st->cache[i].stmt = NULL;
+		st->cache[i].sql = NULL;
+	}
+	if (st->db)
+		sqlite3_close(st->db);
+	st->db = NULL;
+}
+
+int db_migrate(struct store *st)
+{
+	int64_t version;
+	int rc, i;
+
+	rc = db_int(st, &version, "PRAGMA user_version", "");
+	if (rc)
+		return rc;
+	if (version == SCHEMA_VERSION)
+		return 0;
+	if (version > SCHEMA_VERSION)
+		return store_fail(st, -EPROTO,
+				  "the store has schema version %lld; this "
+				  "groupfs knows up to %d: upgrade groupfs",
+				  (long long)version, SCHEMA_VERSION);
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	/* Another process may have migrated while we waited for the lock. */
+	rc = db_int(st, &version, "PRAGMA user_version", "");
+	for (i = (int)version; rc == 0 && i < SCHEMA_VERSION; i++)
+		rc = exec_sql(st, migrations[i]);
+	if (rc == 0 && version < SCHEMA_VERSION) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+			 SCHEMA_VERSION);
+		rc = exec_sql(st, sql);
+		if (rc == 0 && version == 0)
+			rc = plans_seed(st);
+	}
+	return db_end(st, rc);
+}
+
+/* The cache keys statements by the address of their SQL text, which is
+ * always a string literal: a pointer hash, no string compare. */
+sqlite3_stmt *db_stmt(struct store *st, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE_SLOTS;
+	size_t i;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	for (i = 0; i < STMT_CACHE_SLOTS; i++) {
+		struct stmt_slot *slot = &st->cache[(h + i) % STMT_CACHE_SLOTS];
+
+		if (slot->sql == sql)
+			return slot->stmt;
+		if (slot->sql == NULL) {
+			rc = sqlite3_prepare_v3(st->db, sql, -1,
+						SQLITE_PREPARE_PERSISTENT, &s,
+						NULL);
+			if (rc != SQLITE_OK) {
+				db_error(st, rc, "prepare");
+				store_log(st, STORE_LOG_ERR, "prepare: %s",
+					  sql);
+				return NULL;
+			}
+			slot->sql = sql;
+			slot->stmt = s;
+			return s;
+		}
+	}
+	/* Cache full (it should not be): prepare uncached would leak, so
+	 * treat it as the bug it is. */
+	store_fail(st, -ENOMEM, "statement cache full");
+	return NULL;
+}
+
+static int bind_args(struct store *st, sqlite3_stmt *s, const char *fmt,
+		     va_list ap)
+{
+	int i, rc = SQLITE_OK;
+
+	for (i = 1; *fmt && rc == SQLITE_OK; fmt++, i++) {
+		switch (*fmt) {
+		case 'i':
+			rc = sqlite3_bind_int64(s, i, va_arg(ap, int64_t));
+			break;
+		case 't': {
+			const char *t = va_arg(ap, const char *);
+
+			rc = t ? sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC)
+			       : sqlite3_bind_null(s, i);
+			break;
+		}
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+
+			rc = sqlite3_bind_blob64(s, i, p, n, SQLITE_STATIC);
+			break;
+		}
+		case 'n':
+			rc = sqlite3_bind_null(s, i);
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+			break;
+		}
+	}
+	return rc == SQLITE_OK ? 0 : db_error(st, rc, "bind");
+}
+
+static sqlite3_stmt *vquery(struct store *st, const char *sql,
+			    const char *fmt, va_list ap)
+{
+	sqlite3_stmt *s = db_stmt(st, sql);
+
+	if (!s)
+		return NULL;
+	if (bind_args(st, s, fmt, ap)) {
+		db_done(s);
+		return NULL;
+	}
+	return s;
+}
+
+sqlite3_stmt *db_q(struct store *st, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	s = vquery(st, sql, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+int db_row(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	db_done(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(st, rc, "step");
+}
+
+void db_done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+int db_run(struct store *st, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *s;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	s = vquery(st, sql, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1)
+		;
+	return rc;
+}
+
+int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
+	   ...)
+{
+	sqlite3_stmt *s;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	s = vquery(st, sql, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc == 1) {
+		*out = sqlite3_column_int64(s, 0);
+		db_done(s);
+		return 0;
+	}
+	return rc == 0 ? -ENOENT : rc;
+}
+
+int db_begin(struct store *st)
+{
+	int rc;
+
+	if (st->txn_depth++ > 0)
+		return 0;
+	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		st->txn_depth = 0;
+		return db_error(st, rc, "begin");
+	}
+	return 0;
+}
+
+int db_end(struct store *st, int rc)
+{
+	int r;
+
+	if (--st->txn_depth > 0)
+		return rc;
+	if (rc == 0) {
+		r = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+		if (r == SQLITE_OK)
+			return 0;
+		rc = db_error(st, r, "commit");
+	}
+	/* The refusal's message must survive the rollback. */
+	r = sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (r != SQLITE_OK && sqlite3_get_autocommit(st->db) == 0)
+		store_log(st, STORE_LOG_ERR, "rollback failed: %s",
+			  sqlite3_errmsg(st->db));
+	return rc;
+}
+
+int64_t db_changes(struct store *st)
+{
+	return sqlite3_changes64(st->db);
+}
+
+int64_t db_last_id(struct store *st)
+{
+	return sqlite3_last_insert_rowid(st->db);
+}
+
+const char *col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Declarations shared between the backend's files.  Nothing outside
+ * backend/ includes this header: it is where SQLite and libsodium types may
+ * appear.
+ */
+#ifndef GROUPFS_INTERNAL_H
+#define GROUPFS_INTERNAL_H
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+
+#include "store.h"
+
+#define STORE_KEY_BYTES 32
+#define STMT_CACHE_SLOTS 256
+
+/* Space kinds: a group's space or an account's private space. */
+enum space_kind { SPACE_GROUP = 1, SPACE_PRIVATE = 2 };
+
+/* node.tool: which part of a space a node belongs to. */
+enum node_tool {
+	TOOL_NONE = 0, /* the space's root */
+	TOOL_DOCUMENTS = STORE_TOOL_DOCUMENTS,
+	TOOL_CALENDAR = STORE_TOOL_CALENDAR,
+	TOOL_CONTACTS = STORE_TOOL_CONTACTS,
+	TOOL_DROP = 4,
+};
+
+struct stmt_slot {
+	const char *sql; /* identity: callers pass string literals */
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	char *dir;
+	uid_t owner_uid;   /* the store directory's owner: the operator */
+	unsigned char key[STORE_KEY_BYTES];
+	bool has_key;
+	int txn_depth;	   /* nesting of db_begin */
+	char errmsg[512];
+	store_log_fn log;
+	void *log_arg;
+	struct stmt_slot cache[STMT_CACHE_SLOTS];
+};
+
+/* A group row, as the rules need it. */
+struct grp {
+	int64_t id;
+	int64_t space;
+	char name[STORE_GROUPNAME_BYTES + 1];
+	struct store_group_settings s;
+	int64_t admin;	   /* account id */
+	int64_t created;
+	enum store_role role; /* the caller's, STORE_ROLE_NONE if none */
+};
+
+/* The plan limits that apply to an account. */
+struct limits {
+	char plan[STORE_USERNAME_MAX + 1];
+	int64_t max_groups, max_members, group_bytes, private_bytes;
+};
+
+/* ---- util.c ---- */
+int store_fail(struct store *st, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void store_log(struct store *st, enum store_log_level lvl, const char *fmt,
+	       ...) __attribute__((format(printf, 3, 4)));
+void copy_str(char *dst, size_t len, const char *src);
+int64_t now_sec(void);
+int64_t now_ns(void);
+int valid_username(const char *s);
+int valid_email(const char *s);
+int valid_text(const char *s, size_t max, bool allow_empty);
+int valid_groupname(const char *s);
+int valid_entry_name(const char *s);
+int casefold(const char *in, char *out, size_t outlen);
+int normalize_language(const char *in, char *out, size_t len);
+
+/* ---- db.c ---- */
+int db_open(struct store *st, const char *path, bool readonly, bool create);
+void db_close(struct store *st);
+int db_migrate(struct store *st);
+int db_error(struct store *st, int rc, const char *what);
+sqlite3_stmt *db_stmt(struct store *st, const char *sql);
+/* Prepare (cached) and bind: fmt chars i=int64 t=text (NULL binds NULL)
+ * b=blob,size_t n=NULL.  NULL on error, with errmsg set. */
+sqlite3_stmt *db_q(struct store *st, const char *sql, const char *fmt, ...);
+/* Step: 1 for a row, 0 when done (statement reset), negative errno. */
+int db_row(struct store *st, sqlite3_stmt *s);
+void db_done(sqlite3_stmt *s);
+/* Run to completion; returns 0 or a negative errno.  *changes optional. */
+int db_run(struct store *st, const char *sql, const char *fmt, ...);
+/* First column of the first row as an integer: -ENOENT when no row. */
+int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
+	   ...);
+int db_begin(struct store *st);
+/* Commit when rc == 0, roll back otherwise; returns rc or the commit's
+ * error. */
+int db_end(struct store *st, int rc);
+int64_t db_changes(struct store *st);
+int64_t db_last_id(struct store *st);
+const char *col_text(sqlite3_stmt *s, int i);
+
+/* ---- key.c ---- */
+int key_create(const char *path, const char *pass, size_t passlen,
+	       char *err, size_t errlen);
+int key_load(const char *path, const char *pass, size_t passlen,
+	     unsigned char key[STORE_KEY_BYTES], char *err, size_t errlen);
+int key_is_wrapped(const char *path, bool *wrapped);
+int crypto_ready(void);
+
+/* ---- plan.c ---- */
+int limits_of(struct store *st, int64_t account, struct limits *out);
+int plans_seed(struct store *st);
+
+/* ---- account.c ---- */
+int account_id(struct store *st, const char *username, int64_t *id);
+int account_name(struct store *st, int64_t id, char *buf, size_t len);
+int need_account(struct store *st, const struct store_caller *c);
+bool co_members(struct store *st, int64_t a, int64_t b);
+
+/* ---- group.c ---- */
+/* Find a group by name (case-insensitive) with the caller's role. */
+int grp_find(struct store *st, const struct store_caller *c,
+	     const char *name, struct grp *out);
+/* Find a group the caller may see as a member: -ENOENT otherwise. */
+int grp_member(struct store *st, const struct store_caller *c,
+	       const char *name, struct grp *out);
+/* Require the administrator role (message names `what`). */
+int grp_admin(struct store *st, const struct store_caller *c,
+	      const char *name, struct grp *out, const char *what);
+enum store_role grp_role(struct store *st, int64_t gid, int64_t account);
+int64_t grp_headcount(struct store *st, int64_t gid);
+int member_cleanup(struct store *st, const struct grp *g, int64_t account);
+int space_create(struct store *st, enum space_kind kind, int64_t owner,
+		 int64_t creator, int64_t *space);
+
+/* ---- rights.c ---- */
+int acl_default(struct store *st, int64_t node);
+int node_allows(struct store *st, const struct store_caller *c, int64_t ino,
+		enum store_right right);
+
+/* ---- node.c ---- */
+struct node_info {
+	int64_t ino, space, parent;
+	int tool;
+	uint32_t mode;
+	int64_t creator;
+	bool editors_all;
+	enum space_kind kind;
+	int64_t group;	  /* for group spaces */
+	int64_t owner;	  /* for private spaces */
+};
+int node_info(struct store *st, int64_t ino, struct node_info *out);
+int node_new(struct store *st, int64_t space, int tool, int64_t parent,
+	     const char *name, uint32_t mode, int64_t creator, int64_t *ino);
+int node_path(struct store *st, int64_t ino, char *buf, size_t len);
+int node_walk(struct store *st, int64_t root, const char *path, int64_t *ino);
+int target_resolve(struct store *st, const struct store_caller *c,
+		   const char *group, const char *path, struct grp *g,
+		   int64_t *ino);
+
+#define STR(x) #x
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Membership: the members list and who may see it, joining open groups,
+ * leaving, removal by the administrator, co-administrators and the
+ * hand-over of the administrator role against the new administrator's
+ * plan.  A member who leaves or is removed loses every right at once; the
+ * content they added stays.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Everything that ends when `account` stops being a member of `g`:
+ * the membership, rights granted to them by name in the group, and the
+ * personal-calendar grants held through this group in either direction. */
+int member_cleanup(struct store *st, const struct grp *g, int64_t account)
+{
+	int rc;
+
+	rc = db_run(st,
+		    "DELETE FROM membership WHERE group_id = ? AND account_id = ?",
+		    "ii", g->id, account);
+	if (rc == 0)
+		rc = db_run(st,
+			    "DELETE FROM acl_member WHERE account_id = ?1 AND"
+			    " (SELECT space_id FROM node n"
+			    "  WHERE n.id = acl_member.node) = ?2",
+			    "ii", account, g->space);
+	if (rc == 0)
+		rc = db_run(st,
+			    "DELETE FROM editor WHERE account_id = ?1 AND"
+			    " (SELECT space_id FROM node n"
+			    "  WHERE n.id = editor.node) = ?2",
+			    "ii", account, g->space);
+	if (rc == 0)
+		rc = db_run(st,
+			    "DELETE FROM cal_grant_via WHERE group_id = ?1 AND"
+			    " (owner_id = ?2 OR grantee_id = ?2)",
+			    "ii", g->id, account);
+	if (rc == 0)
+		rc = db_run(st,
+			    "DELETE FROM cal_grant WHERE (owner_id = ?1 OR"
+			    " grantee_id = ?1) AND NOT EXISTS (SELECT 1 FROM"
+			    " cal_grant_via v WHERE v.owner_id ="
+			    " cal_grant.owner_id AND v.grantee_id ="
+			    " cal_grant.grantee_id)",
+			    "i", account);
+	return rc;
+}
+
+int store_group_members(struct store *st, const struct store_caller *c,
+			const char *group, struct store_member **out,
+			size_t *n)
+{
+	struct store_member *v = NULL, *nv;
+	size_t len = 0;
+	sqlite3_stmt *s;
+	struct grp g;
+	bool full;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = grp_find(st, c, group, &g);
+	if (rc)
+		return rc;
+	full = g.role != STORE_ROLE_NONE || c->operator;
+	if (!full && !g.s.published)
+		return store_fail(st, -ENOENT, "no group named %s", group);
+	if (!full && !g.s.members_published)
+		return store_fail(st, -EACCES,
+				  "%s: the members list is not published",
+				  g.name);
+	s = db_q(st,
+		 "SELECT a.username, a.first, a.last, a.org, a.email,"
+		 " a.photo_type, m.role, m.joined FROM membership m"
+		 " JOIN account a ON a.id = m.account_id WHERE m.group_id = ?"
+		 " ORDER BY m.role DESC, a.username",
+		 "i", g.id);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		struct store_member *m;
+
+		nv = realloc(v, (len + 1) * sizeof(*v));
+		if (!nv) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		v = nv;
+		m = &v[len++];
+		memset(m, 0, sizeof(*m));
+		copy_str(m->username, sizeof(m->username), col_text(s, 0));
+		copy_str(m->first, sizeof(m->first), col_text(s, 1));
+		copy_str(m->last, sizeof(m->last), col_text(s, 2));
+		m->role = (enum store_role)sqlite3_column_int(s, 6);
+		m->joined = sqlite3_column_int64(s, 7);
+		if (!full)
+			continue;
+		copy_str(m->org, sizeof(m->org), col_text(s, 3));
+		copy_str(m->email, sizeof(m->email), col_text(s, 4));
+		copy_str(m->photo_type, sizeof(m->photo_type), col_text(s, 5));
+	}
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+static int leave_locked(struct store *st, const struct store_caller *c,
+			const char *group)
+{
+	struct grp g;
+	int rc;
+
+	rc = grp_member(st, c, group, &g);
+	if (rc)
+		return rc;
+	if (g.role == STORE_ROLE_ADMIN)
+		return store_fail(st, -EPERM,
+				  "%s: the administrator cannot leave the "
+				  "group; hand the role over to another member "
+				  "first",
+				  g.name);
+	return member_cleanup(st, &g, c->account);
+}
+
+int store_group_leave(struct store *st, const struct store_caller *c,
+		      const char *group)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = need_account(st, c);
+	if (rc == 0)
+		rc = db_begin(st);
+	if (rc)
+		return rc;
+	return db_end(st, leave_locked(st, c, group));
+}
+
+/* The member limit of the administrator's plan, for one more head. */
+static int room_for_one(struct store *st, const struct grp *g,
+			int64_t already_counted)
+{
+	struct limits lim;
+	int64_t heads = grp_headcount(st, g->id) - already_counted;
+	int rc = limits_of(st, g->admin, &lim);
+
+	if (rc)
+		return rc;
+	if (heads + 1 > lim.max_members)
+		return store_fail(st, -EDQUOT,
+				  "%s: the plan of its administrator (%s) allows "
+				  "%lld members, pending invitations included",
+				  g->name, lim.plan, (long long)lim.max_members);
+	return 0;
+}
+
+static int join_locked(struct store *st, const struct store_caller *c,
+		       const char *group)
+{
+	struct grp g;
+	int64_t invited = 0;
+	int rc;
+
+	rc = grp_find(st, c, group, &g);
+	if (rc)
+		return rc;
+	if (g.role != STORE_ROLE_NONE)
+		return store_fail(st, -EEXIST, "%s: you are already a member",
+				  g.name);
+	db_int(st, &invited,
+	       "SELECT 1 FROM invitation WHERE group_id = ? AND account_id = ?",
+	       "ii", g.id, c->account);
+	if (!invited) {
+		if (!g.s.published)
+			return store_fail(st, -ENOENT, "no group named %s",
+					  group);
+		if (!g.s.open) {
+			char email[STORE_EMAIL_MAX + 1] = "";
+			sqlite3_stmt *s = db_q(
+				st, "SELECT email FROM account WHERE id = ?",
+				"i", g.admin);
+
+			if (s && db_row(st, s) == 1) {
+				copy_str(email, sizeof(email), col_text(s, 0));
+				db_done(s);
+			}
+			return store_fail(st, -EACCES,
+					  "%s: closed group: ask its "
+					  "administrator (%s) for an invitation",
+					  g.name, email);
+		}
+		rc = room_for_one(st, &g, 0);
+		if (rc)
+			return rc;
+	}
+	rc = db_run(st,
+		    "DELETE FROM invitation WHERE group_id = ? AND account_id = ?",
+		    "ii", g.id, c->account);
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT INTO membership (group_id, account_id, role,"
+			    " joined) VALUES (?, ?, 1, ?)",
+			    "iii", g.id, c->account, now_sec());
+	return rc;
+}
+
+int store_group_join(struct store *st, const struct store_caller *c,
+		     const char *group)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = need_account(st, c);
+	if (rc == 0)
+		rc = db_begin(st);
+	if (rc)
+		return rc;
+	return db_end(st, join_locked(st, c, group));
+}
+
+/* A member of `g` other than the caller, for the administrator's acts. */
+static int other_member(struct store *st, const struct store_caller *c,
+			const struct grp *g, const char *username, int64_t *id,
+			enum store_role *role)
+{
+	int rc = account_id(st, username, id);
+
+	if (rc)
+		return rc;
+	*role = grp_role(st, g->id, *id);
+	if (*role == STORE_ROLE_NONE)
+		return store_fail(st, -ENOENT, "%s: %s is not a member", g->name,
+				  username);
+	if (*id == c->account)
+		return store_fail(st, -EPERM,
+				  "%s: the administrator cannot do this to "
+				  "themself",
+				  g->name);
+	return 0;
+}
+
+static int remove_locked(struct store *st, const struct store_caller *c,
+			 const char *group, const char *username)
+{
+	enum store_role role;
+	struct grp g;
+	int64_t id;
+	int rc;
+
+	rc = grp_admin(st, c, group, &g, "remove members");
+	if (rc == 0)
+		rc = other_member(st, c, &g, username, &id, &role);
+	if (rc == 0)
+		rc = member_cleanup(st, &g, id);
+	return rc;
+}
+
+int store_group_remove(struct store *st, const struct store_caller *c,
+		       const char *group, const char *username)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	return db_end(st, remove_locked(st, c, group, username));
+}
+
+static int remove_all_locked(struct store *st, const struct store_caller *c,
+			     const char *group, size_t *removed)
+{
+	int64_t *ids = NULL, *ni;
+	size_t n = 0, i;
+	sqlite3_stmt *s;
+	struct grp g;
+	int rc;
+
+	rc = grp_admin(st, c, group, &g, "remove members");
+	if (rc)
+		return rc;
+	s = db_q(st,
+		 "SELECT account_id FROM membership WHERE group_id = ?"
+		 " AND role <> 3",
+		 "i", g.id);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		ni = realloc(ids, (n + 1) * sizeof(*ids));
+		if (!ni) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		ids = ni;
+		ids[n++] = sqlite3_column_int64(s, 0);
+	}
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = member_cleanup(st, &g, ids[i]);
+	free(ids);
+	if (rc == 0)
+		*removed = n;
+	return rc;
+}
+
+int store_group_remove_all(struct store *st, const struct store_caller *c,
+			   const char *group, size_t *removed)
+{
+	size_t n = 0;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = db_end(st, remove_all_locked(st, c, group, &n));
+	if (rc == 0 && removed)
+		*removed = n;
+	return rc;
+}
+
+static int coadmin_locked(struct store *st, const struct store_caller *c,
+			  const char *group, const char *username, bool on)
+{
+	enum store_role role;
+	struct grp g;
+	int64_t id;
+	int rc;
+
+	rc = grp_admin(st, c, group, &g,
+		       on ? "add co-administrators"
+			  : "remove co-administrators");
+	if (rc == 0)
+		rc = other_member(st, c, &g, username, &id, &role);
+	if (rc)
+		return rc;
+	/* Demotion drops only what the role gave: rights granted by name
+	 * are rows of their own and stay. */
+	return db_run(st,
+		      "UPDATE membership SET role = ? WHERE group_id = ?"
+		      " AND account_id = ?",
+		      "iii", (int64_t)(on ? STORE_ROLE_COADMIN
+					  : STORE_ROLE_MEMBER),
+		      g.id, id);
+}
+
+int store_group_set_coadmin(struct store *st, const struct store_caller *c,
+			    const char *group, const char *username, bool on)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	return db_end(st, coadmin_locked(st, c, group, username, on));
+}
+
+static int handover_locked(struct store *st, const struct store_caller *c,
+			   const char *group, const char *username)
+{
+	enum store_role role;
+	struct limits lim;
+	struct grp g;
+	int64_t id, admins, used, heads;
+	int rc;
+
+	rc = grp_admin(st, c, group, &g, "hand over the administrator role");
+	if (rc == 0)
+		rc = other_member(st, c, &g, username, &id, &role);
+	if (rc == 0)
+		rc = limits_of(st, id, &lim);
+	if (rc == 0)
+		rc = db_int(st, &admins,
+			    "SELECT count(*) FROM membership WHERE account_id ="
+			    " ? AND role = 3",
+			    "i", id);
+	if (rc == 0)
+		rc = db_int(st, &used, "SELECT used FROM space WHERE id = ?",
+			    "i", g.space);
+	if (rc)
+		return rc;
+	heads = grp_headcount(st, g.id);
+	if (admins + 1 > lim.max_groups)
+		return store_fail(st, -EDQUOT,
+				  "%s: the plan of %s (%s) allows administering "
+				  "%lld group%s; %s already administers %lld",
+				  g.name, username, lim.plan,
+				  (long long)lim.max_groups,
+				  lim.max_groups == 1 ? "" : "s", username,
+				  (long long)admins);
+	if (heads > lim.max_members)
+		return store_fail(st, -EDQUOT,
+				  "%s: the plan of %s (%s) allows %lld members; "
+				  "the group has %lld, pending invitations "
+				  "included",
+				  g.name, username, lim.plan,
+				  (long long)lim.max_members, (long long)heads);
+	if (used > lim.group_bytes) {
+		char a[32], b[32];
+
+		store_format_size(lim.group_bytes, a, sizeof(a));
+		store_format_size(used, b, sizeof(b));
+		return store_fail(st, -EDQUOT,
+				  "%s: the plan of %s (%s) holds %s per group; "
+				  "the group uses %s",
+				  g.name, username, lim.plan, a, b);
+	}
+	rc = db_run(st,
+		    "UPDATE membership SET role = 1 WHERE group_id = ?"
+		    " AND account_id = ?",
+		    "ii", g.id, c->account);
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE membership SET role = 3 WHERE group_id = ?"
+			    " AND account_id = ?",
+			    "ii", g.id, id);
+	return rc;
+}
+
+int store_group_handover(struct store *st, const struct store_caller *c,
+			 const char *group, const char *username)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	return db_end(st, handover_locked(st, c, group, username));
+}

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Access rights in group spaces.  *add* and *delete* are set per tool and
+ * per documents folder (a folder without its own setting inherits its
+ * parent's), for named members and/or all members; the administrator and
+ * co-administrators always hold them.  *edit* is per item: its creator, and
+ * whoever the creator names.  In a private space the owner holds every
+ * right and a grantee what the owner granted on the personal calendar.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+int acl_default(struct store *st, int64_t node)
+{
+	int rc = db_run(st, "INSERT INTO acl (node, perm) VALUES (?, ?)", "ii",
+			node, (int64_t)STORE_RIGHT_ADD);
+
+	if (rc == 0)
+		rc = db_run(st, "INSERT INTO acl (node, perm) VALUES (?, ?)",
+			    "ii", node, (int64_t)STORE_RIGHT_DELETE);
+	return rc;
+}
+
+/*
+ * The folder whose setting governs `perm` on folder `ino`: the nearest one
+ * upwards with an acl row.  Folders have one parent, so the walk is a line.
+ */
+static int acl_owner(struct store *st, int64_t ino, int perm, int64_t *owner)
+{
+	int rc = db_int(st, owner,
+			"WITH RECURSIVE up(id, depth) AS (SELECT ?1, 0"
+			" UNION ALL SELECT d.parent, up.depth + 1 FROM up"
+			" JOIN dirent d ON d.child = up.id"
+			" WHERE up.depth < 4096 AND NOT EXISTS (SELECT 1 FROM"
+			" acl a WHERE a.node = up.id AND a.perm = ?2))"
+			" SELECT up.id FROM up JOIN acl a ON a.node = up.id"
+			" AND a.perm = ?2 ORDER BY up.depth LIMIT 1",
+			"ii", ino, (int64_t)perm);
+
+	return rc == -ENOENT ? -EACCES : rc;
+}
+
+static int acl_grants(struct store *st, int64_t node, int perm,
+		      int64_t account)
+{
+	int64_t yes = 0;
+	int rc = db_int(st, &yes,
+			"SELECT a.all_members OR EXISTS (SELECT 1 FROM"
+			" acl_member m WHERE m.node = a.node AND m.perm ="
+			" a.perm AND m.account_id = ?3) FROM acl a"
+			" WHERE a.node = ?1 AND a.perm = ?2",
+			"iii", node, (int64_t)perm, account);
+
+	if (rc)
+		return rc == -ENOENT ? -EACCES : rc;
+	return yes ? 0 : -EACCES;
+}
+
+static int may_edit(struct store *st, const struct node_info *n,
+		    int64_t account)
+{
+	int64_t one;
+
+	if (n->creator == account || n->editors_all)
+		return 0;
+	if (db_int(st, &one,
+		   "SELECT 1 FROM editor WHERE node = ? AND account_id = ?",
+		   "ii", n->ino, account) == 0)
+		return 0;
+	return -EACCES;
+}
+
+static int private_allows(struct store *st, const struct store_caller *c,
+			  const struct node_info *n, enum store_right right)
+{
+	char owner[STORE_USERNAME_MAX + 1];
+	unsigned cal = 0;
+	int rc;
+
+	if (n->owner == c->account)
+		return 0;
+	if (n->tool != TOOL_CALENDAR)
+		return -EACCES;
+	rc = account_name(st, n->owner, owner, sizeof(owner));
+	if (rc == 0)
+		rc = store_calendar_rights(st, c, owner, &cal);
+	if (rc)
+		return -EACCES;
+	switch (right) {
+	case STORE_RIGHT_ADD:
+		return (cal & STORE_CAL_ADD) ? 0 : -EACCES;
+	case STORE_RIGHT_DELETE:
+		return (cal & STORE_CAL_DELETE) ? 0 : -EACCES;
+	case STORE_RIGHT_EDIT:
+		return (cal & STORE_CAL_EDIT) ? 0 : -EACCES;
+	}
+	return -EACCES;
+}
+
+static int refuse(struct store *st, enum store_right right)
+{
+	return store_fail(st, -EACCES, "%s",
+			  right == STORE_RIGHT_ADD
+				  ? "adding here needs the add right"
+			  : right == STORE_RIGHT_DELETE
+				  ? "deleting here needs the delete right"
+				  : "changing this item needs the edit right");
+}
+
+static int allows(struct store *st, const struct store_caller *c, int64_t ino,
+		  enum store_right right);
+
+int node_allows(struct store *st, const struct store_caller *c, int64_t ino,
+		enum store_right right)
+{
+	int rc = allows(st, c, ino, right);
+
+	return rc == -EACCES ? refuse(st, right) : rc;
+}
+
+static int allows(struct store *st, const struct store_caller *c, int64_t ino,
+		  enum store_right right)
+{
+	struct node_info n;
+	enum store_role role;
+	int64_t owner;
+	int rc;
+
+	rc = node_info(st, ino, &n);
+	if (rc)
+		return rc;
+	if (c->account <= 0)
+		return -EACCES;
+	if (n.kind == SPACE_PRIVATE)
+		return private_allows(st, c, &n, right);
+	if (n.kind != SPACE_GROUP)
+		return -EACCES;
+	role = grp_role(st, n.group, c->account);
+	if (role == STORE_ROLE_NONE)
+		return -EACCES;
+	if (right == STORE_RIGHT_EDIT)
+		return may_edit(st, &n, c->account);
+	if (!S_ISDIR(n.mode) || n.tool == TOOL_NONE)
+		return -EACCES;
+	if (role >= STORE_ROLE_COADMIN)
+		return 0;
+	rc = acl_owner(st, ino, right, &owner);
+	if (rc == 0)
+		rc = acl_grants(st, owner, right, c->account);
+	return rc;
+}
+
+static int names_of(struct store *st, sqlite3_stmt *s, struct store_names *out)
+{
+	char(*v)[STORE_USERNAME_MAX + 1] = NULL, (*nv)[STORE_USERNAME_MAX + 1];
+	size_t len = 0;
+	int rc;
+
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		nv = realloc(v, (len + 1) * sizeof(*v));
+		if (!nv) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		v = nv;
+		copy_str(v[len++], sizeof(*v), col_text(s, 0));
+	}
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	out->n = len;
+	out->name = v;
+	return 0;
+}
+
+static int acl_read(struct store *st, int64_t ino, int perm,
+		    struct store_acl *out)
+{
+	int64_t owner, all = 0;
+	int rc;
+
+	rc = acl_owner(st, ino, perm, &owner);
+	if (rc == -EACCES)
+		return store_fail(st, -EIO, "damaged rights: no setting above "
+					    "this folder");
+	if (rc == 0)
+		rc = node_path(st, owner, out->from, sizeof(out->from));
+	if (rc == 0)
+		rc = db_int(st, &all,
+			    "SELECT all_members FROM acl WHERE node = ? AND"
+			    " perm = ?",
+			    "ii", owner, (int64_t)perm);
+	if (rc)
+		return rc;
+	out->own = owner == ino;
+	out->all_members = all != 0;
+	return names_of(st,
+			db_q(st,
+			     "SELECT a.username FROM acl_member m JOIN account a"
+			     " ON a.id = m.account_id WHERE m.node = ? AND"
+			     " m.perm = ? ORDER BY a.username",
+			     "ii", owner, (int64_t)perm),
+			&out->named);
+}
+
+void store_rights_release(struct store_rights *r)
+{
+	free(r->add.named.name);
+	free(r->del.named.name);
+	r->add.named.name = r->del.named.name = NULL;
+	r->add.named.n = r->del.named.n = 0;
+}
+
+/* A folder target in a group: a tool root or a documents folder. */
+static int folder_target(struct store *st, const struct store_caller *c,
+			 const char *group, const char *target, struct grp *g,
+			 int64_t *ino, bool *tool_root)
+{
+	struct node_info n;
+	int rc;
+
+	rc = target_resolve(st, c, group, target, g, ino);
+	if (rc == 0)
+		rc = node_info(st, *ino, &n);
+	if (rc)
+		return rc;
+	if (!S_ISDIR(n.mode))
+		return store_fail(st, -ENOTDIR,
+				  "%s: %s is not a folder: rights are set on "
+				  "tools and folders",
+				  g->name, target);
+	*tool_root = n.parent != 0 &&
+		     db_int(st, &(int64_t){0},
+			    "SELECT 1 FROM space WHERE id = ? AND root = ?",
+			    "ii", n.space, n.parent) == 0;
+	return 0;
+}
+
+int store_rights_get(struct store *st, const struct store_caller *c,
+		     const char *group, const char *target,
+		     struct store_rights *out)
+{
+	struct store_rights r;
+	struct grp g;
+	bool tool_root;
+	int64_t ino;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	memset(&r, 0, sizeof(r));
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = folder_target(st, c, group, target, &g, &ino, &tool_root);
+	if (rc == 0)
+		rc = acl_read(st, ino, STORE_RIGHT_ADD, &r.add);
+	if (rc == 0)
+		rc = acl_read(st, ino, STORE_RIGHT_DELETE, &r.del);
+	rc = db_end(st, rc);
+	if (rc) {
+		store_rights_release(&r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+static int may_set_rights(struct store *st, const struct grp *g)
+{
+	if (g->role >= STORE_ROLE_COADMIN)
+		return 0;
+	return store_fail(st, -EACCES,
+			  "%s: only the administrator and co-administrators "
+			  "may change access rights",
+			  g->name);
+}
+
+/* Resolve `users` to members of `g`, into `ids` (n entries). */
+static int member_ids(struct store *st, const struct grp *g,
+		      const char *const *users, size_t n, int64_t *ids)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		rc = account_id(st, users[i], &ids[i]);
+		if (rc)
+			return rc;
+		if (grp_role(st, g->id, ids[i]) == STORE_ROLE_NONE)
+			return store_fail(st, -EINVAL, "%s: %s is not a member",
+					  g->name, users[i]);
+	}
+	return 0;
+}
+
+static int perm_check(struct store *st, enum store_right right)
+{
+	if (right == STORE_RIGHT_ADD || right == STORE_RIGHT_DELETE)
+		return 0;
+	return store_fail(st, -EINVAL,
+			  "only add and delete are set on tools and folders");
+}
+
+static int rights_set_locked(struct store *st, const struct store_caller *c,
+			     const char *group, const char *target,
+			     enum store_right right, bool all,
+			     const char *const *users, size_t n, int64_t *ids)
+{
+	struct grp g;
+	bool tool_root;
+	int64_t ino;
+	size_t i;
+	int rc;
+
+	rc = folder_target(st, c, group, target, &g, &ino, &tool_root);
+	if (rc == 0)
+		rc = may_set_rights(st, &g);
+	if (rc == 0)
+		rc = member_ids(st, &g, users, n, ids);
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM acl WHERE node = ? AND perm = ?",
+			    "ii", ino, (int64_t)right);
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT INTO acl (node, perm, all_members)"
+			    " VALUES (?, ?, ?)",
+			    "iii", ino, (int64_t)right, (int64_t)all);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = db_run(st,
+			    "INSERT OR IGNORE INTO acl_member (node, perm,"
+			    " account_id) VALUES (?, ?, ?)",
+			    "iii", ino, (int64_t)right, ids[i]);
+	return rc;
+}
+
+int store_rights_set(struct store *st, const struct store_caller *c,
+		     const char *group, const char *target,
+		     enum store_right right, bool all_members,
+		     const char *const *users, size_t n)
+{
+	int64_t *ids;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = perm_check(st, right);
+	if (rc)
+		return rc;
+	ids = calloc(n ? n : 1, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	rc = db_begin(st);
+	if (rc == 0)
+		rc = db_end(st, rights_set_locked(st, c, group, target, right,
+						  all_members, users, n, ids));
+	free(ids);
+	return rc;
+}
+
+static int inherit_locked(struct store *st, const struct store_caller *c,
+			  const char *group, const char *target,
+			  enum store_right right)
+{
+	struct grp g;
+	bool tool_root;
+	int64_t ino;
+	int rc;
+
+	rc = folder_target(st, c, group, target, &g, &ino, &tool_root);
+	if (rc == 0)
+		rc = may_set_rights(st, &g);
+	if (rc)
+		return rc;
+	if (tool_root)
+		return store_fail(st, -EINVAL,
+				  "%s: %s is a tool: it has a setting of its "
+				  "own and inherits from nothing",
+				  g.name, target);
+	return db_run(st, "DELETE FROM acl WHERE node = ? AND perm = ?", "ii",
+		      ino, (int64_t)right);
+}
+
+int store_rights_inherit(struct store *st, const struct store_caller *c,
+			 const char *group, const char *target,
+			 enum store_right right)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = perm_check(st, right);
+	if (rc == 0)
+		rc = db_begin(st);
+	if (rc)
+		return rc;
+	return db_end(st, inherit_locked(st, c, group, target, right));
+}
+
+void store_editors_release(struct store_editors *e)
+{
+	free(e->named.name);
+	e->named.name = NULL;
+	e->named.n = 0;
+}
+
+/* An item in a group (not a tool root). */
+static int item_target(struct store *st, const struct store_caller *c,
+		       const char *group, const char *path, struct grp *g,
+		       struct node_info *n)
+{
+	int64_t ino;
+	int rc;
+
+	rc = target_resolve(st, c, group, path, g, &ino);
+	if (rc == 0)
+		rc = node_info(st, ino, n);
+	if (rc)
+		return rc;
+	if (db_int(st, &(int64_t){0},
+		   "SELECT 1 FROM space WHERE id = ? AND root = ?", "ii",
+		   n->space, n->parent) == 0)
+		return store_fail(st, -EINVAL,
+				  "%s: %s is a tool, not an item: its items "
+				  "have editors",
+				  g->name, path);
+	return 0;
+}
+
+int store_editors_get(struct store *st, const struct store_caller *c,
+		      const char *group, const char *path,
+		      struct store_editors *out)
+{
+	struct store_editors e;
+	struct node_info n;
+	struct grp g;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	memset(&e, 0, sizeof(e));
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = item_target(st, c, group, path, &g, &n);
+	if (rc == 0) {
+		if (n.creator)
+			account_name(st, n.creator, e.creator,
+				     sizeof(e.creator));
+		e.all_members = n.editors_all;
+		rc = names_of(st,
+			      db_q(st,
+				   "SELECT a.username FROM editor e JOIN"
+				   " account a ON a.id = e.account_id"
+				   " WHERE e.node = ? ORDER BY a.username",
+				   "i", n.ino),
+			      &e.named);
+	}
+	rc = db_end(st, rc);
+	if (rc) {
+		store_editors_release(&e);
+		return rc;
+	}
+	*out = e;
+	return 0;
+}
+
+static int editors_set_locked(struct store *st, const struct store_caller *c,
+			      const char *group, const char *path, bool all,
+			      const char *const *users, size_t n, int64_t *ids)
+{
+	struct node_info node;
+	struct grp g;
+	size_t i;
+	int rc;
+
+	rc = item_target(st, c, group, path, &g, &node);
+	if (rc)
+		return rc;
+	if (node.creator != c->account || c->account <= 0)
+		return store_fail(st, -EACCES,
+				  "%s: only the member who added %s may decide "
+				  "who edits it",
+				  g.name, path);
+	rc = member_ids(st, &g, users, n, ids);
+	if (rc == 0)
+		rc = db_run(st, "UPDATE node SET editors_all = ? WHERE id = ?",
+			    "ii", (int64_t)all, node.ino);
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM editor WHERE node = ?", "i",
+			    node.ino);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = db_run(st,
+			    "INSERT OR IGNORE INTO editor (node, account_id)"
+			    " VALUES (?, ?)",
+			    "ii", node.ino, ids[i]);
+	return rc;
+}
+
+int store_editors_set(struct store *st, const struct store_caller *c,
+		      const char *group, const char *path, bool all_members,
+		      const char *const *users, size_t n)
+{
+	int64_t *ids;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	ids = calloc(n ? n : 1, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	rc = db_begin(st);
+	if (rc == 0)
+		rc = db_end(st, editors_set_locked(st, c, group, path,
+						   all_members, users, n, ids));
+	free(ids);
+	return rc;
+}

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The store directory: creating it (database, default plans, master key),
+ * opening it safely (the database must belong to the directory's owner, so
+ * a set-group-id groupctl cannot be pointed at someone else's database
+ * through a link), and deciding who is calling.
+ *
+ *   DIR/              owner: the operator; 0700 (0750 with a Unix group)
+ *   DIR/master.key    0600, owner only
+ *   DIR/db/           0700 (2770 with a Unix group: SQLite's WAL files)
+ *   DIR/db/store.db   0600 (0660 with a Unix group)
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define DB_DIR "db"
+#define DB_FILE "db/store.db"
+#define KEY_FILE "master.key"
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static int dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = 1;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			empty = 0;
+			break;
+		}
+	closedir(d);
+	return empty;
+}
+
+static void init_undo(const char *dir, bool made_dir)
+{
+	static const char *const files[] = {
+		DB_FILE "-wal", DB_FILE "-shm", DB_FILE, KEY_FILE,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		char *p = join(dir, files[i]);
+
+		if (p)
+			unlink(p);
+		free(p);
+	}
+	{
+		char *p = join(dir, DB_DIR);
+
+		if (p)
+			rmdir(p);
+		free(p);
+	}
+	if (made_dir)
+		rmdir(dir);
+}
+
+int store_init(const char *dir, const char *passphrase, size_t passlen,
+	       const char *unix_group, char *err, size_t errlen)
+{
+	struct store st = {0};
+	char *key_path = NULL, *db_dir = NULL, *db_path = NULL;
+	gid_t gid = (gid_t)-1;
+	bool made_dir = false;
+	int rc;
+
+	if (unix_group) {
+		struct group *gr = getgrnam(unix_group);
+
+		if (!gr) {
+			snprintf(err, errlen, "no Unix group named %s",
+				 unix_group);
+			return -EINVAL;
+		}
+		gid = gr->gr_gid;
+	}
+	key_path = join(dir, KEY_FILE);
+	db_dir = join(dir, DB_DIR);
+	db_path = join(dir, DB_FILE);
+	if (!key_path || !db_dir || !db_path) {
+		rc = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (mkdir(dir, 0700) == 0) {
+		made_dir = true;
+	} else if (errno != EEXIST) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot create %s: %s", dir,
+			 strerror(errno));
+		goto out;
+	} else {
+		rc = dir_is_empty(dir);
+		if (rc <= 0) {
+			rc = rc < 0 ? rc : -EEXIST;
+			snprintf(err, errlen, "%s: %s", dir,
+				 rc == -EEXIST ? "not empty: a store is created "
+						 "in a new or empty directory"
+					       : strerror(-rc));
+			goto out;
+		}
+	}
+	if (mkdir(db_dir, 0700) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot create %s: %s", db_dir,
+			 strerror(errno));
+		goto undo;
+	}
+	if (unix_group &&
+	    (chown(dir, (uid_t)-1, gid) != 0 || chmod(dir, 0750) != 0 ||
+	     chown(db_dir, (uid_t)-1, gid) != 0 || chmod(db_dir, 02770) != 0)) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot give %s to group %s: %s", dir,
+			 unix_group, strerror(errno));
+		goto undo;
+	}
+	rc = key_create(key_path, passphrase, passlen, err, errlen);
+	if (rc)
+		goto undo;
+	rc = db_open(&st, db_path, false, true);
+	if (rc == 0)
+		rc = db_migrate(&st);
+	if (rc) {
+		snprintf(err, errlen, "%s", st.errmsg);
+		db_close(&st);
+		goto undo;
+	}
+	db_close(&st);
+	if (unix_group &&
+	    (chown(db_path, (uid_t)-1, gid) != 0 || chmod(db_path, 0660) != 0)) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot give %s to group %s: %s", db_path,
+			 unix_group, strerror(errno));
+		goto undo;
+	}
+	goto out;
+undo:
+	init_undo(dir, made_dir);
+out:
+	free(key_path);
+	free(db_dir);
+	free(db_path);
+	return rc;
+}
+
+/* Refuse a database that is not the directory owner's own file: a link
+ * planted in a directory of one's own must not reach another store. */
+static int check_layout(const char *dir, const char *db_path, uid_t *owner,
+			char *err, size_t errlen)
+{
+	struct stat d, f;
+
+	if (stat(dir, &d) != 0) {
+		snprintf(err, errlen, "no store at %s: %s (create one with "
+			 "'groupctl init')", dir, strerror(errno));
+		return -ENOENT;
+	}
+	if (lstat(db_path, &f) != 0) {
+		snprintf(err, errlen, "no store at %s (create one with "
+			 "'groupctl init')", dir);
+		return -ENOENT;
+	}
+	if (!S_ISREG(f.st_mode) || f.st_nlink != 1 || f.st_uid != d.st_uid) {
+		snprintf(err, errlen, "%s: untrusted store database (not a "
+			 "plain file of the store's owner)", db_path);
+		return -EPERM;
+	}
+	*owner = d.st_uid;
+	return 0;
+}
+
+int store_open(const char *dir, unsigned flags, const char *passphrase,
+	       size_t passlen, struct store **out, char *err, size_t errlen)
+{
+	struct store *st = NULL;
+	char *db_path = NULL, *key_path = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = crypto_ready();
+	if (rc) {
+		snprintf(err, errlen, "libsodium could not start");
+		return rc;
+	}
+	st = calloc(1, sizeof(*st));
+	db_path = join(dir, DB_FILE);
+	key_path = join(dir, KEY_FILE);
+	if (!st || !db_path || !key_path) {
+		rc = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	st->dir = strdup(dir);
+	if (!st->dir) {
+		rc = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	rc = check_layout(dir, db_path, &st->owner_uid, err, errlen);
+	if (rc)
+		goto fail;
+	if (flags & STORE_OPEN_KEY) {
+		rc = key_load(key_path, passphrase, passlen, st->key, err,
+			      errlen);
+		if (rc)
+			goto fail;
+		st->has_key = true;
+	}
+	rc = db_open(st, db_path, flags & STORE_OPEN_READONLY, false);
+	if (rc == 0 && !(flags & STORE_OPEN_READONLY))
+		rc = db_migrate(st);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", dir, st->errmsg);
+		goto fail;
+	}
+	*out = st;
+	st = NULL;
+fail:
+	if (st)
+		store_close(st);
+	free(db_path);
+	free(key_path);
+	return rc;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	db_close(st);
+	sodium_memzero(st->key, sizeof(st->key));
+	free(st->dir);
+	free(st);
+}
+
+int store_key_is_wrapped(const char *dir, bool *wrapped)
+{
+	char *p = join(dir, KEY_FILE);
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	rc = key_is_wrapped(p, wrapped);
+	free(p);
+	return rc;
+}
+
+int store_caller_for_uid(struct store *st, uid_t uid, const char *as_user,
+			 struct store_caller *out)
+{
+	bool op = uid == 0 || uid == st->owner_uid;
+	int64_t id = 0;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	if (as_user) {
+		if (!op)
+			return store_fail(st, -EPERM,
+					  "only the store operator may act as "
+					  "another account (--as)");
+		rc = account_id(st, as_user, &id);
+		if (rc)
+			return rc;
+		/* Acting as an account means exactly its powers. */
+		out->account = id;
+		out->operator = false;
+		return 0;
+	}
+	rc = db_int(st, &id, "SELECT id FROM account WHERE unix_uid = ?", "i",
+		    (int64_t)uid);
+	if (rc && rc != -ENOENT)
+		return rc;
+	out->account = rc == 0 ? id : 0;
+	out->operator = op;
+	return 0;
+}

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The groupfs store: the one public interface of the backend.
+ *
+ * A store is a directory holding a SQLite database and the store's master
+ * key.  Everything of the group model (accounts, plans, groups, roles,
+ * invitations, the directory, access rights, quotas) is decided here, so the
+ * mounted filesystem and groupctl can never disagree.  No FUSE, SQLite,
+ * libsodium or libical type appears in this header; handles are opaque.
+ *
+ * Conventions, for every function below unless its comment says otherwise:
+ *  - it returns 0 on success or a negative errno;
+ *  - on a refusal (-EACCES, -EPERM, -ENOENT, -EEXIST, -EINVAL, -ENOSPC,
+ *    -EDQUOT, -EBUSY, ...) store_errmsg() names the rule that refused, for
+ *    example "sales: only the administrator may invite members";
+ *  - out-parameters are written only on success;
+ *  - arrays returned through `T **out, size_t *n` are one malloc'd block
+ *    that the caller frees with free(); an empty result is NULL, 0;
+ *  - a struct store is used by one thread at a time (open one per thread);
+ *  - every change is one transaction: it happens whole or not at all.
+ */
+#ifndef GROUPFS_STORE_H
+#define GROUPFS_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define STORE_USERNAME_MAX 32	/* bytes, [a-z][a-z0-9._-]{0,31} */
+#define STORE_GROUPNAME_MAX 64	/* characters (UTF-8), 1..64 */
+#define STORE_GROUPNAME_BYTES (STORE_GROUPNAME_MAX * 4)
+#define STORE_TEXT_MAX 128	/* first name, last name, organization */
+#define STORE_EMAIL_MAX 254
+#define STORE_DESC_MAX 1024	/* group description, bytes */
+#define STORE_SECTOR_MAX 64
+#define STORE_LANG_MAX 8
+#define STORE_PHOTO_MAX (1024 * 1024)
+#define STORE_PATH_MAX 4096
+
+struct store;
+
+/* ---- opening ---------------------------------------------------------- */
+
+/*
+ * Create a new store in `dir` (created if missing, must be empty if it
+ * exists): the database with the default plans, and a random master key,
+ * wrapped by `passphrase` through argon2id when passphrase is not NULL.
+ * With `unix_group` set, the database may be used by that Unix group (for a
+ * groupctl installed set-group-id); the master key stays readable only by
+ * the owner.  Errors: -EEXIST (dir holds a store or other files), -EINVAL,
+ * -errno of the file system.
+ */
+int store_init(const char *dir, const char *passphrase, size_t passlen,
+	       const char *unix_group, char *err, size_t errlen);
+
+enum store_open_flags {
+	/* Load the master key (needed for content); fails with -EACCES when
+	 * the key is not readable and -EKEYREJECTED on a wrong passphrase. */
+	STORE_OPEN_KEY = 1 << 0,
+	/* Open the database read-only. */
+	STORE_OPEN_READONLY = 1 << 1,
+};
+
+/*
+ * Open the store in `dir`.  `passphrase` is needed only with STORE_OPEN_KEY
+ * on a store whose key is wrapped.  On failure *out is NULL and `err` holds
+ * a message.  Migrates the schema to the current version if needed.
+ */
+int store_open(const char *dir, unsigned flags, const char *passphrase,
+	       size_t passlen, struct store **out, char *err, size_t errlen);
+void store_close(struct store *st);
+
+/* The message of the last refusal or failure on `st` ("" if none).  Valid
+ * until the next call on `st`. */
+const char *store_errmsg(const struct store *st);
+
+/* True when the store's master key is wrapped by a passphrase. */
+int store_key_is_wrapped(const char *dir, bool *wrapped);
+
+enum store_log_level { STORE_LOG_ERR, STORE_LOG_WARNING, STORE_LOG_INFO };
+typedef void (*store_log_fn)(void *arg, enum store_log_level level,
+			     const char *msg);
+/* The backend never prints: it reports through this callback (default: a
+ * line on stderr for errors and warnings). */
+void store_set_logger(struct store *st, store_log_fn fn, void *arg);
+
+/* ---- who is asking ---------------------------------------------------- */
+
+/*
+ * The caller of an operation.  `account` is 0 for a caller with no account.
+ * `operator` is true for the store's operator: root or the owner of the
+ * store directory.  Operator-only operations: plans, adding and removing
+ * accounts, binding Unix users, and acting as another account (--as).
+ */
+struct store_caller {
+	int64_t account;
+	bool operator;
+};
+
+/*
+ * The caller for Unix user `uid`: the account bound to that uid, or, when
+ * `as_user` is not NULL, that account (the store operator only: -EPERM
+ * otherwise, -ENOENT when no such account).
+ */
+int store_caller_for_uid(struct store *st, uid_t uid, const char *as_user,
+			 struct store_caller *out);
+
+/* ---- plans ------------------------------------------------------------ */
+
+struct store_plan {
+	char name[STORE_USERNAME_MAX + 1];
+	int64_t max_groups;	/* groups an account may administer */
+	int64_t max_members;	/* per administered group, admin and
+				   pending invitations included */
+	uint64_t group_bytes;	/* capacity of each administered group */
+	uint64_t private_bytes; /* capacity of the private space */
+	int64_t accounts;	/* accounts on this plan (output only) */
+};
+
+enum store_plan_field {
+	STORE_PLAN_MAX_GROUPS = 1 << 0,
+	STORE_PLAN_MAX_MEMBERS = 1 << 1,
+	STORE_PLAN_GROUP_BYTES = 1 << 2,
+	STORE_PLAN_PRIVATE_BYTES = 1 << 3,
+};
+
+int store_plan_list(struct store *st, struct store_plan **out, size_t *n);
+int store_plan_get(struct store *st, const char *name, struct store_plan *out);
+/* Create or change plan p->name; only the fields in `mask` are set (a new
+ * plan takes the free tier's values for the others).  Operator only.
+ * *created tells which happened (may be NULL). */
+int store_plan_set(struct store *st, const struct store_caller *c,
+		   const struct store_plan *p, unsigned mask, bool *created);
+/* Remove a plan no account uses.  Operator only. */
+int store_plan_remove(struct store *st, const struct store_caller *c,
+		      const char *name);
+
+/* ---- accounts --------------------------------------------------------- */
+
+struct store_account {
+	int64_t id;
+	char username[STORE_USERNAME_MAX + 1];
+	char first[STORE_TEXT_MAX + 1];
+	char last[STORE_TEXT_MAX + 1];
+	char org[STORE_TEXT_MAX + 1];
+	char email[STORE_EMAIL_MAX + 1];
+	/* The fields below are shown only to the account itself and the
+	 * operator; for co-members they read "", -1, false. */
+	char plan[STORE_USERNAME_MAX + 1];
+	int64_t unix_uid; /* -1 when not bound */
+	bool has_password;
+	int64_t created;  /* unix seconds */
+	/* Shown to co-members too. */
+	char photo_type[16]; /* "", "image/jpeg" or "image/png" */
+	uint32_t photo_size;
+};
+
+enum store_account_field {
+	STORE_ACCOUNT_FIRST = 1 << 0,
+	STORE_ACCOUNT_LAST = 1 << 1,
+	STORE_ACCOUNT_ORG = 1 << 2,
+	STORE_ACCOUNT_EMAIL = 1 << 3,
+	STORE_ACCOUNT_PLAN = 1 << 4,	 /* operator only */
+	STORE_ACCOUNT_UNIX_UID = 1 << 5, /* operator only; -1 unbinds */
+};
+
+/* Add account a->username with the fields in `mask` (first, last and email
+ * are required; plan defaults to "free").  Operator only.  `password` may
+ * be NULL.  A Unix uid is bound to at most one account. */
+int store_account_add(struct store *st, const struct store_caller *c,
+		      const struct store_account *a, unsigned mask,
+		      const char *password, size_t pwlen, int64_t *id);
+/* Change the fields in `mask`: the account itself or the operator. */
+int store_account_edit(struct store *st, const struct store_caller *c,
+		       const char *username, const struct store_account *a,
+		       unsigned mask);
+/* One account: itself and the operator see all; co-members see the profile
+ * (names, organization, email, photo); anyone else gets -ENOENT. */
+int store_account_get(struct store *st, const struct store_caller *c,
+		      const char *username, struct store_account *out);
+/* The operator: every account.  Others: themselves and their co-members
+ * (profile only). */
+int store_account_list(struct store *st, const struct store_caller *c,
+		       struct store_account **out, size_t *n);
+/* Remove an account (operator only).  Refused while it administers a
+ * group.  Content it added stays where it is. */
+int store_account_remove(struct store *st, const struct store_caller *c,
+			 const char *username);
+/* Set (data != NULL) or clear the photo: JPEG or PNG, at most 1 MiB. */
+int store_account_set_photo(struct store *st, const struct store_caller *c,
+			    const char *username, const void *data,
+			    size_t len);
+/* The photo, visible where the profile is: *data is malloc'd; -ENOENT
+ * when there is none. */
+int store_account_photo(struct store *st, const struct store_caller *c,
+			const char *username, void **data, size_t *len,
+			char type[16]);
+/* Set (argon2id) or clear (password NULL) the password. */
+int store_account_set_password(struct store *st, const struct store_caller *c,
+			       const char *username, const char *password,
+			       size_t pwlen);
+/* 0 when the password is right, -EACCES otherwise. */
+int store_account_verify_password(struct store *st, const char *username,
+				  const char *password, size_t pwlen);
+
+/* ---- groups ----------------------------------------------------------- */
+
+enum store_role {
+	STORE_ROLE_NONE = 0,
+	STORE_ROLE_MEMBER = 1,
+	STORE_ROLE_COADMIN = 2,
+	STORE_ROLE_ADMIN = 3,
+};
+const char *store_role_name(enum store_role role);
+
+struct store_group_settings {
+	char description[STORE_DESC_MAX + 1];
+	bool published;		/* in the directory (default no) */
+	bool members_published; /* only when published */
+	bool open;		/* only when published: anyone may join */
+	bool business;
+	char sector[STORE_SECTOR_MAX + 1];  /* business groups only */
+	char language[STORE_LANG_MAX + 1];  /* ISO 639 code, "" if unset */
+};
+
+enum store_group_field {
+	STORE_GROUP_DESCRIPTION = 1 << 0,
+	STORE_GROUP_PUBLISHED = 1 << 1,
+	STORE_GROUP_MEMBERS_PUBLISHED = 1 << 2,
+	STORE_GROUP_OPEN = 1 << 3,
+	STORE_GROUP_BUSINESS = 1 << 4,
+	STORE_GROUP_SECTOR = 1 << 5,
+	STORE_GROUP_LANGUAGE = 1 << 6,
+};
+
+struct store_group {
+	int64_t id;
+	char name[STORE_GROUPNAME_BYTES + 1];
+	struct store_group_settings settings;
+	char admin[STORE_USERNAME_MAX + 1];
+	/* Members see it; others only in a closed published group. */
+	char admin_email[STORE_EMAIL_MAX + 1];
+	enum store_role role; /* the caller's */
+	/* -1 where the caller may not see them. */
+	int64_t members;
+	int64_t invitations;  /* pending: the administrator only */
+	int64_t max_members;
+	int64_t used;	      /* bytes of content */
+	int64_t capacity;     /* bytes */
+	int64_t created;
+};
+
+/* Create a group with the caller as administrator (counts against the
+ * caller's plan).  Fields outside `mask` take their defaults. */
+int store_group_create(struct store *st, const struct store_caller *c,
+		       const char *name, const struct store_group_settings *s,
+		       unsigned mask, int64_t *id);
+/* Change the settings in `mask`: the administrator only.  Unpublishing a
+ * group also unpublishes its members list and closes it; leaving business
+ * clears the sector. */
+int store_group_edit(struct store *st, const struct store_caller *c,
+		     const char *name, const struct store_group_settings *s,
+		     unsigned mask);
+/* Delete a group and all its contents: the administrator only, and only
+ * when no other member remains.  Pending invitations go with it. */
+int store_group_delete(struct store *st, const struct store_caller *c,
+		       const char *name);
+/* The groups the caller belongs to (the operator with no account: all). */
+int store_group_list(struct store *st, const struct store_caller *c,
+		     struct store_group **out, size_t *n);
+/* One group: members see it whole; anyone sees a published group's public
+ * face; a private group is -ENOENT to non-members. */
+int store_group_get(struct store *st, const struct store_caller *c,
+		    const char *name, struct store_group *out);
+
+struct store_member {
+	char username[STORE_USERNAME_MAX + 1];
+	char first[STORE_TEXT_MAX + 1];
+	char last[STORE_TEXT_MAX + 1];
+	/* Co-members only ("" otherwise). */
+	char org[STORE_TEXT_MAX + 1];
+	char email[STORE_EMAIL_MAX + 1];
+	char photo_type[16];
+	enum store_role role;
+	int64_t joined;
+};
+/* Members see the members list; others only where it is published. */
+int store_group_members(struct store *st, const struct store_caller *c,
+			const char *group, struct store_member **out,
+			size_t *n);
+
+/* Leave: any member but the administrator.  Every calendar right the
+ * leaver granted through this group ends, and every one granted to them
+ * through it. */
+int store_group_leave(struct store *st, const struct store_caller *c,
+		      const char *group);
+/* Join an open group directly (accepts a pending invitation too). */
+int store_group_join(struct store *st, const struct store_caller *c,
+		     const char *group);
+/* Remove one member, or every member but the administrator: the
+ * administrator only.  Content they added stays. */
+int store_group_remove(struct store *st, const struct store_caller *c,
+		       const char *group, const char *username);
+int store_group_remove_all(struct store *st, const struct store_caller *c,
+			   const char *group, size_t *removed);
+/* Make a member co-administrator (true) or a plain member again (false):
+ * the administrator only. */
+int store_group_set_coadmin(struct store *st, const struct store_caller *c,
+			    const char *group, const char *username, bool on);
+/* Hand the administrator role to a member; the former administrator stays
+ * as a member.  Refused when the new administrator's plan cannot hold the
+ * group (groups administered, members, bytes in use). */
+int store_group_handover(struct store *st, const struct store_caller *c,
+			 const char *group, const char *username);
+
+/* ---- invitations ------------------------------------------------------ */
+
+struct store_invitation {
+	char group[STORE_GROUPNAME_BYTES + 1];
+	char username[STORE_USERNAME_MAX + 1];
+	char invited_by[STORE_USERNAME_MAX + 1];
+	int64_t created;
+	int64_t last_sent;
+	int64_t sent;	/* times sent: 1 + reminders */
+};
+
+/* Invite an account: the administrator only; refused for members, for a
+ * pending invitee (use resend) and past the plan's member limit. */
+int store_group_invite(struct store *st, const struct store_caller *c,
+		       const char *group, const char *username);
+/* Pending invitations of a group (administrator and co-administrators). */
+int store_group_invitations(struct store *st, const struct store_caller *c,
+			    const char *group, struct store_invitation **out,
+			    size_t *n);
+/* Send again (a reminder) or cancel: the administrator only. */
+int store_group_resend(struct store *st, const struct store_caller *c,
+		       const char *group, const char *username);
+int store_group_cancel(struct store *st, const struct store_caller *c,
+		       const char *group, const char *username);
+/* The caller's own pending invitations, and their answer. */
+int store_invitation_list(struct store *st, const struct store_caller *c,
+			  struct store_invitation **out, size_t *n);
+int store_invitation_accept(struct store *st, const struct store_caller *c,
+			    const char *group);
+int store_invitation_decline(struct store *st, const struct store_caller *c,
+			     const char *group);
+
+/* ---- the directory ---------------------------------------------------- */
+
+struct store_search {
+	const char *name;     /* NULL, or >= 3 characters: a substring */
+	int business;	      /* -1 any, 0 not business, 1 business */
+	const char *sector;   /* NULL or the sector (case-insensitive) */
+	const char *language; /* NULL or an ISO 639 code */
+};
+/* Published groups matching at least two criteria (-EINVAL otherwise). */
+int store_group_search(struct store *st, const struct store_caller *c,
+		       const struct store_search *q, struct store_group **out,
+		       size_t *n);
+
+/* ---- access rights ---------------------------------------------------- */
+
+enum store_tool {
+	STORE_TOOL_DOCUMENTS = 1,
+	STORE_TOOL_CALENDAR = 2,
+	STORE_TOOL_CONTACTS = 3,
+};
+
+enum store_right {
+	STORE_RIGHT_ADD = 1 << 0,
+	STORE_RIGHT_DELETE = 1 << 1,
+	STORE_RIGHT_EDIT = 1 << 2,
+};
+
+struct store_names {
+	size_t n;
+	char (*name)[STORE_USERNAME_MAX + 1]; /* malloc'd */
+};
+
+struct store_acl {
+	bool own;   /* set on this target; else inherited from `from` */
+	char from[STORE_PATH_MAX]; /* "documents", "documents/a/b", ... */
+	bool all_members;
+	struct store_names named;
+};
+
+struct store_rights {
+	struct store_acl add;
+	struct store_acl del;
+};
+void store_rights_release(struct store_rights *r);
+
+/*
+ * `target` is a tool ("documents", "calendar", "contacts") or a folder
+ * "documents/PATH".  Members may read the rights; the administrator and
+ * co-administrators may set them.  Named users must be members.
+ * store_rights_set replaces the setting: all_members and/or the named
+ * users (neither: administrator and co-administrators only).
+ * store_rights_inherit drops a folder's own setting.
+ */
+int store_rights_get(struct store *st, const struct store_caller *c,
+		     const char *group, const char *target,
+		     struct store_rights *out);
+int store_rights_set(struct store *st, const struct store_caller *c,
+		     const char *group, const char *target,
+		     enum store_right right, bool all_members,
+		     const char *const *users, size_t n);
+int store_rights_inherit(struct store *st, const struct store_caller *c,
+			 const char *group, const char *target,
+			 enum store_right right);
+
+struct store_editors {
+	char creator[STORE_USERNAME_MAX + 1]; /* "" if the account is gone */
+	bool all_members;
+	struct store_names named;
+};
+void store_editors_release(struct store_editors *e);
+/* Who may edit an item ("documents/PATH", "calendar/NAME.ics", ...).  The
+ * member who added it sets it; n == 0 and !all_members: only them. */
+int store_editors_get(struct store *st, const struct store_caller *c,
+		      const char *group, const char *path,
+		      struct store_editors *out);
+int store_editors_set(struct store *st, const struct store_caller *c,
+		      const char *group, const char *path, bool all_members,
+		      const char *const *users, size_t n);
+
+/* ---- private calendar grants ------------------------------------------ */
+
+enum store_cal_right {
+	STORE_CAL_VIEW = 1 << 0,
+	STORE_CAL_ADD = 1 << 1,
+	STORE_CAL_EDIT = 1 << 2,
+	STORE_CAL_DELETE = 1 << 3,
+};
+
+struct store_cal_grant {
+	char owner[STORE_USERNAME_MAX + 1];
+	char grantee[STORE_USERNAME_MAX + 1];
+	unsigned rights;
+	size_t groups; /* groups through which the grant holds */
+};
+
+/* Grant co-members exactly `rights` on the caller's personal calendar
+ * (0 revokes).  The grant holds through every group the two share at
+ * that moment and ends with the last of them. */
+int store_share_calendar(struct store *st, const struct store_caller *c,
+			 const char *const *users, size_t n, unsigned rights);
+/* Grants the caller made and grants made to the caller. */
+int store_calendar_grants(struct store *st, const struct store_caller *c,
+			  struct store_cal_grant **out, size_t *n);
+/* The rights `c` holds on `owner`'s personal calendar (all for the owner
+ * themself). */
+int store_calendar_rights(struct store *st, const struct store_caller *c,
+			  const char *owner, unsigned *rights);
+
+/* ---- usage ------------------------------------------------------------ */
+
+struct store_usage {
+	char name[STORE_GROUPNAME_BYTES + 1]; /* "Private" for the own space */
+	int64_t used;
+	int64_t capacity;
+	int64_t files;
+	int64_t members;     /* -1 for Private */
+	int64_t max_members; /* -1 for Private */
+};
+/* With group NULL: the caller's private space and each of their groups. */
+int store_usage(struct store *st, const struct store_caller *c,
+		const char *group, struct store_usage **out, size_t *n);
+
+/* ---- content nodes ---------------------------------------------------- */
+
+/*
+ * Nodes are the folders and items of the tree; their ids are the inode
+ * numbers of the mount (stable, never reused, root = 1).
+ */
+struct store_attr {
+	uint64_t ino;
+	uint32_t mode;
+	uint32_t nlink;
+	uint64_t size;
+	int64_t atime_ns, mtime_ns, ctime_ns;
+};
+
+/* The root folder of a tool in a group (group NULL: the caller's private
+ * space).  Members only. */
+int store_tool_root(struct store *st, const struct store_caller *c,
+		    const char *group, enum store_tool tool, uint64_t *ino);
+int store_node_lookup(struct store *st, const struct store_caller *c,
+		      uint64_t parent, const char *name,
+		      struct store_attr *out);
+/* Resolve "documents/a/b" (or "calendar/x.ics", ...) in a group. */
+int store_node_resolve(struct store *st, const struct store_caller *c,
+		       const char *group, const char *path,
+		       struct store_attr *out);
+/* Create a folder or an empty regular file in `parent`: needs *add*. */
+int store_node_mkdir(struct store *st, const struct store_caller *c,
+		     uint64_t parent, const char *name, uint32_t mode,
+		     struct store_attr *out);
+int store_node_create(struct store *st, const struct store_caller *c,
+		      uint64_t parent, const char *name, uint32_t mode,
+		      struct store_attr *out);
+/* Remove a name from `parent` (a folder must be empty): needs *delete*. */
+int store_node_unlink(struct store *st, const struct store_caller *c,
+		      uint64_t parent, const char *name);
+/* 0 when the caller holds `right` (enum store_right) on the node: add and
+ * delete on a folder, edit on an item; -EACCES otherwise. */
+int store_node_may(struct store *st, const struct store_caller *c,
+		   uint64_t ino, enum store_right right);
+
+/* ---- integrity -------------------------------------------------------- */
+
+typedef void (*store_check_fn)(void *arg, const char *problem);
+/* Verify the database (SQLite integrity, foreign keys) and the model's
+ * invariants; each problem is reported through `fn`.  *problems counts
+ * them.  Operator only. */
+int store_check(struct store *st, const struct store_caller *c,
+		store_check_fn fn, void *arg, unsigned *problems);
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* Parse "500M", "10G", "1.5T", "4096" into bytes (-EINVAL on junk). */
+int store_parse_size(const char *s, int64_t *out);
+/* Format bytes as "1.5G" (IEC units, shortest exact-enough form). */
+void store_format_size(int64_t bytes, char *buf, size_t len);
+/* Parse a tool name ("documents", "calendar", "contacts"): 0 if unknown. */
+enum store_tool store_tool_parse(const char *name);
+const char *store_tool_name(enum store_tool tool);
+
+#endif
