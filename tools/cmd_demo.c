@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * groupctl demo: a new store filled with the example company of the groups
+ * FAQ ("Simple groups example"): a joinery with a director, a secretary,
+ * three salespeople and five workers, an all-staff group, a sales group, a
+ * production group and a group for the director and the secretary, the
+ * secretary co-administrator where she helps run things, a few rights, a
+ * calendar share and a few invitations still pending.
+ *
+ * Everything goes through the public API exactly as groupctl commands
+ * would: the operator adds the accounts, then each person acts as
+ * themself (a caller with their account id), so every rule of the backend
+ * applies to the demo too.  --force replaces a store only when it is
+ * recognisably a previous demo store; any other store is left alone.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "groupctl.h"
+
+#define DEMO_ORG "Lambert & Fils Menuiserie"
+#define DEMO_DOMAIN "lambert-menuiserie.fr"
+
+enum person {
+	DIRECTOR,
+	SECRETARY,
+	SALES1,
+	SALES2,
+	SALES3,
+	WORKER1,
+	WORKER2,
+	WORKER3,
+	WORKER4,
+	WORKER5,
+	ACCOUNTANT, /* outside the company */
+	NPEOPLE
+};
+
+static const struct {
+	const char *username, *first, *last, *org, *email;
+} people[NPEOPLE] = {
+	[DIRECTOR] = { "claire.lambert", "Claire", "Lambert", DEMO_ORG,
+		       "claire.lambert@" DEMO_DOMAIN },
+	[SECRETARY] = { "nathalie.girard", "Nathalie", "Girard", DEMO_ORG,
+			"nathalie.girard@" DEMO_DOMAIN },
+	[SALES1] = { "thomas.dubois", "Thomas", "Dubois", DEMO_ORG,
+		     "thomas.dubois@" DEMO_DOMAIN },
+	[SALES2] = { "camille.laurent", "Camille", "Laurent", DEMO_ORG,
+		     "camille.laurent@" DEMO_DOMAIN },
+	[SALES3] = { "antoine.mercier", "Antoine", "Mercier", DEMO_ORG,
+		     "antoine.mercier@" DEMO_DOMAIN },
+	[WORKER1] = { "marc.petit", "Marc", "Petit", DEMO_ORG,
+		      "marc.petit@" DEMO_DOMAIN },
+	[WORKER2] = { "luc.fontaine", "Luc", "Fontaine", DEMO_ORG,
+		      "luc.fontaine@" DEMO_DOMAIN },
+	[WORKER3] = { "karim.benali", "Karim", "Benali", DEMO_ORG,
+		      "karim.benali@" DEMO_DOMAIN },
+	[WORKER4] = { "elodie.roux", "\xc3\x89lodie", "Roux", DEMO_ORG,
+		      "elodie.roux@" DEMO_DOMAIN },
+	[WORKER5] = { "hugo.lefebvre", "Hugo", "Lefebvre", DEMO_ORG,
+		      "hugo.lefebvre@" DEMO_DOMAIN },
+	[ACCOUNTANT] = { "pierre.garnier", "Pierre", "Garnier",
+			 "Garnier Expertise Comptable",
+			 "pierre.garnier@garnier-expertise.fr" },
+};
+
+#define END (-1)
+
+/* The director administers every group; members[] join by invitation,
+ * pending[] are invited but have not answered yet. */
+static const struct demo_group {
+	const char *name, *description;
+	bool published;
+	bool secretary_coadmin;
+	int members[NPEOPLE];
+	int pending[NPEOPLE];
+} groups[] = {
+	{ "Staff",
+	  "Everyone at Lambert & Fils: notices, holidays, safety rules and "
+	  "the busy times of all.",
+	  false, true,
+	  { SECRETARY, SALES1, SALES2, SALES3, WORKER1, WORKER2, WORKER3,
+	    WORKER4, WORKER5, END },
+	  { END } },
+	{ "Sales",
+	  "Quotes, customer files and the sales calendar of Lambert & Fils "
+	  "Menuiserie: made-to-measure doors, windows, stairs and kitchens.",
+	  true, true, { SECRETARY, SALES1, SALES2, SALES3, END }, { END } },
+	{ "Production",
+	  "Workshop planning, cutting lists, job sheets and the delivery "
+	  "calendar.",
+	  false, true,
+	  { SECRETARY, WORKER1, WORKER2, WORKER3, WORKER4, END },
+	  { WORKER5, END } },
+	{ "Direction",
+	  "The director and the secretary: accounts, payroll, contracts.",
+	  false, false, { SECRETARY, END }, { ACCOUNTANT, END } },
+};
+
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
+
+/* What the director's plan must hold for the demo. */
+#define DEMO_MIN_GROUPS 4
+#define DEMO_MIN_MEMBERS 12
+#define DEMO_MIN_GROUP_BYTES (10LL << 30)
+
+struct demo {
+	struct store *st;
+	struct store_caller op;
+	struct store_caller as[NPEOPLE];
+};
+
+enum { DEMO_FORCE };
+
+static const struct cmd_option demo_options[] = {
+	[DEMO_FORCE] = { "force", NULL, "replace a previous demo store" },
+	{ NULL, NULL, NULL },
+};
+
+/* ---- replacing a previous demo ---------------------------------------- */
+
+/* A demo store holds the demo's accounts and no other. */
+static int is_demo_store(struct store *st, bool *demo)
+{
+	struct store_account *accs = NULL;
+	struct store_caller op;
+	bool director = false;
+	size_t n = 0, i, k;
+	int rc;
+
+	rc = store_caller_for_uid(st, getuid(), NULL, &op);
+	if (rc < 0)
+		return rc;
+	rc = store_account_list(st, &op, &accs, &n);
+	if (rc < 0)
+		return rc;
+	*demo = true;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < NPEOPLE; k++)
+			if (!strcmp(accs[i].username, people[k].username))
+				break;
+		if (k == NPEOPLE)
+			*demo = false;
+		if (k == DIRECTOR && !strcmp(accs[i].org, DEMO_ORG))
+			director = true;
+	}
+	if (!director)
+		*demo = false;
+	free(accs);
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int type,
+			struct FTW *ftw)
+{
+	if (ftw->level == 0) /* keep the directory itself */
+		return 0;
+	return remove(path) < 0 ? -1 : 0;
+}
+
+/* Make `dir` ready for store_init: refuse a store unless it is a previous
+ * demo and --force was given, in which case empty it. */
+static int prepare_dir(const char *dir, bool force)
+{
+	struct store *st = NULL;
+	char err[512] = "";
+	bool demo = false;
+	int rc;
+
+	rc = store_open(dir, 0, NULL, 0, &st, err, sizeof(err));
+	if (rc < 0)
+		return 0; /* no store there: store_init will judge the rest */
+	rc = is_demo_store(st, &demo);
+	store_close(st);
+	if (rc < 0)
+		return cmd_fail("%s: cannot tell what this store holds: %s",
+				dir, strerror(-rc));
+	if (!force)
+		return cmd_fail("%s already holds a store%s", dir,
+				demo ? " (use --force to replace this demo)"
+				     : "");
+	if (!demo)
+		return cmd_fail("%s holds a store that is not a demo store: "
+				"not replacing it", dir);
+	if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
+		return cmd_fail("%s: %s", dir, strerror(errno));
+	return 0;
+}
+
+/* ---- filling the store ------------------------------------------------ */
+
+static int ensure_director_plan(struct demo *d)
+{
+	struct store_plan p;
+	unsigned mask = 0;
+	int rc;
+
+	rc = store_plan_get(d->st, "pro", &p);
+	if (rc < 0) {
+		memset(&p, 0, sizeof(p));
+		strcpy(p.name, "pro");
+		p.private_bytes = DEMO_MIN_GROUP_BYTES;
+		mask = STORE_PLAN_PRIVATE_BYTES;
+	}
+	if (p.max_groups < DEMO_MIN_GROUPS) {
+		p.max_groups = DEMO_MIN_GROUPS;
+		mask |= STORE_PLAN_MAX_GROUPS;
+	}
+	if (p.max_members < DEMO_MIN_MEMBERS) {
+		p.max_members = DEMO_MIN_MEMBERS;
+		mask |= STORE_PLAN_MAX_MEMBERS;
+	}
+	if (p.group_bytes < (uint64_t)DEMO_MIN_GROUP_BYTES) {
+		p.group_bytes = (uint64_t)DEMO_MIN_GROUP_BYTES;
+		mask |= STORE_PLAN_GROUP_BYTES;
+	}
+	if (!mask)
+		return 0;
+	return store_plan_set(d->st, &d->op, &p, mask, NULL);
+}
+
+static int add_people(struct demo *d)
+{
+	struct store_account a;
+	int64_t id;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < NPEOPLE; i++) {
+		unsigned mask = STORE_ACCOUNT_FIRST | STORE_ACCOUNT_LAST |
+				STORE_ACCOUNT_ORG | STORE_ACCOUNT_EMAIL;
+
+		memset(&a, 0, sizeof(a));
+		a.unix_uid = -1;
+		strcpy(a.username, people[i].username);
+		strcpy(a.first, people[i].first);
+		strcpy(a.last, people[i].last);
+		strcpy(a.org, people[i].org);
+		strcpy(a.email, people[i].email);
+		if (i == DIRECTOR) {
+			strcpy(a.plan, "pro");
+			mask |= STORE_ACCOUNT_PLAN;
+		}
+		rc = store_account_add(d->st, &d->op, &a, mask, NULL, 0, &id);
+		if (rc < 0)
+			return rc;
+		d->as[i].account = id;
+		d->as[i].operator = false;
+	}
+	return 0;
+}
+
+static int add_group(struct demo *d, const struct demo_group *g)
+{
+	const struct store_caller *boss = &d->as[DIRECTOR];
+	struct store_group_settings s;
+	unsigned mask;
+	const int *p;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(s.description, sizeof(s.description), "%s", g->description);
+	s.business = true;
+	strcpy(s.sector, "Carpentry");
+	strcpy(s.language, "fr");
+	s.published = g->published;
+	s.members_published = g->published;
+	mask = STORE_GROUP_DESCRIPTION | STORE_GROUP_BUSINESS |
+	       STORE_GROUP_SECTOR | STORE_GROUP_LANGUAGE;
+	if (g->published)
+		mask |= STORE_GROUP_PUBLISHED | STORE_GROUP_MEMBERS_PUBLISHED;
+	rc = store_group_create(d->st, boss, g->name, &s, mask, NULL);
+	if (rc < 0)
+		return rc;
+	for (p = g->members; *p != END; p++) {
+		rc = store_group_invite(d->st, boss, g->name,
+					people[*p].username);
+		if (rc < 0)
+			return rc;
+		rc = store_invitation_accept(d->st, &d->as[*p], g->name);
+		if (rc < 0)
+			return rc;
+	}
+	for (p = g->pending; *p != END; p++) {
+		rc = store_group_invite(d->st, boss, g->name,
+					people[*p].username);
+		if (rc < 0)
+			return rc;
+	}
+	if (g->secretary_coadmin)
+		rc = store_group_set_coadmin(d->st, boss, g->name,
+					     people[SECRETARY].username, true);
+	return rc;
+}
+
+static int add_rights(struct demo *d)
+{
+	const struct store_caller *boss = &d->as[DIRECTOR];
+	const char *foreman[] = { people[WORKER1].username };
+	const char *secretary[] = { people[SECRETARY].username };
+	int rc;
+
+	/* Salespeople file their own quotes; the workshop keeps its own
+	 * delivery calendar; the foreman may add job sheets. */
+	rc = store_rights_set(d->st, boss, "Sales", "documents",
+			      STORE_RIGHT_ADD, true, NULL, 0);
+	if (rc == 0)
+		rc = store_rights_set(d->st, boss, "Production", "calendar",
+				      STORE_RIGHT_ADD, true, NULL, 0);
+	if (rc == 0)
+		rc = store_rights_set(d->st, boss, "Production", "documents",
+				      STORE_RIGHT_ADD, false, foreman, 1);
+	/* The secretary manages the director's calendar completely. */
+	if (rc == 0)
+		rc = store_share_calendar(d->st, boss, secretary, 1,
+					  STORE_CAL_VIEW | STORE_CAL_ADD |
+						  STORE_CAL_EDIT |
+						  STORE_CAL_DELETE);
+	return rc;
+}
+
+/* ---- the summary ------------------------------------------------------ */
+
+static int print_group(struct demo *d, const char *name, struct cmd_json *j)
+{
+	const struct store_caller *boss = &d->as[DIRECTOR];
+	struct store_invitation *v = NULL;
+	struct store_member *m = NULL;
+	size_t nm = 0, nv = 0, i;
+	struct cmd_table t;
+	int rc;
+
+	rc = store_group_members(d->st, boss, name, &m, &nm);
+	if (rc == 0)
+		rc = store_group_invitations(d->st, boss, name, &v, &nv);
+	if (rc < 0)
+		goto free_lists;
+	if (j) {
+		cmd_json_object(j, NULL);
+		cmd_json_string(j, "name", name);
+		cmd_json_array(j, "members");
+		for (i = 0; i < nm; i++) {
+			cmd_json_object(j, NULL);
+			cmd_json_string(j, "username", m[i].username);
+			cmd_json_string(j, "role", store_role_name(m[i].role));
+			cmd_json_end_object(j);
+		}
+		cmd_json_end_array(j);
+		cmd_json_array(j, "pending");
+		for (i = 0; i < nv; i++)
+			cmd_json_string(j, NULL, v[i].username);
+		cmd_json_end_array(j);
+		cmd_json_end_object(j);
+		goto free_lists;
+	}
+	printf("\n%s: %zu members", name, nm);
+	for (i = 0; i < nv; i++)
+		printf("%s%s", i ? ", " : "; invited, not yet answered: ",
+		       v[i].username);
+	putchar('\n');
+	cmd_table_init(&t, 3, "  USERNAME", "ROLE", "NAME");
+	for (i = 0; i < nm; i++) {
+		char user[STORE_USERNAME_MAX + 3];
+		char full[2 * STORE_TEXT_MAX + 2];
+
+		snprintf(user, sizeof(user), "  %s", m[i].username);
+		snprintf(full, sizeof(full), "%s %s", m[i].first, m[i].last);
+		cmd_table_row(&t, user, store_role_name(m[i].role), full);
+	}
+	if (cmd_table_print(&t, stdout) < 0)
+		rc = -ENOMEM;
+	cmd_table_free(&t);
+free_lists:
+	free(m);
+	free(v);
+	return rc;
+}
+
+static int print_summary(struct demo *d, const char *dir, bool json)
+{
+	struct cmd_json j;
+	size_t i;
+	int rc = 0;
+
+	if (json) {
+		cmd_json_init(&j, stdout);
+		cmd_json_object(&j, NULL);
+		cmd_json_string(&j, "store", dir);
+		cmd_json_array(&j, "groups");
+	} else {
+		printf("demo store created in %s\n", dir);
+	}
+	for (i = 0; i < NGROUPS && rc == 0; i++)
+		rc = print_group(d, groups[i].name, json ? &j : NULL);
+	if (json) {
+		cmd_json_end_array(&j);
+		cmd_json_end_object(&j);
+		cmd_json_finish(&j);
+	} else if (rc == 0) {
+		printf("\nTry: groupctl --store %s --as %s group list\n", dir,
+		       people[DIRECTOR].username);
+	}
+	return rc;
+}
+
+static int run_demo(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *dir = a->npos ? a->pos[0] : ctx->store_dir;
+	struct demo d = { 0 };
+	char err[512] = "";
+	int status = CMD_OK, rc;
+	size_t i;
+
+	status = prepare_dir(dir, a->opt[DEMO_FORCE] != NULL);
+	if (status != CMD_OK)
+		return status;
+	if (cmd_make_parents(dir) < 0)
+		return CMD_REFUSED;
+	rc = store_init(dir, NULL, 0, NULL, err, sizeof(err));
+	if (rc == 0)
+		rc = store_open(dir, 0, NULL, 0, &d.st, err, sizeof(err));
+	if (rc < 0)
+		return cmd_fail("%s", err[0] ? err : strerror(-rc));
+	ctx->st = d.st;
+	rc = store_caller_for_uid(d.st, getuid(), NULL, &d.op);
+	if (rc == 0)
+		rc = ensure_director_plan(&d);
+	if (rc == 0)
+		rc = add_people(&d);
+	for (i = 0; i < NGROUPS && rc == 0; i++)
+		rc = add_group(&d, &groups[i]);
+	if (rc == 0)
+		rc = add_rights(&d);
+	if (rc == 0)
+		rc = print_summary(&d, dir, ctx->json);
+	if (rc < 0)
+		status = cmd_refused(ctx, rc);
+	store_close(d.st);
+	ctx->st = NULL;
+	return status;
+}
+
+const struct cmd cmd_demo_commands[] = {
+	{ "demo", NULL, "[DIR] [--force]",
+	  "create a store filled with an example company",
+	  "Creates a store in DIR (default: the store directory) holding the "
+	  "example of\nthe groups FAQ: Lambert & Fils Menuiserie, a joinery "
+	  "with a director, a\nsecretary, three salespeople and five workers; "
+	  "the groups Staff, Sales,\nProduction and Direction; an accountant "
+	  "from outside invited.  Refused when\nDIR already holds a store; "
+	  "--force replaces a previous demo store (and only\nthat).  Then "
+	  "try: groupctl --store DIR --as claire.lambert group list",
+	  demo_options, 0, 1, CMD_OWN_STORE, run_demo },
+	{ NULL },
+};

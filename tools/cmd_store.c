@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * groupctl commands about the store as a whole: init, plan, usage and
+ * check.
+ *
+ * Plans are the operator's business (the backend refuses anyone else);
+ * usage and check report what the backend measures.  None of these
+ * commands decides anything itself: each is one backend call and its
+ * output.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "groupctl.h"
+
+/* ---- init ------------------------------------------------------------- */
+
+enum { INIT_PASSPHRASE_FILE, INIT_UNIX_GROUP };
+
+static const struct cmd_option init_options[] = {
+	[INIT_PASSPHRASE_FILE] = { "passphrase-file", "FILE",
+				   "wrap the master key with the passphrase "
+				   "in FILE ('-': standard input)" },
+	[INIT_UNIX_GROUP] = { "unix-group", "GROUP",
+			      "let Unix group GROUP use the database (for a "
+			      "set-group-id groupctl)" },
+	{ NULL, NULL, NULL },
+};
+
+static int run_init(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *pass_file = a->opt[INIT_PASSPHRASE_FILE];
+	char err[512] = "";
+	char *pass = NULL;
+	size_t passlen = 0;
+	int status = CMD_OK, rc;
+
+	if (pass_file) {
+		if (cmd_read_secret(pass_file, &pass, &passlen) < 0)
+			return CMD_REFUSED;
+		if (passlen == 0) {
+			status = cmd_fail("%s: the passphrase is empty",
+					  pass_file);
+			goto free_pass;
+		}
+	}
+	if (cmd_make_parents(ctx->store_dir) < 0) {
+		status = CMD_REFUSED;
+		goto free_pass;
+	}
+	rc = store_init(ctx->store_dir, pass, passlen, a->opt[INIT_UNIX_GROUP],
+			err, sizeof(err));
+	if (rc < 0) {
+		status = cmd_fail("%s", err[0] ? err : strerror(-rc));
+		goto free_pass;
+	}
+	printf("store created in %s\n", ctx->store_dir);
+free_pass:
+	cmd_free_secret(pass, passlen);
+	return status;
+}
+
+/* ---- plans ------------------------------------------------------------ */
+
+static void plan_json(struct cmd_json *j, const struct store_plan *p)
+{
+	cmd_json_object(j, NULL);
+	cmd_json_string(j, "name", p->name);
+	cmd_json_int(j, "max_groups", p->max_groups);
+	cmd_json_int(j, "max_members", p->max_members);
+	cmd_json_int(j, "group_bytes", (int64_t)p->group_bytes);
+	cmd_json_int(j, "private_bytes", (int64_t)p->private_bytes);
+	cmd_json_count(j, "accounts", p->accounts);
+	cmd_json_end_object(j);
+}
+
+static int run_plan_list(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct store_plan *plans = NULL;
+	struct cmd_table t;
+	struct cmd_json j;
+	size_t n = 0, i;
+	int status = CMD_OK, rc;
+
+	rc = store_plan_list(ctx->st, &plans, &n);
+	if (rc < 0)
+		return cmd_refused(ctx, rc);
+	if (ctx->json) {
+		cmd_json_init(&j, stdout);
+		cmd_json_array(&j, NULL);
+		for (i = 0; i < n; i++)
+			plan_json(&j, &plans[i]);
+		cmd_json_end_array(&j);
+		cmd_json_finish(&j);
+		goto free_plans;
+	}
+	cmd_table_init(&t, 6, "PLAN", "GROUPS", "MEMBERS", "GROUP_SIZE",
+		       "PRIVATE_SIZE", "ACCOUNTS");
+	for (i = 0; i < n; i++) {
+		char groups[24], members[24], gsize[32], psize[32], acc[24];
+
+		snprintf(groups, sizeof(groups), "%lld",
+			 (long long)plans[i].max_groups);
+		snprintf(members, sizeof(members), "%lld",
+			 (long long)plans[i].max_members);
+		snprintf(acc, sizeof(acc), "%lld",
+			 (long long)plans[i].accounts);
+		cmd_table_row(&t, plans[i].name, groups, members,
+			      cmd_format_size((int64_t)plans[i].group_bytes,
+					      gsize, sizeof(gsize)),
+			      cmd_format_size((int64_t)plans[i].private_bytes,
+					      psize, sizeof(psize)),
+			      plans[i].accounts < 0 ? NULL : acc);
+	}
+	if (cmd_table_print(&t, stdout) < 0)
+		status = cmd_fail("%s", strerror(ENOMEM));
+	cmd_table_free(&t);
+free_plans:
+	free(plans);
+	return status;
+}
+
+static int run_plan_show(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct store_plan p;
+	struct cmd_json j;
+	char size[32];
+	int rc;
+
+	rc = store_plan_get(ctx->st, a->pos[0], &p);
+	if (rc < 0)
+		return cmd_refused(ctx, rc);
+	if (ctx->json) {
+		cmd_json_init(&j, stdout);
+		plan_json(&j, &p);
+		cmd_json_finish(&j);
+		return CMD_OK;
+	}
+	cmd_show("name", "%s", p.name);
+	cmd_show("max groups", "%lld", (long long)p.max_groups);
+	cmd_show("max members", "%lld", (long long)p.max_members);
+	cmd_show("group capacity", "%s",
+		 cmd_format_size((int64_t)p.group_bytes, size, sizeof(size)));
+	cmd_show("private capacity", "%s",
+		 cmd_format_size((int64_t)p.private_bytes, size, sizeof(size)));
+	if (p.accounts >= 0)
+		cmd_show("accounts", "%lld", (long long)p.accounts);
+	return CMD_OK;
+}
+
+enum { PLAN_MAX_GROUPS, PLAN_MAX_MEMBERS, PLAN_GROUP_BYTES,
+       PLAN_PRIVATE_BYTES };
+
+static const struct cmd_option plan_set_options[] = {
+	[PLAN_MAX_GROUPS] = { "max-groups", "N",
+			      "groups an account may administer" },
+	[PLAN_MAX_MEMBERS] = { "max-members", "N",
+			       "members per administered group (administrator "
+			       "and pending invitations included)" },
+	[PLAN_GROUP_BYTES] = { "group-bytes", "SIZE",
+			       "capacity of each administered group" },
+	[PLAN_PRIVATE_BYTES] = { "private-bytes", "SIZE",
+				 "capacity of the private space" },
+	{ NULL, NULL, NULL },
+};
+
+static int run_plan_set(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct store_plan p;
+	unsigned mask = 0;
+	int status, rc;
+	int64_t v;
+
+	memset(&p, 0, sizeof(p));
+	if (strlen(a->pos[0]) >= sizeof(p.name))
+		return cmd_usage_error(ctx, "plan name too long: '%s'",
+				       a->pos[0]);
+	strcpy(p.name, a->pos[0]);
+	if (a->opt[PLAN_MAX_GROUPS]) {
+		if (cmd_parse_count(a->opt[PLAN_MAX_GROUPS], &v) < 0)
+			return cmd_usage_error(ctx, "bad number '%s'",
+					       a->opt[PLAN_MAX_GROUPS]);
+		p.max_groups = v;
+		mask |= STORE_PLAN_MAX_GROUPS;
+	}
+	if (a->opt[PLAN_MAX_MEMBERS]) {
+		if (cmd_parse_count(a->opt[PLAN_MAX_MEMBERS], &v) < 0)
+			return cmd_usage_error(ctx, "bad number '%s'",
+					       a->opt[PLAN_MAX_MEMBERS]);
+		p.max_members = v;
+		mask |= STORE_PLAN_MAX_MEMBERS;
+	}
+	if (a->opt[PLAN_GROUP_BYTES]) {
+		if (store_parse_size(a->opt[PLAN_GROUP_BYTES], &v) < 0 || v < 0)
+			return cmd_usage_error(ctx, "bad size '%s' (say 500M, "
+					       "10G)", a->opt[PLAN_GROUP_BYTES]);
+		p.group_bytes = (uint64_t)v;
+		mask |= STORE_PLAN_GROUP_BYTES;
+	}
+	if (a->opt[PLAN_PRIVATE_BYTES]) {
+		if (store_parse_size(a->opt[PLAN_PRIVATE_BYTES], &v) < 0 ||
+		    v < 0)
+			return cmd_usage_error(ctx, "bad size '%s' (say 500M, "
+					       "10G)",
+					       a->opt[PLAN_PRIVATE_BYTES]);
+		p.private_bytes = (uint64_t)v;
+		mask |= STORE_PLAN_PRIVATE_BYTES;
+	}
+	status = cmd_open_store(ctx);
+	if (status != CMD_OK)
+		return status;
+	rc = store_plan_set(ctx->st, &ctx->caller, &p, mask, NULL);
+	if (rc < 0)
+		return cmd_refused(ctx, rc);
+	return CMD_OK;
+}
+
+static int run_plan_remove(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	int rc = store_plan_remove(ctx->st, &ctx->caller, a->pos[0]);
+
+	return rc < 0 ? cmd_refused(ctx, rc) : CMD_OK;
+}
+
+/* ---- usage ------------------------------------------------------------ */
+
+static int run_usage(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct store_usage *u = NULL;
+	struct cmd_table t;
+	struct cmd_json j;
+	size_t n = 0, i;
+	int status = CMD_OK, rc;
+
+	rc = store_usage(ctx->st, &ctx->caller, a->npos ? a->pos[0] : NULL,
+			 &u, &n);
+	if (rc < 0)
+		return cmd_refused(ctx, rc);
+	if (ctx->json) {
+		cmd_json_init(&j, stdout);
+		cmd_json_array(&j, NULL);
+		for (i = 0; i < n; i++) {
+			cmd_json_object(&j, NULL);
+			cmd_json_string(&j, "name", u[i].name);
+			cmd_json_count(&j, "used", u[i].used);
+			cmd_json_count(&j, "capacity", u[i].capacity);
+			cmd_json_count(&j, "files", u[i].files);
+			cmd_json_count(&j, "members", u[i].members);
+			cmd_json_count(&j, "max_members", u[i].max_members);
+			cmd_json_end_object(&j);
+		}
+		cmd_json_end_array(&j);
+		cmd_json_finish(&j);
+		goto free_usage;
+	}
+	cmd_table_init(&t, 6, "NAME", "USED", "CAPACITY", "USE%", "FILES",
+		       "MEMBERS");
+	for (i = 0; i < n; i++) {
+		char used[32], cap[32], pct[24] = "", files[24], members[48];
+
+		if (u[i].capacity > 0 && u[i].used >= 0)
+			snprintf(pct, sizeof(pct), "%lld%%",
+				 (long long)(u[i].used * 100 / u[i].capacity));
+		snprintf(files, sizeof(files), "%lld", (long long)u[i].files);
+		members[0] = '\0';
+		if (u[i].members >= 0 && u[i].max_members >= 0)
+			snprintf(members, sizeof(members), "%lld/%lld",
+				 (long long)u[i].members,
+				 (long long)u[i].max_members);
+		else if (u[i].members >= 0)
+			snprintf(members, sizeof(members), "%lld",
+				 (long long)u[i].members);
+		cmd_table_row(&t, u[i].name,
+			      cmd_format_size(u[i].used, used, sizeof(used)),
+			      cmd_format_size(u[i].capacity, cap, sizeof(cap)),
+			      pct, u[i].files < 0 ? NULL : files, members);
+	}
+	if (cmd_table_print(&t, stdout) < 0)
+		status = cmd_fail("%s", strerror(ENOMEM));
+	cmd_table_free(&t);
+free_usage:
+	free(u);
+	return status;
+}
+
+/* ---- check ------------------------------------------------------------ */
+
+struct problems {
+	char **line;
+	size_t n, cap;
+	bool failed;
+};
+
+static void collect_problem(void *arg, const char *problem)
+{
+	struct problems *p = arg;
+	char *copy;
+
+	if (p->failed)
+		return;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		char **line = realloc(p->line, cap * sizeof(*line));
+
+		if (!line) {
+			p->failed = true;
+			return;
+		}
+		p->line = line;
+		p->cap = cap;
+	}
+	copy = strdup(problem);
+	if (!copy) {
+		p->failed = true;
+		return;
+	}
+	p->line[p->n++] = copy;
+}
+
+static int run_check(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct problems p = { 0 };
+	unsigned count = 0;
+	struct cmd_json j;
+	int status, rc;
+	size_t i;
+
+	rc = store_check(ctx->st, &ctx->caller, collect_problem, &p, &count);
+	if (rc < 0) {
+		status = cmd_refused(ctx, rc);
+		goto free_problems;
+	}
+	if (p.failed) {
+		status = cmd_fail("%s", strerror(ENOMEM));
+		goto free_problems;
+	}
+	if (count < p.n)
+		count = (unsigned)p.n;
+	if (ctx->json) {
+		cmd_json_init(&j, stdout);
+		cmd_json_object(&j, NULL);
+		cmd_json_bool(&j, "consistent", count == 0);
+		cmd_json_int(&j, "count", count);
+		cmd_json_array(&j, "problems");
+		for (i = 0; i < p.n; i++)
+			cmd_json_string(&j, NULL, p.line[i]);
+		cmd_json_end_array(&j);
+		cmd_json_end_object(&j);
+		cmd_json_finish(&j);
+	} else {
+		for (i = 0; i < p.n; i++)
+			printf("%s\n", p.line[i]);
+		if (count == 0)
+			puts("store is consistent");
+		else
+			printf("%u problem%s\n", count, count == 1 ? "" : "s");
+	}
+	status = count ? CMD_REFUSED : CMD_OK;
+free_problems:
+	for (i = 0; i < p.n; i++)
+		free(p.line[i]);
+	free(p.line);
+	return status;
+}
+
+const struct cmd cmd_store_commands[] = {
+	{ "init", NULL, "[--passphrase-file FILE] [--unix-group GROUP]",
+	  "create a new store in the store directory",
+	  "The directory (--store, or the default store) is created if "
+	  "missing and must be\nempty.  The one who runs init owns the store "
+	  "and is its operator, with root.\nWith --unix-group, members of that "
+	  "group may use the database through a\ngroupctl installed "
+	  "set-group-id to it; the master key stays the owner's.",
+	  init_options, 0, 0, CMD_OWN_STORE, run_init },
+	{ "plan", "list", "", "list the subscription plans", NULL, NULL, 0, 0,
+	  0, run_plan_list },
+	{ "plan", "show", "PLAN", "show one plan", NULL, NULL, 1, 1, 0,
+	  run_plan_show },
+	{ "plan", "set", "PLAN [--max-groups N] [--max-members N] "
+	  "[--group-bytes SIZE] [--private-bytes SIZE]",
+	  "create or change a plan (operator only)",
+	  "A new plan takes the free tier's values for what is not given.  "
+	  "SIZE is bytes\nor a number with a unit: 500M, 10G, 1.5T.",
+	  plan_set_options, 1, 1, CMD_OWN_STORE, run_plan_set },
+	{ "plan", "remove", "PLAN", "remove a plan no account uses (operator "
+	  "only)", NULL, NULL, 1, 1, 0, run_plan_remove },
+	{ "usage", NULL, "[GROUP]",
+	  "show the bytes and files used against capacities",
+	  "Without GROUP: your private space and each of your groups.", NULL,
+	  0, 1, 0, run_usage },
+	{ "check", NULL, "", "verify the store's integrity (operator only)",
+	  "Prints each problem found, then 'store is consistent' or 'N "
+	  "problems';\nexits 1 when there are problems.", NULL, 0, 0, 0,
+	  run_check },
+	{ NULL },
+};
