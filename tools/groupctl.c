@@ -173,10 +173,13 @@ int cmd_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 		cmd_fail("%s: %s", path, strerror(-rc));
 		goto out;
 	}
+	/* Room for max + 1 bytes and the NUL, never more. */
 	for (;;) {
 		ssize_t got;
 
-		if (len == cap) {
+		if (len > max)
+			break;
+		if (cap - len < 2) {
 			size_t ncap = cap ? cap * 2 : 8192;
 			char *nbuf;
 
@@ -191,8 +194,6 @@ int cmd_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 			buf = nbuf;
 			cap = ncap;
 		}
-		if (len > max)
-			break;
 		got = read(fd, buf + len, cap - 1 - len);
 		if (got < 0 && errno == EINTR)
 			continue;
