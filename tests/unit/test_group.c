@@ -28,6 +28,20 @@ static char *repeat(const char *unit, int times)
 	return s;
 }
 
+/* `unit` `times` times, then `tail`. */
+static char *repeat_then(const char *unit, int times, const char *tail)
+{
+	char *s = repeat(unit, times);
+	char *t = malloc(strlen(s) + strlen(tail) + 1);
+
+	if (!t)
+		abort();
+	strcpy(t, s);
+	strcat(t, tail);
+	free(s);
+	return t;
+}
+
 static void create_defaults(struct fixture *fx)
 {
 	struct store_caller alice = fx_account(fx, "alice", FX_BIG);
@@ -66,6 +80,8 @@ static void name_valid(struct fixture *fx)
 	struct store_caller alice = fx_account(fx, "alice", FX_BIG);
 	char *long_ascii = repeat("a", 64);
 	char *long_utf8 = repeat("\xc3\xa9", 64); /* 64 x e-acute */
+	/* 64 characters in 253 bytes: a directory name holds 255. */
+	char *long_emoji = repeat_then("\xf0\x9f\x8e\xb5", 63, "a");
 	const char *const names[] = {
 		"a",
 		"Sales",
@@ -76,6 +92,7 @@ static void name_valid(struct fixture *fx)
 		"a.b",
 		long_ascii,
 		long_utf8,
+		long_emoji,
 	};
 	struct store_group g;
 	size_t i;
@@ -93,6 +110,7 @@ static void name_valid(struct fixture *fx)
 	}
 	free(long_ascii);
 	free(long_utf8);
+	free(long_emoji);
 }
 
 static void name_invalid(struct fixture *fx)
@@ -100,12 +118,15 @@ static void name_invalid(struct fixture *fx)
 	struct store_caller alice = fx_account(fx, "alice", FX_BIG);
 	char *long_ascii = repeat("a", 65);
 	char *long_utf8 = repeat("\xc3\xa9", 65);
+	/* 64 characters, but 256 bytes: not a valid directory name. */
+	char *long_emoji = repeat("\xf0\x9f\x8e\xb5", 64);
 	const struct {
 		const char *name, *kw;
 	} bad[] = {
 		{"", "name|empty"},
 		{long_ascii, "name|64|long"},
 		{long_utf8, "name|64|long"},
+		{long_emoji, "name|64|long|byte"},
 		{"a/b", "name|/"},
 		{"/", "name|/"},
 		{"Private", "Private"},
@@ -134,6 +155,7 @@ static void name_invalid(struct fixture *fx)
 	}
 	free(long_ascii);
 	free(long_utf8);
+	free(long_emoji);
 }
 
 static void name_unique(struct fixture *fx)
@@ -609,6 +631,9 @@ static void leave(struct fixture *fx)
 	fx_join(fx, &admin, "Team", "alice");
 	root = fx_root(fx, &alice, "Team", STORE_TOOL_DOCUMENTS);
 	fx_mkdir(fx, &admin, root, "f");
+	fx_rights(fx, &admin, "Team", "documents", STORE_RIGHT_ADD, false,
+		  "alice", NULL);
+	fx_mkdir(fx, &alice, root, "alices");
 
 	snap = fx_snapshot(fx);
 	refused(fx, store_group_leave(fx->st, &admin, "Team"), -EPERM, KW_ADMIN,
@@ -625,6 +650,8 @@ static void leave(struct fixture *fx)
 	   "alice has no tool root in it");
 	ok(store_node_lookup(fx->st, &alice, root, "f", &a) < 0,
 	   "alice cannot look into its documents");
+	succeeds(fx, store_node_lookup(fx->st, &admin, root, "alices", &a),
+		 "the folder alice added stays in the group");
 	succeeds(fx, store_group_list(fx->st, &alice, &list, &n), "list");
 	is_int(n, 0, "alice's group list is empty");
 	free(list);

@@ -387,6 +387,19 @@ static void handover_success(struct fixture *fx)
 		 "boss's plan has room for a group again");
 	refused(fx, store_group_leave(fx->st, &alice, "Team"), -EPERM, KW_ADMIN,
 		"the new administrator cannot leave");
+	{
+		uint64_t docs =
+			fx_root(fx, &boss, "Team", STORE_TOOL_DOCUMENTS);
+
+		is_errno(store_node_may(fx->st, &boss, docs, STORE_RIGHT_ADD),
+			 -EACCES, "the former administrator lost add");
+		is_errno(
+			store_node_may(fx->st, &boss, docs, STORE_RIGHT_DELETE),
+			-EACCES, "and delete");
+		succeeds(fx,
+			 store_node_may(fx->st, &alice, docs, STORE_RIGHT_ADD),
+			 "the new administrator may add");
+	}
 	succeeds(fx, store_group_leave(fx->st, &boss, "Team"),
 		 "the former administrator can leave");
 }

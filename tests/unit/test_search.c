@@ -183,6 +183,29 @@ static void activity_sector_language(struct fixture *fx)
 	FOUND(fx, &carol, NULL, 0, NULL, "en", "", "nothing matches both");
 }
 
+static void results(struct fixture *fx)
+{
+	struct store_caller carol;
+	struct store_search q = {"Acme", 1, NULL, NULL};
+	struct store_group *g = NULL;
+	size_t n = 0;
+
+	directory(fx);
+	carol = fx_account(fx, "carol", NULL);
+	succeeds(fx, store_group_search(fx->st, &carol, &q, &g, &n),
+		 "search Acme, business");
+	ok(n == 1 && !strcmp(g[0].name, "Acme Sales"), "one group");
+	if (n == 1) {
+		is_str(g[0].admin_email, "boss@example.org",
+		       "a closed published group shows its admin's email");
+		is_int(g[0].role, STORE_ROLE_NONE, "carol is no member");
+		is_int(g[0].invitations, -1, "no invitation count for her");
+		is_str(g[0].settings.sector, "Retail", "its sector");
+		is_str(g[0].settings.language, "en", "its language");
+	}
+	free(g);
+}
+
 static void never_private(struct fixture *fx)
 {
 	struct store_caller boss = directory(fx);
@@ -219,6 +242,7 @@ int main(void)
 	fx_run("at least three characters of name", name_length);
 	fx_run("name: case-insensitive substring", substring);
 	fx_run("activity, sector, language", activity_sector_language);
+	fx_run("what a result shows", results);
 	fx_run("private groups never appear", never_private);
 	return done_testing();
 }

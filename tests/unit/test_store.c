@@ -78,6 +78,21 @@ static void init_open(struct fixture *fx)
 	store_close(st);
 }
 
+static void init_empty_dir(struct fixture *fx)
+{
+	char dir[PATH_MAX], err[256] = "";
+	struct store *st = NULL;
+
+	sub(fx, "empty", dir, sizeof(dir));
+	mkdir(dir, 0700);
+	opened(store_init(dir, NULL, 0, NULL, err, sizeof(err)), err,
+	       "init in an existing empty directory");
+	opened(store_open(dir, STORE_OPEN_KEY, NULL, 0, &st, err, sizeof(err)),
+	       err, "open it");
+	if (st)
+		store_close(st);
+}
+
 static void init_refuses(struct fixture *fx)
 {
 	char dir[PATH_MAX], file[PATH_MAX], err[256] = "";
@@ -596,6 +611,7 @@ static void sizes(struct fixture *fx)
 int main(void)
 {
 	fx_run("init and open", init_open);
+	fx_run("init in an empty directory", init_empty_dir);
 	fx_run("init refuses a non-empty directory", init_refuses);
 	fx_run("open of a missing store", open_missing);
 	fx_run("passphrase-wrapped key", passphrase);
