@@ -66,7 +66,7 @@ assert_exit() {
 	shift
 	run "$@"
 	if [ "$RC" = "$want" ]; then
-		ok "exit $want: ${*#"$GROUPCTL"}"
+		ok "exit $want: $*"
 	else
 		not_ok "exit $want expected: $*"
 		_show_run
@@ -119,7 +119,7 @@ assert_refused() {
 	run "$@"
 	if [ "$RC" = 1 ] && [ "$(wc -l <<<"$ERR")" = 1 ] &&
 		grep -Eq -- "^groupctl: .*$pattern" <<<"$ERR"; then
-		ok "refused /$pattern/: ${*#"$GROUPCTL"}"
+		ok "refused: $* -> ${ERR#groupctl: }"
 	else
 		not_ok "refusal /$pattern/ expected: $*"
 		_show_run
@@ -131,7 +131,7 @@ assert_usage() {
 	run "$@"
 	if [ "$RC" = 2 ] && grep -q '^groupctl: ' <<<"$ERR" &&
 		grep -q -- '--help' <<<"$ERR"; then
-		ok "usage error: ${*#"$GROUPCTL"}"
+		ok "usage error: $*"
 	else
 		not_ok "usage error expected: $*"
 		_show_run
