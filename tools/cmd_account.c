@@ -28,35 +28,35 @@ enum {
 };
 
 static const struct cmd_option add_options[] = {
-	[ACC_FIRST] = { "first", "NAME", "first name (required)" },
-	[ACC_LAST] = { "last", "NAME", "last name (required)" },
-	[ACC_EMAIL] = { "email", "ADDRESS", "email address (required)" },
-	[ACC_ORG] = { "org", "NAME", "organization" },
-	[ACC_PLAN] = { "plan", "PLAN", "subscription plan (default: free)" },
-	[ACC_UNIX_USER] = { "unix-user", "USER",
-			    "bind the account to a Unix user (name or uid)" },
-	[ACC_PASSWORD_FILE] = { "password-file", "FILE",
-				"set the password read from FILE ('-': "
-				"standard input)" },
-	{ NULL, NULL, NULL },
+	[ACC_FIRST] = {"first", "NAME", "first name (required)"},
+	[ACC_LAST] = {"last", "NAME", "last name (required)"},
+	[ACC_EMAIL] = {"email", "ADDRESS", "email address (required)"},
+	[ACC_ORG] = {"org", "NAME", "organization"},
+	[ACC_PLAN] = {"plan", "PLAN", "subscription plan (default: free)"},
+	[ACC_UNIX_USER] = {"unix-user", "USER",
+			   "bind the account to a Unix user (name or uid)"},
+	[ACC_PASSWORD_FILE] = {"password-file", "FILE",
+			       "set the password read from FILE ('-': "
+			       "standard input)"},
+	{NULL, NULL, NULL},
 };
 
 static const struct cmd_option edit_options[] = {
-	[ACC_FIRST] = { "first", "NAME", "first name" },
-	[ACC_LAST] = { "last", "NAME", "last name" },
-	[ACC_EMAIL] = { "email", "ADDRESS", "email address" },
-	[ACC_ORG] = { "org", "NAME", "organization ('' clears it)" },
-	[ACC_PLAN] = { "plan", "PLAN", "subscription plan (operator only)" },
-	[ACC_UNIX_USER] = { "unix-user", "USER",
-			    "bind to a Unix user, name or uid (operator "
-			    "only)" },
-	[ACC_PASSWORD_FILE] = { "password-file", "FILE",
-				"set the password read from FILE ('-': "
-				"standard input)" },
-	[ACC_NO_UNIX_USER] = { "no-unix-user", NULL,
-			       "unbind the Unix user (operator only)" },
-	[ACC_NO_PASSWORD] = { "no-password", NULL, "remove the password" },
-	{ NULL, NULL, NULL },
+	[ACC_FIRST] = {"first", "NAME", "first name"},
+	[ACC_LAST] = {"last", "NAME", "last name"},
+	[ACC_EMAIL] = {"email", "ADDRESS", "email address"},
+	[ACC_ORG] = {"org", "NAME", "organization ('' clears it)"},
+	[ACC_PLAN] = {"plan", "PLAN", "subscription plan (operator only)"},
+	[ACC_UNIX_USER] = {"unix-user", "USER",
+			   "bind to a Unix user, name or uid (operator "
+			   "only)"},
+	[ACC_PASSWORD_FILE] = {"password-file", "FILE",
+			       "set the password read from FILE ('-': "
+			       "standard input)"},
+	[ACC_NO_UNIX_USER] = {"no-unix-user", NULL,
+			      "unbind the Unix user (operator only)"},
+	[ACC_NO_PASSWORD] = {"no-password", NULL, "remove the password"},
+	{NULL, NULL, NULL},
 };
 
 /* Fill `acc` and `mask` from the options shared by add and edit. */
@@ -69,16 +69,16 @@ static int account_fields(struct cmd_ctx *ctx, const struct cmd_args *a,
 		unsigned field;
 		const char *what;
 	} text[] = {
-		{ ACC_FIRST, offsetof(struct store_account, first),
-		  sizeof(acc->first), STORE_ACCOUNT_FIRST, "first name" },
-		{ ACC_LAST, offsetof(struct store_account, last),
-		  sizeof(acc->last), STORE_ACCOUNT_LAST, "last name" },
-		{ ACC_EMAIL, offsetof(struct store_account, email),
-		  sizeof(acc->email), STORE_ACCOUNT_EMAIL, "email" },
-		{ ACC_ORG, offsetof(struct store_account, org),
-		  sizeof(acc->org), STORE_ACCOUNT_ORG, "organization" },
-		{ ACC_PLAN, offsetof(struct store_account, plan),
-		  sizeof(acc->plan), STORE_ACCOUNT_PLAN, "plan" },
+		{ACC_FIRST, offsetof(struct store_account, first),
+		 sizeof(acc->first), STORE_ACCOUNT_FIRST, "first name"},
+		{ACC_LAST, offsetof(struct store_account, last),
+		 sizeof(acc->last), STORE_ACCOUNT_LAST, "last name"},
+		{ACC_EMAIL, offsetof(struct store_account, email),
+		 sizeof(acc->email), STORE_ACCOUNT_EMAIL, "email"},
+		{ACC_ORG, offsetof(struct store_account, org), sizeof(acc->org),
+		 STORE_ACCOUNT_ORG, "organization"},
+		{ACC_PLAN, offsetof(struct store_account, plan),
+		 sizeof(acc->plan), STORE_ACCOUNT_PLAN, "plan"},
 	};
 	size_t i;
 
@@ -113,7 +113,7 @@ static int run_add(struct cmd_ctx *ctx, const struct cmd_args *a)
 	acc.unix_uid = -1;
 	if (!a->opt[ACC_FIRST] || !a->opt[ACC_LAST] || !a->opt[ACC_EMAIL])
 		return cmd_usage_error(ctx, "--first, --last and --email are "
-				       "required");
+					    "required");
 	if (cmd_copy(acc.username, sizeof(acc.username), a->pos[0],
 		     "user name") < 0)
 		return CMD_REFUSED;
@@ -148,10 +148,10 @@ static int run_edit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	acc.unix_uid = -1;
 	if (a->opt[ACC_UNIX_USER] && a->opt[ACC_NO_UNIX_USER])
 		return cmd_usage_error(ctx, "--unix-user and --no-unix-user "
-				       "conflict");
+					    "conflict");
 	if (a->opt[ACC_PASSWORD_FILE] && a->opt[ACC_NO_PASSWORD])
 		return cmd_usage_error(ctx, "--password-file and --no-password "
-				       "conflict");
+					    "conflict");
 	status = account_fields(ctx, a, &acc, &mask);
 	if (status != CMD_OK)
 		return status;
@@ -174,8 +174,8 @@ static int run_edit(struct cmd_ctx *ctx, const struct cmd_args *a)
 		}
 	}
 	if (pw || a->opt[ACC_NO_PASSWORD]) {
-		rc = store_account_set_password(ctx->st, &ctx->caller, user,
-						pw, pwlen);
+		rc = store_account_set_password(ctx->st, &ctx->caller, user, pw,
+						pwlen);
 		if (rc < 0)
 			status = cmd_refused(ctx, rc);
 	}
@@ -205,9 +205,9 @@ static void account_json(struct cmd_json *j, const struct store_account *acc)
 	cmd_json_string_or_null(j, "plan", acc->plan);
 	if (visible && acc->unix_uid >= 0) {
 		cmd_json_int(j, "unix_uid", acc->unix_uid);
-		cmd_json_string(j, "unix_user",
-				cmd_uid_name(acc->unix_uid, uname,
-					     sizeof(uname)));
+		cmd_json_string(
+			j, "unix_user",
+			cmd_uid_name(acc->unix_uid, uname, sizeof(uname)));
 	} else {
 		cmd_json_null(j, "unix_uid");
 		cmd_json_null(j, "unix_user");
@@ -299,20 +299,20 @@ static int run_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return CMD_OK;
 	cmd_show("plan", "%s", acc.plan);
 	cmd_show("unix user", "%s",
-		 acc.unix_uid >= 0 ? cmd_uid_name(acc.unix_uid, buf,
-						  sizeof(buf))
-				   : "none");
+		 acc.unix_uid >= 0
+			 ? cmd_uid_name(acc.unix_uid, buf, sizeof(buf))
+			 : "none");
 	cmd_show("password", "%s", acc.has_password ? "set" : "none");
-	cmd_show("created", "%s", cmd_format_time(acc.created, buf,
-						  sizeof(buf)));
+	cmd_show("created", "%s",
+		 cmd_format_time(acc.created, buf, sizeof(buf)));
 	return CMD_OK;
 }
 
 enum { PHOTO_CLEAR };
 
 static const struct cmd_option photo_options[] = {
-	[PHOTO_CLEAR] = { "clear", NULL, "remove the photo" },
-	{ NULL, NULL, NULL },
+	[PHOTO_CLEAR] = {"clear", NULL, "remove the photo"},
+	{NULL, NULL, NULL},
 };
 
 static int run_photo(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -350,32 +350,80 @@ static int run_remove(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd cmd_account_commands[] = {
-	{ "account", "add", "USER --first NAME --last NAME --email ADDRESS "
-	  "[--org NAME] [--plan PLAN] [--unix-user USER] "
-	  "[--password-file FILE]",
-	  "add an account (operator only)",
-	  "USER is the account's user name: a lower-case letter, then up to "
-	  "31 of\na-z, 0-9, '.', '_' and '-'.  A Unix user is bound to at "
-	  "most one account.",
-	  add_options, 1, 1, CMD_OWN_STORE, run_add },
-	{ "account", "list", "", "list the accounts you can see",
-	  "The operator sees every account; an account sees itself and its "
-	  "co-members.", NULL, 0, 0, 0, run_list },
-	{ "account", "show", "USER", "show one account",
-	  "Co-members see the profile: names, organization, email, photo.",
-	  NULL, 1, 1, 0, run_show },
-	{ "account", "edit", "USER [--first NAME] [--last NAME] "
-	  "[--email ADDRESS] [--org NAME] [--plan PLAN] "
-	  "[--unix-user USER | --no-unix-user] "
-	  "[--password-file FILE | --no-password]",
-	  "change an account (the account itself or the operator)", NULL,
-	  edit_options, 1, 1, CMD_OWN_STORE, run_edit },
-	{ "account", "photo", "USER (FILE | --clear)",
-	  "set or remove an account's photo",
-	  "FILE is a JPEG or PNG image of at most 1 MiB; '-' reads standard "
-	  "input.", photo_options, 1, 2, CMD_OWN_STORE, run_photo },
-	{ "account", "remove", "USER", "remove an account (operator only)",
-	  "Refused while the account administers a group.  Content it added "
-	  "stays.", NULL, 1, 1, 0, run_remove },
-	{ NULL },
+	{
+		.noun = "account",
+		.verb = "add",
+		.synopsis = "USER --first NAME --last NAME --email ADDRESS "
+			    "[--org NAME] [--plan PLAN] [--unix-user USER] "
+			    "[--password-file FILE]",
+		.summary = "add an account (operator only)",
+		.help = "USER is the account's user name: a lower-case letter, "
+			"then up to 31 of a-z, 0-9, '.', '_' and '-'. A Unix "
+			"user is bound to at most one account.",
+		.options = add_options,
+		.min_args = 1,
+		.max_args = 1,
+		.flags = CMD_OWN_STORE,
+		.run = run_add,
+	},
+	{
+		.noun = "account",
+		.verb = "list",
+		.synopsis = "",
+		.summary = "list the accounts you can see",
+		.help = "The operator sees every account; an account sees "
+			"itself and its co-members.",
+		.run = run_list,
+	},
+	{
+		.noun = "account",
+		.verb = "show",
+		.synopsis = "USER",
+		.summary = "show one account",
+		.help = "Co-members see the profile: names, organization, "
+			"email, photo.",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_show,
+	},
+	{
+		.noun = "account",
+		.verb = "edit",
+		.synopsis = "USER [--first NAME] [--last NAME] "
+			    "[--email ADDRESS] [--org NAME] [--plan PLAN] "
+			    "[--unix-user USER | --no-unix-user] "
+			    "[--password-file FILE | --no-password]",
+		.summary = "change an account (the account itself or the "
+			   "operator)",
+		.options = edit_options,
+		.min_args = 1,
+		.max_args = 1,
+		.flags = CMD_OWN_STORE,
+		.run = run_edit,
+	},
+	{
+		.noun = "account",
+		.verb = "photo",
+		.synopsis = "USER (FILE | --clear)",
+		.summary = "set or remove an account's photo",
+		.help = "FILE is a JPEG or PNG image of at most 1 MiB; '-' "
+			"reads standard input.",
+		.options = photo_options,
+		.min_args = 1,
+		.max_args = 2,
+		.flags = CMD_OWN_STORE,
+		.run = run_photo,
+	},
+	{
+		.noun = "account",
+		.verb = "remove",
+		.synopsis = "USER",
+		.summary = "remove an account (operator only)",
+		.help = "Refused while the account administers a group. "
+			"Content it added stays.",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_remove,
+	},
+	{NULL},
 };

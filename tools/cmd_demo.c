@@ -22,7 +22,7 @@
 
 #include "groupctl.h"
 
-#define DEMO_ORG "Lambert & Fils Menuiserie"
+#define DEMO_ORG    "Lambert & Fils Menuiserie"
 #define DEMO_DOMAIN "lambert-menuiserie.fr"
 
 enum person {
@@ -43,29 +43,29 @@ enum person {
 static const struct {
 	const char *username, *first, *last, *org, *email;
 } people[NPEOPLE] = {
-	[DIRECTOR] = { "claire.lambert", "Claire", "Lambert", DEMO_ORG,
-		       "claire.lambert@" DEMO_DOMAIN },
-	[SECRETARY] = { "nathalie.girard", "Nathalie", "Girard", DEMO_ORG,
-			"nathalie.girard@" DEMO_DOMAIN },
-	[SALES1] = { "thomas.dubois", "Thomas", "Dubois", DEMO_ORG,
-		     "thomas.dubois@" DEMO_DOMAIN },
-	[SALES2] = { "camille.laurent", "Camille", "Laurent", DEMO_ORG,
-		     "camille.laurent@" DEMO_DOMAIN },
-	[SALES3] = { "antoine.mercier", "Antoine", "Mercier", DEMO_ORG,
-		     "antoine.mercier@" DEMO_DOMAIN },
-	[WORKER1] = { "marc.petit", "Marc", "Petit", DEMO_ORG,
-		      "marc.petit@" DEMO_DOMAIN },
-	[WORKER2] = { "luc.fontaine", "Luc", "Fontaine", DEMO_ORG,
-		      "luc.fontaine@" DEMO_DOMAIN },
-	[WORKER3] = { "karim.benali", "Karim", "Benali", DEMO_ORG,
-		      "karim.benali@" DEMO_DOMAIN },
-	[WORKER4] = { "elodie.roux", "\xc3\x89lodie", "Roux", DEMO_ORG,
-		      "elodie.roux@" DEMO_DOMAIN },
-	[WORKER5] = { "hugo.lefebvre", "Hugo", "Lefebvre", DEMO_ORG,
-		      "hugo.lefebvre@" DEMO_DOMAIN },
-	[ACCOUNTANT] = { "pierre.garnier", "Pierre", "Garnier",
-			 "Garnier Expertise Comptable",
-			 "pierre.garnier@garnier-expertise.fr" },
+	[DIRECTOR] = {"claire.lambert", "Claire", "Lambert", DEMO_ORG,
+		      "claire.lambert@" DEMO_DOMAIN},
+	[SECRETARY] = {"nathalie.girard", "Nathalie", "Girard", DEMO_ORG,
+		       "nathalie.girard@" DEMO_DOMAIN},
+	[SALES1] = {"thomas.dubois", "Thomas", "Dubois", DEMO_ORG,
+		    "thomas.dubois@" DEMO_DOMAIN},
+	[SALES2] = {"camille.laurent", "Camille", "Laurent", DEMO_ORG,
+		    "camille.laurent@" DEMO_DOMAIN},
+	[SALES3] = {"antoine.mercier", "Antoine", "Mercier", DEMO_ORG,
+		    "antoine.mercier@" DEMO_DOMAIN},
+	[WORKER1] = {"marc.petit", "Marc", "Petit", DEMO_ORG,
+		     "marc.petit@" DEMO_DOMAIN},
+	[WORKER2] = {"luc.fontaine", "Luc", "Fontaine", DEMO_ORG,
+		     "luc.fontaine@" DEMO_DOMAIN},
+	[WORKER3] = {"karim.benali", "Karim", "Benali", DEMO_ORG,
+		     "karim.benali@" DEMO_DOMAIN},
+	[WORKER4] = {"elodie.roux", "\xc3\x89lodie", "Roux", DEMO_ORG,
+		     "elodie.roux@" DEMO_DOMAIN},
+	[WORKER5] = {"hugo.lefebvre", "Hugo", "Lefebvre", DEMO_ORG,
+		     "hugo.lefebvre@" DEMO_DOMAIN},
+	[ACCOUNTANT] = {"pierre.garnier", "Pierre", "Garnier",
+			"Garnier Expertise Comptable",
+			"pierre.garnier@garnier-expertise.fr"},
 };
 
 #define END (-1)
@@ -79,33 +79,41 @@ static const struct demo_group {
 	int members[NPEOPLE];
 	int pending[NPEOPLE];
 } groups[] = {
-	{ "Staff",
-	  "Everyone at Lambert & Fils: notices, holidays, safety rules and "
-	  "the busy times of all.",
-	  false, true,
-	  { SECRETARY, SALES1, SALES2, SALES3, WORKER1, WORKER2, WORKER3,
-	    WORKER4, WORKER5, END },
-	  { END } },
-	{ "Sales",
-	  "Quotes, customer files and the sales calendar of Lambert & Fils "
-	  "Menuiserie: made-to-measure doors, windows, stairs and kitchens.",
-	  true, true, { SECRETARY, SALES1, SALES2, SALES3, END }, { END } },
-	{ "Production",
-	  "Workshop planning, cutting lists, job sheets and the delivery "
-	  "calendar.",
-	  false, true,
-	  { SECRETARY, WORKER1, WORKER2, WORKER3, WORKER4, END },
-	  { WORKER5, END } },
-	{ "Direction",
-	  "The director and the secretary: accounts, payroll, contracts.",
-	  false, false, { SECRETARY, END }, { ACCOUNTANT, END } },
+	{"Staff",
+	 "Everyone at Lambert & Fils: notices, holidays, safety rules and "
+	 "the busy times of all.",
+	 false,
+	 true,
+	 {SECRETARY, SALES1, SALES2, SALES3, WORKER1, WORKER2, WORKER3, WORKER4,
+	  WORKER5, END},
+	 {END}},
+	{"Sales",
+	 "Quotes, customer files and the sales calendar of Lambert & Fils "
+	 "Menuiserie: made-to-measure doors, windows, stairs and kitchens.",
+	 true,
+	 true,
+	 {SECRETARY, SALES1, SALES2, SALES3, END},
+	 {END}},
+	{"Production",
+	 "Workshop planning, cutting lists, job sheets and the delivery "
+	 "calendar.",
+	 false,
+	 true,
+	 {SECRETARY, WORKER1, WORKER2, WORKER3, WORKER4, END},
+	 {WORKER5, END}},
+	{"Direction",
+	 "The director and the secretary: accounts, payroll, contracts.",
+	 false,
+	 false,
+	 {SECRETARY, END},
+	 {ACCOUNTANT, END}},
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
 /* What the director's plan must hold for the demo. */
-#define DEMO_MIN_GROUPS 4
-#define DEMO_MIN_MEMBERS 12
+#define DEMO_MIN_GROUPS	     4
+#define DEMO_MIN_MEMBERS     12
 #define DEMO_MIN_GROUP_BYTES (10LL << 30)
 
 struct demo {
@@ -117,8 +125,8 @@ struct demo {
 enum { DEMO_FORCE };
 
 static const struct cmd_option demo_options[] = {
-	[DEMO_FORCE] = { "force", NULL, "replace a previous demo store" },
-	{ NULL, NULL, NULL },
+	[DEMO_FORCE] = {"force", NULL, "replace a previous demo store"},
+	{NULL, NULL, NULL},
 };
 
 /* ---- replacing a previous demo ---------------------------------------- */
@@ -185,7 +193,8 @@ static int prepare_dir(const char *dir, bool force)
 				     : "");
 	if (!demo)
 		return cmd_fail("%s holds a store that is not a demo store: "
-				"not replacing it", dir);
+				"not replacing it",
+				dir);
 	if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
 		return cmd_fail("%s: %s", dir, strerror(errno));
 	return 0;
@@ -249,7 +258,7 @@ static int add_people(struct demo *d)
 		if (rc < 0)
 			return rc;
 		d->as[i].account = id;
-		d->as[i].operator = false;
+		d->as[i].operator= false;
 	}
 	return 0;
 }
@@ -300,8 +309,8 @@ static int add_group(struct demo *d, const struct demo_group *g)
 static int add_rights(struct demo *d)
 {
 	const struct store_caller *boss = &d->as[DIRECTOR];
-	const char *foreman[] = { people[WORKER1].username };
-	const char *secretary[] = { people[SECRETARY].username };
+	const char *foreman[] = {people[WORKER1].username};
+	const char *secretary[] = {people[SECRETARY].username};
 	int rc;
 
 	/* Salespeople file their own quotes; the workshop keeps its own
@@ -410,7 +419,7 @@ static int print_summary(struct demo *d, const char *dir, bool json)
 static int run_demo(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	const char *dir = a->npos ? a->pos[0] : ctx->store_dir;
-	struct demo d = { 0 };
+	struct demo d = {0};
 	char err[512] = "";
 	int status = CMD_OK, rc;
 	size_t i;
@@ -445,15 +454,23 @@ static int run_demo(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd cmd_demo_commands[] = {
-	{ "demo", NULL, "[DIR] [--force]",
-	  "create a store filled with an example company",
-	  "Creates a store in DIR (default: the store directory) holding the "
-	  "example of\nthe groups FAQ: Lambert & Fils Menuiserie, a joinery "
-	  "with a director, a\nsecretary, three salespeople and five workers; "
-	  "the groups Staff, Sales,\nProduction and Direction; an accountant "
-	  "from outside invited.  Refused when\nDIR already holds a store; "
-	  "--force replaces a previous demo store (and only\nthat).  Then "
-	  "try: groupctl --store DIR --as claire.lambert group list",
-	  demo_options, 0, 1, CMD_OWN_STORE, run_demo },
-	{ NULL },
+	{
+		.noun = "demo",
+		.synopsis = "[DIR] [--force]",
+		.summary = "create a store filled with an example company",
+		.help = "Creates a store in DIR (default: the store directory) "
+			"holding the example of the groups FAQ: Lambert & Fils "
+			"Menuiserie, a joinery with a director, a secretary, "
+			"three salespeople and five workers; the groups Staff, "
+			"Sales, Production and Direction; an accountant from "
+			"outside invited. Refused when DIR already holds a "
+			"store; --force replaces a previous demo store (and "
+			"only that). Then try: groupctl --store DIR --as "
+			"claire.lambert group list",
+		.options = demo_options,
+		.max_args = 1,
+		.flags = CMD_OWN_STORE,
+		.run = run_demo,
+	},
+	{NULL},
 };

@@ -31,36 +31,33 @@ enum {
 };
 
 static const struct cmd_option settings_options[] = {
-	[SET_DESCRIPTION] = { "description", "TEXT",
-			      "what the group is for" },
-	[SET_PUBLISH] = { "publish", NULL, "list the group in the directory" },
-	[SET_NO_PUBLISH] = { "no-publish", NULL,
-			     "keep the group private (the default); also "
-			     "unpublishes\nthe members list and "
-			     "closes the group" },
-	[SET_PUBLISH_MEMBERS] = { "publish-members", NULL,
-				  "show the members list in the directory "
-				  "(published\ngroups only)" },
-	[SET_NO_PUBLISH_MEMBERS] = { "no-publish-members", NULL,
-				     "hide the members list" },
-	[SET_OPEN] = { "open", NULL,
-		       "let anyone join (published groups only)" },
-	[SET_CLOSED] = { "closed", NULL,
-			 "join by invitation only (the default)" },
-	[SET_BUSINESS] = { "business", NULL, "a business group" },
-	[SET_NO_BUSINESS] = { "no-business", NULL,
-			      "not a business group (clears the sector)" },
-	[SET_SECTOR] = { "sector", "SECTOR",
-			 "business sector (business groups only)" },
-	[SET_LANGUAGE] = { "language", "CODE",
-			   "ISO 639 language code, e.g. en, fr" },
-	{ NULL, NULL, NULL },
+	[SET_DESCRIPTION] = {"description", "TEXT", "what the group is for"},
+	[SET_PUBLISH] = {"publish", NULL, "list the group in the directory"},
+	[SET_NO_PUBLISH] = {"no-publish", NULL,
+			    "keep the group private (the default); also "
+			    "unpublishes the members list and "
+			    "closes the group"},
+	[SET_PUBLISH_MEMBERS] = {"publish-members", NULL,
+				 "show the members list in the directory "
+				 "(published groups only)"},
+	[SET_NO_PUBLISH_MEMBERS] = {"no-publish-members", NULL,
+				    "hide the members list"},
+	[SET_OPEN] = {"open", NULL, "let anyone join (published groups only)"},
+	[SET_CLOSED] = {"closed", NULL,
+			"join by invitation only (the default)"},
+	[SET_BUSINESS] = {"business", NULL, "a business group"},
+	[SET_NO_BUSINESS] = {"no-business", NULL,
+			     "not a business group (clears the sector)"},
+	[SET_SECTOR] = {"sector", "SECTOR",
+			"business sector (business groups only)"},
+	[SET_LANGUAGE] = {"language", "CODE",
+			  "ISO 639 language code, e.g. en, fr"},
+	{NULL, NULL, NULL},
 };
 
 /* A yes/no setting given by a pair of flags. */
-static int settings_flag(struct cmd_ctx *ctx, const struct cmd_args *a,
-			 int yes, int no, bool *value, unsigned field,
-			 unsigned *mask)
+static int settings_flag(struct cmd_ctx *ctx, const struct cmd_args *a, int yes,
+			 int no, bool *value, unsigned field, unsigned *mask)
 {
 	if (a->opt[yes] && a->opt[no])
 		return cmd_usage_error(ctx, "--%s and --%s conflict",
@@ -91,14 +88,14 @@ static int settings_parse(struct cmd_ctx *ctx, const struct cmd_args *a,
 		status = settings_flag(ctx, a, SET_OPEN, SET_CLOSED, &s->open,
 				       STORE_GROUP_OPEN, mask);
 	if (status == CMD_OK)
-		status = settings_flag(ctx, a, SET_BUSINESS, SET_NO_BUSINESS,
-				       &s->business, STORE_GROUP_BUSINESS,
-				       mask);
+		status =
+			settings_flag(ctx, a, SET_BUSINESS, SET_NO_BUSINESS,
+				      &s->business, STORE_GROUP_BUSINESS, mask);
 	if (status != CMD_OK)
 		return status;
 	if (a->opt[SET_SECTOR] && a->opt[SET_NO_BUSINESS])
 		return cmd_usage_error(ctx, "--sector and --no-business "
-				       "conflict");
+					    "conflict");
 	if (a->opt[SET_DESCRIPTION]) {
 		if (cmd_copy(s->description, sizeof(s->description),
 			     a->opt[SET_DESCRIPTION], "description") < 0)
@@ -232,14 +229,12 @@ static int run_list(struct cmd_ctx *ctx, const struct cmd_args *a)
 	for (i = 0; i < n; i++) {
 		char members[24], pending[24], used[32], cap[32];
 
-		cmd_table_row(&t, g[i].name, role_or_null(g[i].role),
-			      g[i].admin,
-			      count_text(g[i].members, members,
-					 sizeof(members)),
-			      count_text(g[i].invitations, pending,
-					 sizeof(pending)),
-			      cmd_format_size(g[i].used, used, sizeof(used)),
-			      cmd_format_size(g[i].capacity, cap, sizeof(cap)));
+		cmd_table_row(
+			&t, g[i].name, role_or_null(g[i].role), g[i].admin,
+			count_text(g[i].members, members, sizeof(members)),
+			count_text(g[i].invitations, pending, sizeof(pending)),
+			cmd_format_size(g[i].used, used, sizeof(used)),
+			cmd_format_size(g[i].capacity, cap, sizeof(cap)));
 	}
 	if (cmd_table_print(&t, stdout) < 0)
 		status = cmd_fail("%s", strerror(ENOMEM));
@@ -279,8 +274,7 @@ static int run_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 	cmd_show("your role", "%s",
 		 g.role == STORE_ROLE_NONE ? "none" : store_role_name(g.role));
 	cmd_show("published", "%s", yes_no(s->published));
-	cmd_show("members list published", "%s",
-		 yes_no(s->members_published));
+	cmd_show("members list published", "%s", yes_no(s->members_published));
 	cmd_show("open", "%s", yes_no(s->open));
 	cmd_show("activity", "%s", s->business ? "business" : "not business");
 	cmd_show("sector", "%s", s->sector);
@@ -296,8 +290,7 @@ static int run_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 			 (long long)g.invitations);
 	cmd_show("used", "%s of %s", cmd_format_size(g.used, buf, sizeof(buf)),
 		 cmd_format_size(g.capacity, buf2, sizeof(buf2)));
-	cmd_show("created", "%s", cmd_format_time(g.created, buf,
-						  sizeof(buf)));
+	cmd_show("created", "%s", cmd_format_time(g.created, buf, sizeof(buf)));
 	return CMD_OK;
 }
 
@@ -338,10 +331,10 @@ static int run_members(struct cmd_ctx *ctx, const struct cmd_args *a)
 		char name[2 * STORE_TEXT_MAX + 2], joined[32];
 
 		snprintf(name, sizeof(name), "%s %s", m[i].first, m[i].last);
-		cmd_table_row(&t, m[i].username, role_or_null(m[i].role), name,
-			      m[i].org, m[i].email,
-			      cmd_format_time(m[i].joined, joined,
-					      sizeof(joined)));
+		cmd_table_row(
+			&t, m[i].username, role_or_null(m[i].role), name,
+			m[i].org, m[i].email,
+			cmd_format_time(m[i].joined, joined, sizeof(joined)));
 	}
 	if (cmd_table_print(&t, stdout) < 0)
 		status = cmd_fail("%s", strerror(ENOMEM));
@@ -351,23 +344,28 @@ free_members:
 	return status;
 }
 
-enum { SEARCH_NAME, SEARCH_BUSINESS, SEARCH_NO_BUSINESS, SEARCH_SECTOR,
-       SEARCH_LANGUAGE };
+enum {
+	SEARCH_NAME,
+	SEARCH_BUSINESS,
+	SEARCH_NO_BUSINESS,
+	SEARCH_SECTOR,
+	SEARCH_LANGUAGE
+};
 
 static const struct cmd_option search_options[] = {
-	[SEARCH_NAME] = { "name", "TEXT",
-			  "part of the name (at least 3 characters)" },
-	[SEARCH_BUSINESS] = { "business", NULL, "business groups" },
-	[SEARCH_NO_BUSINESS] = { "no-business", NULL,
-				 "groups that are not business" },
-	[SEARCH_SECTOR] = { "sector", "SECTOR", "business sector" },
-	[SEARCH_LANGUAGE] = { "language", "CODE", "ISO 639 language code" },
-	{ NULL, NULL, NULL },
+	[SEARCH_NAME] = {"name", "TEXT",
+			 "part of the name (at least 3 characters)"},
+	[SEARCH_BUSINESS] = {"business", NULL, "business groups"},
+	[SEARCH_NO_BUSINESS] = {"no-business", NULL,
+				"groups that are not business"},
+	[SEARCH_SECTOR] = {"sector", "SECTOR", "business sector"},
+	[SEARCH_LANGUAGE] = {"language", "CODE", "ISO 639 language code"},
+	{NULL, NULL, NULL},
 };
 
 static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct store_search q = { .business = -1 };
+	struct store_search q = {.business = -1};
 	struct store_group *g = NULL;
 	struct cmd_table t;
 	size_t n = 0, i;
@@ -375,7 +373,7 @@ static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (a->opt[SEARCH_BUSINESS] && a->opt[SEARCH_NO_BUSINESS])
 		return cmd_usage_error(ctx, "--business and --no-business "
-				       "conflict");
+					    "conflict");
 	q.name = a->opt[SEARCH_NAME];
 	if (a->opt[SEARCH_BUSINESS])
 		q.business = 1;
@@ -393,18 +391,17 @@ static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
 		groups_json(g, n);
 		goto free_groups;
 	}
-	cmd_table_init(&t, 8, "NAME", "ACCESS", "MEMBERS", "ACTIVITY",
-		       "SECTOR", "LANGUAGE", "CONTACT", "DESCRIPTION");
+	cmd_table_init(&t, 8, "NAME", "ACCESS", "MEMBERS", "ACTIVITY", "SECTOR",
+		       "LANGUAGE", "CONTACT", "DESCRIPTION");
 	for (i = 0; i < n; i++) {
 		char members[24];
 
-		cmd_table_row(&t, g[i].name, g[i].settings.open ? "open"
-								: "closed",
-			      count_text(g[i].members, members,
-					 sizeof(members)),
-			      g[i].settings.business ? "business" : "other",
-			      g[i].settings.sector, g[i].settings.language,
-			      g[i].admin_email, g[i].settings.description);
+		cmd_table_row(
+			&t, g[i].name, g[i].settings.open ? "open" : "closed",
+			count_text(g[i].members, members, sizeof(members)),
+			g[i].settings.business ? "business" : "other",
+			g[i].settings.sector, g[i].settings.language,
+			g[i].admin_email, g[i].settings.description);
 	}
 	if (cmd_table_print(&t, stdout) < 0)
 		status = cmd_fail("%s", strerror(ENOMEM));
@@ -414,39 +411,93 @@ free_groups:
 	return status;
 }
 
-#define SETTINGS_SYNOPSIS                                                    \
-	"[--description TEXT] [--publish | --no-publish] "                   \
-	"[--publish-members | --no-publish-members] [--open | --closed] "    \
+#define SETTINGS_SYNOPSIS                                                      \
+	"[--description TEXT] [--publish | --no-publish] "                     \
+	"[--publish-members | --no-publish-members] [--open | --closed] "      \
 	"[--business [--sector SECTOR] | --no-business] [--language CODE]"
 
 const struct cmd cmd_group_commands[] = {
-	{ "group", "create", "NAME " SETTINGS_SYNOPSIS,
-	  "create a group with you as its administrator",
-	  "The name (1 to 64 characters, unique whatever the case) can never "
-	  "be changed.\nA group is private unless published; creating one "
-	  "counts against your\nplan.", settings_options, 1, 1,
-	  CMD_OWN_STORE, run_create },
-	{ "group", "list", "", "list your groups",
-	  "The operator with no account of its own sees every group.", NULL,
-	  0, 0, 0, run_list },
-	{ "group", "show", "NAME", "show a group's settings and figures",
-	  "Members see it whole; anyone sees a published group's public "
-	  "face.", NULL, 1, 1, 0, run_show },
-	{ "group", "edit", "NAME " SETTINGS_SYNOPSIS,
-	  "change a group's settings (the administrator only)",
-	  "Unpublishing also unpublishes the members list and closes the "
-	  "group.", settings_options, 1, 1, CMD_OWN_STORE, run_edit },
-	{ "group", "delete", "NAME",
-	  "delete a group and all its contents (the administrator only)",
-	  "Refused while any member other than the administrator remains "
-	  "(see\n'group remove-all').", NULL, 1, 1, 0, run_delete },
-	{ "group", "members", "NAME", "list a group's members and roles",
-	  "Members see the list; others only where it is published.", NULL, 1,
-	  1, 0, run_members },
-	{ "group", "search", "[--name TEXT] [--business | --no-business] "
-	  "[--sector SECTOR] [--language CODE]",
-	  "search the directory of published groups",
-	  "Give at least two criteria.  Private groups never appear.",
-	  search_options, 0, 0, CMD_OWN_STORE, run_search },
-	{ NULL },
+	{
+		.noun = "group",
+		.verb = "create",
+		.synopsis = "NAME " SETTINGS_SYNOPSIS,
+		.summary = "create a group with you as its administrator",
+		.help = "The name (1 to 64 characters, unique whatever the "
+			"case) can never be changed. A group is private unless "
+			"published; creating one counts against your plan.",
+		.options = settings_options,
+		.min_args = 1,
+		.max_args = 1,
+		.flags = CMD_OWN_STORE,
+		.run = run_create,
+	},
+	{
+		.noun = "group",
+		.verb = "list",
+		.synopsis = "",
+		.summary = "list your groups",
+		.help = "The operator with no account of its own sees every "
+			"group.",
+		.run = run_list,
+	},
+	{
+		.noun = "group",
+		.verb = "show",
+		.synopsis = "NAME",
+		.summary = "show a group's settings and figures",
+		.help = "Members see it whole; anyone sees a published group's "
+			"public face.",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_show,
+	},
+	{
+		.noun = "group",
+		.verb = "edit",
+		.synopsis = "NAME " SETTINGS_SYNOPSIS,
+		.summary = "change a group's settings (the administrator only)",
+		.help = "Unpublishing also unpublishes the members list and "
+			"closes the group.",
+		.options = settings_options,
+		.min_args = 1,
+		.max_args = 1,
+		.flags = CMD_OWN_STORE,
+		.run = run_edit,
+	},
+	{
+		.noun = "group",
+		.verb = "delete",
+		.synopsis = "NAME",
+		.summary = "delete a group and all its contents (the "
+			   "administrator only)",
+		.help = "Refused while any member other than the administrator "
+			"remains (see 'group remove-all').",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_delete,
+	},
+	{
+		.noun = "group",
+		.verb = "members",
+		.synopsis = "NAME",
+		.summary = "list a group's members and roles",
+		.help = "Members see the list; others only where it is "
+			"published.",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_members,
+	},
+	{
+		.noun = "group",
+		.verb = "search",
+		.synopsis = "[--name TEXT] [--business | --no-business] "
+			    "[--sector SECTOR] [--language CODE]",
+		.summary = "search the directory of published groups",
+		.help = "Give at least two criteria. Private groups never "
+			"appear.",
+		.options = search_options,
+		.flags = CMD_OWN_STORE,
+		.run = run_search,
+	},
+	{NULL},
 };

@@ -78,13 +78,12 @@ static int invitations_table(const struct store_invitation *v, size_t n,
 		char created[32], last[32], sent[24];
 
 		snprintf(sent, sizeof(sent), "%lld", (long long)v[i].sent);
-		cmd_table_row(&t, by_group ? v[i].group : v[i].username,
-			      v[i].invited_by,
-			      cmd_format_time(v[i].created, created,
-					      sizeof(created)),
-			      cmd_format_time(v[i].last_sent, last,
-					      sizeof(last)),
-			      sent);
+		cmd_table_row(
+			&t, by_group ? v[i].group : v[i].username,
+			v[i].invited_by,
+			cmd_format_time(v[i].created, created, sizeof(created)),
+			cmd_format_time(v[i].last_sent, last, sizeof(last)),
+			sent);
 	}
 	if (cmd_table_print(&t, stdout) < 0)
 		status = cmd_fail("%s", strerror(ENOMEM));
@@ -147,14 +146,14 @@ static int run_cancel(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 static int run_accept(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	return done(ctx, store_invitation_accept(ctx->st, &ctx->caller,
-						 a->pos[0]));
+	return done(ctx,
+		    store_invitation_accept(ctx->st, &ctx->caller, a->pos[0]));
 }
 
 static int run_decline(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	return done(ctx, store_invitation_decline(ctx->st, &ctx->caller,
-						  a->pos[0]));
+	return done(ctx,
+		    store_invitation_decline(ctx->st, &ctx->caller, a->pos[0]));
 }
 
 static int run_join(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -200,53 +199,152 @@ static int run_handover(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd cmd_member_commands[] = {
-	{ "group", "invite", "NAME USER...",
-	  "invite accounts to a group (the administrator only)",
-	  "Invites each USER in order and stops at the first refusal; those "
-	  "invited before\nit stay invited, and are named on standard output.  "
-	  "Pending invitations\ncount against the member limit.", NULL, 2,
-	  CMD_MANY, 0, run_invite },
-	{ "group", "invitations", "NAME",
-	  "list a group's pending invitations",
-	  "For the administrator and co-administrators.", NULL, 1, 1, 0,
-	  run_invitations },
-	{ "group", "resend", "NAME USER",
-	  "send a pending invitation again (the administrator only)", NULL,
-	  NULL, 2, 2, 0, run_resend },
-	{ "group", "cancel", "NAME USER",
-	  "cancel a pending invitation (the administrator only)", NULL, NULL,
-	  2, 2, 0, run_cancel },
-	{ "group", "join", "NAME", "join an open group",
-	  "Also accepts a pending invitation to NAME.", NULL, 1, 1, 0,
-	  run_join },
-	{ "group", "leave", "NAME", "leave a group",
-	  "The administrator must hand the role over first.  Every calendar "
-	  "right you\ngranted through the group ends with your membership.",
-	  NULL, 1, 1, 0, run_leave },
-	{ "group", "remove", "NAME USER",
-	  "remove a member (the administrator only)",
-	  "The member loses all access at once; what they added stays.", NULL,
-	  2, 2, 0, run_remove },
-	{ "group", "remove-all", "NAME",
-	  "remove every member but the administrator (the administrator "
-	  "only)", NULL, NULL, 1, 1, 0, run_remove_all },
-	{ "group", "coadmin", "NAME USER",
-	  "make a member co-administrator (the administrator only)", NULL,
-	  NULL, 2, 2, 0, run_coadmin },
-	{ "group", "uncoadmin", "NAME USER",
-	  "make a co-administrator a plain member (the administrator only)",
-	  "They keep the rights granted to them by name.", NULL, 2, 2, 0,
-	  run_uncoadmin },
-	{ "group", "handover", "NAME USER",
-	  "hand the administrator role to a member (the administrator only)",
-	  "Refused when USER's plan cannot hold the group: groups "
-	  "administered, members,\nbytes in use.  You stay as a member.",
-	  NULL, 2, 2, 0, run_handover },
-	{ "invitation", "list", "", "list your pending invitations", NULL,
-	  NULL, 0, 0, 0, run_invitation_list },
-	{ "invitation", "accept", "GROUP", "accept an invitation and join",
-	  NULL, NULL, 1, 1, 0, run_accept },
-	{ "invitation", "decline", "GROUP", "decline an invitation", NULL,
-	  NULL, 1, 1, 0, run_decline },
-	{ NULL },
+	{
+		.noun = "group",
+		.verb = "invite",
+		.synopsis = "NAME USER...",
+		.summary =
+			"invite accounts to a group (the administrator only)",
+		.help = "Invites each USER in order and stops at the first "
+			"refusal; those invited before it stay invited, and "
+			"are named on standard output. Pending invitations "
+			"count against the member limit.",
+		.min_args = 2,
+		.max_args = CMD_MANY,
+		.run = run_invite,
+	},
+	{
+		.noun = "group",
+		.verb = "invitations",
+		.synopsis = "NAME",
+		.summary = "list a group's pending invitations",
+		.help = "For the administrator and co-administrators.",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_invitations,
+	},
+	{
+		.noun = "group",
+		.verb = "resend",
+		.synopsis = "NAME USER",
+		.summary = "send a pending invitation again (the administrator "
+			   "only)",
+		.min_args = 2,
+		.max_args = 2,
+		.run = run_resend,
+	},
+	{
+		.noun = "group",
+		.verb = "cancel",
+		.synopsis = "NAME USER",
+		.summary =
+			"cancel a pending invitation (the administrator only)",
+		.min_args = 2,
+		.max_args = 2,
+		.run = run_cancel,
+	},
+	{
+		.noun = "group",
+		.verb = "join",
+		.synopsis = "NAME",
+		.summary = "join an open group",
+		.help = "Also accepts a pending invitation to NAME.",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_join,
+	},
+	{
+		.noun = "group",
+		.verb = "leave",
+		.synopsis = "NAME",
+		.summary = "leave a group",
+		.help = "The administrator must hand the role over first. "
+			"Every calendar right you granted through the group "
+			"ends with your membership.",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_leave,
+	},
+	{
+		.noun = "group",
+		.verb = "remove",
+		.synopsis = "NAME USER",
+		.summary = "remove a member (the administrator only)",
+		.help = "The member loses all access at once; what they added "
+			"stays.",
+		.min_args = 2,
+		.max_args = 2,
+		.run = run_remove,
+	},
+	{
+		.noun = "group",
+		.verb = "remove-all",
+		.synopsis = "NAME",
+		.summary = "remove every member but the administrator (the "
+			   "administrator "
+			   "only)",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_remove_all,
+	},
+	{
+		.noun = "group",
+		.verb = "coadmin",
+		.synopsis = "NAME USER",
+		.summary = "make a member co-administrator (the administrator "
+			   "only)",
+		.min_args = 2,
+		.max_args = 2,
+		.run = run_coadmin,
+	},
+	{
+		.noun = "group",
+		.verb = "uncoadmin",
+		.synopsis = "NAME USER",
+		.summary = "make a co-administrator a plain member (the "
+			   "administrator only)",
+		.help = "They keep the rights granted to them by name.",
+		.min_args = 2,
+		.max_args = 2,
+		.run = run_uncoadmin,
+	},
+	{
+		.noun = "group",
+		.verb = "handover",
+		.synopsis = "NAME USER",
+		.summary = "hand the administrator role to a member (the "
+			   "administrator only)",
+		.help = "Refused when USER's plan cannot hold the group: "
+			"groups administered, members, bytes in use. You stay "
+			"as a member.",
+		.min_args = 2,
+		.max_args = 2,
+		.run = run_handover,
+	},
+	{
+		.noun = "invitation",
+		.verb = "list",
+		.synopsis = "",
+		.summary = "list your pending invitations",
+		.run = run_invitation_list,
+	},
+	{
+		.noun = "invitation",
+		.verb = "accept",
+		.synopsis = "GROUP",
+		.summary = "accept an invitation and join",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_accept,
+	},
+	{
+		.noun = "invitation",
+		.verb = "decline",
+		.synopsis = "GROUP",
+		.summary = "decline an invitation",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_decline,
+	},
+	{NULL},
 };

@@ -15,7 +15,7 @@
 
 #include "groupctl.h"
 
-static const char *const tools[] = { "documents", "calendar", "contacts" };
+static const char *const tools[] = {"documents", "calendar", "contacts"};
 
 /* "all members, alice, bob", or what holds when nobody is named. */
 static void who_text(bool all_members, const struct store_names *names,
@@ -109,21 +109,21 @@ release:
 enum { RS_ADD, RS_DELETE, RS_ALL_MEMBERS, RS_NONE, RS_INHERIT };
 
 static const struct cmd_option rights_set_options[] = {
-	[RS_ADD] = { "add", NULL, "set who may add" },
-	[RS_DELETE] = { "delete", NULL, "set who may delete" },
-	[RS_ALL_MEMBERS] = { "all-members", NULL,
-			     "all members, those who join later included" },
-	[RS_NONE] = { "none", NULL,
-		      "nobody but the administrator and co-administrators" },
-	[RS_INHERIT] = { "inherit", NULL,
-			 "drop a folder's own setting: its parent's applies" },
-	{ NULL, NULL, NULL },
+	[RS_ADD] = {"add", NULL, "set who may add"},
+	[RS_DELETE] = {"delete", NULL, "set who may delete"},
+	[RS_ALL_MEMBERS] = {"all-members", NULL,
+			    "all members, those who join later included"},
+	[RS_NONE] = {"none", NULL,
+		     "nobody but the administrator and co-administrators"},
+	[RS_INHERIT] = {"inherit", NULL,
+			"drop a folder's own setting: its parent's applies"},
+	{NULL, NULL, NULL},
 };
 
 static int run_rights_set(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	static const enum store_right which[] = { STORE_RIGHT_ADD,
-						  STORE_RIGHT_DELETE };
+	static const enum store_right which[] = {STORE_RIGHT_ADD,
+						 STORE_RIGHT_DELETE};
 	const char *group = a->pos[0], *target = a->pos[1];
 	const char *const *users = &a->pos[2];
 	size_t nusers = a->npos - 2, i;
@@ -132,16 +132,17 @@ static int run_rights_set(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (!a->opt[RS_ADD] && !a->opt[RS_DELETE])
 		return cmd_usage_error(ctx, "say which right: --add or "
-				       "--delete");
+					    "--delete");
 	if ((a->opt[RS_NONE] || a->opt[RS_INHERIT]) && (nusers || all))
-		return cmd_usage_error(ctx, "--%s takes no USER nor "
+		return cmd_usage_error(ctx,
+				       "--%s takes no USER nor "
 				       "--all-members",
 				       a->opt[RS_NONE] ? "none" : "inherit");
 	if (a->opt[RS_NONE] && a->opt[RS_INHERIT])
 		return cmd_usage_error(ctx, "--none and --inherit conflict");
 	if (!nusers && !all && !a->opt[RS_NONE] && !a->opt[RS_INHERIT])
 		return cmd_usage_error(ctx, "say who: USER..., --all-members, "
-				       "--none or --inherit");
+					    "--none or --inherit");
 	status = cmd_open_store(ctx);
 	if (status != CMD_OK)
 		return status;
@@ -164,11 +165,11 @@ static int run_rights_set(struct cmd_ctx *ctx, const struct cmd_args *a)
 enum { ED_ALL_MEMBERS, ED_ONLY_ME };
 
 static const struct cmd_option editors_options[] = {
-	[ED_ALL_MEMBERS] = { "all-members", NULL,
-			     "every member may edit the item" },
-	[ED_ONLY_ME] = { "only-me", NULL,
-			 "only the member who added it (the default)" },
-	{ NULL, NULL, NULL },
+	[ED_ALL_MEMBERS] = {"all-members", NULL,
+			    "every member may edit the item"},
+	[ED_ONLY_ME] = {"only-me", NULL,
+			"only the member who added it (the default)"},
+	{NULL, NULL, NULL},
 };
 
 static int editors_show(struct cmd_ctx *ctx, const char *group,
@@ -197,8 +198,8 @@ static int editors_show(struct cmd_ctx *ctx, const char *group,
 		who_text(e.all_members, &e.named, "only the creator", who,
 			 sizeof(who));
 		cmd_show("item", "%s", path);
-		cmd_show("creator", "%s", e.creator[0] ? e.creator
-						       : "(account removed)");
+		cmd_show("creator", "%s",
+			 e.creator[0] ? e.creator : "(account removed)");
 		cmd_show("editors", "%s", who);
 	}
 	store_editors_release(&e);
@@ -214,7 +215,7 @@ static int run_editors(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (a->opt[ED_ONLY_ME] && (all || nusers))
 		return cmd_usage_error(ctx, "--only-me takes no USER nor "
-				       "--all-members");
+					    "--all-members");
 	status = cmd_open_store(ctx);
 	if (status != CMD_OK)
 		return status;
@@ -231,10 +232,10 @@ static const struct {
 	unsigned bit;
 	const char *name;
 } cal_rights[] = {
-	{ STORE_CAL_VIEW, "view" },
-	{ STORE_CAL_ADD, "add" },
-	{ STORE_CAL_EDIT, "edit" },
-	{ STORE_CAL_DELETE, "delete" },
+	{STORE_CAL_VIEW, "view"},
+	{STORE_CAL_ADD, "add"},
+	{STORE_CAL_EDIT, "edit"},
+	{STORE_CAL_DELETE, "delete"},
 };
 
 #define NCAL_RIGHTS (sizeof(cal_rights) / sizeof(cal_rights[0]))
@@ -243,12 +244,12 @@ static const struct {
 enum { SHARE_REVOKE = NCAL_RIGHTS };
 
 static const struct cmd_option share_options[] = {
-	{ "view", NULL, "see the details of events" },
-	{ "add", NULL, "add events" },
-	{ "edit", NULL, "change events" },
-	{ "delete", NULL, "delete events" },
-	[SHARE_REVOKE] = { "revoke", NULL, "take every right back" },
-	{ NULL, NULL, NULL },
+	{"view", NULL, "see the details of events"},
+	{"add", NULL, "add events"},
+	{"edit", NULL, "change events"},
+	{"delete", NULL, "delete events"},
+	[SHARE_REVOKE] = {"revoke", NULL, "take every right back"},
+	{NULL, NULL, NULL},
 };
 
 static int run_share_calendar(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -264,7 +265,7 @@ static int run_share_calendar(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_usage_error(ctx, "--revoke takes no other right");
 	if (!a->opt[SHARE_REVOKE] && !rights)
 		return cmd_usage_error(ctx, "say which rights: --view, --add, "
-				       "--edit, --delete or --revoke");
+					    "--edit, --delete or --revoke");
 	status = cmd_open_store(ctx);
 	if (status != CMD_OK)
 		return status;
@@ -327,36 +328,76 @@ free_grants:
 }
 
 const struct cmd cmd_rights_commands[] = {
-	{ "rights", "show", "GROUP [TOOL | documents/PATH]",
-	  "show who may add and delete",
-	  "TOOL is documents, calendar or contacts; without a target, all "
-	  "three.\nSET_ON tells where a folder's setting comes from.  The "
-	  "administrator and\nco-administrators always hold both rights.",
-	  NULL, 1, 2, 0, run_rights_show },
-	{ "rights", "set", "GROUP (TOOL | documents/PATH) (--add | --delete) "
-	  "(USER... | --all-members | --none | --inherit)",
-	  "set who may add or delete (administrator and co-administrators)",
-	  "The setting is replaced: USER... and --all-members may be "
-	  "combined; --none\nleaves the right to the administrator and "
-	  "co-administrators; --inherit makes\na folder follow its parent "
-	  "again.  Named users must be members.",
-	  rights_set_options, 2, CMD_MANY, CMD_OWN_STORE, run_rights_set },
-	{ "rights", "editors", "GROUP PATH [USER... | --all-members | "
-	  "--only-me]",
-	  "show or set who may edit an item",
-	  "PATH is documents/..., calendar/NAME.ics or contacts/NAME.vcf.  "
-	  "Without USER\nor flag, shows the editors.  The member who added "
-	  "the item sets them;\nby default only they may edit it.",
-	  editors_options, 2, CMD_MANY, CMD_OWN_STORE, run_editors },
-	{ "share", "calendar", "USER... (--view | --add | --edit | --delete | "
-	  "--revoke)",
-	  "grant co-members rights on your personal calendar",
-	  "The grant becomes exactly the flags given (they combine); "
-	  "--revoke alone\ntakes it back.  It holds while you share a group "
-	  "and ends with the last one.\nEvery co-member always sees your busy "
-	  "times, never the details.",
-	  share_options, 1, CMD_MANY, CMD_OWN_STORE, run_share_calendar },
-	{ "share", "list", "", "list the grants you made and received", NULL,
-	  NULL, 0, 0, 0, run_share_list },
-	{ NULL },
+	{
+		.noun = "rights",
+		.verb = "show",
+		.synopsis = "GROUP [TOOL | documents/PATH]",
+		.summary = "show who may add and delete",
+		.help = "TOOL is documents, calendar or contacts; without a "
+			"target, all three. SET_ON tells where a folder's "
+			"setting comes from. The administrator and "
+			"co-administrators always hold both rights.",
+		.min_args = 1,
+		.max_args = 2,
+		.run = run_rights_show,
+	},
+	{
+		.noun = "rights",
+		.verb = "set",
+		.synopsis = "GROUP (TOOL | documents/PATH) (--add | --delete) "
+			    "(USER... | --all-members | --none | --inherit)",
+		.summary = "set who may add or delete (administrator and "
+			   "co-administrators)",
+		.help = "The setting is replaced: USER... and --all-members "
+			"may be combined; --none leaves the right to the "
+			"administrator and co-administrators; --inherit makes "
+			"a folder follow its parent again. Named users must be "
+			"members.",
+		.options = rights_set_options,
+		.min_args = 2,
+		.max_args = CMD_MANY,
+		.flags = CMD_OWN_STORE,
+		.run = run_rights_set,
+	},
+	{
+		.noun = "rights",
+		.verb = "editors",
+		.synopsis = "GROUP PATH [USER... | --all-members | "
+			    "--only-me]",
+		.summary = "show or set who may edit an item",
+		.help = "PATH is documents/..., calendar/NAME.ics or "
+			"contacts/NAME.vcf. Without USER or flag, shows the "
+			"editors. The member who added the item sets them; by "
+			"default only they may edit it.",
+		.options = editors_options,
+		.min_args = 2,
+		.max_args = CMD_MANY,
+		.flags = CMD_OWN_STORE,
+		.run = run_editors,
+	},
+	{
+		.noun = "share",
+		.verb = "calendar",
+		.synopsis = "USER... (--view | --add | --edit | --delete | "
+			    "--revoke)",
+		.summary = "grant co-members rights on your personal calendar",
+		.help = "The grant becomes exactly the flags given (they "
+			"combine); --revoke alone takes it back. It holds "
+			"while you share a group and ends with the last one. "
+			"Every co-member always sees your busy times, never "
+			"the details.",
+		.options = share_options,
+		.min_args = 1,
+		.max_args = CMD_MANY,
+		.flags = CMD_OWN_STORE,
+		.run = run_share_calendar,
+	},
+	{
+		.noun = "share",
+		.verb = "list",
+		.synopsis = "",
+		.summary = "list the grants you made and received",
+		.run = run_share_list,
+	},
+	{NULL},
 };

@@ -19,13 +19,13 @@
 enum { INIT_PASSPHRASE_FILE, INIT_UNIX_GROUP };
 
 static const struct cmd_option init_options[] = {
-	[INIT_PASSPHRASE_FILE] = { "passphrase-file", "FILE",
-				   "wrap the master key with the passphrase "
-				   "in FILE ('-': standard input)" },
-	[INIT_UNIX_GROUP] = { "unix-group", "GROUP",
-			      "let Unix group GROUP use the database (for a "
-			      "set-group-id groupctl)" },
-	{ NULL, NULL, NULL },
+	[INIT_PASSPHRASE_FILE] = {"passphrase-file", "FILE",
+				  "wrap the master key with the passphrase "
+				  "in FILE ('-': standard input)"},
+	[INIT_UNIX_GROUP] = {"unix-group", "GROUP",
+			     "let Unix group GROUP use the database (for a "
+			     "set-group-id groupctl)"},
+	{NULL, NULL, NULL},
 };
 
 static int run_init(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -149,20 +149,24 @@ static int run_plan_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return CMD_OK;
 }
 
-enum { PLAN_MAX_GROUPS, PLAN_MAX_MEMBERS, PLAN_GROUP_BYTES,
-       PLAN_PRIVATE_BYTES };
+enum {
+	PLAN_MAX_GROUPS,
+	PLAN_MAX_MEMBERS,
+	PLAN_GROUP_BYTES,
+	PLAN_PRIVATE_BYTES
+};
 
 static const struct cmd_option plan_set_options[] = {
-	[PLAN_MAX_GROUPS] = { "max-groups", "N",
-			      "groups an account may administer" },
-	[PLAN_MAX_MEMBERS] = { "max-members", "N",
-			       "members per administered group (administrator "
-			       "and pending invitations included)" },
-	[PLAN_GROUP_BYTES] = { "group-bytes", "SIZE",
-			       "capacity of each administered group" },
-	[PLAN_PRIVATE_BYTES] = { "private-bytes", "SIZE",
-				 "capacity of the private space" },
-	{ NULL, NULL, NULL },
+	[PLAN_MAX_GROUPS] = {"max-groups", "N",
+			     "groups an account may administer"},
+	[PLAN_MAX_MEMBERS] = {"max-members", "N",
+			      "members per administered group (administrator "
+			      "and pending invitations included)"},
+	[PLAN_GROUP_BYTES] = {"group-bytes", "SIZE",
+			      "capacity of each administered group"},
+	[PLAN_PRIVATE_BYTES] = {"private-bytes", "SIZE",
+				"capacity of the private space"},
+	{NULL, NULL, NULL},
 };
 
 static int run_plan_set(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -193,15 +197,18 @@ static int run_plan_set(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	if (a->opt[PLAN_GROUP_BYTES]) {
 		if (store_parse_size(a->opt[PLAN_GROUP_BYTES], &v) < 0 || v < 0)
-			return cmd_usage_error(ctx, "bad size '%s' (say 500M, "
-					       "10G)", a->opt[PLAN_GROUP_BYTES]);
+			return cmd_usage_error(ctx,
+					       "bad size '%s' (say 500M, "
+					       "10G)",
+					       a->opt[PLAN_GROUP_BYTES]);
 		p.group_bytes = (uint64_t)v;
 		mask |= STORE_PLAN_GROUP_BYTES;
 	}
 	if (a->opt[PLAN_PRIVATE_BYTES]) {
 		if (store_parse_size(a->opt[PLAN_PRIVATE_BYTES], &v) < 0 ||
 		    v < 0)
-			return cmd_usage_error(ctx, "bad size '%s' (say 500M, "
+			return cmd_usage_error(ctx,
+					       "bad size '%s' (say 500M, "
 					       "10G)",
 					       a->opt[PLAN_PRIVATE_BYTES]);
 		p.private_bytes = (uint64_t)v;
@@ -233,8 +240,8 @@ static int run_usage(struct cmd_ctx *ctx, const struct cmd_args *a)
 	size_t n = 0, i;
 	int status = CMD_OK, rc;
 
-	rc = store_usage(ctx->st, &ctx->caller, a->npos ? a->pos[0] : NULL,
-			 &u, &n);
+	rc = store_usage(ctx->st, &ctx->caller, a->npos ? a->pos[0] : NULL, &u,
+			 &n);
 	if (rc < 0)
 		return cmd_refused(ctx, rc);
 	if (ctx->json) {
@@ -320,7 +327,7 @@ static void collect_problem(void *arg, const char *problem)
 
 static int run_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct problems p = { 0 };
+	struct problems p = {0};
 	unsigned count = 0;
 	struct cmd_json j;
 	int status, rc;
@@ -365,33 +372,77 @@ free_problems:
 }
 
 const struct cmd cmd_store_commands[] = {
-	{ "init", NULL, "[--passphrase-file FILE] [--unix-group GROUP]",
-	  "create a new store in the store directory",
-	  "The directory (--store, or the default store) is created if "
-	  "missing and must be\nempty.  The one who runs init owns the store "
-	  "and is its operator, with root.\nWith --unix-group, members of that "
-	  "group may use the database through a\ngroupctl installed "
-	  "set-group-id to it; the master key stays the owner's.",
-	  init_options, 0, 0, CMD_OWN_STORE, run_init },
-	{ "plan", "list", "", "list the subscription plans", NULL, NULL, 0, 0,
-	  0, run_plan_list },
-	{ "plan", "show", "PLAN", "show one plan", NULL, NULL, 1, 1, 0,
-	  run_plan_show },
-	{ "plan", "set", "PLAN [--max-groups N] [--max-members N] "
-	  "[--group-bytes SIZE] [--private-bytes SIZE]",
-	  "create or change a plan (operator only)",
-	  "A new plan takes the free tier's values for what is not given.  "
-	  "SIZE is bytes\nor a number with a unit: 500M, 10G, 1.5T.",
-	  plan_set_options, 1, 1, CMD_OWN_STORE, run_plan_set },
-	{ "plan", "remove", "PLAN", "remove a plan no account uses (operator "
-	  "only)", NULL, NULL, 1, 1, 0, run_plan_remove },
-	{ "usage", NULL, "[GROUP]",
-	  "show the bytes and files used against capacities",
-	  "Without GROUP: your private space and each of your groups.", NULL,
-	  0, 1, 0, run_usage },
-	{ "check", NULL, "", "verify the store's integrity (operator only)",
-	  "Prints each problem found, then 'store is consistent' or 'N "
-	  "problems';\nexits 1 when there are problems.", NULL, 0, 0, 0,
-	  run_check },
-	{ NULL },
+	{
+		.noun = "init",
+		.synopsis = "[--passphrase-file FILE] [--unix-group GROUP]",
+		.summary = "create a new store in the store directory",
+		.help = "The directory (--store, or the default store) is "
+			"created if missing and must be empty. The one who "
+			"runs init owns the store and is its operator, with "
+			"root. With --unix-group, members of that group may "
+			"use the database through a groupctl installed "
+			"set-group-id to it; the master key stays the owner's.",
+		.options = init_options,
+		.flags = CMD_OWN_STORE,
+		.run = run_init,
+	},
+	{
+		.noun = "plan",
+		.verb = "list",
+		.synopsis = "",
+		.summary = "list the subscription plans",
+		.run = run_plan_list,
+	},
+	{
+		.noun = "plan",
+		.verb = "show",
+		.synopsis = "PLAN",
+		.summary = "show one plan",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_plan_show,
+	},
+	{
+		.noun = "plan",
+		.verb = "set",
+		.synopsis = "PLAN [--max-groups N] [--max-members N] "
+			    "[--group-bytes SIZE] [--private-bytes SIZE]",
+		.summary = "create or change a plan (operator only)",
+		.help = "A new plan takes the free tier's values for what is "
+			"not given. SIZE is bytes or a number with a unit: "
+			"500M, 10G, 1.5T.",
+		.options = plan_set_options,
+		.min_args = 1,
+		.max_args = 1,
+		.flags = CMD_OWN_STORE,
+		.run = run_plan_set,
+	},
+	{
+		.noun = "plan",
+		.verb = "remove",
+		.synopsis = "PLAN",
+		.summary = "remove a plan no account uses (operator "
+			   "only)",
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_plan_remove,
+	},
+	{
+		.noun = "usage",
+		.synopsis = "[GROUP]",
+		.summary = "show the bytes and files used against capacities",
+		.help = "Without GROUP: your private space and each of your "
+			"groups.",
+		.max_args = 1,
+		.run = run_usage,
+	},
+	{
+		.noun = "check",
+		.synopsis = "",
+		.summary = "verify the store's integrity (operator only)",
+		.help = "Prints each problem found, then 'store is consistent' "
+			"or 'N problems'; exits 1 when there are problems.",
+		.run = run_check,
+	},
+	{NULL},
 };

@@ -34,17 +34,17 @@ static const struct noun {
 	const char *name;
 	const char *summary;
 } nouns[] = {
-	{ "init", "create a store" },
-	{ "plan", "subscription plans" },
-	{ "account", "accounts and their profiles" },
-	{ "group", "groups, their settings, members and roles" },
-	{ "invitation", "your own pending invitations" },
-	{ "rights", "who may add, delete and edit in a group" },
-	{ "share", "your personal calendar, shared with co-members" },
-	{ "usage", "bytes and files used against capacities" },
-	{ "check", "verify the store" },
-	{ "demo", "create a store filled with an example company" },
-	{ NULL, NULL },
+	{"init", "create a store"},
+	{"plan", "subscription plans"},
+	{"account", "accounts and their profiles"},
+	{"group", "groups, their settings, members and roles"},
+	{"invitation", "your own pending invitations"},
+	{"rights", "who may add, delete and edit in a group"},
+	{"share", "your personal calendar, shared with co-members"},
+	{"usage", "bytes and files used against capacities"},
+	{"check", "verify the store"},
+	{"demo", "create a store filled with an example company"},
+	{NULL, NULL},
 };
 
 static const struct cmd *const tables[] = {
@@ -55,12 +55,12 @@ static const struct cmd *const tables[] = {
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 static const struct cmd_option global_options[] = {
-	{ "store", "DIR", "the store (default: see ENVIRONMENT in groupctl(1))" },
-	{ "as", "ACCOUNT", "act as ACCOUNT (the store operator only)" },
-	{ "json", NULL, "print listings as one JSON document" },
-	{ "help", NULL, "print help and exit (also -h)" },
-	{ "version", NULL, "print the version and exit" },
-	{ NULL, NULL, NULL },
+	{"store", "DIR", "the store (default: see ENVIRONMENT in groupctl(1))"},
+	{"as", "ACCOUNT", "act as ACCOUNT (the store operator only)"},
+	{"json", NULL, "print listings as one JSON document"},
+	{"help", NULL, "print help and exit (also -h)"},
+	{"version", NULL, "print the version and exit"},
+	{NULL, NULL, NULL},
 };
 
 enum { G_STORE, G_AS, G_JSON, G_HELP, G_VERSION };
@@ -114,7 +114,8 @@ int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	char name[64];
 	va_list ap;
 
-	fprintf(stderr, "groupctl: %s: ", cmd_name(ctx->cmd, name, sizeof(name)));
+	fprintf(stderr,
+		"groupctl: %s: ", cmd_name(ctx->cmd, name, sizeof(name)));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -451,6 +452,33 @@ static void print_synopsis(FILE *f, const struct cmd *c, const char *indent)
 	fputc('\n', f);
 }
 
+/*
+ * Print `text` filled to 79 columns, starting at column `col` and going on
+ * at column `indent`; the help texts of the tables are single paragraphs
+ * so that the formatter may split their literals anywhere.
+ */
+static void print_wrapped(FILE *f, const char *text, size_t col, size_t indent)
+{
+	const char *word = text;
+	bool first = true;
+
+	while (*word) {
+		size_t len = strcspn(word, " ");
+
+		if (!first && col + 1 + len > 79) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+			first = true;
+		}
+		col += (size_t)fprintf(f, "%s%.*s", first ? "" : " ", (int)len,
+				       word);
+		first = false;
+		word += len;
+		word += strspn(word, " ");
+	}
+	fputc('\n', f);
+}
+
 static void print_options(FILE *f, const struct cmd_option *o)
 {
 	for (; o && o->name; o++) {
@@ -459,13 +487,7 @@ static void print_options(FILE *f, const struct cmd_option *o)
 		snprintf(left, sizeof(left), "--%s%s%s", o->name,
 			 o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-24s ", left);
-		/* Continuation lines of the help line up under its start. */
-		for (const char *h = o->help; *h; h++) {
-			fputc(*h, f);
-			if (*h == '\n')
-				fprintf(f, "%27s", "");
-		}
-		fputc('\n', f);
+		print_wrapped(f, o->help, 27, 27);
 	}
 }
 
@@ -510,8 +532,8 @@ static void help_noun(const struct noun *n)
 	for (t = 0; t < NTABLES; t++)
 		for (c = tables[t]; c->noun; c++)
 			if (strcmp(c->noun, n->name) == 0)
-				printf("  %-14s %s\n", c->verb ? c->verb : c->noun,
-				       c->summary);
+				printf("  %-14s %s\n",
+				       c->verb ? c->verb : c->noun, c->summary);
 	printf("\nRun 'groupctl %s VERB --help' for a command's options.\n",
 	       n->name);
 }
@@ -522,14 +544,16 @@ static void help_cmd(const struct cmd *c)
 	/* The summary is a phrase; here it stands as a sentence. */
 	printf("\n%c%s.\n", toupper((unsigned char)c->summary[0]),
 	       c->summary + 1);
-	if (c->help)
-		printf("\n%s\n", c->help);
+	if (c->help) {
+		fputc('\n', stdout);
+		print_wrapped(stdout, c->help, 0, 0);
+	}
 	if (c->options && c->options->name) {
 		puts("\nOptions:");
 		print_options(stdout, c->options);
 	}
-	puts("\nGlobal options: --store DIR, --as ACCOUNT, --json, --help "
-	     "(see 'groupctl --help').");
+	puts("\nGlobal options: --store DIR, --as ACCOUNT, --json (see "
+	     "'groupctl --help').");
 }
 
 /* ---- parsing ---------------------------------------------------------- */
@@ -539,8 +563,8 @@ struct parse {
 	const struct noun *noun;
 	const struct cmd *cmd;
 	bool help, version, dashdash;
-	bool word_error;  /* an unknown noun or verb: nothing more to say */
-	char error[256];  /* the first usage error, "" if none */
+	bool word_error; /* an unknown noun or verb: nothing more to say */
+	char error[256]; /* the first usage error, "" if none */
 };
 
 static void parse_error(struct parse *p, const char *fmt, ...)
@@ -558,8 +582,7 @@ static void parse_error(struct parse *p, const char *fmt, ...)
 }
 
 /* The index of option `name` (len bytes) in table `o`, or -1. */
-static int find_option(const struct cmd_option *o, const char *name,
-		       size_t len)
+static int find_option(const struct cmd_option *o, const char *name, size_t len)
 {
 	int i;
 
@@ -636,8 +659,8 @@ static void parse_option(struct parse *p, struct cmd_ctx *ctx,
 }
 
 /* A word that is not an option: NOUN, VERB or a positional argument. */
-static void parse_word(struct parse *p, struct cmd_args *a,
-		       const char **pos, const char *word)
+static void parse_word(struct parse *p, struct cmd_args *a, const char **pos,
+		       const char *word)
 {
 	if (p->word_error)
 		return;
@@ -664,17 +687,16 @@ static void parse_word(struct parse *p, struct cmd_args *a,
 		p->cmd = find_cmd(p->noun->name, word);
 		if (!p->cmd) {
 			p->word_error = true;
-			parse_error(p, "%s: unknown command '%s'", p->noun->name,
-				    word);
+			parse_error(p, "%s: unknown command '%s'",
+				    p->noun->name, word);
 		}
 		return;
 	}
 	pos[a->npos++] = word;
 }
 
-static int parse_line(struct parse *p, struct cmd_ctx *ctx,
-		      struct cmd_args *a, const char **pos, int argc,
-		      char **argv)
+static int parse_line(struct parse *p, struct cmd_ctx *ctx, struct cmd_args *a,
+		      const char **pos, int argc, char **argv)
 {
 	char name[64];
 	int i;
@@ -770,9 +792,9 @@ static int run(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 int main(int argc, char **argv)
 {
-	struct cmd_ctx ctx = { 0 };
-	struct cmd_args args = { 0 };
-	struct parse p = { 0 };
+	struct cmd_ctx ctx = {0};
+	struct cmd_args args = {0};
+	struct parse p = {0};
 	char store_dir[PATH_MAX];
 	const char **pos;
 	int status;

@@ -28,7 +28,7 @@ enum cmd_status {
 };
 
 #define CMD_MAX_OPTIONS 16
-#define CMD_MANY ((size_t)-1) /* max_args: no upper bound */
+#define CMD_MANY	((size_t)-1) /* max_args: no upper bound */
 
 /* An option of a command: "--name" or "--name ARG" / "--name=ARG". */
 struct cmd_option {
@@ -51,10 +51,10 @@ struct cmd;
 /* What a running command knows about its invocation. */
 struct cmd_ctx {
 	const struct cmd *cmd;
-	const char *store_dir;	 /* --store, or the default */
-	const char *as_user;	 /* --as, or NULL */
-	bool json;		 /* --json */
-	struct store *st;	 /* the open store, or NULL */
+	const char *store_dir;	    /* --store, or the default */
+	const char *as_user;	    /* --as, or NULL */
+	bool json;		    /* --json */
+	struct store *st;	    /* the open store, or NULL */
 	struct store_caller caller; /* the actor, once the store is open */
 };
 

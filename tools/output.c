@@ -304,8 +304,7 @@ void cmd_json_string(struct cmd_json *j, const char *key, const char *v)
 		fputs("null", j->f);
 }
 
-void cmd_json_string_or_null(struct cmd_json *j, const char *key,
-			     const char *v)
+void cmd_json_string_or_null(struct cmd_json *j, const char *key, const char *v)
 {
 	cmd_json_string(j, key, v && *v ? v : NULL);
 }
