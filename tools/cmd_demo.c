@@ -131,7 +131,8 @@ static const struct cmd_option demo_options[] = {
 
 /* ---- replacing a previous demo ---------------------------------------- */
 
-/* A demo store holds the demo's accounts and no other. */
+/* A demo store holds the demo's accounts and no other, as its operator
+ * sees them: anyone else sees too little to tell. */
 static int is_demo_store(struct store *st, bool *demo)
 {
 	struct store_account *accs = NULL;
@@ -140,8 +141,9 @@ static int is_demo_store(struct store *st, bool *demo)
 	size_t n = 0, i, k;
 	int rc;
 
+	*demo = false;
 	rc = store_caller_for_uid(st, getuid(), NULL, &op);
-	if (rc < 0)
+	if (rc < 0 || !op.operator)
 		return rc;
 	rc = store_account_list(st, &op, &accs, &n);
 	if (rc < 0)
@@ -469,7 +471,7 @@ const struct cmd cmd_demo_commands[] = {
 			"claire.lambert group list",
 		.options = demo_options,
 		.max_args = 1,
-		.flags = CMD_OWN_STORE,
+		.flags = CMD_NEW_STORE,
 		.run = run_demo,
 	},
 	{NULL},

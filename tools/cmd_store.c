@@ -383,7 +383,7 @@ const struct cmd cmd_store_commands[] = {
 			"use the database through a groupctl installed "
 			"set-group-id to it; the master key stays the owner's.",
 		.options = init_options,
-		.flags = CMD_OWN_STORE,
+		.flags = CMD_NEW_STORE,
 		.run = run_init,
 	},
 	{

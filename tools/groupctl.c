@@ -269,16 +269,25 @@ int cmd_copy(char *dst, size_t size, const char *src, const char *what)
 int cmd_make_parents(const char *path)
 {
 	char *copy = strdup(path), *p;
+	struct stat sb;
 	int rc = 0;
 
 	if (!copy)
 		return -ENOMEM;
 	for (p = strchr(copy + 1, '/'); p; p = strchr(p + 1, '/')) {
 		*p = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
-			rc = -errno;
-			cmd_fail("cannot create %s: %s", copy, strerror(errno));
-			break;
+		if (stat(copy, &sb) < 0) {
+			if (errno != ENOENT) {
+				rc = -errno;
+				cmd_fail("%s: %s", copy, strerror(errno));
+				break;
+			}
+			if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+				rc = -errno;
+				cmd_fail("cannot create %s: %s", copy,
+					 strerror(errno));
+				break;
+			}
 		}
 		*p = '/';
 	}
@@ -776,11 +785,26 @@ int cmd_open_store(struct cmd_ctx *ctx)
 	return rc < 0 ? cmd_refused(ctx, rc) : CMD_OK;
 }
 
+/* Give up a set-group-id (or set-user-id) identity for good. */
+static int drop_privileges(void)
+{
+	gid_t gid = getgid();
+	uid_t uid = getuid();
+
+	if (getegid() != gid && setresgid(gid, gid, gid) < 0)
+		return cmd_fail("cannot drop privileges: %s", strerror(errno));
+	if (geteuid() != uid && setresuid(uid, uid, uid) < 0)
+		return cmd_fail("cannot drop privileges: %s", strerror(errno));
+	return CMD_OK;
+}
+
 static int run(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	int status = CMD_OK;
 
-	if (!(ctx->cmd->flags & CMD_OWN_STORE))
+	if ((ctx->cmd->flags & CMD_NEW_STORE) == CMD_NEW_STORE)
+		status = drop_privileges();
+	else if (!(ctx->cmd->flags & CMD_OWN_STORE))
 		status = cmd_open_store(ctx);
 	if (status == CMD_OK)
 		status = ctx->cmd->run(ctx, a);

@@ -62,11 +62,16 @@ enum cmd_flags {
 	/*
 	 * The run function opens the store itself with cmd_open_store(),
 	 * once its arguments are checked, so that a usage error is reported
-	 * as one whatever the state of the store; or it creates the store
-	 * (init, demo).  Without this flag the store is open when run is
-	 * called.
+	 * as one whatever the state of the store.  Without this flag the
+	 * store is open when run is called.
 	 */
 	CMD_OWN_STORE = 1 << 0,
+	/*
+	 * The command creates a store (init, demo): it needs no privilege,
+	 * so a set-group-id groupctl gives it up for good before it runs;
+	 * the new store belongs to the caller.  Implies CMD_OWN_STORE.
+	 */
+	CMD_NEW_STORE = 1 << 1 | CMD_OWN_STORE,
 };
 
 struct cmd {

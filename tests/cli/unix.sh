@@ -95,6 +95,12 @@ assert_refused "no groupfs account is bound to this Unix user" \
 assert_refused "no groupfs account is bound to this Unix user" \
 	as "$U_carol" invitation list
 
+# Only the operator may replace a demo store, and nobody a real one.
+assert_refused "not a demo store" as "$U_carol" demo --force "$S"
+assert_refused "." as "$U_alice" --store "$S" init
+assert_exit 0 gctl --json account list
+assert_json 'len(d) == 3' "the store is intact"
+
 # The owner of a store is its operator.
 mkdir "$TMP/own" && chown "$U_alice" "$TMP/own"
 assert_exit 0 as "$U_alice" --store "$TMP/own/store" init
@@ -142,6 +148,13 @@ else
 	assert_exit 0 sgid "$U_dave" account edit dave --password-file "$TMP/dave-pw"
 	assert_exit 0 gctl --json account show dave
 	assert_json 'd["has_password"] is True'
+	# Creating a store takes no privilege: the group's is given up.
+	assert_refused "." sgid "$U_dave" demo --force "$S"
+	assert_refused "." sgid "$U_dave" --store "$S/db/x" init
+	[ ! -e "$S/db/x" ] && ok "init gives the group's privilege up" ||
+		not_ok "init created $S/db/x with the group's privilege"
+	assert_exit 0 gctl --json account list
+	assert_json 'len(d) == 3' "the store is intact"
 fi
 
 finish
