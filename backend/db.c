@@ -11,6 +11,12 @@
 
 #include "internal.h"
 
+/* A change of rights or membership: the daemons re-check open handles. */
+#define RIGHTS_CHANGED                                                       \
+	"UPDATE meta SET v = v + 1 WHERE k = 'rights';"                       \
+	"INSERT INTO journal (origin, ino, parent, at)"                       \
+	" VALUES (gfs_origin(), 0, 0, unixepoch());"
+
 /*
  * The schema, one entry per version.  A store at version N runs entries
  * N..end in one transaction.  Never edit an entry that has shipped: add one.
@@ -144,6 +150,102 @@ static const char *const migrations[] = {
 	/* The root of the mount is node 1. */
 	"INSERT INTO node (id, space_id, tool, mode, nlink, atime, mtime, ctime)"
 	"  VALUES (1, NULL, 0, 16877, 2, 0, 0, 0);",
+	/* 2: content, extended attributes, quota and change journal */
+	"ALTER TABLE node ADD COLUMN cid BLOB;"
+	"ALTER TABLE node ADD COLUMN inline BLOB;"
+	"ALTER TABLE node ADD COLUMN chunked INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE space ADD COLUMN members_dir INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE xattr ("
+	"  node INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL, value BLOB NOT NULL,"
+	"  PRIMARY KEY (node, name)) WITHOUT ROWID;"
+	"CREATE TABLE meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"
+	"  WITHOUT ROWID;"
+	"INSERT INTO meta VALUES ('rights', 0), ('sync', 0);"
+	/* Content files to remove once the transaction that freed them has
+	 * committed. */
+	"CREATE TABLE trash (cid BLOB PRIMARY KEY) WITHOUT ROWID;"
+	/* What changed, for the caches of other processes' mounts. */
+	"CREATE TABLE journal ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  origin INTEGER NOT NULL, ino INTEGER NOT NULL,"
+	"  parent INTEGER NOT NULL, name TEXT, at INTEGER NOT NULL);"
+	/* Bytes in use: every regular file at its apparent size. */
+	"CREATE TRIGGER node_used_insert AFTER INSERT ON node"
+	"  WHEN (new.mode & 61440) = 32768 AND new.size <> 0 BEGIN"
+	"  UPDATE space SET used = used + new.size WHERE id = new.space_id;"
+	"  END;"
+	"CREATE TRIGGER node_used_update AFTER UPDATE OF size ON node"
+	"  WHEN (new.mode & 61440) = 32768 AND new.size <> old.size BEGIN"
+	"  UPDATE space SET used = used + new.size - old.size"
+	"  WHERE id = new.space_id; END;"
+	"CREATE TRIGGER node_used_delete AFTER DELETE ON node"
+	"  WHEN (old.mode & 61440) = 32768 BEGIN"
+	"  UPDATE space SET used = used - old.size WHERE id = old.space_id;"
+	"  END;"
+	"CREATE TRIGGER node_trash AFTER DELETE ON node"
+	"  WHEN old.chunked = 1 AND old.cid IS NOT NULL BEGIN"
+	"  INSERT OR IGNORE INTO trash (cid) VALUES (old.cid); END;"
+	"CREATE TRIGGER node_changed AFTER UPDATE ON node BEGIN"
+	"  INSERT INTO journal (origin, ino, parent, at)"
+	"  VALUES (gfs_origin(), new.id, 0, unixepoch()); END;"
+	"CREATE TRIGGER dirent_insert AFTER INSERT ON dirent BEGIN"
+	"  INSERT INTO journal (origin, ino, parent, name, at)"
+	"  VALUES (gfs_origin(), 0, new.parent, new.name, unixepoch()); END;"
+	"CREATE TRIGGER dirent_delete AFTER DELETE ON dirent BEGIN"
+	"  INSERT INTO journal (origin, ino, parent, name, at)"
+	"  VALUES (gfs_origin(), 0, old.parent, old.name, unixepoch()); END;"
+	"CREATE TRIGGER dirent_update AFTER UPDATE ON dirent BEGIN"
+	"  INSERT INTO journal (origin, ino, parent, name, at)"
+	"  VALUES (gfs_origin(), 0, old.parent, old.name, unixepoch());"
+	"  INSERT INTO journal (origin, ino, parent, name, at)"
+	"  VALUES (gfs_origin(), 0, new.parent, new.name, unixepoch()); END;"
+	"CREATE TRIGGER membership_insert_rights AFTER INSERT ON membership"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER membership_update_rights AFTER UPDATE ON membership"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER membership_delete_rights AFTER DELETE ON membership"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER acl_insert_rights AFTER INSERT ON acl"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER acl_update_rights AFTER UPDATE ON acl"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER acl_delete_rights AFTER DELETE ON acl"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER acl_member_insert_rights AFTER INSERT ON acl_member"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER acl_member_update_rights AFTER UPDATE ON acl_member"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER acl_member_delete_rights AFTER DELETE ON acl_member"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER editor_insert_rights AFTER INSERT ON editor"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER editor_update_rights AFTER UPDATE ON editor"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER editor_delete_rights AFTER DELETE ON editor"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER cal_grant_insert_rights AFTER INSERT ON cal_grant"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER cal_grant_update_rights AFTER UPDATE ON cal_grant"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER cal_grant_delete_rights AFTER DELETE ON cal_grant"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER cal_grant_via_insert_rights AFTER INSERT ON cal_grant_via"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER cal_grant_via_update_rights AFTER UPDATE ON cal_grant_via"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER cal_grant_via_delete_rights AFTER DELETE ON cal_grant_via"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER plan_insert_rights AFTER INSERT ON plan"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER plan_update_rights AFTER UPDATE ON plan"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER plan_delete_rights AFTER DELETE ON plan"
+	"  BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER account_rights AFTER UPDATE OF plan_id, unix_uid"
+	"  ON account BEGIN " RIGHTS_CHANGED " END;"
+	"CREATE TRIGGER node_editors AFTER UPDATE OF editors_all, creator"
+	"  ON node BEGIN " RIGHTS_CHANGED " END;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
@@ -199,6 +301,14 @@ static int exec_sql(struct store *st, const char *sql)
 	return rc == SQLITE_OK ? 0 : db_error(st, rc, "exec");
 }
 
+/* gfs_origin(): which process made a change, for the journal. */
+static void origin_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct store *st = sqlite3_user_data(ctx);
+
+	sqlite3_result_int64(ctx, st->sh->origin);
+}
+
 int db_open(struct store *st, const char *path, bool readonly, bool create)
 {
 	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
@@ -217,9 +327,18 @@ int db_open(struct store *st, const char *path, bool readonly, bool create)
 	/* Several processes (the daemon, groupctl) share the database: wait
 	 * for a writer rather than fail. */
 	sqlite3_busy_timeout(st->db, 30000);
-	rc = exec_sql(st, "PRAGMA foreign_keys = ON;"
-			  "PRAGMA synchronous = FULL;"
-			  "PRAGMA trusted_schema = OFF;");
+	rc = sqlite3_create_function_v2(st->db, "gfs_origin", 0,
+					SQLITE_UTF8 | SQLITE_INNOCUOUS, st,
+					origin_fn, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st, rc, "gfs_origin");
+	rc = exec_sql(st, st->sh->fast_commit
+				  ? "PRAGMA foreign_keys = ON;"
+				    "PRAGMA synchronous = NORMAL;"
+				    "PRAGMA trusted_schema = OFF;"
+				  : "PRAGMA foreign_keys = ON;"
+				    "PRAGMA synchronous = FULL;"
+				    "PRAGMA trusted_schema = OFF;");
 	if (rc)
 		return rc;
 	if (create && !readonly)
@@ -438,6 +557,27 @@ int db_begin(struct store *st)
 		return db_error(st, rc, "begin");
 	}
 	return 0;
+}
+
+int db_read_begin(struct store *st)
+{
+	int rc;
+
+	if (st->txn_depth++ > 0)
+		return 0;
+	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		st->txn_depth = 0;
+		return db_error(st, rc, "begin");
+	}
+	return 0;
+}
+
+void db_read_end(struct store *st)
+{
+	if (--st->txn_depth > 0)
+		return;
+	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
 int db_end(struct store *st, int rc)

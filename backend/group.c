@@ -125,6 +125,7 @@ int space_create(struct store *st, enum space_kind kind, int64_t owner,
 		{"calendar", TOOL_CALENDAR, false},
 		{"contacts", TOOL_CONTACTS, false},
 		{"drop", TOOL_DROP, true},
+		{"members", TOOL_MEMBERS, true},
 	};
 	int64_t sp, root, ino[ARRAY_SIZE(tools)] = {0};
 	size_t i;
@@ -152,8 +153,9 @@ int space_create(struct store *st, enum space_kind kind, int64_t owner,
 		rc = db_run(st,
 			    "UPDATE space SET root = ?, documents = ?,"
 			    " calendar = ?, contacts = ?, drop_dir = ?,"
-			    " files = 0 WHERE id = ?",
-			    "iiiiii", root, ino[0], ino[1], ino[2], ino[3], sp);
+			    " members_dir = ?, files = 0 WHERE id = ?",
+			    "iiiiiii", root, ino[0], ino[1], ino[2], ino[3],
+			    ino[4], sp);
 	if (rc == 0)
 		*space = sp;
 	return rc;
@@ -246,6 +248,7 @@ static int create_locked(struct store *st, const struct store_caller *c,
 {
 	char me[STORE_USERNAME_MAX + 1];
 	struct limits lim;
+	struct grp g;
 	int64_t n, gid, space;
 	int rc;
 
@@ -289,6 +292,10 @@ static int create_locked(struct store *st, const struct store_caller *c,
 			    "iii", gid, c->account, now_sec());
 	if (rc == 0)
 		rc = space_create(st, SPACE_GROUP, gid, c->account, &space);
+	if (rc == 0)
+		rc = grp_find(st, c, name, &g);
+	if (rc == 0)
+		rc = member_added(st, &g, c->account);
 	if (rc == 0)
 		*id = gid;
 	return rc;

@@ -8,12 +8,15 @@
 #define GROUPFS_INTERNAL_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 
 #include "store.h"
 
 #define STORE_KEY_BYTES 32
+#define CHUNK 4096		/* plaintext bytes per sealed chunk */
+#define INLINE_MAX (64 * 1024)	/* larger items get a content file */
 #define STMT_CACHE_SLOTS 256
 
 /* Space kinds: a group's space or an account's private space. */
@@ -26,19 +29,51 @@ enum node_tool {
 	TOOL_CALENDAR = STORE_TOOL_CALENDAR,
 	TOOL_CONTACTS = STORE_TOOL_CONTACTS,
 	TOOL_DROP = 4,
+	TOOL_MEMBERS = 5,
 };
+
+struct node_info;
 
 struct stmt_slot {
 	const char *sql; /* identity: callers pass string literals */
 	sqlite3_stmt *stmt;
 };
 
-struct store {
-	sqlite3 *db;
+#define ITAB_SLOTS 1024
+
+/* An item some handle has open in this process. */
+struct istate {
+	uint64_t ino;
+	int opens;		/* guarded by shared.lock */
+	pthread_rwlock_t rw;	/* content: readers share, a writer is alone */
+	pthread_mutex_t fd_lock;
+	int fd;			/* backing file of `cid`, -1 when not open */
+	unsigned char cid[16];	/* guarded by fd_lock */
+	struct istate *next;	/* hash chain, guarded by shared.lock */
+};
+
+/*
+ * What every handle on one open store shares (store_clone): the key and
+ * the table of open items.  Lock order: shared.lock, then istate.rw, then
+ * the database's write lock (BEGIN IMMEDIATE), then istate.fd_lock.
+ */
+struct shared {
+	int refs;		/* atomic */
 	char *dir;
-	uid_t owner_uid;   /* the store directory's owner: the operator */
+	uid_t owner_uid;	/* the store directory's owner: the operator */
 	unsigned char key[STORE_KEY_BYTES];
 	bool has_key;
+	bool fast_commit;	/* synchronous=NORMAL; durability on fsync */
+	int64_t origin;		/* tags this process's journal rows */
+	unsigned char nonce_prefix[16];
+	uint64_t nonce_ctr;	/* atomic */
+	pthread_mutex_t lock;
+	struct istate *itab[ITAB_SLOTS];
+};
+
+struct store {
+	sqlite3 *db;
+	struct shared *sh;
 	int txn_depth;	   /* nesting of db_begin */
 	char errmsg[512];
 	store_log_fn log;
@@ -97,6 +132,9 @@ int db_run(struct store *st, const char *sql, const char *fmt, ...);
 int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
 	   ...);
 int db_begin(struct store *st);
+/* A read transaction (nests like db_begin). */
+int db_read_begin(struct store *st);
+void db_read_end(struct store *st);
 /* Commit when rc == 0, roll back otherwise; returns rc or the commit's
  * error. */
 int db_end(struct store *st, int rc);
@@ -140,8 +178,14 @@ int space_create(struct store *st, enum space_kind kind, int64_t owner,
 
 /* ---- rights.c ---- */
 int acl_default(struct store *st, int64_t node);
+/* add on a folder, edit on an item: 0 or -EACCES (with a message). */
 int node_allows(struct store *st, const struct store_caller *c, int64_t ino,
 		enum store_right right);
+/* Removing `child` (its name) from folder `parent`. */
+int node_may_delete(struct store *st, const struct store_caller *c,
+		    const struct node_info *parent,
+		    const struct node_info *child);
+int member_added(struct store *st, const struct grp *g, int64_t account);
 
 /* ---- node.c ---- */
 struct node_info {
@@ -149,19 +193,62 @@ struct node_info {
 	int tool;
 	uint32_t mode;
 	int64_t creator;
+	int64_t nlink;
 	bool editors_all;
 	enum space_kind kind;
-	int64_t group;	  /* for group spaces */
-	int64_t owner;	  /* for private spaces */
+	int64_t group;	    /* for group spaces */
+	int64_t owner;	    /* for private spaces */
+	int64_t space_root; /* the space's root folder */
+	int64_t drop_dir;   /* the group's drop/ folder */
 };
 int node_info(struct store *st, int64_t ino, struct node_info *out);
 int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 	     const char *name, uint32_t mode, int64_t creator, int64_t *ino);
+int node_touch_dir(struct store *st, int64_t dir, int nlink_delta);
 int node_path(struct store *st, int64_t ino, char *buf, size_t len);
+int node_child(struct store *st, int64_t parent, const char *name,
+	       int64_t *child);
 int node_walk(struct store *st, int64_t root, const char *path, int64_t *ino);
 int target_resolve(struct store *st, const struct store_caller *c,
 		   const char *group, const char *path, struct grp *g,
 		   int64_t *ino);
+int drop_place(struct store *st, const struct node_info *n, int *depth,
+	       int64_t *owner, int64_t *dropper);
+/* 0 when the caller may see the node (filled into *n), else -ENOENT. */
+int node_visible(struct store *st, const struct store_caller *c, int64_t ino,
+		 struct node_info *n);
+int node_attr(struct store *st, const struct store_caller *c,
+	      const struct node_info *n, struct store_attr *out);
+int node_lookup(struct store *st, const struct store_caller *c,
+		int64_t parent, const char *name, struct node_info *child);
+
+/* ---- fsdir.c, fsfile.c ---- */
+int node_make(struct store *st, const struct store_caller *c, int64_t parent,
+	      const char *name, uint32_t mode, const char *target,
+	      struct store_attr *out);
+int node_drop_entry(struct store *st, int64_t parent, const char *name,
+		    const struct node_info *n);
+bool istate_is_open(struct store *st, uint64_t ino);
+
+/* ---- content.c ---- */
+struct content {
+	int64_t ino, space, size;
+	unsigned char cid[16];
+	bool chunked;
+	unsigned char *inline_blob; /* malloc'd sealed blob, or NULL */
+	size_t inline_len;
+};
+void content_new_cid(unsigned char cid[16]);
+int content_load(struct store *st, int64_t ino, struct content *ct);
+void content_free(struct content *ct);
+int content_read(struct store *st, struct istate *is, const struct content *ct,
+		 uint64_t off, size_t size, unsigned char *buf, size_t *got);
+int content_update(struct store *st, struct istate *is, struct content *ct,
+		   uint64_t off, const unsigned char *buf, size_t len,
+		   int64_t truncate_to);
+int content_sync(struct store *st, struct istate *is, const struct content *ct);
+int content_empty_trash(struct store *st);
+int content_verify(struct store *st, int64_t ino);
 
 #define STR(x) #x
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

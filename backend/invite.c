@@ -262,6 +262,8 @@ static int answer_locked(struct store *st, const struct store_caller *c,
 			    "INSERT INTO membership (group_id, account_id, role,"
 			    " joined) VALUES (?, ?, 1, ?)",
 			    "iii", g.id, c->account, now_sec());
+	if (rc == 0 && accept)
+		rc = member_added(st, &g, c->account);
 	return rc;
 }
 

@@ -49,6 +49,25 @@ int member_cleanup(struct store *st, const struct grp *g, int64_t account)
 	return rc;
 }
 
+/* A new member gets their drop folder (or finds the one they had). */
+int member_added(struct store *st, const struct grp *g, int64_t account)
+{
+	char name[STORE_USERNAME_MAX + 1];
+	int64_t drop, ino;
+	int rc;
+
+	rc = account_name(st, account, name, sizeof(name));
+	if (rc == 0)
+		rc = db_int(st, &drop, "SELECT drop_dir FROM space WHERE id = ?",
+			    "i", g->space);
+	if (rc)
+		return rc;
+	if (node_child(st, drop, name, &ino) == 0)
+		return 0;
+	return node_new(st, g->space, TOOL_DROP, drop, name, 040755, account,
+			&ino);
+}
+
 int store_group_members(struct store *st, const struct store_caller *c,
 			const char *group, struct store_member **out,
 			size_t *n)
@@ -208,6 +227,8 @@ static int join_locked(struct store *st, const struct store_caller *c,
 			    "INSERT INTO membership (group_id, account_id, role,"
 			    " joined) VALUES (?, ?, 1, ?)",
 			    "iii", g.id, c->account, now_sec());
+	if (rc == 0)
+		rc = member_added(st, &g, c->account);
 	return rc;
 }
 

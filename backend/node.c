@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Nodes: the folders and items of each space.  A node's id is its inode
- * number (AUTOINCREMENT: never reused); directory entries are rows of their
- * own so that an item may have several names (hard links).  Every operation
- * here checks that the caller may see the space and holds the right the
- * operation needs, inside the caller's transaction.
+ * Nodes: the folders and items of each space, and who may see them.  A
+ * node's id is its inode number (AUTOINCREMENT: never reused); directory
+ * entries are rows of their own, so an item may have several names (hard
+ * links).  The mount's root (node 1) is generated per caller: "Private"
+ * and one folder per group.  In a drop folder a member other than its
+ * owner sees only what they dropped.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,17 +13,18 @@
 
 #include "internal.h"
 
+#define INFO_SQL                                                             \
+	"SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"        \
+	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"        \
+	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"       \
+	" n.nlink FROM node n LEFT JOIN space s ON s.id = n.space_id"         \
+	" WHERE n.id = ?"
+
 int node_info(struct store *st, int64_t ino, struct node_info *out)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = db_q(st, INFO_SQL, "i", ino);
 	int rc;
 
-	s = db_q(st,
-		 "SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"
-		 " WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"
-		 " n.editors_all, s.group_id, s.account_id FROM node n"
-		 " LEFT JOIN space s ON s.id = n.space_id WHERE n.id = ?",
-		 "i", ino);
 	if (!s)
 		return -EIO;
 	rc = db_row(st, s);
@@ -43,6 +45,9 @@ int node_info(struct store *st, int64_t ino, struct node_info *out)
 		out->kind = SPACE_PRIVATE;
 		out->owner = sqlite3_column_int64(s, 8);
 	}
+	out->space_root = sqlite3_column_int64(s, 9);
+	out->drop_dir = sqlite3_column_int64(s, 10);
+	out->nlink = sqlite3_column_int64(s, 11);
 	db_done(s);
 	return 0;
 }
@@ -50,32 +55,44 @@ int node_info(struct store *st, int64_t ino, struct node_info *out)
 int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 	     const char *name, uint32_t mode, int64_t creator, int64_t *ino)
 {
+	unsigned char cid[16];
 	int64_t t = now_ns();
 	int rc;
 
+	content_new_cid(cid);
 	rc = db_run(st,
 		    "INSERT INTO node (space_id, tool, mode, nlink, creator,"
-		    " atime, mtime, ctime) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6,"
-		    " ?6)",
-		    "iiiiii", space, (int64_t)tool, (int64_t)mode,
-		    (int64_t)(S_ISDIR(mode) ? 2 : 1), creator, t);
+		    " atime, mtime, ctime, cid) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		    " ?6, ?6, ?7)",
+		    "iiiiiib", space, (int64_t)tool, (int64_t)mode,
+		    (int64_t)(S_ISDIR(mode) ? 2 : 1), creator ? creator : 0, t,
+		    cid, (size_t)(S_ISREG(mode) ? 16 : 0));
 	if (rc)
 		return rc;
 	*ino = db_last_id(st);
-	if (!parent)
-		return 0;
+	if (!creator)
+		rc = db_run(st, "UPDATE node SET creator = NULL WHERE id = ?",
+			    "i", *ino);
+	if (rc || !parent)
+		return rc;
 	rc = db_run(st, "INSERT INTO dirent (parent, name, child) VALUES (?,?,?)",
 		    "iti", parent, name, *ino);
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET nlink = nlink + ?, mtime = ?,"
-			    " ctime = ? WHERE id = ?",
-			    "iiii", (int64_t)(S_ISDIR(mode) ? 1 : 0), t, t,
-			    parent);
+		rc = node_touch_dir(st, parent, S_ISDIR(mode) ? 1 : 0);
 	if (rc == 0)
 		rc = db_run(st, "UPDATE space SET files = files + 1 WHERE id = ?",
 			    "i", space);
 	return rc;
+}
+
+int node_touch_dir(struct store *st, int64_t dir, int nlink_delta)
+{
+	int64_t t = now_ns();
+
+	return db_run(st,
+		      "UPDATE node SET nlink = nlink + ?, mtime = ?, ctime = ?"
+		      " WHERE id = ?",
+		      "iiii", (int64_t)nlink_delta, t, t, dir);
 }
 
 int node_path(struct store *st, int64_t ino, char *buf, size_t len)
@@ -127,6 +144,14 @@ int node_path(struct store *st, int64_t ino, char *buf, size_t len)
 	return rc < 0 ? rc : 0;
 }
 
+int node_child(struct store *st, int64_t parent, const char *name,
+	       int64_t *child)
+{
+	return db_int(st, child,
+		      "SELECT child FROM dirent WHERE parent = ? AND name = ?",
+		      "it", parent, name);
+}
+
 int node_walk(struct store *st, int64_t root, const char *path, int64_t *ino)
 {
 	char *copy = strdup(path), *save = NULL, *part;
@@ -141,10 +166,7 @@ int node_walk(struct store *st, int64_t root, const char *path, int64_t *ino)
 			rc = -EINVAL;
 			break;
 		}
-		rc = db_int(st, &cur,
-			    "SELECT child FROM dirent WHERE parent = ? AND"
-			    " name = ?",
-			    "it", cur, part);
+		rc = node_child(st, cur, part, &cur);
 		if (rc)
 			break;
 	}
@@ -158,9 +180,15 @@ int target_resolve(struct store *st, const struct store_caller *c,
 		   const char *group, const char *path, struct grp *g,
 		   int64_t *ino)
 {
+	static const char *const col[] = {
+		[STORE_TOOL_DOCUMENTS] = "SELECT documents FROM space WHERE id = ?",
+		[STORE_TOOL_CALENDAR] = "SELECT calendar FROM space WHERE id = ?",
+		[STORE_TOOL_CONTACTS] = "SELECT contacts FROM space WHERE id = ?",
+	};
 	char tool[16];
 	const char *rest = strchr(path, '/');
 	size_t n = rest ? (size_t)(rest - path) : strlen(path);
+	enum store_tool t;
 	int64_t root;
 	int rc;
 
@@ -171,22 +199,10 @@ int target_resolve(struct store *st, const struct store_caller *c,
 		goto bad;
 	memcpy(tool, path, n);
 	tool[n] = '\0';
-	switch (store_tool_parse(tool)) {
-	case STORE_TOOL_DOCUMENTS:
-		rc = db_int(st, &root, "SELECT documents FROM space WHERE id = ?",
-			    "i", g->space);
-		break;
-	case STORE_TOOL_CALENDAR:
-		rc = db_int(st, &root, "SELECT calendar FROM space WHERE id = ?",
-			    "i", g->space);
-		break;
-	case STORE_TOOL_CONTACTS:
-		rc = db_int(st, &root, "SELECT contacts FROM space WHERE id = ?",
-			    "i", g->space);
-		break;
-	default:
+	t = store_tool_parse(tool);
+	if (!t)
 		goto bad;
-	}
+	rc = db_int(st, &root, col[t], "i", g->space);
 	if (rc)
 		return rc;
 	rc = node_walk(st, root, rest ? rest : "", ino);
@@ -203,20 +219,91 @@ bad:
 			  g->name, path);
 }
 
-static int attr_of(struct store *st, int64_t ino, struct store_attr *out)
+/*
+ * Where a drop-folder node sits: depth 0 is drop/ itself, 1 a member's
+ * folder drop/<u>, 2 an item dropped in it, and so on.  *owner is the
+ * folder's member, *dropper the creator of the depth-2 ancestor.
+ */
+int drop_place(struct store *st, const struct node_info *n, int *depth,
+	       int64_t *owner, int64_t *dropper)
+{
+	int64_t path[64];
+	int64_t cur = n->ino, parent = n->parent;
+	int k = 0, rc;
+
+	*owner = *dropper = 0;
+	while (cur != n->drop_dir) {
+		if (k == (int)ARRAY_SIZE(path) || parent == 0)
+			return -EIO;
+		path[k++] = cur;
+		cur = parent;
+		if (cur == n->drop_dir)
+			break;
+		rc = db_int(st, &parent,
+			    "SELECT parent FROM dirent WHERE child = ? LIMIT 1",
+			    "i", cur);
+		if (rc)
+			return rc == -ENOENT ? -EIO : rc;
+	}
+	*depth = k;
+	if (k >= 1)
+		db_int(st, owner,
+		       "SELECT coalesce(creator, 0) FROM node WHERE id = ?", "i",
+		       path[k - 1]);
+	if (k >= 2)
+		db_int(st, dropper,
+		       "SELECT coalesce(creator, 0) FROM node WHERE id = ?", "i",
+		       path[k - 2]);
+	return 0;
+}
+
+int node_visible(struct store *st, const struct store_caller *c, int64_t ino,
+		 struct node_info *n)
+{
+	int64_t owner, dropper;
+	int depth, rc;
+
+	rc = node_info(st, ino, n);
+	if (rc)
+		return rc;
+	if (ino == STORE_ROOT_INO)
+		return 0;
+	if (c->account <= 0)
+		return -ENOENT;
+	if (n->kind == SPACE_PRIVATE)
+		return n->owner == c->account ? 0 : -ENOENT;
+	if (n->kind != SPACE_GROUP ||
+	    grp_role(st, n->group, c->account) == STORE_ROLE_NONE)
+		return -ENOENT;
+	if (n->tool != TOOL_DROP)
+		return 0;
+	rc = drop_place(st, n, &depth, &owner, &dropper);
+	if (rc || depth == 0)
+		return rc;
+	/* A former member's drop folder is hidden until they return. */
+	if (grp_role(st, n->group, owner) == STORE_ROLE_NONE)
+		return -ENOENT;
+	if (depth == 1 || owner == c->account || dropper == c->account)
+		return 0;
+	return -ENOENT;
+}
+
+static int attr_row(struct store *st, int64_t ino, struct store_attr *out)
 {
 	sqlite3_stmt *s;
 	int rc;
 
 	s = db_q(st,
-		 "SELECT mode, nlink, size, atime, mtime, ctime FROM node"
-		 " WHERE id = ?",
+		 "SELECT n.mode, n.nlink, n.size, n.atime, n.mtime, n.ctime,"
+		 " a.unix_uid FROM node n LEFT JOIN account a"
+		 " ON a.id = n.creator WHERE n.id = ?",
 		 "i", ino);
 	if (!s)
 		return -EIO;
 	rc = db_row(st, s);
 	if (rc <= 0)
 		return rc < 0 ? rc : -ENOENT;
+	memset(out, 0, sizeof(*out));
 	out->ino = (uint64_t)ino;
 	out->mode = (uint32_t)sqlite3_column_int64(s, 0);
 	out->nlink = (uint32_t)sqlite3_column_int64(s, 1);
@@ -224,235 +311,226 @@ static int attr_of(struct store *st, int64_t ino, struct store_attr *out)
 	out->atime_ns = sqlite3_column_int64(s, 3);
 	out->mtime_ns = sqlite3_column_int64(s, 4);
 	out->ctime_ns = sqlite3_column_int64(s, 5);
+	out->uid = sqlite3_column_type(s, 6) == SQLITE_NULL
+			   ? -1
+			   : sqlite3_column_int64(s, 6);
 	db_done(s);
 	return 0;
 }
 
-/* The caller may see the node's space: a member of its group, or the owner
- * of the private space. */
-static int visible(struct store *st, const struct store_caller *c,
-		   int64_t ino, struct node_info *n)
+/* The attributes of a visible node as this caller's mount shows them. */
+int node_attr(struct store *st, const struct store_caller *c,
+	      const struct node_info *n, struct store_attr *out)
 {
-	int rc = node_info(st, ino, n);
+	int rc = attr_row(st, n->ino, out);
 
 	if (rc)
 		return rc;
-	if (n->kind == SPACE_GROUP &&
-	    grp_role(st, n->group, c->account) != STORE_ROLE_NONE)
+	if (n->ino == STORE_ROOT_INO) {
+		out->mode = S_IFDIR | 0555;
+		out->per_caller = true;
 		return 0;
-	if (n->kind == SPACE_PRIVATE && n->owner == c->account &&
-	    c->account > 0)
-		return 0;
-	return -ENOENT;
-}
-
-int store_tool_root(struct store *st, const struct store_caller *c,
-		    const char *group, enum store_tool tool, uint64_t *ino)
-{
-	char path[16];
-	struct grp g;
-	int64_t id;
-	int rc;
-
-	st->errmsg[0] = '\0';
-	if (!store_tool_parse(store_tool_name(tool)))
-		return store_fail(st, -EINVAL, "unknown tool");
-	if (!group) {
-		rc = need_account(st, c);
-		if (rc)
-			return rc;
-		rc = db_int(st, &id,
-			    tool == STORE_TOOL_DOCUMENTS
-				    ? "SELECT documents FROM space WHERE"
-				      " account_id = ?"
-			    : tool == STORE_TOOL_CALENDAR
-				    ? "SELECT calendar FROM space WHERE"
-				      " account_id = ?"
-				    : "SELECT contacts FROM space WHERE"
-				      " account_id = ?",
-			    "i", c->account);
-	} else {
-		copy_str(path, sizeof(path), store_tool_name(tool));
-		rc = target_resolve(st, c, group, path, &g, &id);
 	}
-	if (rc == 0)
-		*ino = (uint64_t)id;
-	return rc;
+	/* The root's children and drop folders differ between callers. */
+	out->per_caller = n->ino == n->space_root ||
+			  (n->tool == TOOL_DROP && n->ino != n->drop_dir);
+	if (!c->rights_in_mode || S_ISLNK(out->mode))
+		return 0;
+	if (S_ISDIR(out->mode)) {
+		if (node_allows(st, c, n->ino, STORE_RIGHT_ADD) &&
+		    node_allows(st, c, n->ino, STORE_RIGHT_DELETE))
+			out->mode &= ~0222u;
+	} else if (node_allows(st, c, n->ino, STORE_RIGHT_EDIT)) {
+		out->mode &= ~0222u;
+	}
+	return 0;
 }
 
-int store_node_lookup(struct store *st, const struct store_caller *c,
-		      uint64_t parent, const char *name,
-		      struct store_attr *out)
+int store_fs_getattr(struct store *st, const struct store_caller *c,
+		     uint64_t ino, struct store_attr *out)
 {
 	struct node_info n;
-	int64_t child;
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = visible(st, c, (int64_t)parent, &n);
-	if (rc)
-		return rc;
-	if (!S_ISDIR(n.mode))
-		return -ENOTDIR;
-	rc = db_int(st, &child,
-		    "SELECT child FROM dirent WHERE parent = ? AND name = ?",
-		    "it", (int64_t)parent, name);
+	rc = node_visible(st, c, (int64_t)ino, &n);
 	if (rc == 0)
-		rc = attr_of(st, child, out);
+		rc = node_attr(st, c, &n, out);
 	return rc;
 }
 
-int store_node_resolve(struct store *st, const struct store_caller *c,
-		       const char *group, const char *path,
-		       struct store_attr *out)
+/* The space root a caller reaches as `name` in the mount's root. */
+static int root_child(struct store *st, const struct store_caller *c,
+		      const char *name, int64_t *ino)
 {
-	struct grp g;
+	if (c->account <= 0)
+		return -ENOENT;
+	if (strcmp(name, "Private") == 0)
+		return db_int(st, ino,
+			      "SELECT root FROM space WHERE account_id = ?", "i",
+			      c->account);
+	return db_int(st, ino,
+		      "SELECT s.root FROM grp g JOIN space s ON s.group_id = g.id"
+		      " JOIN membership m ON m.group_id = g.id"
+		      " WHERE g.name = ? AND m.account_id = ?",
+		      "ti", name, c->account);
+}
+
+int node_lookup(struct store *st, const struct store_caller *c,
+		int64_t parent, const char *name, struct node_info *child)
+{
+	struct node_info p;
 	int64_t ino;
 	int rc;
 
-	st->errmsg[0] = '\0';
-	rc = target_resolve(st, c, group, path, &g, &ino);
-	if (rc == 0)
-		rc = attr_of(st, ino, out);
-	return rc;
-}
-
-static int make_locked(struct store *st, const struct store_caller *c,
-		       int64_t parent, const char *name, uint32_t mode,
-		       struct store_attr *out)
-{
-	struct node_info n;
-	int64_t ino, one;
-	int rc;
-
-	rc = visible(st, c, parent, &n);
+	rc = node_visible(st, c, parent, &p);
 	if (rc)
 		return rc;
-	if (!S_ISDIR(n.mode))
+	if (!S_ISDIR(p.mode))
 		return -ENOTDIR;
-	if (n.tool == TOOL_NONE)
-		return store_fail(st, -EPERM,
-				  "items go in documents, calendar or contacts");
-	if (S_ISDIR(mode) && n.tool != TOOL_DOCUMENTS && n.tool != TOOL_DROP)
-		return store_fail(st, -EPERM,
-				  "the calendar and contacts hold no folders");
-	if (!valid_entry_name(name))
-		return store_fail(st, -EINVAL, "invalid name '%s'", name);
-	rc = node_allows(st, c, parent, STORE_RIGHT_ADD);
-	if (rc)
-		return rc;
-	if (db_int(st, &one,
-		   "SELECT 1 FROM dirent WHERE parent = ? AND name = ?", "it",
-		   parent, name) == 0)
-		return store_fail(st, -EEXIST, "%s exists", name);
-	rc = node_new(st, n.space, n.tool, parent, name, mode, c->account,
-		      &ino);
+	if (strlen(name) > 255)
+		return -ENAMETOOLONG;
+	if (parent == STORE_ROOT_INO)
+		rc = root_child(st, c, name, &ino);
+	else
+		rc = node_child(st, parent, name, &ino);
 	if (rc == 0)
-		rc = attr_of(st, ino, out);
+		rc = node_visible(st, c, ino, child);
 	return rc;
 }
 
-static int make(struct store *st, const struct store_caller *c,
-		uint64_t parent, const char *name, uint32_t mode,
-		struct store_attr *out)
-{
-	struct store_attr a;
-	int rc;
-
-	st->errmsg[0] = '\0';
-	rc = db_begin(st);
-	if (rc)
-		return rc;
-	rc = db_end(st, make_locked(st, c, (int64_t)parent, name, mode, &a));
-	if (rc == 0 && out)
-		*out = a;
-	return rc;
-}
-
-int store_node_mkdir(struct store *st, const struct store_caller *c,
-		     uint64_t parent, const char *name, uint32_t mode,
-		     struct store_attr *out)
-{
-	return make(st, c, parent, name, S_IFDIR | (mode & 07777), out);
-}
-
-int store_node_create(struct store *st, const struct store_caller *c,
-		      uint64_t parent, const char *name, uint32_t mode,
-		      struct store_attr *out)
-{
-	return make(st, c, parent, name, S_IFREG | (mode & 07777), out);
-}
-
-static int unlink_locked(struct store *st, const struct store_caller *c,
-			 int64_t parent, const char *name)
-{
-	struct node_info n;
-	struct store_attr a;
-	int64_t child, one, t = now_ns();
-	int rc;
-
-	rc = visible(st, c, parent, &n);
-	if (rc)
-		return rc;
-	rc = db_int(st, &child,
-		    "SELECT child FROM dirent WHERE parent = ? AND name = ?",
-		    "it", parent, name);
-	if (rc == 0)
-		rc = attr_of(st, child, &a);
-	if (rc)
-		return rc;
-	rc = node_allows(st, c, parent, STORE_RIGHT_DELETE);
-	if (rc)
-		return rc;
-	if (S_ISDIR(a.mode) &&
-	    db_int(st, &one, "SELECT 1 FROM dirent WHERE parent = ? LIMIT 1",
-		   "i", child) == 0)
-		return store_fail(st, -ENOTEMPTY, "%s is not empty", name);
-	rc = db_run(st, "DELETE FROM dirent WHERE parent = ? AND name = ?",
-		    "it", parent, name);
-	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET nlink = nlink - ?, mtime = ?,"
-			    " ctime = ? WHERE id = ?",
-			    "iiii", (int64_t)(S_ISDIR(a.mode) ? 1 : 0), t, t,
-			    parent);
-	if (rc)
-		return rc;
-	if (!S_ISDIR(a.mode) && a.nlink > 1)
-		return db_run(st,
-			      "UPDATE node SET nlink = nlink - 1, ctime = ?"
-			      " WHERE id = ?",
-			      "ii", t, child);
-	rc = db_run(st,
-		    "UPDATE space SET files = files - 1, used = used - ?"
-		    " WHERE id = ?",
-		    "ii", (int64_t)(S_ISREG(a.mode) ? a.size : 0), n.space);
-	if (rc == 0)
-		rc = db_run(st, "DELETE FROM node WHERE id = ?", "i", child);
-	return rc;
-}
-
-int store_node_unlink(struct store *st, const struct store_caller *c,
-		      uint64_t parent, const char *name)
-{
-	int rc;
-
-	st->errmsg[0] = '\0';
-	rc = db_begin(st);
-	if (rc)
-		return rc;
-	return db_end(st, unlink_locked(st, c, (int64_t)parent, name));
-}
-
-int store_node_may(struct store *st, const struct store_caller *c,
-		   uint64_t ino, enum store_right right)
+int store_fs_lookup(struct store *st, const struct store_caller *c,
+		    uint64_t parent, const char *name, struct store_attr *out)
 {
 	struct node_info n;
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = visible(st, c, (int64_t)ino, &n);
+	rc = node_lookup(st, c, (int64_t)parent, name, &n);
+	if (rc == 0)
+		rc = node_attr(st, c, &n, out);
+	return rc;
+}
+
+/* Feed one entry to the caller's callback; 1 when it asked to stop. */
+static int emit(struct store *st, const struct store_caller *c, int64_t ino,
+		const char *name, store_dirent_fn fn, void *arg)
+{
+	struct store_attr a;
+	struct node_info n;
+	int rc = node_visible(st, c, ino, &n);
+
+	if (rc == -ENOENT)
+		return 0; /* not for this caller's eyes */
+	if (rc == 0)
+		rc = node_attr(st, c, &n, &a);
 	if (rc)
 		return rc;
-	return node_allows(st, c, (int64_t)ino, right);
+	return fn(arg, name, &a) ? 1 : 0;
+}
+
+struct entry {
+	char *name;
+	int64_t ino;
+};
+
+static void entries_free(struct entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+/* Read a directory's entries in name order, from after `after` or skipping
+ * `skip`, at most `max`.  Collecting first keeps the statement short-lived:
+ * the callback may run other queries. */
+static int entries_read(struct store *st, const struct store_caller *c,
+			int64_t ino, const char *after, uint64_t skip,
+			size_t max, struct entry **out, size_t *n)
+{
+	struct entry *v = NULL, *nv;
+	size_t len = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (ino == STORE_ROOT_INO)
+		s = db_q(st,
+			 "SELECT name, root FROM (SELECT 'Private' AS name,"
+			 " s.root AS root FROM space s WHERE s.account_id = ?1"
+			 " UNION ALL SELECT g.name, s.root FROM grp g"
+			 " JOIN space s ON s.group_id = g.id"
+			 " JOIN membership m ON m.group_id = g.id"
+			 " WHERE m.account_id = ?1) WHERE name > ?2"
+			 " ORDER BY name LIMIT ?3 OFFSET ?4",
+			 "itii", c->account, after ? after : "",
+			 (int64_t)max, (int64_t)(after ? 0 : skip));
+	else
+		s = db_q(st,
+			 "SELECT name, child FROM dirent WHERE parent = ?1"
+			 " AND name > ?2 ORDER BY name LIMIT ?3 OFFSET ?4",
+			 "itii", ino, after ? after : "", (int64_t)max,
+			 (int64_t)(after ? 0 : skip));
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		nv = realloc(v, (len + 1) * sizeof(*v));
+		if (!nv || !(nv[len].name = strdup(col_text(s, 0)))) {
+			v = nv ? nv : v;
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		v = nv;
+		v[len++].ino = sqlite3_column_int64(s, 1);
+	}
+	if (rc < 0) {
+		entries_free(v, len);
+		return rc;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int store_fs_readdir(struct store *st, const struct store_caller *c,
+		     uint64_t ino, const char *after, uint64_t skip,
+		     store_dirent_fn fn, void *arg)
+{
+	struct entry *v = NULL;
+	struct node_info d;
+	char *last = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = node_visible(st, c, (int64_t)ino, &d);
+	if (rc)
+		return rc;
+	if (!S_ISDIR(d.mode))
+		return -ENOTDIR;
+	/* Batches of entries, one read transaction each. */
+	for (;;) {
+		rc = db_read_begin(st);
+		if (rc)
+			break;
+		rc = entries_read(st, c, (int64_t)ino, last ? last : after,
+				  last ? 0 : skip, 256, &v, &n);
+		for (i = 0; rc == 0 && i < n; i++)
+			rc = emit(st, c, v[i].ino, v[i].name, fn, arg);
+		db_read_end(st);
+		if (rc == 0 && n == 256) {
+			free(last);
+			last = strdup(v[n - 1].name);
+			if (!last)
+				rc = -ENOMEM;
+		}
+		entries_free(v, n);
+		v = NULL;
+		if (rc != 0 || n < 256)
+			break;
+	}
+	free(last);
+	return rc < 0 ? rc : 0;
 }

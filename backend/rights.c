@@ -73,33 +73,6 @@ static int may_edit(struct store *st, const struct node_info *n,
 	return -EACCES;
 }
 
-static int private_allows(struct store *st, const struct store_caller *c,
-			  const struct node_info *n, enum store_right right)
-{
-	char owner[STORE_USERNAME_MAX + 1];
-	unsigned cal = 0;
-	int rc;
-
-	if (n->owner == c->account)
-		return 0;
-	if (n->tool != TOOL_CALENDAR)
-		return -EACCES;
-	rc = account_name(st, n->owner, owner, sizeof(owner));
-	if (rc == 0)
-		rc = store_calendar_rights(st, c, owner, &cal);
-	if (rc)
-		return -EACCES;
-	switch (right) {
-	case STORE_RIGHT_ADD:
-		return (cal & STORE_CAL_ADD) ? 0 : -EACCES;
-	case STORE_RIGHT_DELETE:
-		return (cal & STORE_CAL_DELETE) ? 0 : -EACCES;
-	case STORE_RIGHT_EDIT:
-		return (cal & STORE_CAL_EDIT) ? 0 : -EACCES;
-	}
-	return -EACCES;
-}
-
 static int refuse(struct store *st, enum store_right right)
 {
 	return store_fail(st, -EACCES, "%s",
@@ -110,15 +83,27 @@ static int refuse(struct store *st, enum store_right right)
 				  : "changing this item needs the edit right");
 }
 
-static int allows(struct store *st, const struct store_caller *c, int64_t ino,
-		  enum store_right right);
-
-int node_allows(struct store *st, const struct store_caller *c, int64_t ino,
-		enum store_right right)
+/* Drop folders: the owner manages everything in drop/<owner>/; another
+ * member drops files into it and manages only what they dropped. */
+static int drop_allows(struct store *st, const struct store_caller *c,
+		       const struct node_info *n, enum store_right right)
 {
-	int rc = allows(st, c, ino, right);
+	int64_t owner, dropper;
+	int depth, rc;
 
-	return rc == -EACCES ? refuse(st, right) : rc;
+	rc = drop_place(st, n, &depth, &owner, &dropper);
+	if (rc)
+		return rc;
+	if (depth == 0)
+		return -EACCES; /* drop/ itself: one folder per member */
+	if (depth == 1) {
+		if (right == STORE_RIGHT_ADD)
+			return 0;
+		if (right == STORE_RIGHT_DELETE && owner == c->account)
+			return 0;
+		return -EACCES; /* drop/<u> is not renamed or edited */
+	}
+	return owner == c->account || dropper == c->account ? 0 : -EACCES;
 }
 
 static int allows(struct store *st, const struct store_caller *c, int64_t ino,
@@ -132,18 +117,25 @@ static int allows(struct store *st, const struct store_caller *c, int64_t ino,
 	rc = node_info(st, ino, &n);
 	if (rc)
 		return rc;
-	if (c->account <= 0)
+	if (c->account <= 0 || n.ino == n.space_root || n.kind == 0)
 		return -EACCES;
-	if (n.kind == SPACE_PRIVATE)
-		return private_allows(st, c, &n, right);
-	if (n.kind != SPACE_GROUP)
-		return -EACCES;
+	if (n.kind == SPACE_PRIVATE) {
+		if (n.owner != c->account)
+			return -EACCES;
+		/* The tool folders themselves are fixed. */
+		return n.parent == n.space_root && right == STORE_RIGHT_EDIT
+			       ? -EACCES
+			       : 0;
+	}
 	role = grp_role(st, n.group, c->account);
-	if (role == STORE_ROLE_NONE)
+	if (role == STORE_ROLE_NONE || n.tool == TOOL_MEMBERS)
 		return -EACCES;
+	if (n.tool == TOOL_DROP)
+		return drop_allows(st, c, &n, right);
 	if (right == STORE_RIGHT_EDIT)
-		return may_edit(st, &n, c->account);
-	if (!S_ISDIR(n.mode) || n.tool == TOOL_NONE)
+		return n.parent == n.space_root ? -EACCES
+						: may_edit(st, &n, c->account);
+	if (!S_ISDIR(n.mode))
 		return -EACCES;
 	if (role >= STORE_ROLE_COADMIN)
 		return 0;
@@ -151,6 +143,34 @@ static int allows(struct store *st, const struct store_caller *c, int64_t ino,
 	if (rc == 0)
 		rc = acl_grants(st, owner, right, c->account);
 	return rc;
+}
+
+int node_allows(struct store *st, const struct store_caller *c, int64_t ino,
+		enum store_right right)
+{
+	int rc = allows(st, c, ino, right);
+
+	return rc == -EACCES ? refuse(st, right) : rc;
+}
+
+int node_may_delete(struct store *st, const struct store_caller *c,
+		    const struct node_info *parent,
+		    const struct node_info *child)
+{
+	int64_t owner, dropper;
+	int depth, rc;
+
+	if (parent->tool != TOOL_DROP || parent->kind != SPACE_GROUP ||
+	    c->account <= 0)
+		return node_allows(st, c, parent->ino, STORE_RIGHT_DELETE);
+	rc = drop_place(st, parent, &depth, &owner, &dropper);
+	if (rc)
+		return rc;
+	if (depth >= 1 && grp_role(st, parent->group, c->account) &&
+	    (owner == c->account ||
+	     (depth == 1 ? child->creator : dropper) == c->account))
+		return 0;
+	return refuse(st, STORE_RIGHT_DELETE);
 }
 
 static int names_of(struct store *st, sqlite3_stmt *s, struct store_names *out)

@@ -81,7 +81,8 @@ static void init_undo(const char *dir, bool made_dir)
 int store_init(const char *dir, const char *passphrase, size_t passlen,
 	       const char *unix_group, char *err, size_t errlen)
 {
-	struct store st = {0};
+	struct shared sh = {.refs = 1};
+	struct store st = {.sh = &sh};
 	char *key_path = NULL, *db_dir = NULL, *db_path = NULL;
 	gid_t gid = (gid_t)-1;
 	bool made_dir = false;
@@ -192,10 +193,73 @@ static int check_layout(const char *dir, const char *db_path, uid_t *owner,
 	return 0;
 }
 
+static void shared_put(struct shared *sh)
+{
+	size_t i;
+
+	if (!sh || __atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	for (i = 0; i < ITAB_SLOTS; i++)
+		if (sh->itab[i])
+			abort(); /* a handle outlived its store: a bug */
+	pthread_mutex_destroy(&sh->lock);
+	sodium_memzero(sh->key, sizeof(sh->key));
+	free(sh->dir);
+	free(sh);
+}
+
+static struct shared *shared_new(const char *dir)
+{
+	struct shared *sh = calloc(1, sizeof(*sh));
+
+	if (!sh)
+		return NULL;
+	sh->dir = strdup(dir);
+	if (!sh->dir) {
+		free(sh);
+		return NULL;
+	}
+	sh->refs = 1;
+	pthread_mutex_init(&sh->lock, NULL);
+	randombytes_buf(&sh->origin, sizeof(sh->origin));
+	sh->origin &= INT64_MAX;
+	randombytes_buf(sh->nonce_prefix, sizeof(sh->nonce_prefix));
+	return sh;
+}
+
+/* A connection on `sh`, migrated to the current schema. */
+static int connect(struct shared *sh, bool readonly, struct store **out,
+		   char *err, size_t errlen)
+{
+	struct store *st = calloc(1, sizeof(*st));
+	char *db_path = join(sh->dir, DB_FILE);
+	int rc;
+
+	if (!st || !db_path) {
+		free(st);
+		free(db_path);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	__atomic_add_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL);
+	st->sh = sh;
+	rc = db_open(st, db_path, readonly, false);
+	if (rc == 0 && !readonly)
+		rc = db_migrate(st);
+	free(db_path);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", sh->dir, st->errmsg);
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
 int store_open(const char *dir, unsigned flags, const char *passphrase,
 	       size_t passlen, struct store **out, char *err, size_t errlen)
 {
-	struct store *st = NULL;
+	struct shared *sh = NULL;
 	char *db_path = NULL, *key_path = NULL;
 	int rc;
 
@@ -205,44 +269,40 @@ int store_open(const char *dir, unsigned flags, const char *passphrase,
 		snprintf(err, errlen, "libsodium could not start");
 		return rc;
 	}
-	st = calloc(1, sizeof(*st));
+	sh = shared_new(dir);
 	db_path = join(dir, DB_FILE);
 	key_path = join(dir, KEY_FILE);
-	if (!st || !db_path || !key_path) {
+	if (!sh || !db_path || !key_path) {
 		rc = -ENOMEM;
 		snprintf(err, errlen, "out of memory");
-		goto fail;
+		goto out;
 	}
-	st->dir = strdup(dir);
-	if (!st->dir) {
-		rc = -ENOMEM;
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	rc = check_layout(dir, db_path, &st->owner_uid, err, errlen);
+	sh->fast_commit = flags & STORE_OPEN_FAST_COMMIT;
+	rc = check_layout(dir, db_path, &sh->owner_uid, err, errlen);
 	if (rc)
-		goto fail;
+		goto out;
 	if (flags & STORE_OPEN_KEY) {
-		rc = key_load(key_path, passphrase, passlen, st->key, err,
+		rc = key_load(key_path, passphrase, passlen, sh->key, err,
 			      errlen);
 		if (rc)
-			goto fail;
-		st->has_key = true;
+			goto out;
+		sh->has_key = true;
 	}
-	rc = db_open(st, db_path, flags & STORE_OPEN_READONLY, false);
-	if (rc == 0 && !(flags & STORE_OPEN_READONLY))
-		rc = db_migrate(st);
-	if (rc) {
-		snprintf(err, errlen, "%s: %s", dir, st->errmsg);
-		goto fail;
-	}
-	*out = st;
-	st = NULL;
-fail:
-	if (st)
-		store_close(st);
+	rc = connect(sh, flags & STORE_OPEN_READONLY, out, err, errlen);
+out:
+	shared_put(sh);
 	free(db_path);
 	free(key_path);
+	return rc;
+}
+
+int store_clone(struct store *st, struct store **out)
+{
+	char err[256];
+	int rc = connect(st->sh, false, out, err, sizeof(err));
+
+	if (rc)
+		store_fail(st, rc, "%s", err);
 	return rc;
 }
 
@@ -251,8 +311,7 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	db_close(st);
-	sodium_memzero(st->key, sizeof(st->key));
-	free(st->dir);
+	shared_put(st->sh);
 	free(st);
 }
 
@@ -271,7 +330,7 @@ int store_key_is_wrapped(const char *dir, bool *wrapped)
 int store_caller_for_uid(struct store *st, uid_t uid, const char *as_user,
 			 struct store_caller *out)
 {
-	bool op = uid == 0 || uid == st->owner_uid;
+	bool op = uid == 0 || uid == st->sh->owner_uid;
 	int64_t id = 0;
 	int rc;
 

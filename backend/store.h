@@ -60,6 +60,10 @@ enum store_open_flags {
 	STORE_OPEN_KEY = 1 << 0,
 	/* Open the database read-only. */
 	STORE_OPEN_READONLY = 1 << 1,
+	/* For the daemon: commits are durable against a crash of the process
+	 * at once, and against a crash of the machine after store_fs_fsync or
+	 * store_fs_sync (SQLite synchronous=NORMAL). */
+	STORE_OPEN_FAST_COMMIT = 1 << 2,
 };
 
 /*
@@ -96,6 +100,8 @@ void store_set_logger(struct store *st, store_log_fn fn, void *arg);
 struct store_caller {
 	int64_t account;
 	bool operator;
+	/* Mounts serving one account show its rights in the mode bits. */
+	bool rights_in_mode;
 };
 
 /*
@@ -480,6 +486,10 @@ struct store_attr {
 	uint32_t nlink;
 	uint64_t size;
 	int64_t atime_ns, mtime_ns, ctime_ns;
+	int64_t uid;	/* the creator's Unix uid, -1 when none */
+	/* What this entry is depends on who asks (the root's groups, drop
+	 * folders): a shared mount must not let the kernel cache it. */
+	bool per_caller;
 };
 
 /* The root folder of a tool in a group (group NULL: the caller's private
@@ -507,6 +517,153 @@ int store_node_unlink(struct store *st, const struct store_caller *c,
  * delete on a folder, edit on an item; -EACCES otherwise. */
 int store_node_may(struct store *st, const struct store_caller *c,
 		   uint64_t ino, enum store_right right);
+
+/* ---- the mounted tree ------------------------------------------------- */
+
+/*
+ * What fs/ needs, one call per request.  Every call checks that the caller
+ * may see the node and holds the right the operation needs (SPEC.md
+ * sections 2 and 3), and changes the store in one transaction.  Names are
+ * single path components.  Errors are plain negative errnos; a refusal
+ * also sets store_errmsg().
+ */
+#define STORE_ROOT_INO 1
+
+/* Another handle on the same open store, for another thread: its own
+ * database connection, the same master key and shared state. */
+int store_clone(struct store *st, struct store **out);
+/* Clean up after a crash: free unlinked nodes no one holds and content
+ * files left to delete.  Call once at mount, before serving. */
+int store_fs_recover(struct store *st);
+
+int store_fs_getattr(struct store *st, const struct store_caller *c,
+		     uint64_t ino, struct store_attr *out);
+int store_fs_lookup(struct store *st, const struct store_caller *c,
+		    uint64_t parent, const char *name, struct store_attr *out);
+/* Called per entry, in name order; return non-zero to stop (the entry is
+ * then not consumed). */
+typedef int (*store_dirent_fn)(void *arg, const char *name,
+			       const struct store_attr *attr);
+/* List `ino` from the entry after `after` (NULL: from the start, skipping
+ * `skip` entries). */
+int store_fs_readdir(struct store *st, const struct store_caller *c,
+		     uint64_t ino, const char *after, uint64_t skip,
+		     store_dirent_fn fn, void *arg);
+int store_fs_mkdir(struct store *st, const struct store_caller *c,
+		   uint64_t parent, const char *name, uint32_t mode,
+		   struct store_attr *out);
+/* Regular files only: device nodes, FIFOs and sockets are -EPERM. */
+int store_fs_mknod(struct store *st, const struct store_caller *c,
+		   uint64_t parent, const char *name, uint32_t mode,
+		   struct store_attr *out);
+int store_fs_symlink(struct store *st, const struct store_caller *c,
+		     uint64_t parent, const char *name, const char *target,
+		     struct store_attr *out);
+/* The target, NUL-terminated, into buf (-ENAMETOOLONG if it does not fit). */
+int store_fs_readlink(struct store *st, const struct store_caller *c,
+		      uint64_t ino, char *buf, size_t len);
+int store_fs_link(struct store *st, const struct store_caller *c,
+		  uint64_t ino, uint64_t newparent, const char *newname,
+		  struct store_attr *out);
+int store_fs_unlink(struct store *st, const struct store_caller *c,
+		    uint64_t parent, const char *name);
+int store_fs_rmdir(struct store *st, const struct store_caller *c,
+		   uint64_t parent, const char *name);
+
+struct store_rename {
+	/* Save pattern: the existing target kept its identity and took the
+	 * source's content; `kept` is its inode and the source is gone. */
+	uint64_t kept;
+	uint64_t source;  /* the renamed (or consumed) node */
+};
+#define STORE_RENAME_NOREPLACE 1
+#define STORE_RENAME_EXCHANGE 2
+int store_fs_rename(struct store *st, const struct store_caller *c,
+		    uint64_t parent, const char *name, uint64_t newparent,
+		    const char *newname, unsigned flags,
+		    struct store_rename *out);
+
+enum store_setattr_valid {
+	STORE_SET_MODE = 1 << 0,
+	STORE_SET_UID = 1 << 1,
+	STORE_SET_GID = 1 << 2,
+	STORE_SET_SIZE = 1 << 3,
+	STORE_SET_ATIME = 1 << 4,
+	STORE_SET_MTIME = 1 << 5,
+	STORE_SET_ATIME_NOW = 1 << 6,
+	STORE_SET_MTIME_NOW = 1 << 7,
+	STORE_SET_CTIME = 1 << 8,
+};
+struct store_setattr {
+	unsigned valid;
+	uint32_t mode;
+	int64_t uid, gid; /* chown: accepted only where it changes nothing */
+	uint64_t size;
+	int64_t atime_ns, mtime_ns, ctime_ns;
+	/* What uid/gid the mount shows, to tell a no-op chown. */
+	int64_t shown_uid, shown_gid;
+};
+struct store_file;
+/* `f` (may be NULL) is the handle a truncate came through. */
+int store_fs_setattr(struct store *st, const struct store_caller *c,
+		     uint64_t ino, const struct store_setattr *set,
+		     struct store_file *f, struct store_attr *out);
+
+struct store_statfs {
+	int64_t capacity, used, files;
+};
+int store_fs_statfs(struct store *st, const struct store_caller *c,
+		    uint64_t ino, struct store_statfs *out);
+/* access(2): R_OK, W_OK, X_OK as the caller's real rights. */
+int store_fs_access(struct store *st, const struct store_caller *c,
+		    uint64_t ino, int mask);
+
+/* Extended attributes: user.* are stored; user.groupfs.* are generated
+ * and read-only; other namespaces are -ENOTSUP.  With size 0 the length
+ * is returned in *len; -ERANGE when buf is too small. */
+int store_fs_getxattr(struct store *st, const struct store_caller *c,
+		      uint64_t ino, const char *name, void *buf, size_t size,
+		      size_t *len);
+int store_fs_listxattr(struct store *st, const struct store_caller *c,
+		       uint64_t ino, char *buf, size_t size, size_t *len);
+int store_fs_setxattr(struct store *st, const struct store_caller *c,
+		      uint64_t ino, const char *name, const void *value,
+		      size_t size, int flags);
+int store_fs_removexattr(struct store *st, const struct store_caller *c,
+			 uint64_t ino, const char *name);
+
+/* Open items.  A handle remembers its caller; every read and write checks
+ * again that the caller still may (a removed member's handles stop). */
+int store_fs_open(struct store *st, const struct store_caller *c,
+		  uint64_t ino, int flags, struct store_file **out);
+int store_fs_create(struct store *st, const struct store_caller *c,
+		    uint64_t parent, const char *name, uint32_t mode,
+		    int flags, struct store_attr *attr,
+		    struct store_file **out);
+int store_fs_read(struct store *st, struct store_file *f, uint64_t off,
+		  size_t size, void *buf, size_t *got);
+int store_fs_write(struct store *st, struct store_file *f, uint64_t off,
+		   const void *buf, size_t size, size_t *done);
+/* Make the item's data and metadata durable. */
+int store_fs_fsync(struct store *st, struct store_file *f, bool datasync);
+/* Make the store's metadata durable (fsync of a directory). */
+int store_fs_sync(struct store *st);
+/* close(2) of one descriptor. */
+int store_fs_flush(struct store *st, struct store_file *f);
+void store_fs_release(struct store *st, struct store_file *f);
+uint64_t store_fs_file_ino(const struct store_file *f);
+/* The kernel holds `ino` no longer: an unlinked node with no open handle
+ * is freed. */
+int store_fs_forget(struct store *st, uint64_t ino);
+
+/* Changes made by other processes (groupctl, other mounts) since *cursor:
+ * fn(ino, 0, NULL) for a changed node, fn(0, parent, name) for a changed
+ * entry, fn(0, 0, NULL) for a change of rights or membership.  The first
+ * call (cursor 0) only positions the cursor. */
+typedef void (*store_change_fn)(void *arg, uint64_t ino, uint64_t parent,
+				const char *name);
+int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
+		     void *arg);
 
 /* ---- integrity -------------------------------------------------------- */
 

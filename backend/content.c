@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Content at rest.  Each space has its own key, derived from the master key
+ * (crypto_kdf, subkey id = space id).  A file's content is sealed with
+ * XChaCha20-Poly1305 in chunks of CHUNK bytes, each authenticated together
+ * with the file's random content id and the chunk's index, so a chunk can
+ * neither be altered nor moved to another place or file without reading
+ * back as -EIO.
+ *
+ * Small files (up to INLINE_MAX) live in the database, one sealed blob in
+ * node.inline: many small files cost no file each.  A file that grows past
+ * that moves to a content file DIR/data/XX/<cid hex>, whose chunk i is the
+ * record nonce[24] | sealed chunk | tag[16] at offset i * RECORD, so a
+ * write in the middle of a large file rewrites only the chunks it touches.
+ * Holes are never left: extending a file writes sealed zeros.
+ *
+ * All writes run inside the caller's BEGIN IMMEDIATE transaction, which
+ * serialises writers across processes; in this process, readers and
+ * writers of one item meet at its istate.rw lock.
+ */
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define RECORD (NONCE + CHUNK + TAG)
+#define INLINE_INDEX UINT64_MAX
+#define GROW_STEP (256 * (uint64_t)CHUNK)
+
+static void space_key(struct store *st, int64_t space,
+		      unsigned char key[STORE_KEY_BYTES])
+{
+	crypto_kdf_derive_from_key(key, STORE_KEY_BYTES, (uint64_t)space,
+				   "groupfs1", st->sh->key);
+}
+
+static void make_nonce(struct store *st, unsigned char nonce[NONCE])
+{
+	uint64_t n = __atomic_add_fetch(&st->sh->nonce_ctr, 1,
+					__ATOMIC_RELAXED);
+
+	memcpy(nonce, st->sh->nonce_prefix, 16);
+	memcpy(nonce + 16, &n, 8);
+}
+
+static void make_ad(unsigned char ad[24], const unsigned char cid[16],
+		    uint64_t index)
+{
+	memcpy(ad, cid, 16);
+	memcpy(ad + 16, &index, 8);
+}
+
+/* Seal `len` bytes into out (NONCE + len + TAG bytes). */
+static void seal(struct store *st, const unsigned char key[STORE_KEY_BYTES],
+		 const unsigned char cid[16], uint64_t index,
+		 const unsigned char *in, size_t len, unsigned char *out)
+{
+	unsigned char ad[24];
+
+	make_nonce(st, out);
+	make_ad(ad, cid, index);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out + NONCE, NULL, in, len,
+						   ad, sizeof(ad), NULL, out,
+						   key);
+}
+
+static int open_sealed(struct store *st,
+		       const unsigned char key[STORE_KEY_BYTES],
+		       const unsigned char cid[16], uint64_t index,
+		       const unsigned char *in, size_t inlen,
+		       unsigned char *out)
+{
+	unsigned char ad[24];
+
+	if (inlen < NONCE + TAG)
+		return -EIO;
+	make_ad(ad, cid, index);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    out, NULL, NULL, in + NONCE, inlen - NONCE, ad, sizeof(ad),
+		    in, key) != 0)
+		return -EIO;
+	return 0;
+}
+
+void content_new_cid(unsigned char cid[16])
+{
+	randombytes_buf(cid, 16);
+}
+
+static void cid_path(struct store *st, const unsigned char cid[16],
+		     char *buf, size_t len, bool dir_only)
+{
+	char hex[33];
+
+	sodium_bin2hex(hex, sizeof(hex), cid, 16);
+	if (dir_only)
+		snprintf(buf, len, "%s/data/%.2s", st->sh->dir, hex);
+	else
+		snprintf(buf, len, "%s/data/%.2s/%s", st->sh->dir, hex, hex);
+}
+
+static int open_cid(struct store *st, const unsigned char cid[16], bool create)
+{
+	char path[4096];
+	int fd;
+
+	cid_path(st, cid, path, sizeof(path), false);
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0),
+		  0600);
+	if (fd >= 0 || !create || errno != ENOENT)
+		return fd >= 0 ? fd : -errno;
+	/* First file in this fan-out folder. */
+	snprintf(path, sizeof(path), "%s/data", st->sh->dir);
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return -errno;
+	cid_path(st, cid, path, sizeof(path), true);
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return -errno;
+	cid_path(st, cid, path, sizeof(path), false);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	return fd >= 0 ? fd : -errno;
+}
+
+/* The content file of `cid`, kept open on the item's istate when there is
+ * one (its fd_lock held while the fd is in use). */
+static int cid_fd(struct store *st, struct istate *is,
+		  const unsigned char cid[16], bool create, bool *owned)
+{
+	int fd;
+
+	*owned = false;
+	if (is) {
+		pthread_mutex_lock(&is->fd_lock);
+		if (is->fd >= 0 && memcmp(is->cid, cid, 16) == 0) {
+			fd = is->fd;
+			pthread_mutex_unlock(&is->fd_lock);
+			return fd;
+		}
+		pthread_mutex_unlock(&is->fd_lock);
+	}
+	fd = open_cid(st, cid, create);
+	if (fd < 0)
+		return store_fail(st, fd == -ENOENT ? -EIO : fd,
+				  "content file missing or unreadable");
+	if (!is) {
+		*owned = true;
+		return fd;
+	}
+	pthread_mutex_lock(&is->fd_lock);
+	if (is->fd >= 0)
+		close(is->fd);
+	is->fd = fd;
+	memcpy(is->cid, cid, 16);
+	pthread_mutex_unlock(&is->fd_lock);
+	return fd;
+}
+
+static int pread_all(int fd, void *buf, size_t n, off_t off, size_t *got)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = pread(fd, (char *)buf + done, n - done,
+				  off + (off_t)done);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		done += (size_t)r;
+	}
+	*got = done;
+	return 0;
+}
+
+static int pwrite_all(int fd, const void *buf, size_t n, off_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = pwrite(fd, (const char *)buf + done, n - done,
+				   off + (off_t)done);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+void content_free(struct content *ct)
+{
+	free(ct->inline_blob);
+	ct->inline_blob = NULL;
+}
+
+int content_load(struct store *st, int64_t ino, struct content *ct)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(ct, 0, sizeof(*ct));
+	s = db_q(st,
+		 "SELECT space_id, size, cid, chunked, inline FROM node"
+		 " WHERE id = ?",
+		 "i", ino);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	ct->ino = ino;
+	ct->space = sqlite3_column_int64(s, 0);
+	ct->size = sqlite3_column_int64(s, 1);
+	if (sqlite3_column_bytes(s, 2) == 16)
+		memcpy(ct->cid, sqlite3_column_blob(s, 2), 16);
+	ct->chunked = sqlite3_column_int(s, 3) != 0;
+	ct->inline_len = (size_t)sqlite3_column_bytes(s, 4);
+	if (ct->inline_len) {
+		ct->inline_blob = malloc(ct->inline_len);
+		if (!ct->inline_blob) {
+			db_done(s);
+			return -ENOMEM;
+		}
+		memcpy(ct->inline_blob, sqlite3_column_blob(s, 4),
+		       ct->inline_len);
+	}
+	db_done(s);
+	return 0;
+}
+
+static int corrupt(struct store *st, const struct content *ct,
+		   const char *where)
+{
+	store_log(st, STORE_LOG_ERR,
+		  "item %lld: %s content failed authentication", (long long)ct->ino,
+		  where);
+	return store_fail(st, -EIO, "stored content failed authentication");
+}
+
+/* The whole plaintext of an inline item into buf (ct->size bytes). */
+static int inline_read(struct store *st, const struct content *ct,
+		       unsigned char *buf)
+{
+	unsigned char key[STORE_KEY_BYTES];
+	int rc;
+
+	if (ct->size == 0)
+		return 0;
+	if (ct->inline_len != (size_t)ct->size + NONCE + TAG)
+		return corrupt(st, ct, "inline");
+	space_key(st, ct->space, key);
+	rc = open_sealed(st, key, ct->cid, INLINE_INDEX, ct->inline_blob,
+			 ct->inline_len, buf);
+	sodium_memzero(key, sizeof(key));
+	return rc ? corrupt(st, ct, "inline") : 0;
+}
+
+/* Decrypt chunks [first, last] of a chunked item into out; `out` holds
+ * (last - first + 1) * CHUNK bytes.  Short or missing records past the
+ * file's size are not read. */
+static int chunks_read(struct store *st, struct istate *is,
+		       const struct content *ct, uint64_t first, uint64_t last,
+		       unsigned char *out)
+{
+	unsigned char key[STORE_KEY_BYTES];
+	uint64_t nchunks = ((uint64_t)ct->size + CHUNK - 1) / CHUNK, i;
+	unsigned char *rec = NULL;
+	size_t got = 0, want;
+	bool owned;
+	int fd, rc = 0;
+
+	if (first >= nchunks)
+		return 0;
+	if (last >= nchunks)
+		last = nchunks - 1;
+	fd = cid_fd(st, is, ct->cid, false, &owned);
+	if (fd < 0)
+		return fd;
+	want = (size_t)(last - first + 1) * RECORD;
+	rec = malloc(want);
+	if (!rec) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = pread_all(fd, rec, want, (off_t)(first * RECORD), &got);
+	if (rc)
+		goto out;
+	space_key(st, ct->space, key);
+	for (i = first; rc == 0 && i <= last; i++) {
+		size_t clen = i == nchunks - 1 ? (size_t)(ct->size - (int64_t)(i * CHUNK))
+					       : CHUNK;
+		size_t at = (size_t)(i - first) * RECORD;
+
+		if (got < at + NONCE + clen + TAG ||
+		    open_sealed(st, key, ct->cid, i, rec + at, NONCE + clen + TAG,
+				out + (i - first) * CHUNK) != 0)
+			rc = corrupt(st, ct, "chunk");
+	}
+	sodium_memzero(key, sizeof(key));
+out:
+	free(rec);
+	if (owned)
+		close(fd);
+	return rc;
+}
+
+int content_read(struct store *st, struct istate *is, const struct content *ct,
+		 uint64_t off, size_t size, unsigned char *buf, size_t *got)
+{
+	uint64_t first, last;
+	unsigned char *tmp;
+	int rc;
+
+	*got = 0;
+	if (off >= (uint64_t)ct->size || size == 0)
+		return 0;
+	if (off + size > (uint64_t)ct->size)
+		size = (size_t)((uint64_t)ct->size - off);
+	if (!ct->chunked) {
+		tmp = malloc((size_t)ct->size);
+		if (!tmp)
+			return -ENOMEM;
+		rc = inline_read(st, ct, tmp);
+		if (rc == 0) {
+			memcpy(buf, tmp + off, size);
+			*got = size;
+		}
+		sodium_memzero(tmp, (size_t)ct->size);
+		free(tmp);
+		return rc;
+	}
+	first = off / CHUNK;
+	last = (off + size - 1) / CHUNK;
+	if (off % CHUNK == 0 && size % CHUNK == 0) {
+		/* Aligned: decrypt straight into the caller's buffer. */
+		rc = chunks_read(st, is, ct, first, last, buf);
+	} else {
+		tmp = malloc((size_t)(last - first + 1) * CHUNK);
+		if (!tmp)
+			return -ENOMEM;
+		rc = chunks_read(st, is, ct, first, last, tmp);
+		if (rc == 0)
+			memcpy(buf, tmp + (off - first * CHUNK), size);
+		free(tmp);
+	}
+	if (rc == 0)
+		*got = size;
+	return rc;
+}
+
+/* Seal plaintext chunks [first, ...) of `data` (len bytes, starting at a
+ * chunk boundary) and write them in one go. */
+static int chunks_write(struct store *st, int fd, const struct content *ct,
+			uint64_t first, const unsigned char *data, size_t len)
+{
+	unsigned char key[STORE_KEY_BYTES];
+	size_t n = (len + CHUNK - 1) / CHUNK, i;
+	unsigned char *rec = malloc(n * RECORD);
+	size_t total = 0;
+	int rc;
+
+	if (!rec)
+		return -ENOMEM;
+	space_key(st, ct->space, key);
+	for (i = 0; i < n; i++) {
+		size_t clen = i == n - 1 ? len - i * CHUNK : CHUNK;
+
+		seal(st, key, ct->cid, first + i, data + i * CHUNK, clen,
+		     rec + i * RECORD);
+		total = i * RECORD + NONCE + clen + TAG;
+	}
+	sodium_memzero(key, sizeof(key));
+	rc = pwrite_all(fd, rec, total, (off_t)(first * RECORD));
+	free(rec);
+	return rc;
+}
+
+/* Store `ct` with new plaintext `data` of `size` bytes inline. */
+static int inline_store(struct store *st, struct content *ct,
+			const unsigned char *data, size_t size)
+{
+	unsigned char key[STORE_KEY_BYTES];
+	unsigned char *blob = NULL;
+	int rc;
+
+	if (size) {
+		blob = malloc(size + NONCE + TAG);
+		if (!blob)
+			return -ENOMEM;
+		space_key(st, ct->space, key);
+		seal(st, key, ct->cid, INLINE_INDEX, data, size, blob);
+		sodium_memzero(key, sizeof(key));
+	}
+	rc = db_run(st,
+		    "UPDATE node SET inline = ?, chunked = 0, cid = ?, size = ?"
+		    " WHERE id = ?",
+		    "bbii", blob, size ? size + NONCE + TAG : 0, ct->cid,
+		    (size_t)16, (int64_t)size, ct->ino);
+	free(blob);
+	return rc;
+}
+
+/* Inline items: rebuild the plaintext, apply the change, seal it again. */
+static int inline_update(struct store *st, struct content *ct, uint64_t off,
+			 const unsigned char *buf, size_t len, uint64_t newsize)
+{
+	size_t oldsize = (size_t)ct->size;
+	unsigned char *old = malloc(oldsize ? oldsize : 1);
+	unsigned char *plain = calloc(1, newsize ? (size_t)newsize : 1);
+	int rc = old && plain ? inline_read(st, ct, old) : -ENOMEM;
+
+	if (rc == 0) {
+		memcpy(plain, old, oldsize < newsize ? oldsize : (size_t)newsize);
+		if (len)
+			memcpy(plain + off, buf, len);
+		rc = inline_store(st, ct, plain, (size_t)newsize);
+	}
+	if (old)
+		sodium_memzero(old, oldsize ? oldsize : 1);
+	if (plain)
+		sodium_memzero(plain, newsize ? (size_t)newsize : 1);
+	free(old);
+	free(plain);
+	if (rc == 0)
+		ct->size = (int64_t)newsize;
+	return rc;
+}
+
+/* Move an inline item's content to a content file. */
+static int leave_inline(struct store *st, int fd, struct content *ct)
+{
+	size_t size = (size_t)ct->size;
+	unsigned char *plain = malloc(size ? size : 1);
+	int rc = plain ? inline_read(st, ct, plain) : -ENOMEM;
+
+	if (rc == 0 && ftruncate(fd, 0) != 0)
+		rc = -errno;
+	if (rc == 0 && size)
+		rc = chunks_write(st, fd, ct, 0, plain, size);
+	if (plain)
+		sodium_memzero(plain, size ? size : 1);
+	free(plain);
+	if (rc == 0)
+		ct->chunked = true;
+	return rc;
+}
+
+/* The size of a content file holding `size` bytes. */
+static off_t file_size(uint64_t size)
+{
+	uint64_t n = (size + CHUNK - 1) / CHUNK;
+
+	if (n == 0)
+		return 0;
+	return (off_t)((n - 1) * RECORD + NONCE + (size - (n - 1) * CHUNK) +
+		       TAG);
+}
+
+/*
+ * Change an item's content: write `len` bytes of `buf` at `off` (the size
+ * becomes max(size, off + len)), or, with truncate_to >= 0, set the size.
+ * Bytes between the old end and a later write are zeros, written sealed.
+ * The caller holds the transaction and the item's write lock and has
+ * checked rights and quota.
+ */
+int content_update(struct store *st, struct istate *is, struct content *ct,
+		   uint64_t off, const unsigned char *buf, size_t len,
+		   int64_t truncate_to)
+{
+	uint64_t oldsize, newsize, from, to, first, last, stop;
+	uint64_t target = truncate_to >= 0 ? (uint64_t)truncate_to : off;
+	struct content old;
+	unsigned char *plain = NULL;
+	bool owned = false;
+	size_t span;
+	int fd, rc = 0;
+
+	if (!st->sh->has_key)
+		return store_fail(st, -EACCES, "the store's key is not loaded");
+	/* Grow towards a far offset in bounded steps of sealed zeros. */
+	while ((uint64_t)ct->size + GROW_STEP < target) {
+		uint64_t step = (uint64_t)ct->size / CHUNK * CHUNK + GROW_STEP;
+
+		rc = content_update(st, is, ct, 0, NULL, 0, (int64_t)step);
+		if (rc)
+			return rc;
+	}
+	oldsize = (uint64_t)ct->size;
+	if (truncate_to >= 0) {
+		newsize = (uint64_t)truncate_to;
+		from = newsize < oldsize ? newsize / CHUNK * CHUNK : oldsize;
+		to = newsize;
+	} else {
+		newsize = off + len > oldsize ? off + len : oldsize;
+		from = off < oldsize ? off : oldsize;
+		to = off + len;
+	}
+	if (!ct->chunked && newsize <= INLINE_MAX)
+		return inline_update(st, ct, off, buf, len, newsize);
+	fd = cid_fd(st, is, ct->cid, true, &owned);
+	if (fd < 0)
+		return fd;
+	if (!ct->chunked)
+		rc = leave_inline(st, fd, ct);
+	if (rc || from >= to)
+		goto resize;
+	first = from / CHUNK;
+	last = (to - 1) / CHUNK;
+	span = (size_t)(last - first + 1) * CHUNK;
+	plain = calloc(1, span);
+	if (!plain) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* Only the first and last chunk can keep old bytes. */
+	old = *ct;
+	old.size = (int64_t)oldsize;
+	if (first * CHUNK < oldsize)
+		rc = chunks_read(st, is, &old, first, first, plain);
+	if (rc == 0 && last != first && last * CHUNK < oldsize)
+		rc = chunks_read(st, is, &old, last, last,
+				 plain + (size_t)(last - first) * CHUNK);
+	if (rc)
+		goto out;
+	if (truncate_to < 0)
+		memcpy(plain + (off - first * CHUNK), buf, len);
+	stop = (last + 1) * CHUNK < newsize ? (last + 1) * CHUNK : newsize;
+	rc = chunks_write(st, fd, ct, first, plain,
+			  (size_t)(stop - first * CHUNK));
+resize:
+	if (rc == 0 && newsize < oldsize && ftruncate(fd, file_size(newsize)))
+		rc = -errno;
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE node SET chunked = 1, inline = NULL, cid = ?,"
+			    " size = ? WHERE id = ?",
+			    "bii", ct->cid, (size_t)16, (int64_t)newsize, ct->ino);
+	if (rc == 0)
+		ct->size = (int64_t)newsize;
+out:
+	free(plain);
+	if (owned)
+		close(fd);
+	return rc;
+}
+
+int content_sync(struct store *st, struct istate *is, const struct content *ct)
+{
+	bool owned;
+	int fd, rc = 0;
+
+	if (!ct->chunked)
+		return 0;
+	fd = cid_fd(st, is, ct->cid, false, &owned);
+	if (fd < 0)
+		return fd;
+	if (fdatasync(fd) != 0)
+		rc = -errno;
+	if (owned)
+		close(fd);
+	return rc;
+}
+
+/* Remove the content files of committed deletions. */
+int content_empty_trash(struct store *st)
+{
+	unsigned char cid[16];
+	char path[4096];
+	sqlite3_stmt *s;
+	int rc;
+
+	for (;;) {
+		s = db_q(st, "SELECT cid FROM trash LIMIT 1", "");
+		if (!s)
+			return -EIO;
+		rc = db_row(st, s);
+		if (rc <= 0)
+			return rc;
+		if (sqlite3_column_bytes(s, 0) != 16) {
+			db_done(s);
+			rc = db_run(st, "DELETE FROM trash WHERE length(cid) <> 16",
+				    "");
+			if (rc)
+				return rc;
+			continue;
+		}
+		memcpy(cid, sqlite3_column_blob(s, 0), 16);
+		db_done(s);
+		cid_path(st, cid, path, sizeof(path), false);
+		if (unlink(path) != 0 && errno != ENOENT)
+			store_log(st, STORE_LOG_WARNING, "cannot remove %s: %m",
+				  path);
+		rc = db_run(st, "DELETE FROM trash WHERE cid = ?", "b", cid,
+			    (size_t)16);
+		if (rc)
+			return rc;
+	}
+}
+
+/* Verify every chunk of an item (groupctl check). */
+int content_verify(struct store *st, int64_t ino)
+{
+	struct content ct;
+	unsigned char *buf;
+	uint64_t nchunks, i;
+	int rc = content_load(st, ino, &ct);
+
+	if (rc)
+		return rc;
+	if (!ct.chunked) {
+		buf = malloc(ct.size ? (size_t)ct.size : 1);
+		rc = buf ? inline_read(st, &ct, buf) : -ENOMEM;
+		free(buf);
+		content_free(&ct);
+		return rc;
+	}
+	nchunks = ((uint64_t)ct.size + CHUNK - 1) / CHUNK;
+	buf = malloc(64 * CHUNK);
+	if (!buf) {
+		content_free(&ct);
+		return -ENOMEM;
+	}
+	for (i = 0; rc == 0 && i < nchunks; i += 64)
+		rc = chunks_read(st, NULL, &ct, i,
+				 i + 63 < nchunks ? i + 63 : nchunks - 1, buf);
+	free(buf);
+	content_free(&ct);
+	return rc;
+}

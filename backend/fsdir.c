@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Changes to the tree: creating folders, items and links, removing them,
+ * and renaming, each mapped onto the rights of SPEC.md section 3 (add on
+ * the folder an entry goes into, delete on the folder it leaves, edit on
+ * an item renamed within its folder) inside one transaction.  A rename of
+ * a file the caller created over a file they may edit is an edit of the
+ * target: it keeps its identity and takes the new content (the save
+ * pattern of editors and rsync).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+static int check_name(struct store *st, const char *name)
+{
+	if (strlen(name) > 255)
+		return -ENAMETOOLONG;
+	if (!valid_entry_name(name))
+		return store_fail(st, -EINVAL, "invalid name '%s'", name);
+	return 0;
+}
+
+/* A folder that may receive a new entry of type `mode`. */
+static int check_parent(struct store *st, const struct store_caller *c,
+			int64_t parent, uint32_t mode, struct node_info *p)
+{
+	int64_t owner, dropper;
+	int depth, rc;
+
+	rc = node_visible(st, c, parent, p);
+	if (rc)
+		return rc;
+	if (!S_ISDIR(p->mode))
+		return -ENOTDIR;
+	if (parent == STORE_ROOT_INO)
+		return store_fail(st, -EACCES,
+				  "groups are created with groupctl, not in "
+				  "the mount");
+	if (p->ino == p->space_root)
+		return store_fail(st, -EACCES,
+				  "a group's folder holds only its tools");
+	if ((p->tool == TOOL_CALENDAR || p->tool == TOOL_CONTACTS) &&
+	    !S_ISREG(mode))
+		return store_fail(st, -EPERM,
+				  "the calendar and contacts hold items only, "
+				  "no folders or links");
+	if (p->tool == TOOL_DROP && S_ISDIR(mode) && p->kind == SPACE_GROUP) {
+		rc = drop_place(st, p, &depth, &owner, &dropper);
+		if (rc)
+			return rc;
+		if (depth == 1 && owner != c->account)
+			return store_fail(st, -EACCES,
+					  "only its owner makes folders in a "
+					  "drop folder");
+	}
+	return node_allows(st, c, parent, STORE_RIGHT_ADD);
+}
+
+static int make_locked(struct store *st, const struct store_caller *c,
+		       int64_t parent, const char *name, uint32_t mode,
+		       const char *target, struct node_info *out)
+{
+	struct node_info p;
+	int64_t ino;
+	int rc;
+
+	rc = check_name(st, name);
+	if (rc == 0)
+		rc = check_parent(st, c, parent, mode, &p);
+	if (rc)
+		return rc;
+	if (node_child(st, parent, name, &ino) == 0)
+		return store_fail(st, -EEXIST, "%s exists", name);
+	rc = node_new(st, p.space, p.tool, parent, name, mode, c->account,
+		      &ino);
+	if (rc == 0 && target)
+		rc = db_run(st,
+			    "UPDATE node SET target = ?, size = ? WHERE id = ?",
+			    "tii", target, (int64_t)strlen(target), ino);
+	if (rc == 0)
+		rc = node_info(st, ino, out);
+	return rc;
+}
+
+int node_make(struct store *st, const struct store_caller *c, int64_t parent,
+	      const char *name, uint32_t mode, const char *target,
+	      struct store_attr *out)
+{
+	struct node_info n;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = make_locked(st, c, parent, name, mode, target, &n);
+	if (rc == 0 && out)
+		rc = node_attr(st, c, &n, out);
+	return db_end(st, rc);
+}
+
+int store_fs_mkdir(struct store *st, const struct store_caller *c,
+		   uint64_t parent, const char *name, uint32_t mode,
+		   struct store_attr *out)
+{
+	return node_make(st, c, (int64_t)parent, name, S_IFDIR | (mode & 07777),
+			 NULL, out);
+}
+
+int store_fs_mknod(struct store *st, const struct store_caller *c,
+		   uint64_t parent, const char *name, uint32_t mode,
+		   struct store_attr *out)
+{
+	if (!S_ISREG(mode) && (mode & S_IFMT) != 0)
+		return store_fail(st, -EPERM,
+				  "device nodes, FIFOs and sockets are not "
+				  "stored");
+	return node_make(st, c, (int64_t)parent, name, S_IFREG | (mode & 07777),
+			 NULL, out);
+}
+
+int store_fs_symlink(struct store *st, const struct store_caller *c,
+		     uint64_t parent, const char *name, const char *target,
+		     struct store_attr *out)
+{
+	if (strlen(target) >= STORE_PATH_MAX || !*target)
+		return -ENAMETOOLONG;
+	return node_make(st, c, (int64_t)parent, name, S_IFLNK | 0777, target,
+			 out);
+}
+
+int store_fs_readlink(struct store *st, const struct store_caller *c,
+		      uint64_t ino, char *buf, size_t len)
+{
+	struct node_info n;
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = node_visible(st, c, (int64_t)ino, &n);
+	if (rc)
+		return rc;
+	if (!S_ISLNK(n.mode))
+		return -EINVAL;
+	s = db_q(st, "SELECT target FROM node WHERE id = ?", "i", (int64_t)ino);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	if (strlen(col_text(s, 0)) >= len)
+		rc = -ENAMETOOLONG;
+	else
+		copy_str(buf, len, col_text(s, 0));
+	db_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+static int link_locked(struct store *st, const struct store_caller *c,
+		       int64_t ino, int64_t newparent, const char *newname,
+		       struct node_info *out)
+{
+	struct node_info n, p;
+	int64_t other;
+	int rc;
+
+	rc = node_visible(st, c, ino, &n);
+	if (rc == 0)
+		rc = check_name(st, newname);
+	if (rc)
+		return rc;
+	if (S_ISDIR(n.mode))
+		return store_fail(st, -EPERM, "folders cannot be hard-linked");
+	rc = check_parent(st, c, newparent, n.mode, &p);
+	if (rc)
+		return rc;
+	if (p.space != n.space || p.tool != n.tool)
+		return store_fail(st, -EXDEV,
+				  "hard links stay within one tool of one "
+				  "group");
+	if (node_child(st, newparent, newname, &other) == 0)
+		return store_fail(st, -EEXIST, "%s exists", newname);
+	rc = db_run(st, "INSERT INTO dirent (parent, name, child) VALUES (?,?,?)",
+		    "iti", newparent, newname, ino);
+	if (rc == 0)
+		rc = node_touch_dir(st, newparent, 0);
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE node SET nlink = nlink + 1, ctime = ?"
+			    " WHERE id = ?",
+			    "ii", now_ns(), ino);
+	if (rc == 0)
+		rc = node_info(st, ino, out);
+	return rc;
+}
+
+int store_fs_link(struct store *st, const struct store_caller *c,
+		  uint64_t ino, uint64_t newparent, const char *newname,
+		  struct store_attr *out)
+{
+	struct node_info n;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = link_locked(st, c, (int64_t)ino, (int64_t)newparent, newname, &n);
+	if (rc == 0)
+		rc = node_attr(st, c, &n, out);
+	return db_end(st, rc);
+}
+
+/* Remove the entry (parent, name) of node `n`; free the node when it was
+ * its last name and nobody holds it open. */
+int node_drop_entry(struct store *st, int64_t parent, const char *name,
+		    const struct node_info *n)
+{
+	bool dir = S_ISDIR(n->mode);
+	int rc;
+
+	rc = db_run(st, "DELETE FROM dirent WHERE parent = ? AND name = ?", "it",
+		    parent, name);
+	if (rc == 0)
+		rc = node_touch_dir(st, parent, dir ? -1 : 0);
+	if (rc)
+		return rc;
+	if (!dir && n->nlink > 1)
+		return db_run(st,
+			      "UPDATE node SET nlink = nlink - 1, ctime = ?"
+			      " WHERE id = ?",
+			      "ii", now_ns(), n->ino);
+	rc = db_run(st, "UPDATE space SET files = files - 1 WHERE id = ?", "i",
+		    n->space);
+	if (rc)
+		return rc;
+	if (!dir && istate_is_open(st, (uint64_t)n->ino))
+		/* Open: it lives on, nameless, until its last close. */
+		return db_run(st, "UPDATE node SET nlink = 0, ctime = ? WHERE"
+				  " id = ?",
+			      "ii", now_ns(), n->ino);
+	return db_run(st, "DELETE FROM node WHERE id = ?", "i", n->ino);
+}
+
+static int remove_locked(struct store *st, const struct store_caller *c,
+			 int64_t parent, const char *name, bool want_dir)
+{
+	struct node_info p, n;
+	int64_t one;
+	int rc;
+
+	rc = node_visible(st, c, parent, &p);
+	if (rc == 0)
+		rc = node_lookup(st, c, parent, name, &n);
+	if (rc)
+		return rc;
+	if (want_dir && !S_ISDIR(n.mode))
+		return -ENOTDIR;
+	if (!want_dir && S_ISDIR(n.mode))
+		return -EISDIR;
+	rc = node_may_delete(st, c, &p, &n);
+	if (rc)
+		return rc;
+	if (want_dir &&
+	    db_int(st, &one, "SELECT 1 FROM dirent WHERE parent = ? LIMIT 1",
+		   "i", n.ino) == 0)
+		return store_fail(st, -ENOTEMPTY, "%s is not empty", name);
+	return node_drop_entry(st, parent, name, &n);
+}
+
+static int remove_entry(struct store *st, const struct store_caller *c,
+			uint64_t parent, const char *name, bool want_dir)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = db_end(st, remove_locked(st, c, (int64_t)parent, name, want_dir));
+	if (rc == 0)
+		content_empty_trash(st);
+	return rc;
+}
+
+int store_fs_unlink(struct store *st, const struct store_caller *c,
+		    uint64_t parent, const char *name)
+{
+	return remove_entry(st, c, parent, name, false);
+}
+
+int store_fs_rmdir(struct store *st, const struct store_caller *c,
+		   uint64_t parent, const char *name)
+{
+	return remove_entry(st, c, parent, name, true);
+}
+
+/* Is `dir` the folder `ancestor` or below it? */
+static bool is_below(struct store *st, int64_t dir, int64_t ancestor)
+{
+	int depth = 0;
+
+	while (dir && depth++ < 4096) {
+		if (dir == ancestor)
+			return true;
+		if (db_int(st, &dir,
+			   "SELECT parent FROM dirent WHERE child = ? LIMIT 1",
+			   "i", dir))
+			return false;
+	}
+	return false;
+}
+
+/* The save pattern: the caller's own fresh file replaces the content of
+ * an item they may edit, which keeps its inode, creator and editors. */
+static int save_over(struct store *st, const struct node_info *src,
+		     const struct node_info *dst, int64_t parent,
+		     const char *name, int64_t newparent)
+{
+	int64_t t = now_ns();
+	int rc;
+
+	rc = db_run(st,
+		    "INSERT OR IGNORE INTO trash (cid) SELECT cid FROM node"
+		    " WHERE id = ? AND chunked = 1 AND cid IS NOT NULL",
+		    "i", dst->ino);
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE node SET (cid, inline, chunked, size, mtime,"
+			    " ctime) = (SELECT cid, inline, chunked, size, mtime,"
+			    " ?1 FROM node WHERE id = ?2) WHERE id = ?3",
+			    "iii", t, src->ino, dst->ino);
+	/* The source gives its content away: its row must not trash it. */
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE node SET cid = NULL, inline = NULL,"
+			    " chunked = 0, size = 0 WHERE id = ?",
+			    "i", src->ino);
+	if (rc == 0)
+		rc = node_drop_entry(st, parent, name, src);
+	if (rc == 0 && newparent != parent)
+		rc = node_touch_dir(st, newparent, 0);
+	return rc;
+}
+
+static int exchange(struct store *st, const struct store_caller *c,
+		    const struct node_info *p, const struct node_info *np,
+		    const struct node_info *src, const struct node_info *dst,
+		    const char *name, const char *newname)
+{
+	int delta;
+	int rc;
+
+	if (p->ino == np->ino) {
+		rc = node_allows(st, c, src->ino, STORE_RIGHT_EDIT);
+		if (rc == 0)
+			rc = node_allows(st, c, dst->ino, STORE_RIGHT_EDIT);
+	} else {
+		rc = node_may_delete(st, c, p, src);
+		if (rc == 0)
+			rc = node_may_delete(st, c, np, dst);
+		if (rc == 0)
+			rc = node_allows(st, c, p->ino, STORE_RIGHT_ADD);
+		if (rc == 0)
+			rc = node_allows(st, c, np->ino, STORE_RIGHT_ADD);
+	}
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE dirent SET child = ? WHERE parent = ? AND"
+			    " name = ?",
+			    "iit", dst->ino, p->ino, name);
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE dirent SET child = ? WHERE parent = ? AND"
+			    " name = ?",
+			    "iit", src->ino, np->ino, newname);
+	delta = (S_ISDIR(src->mode) ? 1 : 0) - (S_ISDIR(dst->mode) ? 1 : 0);
+	if (rc == 0)
+		rc = node_touch_dir(st, p->ino, p->ino == np->ino ? 0 : -delta);
+	if (rc == 0 && p->ino != np->ino)
+		rc = node_touch_dir(st, np->ino, delta);
+	return rc;
+}
+
+static int rename_locked(struct store *st, const struct store_caller *c,
+			 int64_t parent, const char *name, int64_t newparent,
+			 const char *newname, unsigned flags,
+			 struct store_rename *out)
+{
+	struct node_info p, np, src, dst;
+	int64_t dst_ino = 0, one;
+	bool have_dst, same;
+	int rc;
+
+	rc = node_visible(st, c, parent, &p);
+	if (rc == 0)
+		rc = node_visible(st, c, newparent, &np);
+	if (rc == 0)
+		rc = check_name(st, newname);
+	if (rc)
+		return rc;
+	if (!S_ISDIR(p.mode) || !S_ISDIR(np.mode))
+		return -ENOTDIR;
+	if (parent == STORE_ROOT_INO || newparent == STORE_ROOT_INO)
+		return store_fail(st, -EPERM, "a group is never renamed");
+	rc = node_lookup(st, c, parent, name, &src);
+	if (rc)
+		return rc;
+	if (p.space != np.space)
+		return store_fail(st, -EXDEV,
+				  "items move within one group only");
+	if (src.tool != np.tool && S_ISDIR(src.mode))
+		return store_fail(st, -EXDEV,
+				  "folders move within one tool only");
+	have_dst = node_child(st, newparent, newname, &dst_ino) == 0;
+	if (have_dst && node_visible(st, c, dst_ino, &dst) != 0)
+		return store_fail(st, -EEXIST,
+				  "%s is taken by someone else's drop",
+				  newname);
+	if (have_dst && dst.ino == src.ino)
+		return 0;
+	if ((flags & STORE_RENAME_NOREPLACE) && have_dst)
+		return store_fail(st, -EEXIST, "%s exists", newname);
+	if (flags & STORE_RENAME_EXCHANGE) {
+		if (!have_dst)
+			return -ENOENT;
+		return exchange(st, c, &p, &np, &src, &dst, name, newname);
+	}
+	if (S_ISDIR(src.mode) && is_below(st, newparent, src.ino))
+		return store_fail(st, -EINVAL,
+				  "a folder cannot move into itself");
+	if (have_dst) {
+		if (S_ISDIR(src.mode) && !S_ISDIR(dst.mode))
+			return -ENOTDIR;
+		if (!S_ISDIR(src.mode) && S_ISDIR(dst.mode))
+			return -EISDIR;
+		if (S_ISDIR(dst.mode) &&
+		    db_int(st, &one,
+			   "SELECT 1 FROM dirent WHERE parent = ? LIMIT 1", "i",
+			   dst.ino) == 0)
+			return -ENOTEMPTY;
+	}
+	same = parent == newparent;
+	out->source = (uint64_t)src.ino;
+	if (have_dst && S_ISREG(src.mode) && S_ISREG(dst.mode) &&
+	    src.creator == c->account && src.nlink == 1 &&
+	    src.tool == dst.tool &&
+	    node_allows(st, c, dst.ino, STORE_RIGHT_EDIT) == 0 &&
+	    (same || node_may_delete(st, c, &p, &src) == 0)) {
+		out->kept = (uint64_t)dst.ino;
+		return save_over(st, &src, &dst, parent, name, newparent);
+	}
+	if (same)
+		rc = node_allows(st, c, src.ino, STORE_RIGHT_EDIT);
+	else {
+		rc = node_may_delete(st, c, &p, &src);
+		if (rc == 0)
+			rc = node_allows(st, c, newparent, STORE_RIGHT_ADD);
+	}
+	if (rc == 0 && have_dst)
+		rc = node_may_delete(st, c, &np, &dst);
+	if (rc == 0 && have_dst)
+		rc = node_drop_entry(st, newparent, newname, &dst);
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE dirent SET parent = ?, name = ? WHERE"
+			    " parent = ? AND name = ?",
+			    "itit", newparent, newname, parent, name);
+	if (rc == 0)
+		rc = node_touch_dir(st, parent,
+				    !same && S_ISDIR(src.mode) ? -1 : 0);
+	if (rc == 0 && !same)
+		rc = node_touch_dir(st, newparent, S_ISDIR(src.mode) ? 1 : 0);
+	if (rc == 0)
+		rc = db_run(st, "UPDATE node SET ctime = ?, tool = ? WHERE id = ?",
+			    "iii", now_ns(), (int64_t)np.tool, src.ino);
+	return rc;
+}
+
+int store_fs_rename(struct store *st, const struct store_caller *c,
+		    uint64_t parent, const char *name, uint64_t newparent,
+		    const char *newname, unsigned flags,
+		    struct store_rename *out)
+{
+	struct store_rename r = {0};
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = db_end(st, rename_locked(st, c, (int64_t)parent, name,
+				      (int64_t)newparent, newname, flags, &r));
+	if (rc == 0) {
+		content_empty_trash(st);
+		if (out)
+			*out = r;
+	}
+	return rc;
+}
+
+/* ---- the path-based calls of the public API (tests, groupctl) ---- */
+
+int store_tool_root(struct store *st, const struct store_caller *c,
+		    const char *group, enum store_tool tool, uint64_t *ino)
+{
+	static const char *const col[] = {
+		[STORE_TOOL_DOCUMENTS] =
+			"SELECT documents FROM space WHERE account_id = ?",
+		[STORE_TOOL_CALENDAR] =
+			"SELECT calendar FROM space WHERE account_id = ?",
+		[STORE_TOOL_CONTACTS] =
+			"SELECT contacts FROM space WHERE account_id = ?",
+	};
+	struct grp g;
+	int64_t id;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	if (tool < STORE_TOOL_DOCUMENTS || tool > STORE_TOOL_CONTACTS)
+		return store_fail(st, -EINVAL, "unknown tool");
+	if (group) {
+		rc = target_resolve(st, c, group, store_tool_name(tool), &g, &id);
+	} else {
+		rc = need_account(st, c);
+		if (rc == 0)
+			rc = db_int(st, &id, col[tool], "i", c->account);
+	}
+	if (rc == 0)
+		*ino = (uint64_t)id;
+	return rc;
+}
+
+int store_node_lookup(struct store *st, const struct store_caller *c,
+		      uint64_t parent, const char *name,
+		      struct store_attr *out)
+{
+	return store_fs_lookup(st, c, parent, name, out);
+}
+
+int store_node_resolve(struct store *st, const struct store_caller *c,
+		       const char *group, const char *path,
+		       struct store_attr *out)
+{
+	struct node_info n;
+	struct grp g;
+	int64_t ino;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = target_resolve(st, c, group, path, &g, &ino);
+	if (rc == 0)
+		rc = node_visible(st, c, ino, &n);
+	if (rc == 0)
+		rc = node_attr(st, c, &n, out);
+	return rc;
+}
+
+int store_node_mkdir(struct store *st, const struct store_caller *c,
+		     uint64_t parent, const char *name, uint32_t mode,
+		     struct store_attr *out)
+{
+	return store_fs_mkdir(st, c, parent, name, mode, out);
+}
+
+int store_node_create(struct store *st, const struct store_caller *c,
+		      uint64_t parent, const char *name, uint32_t mode,
+		      struct store_attr *out)
+{
+	return store_fs_mknod(st, c, parent, name, S_IFREG | (mode & 07777),
+			      out);
+}
+
+int store_node_unlink(struct store *st, const struct store_caller *c,
+		      uint64_t parent, const char *name)
+{
+	struct store_attr a;
+	int rc = store_fs_lookup(st, c, parent, name, &a);
+
+	if (rc)
+		return rc;
+	return S_ISDIR(a.mode) ? store_fs_rmdir(st, c, parent, name)
+			       : store_fs_unlink(st, c, parent, name);
+}
+
+int store_node_may(struct store *st, const struct store_caller *c,
+		   uint64_t ino, enum store_right right)
+{
+	struct node_info n;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = node_visible(st, c, (int64_t)ino, &n);
+	if (rc)
+		return rc;
+	return node_allows(st, c, (int64_t)ino, right);
+}

@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Open items and their content: handles, reads and writes against the
+ * space's capacity, truncation, durability, attributes, statfs, access(2),
+ * and the journal through which a mount learns what other processes
+ * changed.  A handle keeps its caller; when rights change anywhere in the
+ * store (meta 'rights' moves), its next operation checks again, so a
+ * removed member's open descriptors stop working.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct store_file {
+	struct store_caller caller;
+	struct istate *is;
+	int64_t rights_gen;
+	bool writable;
+};
+
+/* ---- the table of open items ---- */
+
+static struct istate **slot_of(struct shared *sh, uint64_t ino)
+{
+	return &sh->itab[(ino * 0x9e3779b97f4a7c15ULL >> 32) % ITAB_SLOTS];
+}
+
+bool istate_is_open(struct store *st, uint64_t ino)
+{
+	struct istate *is;
+	bool open = false;
+
+	pthread_mutex_lock(&st->sh->lock);
+	for (is = *slot_of(st->sh, ino); is; is = is->next)
+		if (is->ino == ino)
+			open = true;
+	pthread_mutex_unlock(&st->sh->lock);
+	return open;
+}
+
+static struct istate *istate_get(struct store *st, uint64_t ino)
+{
+	struct istate **slot, *is;
+
+	pthread_mutex_lock(&st->sh->lock);
+	slot = slot_of(st->sh, ino);
+	for (is = *slot; is; is = is->next)
+		if (is->ino == ino)
+			break;
+	if (!is) {
+		is = calloc(1, sizeof(*is));
+		if (is) {
+			is->ino = ino;
+			is->fd = -1;
+			pthread_rwlock_init(&is->rw, NULL);
+			pthread_mutex_init(&is->fd_lock, NULL);
+			is->next = *slot;
+			*slot = is;
+		}
+	}
+	if (is)
+		is->opens++;
+	pthread_mutex_unlock(&st->sh->lock);
+	return is;
+}
+
+/* Drop one open; true when it was the last (the caller frees orphans). */
+static bool istate_put(struct store *st, struct istate *is)
+{
+	struct istate **pp;
+	bool last;
+
+	pthread_mutex_lock(&st->sh->lock);
+	last = --is->opens == 0;
+	if (last)
+		for (pp = slot_of(st->sh, is->ino); *pp; pp = &(*pp)->next)
+			if (*pp == is) {
+				*pp = is->next;
+				break;
+			}
+	pthread_mutex_unlock(&st->sh->lock);
+	if (!last)
+		return false;
+	if (is->fd >= 0)
+		close(is->fd);
+	pthread_rwlock_destroy(&is->rw);
+	pthread_mutex_destroy(&is->fd_lock);
+	free(is);
+	return true;
+}
+
+/* ---- capacities ---- */
+
+/* Capacity and use of the space of node `n`. */
+static int space_room(struct store *st, const struct node_info *n,
+		      int64_t *capacity, int64_t *used, int64_t *files)
+{
+	struct limits lim;
+	sqlite3_stmt *s;
+	int64_t who = n->owner;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT s.used, s.files, coalesce((SELECT account_id FROM"
+		 " membership m WHERE m.group_id = s.group_id AND m.role = 3),"
+		 " s.account_id) FROM space s WHERE s.id = ?",
+		 "i", n->space);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	*used = sqlite3_column_int64(s, 0);
+	if (files)
+		*files = sqlite3_column_int64(s, 1);
+	who = sqlite3_column_int64(s, 2);
+	db_done(s);
+	rc = limits_of(st, who, &lim);
+	if (rc)
+		return rc;
+	*capacity = n->kind == SPACE_GROUP ? lim.group_bytes : lim.private_bytes;
+	return 0;
+}
+
+/* May the item grow from `from` to `to` bytes? */
+static int check_room(struct store *st, const struct node_info *n,
+		      int64_t from, int64_t to)
+{
+	int64_t capacity, used;
+	int rc;
+
+	if (to <= from)
+		return 0;
+	rc = space_room(st, n, &capacity, &used, NULL);
+	if (rc)
+		return rc;
+	if (used + (to - from) > capacity)
+		return store_fail(st, -ENOSPC,
+				  "the space is full: its capacity is set by "
+				  "the administrator's plan");
+	return 0;
+}
+
+int store_fs_statfs(struct store *st, const struct store_caller *c,
+		    uint64_t ino, struct store_statfs *out)
+{
+	struct node_info n;
+	int64_t root;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = node_visible(st, c, (int64_t)ino, &n);
+	if (rc)
+		return rc;
+	if (ino == STORE_ROOT_INO) {
+		memset(out, 0, sizeof(*out));
+		if (c->account <= 0)
+			return 0;
+		rc = db_int(st, &root, "SELECT root FROM space WHERE"
+				       " account_id = ?",
+			    "i", c->account);
+		if (rc == 0)
+			rc = node_info(st, root, &n);
+		if (rc)
+			return rc;
+	}
+	return space_room(st, &n, &out->capacity, &out->used, &out->files);
+}
+
+/* ---- handles ---- */
+
+static int64_t rights_gen(struct store *st)
+{
+	int64_t v = 0;
+
+	db_int(st, &v, "SELECT v FROM meta WHERE k = 'rights'", "");
+	return v;
+}
+
+/* The handle's caller still may do what the handle was opened for. */
+static int check_handle(struct store *st, struct store_file *f, bool write)
+{
+	int64_t gen = rights_gen(st);
+	struct node_info n;
+	int rc;
+
+	if (write && !f->writable)
+		return -EBADF;
+	if (gen == f->rights_gen)
+		return 0;
+	rc = node_info(st, (int64_t)f->is->ino, &n);
+	if (rc == 0 && n.nlink > 0)
+		rc = node_visible(st, &f->caller, n.ino, &n);
+	else if (rc == 0 && !(n.kind == SPACE_GROUP &&
+			      grp_role(st, n.group, f->caller.account)) &&
+		 !(n.kind == SPACE_PRIVATE && n.owner == f->caller.account))
+		rc = -EACCES;
+	if (rc == 0 && f->writable)
+		rc = node_allows(st, &f->caller, n.ino, STORE_RIGHT_EDIT);
+	if (rc)
+		return -EACCES;
+	f->rights_gen = gen;
+	return 0;
+}
+
+static int open_locked(struct store *st, const struct store_caller *c,
+		       int64_t ino, int flags, struct node_info *n,
+		       bool *writable)
+{
+	int rc = node_visible(st, c, ino, n);
+
+	if (rc)
+		return rc;
+	if (S_ISDIR(n->mode))
+		return -EISDIR;
+	if (!S_ISREG(n->mode))
+		return -EINVAL;
+	*writable = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+	if (*writable)
+		return node_allows(st, c, ino, STORE_RIGHT_EDIT);
+	return 0;
+}
+
+static int new_handle(struct store *st, const struct store_caller *c,
+		      uint64_t ino, bool writable, struct store_file **out)
+{
+	struct store_file *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -ENOMEM;
+	f->is = istate_get(st, ino);
+	if (!f->is) {
+		free(f);
+		return -ENOMEM;
+	}
+	f->caller = *c;
+	f->writable = writable;
+	f->rights_gen = rights_gen(st);
+	*out = f;
+	return 0;
+}
+
+int store_fs_open(struct store *st, const struct store_caller *c,
+		  uint64_t ino, int flags, struct store_file **out)
+{
+	struct node_info n;
+	bool writable = false;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_read_begin(st);
+	if (rc)
+		return rc;
+	rc = open_locked(st, c, (int64_t)ino, flags, &n, &writable);
+	db_read_end(st);
+	if (rc)
+		return rc;
+	return new_handle(st, c, ino, writable, out);
+}
+
+int store_fs_create(struct store *st, const struct store_caller *c,
+		    uint64_t parent, const char *name, uint32_t mode,
+		    int flags, struct store_attr *attr,
+		    struct store_file **out)
+{
+	int rc = node_make(st, c, (int64_t)parent, name, S_IFREG | (mode & 07777),
+			   NULL, attr);
+
+	if (rc == -EEXIST && !(flags & O_EXCL)) {
+		/* Lost a race with another creator: open what is there. */
+		rc = store_fs_lookup(st, c, parent, name, attr);
+		if (rc == 0)
+			rc = store_fs_open(st, c, attr->ino, flags, out);
+		return rc;
+	}
+	if (rc)
+		return rc;
+	return new_handle(st, c, attr->ino, true, out);
+}
+
+uint64_t store_fs_file_ino(const struct store_file *f)
+{
+	return f->is->ino;
+}
+
+int store_fs_read(struct store *st, struct store_file *f, uint64_t off,
+		  size_t size, void *buf, size_t *got)
+{
+	struct content ct;
+	int rc;
+
+	*got = 0;
+	rc = check_handle(st, f, false);
+	if (rc)
+		return rc;
+	pthread_rwlock_rdlock(&f->is->rw);
+	rc = content_load(st, (int64_t)f->is->ino, &ct);
+	if (rc == 0)
+		rc = content_read(st, f->is, &ct, off, size, buf, got);
+	content_free(&ct);
+	if (rc == -EIO) {
+		/* Another process may be mid-write: read again once no
+		 * writer holds the store. */
+		rc = db_begin(st);
+		if (rc == 0) {
+			rc = content_load(st, (int64_t)f->is->ino, &ct);
+			if (rc == 0)
+				rc = content_read(st, f->is, &ct, off, size, buf,
+						  got);
+			content_free(&ct);
+			db_end(st, -EAGAIN);
+		}
+	}
+	pthread_rwlock_unlock(&f->is->rw);
+	return rc;
+}
+
+static int write_locked(struct store *st, struct store_file *f, uint64_t off,
+			const void *buf, size_t size)
+{
+	struct node_info n;
+	struct content ct;
+	int64_t t = now_ns();
+	int rc;
+
+	rc = check_handle(st, f, true);
+	if (rc == 0)
+		rc = node_info(st, (int64_t)f->is->ino, &n);
+	if (rc == 0)
+		rc = content_load(st, n.ino, &ct);
+	if (rc)
+		return rc;
+	if (off + size > (uint64_t)INT64_MAX)
+		rc = -EFBIG;
+	if (rc == 0)
+		rc = check_room(st, &n, ct.size, (int64_t)(off + size));
+	if (rc == 0)
+		rc = content_update(st, f->is, &ct, off, buf, size, -1);
+	if (rc == 0)
+		rc = db_run(st, "UPDATE node SET mtime = ?1, ctime = ?1 WHERE"
+				" id = ?2",
+			    "ii", t, n.ino);
+	content_free(&ct);
+	return rc;
+}
+
+int store_fs_write(struct store *st, struct store_file *f, uint64_t off,
+		   const void *buf, size_t size, size_t *done)
+{
+	int rc;
+
+	*done = 0;
+	pthread_rwlock_wrlock(&f->is->rw);
+	rc = db_begin(st);
+	if (rc == 0)
+		rc = db_end(st, write_locked(st, f, off, buf, size));
+	pthread_rwlock_unlock(&f->is->rw);
+	if (rc == 0)
+		*done = size;
+	return rc;
+}
+
+int store_fs_sync(struct store *st)
+{
+	int rc;
+
+	if (!st->sh->fast_commit)
+		return 0;
+	/* A commit with synchronous=FULL syncs the WAL, and with it every
+	 * commit before it. */
+	rc = sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st, rc, "sync");
+	rc = db_run(st, "UPDATE meta SET v = v + 1 WHERE k = 'sync'", "");
+	sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	return rc;
+}
+
+int store_fs_fsync(struct store *st, struct store_file *f, bool datasync)
+{
+	struct content ct;
+	int rc;
+
+	pthread_rwlock_rdlock(&f->is->rw);
+	rc = content_load(st, (int64_t)f->is->ino, &ct);
+	if (rc == 0)
+		rc = content_sync(st, f->is, &ct);
+	content_free(&ct);
+	pthread_rwlock_unlock(&f->is->rw);
+	if (rc == 0)
+		rc = store_fs_sync(st);
+	return rc;
+}
+
+int store_fs_flush(struct store *st, struct store_file *f)
+{
+	return 0;
+}
+
+void store_fs_release(struct store *st, struct store_file *f)
+{
+	uint64_t ino = f->is->ino;
+
+	if (istate_put(st, f->is)) {
+		/* The last close of an unlinked item frees it. */
+		if (db_begin(st) == 0) {
+			int rc = db_run(st,
+					"DELETE FROM node WHERE id = ? AND"
+					" nlink = 0",
+					"i", (int64_t)ino);
+
+			if (db_end(st, rc) == 0)
+				content_empty_trash(st);
+		}
+	}
+	free(f);
+}
+
+/* ---- attributes ---- */
+
+/* chmod, utimensat and user xattrs: on files the edit right; on folders
+ * edit or add (rsync and cp -a set the times of folders they fill). */
+static int may_set_attrs(struct store *st, const struct store_caller *c,
+			 const struct node_info *n)
+{
+	if (S_ISDIR(n->mode) &&
+	    node_allows(st, c, n->ino, STORE_RIGHT_ADD) == 0)
+		return 0;
+	return node_allows(st, c, n->ino, STORE_RIGHT_EDIT);
+}
+
+static int setattr_locked(struct store *st, const struct store_caller *c,
+			  int64_t ino, const struct store_setattr *set,
+			  struct store_file *f, struct node_info *n)
+{
+	unsigned v = set->valid;
+	int64_t t = now_ns();
+	struct content ct;
+	int rc;
+
+	rc = node_visible(st, c, ino, n);
+	if (rc)
+		return rc;
+	if (((v & STORE_SET_UID) && set->uid != set->shown_uid) ||
+	    ((v & STORE_SET_GID) && set->gid != set->shown_gid))
+		return store_fail(st, -EPERM,
+				  "owners are not changed: rights come from "
+				  "the group");
+	if (ino == STORE_ROOT_INO && (v & ~(STORE_SET_UID | STORE_SET_GID)))
+		return -EACCES;
+	if (v & STORE_SET_SIZE) {
+		if (!S_ISREG(n->mode))
+			return S_ISDIR(n->mode) ? -EISDIR : -EINVAL;
+		if (!(f && f->writable && f->is->ino == (uint64_t)ino))
+			rc = node_allows(st, c, ino, STORE_RIGHT_EDIT);
+		else
+			rc = check_handle(st, f, true);
+		if (rc == 0)
+			rc = content_load(st, ino, &ct);
+		if (rc)
+			return rc;
+		rc = check_room(st, n, ct.size, (int64_t)set->size);
+		if (rc == 0 && (uint64_t)ct.size != set->size)
+			rc = content_update(st, f ? f->is : NULL, &ct, 0, NULL,
+					    0, (int64_t)set->size);
+		content_free(&ct);
+		if (rc == 0)
+			rc = db_run(st,
+				    "UPDATE node SET mtime = ?1, ctime = ?1"
+				    " WHERE id = ?2",
+				    "ii", t, ino);
+		if (rc)
+			return rc;
+	}
+	if (v & (STORE_SET_MODE | STORE_SET_ATIME | STORE_SET_MTIME |
+		 STORE_SET_ATIME_NOW | STORE_SET_MTIME_NOW)) {
+		rc = may_set_attrs(st, c, n);
+		if (rc)
+			return rc;
+	}
+	if (v & STORE_SET_MODE)
+		rc = db_run(st,
+			    "UPDATE node SET mode = (mode & ~4095) | ?,"
+			    " ctime = ? WHERE id = ?",
+			    "iii", (int64_t)(set->mode & 07777), t, ino);
+	if (rc == 0 && (v & (STORE_SET_ATIME | STORE_SET_ATIME_NOW)))
+		rc = db_run(st, "UPDATE node SET atime = ?, ctime = ? WHERE id = ?",
+			    "iii", (v & STORE_SET_ATIME_NOW) ? t : set->atime_ns,
+			    t, ino);
+	if (rc == 0 && (v & (STORE_SET_MTIME | STORE_SET_MTIME_NOW)))
+		rc = db_run(st, "UPDATE node SET mtime = ?, ctime = ? WHERE id = ?",
+			    "iii", (v & STORE_SET_MTIME_NOW) ? t : set->mtime_ns,
+			    t, ino);
+	return rc;
+}
+
+int store_fs_setattr(struct store *st, const struct store_caller *c,
+		     uint64_t ino, const struct store_setattr *set,
+		     struct store_file *f, struct store_attr *out)
+{
+	struct node_info n;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	if (f)
+		pthread_rwlock_wrlock(&f->is->rw);
+	rc = db_begin(st);
+	if (rc == 0) {
+		rc = setattr_locked(st, c, (int64_t)ino, set, f, &n);
+		if (rc == 0)
+			rc = node_attr(st, c, &n, out);
+		rc = db_end(st, rc);
+	}
+	if (f)
+		pthread_rwlock_unlock(&f->is->rw);
+	return rc;
+}
+
+int store_fs_access(struct store *st, const struct store_caller *c,
+		    uint64_t ino, int mask)
+{
+	struct node_info n;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = node_visible(st, c, (int64_t)ino, &n);
+	if (rc)
+		return rc;
+	if ((mask & X_OK) && !S_ISDIR(n.mode) && !(n.mode & 0111))
+		return -EACCES;
+	if (!(mask & W_OK))
+		return 0;
+	if (S_ISDIR(n.mode))
+		return node_allows(st, c, n.ino, STORE_RIGHT_ADD) == 0 ||
+				       node_allows(st, c, n.ino,
+						   STORE_RIGHT_DELETE) == 0
+			       ? 0
+			       : -EACCES;
+	return node_allows(st, c, n.ino, STORE_RIGHT_EDIT);
+}
+
+/* ---- crash recovery and the journal ---- */
+
+int store_fs_recover(struct store *st)
+{
+	int rc = db_begin(st);
+
+	if (rc)
+		return rc;
+	rc = db_run(st, "DELETE FROM node WHERE nlink = 0", "");
+	rc = db_end(st, rc);
+	if (rc == 0)
+		rc = content_empty_trash(st);
+	return rc;
+}
+
+int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
+		     void *arg)
+{
+	sqlite3_stmt *s;
+	int64_t last = 0;
+	int rc;
+
+	if (*cursor == 0) {
+		rc = db_int(st, &last,
+			    "SELECT coalesce(max(seq), 0) FROM journal", "");
+		if (rc == 0)
+			*cursor = (uint64_t)last;
+		/* Old rows nobody needs: every mount polls often. */
+		if (rc == 0)
+			db_run(st,
+			       "DELETE FROM journal WHERE seq < (SELECT"
+			       " coalesce(min(seq), 0) FROM journal WHERE at >= ?)",
+			       "i", now_sec() - 60);
+		return rc;
+	}
+	s = db_q(st,
+		 "SELECT seq, ino, parent, name FROM journal WHERE seq > ? AND"
+		 " origin <> ? ORDER BY seq LIMIT 4096",
+		 "ii", (int64_t)*cursor, st->sh->origin);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		last = sqlite3_column_int64(s, 0);
+		fn(arg, (uint64_t)sqlite3_column_int64(s, 1),
+		   (uint64_t)sqlite3_column_int64(s, 2),
+		   sqlite3_column_type(s, 3) == SQLITE_NULL ? NULL
+							    : col_text(s, 3));
+	}
+	if (rc < 0)
+		return rc;
+	if (last == 0)
+		db_int(st, &last, "SELECT coalesce(max(seq), 0) FROM journal",
+		       "");
+	if ((uint64_t)last > *cursor)
+		*cursor = (uint64_t)last;
+	return 0;
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Extended attributes.  user.* attributes are stored per node (64 KiB a
+ * value at most); user.groupfs.creator, .editors and .rights are generated
+ * from the store (who added the item, who may edit it, and what the caller
+ * may do) and cannot be changed: setting one to the value it already has
+ * is accepted as a no-op, so copies that carry them back (rsync -X) do not
+ * fail.  Other namespaces are not supported.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+
+#include "internal.h"
+
+#define GEN_PREFIX "user.groupfs."
+#define XATTR_MAX (64 * 1024)
+
+static const char *const generated[] = {
+	GEN_PREFIX "creator",
+	GEN_PREFIX "editors",
+	GEN_PREFIX "rights",
+};
+
+static bool is_generated(const char *name)
+{
+	return strncmp(name, GEN_PREFIX, strlen(GEN_PREFIX)) == 0;
+}
+
+/* The generated value of `name` for node `n` into buf (NUL-terminated);
+ * -ENODATA where it has none. */
+static int gen_value(struct store *st, const struct store_caller *c,
+		     const struct node_info *n, const char *name, char *buf,
+		     size_t len)
+{
+	size_t used = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	buf[0] = '\0';
+	if (strcmp(name, GEN_PREFIX "rights") == 0) {
+		snprintf(buf, len, "read%s%s%s",
+			 S_ISDIR(n->mode) && node_allows(st, c, n->ino,
+							 STORE_RIGHT_ADD) == 0
+				 ? ",add"
+				 : "",
+			 S_ISDIR(n->mode) && node_allows(st, c, n->ino,
+							 STORE_RIGHT_DELETE) == 0
+				 ? ",delete"
+				 : "",
+			 node_allows(st, c, n->ino, STORE_RIGHT_EDIT) == 0
+				 ? ",edit"
+				 : "");
+		return 0;
+	}
+	if (!n->creator || n->ino == n->space_root || n->parent == n->space_root)
+		return -ENODATA;
+	rc = account_name(st, n->creator, buf, len);
+	if (rc)
+		return -ENODATA;
+	if (strcmp(name, GEN_PREFIX "creator") == 0)
+		return 0;
+	if (strcmp(name, GEN_PREFIX "editors") != 0)
+		return -ENODATA;
+	if (n->editors_all) {
+		snprintf(buf, len, "all-members");
+		return 0;
+	}
+	used = strlen(buf);
+	s = db_q(st,
+		 "SELECT a.username FROM editor e JOIN account a ON a.id ="
+		 " e.account_id WHERE e.node = ? AND e.account_id <> ?"
+		 " ORDER BY a.username",
+		 "ii", n->ino, n->creator);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		const char *u = col_text(s, 0);
+
+		if (used + strlen(u) + 2 < len) {
+			used += (size_t)snprintf(buf + used, len - used, ",%s",
+						 u);
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static int reply(const void *value, size_t n, void *buf, size_t size,
+		 size_t *len)
+{
+	*len = n;
+	if (size == 0)
+		return 0;
+	if (size < n)
+		return -ERANGE;
+	memcpy(buf, value, n);
+	return 0;
+}
+
+int store_fs_getxattr(struct store *st, const struct store_caller *c,
+		      uint64_t ino, const char *name, void *buf, size_t size,
+		      size_t *len)
+{
+	char val[4096];
+	struct node_info n;
+	sqlite3_stmt *s;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = node_visible(st, c, (int64_t)ino, &n);
+	if (rc)
+		return rc;
+	if (strncmp(name, "user.", 5) != 0)
+		return -ENODATA;
+	if (is_generated(name)) {
+		rc = gen_value(st, c, &n, name, val, sizeof(val));
+		return rc ? rc : reply(val, strlen(val), buf, size, len);
+	}
+	s = db_q(st, "SELECT value FROM xattr WHERE node = ? AND name = ?",
+		 "it", (int64_t)ino, name);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENODATA;
+	rc = reply(sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0),
+		   buf, size, len);
+	db_done(s);
+	return rc;
+}
+
+int store_fs_listxattr(struct store *st, const struct store_caller *c,
+		       uint64_t ino, char *buf, size_t size, size_t *len)
+{
+	char val[4096], *list = NULL, *nl;
+	struct node_info n;
+	size_t used = 0, i;
+	sqlite3_stmt *s;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = node_visible(st, c, (int64_t)ino, &n);
+	if (rc)
+		return rc;
+	list = malloc(256);
+	if (!list)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(generated); i++) {
+		if (gen_value(st, c, &n, generated[i], val, sizeof(val)))
+			continue;
+		memcpy(list + used, generated[i], strlen(generated[i]) + 1);
+		used += strlen(generated[i]) + 1;
+	}
+	s = db_q(st, "SELECT name FROM xattr WHERE node = ? ORDER BY name", "i",
+		 (int64_t)ino);
+	if (!s) {
+		free(list);
+		return -EIO;
+	}
+	while ((rc = db_row(st, s)) == 1) {
+		const char *name = col_text(s, 0);
+		size_t k = strlen(name) + 1;
+
+		nl = realloc(list, used + k);
+		if (!nl) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		list = nl;
+		memcpy(list + used, name, k);
+		used += k;
+	}
+	if (rc == 0)
+		rc = reply(list, used, buf, size, len);
+	free(list);
+	return rc;
+}
+
+static int may_write_xattr(struct store *st, const struct store_caller *c,
+			   const struct node_info *n)
+{
+	if (S_ISDIR(n->mode) &&
+	    node_allows(st, c, n->ino, STORE_RIGHT_ADD) == 0)
+		return 0;
+	return node_allows(st, c, n->ino, STORE_RIGHT_EDIT);
+}
+
+static int set_locked(struct store *st, const struct store_caller *c,
+		      int64_t ino, const char *name, const void *value,
+		      size_t size, int flags)
+{
+	char val[4096];
+	struct node_info n;
+	int64_t one;
+	bool exists;
+	int rc;
+
+	rc = node_visible(st, c, ino, &n);
+	if (rc)
+		return rc;
+	if (strncmp(name, "user.", 5) != 0)
+		return store_fail(st, -ENOTSUP,
+				  "only user.* extended attributes are stored");
+	if (strlen(name) > 255)
+		return -ERANGE;
+	if (size > XATTR_MAX)
+		return -E2BIG;
+	if (is_generated(name)) {
+		if (gen_value(st, c, &n, name, val, sizeof(val)) == 0 &&
+		    strlen(val) == size && memcmp(val, value, size) == 0 &&
+		    !(flags & XATTR_CREATE))
+			return 0;
+		return store_fail(st, -EPERM,
+				  "user.groupfs.* describe the store and are "
+				  "read-only");
+	}
+	rc = may_write_xattr(st, c, &n);
+	if (rc)
+		return rc;
+	exists = db_int(st, &one,
+			"SELECT 1 FROM xattr WHERE node = ? AND name = ?", "it",
+			ino, name) == 0;
+	if ((flags & XATTR_CREATE) && exists)
+		return -EEXIST;
+	if ((flags & XATTR_REPLACE) && !exists)
+		return -ENODATA;
+	rc = db_run(st,
+		    "INSERT INTO xattr (node, name, value) VALUES (?1, ?2, ?3)"
+		    " ON CONFLICT (node, name) DO UPDATE SET value = ?3",
+		    "itb", ino, name, value ? value : "", size);
+	if (rc == 0)
+		rc = db_run(st, "UPDATE node SET ctime = ? WHERE id = ?", "ii",
+			    now_ns(), ino);
+	return rc;
+}
+
+int store_fs_setxattr(struct store *st, const struct store_caller *c,
+		      uint64_t ino, const char *name, const void *value,
+		      size_t size, int flags)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	return db_end(st, set_locked(st, c, (int64_t)ino, name, value, size,
+				     flags));
+}
+
+static int remove_locked(struct store *st, const struct store_caller *c,
+			 int64_t ino, const char *name)
+{
+	struct node_info n;
+	int rc;
+
+	rc = node_visible(st, c, ino, &n);
+	if (rc)
+		return rc;
+	if (strncmp(name, "user.", 5) != 0)
+		return -ENOTSUP;
+	if (is_generated(name))
+		return store_fail(st, -EPERM,
+				  "user.groupfs.* describe the store and are "
+				  "read-only");
+	rc = may_write_xattr(st, c, &n);
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM xattr WHERE node = ? AND name = ?",
+			    "it", ino, name);
+	if (rc == 0 && db_changes(st) == 0)
+		rc = -ENODATA;
+	return rc;
+}
+
+int store_fs_removexattr(struct store *st, const struct store_caller *c,
+			 uint64_t ino, const char *name)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	return db_end(st, remove_locked(st, c, (int64_t)ino, name));
+}
