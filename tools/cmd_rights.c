@@ -15,8 +15,6 @@
 
 #include "groupctl.h"
 
-static const char *const tools[] = {"documents", "calendar", "contacts"};
-
 /* "all members, alice, bob", or what holds when nobody is named. */
 static void who_text(bool all_members, const struct store_names *names,
 		     const char *nobody, char *buf, size_t len)
@@ -57,6 +55,9 @@ static void rights_row(struct cmd_table *t, const char *target,
 
 static int run_rights_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
+	const char *tools[] = {store_tool_name(STORE_TOOL_DOCUMENTS),
+			       store_tool_name(STORE_TOOL_CALENDAR),
+			       store_tool_name(STORE_TOOL_CONTACTS)};
 	const char *group = a->pos[0];
 	const char *const *targets = a->npos > 1 ? &a->pos[1] : tools;
 	size_t n = a->npos > 1 ? 1 : 3, i;

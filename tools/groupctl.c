@@ -568,7 +568,6 @@ static void help_cmd(const struct cmd *c)
 /* ---- parsing ---------------------------------------------------------- */
 
 struct parse {
-	const char *noun_word;
 	const struct noun *noun;
 	const struct cmd *cmd;
 	bool help, version, dashdash;
@@ -678,7 +677,6 @@ static void parse_word(struct parse *p, struct cmd_args *a, const char **pos,
 			p->help = true;
 			return;
 		}
-		p->noun_word = word;
 		p->noun = find_noun(word);
 		if (!p->noun) {
 			p->word_error = true;
