@@ -5,7 +5,8 @@
  * three salespeople and five workers, an all-staff group, a sales group, a
  * production group and a group for the director and the secretary, the
  * secretary co-administrator where she helps run things, a few rights, a
- * calendar share and a few invitations still pending.
+ * calendar share, a few invitations still pending, and some folders and
+ * files in the groups' documents.
  *
  * Everything goes through the public API exactly as groupctl commands
  * would: the operator adds the accounts, then each person acts as
@@ -14,6 +15,7 @@
  * recognisably a previous demo store; any other store is left alone.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,6 +336,112 @@ static int add_rights(struct demo *d)
 	return rc;
 }
 
+/* ---- content ---------------------------------------------------------- */
+
+/* Folders in the groups' documents, made by the director. */
+static const struct {
+	const char *group, *name;
+} folders[] = {
+	{"Staff", "Notices"},	      {"Staff", "Holidays"},
+	{"Sales", "Quotes"},	      {"Sales", "Customers"},
+	{"Production", "Job sheets"}, {"Production", "Safety"},
+	{"Direction", "Contracts"},   {"Direction", "Payroll"},
+};
+
+/* A few files, each added by someone allowed to. */
+static const struct {
+	enum person author;
+	const char *group, *folder, *name, *text;
+	bool all_edit; /* the author lets every member edit it */
+} files[] = {
+	{DIRECTOR, "Staff", "Notices", "welcome.txt",
+	 "Welcome to the groups of Lambert & Fils Menuiserie.\n"
+	 "Staff: everyone. Sales: quotes and customers. Production: the "
+	 "workshop.\nNathalie helps run all three; ask her for access.\n",
+	 false},
+	{SALES1, "Sales", "Quotes", "price-list.txt",
+	 "Oak door, made to measure: from 1450 EUR\n"
+	 "Pine staircase, 14 steps: from 3900 EUR\n",
+	 true},
+	{WORKER1, "Production", "Job sheets", "2025-014-dupont-stairs.txt",
+	 "Customer: Dupont. Pine staircase, 14 steps.\n"
+	 "Cut: week 12. Fit: week 14.\n",
+	 false},
+};
+
+/* The documents folder `name` of `group`, as `who` sees it. */
+static int folder_ino(struct demo *d, enum person who, const char *group,
+		      const char *name, uint64_t *ino)
+{
+	struct store_attr attr;
+	uint64_t root;
+	int rc;
+
+	rc = store_tool_root(d->st, &d->as[who], group, STORE_TOOL_DOCUMENTS,
+			     &root);
+	if (rc == 0 && name)
+		rc = store_node_lookup(d->st, &d->as[who], root, name, &attr);
+	if (rc == 0)
+		*ino = name ? attr.ino : root;
+	return rc;
+}
+
+static int add_file(struct demo *d, size_t k)
+{
+	const struct store_caller *c = &d->as[files[k].author];
+	size_t len = strlen(files[k].text), done = 0;
+	struct store_file *f = NULL;
+	struct store_attr attr;
+	char path[STORE_PATH_MAX];
+	uint64_t dir;
+	int rc, rc2;
+
+	rc = folder_ino(d, files[k].author, files[k].group, files[k].folder,
+			&dir);
+	if (rc == 0)
+		rc = store_fs_create(d->st, c, dir, files[k].name, 0644,
+				     O_WRONLY | O_CREAT | O_EXCL, &attr, &f);
+	if (rc < 0)
+		return rc;
+	rc = store_fs_write(d->st, f, 0, files[k].text, len, &done);
+	if (rc == 0 && done != len)
+		rc = -EIO;
+	rc2 = store_fs_flush(d->st, f);
+	store_fs_release(d->st, f);
+	if (rc == 0)
+		rc = rc2;
+	if (rc == 0 && files[k].all_edit) {
+		snprintf(path, sizeof(path), "documents/%s/%s", files[k].folder,
+			 files[k].name);
+		rc = store_editors_set(d->st, c, files[k].group, path, true,
+				       NULL, 0);
+	}
+	return rc;
+}
+
+static int add_content(struct demo *d)
+{
+	struct store_attr attr;
+	uint64_t root;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(folders) / sizeof(folders[0]) && rc == 0; i++) {
+		rc = folder_ino(d, DIRECTOR, folders[i].group, NULL, &root);
+		if (rc == 0)
+			rc = store_node_mkdir(d->st, &d->as[DIRECTOR], root,
+					      folders[i].name, 0755, &attr);
+	}
+	/* Every worker may add job sheets (the tool says: the foreman). */
+	if (rc == 0)
+		rc = store_rights_set(d->st, &d->as[DIRECTOR], "Production",
+				      "documents/Job sheets", STORE_RIGHT_ADD,
+				      true, NULL, 0);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]) && rc == 0; i++)
+		rc = add_file(d, i);
+	return rc;
+}
+
 /* ---- the summary ------------------------------------------------------ */
 
 static int print_group(struct demo *d, const char *name, struct cmd_json *j)
@@ -433,7 +541,8 @@ static int run_demo(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return CMD_REFUSED;
 	rc = store_init(dir, NULL, 0, NULL, err, sizeof(err));
 	if (rc == 0)
-		rc = store_open(dir, 0, NULL, 0, &d.st, err, sizeof(err));
+		rc = store_open(dir, STORE_OPEN_KEY, NULL, 0, &d.st, err,
+				sizeof(err));
 	if (rc < 0)
 		return cmd_fail("%s", err[0] ? err : strerror(-rc));
 	ctx->st = d.st;
@@ -446,6 +555,8 @@ static int run_demo(struct cmd_ctx *ctx, const struct cmd_args *a)
 		rc = add_group(&d, &groups[i]);
 	if (rc == 0)
 		rc = add_rights(&d);
+	if (rc == 0)
+		rc = add_content(&d);
 	if (rc == 0)
 		rc = print_summary(&d, dir, ctx->json);
 	if (rc < 0)
@@ -465,7 +576,8 @@ const struct cmd cmd_demo_commands[] = {
 			"Menuiserie, a joinery with a director, a secretary, "
 			"three salespeople and five workers; the groups Staff, "
 			"Sales, Production and Direction; an accountant from "
-			"outside invited. Refused when DIR already holds a "
+			"outside invited; a few folders and files. Refused "
+			"when DIR already holds a "
 			"store; --force replaces a previous demo store (and "
 			"only that). Then try: groupctl --store DIR --as "
 			"claire.lambert group list",

@@ -61,6 +61,41 @@ assert_json '[g["name"] for g in d] == ["Sales"] and d[0]["members"] == 5'
 assert_exit 0 gctl --store "$D" check
 assert_eq "store is consistent" "$OUT"
 
+# Folders and items: rights inherited and set per folder, editors per item.
+T=(gctl --store "$D" --as thomas.dubois)
+assert_exit 0 "${T[@]}" rights show Sales documents/Quotes
+assert_match "$OUT" '^documents/Quotes +add +all members +documents$'
+assert_exit 0 "${T[@]}" --json rights show Sales documents/Quotes
+assert_json 'd["add"]["own"] is False and d["add"]["from"] == "documents" and d["add"]["all_members"]' \
+	"a folder inherits its tool's setting"
+assert_exit 0 gctl --store "$D" --as marc.petit --json rights show Production "documents/Job sheets"
+assert_json 'd["add"]["own"] and d["add"]["all_members"] and d["delete"]["from"] == "documents"'
+assert_exit 0 "${C[@]}" rights set Sales documents/Customers --delete camille.laurent
+assert_exit 0 "${T[@]}" --json rights show Sales documents/Customers
+assert_json 'd["delete"]["own"] and d["delete"]["users"] == ["camille.laurent"] and not d["add"]["own"]'
+assert_exit 0 gctl --store "$D" --as nathalie.girard rights set Sales documents/Customers --delete --inherit
+assert_exit 0 "${T[@]}" --json rights show Sales documents/Customers
+assert_json 'd["delete"]["own"] is False' "--inherit drops the folder's own setting"
+assert_refused "Sales: only the administrator and co-administrators may change access rights" \
+	"${T[@]}" rights set Sales documents/Quotes --add --none
+
+item=documents/Quotes/price-list.txt
+assert_exit 0 "${C[@]}" rights editors Sales "$item"
+assert_match "$OUT" '^creator: thomas.dubois$'
+assert_match "$OUT" '^editors: all members$'
+assert_exit 0 "${T[@]}" --json rights editors Sales "$item"
+assert_json 'd == {"group": "Sales", "path": "'"$item"'", "creator": "thomas.dubois", "all_members": True, "users": []}'
+assert_exit 0 "${T[@]}" rights editors Sales "$item" camille.laurent
+assert_exit 0 "${T[@]}" --json rights editors Sales "$item"
+assert_json 'd["all_members"] is False and d["users"] == ["camille.laurent"]'
+assert_refused "Sales: only the member who added .* may decide who edits it" \
+	"${C[@]}" rights editors Sales "$item" --all-members
+assert_exit 0 "${T[@]}" rights editors Sales "$item" --only-me
+assert_exit 0 "${T[@]}" rights editors Sales "$item"
+assert_match "$OUT" '^editors: only the creator$'
+assert_exit 0 "${C[@]}" --json usage Sales
+assert_json 'd[0]["used"] > 0' "the files count against the group's capacity"
+
 # An existing store is refused; --force replaces a demo, and only a demo.
 assert_refused "already holds a store" gctl demo "$D"
 assert_exit 0 gctl demo "$D" --force --json
