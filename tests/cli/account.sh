@@ -43,6 +43,12 @@ assert_json 'd["has_password"] is False and d["plan"] == "free" and d["unix_uid"
 # Refusals name the rule.
 assert_refused "the username alice is taken" add_account alice
 assert_refused "invalid username 'Dave'" add_account Dave
+assert_refused "invalid username" add_account 9lives
+assert_refused "invalid username|at most 32 bytes" add_account "d$(printf 'x%.0s' {1..32})"
+assert_exit 0 add_account "d$(printf 'x%.0s' {1..31})"
+assert_exit 0 add_account "d.a_v-e9"
+gctl account remove "d$(printf 'x%.0s' {1..31})"
+gctl account remove "d.a_v-e9"
 assert_refused "invalid email address" gctl account add dave --first D \
 	--last E --email not-an-address
 assert_refused "no plan named nosuch" add_account dave nosuch

@@ -95,6 +95,11 @@ assert_exit 0 "${T[@]}" rights editors Sales "$item"
 assert_match "$OUT" '^editors: only the creator$'
 assert_exit 0 "${C[@]}" --json usage Sales
 assert_json 'd[0]["used"] > 0' "the files count against the group's capacity"
+# A hand-over the new administrator's plan cannot hold in bytes.
+gctl --store "$D" plan set small --max-groups 9 --max-members 50 --group-bytes 10
+gctl --store "$D" account edit nathalie.girard --plan small
+assert_refused "Sales: the plan of nathalie.girard \(small\) holds .* per group; the group uses" \
+	"${C[@]}" group handover Sales nathalie.girard
 
 # An existing store is refused; --force replaces a demo, and only a demo.
 assert_refused "already holds a store" gctl demo "$D"

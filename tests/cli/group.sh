@@ -22,6 +22,8 @@ assert_refused "the group name sales is taken" "${A[@]}" group create sales
 assert_refused "invalid group name '.hidden'" "${A[@]}" group create .hidden
 assert_refused "Private" "${A[@]}" group create private
 assert_refused "invalid group name" "${A[@]}" group create "a/b"
+assert_refused "invalid group name" "${A[@]}" group create "$(printf 'g%.0s' {1..65})"
+assert_refused "invalid group name" "${A[@]}" group create ""
 assert_refused "a sector is set only for a business group" \
 	"${A[@]}" group create Wood --sector Carpentry
 assert_refused "only a published group can be open" "${A[@]}" group create Wood --open
@@ -133,6 +135,11 @@ assert_refused "Sales: the plan of bob \(free\) allows administering 0 groups" \
 	"${A[@]}" group handover Sales bob
 assert_exit 0 "${A[@]}" group invite Sales frank
 assert_exit 0 gctl --as frank invitation accept Sales
+gctl plan set pair --max-groups 1 --max-members 2
+gctl account edit frank --plan pair
+assert_refused "Sales: the plan of frank \(pair\) allows 2 members; the group has 3" \
+	"${A[@]}" group handover Sales frank
+gctl account edit frank --plan pro
 assert_exit 0 "${A[@]}" group handover Sales frank
 assert_exit 0 gctl --as frank --json group members Sales
 assert_json '{m["username"]: m["role"] for m in d} == {"alice": "member", "bob": "member", "frank": "administrator"}' \

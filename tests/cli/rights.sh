@@ -53,6 +53,14 @@ assert_refused "Team: only the administrator and co-administrators may change ac
 "${A[@]}" group coadmin Team bob
 assert_exit 0 gctl --as bob rights set Team documents --delete carol
 "${A[@]}" group uncoadmin Team bob
+assert_refused "Team: only the administrator and co-administrators" \
+	gctl --as bob rights set Team documents --delete --all-members
+# A demoted co-administrator keeps what was granted by name.
+assert_exit 0 "${A[@]}" rights set Team contacts --add bob
+"${A[@]}" group coadmin Team bob
+"${A[@]}" group uncoadmin Team bob
+assert_exit 0 gctl --as bob --json rights show Team contacts
+assert_json 'd["add"]["users"] == ["bob"]' "rights by name outlive the co-administrator role"
 assert_refused "Team: dave is not a member" "${A[@]}" rights set Team documents --add dave
 assert_refused "Team: 'pictures' is not documents, calendar, contacts" \
 	"${A[@]}" rights set Team pictures --add --all-members

@@ -109,8 +109,10 @@ assert_exit 0 as "$U_alice" --store "$TMP/own/store" account add zed \
 assert_exit 0 as "$U_alice" --store "$TMP/own/store" --as zed group create Z
 assert_refused "." as "$U_bob" --store "$TMP/own/store" plan list
 
-# dave is not in the store's group: the plain binary cannot open it ...
-assert_refused "." as "$U_dave" account show dave
+# dave is not in the store's group: the plain binary cannot open it, and
+# says so (not that there is no store) ...
+assert_refused "Permission denied" as "$U_dave" account show dave
+assert_not_contains "$ERR" "no store" "a store one may not open is not 'no store'"
 # ... a set-group-id one can, and acts as dave, no more.
 if findmnt -no OPTIONS -T "$TMP" | grep -qw nosuid; then
 	echo "skipped: $TMP is mounted nosuid"
