@@ -149,7 +149,8 @@ static const char *const migrations[] = {
 	"CREATE INDEX cal_grant_via_group ON cal_grant_via(group_id);"
 	/* The root of the mount is node 1. */
 	"INSERT INTO node (id, space_id, tool, mode, nlink, atime, mtime, ctime)"
-	"  VALUES (1, NULL, 0, 16877, 2, 0, 0, 0);",
+	"  VALUES (1, NULL, 0, 16877, 2, unixepoch() * 1000000000,"
+	"  unixepoch() * 1000000000, unixepoch() * 1000000000);",
 	/* 2: content, extended attributes, quota and change journal */
 	"ALTER TABLE node ADD COLUMN cid BLOB;"
 	"ALTER TABLE node ADD COLUMN inline BLOB;"

@@ -199,9 +199,18 @@ static void shared_put(struct shared *sh)
 
 	if (!sh || __atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
+	/* Handles the kernel never released (a forced unmount). */
 	for (i = 0; i < ITAB_SLOTS; i++)
-		if (sh->itab[i])
-			abort(); /* a handle outlived its store: a bug */
+		while (sh->itab[i]) {
+			struct istate *is = sh->itab[i];
+
+			sh->itab[i] = is->next;
+			if (is->fd >= 0)
+				close(is->fd);
+			pthread_rwlock_destroy(&is->rw);
+			pthread_mutex_destroy(&is->fd_lock);
+			free(is);
+		}
 	pthread_mutex_destroy(&sh->lock);
 	sodium_memzero(sh->key, sizeof(sh->key));
 	free(sh->dir);

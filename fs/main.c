@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * groupfs: mounts a groupfs store.  This file owns the command line (the
+ * standard libfuse options plus ours, also as -o options for mount(8) and
+ * fstab), opening the store, the session and its signal handlers, the
+ * readiness signal, logging (stderr in the foreground, syslog otherwise)
+ * and the per-thread store handles.
+ *
+ *   groupfs [options] STORE MOUNTPOINT
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "groupfs.h"
+
+#ifndef GROUPFS_VERSION
+#define GROUPFS_VERSION "unknown"
+#endif
+
+struct options {
+	char *store;
+	char *as;
+	char *passphrase_file;
+	int ready_fd;
+	int allow_other;
+	int show_help;
+	int show_version;
+	int nonopts;
+	double timeout;
+};
+
+enum { KEY_HELP, KEY_VERSION, KEY_ALLOW_OTHER };
+
+#define OPT(t, p) {t, offsetof(struct options, p), 1}
+static const struct fuse_opt opt_spec[] = {
+	OPT("--as=%s", as),
+	OPT("--as %s", as),
+	OPT("as=%s", as),
+	OPT("--passphrase-file=%s", passphrase_file),
+	OPT("--passphrase-file %s", passphrase_file),
+	OPT("passphrase_file=%s", passphrase_file),
+	OPT("--ready-fd=%d", ready_fd),
+	OPT("--ready-fd %d", ready_fd),
+	OPT("cache_timeout=%lf", timeout),
+	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
+	FUSE_OPT_KEY("-h", KEY_HELP),
+	FUSE_OPT_KEY("--help", KEY_HELP),
+	FUSE_OPT_KEY("-V", KEY_VERSION),
+	FUSE_OPT_KEY("--version", KEY_VERSION),
+	FUSE_OPT_END,
+};
+
+static int opt_proc(void *data, const char *arg, int key,
+		    struct fuse_args *outargs)
+{
+	struct options *o = data;
+
+	switch (key) {
+	case FUSE_OPT_KEY_NONOPT:
+		/* The first bare argument is the store; the mount point goes
+		 * on to libfuse. */
+		if (o->nonopts++ == 0) {
+			o->store = strdup(arg);
+			return 0;
+		}
+		return 1;
+	case KEY_ALLOW_OTHER:
+		o->allow_other = 1;
+		return 1;
+	case KEY_HELP:
+		o->show_help = 1;
+		return 0;
+	case KEY_VERSION:
+		o->show_version = 1;
+		return 0;
+	}
+	return 1;
+}
+
+static void usage(const char *prog)
+{
+	printf("usage: %s [options] STORE MOUNTPOINT\n\n"
+	       "Mount the groups of a groupfs store.\n\n"
+	       "groupfs options:\n"
+	       "    --as=ACCOUNT           serve one account (store operator "
+	       "only; -o as=ACCOUNT)\n"
+	       "    --passphrase-file=F    read the store's passphrase from F "
+	       "('-': stdin;\n"
+	       "                           -o passphrase_file=F)\n"
+	       "    --ready-fd=N           write \"ready\\n\" to fd N once "
+	       "mounted\n"
+	       "    -o cache_timeout=T     seconds the kernel may cache "
+	       "entries and\n"
+	       "                           attributes (default 1)\n"
+	       "    -h, --help             this help\n"
+	       "    -V, --version          the version\n\n"
+	       "See groupfs(8).  FUSE options:\n",
+	       prog);
+	fuse_cmdline_help();
+	fuse_lowlevel_help();
+}
+
+static bool log_syslog;
+
+void fs_log(void *arg, enum store_log_level level, const char *msg)
+{
+	(void)arg;
+	if (log_syslog)
+		syslog(level == STORE_LOG_ERR       ? LOG_ERR
+		       : level == STORE_LOG_WARNING ? LOG_WARNING
+						    : LOG_INFO,
+		       "%s", msg);
+	else
+		fprintf(stderr, "groupfs: %s\n", msg);
+}
+
+static void close_store(void *p)
+{
+	store_close(p);
+}
+
+struct store *fs_store(struct fs *fs)
+{
+	struct store *st = pthread_getspecific(fs->store_key);
+
+	if (st)
+		return st;
+	if (store_clone(fs->base, &st) != 0)
+		return NULL;
+	store_set_logger(st, fs_log, NULL);
+	pthread_setspecific(fs->store_key, st);
+	return st;
+}
+
+/* The passphrase, from a file or standard input ('-'): its first line. */
+static int read_passphrase(const char *path, char *buf, size_t len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "groupfs: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	if (f != stdin)
+		fclose(f);
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return 0;
+}
+
+static int open_store(struct fs *fs, const struct options *o)
+{
+	char pass[1024] = "", err[512];
+	bool wrapped = false;
+	struct store_caller c;
+	int rc;
+
+	if (store_key_is_wrapped(o->store, &wrapped) == 0 && wrapped) {
+		if (!o->passphrase_file) {
+			fprintf(stderr, "groupfs: %s: the master key is wrapped; "
+					"give --passphrase-file\n",
+				o->store);
+			return -1;
+		}
+		if (read_passphrase(o->passphrase_file, pass, sizeof(pass)))
+			return -1;
+	}
+	rc = store_open(o->store, STORE_OPEN_KEY | STORE_OPEN_FAST_COMMIT,
+			wrapped ? pass : NULL, strlen(pass), &fs->base, err,
+			sizeof(err));
+	explicit_bzero(pass, sizeof(pass));
+	if (rc) {
+		fprintf(stderr, "groupfs: %s\n", err);
+		return -1;
+	}
+	store_set_logger(fs->base, fs_log, NULL);
+	if (o->as) {
+		rc = store_caller_for_uid(fs->base, getuid(), o->as, &c);
+		if (rc) {
+			fprintf(stderr, "groupfs: %s\n", store_errmsg(fs->base));
+			return -1;
+		}
+		fs->have_as = true;
+		fs->as = c;
+	}
+	rc = store_fs_recover(fs->base);
+	if (rc) {
+		fprintf(stderr, "groupfs: recovery failed: %s\n",
+			store_errmsg(fs->base));
+		return -1;
+	}
+	return 0;
+}
+
+/* mount(8) shows "STORE on MOUNTPOINT type fuse.groupfs". */
+static int add_name_opts(struct fuse_args *args, const char *store)
+{
+	char *real = realpath(store, NULL);
+	char *opt = NULL;
+	size_t i, n = 0;
+	int rc;
+
+	if (!real)
+		return -1;
+	opt = malloc(strlen(real) * 2 + 32);
+	if (!opt) {
+		free(real);
+		return -1;
+	}
+	n = (size_t)sprintf(opt, "-osubtype=groupfs,fsname=");
+	for (i = 0; real[i]; i++) {
+		if (real[i] == ',' || real[i] == '\\')
+			opt[n++] = '\\';
+		opt[n++] = real[i];
+	}
+	opt[n] = '\0';
+	rc = fuse_opt_add_arg(args, opt);
+	free(opt);
+	free(real);
+	return rc;
+}
+
+static void signal_ready(int fd)
+{
+	if (fd <= 0)
+		return;
+	if (write(fd, "ready\n", 6) != 6)
+		fprintf(stderr, "groupfs: readiness fd %d: %s\n", fd,
+			strerror(errno));
+	close(fd);
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct options o = {.timeout = 1.0};
+	struct fuse_cmdline_opts cl = {0};
+	struct fuse_loop_config *loop = NULL;
+	struct fs fs = {0};
+	bool key_made = false, mounted = false, signals = false;
+	int ret = 1;
+
+	if (fuse_opt_parse(&args, &o, opt_spec, opt_proc) != 0)
+		goto out_args;
+	if (o.show_version) {
+		printf("groupfs %s (FUSE %s)\n", GROUPFS_VERSION,
+		       fuse_pkgversion());
+		ret = 0;
+		goto out_args;
+	}
+	if (o.show_help) {
+		usage(argv[0]);
+		ret = 0;
+		goto out_args;
+	}
+	if (fuse_parse_cmdline(&args, &cl) != 0)
+		goto out_args;
+	if (!o.store || !cl.mountpoint) {
+		fprintf(stderr, "usage: %s [options] STORE MOUNTPOINT "
+				"(see --help)\n",
+			argv[0]);
+		ret = 2;
+		goto out_cl;
+	}
+	fs.timeout = o.timeout;
+	fs.uid = getuid();
+	fs.gid = getgid();
+	if (open_store(&fs, &o))
+		goto out_cl;
+	/* Without allow_other only the mounting user can enter the mount:
+	 * it serves one account, like --as. */
+	fs.single = fs.have_as || !o.allow_other;
+	if (pthread_key_create(&fs.store_key, close_store) != 0)
+		goto out_store;
+	key_made = true;
+	fs.known = fs_known_new();
+	if (!fs.known)
+		goto out_store;
+	if (add_name_opts(&args, o.store) != 0)
+		goto out_store;
+	fs.se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), &fs);
+	if (!fs.se)
+		goto out_store;
+	if (fuse_set_signal_handlers(fs.se) != 0)
+		goto out_session;
+	signals = true;
+	if (fuse_session_mount(fs.se, cl.mountpoint) != 0)
+		goto out_session;
+	mounted = true;
+	log_syslog = !cl.foreground;
+	if (log_syslog)
+		openlog("groupfs", LOG_PID, LOG_DAEMON);
+	if (fuse_daemonize(cl.foreground) != 0)
+		goto out_session;
+	if (fs_notify_start(&fs) != 0)
+		goto out_session;
+	signal_ready(o.ready_fd);
+	if (cl.singlethread) {
+		ret = fuse_session_loop(fs.se);
+	} else {
+		loop = fuse_loop_cfg_create();
+		if (!loop)
+			goto out_notify;
+		fuse_loop_cfg_set_clone_fd(loop, cl.clone_fd);
+		fuse_loop_cfg_set_max_threads(loop, cl.max_threads);
+		fuse_loop_cfg_set_idle_threads(loop, cl.max_idle_threads);
+		ret = fuse_session_loop_mt(fs.se, loop);
+		fuse_loop_cfg_destroy(loop);
+	}
+	ret = ret != 0;
+out_notify:
+	fs_notify_stop(&fs);
+out_session:
+	if (mounted)
+		fuse_session_unmount(fs.se);
+	if (signals)
+		fuse_remove_signal_handlers(fs.se);
+	fuse_session_destroy(fs.se);
+out_store:
+	fs_known_free(fs.known);
+	if (key_made) {
+		/* The main thread's handle, if the single-threaded loop or
+		 * the notify thread's setup made one. */
+		store_close(pthread_getspecific(fs.store_key));
+		pthread_setspecific(fs.store_key, NULL);
+	}
+	store_close(fs.base);
+out_cl:
+	free(cl.mountpoint);
+out_args:
+	fuse_opt_free_args(&args);
+	free(o.store);
+	free(o.as);
+	free(o.passphrase_file);
+	return ret;
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Invalidations, sent by one thread off the request path: the kernel may
+ * not be told to drop a cache entry while it waits for our reply on the
+ * same directory.  Two sources: requests that queue one after their reply
+ * (a rename over an item that kept its identity), and the store's journal,
+ * polled ten times a second, for what other processes changed (groupctl's
+ * rights and memberships, other mounts' writes).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "groupfs.h"
+
+#define POLL_MS 100
+
+struct item {
+	uint64_t parent; /* 0: an inode, else an entry */
+	uint64_t ino;
+	char *name;
+	struct item *next;
+};
+
+struct fs_notify {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct item *head, *tail; /* guarded by lock */
+	bool stop;		  /* guarded by lock */
+	bool all;		  /* guarded by lock: drop everything */
+};
+
+static void push(struct fs *fs, struct item *it)
+{
+	struct fs_notify *n = fs->notify;
+
+	pthread_mutex_lock(&n->lock);
+	if (n->tail)
+		n->tail->next = it;
+	else
+		n->head = it;
+	n->tail = it;
+	pthread_cond_signal(&n->wake);
+	pthread_mutex_unlock(&n->lock);
+}
+
+void fs_notify_entry(struct fs *fs, uint64_t parent, const char *name)
+{
+	struct item *it = calloc(1, sizeof(*it));
+
+	if (!it || !(it->name = strdup(name))) {
+		free(it);
+		return;
+	}
+	it->parent = parent;
+	push(fs, it);
+}
+
+void fs_notify_inode(struct fs *fs, uint64_t ino)
+{
+	struct item *it = calloc(1, sizeof(*it));
+
+	if (!it)
+		return;
+	it->ino = ino;
+	push(fs, it);
+}
+
+static void inval_inode(void *arg, uint64_t ino)
+{
+	struct fs *fs = arg;
+
+	/* -ENOENT: the kernel forgot it meanwhile; nothing to drop. */
+	fuse_lowlevel_notify_inval_inode(fs->se, ino, 0, 0);
+}
+
+/* A change another process made. */
+static void on_change(void *arg, uint64_t ino, uint64_t parent,
+		      const char *name)
+{
+	struct fs *fs = arg;
+
+	if (ino)
+		fs_notify_inode(fs, ino);
+	else if (parent && name)
+		fs_notify_entry(fs, parent, name);
+	else {
+		pthread_mutex_lock(&fs->notify->lock);
+		fs->notify->all = true;
+		pthread_mutex_unlock(&fs->notify->lock);
+	}
+}
+
+static void send_queued(struct fs *fs)
+{
+	struct fs_notify *n = fs->notify;
+	struct item *it, *next;
+	bool all;
+
+	pthread_mutex_lock(&n->lock);
+	it = n->head;
+	n->head = n->tail = NULL;
+	all = n->all;
+	n->all = false;
+	pthread_mutex_unlock(&n->lock);
+	for (; it; it = next) {
+		next = it->next;
+		if (it->parent)
+			fuse_lowlevel_notify_inval_entry(fs->se, it->parent,
+							 it->name,
+							 strlen(it->name));
+		else
+			fuse_lowlevel_notify_inval_inode(fs->se, it->ino, 0, 0);
+		free(it->name);
+		free(it);
+	}
+	if (all)
+		fs_known_each(fs->known, inval_inode, fs);
+}
+
+static void *run(void *arg)
+{
+	struct fs *fs = arg;
+	struct fs_notify *n = fs->notify;
+	struct store *st = fs_store(fs);
+	uint64_t cursor = 0;
+	struct timespec until;
+
+	if (st)
+		store_fs_changes(st, &cursor, on_change, fs);
+	pthread_mutex_lock(&n->lock);
+	while (!n->stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += POLL_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (!n->head && !n->all)
+			pthread_cond_timedwait(&n->wake, &n->lock, &until);
+		pthread_mutex_unlock(&n->lock);
+		if (st)
+			store_fs_changes(st, &cursor, on_change, fs);
+		send_queued(fs);
+		pthread_mutex_lock(&n->lock);
+	}
+	pthread_mutex_unlock(&n->lock);
+	return NULL;
+}
+
+int fs_notify_start(struct fs *fs)
+{
+	struct fs_notify *n = calloc(1, sizeof(*n));
+	int rc;
+
+	if (!n)
+		return -ENOMEM;
+	pthread_mutex_init(&n->lock, NULL);
+	pthread_cond_init(&n->wake, NULL);
+	fs->notify = n;
+	rc = pthread_create(&n->thread, NULL, run, fs);
+	if (rc) {
+		pthread_mutex_destroy(&n->lock);
+		pthread_cond_destroy(&n->wake);
+		free(n);
+		fs->notify = NULL;
+		return -rc;
+	}
+	return 0;
+}
+
+void fs_notify_stop(struct fs *fs)
+{
+	struct fs_notify *n = fs->notify;
+	struct item *it, *next;
+
+	if (!n)
+		return;
+	pthread_mutex_lock(&n->lock);
+	n->stop = true;
+	pthread_cond_signal(&n->wake);
+	pthread_mutex_unlock(&n->lock);
+	pthread_join(n->thread, NULL);
+	for (it = n->head; it; it = next) {
+		next = it->next;
+		free(it->name);
+		free(it);
+	}
+	pthread_mutex_destroy(&n->lock);
+	pthread_cond_destroy(&n->wake);
+	free(n);
+	fs->notify = NULL;
+}

@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The FUSE request handlers: each finds the caller, makes one backend call
+ * and sends exactly one reply as its last statement.  Policy lives in the
+ * backend; here are only the translation of requests and results, the
+ * kernel's cache timeouts and lookup counts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "groupfs.h"
+
+#define NOBODY 65534
+
+static struct fs *fs_of(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+/* The caller of `req`; -EACCES when the store cannot be reached. */
+static int caller_of(fuse_req_t req, struct store **st,
+		     struct store_caller *c)
+{
+	struct fs *fs = fs_of(req);
+	int rc;
+
+	*st = fs_store(fs);
+	if (!*st)
+		return -EIO;
+	if (fs->have_as) {
+		*c = fs->as;
+	} else {
+		rc = store_caller_for_uid(*st, fuse_req_ctx(req)->uid, NULL, c);
+		if (rc)
+			return rc;
+		/* The operator needs no powers in the tree. */
+		c->operator = false;
+	}
+	c->rights_in_mode = fs->single;
+	return 0;
+}
+
+static void fill_stat(struct fs *fs, const struct store_attr *a,
+		      struct stat *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->st_ino = a->ino;
+	s->st_mode = a->mode;
+	s->st_nlink = a->nlink;
+	s->st_size = (off_t)a->size;
+	s->st_blksize = 4096;
+	s->st_blocks = (blkcnt_t)((a->size + 511) / 512);
+	s->st_atim.tv_sec = a->atime_ns / 1000000000;
+	s->st_atim.tv_nsec = a->atime_ns % 1000000000;
+	s->st_mtim.tv_sec = a->mtime_ns / 1000000000;
+	s->st_mtim.tv_nsec = a->mtime_ns % 1000000000;
+	s->st_ctim.tv_sec = a->ctime_ns / 1000000000;
+	s->st_ctim.tv_nsec = a->ctime_ns % 1000000000;
+	if (fs->single) {
+		s->st_uid = fs->uid;
+		s->st_gid = fs->gid;
+	} else {
+		s->st_uid = a->uid >= 0 ? (uid_t)a->uid : NOBODY;
+		s->st_gid = fs->gid;
+	}
+}
+
+/* What the kernel may cache, and for how long. */
+static double ttl(struct fs *fs, const struct store_attr *a)
+{
+	return a->per_caller && !fs->single ? 0.0 : fs->timeout;
+}
+
+static void fill_entry(struct fs *fs, const struct store_attr *a,
+		       struct fuse_entry_param *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->ino = a->ino;
+	e->generation = 1;
+	e->attr_timeout = ttl(fs, a);
+	e->entry_timeout = ttl(fs, a);
+	fill_stat(fs, a, &e->attr);
+}
+
+/* Reply to a request that made the kernel learn an inode. */
+static void reply_entry(fuse_req_t req, int rc, const struct store_attr *a)
+{
+	struct fs *fs = fs_of(req);
+	struct fuse_entry_param e;
+
+	if (rc) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	fill_entry(fs, a, &e);
+	fs_known_add(fs->known, a->ino, 1);
+	if (fuse_reply_entry(req, &e) != 0)
+		fs_known_forget(fs->known, a->ino, 1);
+}
+
+static void gfs_init(void *userdata, struct fuse_conn_info *conn)
+{
+	if (conn->capable & FUSE_CAP_WRITEBACK_CACHE)
+		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
+	if (conn->capable & FUSE_CAP_READDIRPLUS)
+		conn->want |= FUSE_CAP_READDIRPLUS;
+	if (conn->capable & FUSE_CAP_HANDLE_KILLPRIV)
+		conn->want |= FUSE_CAP_HANDLE_KILLPRIV;
+	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
+		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
+	if (conn->capable & FUSE_CAP_ASYNC_READ)
+		conn->want |= FUSE_CAP_ASYNC_READ;
+	conn->want &= ~(unsigned)FUSE_CAP_ATOMIC_O_TRUNC;
+	conn->max_write = 1024 * 1024;
+	conn->max_readahead = 1024 * 1024;
+	conn->time_gran = 1;
+}
+
+static void gfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fs *fs = fs_of(req);
+	struct store_caller c;
+	struct store_attr a;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_lookup(st, &c, parent, name, &a);
+	if (rc == -ENOENT && fs->single) {
+		/* A single-account mount may cache the absence too. */
+		struct fuse_entry_param e = {.entry_timeout = fs->timeout};
+
+		fuse_reply_entry(req, &e);
+		return;
+	}
+	reply_entry(req, rc, &a);
+}
+
+static void gfs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	fs_known_forget(fs_of(req)->known, ino, nlookup);
+	fuse_reply_none(req);
+}
+
+static void gfs_forget_multi(fuse_req_t req, size_t count,
+			     struct fuse_forget_data *forgets)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		fs_known_forget(fs_of(req)->known, forgets[i].ino,
+				forgets[i].nlookup);
+	fuse_reply_none(req);
+}
+
+static void gfs_getattr(fuse_req_t req, fuse_ino_t ino,
+			struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_of(req);
+	struct store_caller c;
+	struct store_attr a;
+	struct store *st;
+	struct stat s;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_getattr(st, &c, ino, &a);
+	if (rc) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	fill_stat(fs, &a, &s);
+	fuse_reply_attr(req, &s, ttl(fs, &a));
+}
+
+static void gfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+			int to_set, struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_of(req);
+	struct store_setattr set = {0};
+	struct store_caller c;
+	struct store_attr a;
+	struct store *st;
+	struct stat now;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_getattr(st, &c, ino, &a);
+	if (rc) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	fill_stat(fs, &a, &now);
+	set.shown_uid = now.st_uid;
+	set.shown_gid = now.st_gid;
+	if (to_set & FUSE_SET_ATTR_MODE) {
+		set.valid |= STORE_SET_MODE;
+		set.mode = attr->st_mode;
+	}
+	if (to_set & FUSE_SET_ATTR_UID) {
+		set.valid |= STORE_SET_UID;
+		set.uid = attr->st_uid;
+	}
+	if (to_set & FUSE_SET_ATTR_GID) {
+		set.valid |= STORE_SET_GID;
+		set.gid = attr->st_gid;
+	}
+	if (to_set & FUSE_SET_ATTR_SIZE) {
+		set.valid |= STORE_SET_SIZE;
+		set.size = (uint64_t)attr->st_size;
+	}
+	if (to_set & FUSE_SET_ATTR_ATIME_NOW)
+		set.valid |= STORE_SET_ATIME_NOW;
+	else if (to_set & FUSE_SET_ATTR_ATIME) {
+		set.valid |= STORE_SET_ATIME;
+		set.atime_ns = attr->st_atim.tv_sec * 1000000000LL +
+			       attr->st_atim.tv_nsec;
+	}
+	if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+		set.valid |= STORE_SET_MTIME_NOW;
+	else if (to_set & FUSE_SET_ATTR_MTIME) {
+		set.valid |= STORE_SET_MTIME;
+		set.mtime_ns = attr->st_mtim.tv_sec * 1000000000LL +
+			       attr->st_mtim.tv_nsec;
+	}
+	rc = store_fs_setattr(st, &c, ino, &set,
+			      fi ? (struct store_file *)(uintptr_t)fi->fh : NULL,
+			      &a);
+	if (rc) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	fill_stat(fs, &a, &now);
+	fuse_reply_attr(req, &now, ttl(fs, &a));
+}
+
+static void gfs_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	char buf[STORE_PATH_MAX];
+	struct store_caller c;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_readlink(st, &c, ino, buf, sizeof(buf));
+	if (rc)
+		fuse_reply_err(req, -rc);
+	else
+		fuse_reply_readlink(req, buf);
+}
+
+static void gfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode, dev_t rdev)
+{
+	struct store_caller c;
+	struct store_attr a;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_mknod(st, &c, parent, name, mode, &a);
+	reply_entry(req, rc, &a);
+}
+
+static void gfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode)
+{
+	struct store_caller c;
+	struct store_attr a;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_mkdir(st, &c, parent, name, mode, &a);
+	reply_entry(req, rc, &a);
+}
+
+static void gfs_symlink(fuse_req_t req, const char *target, fuse_ino_t parent,
+			const char *name)
+{
+	struct store_caller c;
+	struct store_attr a;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_symlink(st, &c, parent, name, target, &a);
+	reply_entry(req, rc, &a);
+}
+
+static void gfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		     const char *newname)
+{
+	struct store_caller c;
+	struct store_attr a;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_link(st, &c, ino, newparent, newname, &a);
+	reply_entry(req, rc, &a);
+}
+
+static void gfs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct store_caller c;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_unlink(st, &c, parent, name);
+	fuse_reply_err(req, -rc);
+}
+
+static void gfs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct store_caller c;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_rmdir(st, &c, parent, name);
+	fuse_reply_err(req, -rc);
+}
+
+static void gfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		       fuse_ino_t newparent, const char *newname,
+		       unsigned int flags)
+{
+	struct fs *fs = fs_of(req);
+	struct store_rename r = {0};
+	struct store_caller c;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0 && (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE)))
+		rc = -EINVAL;
+	if (rc == 0)
+		rc = store_fs_rename(st, &c, parent, name, newparent, newname,
+				     (flags & RENAME_NOREPLACE
+					      ? STORE_RENAME_NOREPLACE
+					      : 0) |
+					     (flags & RENAME_EXCHANGE
+						      ? STORE_RENAME_EXCHANGE
+						      : 0),
+				     &r);
+	if (rc == 0 && r.kept) {
+		/* The kernel now thinks newname is the source's inode; the
+		 * target kept its own.  Tell it once the reply is out. */
+		fs_notify_entry(fs, newparent, newname);
+		fs_notify_inode(fs, r.kept);
+		fs_notify_inode(fs, r.source);
+	}
+	fuse_reply_err(req, -rc);
+}
+
+static void gfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct store_file *f = NULL;
+	struct store_caller c;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_open(st, &c, ino, fi->flags, &f);
+	if (rc) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	fi->fh = (uint64_t)(uintptr_t)f;
+	/* Other processes' changes reach the kernel as invalidations, so
+	 * what it cached stays true across opens. */
+	fi->keep_cache = 1;
+	if (fuse_reply_open(req, fi) != 0)
+		store_fs_release(st, f);
+}
+
+static void gfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		       mode_t mode, struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_of(req);
+	struct store_file *f = NULL;
+	struct fuse_entry_param e;
+	struct store_caller c;
+	struct store_attr a;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0 && !S_ISREG(mode))
+		rc = -EPERM;
+	if (rc == 0)
+		rc = store_fs_create(st, &c, parent, name, mode, fi->flags, &a,
+				     &f);
+	if (rc) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	fi->fh = (uint64_t)(uintptr_t)f;
+	fi->keep_cache = 1;
+	fill_entry(fs, &a, &e);
+	fs_known_add(fs->known, a.ino, 1);
+	if (fuse_reply_create(req, &e, fi) != 0) {
+		fs_known_forget(fs->known, a.ino, 1);
+		store_fs_release(st, f);
+	}
+}
+
+static struct store_file *file_of(struct fuse_file_info *fi)
+{
+	return (struct store_file *)(uintptr_t)fi->fh;
+}
+
+static void gfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		     struct fuse_file_info *fi)
+{
+	struct store *st = fs_store(fs_of(req));
+	char *buf = malloc(size ? size : 1);
+	size_t got = 0;
+	int rc = st && buf ? 0 : -ENOMEM;
+
+	if (rc == 0)
+		rc = store_fs_read(st, file_of(fi), (uint64_t)off, size, buf,
+				   &got);
+	if (rc)
+		fuse_reply_err(req, -rc);
+	else
+		fuse_reply_buf(req, buf, got);
+	free(buf);
+}
+
+static void gfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		      size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct store *st = fs_store(fs_of(req));
+	size_t done = 0;
+	int rc = st ? 0 : -EIO;
+
+	if (rc == 0)
+		rc = store_fs_write(st, file_of(fi), (uint64_t)off, buf, size,
+				    &done);
+	if (rc)
+		fuse_reply_err(req, -rc);
+	else
+		fuse_reply_write(req, done);
+}
+
+static void gfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct store *st = fs_store(fs_of(req));
+	int rc = st ? store_fs_flush(st, file_of(fi)) : -EIO;
+
+	fuse_reply_err(req, -rc);
+}
+
+static void gfs_release(fuse_req_t req, fuse_ino_t ino,
+			struct fuse_file_info *fi)
+{
+	struct store *st = fs_store(fs_of(req));
+
+	if (st)
+		store_fs_release(st, file_of(fi));
+	fuse_reply_err(req, 0);
+}
+
+static void gfs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		      struct fuse_file_info *fi)
+{
+	struct store *st = fs_store(fs_of(req));
+	int rc = st ? store_fs_fsync(st, file_of(fi), datasync) : -EIO;
+
+	fuse_reply_err(req, -rc);
+}
+
+/* ---- directories ---- */
+
+struct dirh {
+	char *last;	   /* name of the last entry sent */
+	off_t last_off;	   /* its offset */
+};
+
+struct fill {
+	struct fs *fs;
+	fuse_req_t req;
+	char *buf;
+	size_t size, used;
+	off_t off;
+	bool plus;
+	struct dirh *dh;
+};
+
+static int add_entry(void *arg, const char *name, const struct store_attr *a)
+{
+	struct fill *fl = arg;
+	struct fuse_entry_param e;
+	size_t n;
+
+	fill_entry(fl->fs, a, &e);
+	if (fl->plus)
+		n = fuse_add_direntry_plus(fl->req, fl->buf + fl->used,
+					   fl->size - fl->used, name, &e,
+					   fl->off + 1);
+	else
+		n = fuse_add_direntry(fl->req, fl->buf + fl->used,
+				      fl->size - fl->used, name, &e.attr,
+				      fl->off + 1);
+	if (n > fl->size - fl->used)
+		return 1;
+	if (fl->plus)
+		fs_known_add(fl->fs->known, a->ino, 1);
+	fl->used += n;
+	fl->off++;
+	free(fl->dh->last);
+	fl->dh->last = strdup(name);
+	fl->dh->last_off = fl->off;
+	return 0;
+}
+
+static void gfs_opendir(fuse_req_t req, fuse_ino_t ino,
+			struct fuse_file_info *fi)
+{
+	struct dirh *dh = calloc(1, sizeof(*dh));
+
+	if (!dh) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	fi->fh = (uint64_t)(uintptr_t)dh;
+	fi->cache_readdir = 0;
+	if (fuse_reply_open(req, fi) != 0)
+		free(dh);
+}
+
+static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi, bool plus)
+{
+	struct dirh *dh = (struct dirh *)(uintptr_t)fi->fh;
+	struct fill fl = {.fs = fs_of(req), .req = req, .size = size,
+			  .off = off, .plus = plus, .dh = dh};
+	struct store_caller c;
+	struct store_attr self;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	fl.buf = malloc(size);
+	if (!fl.buf)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = store_fs_getattr(st, &c, ino, &self);
+	/* "." and ".." first, at offsets 1 and 2; not counted as lookups. */
+	while (rc == 0 && fl.off < 2) {
+		const char *dot = fl.off == 0 ? "." : "..";
+		struct fuse_entry_param e = {
+			.attr = {.st_ino = ino, .st_mode = S_IFDIR}};
+		size_t n = plus ? fuse_add_direntry_plus(req, fl.buf + fl.used,
+							 size - fl.used, dot,
+							 &e, fl.off + 1)
+				: fuse_add_direntry(req, fl.buf + fl.used,
+						    size - fl.used, dot,
+						    &e.attr, fl.off + 1);
+
+		if (n > size - fl.used)
+			break;
+		fl.used += n;
+		fl.off++;
+	}
+	if (rc == 0 && fl.off >= 2 && fl.used < size) {
+		bool resume = dh->last && off == dh->last_off && off > 2;
+
+		rc = store_fs_readdir(st, &c, ino, resume ? dh->last : NULL,
+				      resume ? 0 : (uint64_t)(off > 2 ? off - 2 : 0),
+				      add_entry, &fl);
+	}
+	if (rc)
+		fuse_reply_err(req, -rc);
+	else
+		fuse_reply_buf(req, fl.buf, fl.used);
+	free(fl.buf);
+}
+
+static void gfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			struct fuse_file_info *fi)
+{
+	do_readdir(req, ino, size, off, fi, false);
+}
+
+static void gfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
+			    off_t off, struct fuse_file_info *fi)
+{
+	do_readdir(req, ino, size, off, fi, true);
+}
+
+static void gfs_releasedir(fuse_req_t req, fuse_ino_t ino,
+			   struct fuse_file_info *fi)
+{
+	struct dirh *dh = (struct dirh *)(uintptr_t)fi->fh;
+
+	free(dh->last);
+	free(dh);
+	fuse_reply_err(req, 0);
+}
+
+static void gfs_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
+			 struct fuse_file_info *fi)
+{
+	struct store *st = fs_store(fs_of(req));
+	int rc = st ? store_fs_sync(st) : -EIO;
+
+	fuse_reply_err(req, -rc);
+}
+
+static void gfs_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct statvfs sv = {0};
+	struct store_statfs sf;
+	struct store_caller c;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_statfs(st, &c, ino, &sf);
+	if (rc) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	sv.f_bsize = 4096;
+	sv.f_frsize = 4096;
+	sv.f_blocks = (fsblkcnt_t)((sf.capacity + 4095) / 4096);
+	sv.f_bfree = sf.capacity > sf.used
+			     ? (fsblkcnt_t)((sf.capacity - sf.used) / 4096)
+			     : 0;
+	sv.f_bavail = sv.f_bfree;
+	sv.f_files = (fsfilcnt_t)sf.files + 1000000;
+	sv.f_ffree = 1000000;
+	sv.f_favail = sv.f_ffree;
+	sv.f_namemax = 255;
+	fuse_reply_statfs(req, &sv);
+}
+
+/* ---- extended attributes and access ---- */
+
+static void gfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+			 const char *value, size_t size, int flags)
+{
+	struct store_caller c;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_setxattr(st, &c, ino, name, value, size, flags);
+	fuse_reply_err(req, -rc);
+}
+
+static void gfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+			 size_t size)
+{
+	struct store_caller c;
+	struct store *st;
+	char *buf = size ? malloc(size) : NULL;
+	size_t len = 0;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0 && size && !buf)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = store_fs_getxattr(st, &c, ino, name, buf, size, &len);
+	if (rc)
+		fuse_reply_err(req, -rc);
+	else if (size == 0)
+		fuse_reply_xattr(req, len);
+	else
+		fuse_reply_buf(req, buf, len);
+	free(buf);
+}
+
+static void gfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	struct store_caller c;
+	struct store *st;
+	char *buf = size ? malloc(size) : NULL;
+	size_t len = 0;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0 && size && !buf)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = store_fs_listxattr(st, &c, ino, buf, size, &len);
+	if (rc)
+		fuse_reply_err(req, -rc);
+	else if (size == 0)
+		fuse_reply_xattr(req, len);
+	else
+		fuse_reply_buf(req, buf, len);
+	free(buf);
+}
+
+static void gfs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	struct store_caller c;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_removexattr(st, &c, ino, name);
+	fuse_reply_err(req, -rc);
+}
+
+static void gfs_access(fuse_req_t req, fuse_ino_t ino, int mask)
+{
+	struct store_caller c;
+	struct store *st;
+	int rc = caller_of(req, &st, &c);
+
+	if (rc == 0)
+		rc = store_fs_access(st, &c, ino, mask);
+	fuse_reply_err(req, -rc);
+}
+
+const struct fuse_lowlevel_ops fs_ops = {
+	.init = gfs_init,
+	.lookup = gfs_lookup,
+	.forget = gfs_forget,
+	.forget_multi = gfs_forget_multi,
+	.getattr = gfs_getattr,
+	.setattr = gfs_setattr,
+	.readlink = gfs_readlink,
+	.mknod = gfs_mknod,
+	.mkdir = gfs_mkdir,
+	.symlink = gfs_symlink,
+	.link = gfs_link,
+	.unlink = gfs_unlink,
+	.rmdir = gfs_rmdir,
+	.rename = gfs_rename,
+	.open = gfs_open,
+	.create = gfs_create,
+	.read = gfs_read,
+	.write = gfs_write,
+	.flush = gfs_flush,
+	.release = gfs_release,
+	.fsync = gfs_fsync,
+	.opendir = gfs_opendir,
+	.readdir = gfs_readdir,
+	.readdirplus = gfs_readdirplus,
+	.releasedir = gfs_releasedir,
+	.fsyncdir = gfs_fsyncdir,
+	.statfs = gfs_statfs,
+	.setxattr = gfs_setxattr,
+	.getxattr = gfs_getxattr,
+	.listxattr = gfs_listxattr,
+	.removexattr = gfs_removexattr,
+	.access = gfs_access,
+};
