@@ -347,6 +347,75 @@ static int64_t snap_account_id(const struct store_account *a, size_t n,
 	return 0;
 }
 
+struct snap_entry {
+	char name[256];
+	struct store_attr attr;
+};
+
+struct snap_dir {
+	struct snap_entry *e;
+	size_t n, cap;
+};
+
+static int snap_collect(void *arg, const char *name,
+			const struct store_attr *attr)
+{
+	struct snap_dir *d = arg;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 16;
+		struct snap_entry *e = realloc(d->e, cap * sizeof(*e));
+
+		if (!e)
+			return 1;
+		d->e = e;
+		d->cap = cap;
+	}
+	snprintf(d->e[d->n].name, sizeof(d->e[d->n].name), "%s", name);
+	d->e[d->n].attr = *attr;
+	d->n++;
+	return 0;
+}
+
+/*
+ * The tree under `path` ("documents", "documents/a", ...) as `c` sees it:
+ * names, inodes, modes, sizes, times.  Entries are collected first and
+ * walked after store_fs_readdir returns, so the store is never entered
+ * from its own callback.
+ */
+static void snap_tree(struct fixture *fx, FILE *f, const struct store_caller *c,
+		      const char *group, const char *path, int depth)
+{
+	struct snap_dir d = {0};
+	struct store_attr at;
+	char sub[STORE_PATH_MAX];
+	size_t i;
+	int rc;
+
+	rc = store_node_resolve(fx->st, c, group, path, &at);
+	if (!rc)
+		rc = store_fs_readdir(fx->st, c, at.ino, NULL, 0, snap_collect,
+				      &d);
+	fprintf(f, "  tree %s rc=%d\n", path, rc);
+	for (i = 0; !rc && i < d.n; i++) {
+		const struct store_attr *a = &d.e[i].attr;
+
+		if (!strcmp(d.e[i].name, ".") || !strcmp(d.e[i].name, ".."))
+			continue;
+		fprintf(f,
+			"  node %s/%s ino=%llu mode=%o nlink=%u size=%llu "
+			"mtime=%lld ctime=%lld\n",
+			path, d.e[i].name, (unsigned long long)a->ino, a->mode,
+			a->nlink, (unsigned long long)a->size,
+			(long long)a->mtime_ns, (long long)a->ctime_ns);
+		if ((a->mode & 0170000) == 0040000 && depth < 16) {
+			snprintf(sub, sizeof(sub), "%s/%s", path, d.e[i].name);
+			snap_tree(fx, f, c, group, sub, depth + 1);
+		}
+	}
+	free(d.e);
+}
+
 static void snap_group(struct fixture *fx, FILE *f, const struct store_group *g,
 		       const struct store_account *acc, size_t nacc)
 {
@@ -390,6 +459,7 @@ static void snap_group(struct fixture *fx, FILE *f, const struct store_group *g,
 		snap_acl(f, "add", &r.add);
 		snap_acl(f, "delete", &r.del);
 		store_rights_release(&r);
+		snap_tree(fx, f, &admin, g->name, tools[i], 0);
 	}
 }
 

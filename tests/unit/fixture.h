@@ -8,9 +8,9 @@
  * message, so one broken call does not cascade into pages of noise.
  *
  * fx_snapshot() renders everything the public API shows about the store
- * (plans, accounts, groups, members, invitations, tool rights, calendar
- * grants) as text, so that a test can check that a refused operation
- * changed nothing.
+ * (plans, accounts, groups, members, invitations, tool rights, the trees
+ * of the tools, calendar grants) as text, so that a test can check that a
+ * refused operation changed nothing.
  */
 #ifndef GROUPFS_FIXTURE_H
 #define GROUPFS_FIXTURE_H

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the rules of SPEC.md sections 1 and 2 that need content
+ * bytes: a group's capacity is its administrator's plan's and a hand-over
+ * is refused when the new plan cannot hold the bytes in use; a write past
+ * the capacity fails with ENOSPC and keeps what was accepted; a group over
+ * capacity after a plan change keeps its data; a removed member's open
+ * files stop at the next operation while the content stays; edit per item
+ * governs writing; deleting a group deletes its bytes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+
+/* Create `name` in `parent` holding `len` bytes of `fill`; its inode. */
+static uint64_t put(struct fixture *fx, const struct store_caller *c,
+		    uint64_t parent, const char *name, size_t len, char fill)
+{
+	struct store_file *f = NULL;
+	struct store_attr a;
+	size_t done = 0;
+	char *buf = malloc(len ? len : 1);
+	int rc;
+
+	if (!buf)
+		abort();
+	memset(buf, fill, len);
+	rc = store_fs_create(fx->st, c, parent, name, 0644,
+			     O_RDWR | O_CREAT | O_EXCL, &a, &f);
+	if (rc)
+		fx_bail(fx, rc, "create %s", name);
+	rc = store_fs_write(fx->st, f, 0, buf, len, &done);
+	if (!rc && done != len)
+		rc = -EIO;
+	if (!rc)
+		rc = store_fs_flush(fx->st, f);
+	store_fs_release(fx->st, f);
+	free(buf);
+	if (rc)
+		fx_bail(fx, rc, "write %zu bytes to %s", len, name);
+	return a.ino;
+}
+
+static int64_t used(struct fixture *fx, const struct store_caller *c,
+		    const char *group)
+{
+	struct store_group g;
+
+	if (store_group_get(fx->st, c, group, &g))
+		return -1;
+	return g.used;
+}
+
+static uint64_t size_of(struct fixture *fx, const struct store_caller *c,
+			uint64_t ino)
+{
+	struct store_attr a;
+	int rc = store_fs_getattr(fx->st, c, ino, &a);
+
+	if (rc)
+		fx_bail(fx, rc, "getattr %llu", (unsigned long long)ino);
+	return a.size;
+}
+
+static void bytes_used(struct fixture *fx)
+{
+	struct store_caller boss = fx_account(fx, "boss", FX_BIG);
+	struct store_usage *u = NULL;
+	uint64_t docs;
+	size_t n = 0;
+
+	fx_group(fx, &boss, "G", 0);
+	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
+	is_int(used(fx, &boss, "G"), 0, "an empty group uses nothing");
+	put(fx, &boss, docs, "a.bin", 4096, 'a');
+	put(fx, &boss, docs, "b.bin", 1000, 'b');
+	is_int(used(fx, &boss, "G"), 5096, "the group uses its files' sizes");
+	succeeds(fx, store_usage(fx->st, &boss, "G", &u, &n), "usage of G");
+	ok(n == 1 && u[0].used == 5096, "usage agrees");
+	ok(n == 1 && u[0].capacity == (int64_t)FX_GIB,
+	   "capacity is the admin's plan's");
+	free(u);
+}
+
+static void handover_bytes(struct fixture *fx)
+{
+	struct store_caller boss = fx_account(fx, "boss", FX_BIG);
+	uint64_t docs;
+	char *snap;
+
+	fx_plan(fx, "tiny", 5, 100, 4096, FX_GIB);
+	fx_account(fx, "alice", "tiny");
+	fx_group(fx, &boss, "G", 0);
+	fx_join(fx, &boss, "G", "alice");
+	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
+	put(fx, &boss, docs, "big.bin", 8192, 'x');
+	snap = fx_snapshot(fx);
+	refused(fx, store_group_handover(fx->st, &boss, "G", "alice"), -EDQUOT,
+		KW_PLAN, "hand over 8192 bytes to a plan of 4096 per group");
+	unchanged(fx, snap, "the refused hand-over changed nothing");
+	fx_plan(fx, "tiny", 5, 100, 8192, FX_GIB);
+	succeeds(fx, store_group_handover(fx->st, &boss, "G", "alice"),
+		 "a plan of 8192 bytes holds the group");
+}
+
+static void enospc(struct fixture *fx)
+{
+	struct store_caller boss;
+	struct store_file *f = NULL;
+	struct store_attr a;
+	char buf[4000], back[8000];
+	size_t done = 0, got = 0;
+	uint64_t docs, ino, size;
+	int rc, rc2;
+
+	fx_plan(fx, "cap", 1, 10, 10000, FX_GIB);
+	boss = fx_account(fx, "boss", "cap");
+	fx_group(fx, &boss, "G", 0);
+	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
+	ino = put(fx, &boss, docs, "f.bin", 8000, 'k');
+	succeeds(fx, store_fs_open(fx->st, &boss, ino, O_RDWR, &f),
+		 "open f.bin");
+	if (!f)
+		return;
+	memset(buf, 'z', sizeof(buf));
+	rc = store_fs_write(fx->st, f, 8000, buf, sizeof(buf), &done);
+	rc2 = store_fs_flush(fx->st, f);
+	ok(rc == -ENOSPC || (rc == 0 && done < sizeof(buf)) || rc2 == -ENOSPC,
+	   "a write past the capacity fails with ENOSPC (write %d, done %zu, "
+	   "flush %d)",
+	   rc, done, rc2);
+	store_fs_release(fx->st, f);
+	size = size_of(fx, &boss, ino);
+	ok(size >= 8000 && size <= 10000,
+	   "the file keeps only accepted data (size %llu)",
+	   (unsigned long long)size);
+	ok(used(fx, &boss, "G") <= 10000, "the group stays within capacity");
+	f = NULL;
+	succeeds(fx, store_fs_open(fx->st, &boss, ino, O_RDONLY, &f),
+		 "open f.bin to read");
+	if (f) {
+		succeeds(fx,
+			 store_fs_read(fx->st, f, 0, sizeof(back), back, &got),
+			 "read it back");
+		ok(got == sizeof(back) && back[0] == 'k' &&
+			   back[sizeof(back) - 1] == 'k',
+		   "the accepted bytes are intact");
+		store_fs_release(fx->st, f);
+	}
+	rc = store_fs_create(fx->st, &boss, docs, "more.bin", 0644,
+			     O_RDWR | O_CREAT, &a, &f);
+	if (!rc) {
+		rc = store_fs_write(fx->st, f, 0, buf, sizeof(buf), &done);
+		rc2 = store_fs_flush(fx->st, f);
+		ok(rc == -ENOSPC || rc2 == -ENOSPC ||
+			   (rc == 0 && done < sizeof(buf)),
+		   "a second file cannot pass the capacity either");
+		store_fs_release(fx->st, f);
+	}
+	ok(used(fx, &boss, "G") <= 10000, "the group stays within capacity");
+}
+
+static void over_capacity_after_plan_change(struct fixture *fx)
+{
+	struct store_caller boss;
+	struct store_file *f = NULL;
+	struct store_setattr set;
+	struct store_attr at;
+	char buf[100];
+	size_t done = 0;
+	uint64_t docs, ino;
+	int rc, rc2;
+
+	fx_plan(fx, "cap", 1, 10, 10000, FX_GIB);
+	boss = fx_account(fx, "boss", "cap");
+	fx_group(fx, &boss, "G", 0);
+	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
+	ino = put(fx, &boss, docs, "f.bin", 8000, 'k');
+	fx_plan(fx, "cap", 1, 10, 4000, FX_GIB);
+	is_int(size_of(fx, &boss, ino), 8000,
+	       "a group over capacity after a plan change keeps its data");
+	is_int(used(fx, &boss, "G"), 8000, "and its use");
+	succeeds(fx, store_fs_open(fx->st, &boss, ino, O_RDWR, &f), "open");
+	if (!f)
+		return;
+	memset(buf, 'g', sizeof(buf));
+	rc = store_fs_write(fx->st, f, 8000, buf, sizeof(buf), &done);
+	rc2 = store_fs_flush(fx->st, f);
+	ok(rc == -ENOSPC || rc2 == -ENOSPC || (rc == 0 && done == 0),
+	   "it accepts no growth (write %d, done %zu, flush %d)", rc, done,
+	   rc2);
+	store_fs_release(fx->st, f);
+	is_int(size_of(fx, &boss, ino), 8000, "the file did not grow");
+	memset(&set, 0, sizeof(set));
+	set.valid = STORE_SET_SIZE;
+	set.size = 1000;
+	succeeds(fx, store_fs_setattr(fx->st, &boss, ino, &set, NULL, &at),
+		 "shrinking is accepted");
+	is_int(used(fx, &boss, "G"), 1000, "the group is back under");
+}
+
+static void removed_member_handles(struct fixture *fx)
+{
+	struct store_caller boss = fx_account(fx, "boss", FX_BIG);
+	struct store_caller alice = fx_account(fx, "alice", NULL);
+	struct store_caller bob = fx_account(fx, "bob", NULL);
+	struct store_file *fa = NULL, *fb = NULL, *rd = NULL;
+	struct store_attr a;
+	char buf[16];
+	size_t done = 0, got = 0;
+	uint64_t docs, bino;
+
+	fx_group(fx, &boss, "G", 0);
+	fx_join(fx, &boss, "G", "alice");
+	fx_join(fx, &boss, "G", "bob");
+	fx_rights(fx, &boss, "G", "documents", STORE_RIGHT_ADD, true, NULL);
+	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
+	succeeds(fx,
+		 store_fs_create(fx->st, &alice, docs, "a.txt", 0644,
+				 O_RDWR | O_CREAT, &a, &fa),
+		 "alice creates a.txt and keeps it open");
+	succeeds(fx, store_fs_write(fx->st, fa, 0, "hello", 5, &done),
+		 "alice writes");
+	succeeds(fx, store_fs_flush(fx->st, fa), "flush");
+	bino = put(fx, &boss, docs, "boss.txt", 10, 'b');
+	succeeds(fx, store_fs_open(fx->st, &bob, bino, O_RDONLY, &fb),
+		 "bob opens boss.txt to read");
+
+	succeeds(fx, store_group_remove(fx->st, &boss, "G", "alice"),
+		 "boss removes alice");
+	succeeds(fx, store_group_leave(fx->st, &bob, "G"), "bob leaves");
+	if (fa) {
+		ok(store_fs_write(fx->st, fa, 5, " world", 6, &done) < 0,
+		   "the removed member's open file refuses the next write");
+		ok(store_fs_read(fx->st, fa, 0, sizeof(buf), buf, &got) < 0,
+		   "and the next read");
+		store_fs_release(fx->st, fa);
+	}
+	if (fb) {
+		ok(store_fs_read(fx->st, fb, 0, sizeof(buf), buf, &got) < 0,
+		   "a member who left cannot read through an open file");
+		store_fs_release(fx->st, fb);
+	}
+	succeeds(fx, store_fs_open(fx->st, &boss, a.ino, O_RDONLY, &rd),
+		 "the content alice added stays");
+	if (rd) {
+		got = 0;
+		succeeds(fx,
+			 store_fs_read(fx->st, rd, 0, sizeof(buf), buf, &got),
+			 "boss reads it");
+		ok(got == 5 && !memcmp(buf, "hello", 5), "as alice wrote it");
+		store_fs_release(fx->st, rd);
+	}
+}
+
+static void edit_governs_writes(struct fixture *fx)
+{
+	struct store_caller boss = fx_account(fx, "boss", FX_BIG);
+	struct store_caller alice = fx_account(fx, "alice", NULL);
+	struct store_caller bob = fx_account(fx, "bob", NULL);
+	const char *const to_bob[] = {"bob"};
+	struct store_file *f = NULL;
+	struct store_setattr set;
+	struct store_attr at;
+	uint64_t docs, ino;
+	size_t done = 0;
+
+	fx_group(fx, &boss, "G", 0);
+	fx_join(fx, &boss, "G", "alice");
+	fx_join(fx, &boss, "G", "bob");
+	fx_rights(fx, &boss, "G", "documents", STORE_RIGHT_ADD, true, NULL);
+	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
+	ino = put(fx, &alice, docs, "a.txt", 5, 'a');
+
+	succeeds(fx, store_fs_open(fx->st, &bob, ino, O_RDONLY, &f),
+		 "every member reads");
+	if (f)
+		store_fs_release(fx->st, f);
+	f = NULL;
+	refused(fx, store_fs_open(fx->st, &bob, ino, O_RDWR, &f), -EACCES,
+		"edit|right|may|permission", "bob opens alice's item to write");
+	refused(fx, store_fs_open(fx->st, &boss, ino, O_WRONLY, &f), -EACCES,
+		"edit|right|may|permission",
+		"the administrator opens it to write");
+	memset(&set, 0, sizeof(set));
+	set.valid = STORE_SET_SIZE;
+	set.size = 0;
+	refused(fx, store_fs_setattr(fx->st, &boss, ino, &set, NULL, &at),
+		-EACCES, "edit|right|may|permission",
+		"the administrator truncates it");
+	is_int(size_of(fx, &alice, ino), 5, "a.txt is unchanged");
+	succeeds(fx,
+		 store_editors_set(fx->st, &alice, "G", "documents/a.txt",
+				   false, to_bob, 1),
+		 "alice lets bob edit");
+	succeeds(fx, store_fs_open(fx->st, &bob, ino, O_RDWR, &f),
+		 "bob opens it to write");
+	if (f) {
+		succeeds(fx, store_fs_write(fx->st, f, 5, "bob", 3, &done),
+			 "bob writes");
+		succeeds(fx, store_fs_flush(fx->st, f), "flush");
+		store_fs_release(fx->st, f);
+	}
+	is_int(size_of(fx, &alice, ino), 8, "a.txt grew by bob's bytes");
+	succeeds(fx, store_fs_unlink(fx->st, &boss, docs, "a.txt"),
+		 "the administrator deletes what he may not edit");
+}
+
+static void delete_with_content(struct fixture *fx)
+{
+	struct store_caller boss = fx_account(fx, "boss", FX_BIG);
+	struct store_usage *u = NULL;
+	unsigned problems = 99;
+	uint64_t docs, dir;
+	size_t n = 0, i;
+	bool saw = false;
+
+	fx_group(fx, &boss, "G", 0);
+	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
+	dir = fx_mkdir(fx, &boss, docs, "d");
+	put(fx, &boss, dir, "f.bin", 5000, 'f');
+	put(fx, &boss, docs, "g.bin", 3000, 'g');
+	succeeds(fx, store_group_delete(fx->st, &boss, "G"), "delete G");
+	succeeds(fx, store_check(fx->st, &fx->op, NULL, NULL, &problems),
+		 "check");
+	is_int(problems, 0, "no problem after deleting a group with content");
+	succeeds(fx, store_usage(fx->st, &boss, NULL, &u, &n), "usage");
+	for (i = 0; i < n; i++)
+		if (!strcmp(u[i].name, "G"))
+			saw = true;
+	ok(!saw, "the deleted group is not in the usage");
+	free(u);
+	fx_group(fx, &boss, "G", 0);
+	is_int(used(fx, &boss, "G"), 0,
+	       "a new group of that name uses nothing");
+}
+
+int main(void)
+{
+	fx_run("bytes in use", bytes_used);
+	fx_run("hand-over refused for bytes in use", handover_bytes);
+	fx_run("a write past the capacity", enospc);
+	fx_run("over capacity after a plan change",
+	       over_capacity_after_plan_change);
+	fx_run("removed members' open files", removed_member_handles);
+	fx_run("edit per item governs writing", edit_governs_writes);
+	fx_run("deleting a group deletes its bytes", delete_with_content);
+	return done_testing();
+}
