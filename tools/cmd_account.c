@@ -261,9 +261,7 @@ static int run_list(struct cmd_ctx *ctx, const struct cmd_args *a)
 						     sizeof(uname))
 				      : NULL);
 	}
-	if (cmd_table_print(&t, stdout) < 0)
-		status = cmd_fail("%s", strerror(ENOMEM));
-	cmd_table_free(&t);
+	status = cmd_table_flush(&t);
 free_accs:
 	free(accs);
 	return status;

@@ -490,9 +490,8 @@ static int print_group(struct demo *d, const char *name, struct cmd_json *j)
 		snprintf(full, sizeof(full), "%s %s", m[i].first, m[i].last);
 		cmd_table_row(&t, user, store_role_name(m[i].role), full);
 	}
-	if (cmd_table_print(&t, stdout) < 0)
+	if (cmd_table_flush(&t) != CMD_OK)
 		rc = -ENOMEM;
-	cmd_table_free(&t);
 free_lists:
 	free(m);
 	free(v);

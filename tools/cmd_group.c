@@ -236,9 +236,7 @@ static int run_list(struct cmd_ctx *ctx, const struct cmd_args *a)
 			cmd_format_size(g[i].used, used, sizeof(used)),
 			cmd_format_size(g[i].capacity, cap, sizeof(cap)));
 	}
-	if (cmd_table_print(&t, stdout) < 0)
-		status = cmd_fail("%s", strerror(ENOMEM));
-	cmd_table_free(&t);
+	status = cmd_table_flush(&t);
 free_groups:
 	free(g);
 	return status;
@@ -336,9 +334,7 @@ static int run_members(struct cmd_ctx *ctx, const struct cmd_args *a)
 			m[i].org, m[i].email,
 			cmd_format_time(m[i].joined, joined, sizeof(joined)));
 	}
-	if (cmd_table_print(&t, stdout) < 0)
-		status = cmd_fail("%s", strerror(ENOMEM));
-	cmd_table_free(&t);
+	status = cmd_table_flush(&t);
 free_members:
 	free(m);
 	return status;
@@ -403,9 +399,7 @@ static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
 			g[i].settings.sector, g[i].settings.language,
 			g[i].admin_email, g[i].settings.description);
 	}
-	if (cmd_table_print(&t, stdout) < 0)
-		status = cmd_fail("%s", strerror(ENOMEM));
-	cmd_table_free(&t);
+	status = cmd_table_flush(&t);
 free_groups:
 	free(g);
 	return status;

@@ -85,9 +85,7 @@ static int invitations_table(const struct store_invitation *v, size_t n,
 			cmd_format_time(v[i].last_sent, last, sizeof(last)),
 			sent);
 	}
-	if (cmd_table_print(&t, stdout) < 0)
-		status = cmd_fail("%s", strerror(ENOMEM));
-	cmd_table_free(&t);
+	status = cmd_table_flush(&t);
 	return status;
 }
 

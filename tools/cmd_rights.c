@@ -98,9 +98,7 @@ static int run_rights_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 		rights_row(&t, targets[i], "add", &r[i].add);
 		rights_row(&t, targets[i], "delete", &r[i].del);
 	}
-	if (cmd_table_print(&t, stdout) < 0)
-		status = cmd_fail("%s", strerror(ENOMEM));
-	cmd_table_free(&t);
+	status = cmd_table_flush(&t);
 release:
 	for (i = 0; i < got; i++)
 		store_rights_release(&r[i]);
@@ -320,9 +318,7 @@ static int run_share_list(struct cmd_ctx *ctx, const struct cmd_args *a)
 		snprintf(groups, sizeof(groups), "%zu", g[i].groups);
 		cmd_table_row(&t, g[i].owner, g[i].grantee, rights, groups);
 	}
-	if (cmd_table_print(&t, stdout) < 0)
-		status = cmd_fail("%s", strerror(ENOMEM));
-	cmd_table_free(&t);
+	status = cmd_table_flush(&t);
 free_grants:
 	free(g);
 	return status;

@@ -113,9 +113,7 @@ static int run_plan_list(struct cmd_ctx *ctx, const struct cmd_args *a)
 					      psize, sizeof(psize)),
 			      plans[i].accounts < 0 ? NULL : acc);
 	}
-	if (cmd_table_print(&t, stdout) < 0)
-		status = cmd_fail("%s", strerror(ENOMEM));
-	cmd_table_free(&t);
+	status = cmd_table_flush(&t);
 free_plans:
 	free(plans);
 	return status;
@@ -283,9 +281,7 @@ static int run_usage(struct cmd_ctx *ctx, const struct cmd_args *a)
 			      cmd_format_size(u[i].capacity, cap, sizeof(cap)),
 			      pct, u[i].files < 0 ? NULL : files, members);
 	}
-	if (cmd_table_print(&t, stdout) < 0)
-		status = cmd_fail("%s", strerror(ENOMEM));
-	cmd_table_free(&t);
+	status = cmd_table_flush(&t);
 free_usage:
 	free(u);
 	return status;

@@ -150,7 +150,7 @@ int cmd_default_store(char *buf, size_t len);
 /* ---- output (output.c) ------------------------------------------------ */
 
 /* An aligned table with a header line; cells are copied.  Allocation
- * failures are remembered and reported by cmd_table_print. */
+ * failures are remembered and reported by cmd_table_flush. */
 struct cmd_table {
 	size_t ncols, nrows, cap;
 	char **cells;
@@ -159,8 +159,9 @@ struct cmd_table {
 void cmd_table_init(struct cmd_table *t, size_t ncols, ...);
 /* Exactly t->ncols strings; NULL prints as "-". */
 void cmd_table_row(struct cmd_table *t, ...);
-int cmd_table_print(struct cmd_table *t, FILE *f);
-void cmd_table_free(struct cmd_table *t);
+/* Print the table on standard output and free it: CMD_OK, or CMD_REFUSED
+ * after saying that memory ran out while it was built. */
+int cmd_table_flush(struct cmd_table *t);
 
 /* "key: value" (value NULL or "": "-"). */
 void cmd_show(const char *key, const char *fmt, ...)

@@ -94,7 +94,7 @@ static size_t text_width(const char *s)
 	return w;
 }
 
-int cmd_table_print(struct cmd_table *t, FILE *f)
+static int table_print(struct cmd_table *t, FILE *f)
 {
 	size_t *width = NULL;
 	size_t r, c;
@@ -128,14 +128,16 @@ int cmd_table_print(struct cmd_table *t, FILE *f)
 	return 0;
 }
 
-void cmd_table_free(struct cmd_table *t)
+int cmd_table_flush(struct cmd_table *t)
 {
+	int rc = table_print(t, stdout);
 	size_t i;
 
 	for (i = 0; i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
+	return rc < 0 ? cmd_fail("%s", strerror(-rc)) : CMD_OK;
 }
 
 void cmd_show(const char *key, const char *fmt, ...)
