@@ -231,8 +231,8 @@ int key_load(const char *path, const char *pass, size_t passlen,
 				 "needed");
 			goto wipe;
 		}
-		if (ops > crypto_pwhash_OPSLIMIT_SENSITIVE * 4 ||
-		    mem > crypto_pwhash_MEMLIMIT_SENSITIVE * 4) {
+		if (ops > (uint64_t)crypto_pwhash_OPSLIMIT_SENSITIVE * 4 ||
+		    mem > (uint64_t)crypto_pwhash_MEMLIMIT_SENSITIVE * 4) {
 			rc = -EINVAL;
 			snprintf(err, errlen, "%s: implausible argon2id cost",
 				 path);

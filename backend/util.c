@@ -323,12 +323,13 @@ void store_format_size(int64_t bytes, char *buf, size_t len)
 		v /= 1024;
 		i++;
 	}
+	/* The shortest of 0, 1 or 2 decimals that says it exactly enough. */
 	if (v == floor(v))
 		snprintf(buf, len, "%.0f%c", v, units[i]);
-	else if (v < 10)
-		snprintf(buf, len, "%.2f%c", v, units[i]);
-	else
+	else if (v * 10 == floor(v * 10) || v >= 10)
 		snprintf(buf, len, "%.1f%c", v, units[i]);
+	else
+		snprintf(buf, len, "%.2f%c", v, units[i]);
 }
 
 enum store_tool store_tool_parse(const char *name)

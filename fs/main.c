@@ -42,13 +42,10 @@ enum { KEY_HELP, KEY_VERSION, KEY_ALLOW_OTHER };
 #define OPT(t, p) {t, offsetof(struct options, p), 1}
 static const struct fuse_opt opt_spec[] = {
 	OPT("--as=%s", as),
-	OPT("--as %s", as),
 	OPT("as=%s", as),
 	OPT("--passphrase-file=%s", passphrase_file),
-	OPT("--passphrase-file %s", passphrase_file),
 	OPT("passphrase_file=%s", passphrase_file),
 	OPT("--ready-fd=%d", ready_fd),
-	OPT("--ready-fd %d", ready_fd),
 	OPT("cache_timeout=%lf", timeout),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -242,9 +239,38 @@ static void signal_ready(int fd)
 	close(fd);
 }
 
+/* Accept "--as ACCOUNT" as well as "--as=ACCOUNT" (fuse_opt knows only
+ * the second form for long options). */
+static int join_long_options(int argc, char *argv[], struct fuse_args *out)
+{
+	static const char *const joined[] = {"--as", "--passphrase-file",
+					     "--ready-fd"};
+	int i;
+	size_t k;
+
+	for (i = 0; i < argc; i++) {
+		char buf[4096];
+		bool done = false;
+
+		for (k = 0; k < sizeof(joined) / sizeof(joined[0]); k++) {
+			if (strcmp(argv[i], joined[k]) != 0 || i + 1 >= argc)
+				continue;
+			snprintf(buf, sizeof(buf), "%s=%s", argv[i], argv[i + 1]);
+			if (fuse_opt_add_arg(out, buf) != 0)
+				return -1;
+			i++;
+			done = true;
+			break;
+		}
+		if (!done && fuse_opt_add_arg(out, argv[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
-	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct options o = {.timeout = 1.0};
 	struct fuse_cmdline_opts cl = {0};
 	struct fuse_loop_config *loop = NULL;
@@ -252,7 +278,8 @@ int main(int argc, char *argv[])
 	bool key_made = false, mounted = false, signals = false;
 	int ret = 1;
 
-	if (fuse_opt_parse(&args, &o, opt_spec, opt_proc) != 0)
+	if (join_long_options(argc, argv, &args) != 0 ||
+	    fuse_opt_parse(&args, &o, opt_spec, opt_proc) != 0)
 		goto out_args;
 	if (o.show_version) {
 		printf("groupfs %s (FUSE %s)\n", GROUPFS_VERSION,

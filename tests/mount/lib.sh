@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The mount tests' harness, sourced by each scenario.  It makes a store in
+# a temporary directory, Unix users bound to accounts, and mounts; it waits
+# for readiness on a pipe (no sleeps), always unmounts, checks that every
+# daemon exited cleanly with no sanitizer report, and counts results.
+#
+# Needs: GROUPFS, GROUPCTL, PROBE (paths of the built programs); root.
+
+set -euo pipefail
+
+: "${GROUPFS:?}" "${GROUPCTL:?}" "${PROBE:?}"
+[ "$(id -u)" = 0 ] || { echo "mount tests need root"; exit 77; }
+[ -e /dev/fuse ] || { echo "no /dev/fuse"; exit 77; }
+
+T=$(mktemp -d /tmp/gfs-mount.XXXXXX)
+chmod 755 "$T"
+export GROUPFS_STORE="$T/store"
+TAG="g$$"			# unique prefix for Unix users and group
+UGROUP="$TAG"
+PASSED=0
+FAILED=0
+MOUNTS=()			# mount points
+PIDS=()				# their daemons
+USERS=()			# Unix users made here
+declare -A UNIX			# account -> Unix user
+
+say() { printf '%s\n' "$*"; }
+
+pass() { PASSED=$((PASSED + 1)); say "ok - $*"; }
+fail() { FAILED=$((FAILED + 1)); say "not ok - $*"; }
+
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+
+# expect WANT DESCRIPTION COMMAND...: the first word COMMAND prints is WANT.
+expect() {
+	local want=$1 desc=$2 got
+	shift 2
+	got=$("$@" 2>&1 | head -n 1 | awk '{print $1}') || true
+	if [ "$got" = "$want" ]; then
+		pass "$desc ($want)"
+	else
+		fail "$desc: wanted $want, got '${got}'"
+	fi
+}
+
+# same DESCRIPTION A B: two strings are equal.
+same() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: '$2' != '$3'"; fi
+}
+
+cleanup() {
+	local i rc=$?
+	for i in "${!MOUNTS[@]}"; do
+		if mountpoint -q "${MOUNTS[$i]}" 2>/dev/null; then
+			fusermount3 -uz "${MOUNTS[$i]}" 2>/dev/null || true
+		fi
+		kill -9 "${PIDS[$i]}" 2>/dev/null || true
+	done
+	for u in "${USERS[@]}"; do
+		userdel "$u" 2>/dev/null || true
+	done
+	groupdel "$UGROUP" 2>/dev/null || true
+	rm -rf "$T"
+	return $rc
+}
+trap cleanup EXIT
+
+# The store, usable by the test's Unix group through groupctl.
+groupadd "$UGROUP"
+"$GROUPCTL" init --unix-group "$UGROUP" >/dev/null
+
+# user ACCOUNT [PLAN]: a Unix user bound to a new account.
+user() {
+	local name=$1 plan=${2:-free} u="${TAG}${1}"
+	u=${u:0:32}
+	useradd -M -N -g "$UGROUP" -s /bin/sh -d "$T" "$u"
+	USERS+=("$u")
+	UNIX[$name]=$u
+	"$GROUPCTL" account add "$name" --first "${name^}" --last Test \
+		--email "$name@example.org" --plan "$plan" --unix-user "$u"
+}
+
+# as ACCOUNT COMMAND...: run COMMAND as the account's Unix user.
+as() {
+	local u=${UNIX[$1]}
+	shift
+	setpriv --reuid="$u" --regid="$UGROUP" --init-groups -- "$@"
+}
+
+# ctl ACCOUNT ARGS...: groupctl acting as ACCOUNT (as the operator).
+ctl() {
+	local who=$1
+	shift
+	"$GROUPCTL" --as "$who" "$@"
+}
+
+# mount_fs MOUNTPOINT [OPTIONS...]: mount in the foreground, wait until
+# the daemon says it is ready.
+mount_fs() {
+	local mnt=$1 n=${#MOUNTS[@]} line=""
+	shift
+	mkdir -p "$mnt"
+	mkfifo "$T/ready.$n"
+	"$GROUPFS" -f --ready-fd=3 "$@" "$GROUPFS_STORE" "$mnt" \
+		3>"$T/ready.$n" 2>"$T/daemon.$n.log" &
+	PIDS+=($!)
+	MOUNTS+=("$mnt")
+	read -r -t 60 line <"$T/ready.$n" || true
+	if [ "$line" != ready ]; then
+		cat "$T/daemon.$n.log" >&2
+		fail "mount $mnt: daemon not ready"
+		exit 1
+	fi
+}
+
+# umount_fs MOUNTPOINT: unmount and check the daemon exited cleanly.
+umount_fs() {
+	local mnt=$1 i rc=0
+	for i in "${!MOUNTS[@]}"; do
+		[ "${MOUNTS[$i]}" = "$mnt" ] || continue
+		fusermount3 -u "$mnt"
+		wait "${PIDS[$i]}" || rc=$?
+		if [ "$rc" = 0 ]; then
+			pass "daemon for $mnt exited cleanly"
+		else
+			fail "daemon for $mnt exited with $rc"
+			cat "$T/daemon.$i.log" >&2
+		fi
+		if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' \
+			"$T/daemon.$i.log"; then
+			fail "sanitizer report from the daemon for $mnt"
+			cat "$T/daemon.$i.log" >&2
+		fi
+		unset "MOUNTS[$i]" "PIDS[$i]"
+		return 0
+	done
+	fail "umount_fs: $mnt is not mounted by this test"
+}
+
+# The daemon's pid for MOUNTPOINT.
+daemon_pid() {
+	local i
+	for i in "${!MOUNTS[@]}"; do
+		[ "${MOUNTS[$i]}" = "$1" ] && { echo "${PIDS[$i]}"; return; }
+	done
+}
+
+# kill_fs MOUNTPOINT: kill -9 the daemon (a crash) and clear the mount.
+kill_fs() {
+	local mnt=$1 i
+	for i in "${!MOUNTS[@]}"; do
+		[ "${MOUNTS[$i]}" = "$mnt" ] || continue
+		kill -9 "${PIDS[$i]}"
+		wait "${PIDS[$i]}" 2>/dev/null || true
+		fusermount3 -uz "$mnt" 2>/dev/null || true
+		unset "MOUNTS[$i]" "PIDS[$i]"
+	done
+}
+
+# wait_for DESCRIPTION SECONDS COMMAND...: poll until COMMAND succeeds (a
+# condition the product promises within a bound, such as cache expiry).
+wait_for() {
+	local desc=$1 limit=$2 start=$SECONDS
+	shift 2
+	until "$@" >/dev/null 2>&1; do
+		if [ $((SECONDS - start)) -ge "$limit" ]; then
+			fail "$desc (not within ${limit}s)"
+			return 1
+		fi
+		sleep 0.05
+	done
+	pass "$desc"
+}
+
+finish() {
+	local m
+	for m in "${MOUNTS[@]}"; do
+		umount_fs "$m"
+	done
+	say "$PASSED passed, $FAILED failed"
+	[ "$FAILED" = 0 ]
+}
