@@ -5,6 +5,7 @@
  * Read-only: it reports and never repairs.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -88,7 +89,7 @@ static const struct rule rules[] = {
 static void report(store_check_fn fn, void *arg, unsigned *count,
 		   const char *what, const char *item)
 {
-	char buf[512];
+	char buf[STORE_PATH_MAX + 128];
 
 	snprintf(buf, sizeof(buf), "%s: %s", what, item);
 	(*count)++;
@@ -117,6 +118,57 @@ static int run_rule(struct store *st, const char *what, const char *sql,
 	return rc == SQLITE_DONE ? 0 : db_error(st, rc, "check");
 }
 
+/* Every item's content: each chunk present and authentic.  Needs the
+ * master key; without it (a wrapped key) content is not verified. */
+static int check_content(struct store *st, store_check_fn fn, void *arg,
+			 unsigned *count)
+{
+	char path[STORE_PATH_MAX], what[64];
+	int64_t *ids = NULL, *ni;
+	size_t n = 0, i;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!st->sh->has_key && store_load_key(st, NULL, 0) != 0) {
+		store_log(st, STORE_LOG_WARNING,
+			  "content not verified: %s", st->errmsg);
+		return 0;
+	}
+	s = db_q(st,
+		 "SELECT id FROM node WHERE space_id IS NOT NULL AND"
+		 " (mode & 61440) = 32768 ORDER BY id",
+		 "");
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		ni = realloc(ids, (n + 1) * sizeof(*ids));
+		if (!ni) {
+			db_done(s);
+			free(ids);
+			return -ENOMEM;
+		}
+		ids = ni;
+		ids[n++] = sqlite3_column_int64(s, 0);
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		int v = content_verify(st, ids[i]);
+
+		if (v == 0)
+			continue;
+		if (v != -EIO) {
+			rc = v;
+			break;
+		}
+		if (node_path(st, ids[i], path, sizeof(path)) || !path[0])
+			snprintf(path, sizeof(path), "(unlinked)");
+		snprintf(what, sizeof(what), "damaged content in item %lld",
+			 (long long)ids[i]);
+		report(fn, arg, count, what, path);
+	}
+	free(ids);
+	return rc;
+}
+
 int store_check(struct store *st, const struct store_caller *c,
 		store_check_fn fn, void *arg, unsigned *problems)
 {
@@ -141,6 +193,8 @@ int store_check(struct store *st, const struct store_caller *c,
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(rules); i++)
 		rc = run_rule(st, rules[i].what, rules[i].sql, false, fn, arg,
 			      &count);
+	if (rc == 0)
+		rc = check_content(st, fn, arg, &count);
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	if (rc == 0 && problems)
 		*problems = count;

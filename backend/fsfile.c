@@ -15,6 +15,8 @@
 
 #include "internal.h"
 
+#define JOURNAL_KEEP 100000
+
 struct store_file {
 	struct store_caller caller;
 	struct istate *is;
@@ -570,12 +572,6 @@ int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 			    "SELECT coalesce(max(seq), 0) FROM journal", "");
 		if (rc == 0)
 			*cursor = (uint64_t)last;
-		/* Old rows nobody needs: every mount polls often. */
-		if (rc == 0)
-			db_run(st,
-			       "DELETE FROM journal WHERE seq < (SELECT"
-			       " coalesce(min(seq), 0) FROM journal WHERE at >= ?)",
-			       "i", now_sec() - 60);
 		return rc;
 	}
 	s = db_q(st,
@@ -596,6 +592,12 @@ int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 	if (last == 0)
 		db_int(st, &last, "SELECT coalesce(max(seq), 0) FROM journal",
 		       "");
+	/* Rows every mount has long read (they poll ten times a second):
+	 * keep the last JOURNAL_KEEP. */
+	if ((uint64_t)last / JOURNAL_KEEP != *cursor / JOURNAL_KEEP &&
+	    last > JOURNAL_KEEP)
+		db_run(st, "DELETE FROM journal WHERE seq <= ?", "i",
+		       last - JOURNAL_KEEP);
 	if ((uint64_t)last > *cursor)
 		*cursor = (uint64_t)last;
 	return 0;

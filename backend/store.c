@@ -324,6 +324,21 @@ void store_close(struct store *st)
 	free(st);
 }
 
+int store_load_key(struct store *st, const char *passphrase, size_t passlen)
+{
+	char *path = join(st->sh->dir, KEY_FILE);
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = key_load(path, passphrase, passlen, st->sh->key, st->errmsg,
+		      sizeof(st->errmsg));
+	free(path);
+	if (rc == 0)
+		st->sh->has_key = true;
+	return rc;
+}
+
 int store_key_is_wrapped(const char *dir, bool *wrapped)
 {
 	char *p = join(dir, KEY_FILE);

@@ -79,6 +79,11 @@ void store_close(struct store *st);
  * until the next call on `st`. */
 const char *store_errmsg(const struct store *st);
 
+/* Load the master key into an open store (for content: the check of
+ * content, calendar export).  The owner only; -EKEYREJECTED on a wrong or
+ * missing passphrase for a wrapped key. */
+int store_load_key(struct store *st, const char *passphrase, size_t passlen);
+
 /* True when the store's master key is wrapped by a passphrase. */
 int store_key_is_wrapped(const char *dir, bool *wrapped);
 
@@ -668,9 +673,11 @@ int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 /* ---- integrity -------------------------------------------------------- */
 
 typedef void (*store_check_fn)(void *arg, const char *problem);
-/* Verify the database (SQLite integrity, foreign keys) and the model's
- * invariants; each problem is reported through `fn`.  *problems counts
- * them.  Operator only. */
+/* Verify the database (SQLite integrity, foreign keys), the model's
+ * invariants (one administrator per group, link counts, bytes in use
+ * adding up, ...) and, when the master key can be loaded, every item's
+ * content (each chunk present and authentic); each problem is reported
+ * through `fn`.  *problems counts them.  Operator only. */
 int store_check(struct store *st, const struct store_caller *c,
 		store_check_fn fn, void *arg, unsigned *problems);
 
