@@ -10,7 +10,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,23 +176,30 @@ static int open_store(struct fs *fs, const struct options *o)
 		if (read_passphrase(o->passphrase_file, pass, sizeof(pass)))
 			return -1;
 	}
-	rc = store_open(o->store, STORE_OPEN_KEY | STORE_OPEN_FAST_COMMIT,
-			wrapped ? pass : NULL, strlen(pass), &fs->base, err,
-			sizeof(err));
-	explicit_bzero(pass, sizeof(pass));
+	rc = store_open(o->store, STORE_OPEN_FAST_COMMIT, NULL, 0, &fs->base,
+			err, sizeof(err));
 	if (rc) {
+		explicit_bzero(pass, sizeof(pass));
 		fprintf(stderr, "groupfs: %s\n", err);
 		return -1;
 	}
 	store_set_logger(fs->base, fs_log, NULL);
+	/* Who is served first: a refusal of --as says so, not "key". */
 	if (o->as) {
 		rc = store_caller_for_uid(fs->base, getuid(), o->as, &c);
 		if (rc) {
+			explicit_bzero(pass, sizeof(pass));
 			fprintf(stderr, "groupfs: %s\n", store_errmsg(fs->base));
 			return -1;
 		}
 		fs->have_as = true;
 		fs->as = c;
+	}
+	rc = store_load_key(fs->base, wrapped ? pass : NULL, strlen(pass));
+	explicit_bzero(pass, sizeof(pass));
+	if (rc) {
+		fprintf(stderr, "groupfs: %s\n", store_errmsg(fs->base));
+		return -1;
 	}
 	rc = store_fs_recover(fs->base);
 	if (rc) {
@@ -342,10 +351,15 @@ int main(int argc, char *argv[])
 			goto out_notify;
 		fuse_loop_cfg_set_clone_fd(loop, cl.clone_fd);
 		fuse_loop_cfg_set_max_threads(loop, cl.max_threads);
-		fuse_loop_cfg_set_idle_threads(loop, cl.max_idle_threads);
+		if (cl.max_idle_threads != UINT_MAX)
+			fuse_loop_cfg_set_idle_threads(loop,
+						       cl.max_idle_threads);
 		ret = fuse_session_loop_mt(fs.se, loop);
 		fuse_loop_cfg_destroy(loop);
 	}
+	/* Ended by SIGTERM, SIGINT or SIGHUP: a clean unmount. */
+	if (ret == SIGTERM || ret == SIGINT || ret == SIGHUP)
+		ret = 0;
 	ret = ret != 0;
 out_notify:
 	fs_notify_stop(&fs);

@@ -19,7 +19,8 @@ TAG="g$$"			# unique prefix for Unix users and group
 UGROUP="$TAG"
 PASSED=0
 FAILED=0
-MOUNTS=()			# mount points
+MOUNTS=()			# mount points, by mount number
+MOUNT_SEQ=0			# numbers logs and readiness pipes
 PIDS=()				# their daemons
 USERS=()			# Unix users made here
 declare -A UNIX			# account -> Unix user
@@ -102,14 +103,15 @@ ctl() {
 # mount_fs MOUNTPOINT [OPTIONS...]: mount in the foreground, wait until
 # the daemon says it is ready.
 mount_fs() {
-	local mnt=$1 n=${#MOUNTS[@]} line=""
+	local mnt=$1 n=$MOUNT_SEQ line=""
 	shift
+	MOUNT_SEQ=$((MOUNT_SEQ + 1))
 	mkdir -p "$mnt"
 	mkfifo "$T/ready.$n"
 	"$GROUPFS" -f --ready-fd=3 "$@" "$GROUPFS_STORE" "$mnt" \
 		3>"$T/ready.$n" 2>"$T/daemon.$n.log" &
-	PIDS+=($!)
-	MOUNTS+=("$mnt")
+	PIDS[$n]=$!
+	MOUNTS[$n]=$mnt
 	read -r -t 60 line <"$T/ready.$n" || true
 	if [ "$line" != ready ]; then
 		cat "$T/daemon.$n.log" >&2
@@ -155,7 +157,7 @@ kill_fs() {
 	local mnt=$1 i
 	for i in "${!MOUNTS[@]}"; do
 		[ "${MOUNTS[$i]}" = "$mnt" ] || continue
-		kill -9 "${PIDS[$i]}"
+		kill -9 "${PIDS[$i]}" 2>/dev/null || true
 		wait "${PIDS[$i]}" 2>/dev/null || true
 		fusermount3 -uz "$mnt" 2>/dev/null || true
 		unset "MOUNTS[$i]" "PIDS[$i]"

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The daemon itself: help and usage, --as for the operator only, a
+# passphrase-wrapped store, and a clean unmount on SIGTERM.
+. "$(dirname "$0")/lib.sh"
+
+user alice pro
+user bob
+ctl alice group create Sales >/dev/null
+
+check "--help prints the usage" bash -c "'$GROUPFS' --help | grep -q 'STORE MOUNTPOINT'"
+check "--version prints the version" bash -c "'$GROUPFS' --version | grep -q '^groupfs '"
+rc=0; "$GROUPFS" "$GROUPFS_STORE" 2>/dev/null || rc=$?
+same "a missing mount point is a usage error" "$rc" 2
+mkdir -p "$T/x" "$T/p"
+rc=0; "$GROUPFS" -f "$T/nostore" "$T/x" 2>"$T/err" || rc=$?
+same "a missing store fails" "$rc" 1
+check "and says so" grep -q "no store" "$T/err"
+mkdir -p "$T/b"
+chmod 777 "$T/b"
+rc=0; as bob "$GROUPFS" -f --as alice "$GROUPFS_STORE" "$T/b" 2>"$T/err" || rc=$?
+same "--as is refused to a non-operator" "$rc" 1
+check "naming the rule" grep -q "only the store operator" "$T/err"
+
+# SIGTERM unmounts cleanly.
+M=$T/mnt
+mount_fs "$M" --as alice
+pid=$(daemon_pid "$M")
+kill -TERM "$pid"
+rc=0; wait "$pid" || rc=$?
+same "SIGTERM: the daemon exits 0" "$rc" 0
+check "SIGTERM: nothing is left mounted" bash -c "! mountpoint -q '$M'"
+kill_fs "$M"	# forget it in the harness
+
+# A store whose master key is wrapped by a passphrase.
+P=$T/pstore
+printf 'correct horse\n' >"$T/pass"
+printf 'wrong horse\n' >"$T/bad"
+check "init with a passphrase" "$GROUPCTL" --store "$P" init --passphrase-file "$T/pass"
+"$GROUPCTL" --store "$P" account add alice --first A --last B --email a@b.cd --plan pro
+"$GROUPCTL" --store "$P" --as alice group create G
+rc=0; "$GROUPFS" -f --as alice "$P" "$T/p" 2>"$T/err" || rc=$?
+same "a wrapped store needs the passphrase" "$rc" 1
+rc=0; "$GROUPFS" -f --as alice --passphrase-file "$T/bad" "$P" "$T/p" 2>"$T/err" || rc=$?
+same "a wrong passphrase is refused" "$rc" 1
+check "with a clear message" grep -q "wrong passphrase" "$T/err"
+GROUPFS_STORE=$P mount_fs "$T/p" --as alice --passphrase-file "$T/pass"
+expect OK "the right passphrase mounts it" "$PROBE" write "$T/p/G/documents/f" secret
+same "and content reads back" "$(cat "$T/p/G/documents/f")" secret
+umount_fs "$T/p"
+finish
