@@ -11,6 +11,24 @@ assert_exit 0 gctl --store "$TMP/other" init
 assert_contains "$OUT" "$TMP/other"
 [ -d "$TMP/other" ] && ok "--store DIR is created" || not_ok "--store DIR"
 
+# A master key wrapped by a passphrase: check needs it to verify content.
+W="$TMP/wrapped"
+printf 'open sesame\n' >"$TMP/pass"
+printf 'not it\n' >"$TMP/wrong"
+: >"$TMP/empty"
+assert_refused "empty" gctl --store "$W" init --passphrase-file "$TMP/empty"
+assert_exit 0 gctl --store "$W" init --passphrase-file "$TMP/pass"
+assert_exit 0 gctl --store "$W" account add alice --first A --last M \
+	--email alice@example.org
+assert_exit 0 gctl --store "$W" check
+assert_eq "store is consistent" "$OUT"
+assert_contains "$ERR" "warning: content not verified"
+assert_exit 0 gctl --store "$W" check --passphrase-file "$TMP/pass"
+assert_eq "store is consistent" "$OUT"
+assert_eq "" "$ERR" "with the passphrase, content is verified"
+assert_exit 0 gctl --store "$W" check --passphrase-file - <"$TMP/pass"
+assert_refused "wrong passphrase" gctl --store "$W" check --passphrase-file "$TMP/wrong"
+
 # The default store: $XDG_DATA_HOME/groupfs, else ~/.local/share/groupfs.
 run env -u GROUPFS_STORE XDG_DATA_HOME="$TMP/xdg" "$GROUPCTL" init
 assert_eq 0 "$RC" "init in \$XDG_DATA_HOME"
