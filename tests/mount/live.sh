@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Live changes: what groupctl changes while a store is mounted (members,
+# rights, roles, plans) applies to the next operation, open descriptors
+# included; only what the kernel caches may lag, by at most a second.
+. "$(dirname "$0")/lib.sh"
+
+"$GROUPCTL" plan set mid --max-groups 2 --max-members 10 --group-bytes 2M \
+	--private-bytes 1M >/dev/null
+"$GROUPCTL" plan set big --max-groups 2 --max-members 10 --group-bytes 8M \
+	--private-bytes 1M >/dev/null
+user alice mid
+user bob
+user carol
+ctl alice group create Sales >/dev/null
+ctl alice group invite Sales bob
+ctl bob invitation accept Sales
+M=$T/mnt
+mount_fs "$M" -o allow_other
+D=$M/Sales/documents
+
+# hold NAME ACCOUNT PATH FLAGS: `probe hold` in the background as ACCOUNT,
+# its commands on HIN[NAME], its answers on HOUT[NAME].
+declare -A HIN HOUT HPID
+hold() {
+	local name=$1 who=$2 path=$3 flags=$4 fd line
+	mkfifo "$T/$name.in" "$T/$name.out"
+	as "$who" "$PROBE" hold "$path" "$flags" <"$T/$name.in" >"$T/$name.out" &
+	HPID[$name]=$!
+	exec {fd}>"$T/$name.in"
+	HIN[$name]=$fd
+	exec {fd}<"$T/$name.out"
+	HOUT[$name]=$fd
+	read -r -t 10 line <&"${HOUT[$name]}" || line="no answer"
+	same "$who holds $(basename "$path") open ($flags)" "$line" OK
+}
+# hsend NAME COMMAND: print the holder's answer.
+hsend() {
+	local line
+	printf '%s\n' "${*:2}" >&"${HIN[$1]}"
+	read -r -t 10 line <&"${HOUT[$1]}" || line="no answer"
+	printf '%s\n' "$line"
+}
+# hanswers NAME COMMAND WANT: the answer's first word is WANT.
+hanswers() { [ "$(hsend "$1" "$2" | awk '{print $1}')" = "$3" ]; }
+unhold() {
+	local i=${HIN[$1]} o=${HOUT[$1]}
+	printf 'quit\n' >&"$i"
+	exec {i}>&- {o}<&-
+	wait "${HPID[$1]}" || true
+}
+lists() { [ "$(as "$1" ls "$M" | tr '\n' ' ')" = "$2" ]; }
+gone() { ! as "$1" stat "$2" >/dev/null 2>&1; }
+
+# ---- a right granted or taken applies to the next operation ----
+expect OK "alice writes the plan" as alice "$PROBE" write "$D/plan.txt" "Q3 plan"
+expect EACCES "bob may not add to documents yet" \
+	as bob "$PROBE" write "$D/bob1.txt" "from bob"
+ctl alice rights set Sales documents --add bob
+expect OK "right granted: bob's next create works" \
+	as bob "$PROBE" write "$D/bob1.txt" "from bob"
+expect OK "bob creates a folder too" as bob "$PROBE" mkdir "$D/bobdir"
+ctl alice rights set Sales documents --add --none
+expect EACCES "right taken: bob's next create is refused" \
+	as bob "$PROBE" write "$D/bob2.txt" "from bob"
+ctl alice rights set Sales documents --add bob
+
+# ---- a removed member loses access at once, open descriptors included ----
+hold rd bob "$D/plan.txt" r
+same "bob reads alice's plan through his descriptor" "$(hsend rd read)" "OK Q3 plan"
+hold rw bob "$D/bob1.txt" rw
+same "bob reads his own file through his descriptor" "$(hsend rw read)" "OK from bob"
+same "bob writes through it" "$(hsend rw write FROM)" OK
+same "and syncs" "$(hsend rw fsync)" OK
+as bob ls "$M" >/dev/null
+as bob ls "$D" >/dev/null
+ctl alice group remove Sales bob
+wait_for "removed: reading through his open descriptor fails" 3 \
+	hanswers rd read EACCES || :
+same "... with EACCES" "$(hsend rd read)" EACCES
+wait_for "removed: his read-write descriptor stops reading" 3 \
+	hanswers rw read EACCES || :
+same "removed: writing through his open descriptor fails" "$(hsend rw write LATE)" EACCES
+same "removed: fsync through his open descriptor fails" "$(hsend rw fsync)" EACCES
+unhold rd
+unhold rw
+expect ENOENT "removed: the group is gone for him by path" as bob "$PROBE" read "$D/plan.txt"
+wait_for "removed: Sales leaves bob's root listing" 3 lists bob "Private " || :
+wait_for "removed: bob can no longer reach Sales" 3 gone bob "$M/Sales" || :
+same "what bob added stays in the group" "$(as alice cat "$D/bob1.txt")" "FROM bob"
+check "bob's late write did not land" \
+	test "$(as alice cat "$D/bob1.txt")" = "FROM bob"
+
+# ---- a new member sees the group ----
+same "carol, not a member, sees only Private" "$(as carol ls "$M" | tr '\n' ' ')" "Private "
+expect ENOENT "carol cannot reach Sales" as carol "$PROBE" stat "$M/Sales"
+ctl alice group invite Sales carol
+ctl carol invitation accept Sales
+wait_for "a new member's group appears in her root listing" 3 \
+	lists carol "Private Sales " || :
+same "carol reads the group's documents" "$(as carol cat "$D/plan.txt")" "Q3 plan"
+expect EACCES "carol may not add to documents" \
+	as carol "$PROBE" write "$D/carol.txt" x
+
+# ---- roles ----
+ctl alice rights set Sales contacts --add carol
+ctl alice group coadmin Sales carol
+expect OK "co-administrator: carol adds to documents" \
+	as carol "$PROBE" write "$D/carol.txt" x
+expect OK "co-administrator: carol deletes what bob added" \
+	as carol "$PROBE" unlink "$D/bob1.txt"
+expect OK "co-administrator: access(2) says carol may write in documents" \
+	as carol "$PROBE" access "$D" w
+ctl alice group uncoadmin Sales carol
+expect EACCES "demoted: carol's next create is refused" \
+	as carol "$PROBE" write "$D/carol2.txt" x
+expect EACCES "demoted: carol's next delete is refused" \
+	as carol "$PROBE" unlink "$D/plan.txt"
+expect EACCES "demoted: access(2) says so" as carol "$PROBE" access "$D" w
+expect OK "demoted: the right granted by name stays" \
+	as carol "$PROBE" write "$M/Sales/contacts/notes.txt" x
+hold cw carol "$D/carol.txt" rw
+ctl alice group coadmin Sales carol
+expect OK "promoted again: carol deletes alice's plan" \
+	as carol "$PROBE" unlink "$D/plan.txt"
+same "her own file stays writable through her descriptor" "$(hsend cw write y)" OK
+same "... and syncs" "$(hsend cw fsync)" OK
+unhold cw
+sfs() { as "$1" "$PROBE" statfs "$2" | awk '{print $2}'; }
+same "df shows the administrator's plan" "$(sfs carol "$D")" 2097152
+"$GROUPCTL" account edit carol --plan big
+same "a co-administrator's plan does not set the capacity" "$(sfs carol "$D")" 2097152
+ctl alice group handover Sales carol
+expect EACCES "the former administrator lost delete on documents" \
+	as alice "$PROBE" unlink "$D/carol.txt"
+expect OK "the new administrator deletes" as carol "$PROBE" unlink "$D/carol.txt"
+
+# ---- plans apply to df ----
+same "after the hand-over df shows the new administrator's plan" \
+	"$(sfs alice "$D")" 8388608
+"$GROUPCTL" plan set big --group-bytes 9M
+same "a plan edit applies to df at once" "$(sfs alice "$D")" 9437184
+same "... for every member, on every path of the group" \
+	"$(sfs carol "$M/Sales/calendar")" 9437184
+"$GROUPCTL" account edit carol --plan mid
+same "a plan switch applies to df at once" "$(sfs carol "$D")" 2097152
+same "alice's Private follows her own plan" "$(sfs alice "$M/Private")" 1048576
+"$GROUPCTL" plan set mid --private-bytes 3M
+same "a private capacity edit applies to df at once" \
+	"$(sfs alice "$M/Private/documents")" 3145728
+
+umount_fs "$M"
+check "groupctl check is clean" "$GROUPCTL" check
+finish
