@@ -174,15 +174,17 @@ static int check_layout(const char *dir, const char *db_path, uid_t *owner,
 {
 	struct stat d, f;
 
-	if (stat(dir, &d) != 0) {
-		snprintf(err, errlen, "no store at %s: %s (create one with "
-			 "'groupctl init')", dir, strerror(errno));
-		return -ENOENT;
-	}
-	if (lstat(db_path, &f) != 0) {
-		snprintf(err, errlen, "no store at %s (create one with "
-			 "'groupctl init')", dir);
-		return -ENOENT;
+	if (stat(dir, &d) != 0 || lstat(db_path, &f) != 0) {
+		int e = errno;
+
+		if (e == ENOENT || e == ENOTDIR) {
+			snprintf(err, errlen, "no store at %s (create one "
+				 "with 'groupctl init')", dir);
+			return -ENOENT;
+		}
+		snprintf(err, errlen, "cannot open the store at %s: %s", dir,
+			 strerror(e));
+		return -e;
 	}
 	if (!S_ISREG(f.st_mode) || f.st_nlink != 1 || f.st_uid != d.st_uid) {
 		snprintf(err, errlen, "%s: untrusted store database (not a "

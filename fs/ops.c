@@ -53,7 +53,7 @@ static void fill_stat(struct fs *fs, const struct store_attr *a,
 	s->st_mode = a->mode;
 	s->st_nlink = a->nlink;
 	s->st_size = (off_t)a->size;
-	s->st_blksize = 4096;
+	s->st_blksize = 128 * 1024; /* fewer, larger requests */
 	s->st_blocks = (blkcnt_t)((a->size + 511) / 512);
 	s->st_atim.tv_sec = a->atime_ns / 1000000000;
 	s->st_atim.tv_nsec = a->atime_ns % 1000000000;
@@ -105,8 +105,15 @@ static void reply_entry(fuse_req_t req, int rc, const struct store_attr *a)
 
 static void gfs_init(void *userdata, struct fuse_conn_info *conn)
 {
-	if (conn->capable & FUSE_CAP_WRITEBACK_CACHE)
+	struct fs *fs = userdata;
+
+	/* With the kernel's write cache a write refused for quota is only
+	 * seen at close or fsync, and the kernel keeps the size it thought
+	 * the file had: opt-in only (-o writeback). */
+	if (fs->writeback && (conn->capable & FUSE_CAP_WRITEBACK_CACHE))
 		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
+	else
+		conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
 	if (conn->capable & FUSE_CAP_READDIRPLUS)
 		conn->want |= FUSE_CAP_READDIRPLUS;
 	if (conn->capable & FUSE_CAP_HANDLE_KILLPRIV)
@@ -443,6 +450,10 @@ static void gfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	if (rc == 0)
 		rc = store_fs_write(st, file_of(fi), (uint64_t)off, buf, size,
 				    &done);
+	/* With the writeback cache the kernel already grew its size: make
+	 * it ask again. */
+	if (rc)
+		fs_notify_inode(fs_of(req), ino);
 	if (rc)
 		fuse_reply_err(req, -rc);
 	else
