@@ -24,12 +24,30 @@ static int check_name(struct store *st, const char *name)
 	return 0;
 }
 
+/* Only its owner puts folders in a drop folder: others drop files. */
+static int drop_folder_rule(struct store *st, const struct store_caller *c,
+			    const struct node_info *p, uint32_t mode)
+{
+	int64_t owner, dropper;
+	int depth, rc;
+
+	if (p->tool != TOOL_DROP || !S_ISDIR(mode) || p->kind != SPACE_GROUP)
+		return 0;
+	rc = drop_place(st, p, &depth, &owner, &dropper);
+	if (rc)
+		return rc;
+	if (depth == 1 && owner != c->account)
+		return store_fail(st, -EACCES,
+				  "only its owner puts folders in a drop "
+				  "folder");
+	return 0;
+}
+
 /* A folder that may receive a new entry of type `mode`. */
 static int check_parent(struct store *st, const struct store_caller *c,
 			int64_t parent, uint32_t mode, struct node_info *p)
 {
-	int64_t owner, dropper;
-	int depth, rc;
+	int rc;
 
 	rc = node_visible(st, c, parent, p);
 	if (rc)
@@ -48,15 +66,9 @@ static int check_parent(struct store *st, const struct store_caller *c,
 		return store_fail(st, -EPERM,
 				  "the calendar and contacts hold items only, "
 				  "no folders or links");
-	if (p->tool == TOOL_DROP && S_ISDIR(mode) && p->kind == SPACE_GROUP) {
-		rc = drop_place(st, p, &depth, &owner, &dropper);
-		if (rc)
-			return rc;
-		if (depth == 1 && owner != c->account)
-			return store_fail(st, -EACCES,
-					  "only its owner makes folders in a "
-					  "drop folder");
-	}
+	rc = drop_folder_rule(st, c, p, mode);
+	if (rc)
+		return rc;
 	return node_allows(st, c, parent, STORE_RIGHT_ADD);
 }
 
@@ -445,6 +457,9 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	}
 	same = parent == newparent;
 	out->source = (uint64_t)src.ino;
+	rc = drop_folder_rule(st, c, &np, src.mode);
+	if (rc)
+		return rc;
 	if (have_dst && S_ISREG(src.mode) && S_ISREG(dst.mode) &&
 	    src.creator == c->account && src.nlink == 1 &&
 	    src.tool == dst.tool &&

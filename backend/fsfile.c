@@ -273,8 +273,12 @@ int store_fs_create(struct store *st, const struct store_caller *c,
 			   NULL, attr);
 
 	if (rc == -EEXIST && !(flags & O_EXCL)) {
-		/* Lost a race with another creator: open what is there. */
+		/* Lost a race with another creator: open what is there.  A
+		 * name the caller may not see (someone else's drop) stays
+		 * taken. */
 		rc = store_fs_lookup(st, c, parent, name, attr);
+		if (rc == -ENOENT)
+			return store_fail(st, -EEXIST, "%s is taken", name);
 		if (rc == 0)
 			rc = store_fs_open(st, c, attr->ino, flags, out);
 		return rc;
@@ -382,11 +386,27 @@ int store_fs_sync(struct store *st)
 	return rc;
 }
 
+int store_fs_fgetattr(struct store *st, struct store_file *f,
+		      struct store_attr *out)
+{
+	struct node_info n;
+	int rc = check_handle(st, f, false);
+
+	if (rc == 0)
+		rc = node_info(st, (int64_t)f->is->ino, &n);
+	if (rc == 0)
+		rc = node_attr(st, &f->caller, &n, out);
+	return rc;
+}
+
 int store_fs_fsync(struct store *st, struct store_file *f, bool datasync)
 {
 	struct content ct;
 	int rc;
 
+	rc = check_handle(st, f, false);
+	if (rc)
+		return rc;
 	pthread_rwlock_rdlock(&f->is->rw);
 	rc = content_load(st, (int64_t)f->is->ino, &ct);
 	if (rc == 0)

@@ -649,6 +649,10 @@ int store_fs_read(struct store *st, struct store_file *f, uint64_t off,
 		  size_t size, void *buf, size_t *got);
 int store_fs_write(struct store *st, struct store_file *f, uint64_t off,
 		   const void *buf, size_t size, size_t *done);
+/* The attributes of an open item (fstat): refused like a read once the
+ * handle's caller lost access. */
+int store_fs_fgetattr(struct store *st, struct store_file *f,
+		      struct store_attr *out);
 /* Make the item's data and metadata durable. */
 int store_fs_fsync(struct store *st, struct store_file *f, bool datasync);
 /* Make the store's metadata durable (fsync of a directory). */

@@ -87,6 +87,16 @@ static int gen_value(struct store *st, const struct store_caller *c,
 	return rc < 0 ? rc : 0;
 }
 
+/* Whether node `n` has the generated attribute `name`: the rights always,
+ * creator and editors for items someone added. */
+static bool has_generated(const struct node_info *n, const char *name)
+{
+	if (strcmp(name, GEN_PREFIX "rights") == 0)
+		return true;
+	return n->creator && n->ino != n->space_root &&
+	       n->parent != n->space_root;
+}
+
 static int reply(const void *value, size_t n, void *buf, size_t size,
 		 size_t *len)
 {
@@ -109,11 +119,12 @@ int store_fs_getxattr(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	/* Other namespaces hold nothing here: answer before any query. */
+	if (strncmp(name, "user.", 5) != 0)
+		return -ENODATA;
 	rc = node_visible(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
-	if (strncmp(name, "user.", 5) != 0)
-		return -ENODATA;
 	if (is_generated(name)) {
 		rc = gen_value(st, c, &n, name, val, sizeof(val));
 		return rc ? rc : reply(val, strlen(val), buf, size, len);
@@ -134,7 +145,7 @@ int store_fs_getxattr(struct store *st, const struct store_caller *c,
 int store_fs_listxattr(struct store *st, const struct store_caller *c,
 		       uint64_t ino, char *buf, size_t size, size_t *len)
 {
-	char val[4096], *list = NULL, *nl;
+	char *list = NULL, *nl;
 	struct node_info n;
 	size_t used = 0, i;
 	sqlite3_stmt *s;
@@ -147,8 +158,10 @@ int store_fs_listxattr(struct store *st, const struct store_caller *c,
 	list = malloc(256);
 	if (!list)
 		return -ENOMEM;
+	/* Which generated names exist needs no value: ls -l lists every
+	 * file's attributes, so this stays cheap. */
 	for (i = 0; i < ARRAY_SIZE(generated); i++) {
-		if (gen_value(st, c, &n, generated[i], val, sizeof(val)))
+		if (!has_generated(&n, generated[i]))
 			continue;
 		memcpy(list + used, generated[i], strlen(generated[i]) + 1);
 		used += strlen(generated[i]) + 1;

@@ -103,6 +103,11 @@ static void reply_entry(fuse_req_t req, int rc, const struct store_attr *a)
 		fs_known_forget(fs->known, a->ino, 1);
 }
 
+static struct store_file *file_of(struct fuse_file_info *fi)
+{
+	return (struct store_file *)(uintptr_t)fi->fh;
+}
+
 static void gfs_init(void *userdata, struct fuse_conn_info *conn)
 {
 	struct fs *fs = userdata;
@@ -176,7 +181,8 @@ static void gfs_getattr(fuse_req_t req, fuse_ino_t ino,
 	int rc = caller_of(req, &st, &c);
 
 	if (rc == 0)
-		rc = store_fs_getattr(st, &c, ino, &a);
+		rc = fi ? store_fs_fgetattr(st, file_of(fi), &a)
+			: store_fs_getattr(st, &c, ino, &a);
 	if (rc) {
 		fuse_reply_err(req, -rc);
 		return;
@@ -415,11 +421,6 @@ static void gfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fs_known_forget(fs->known, a.ino, 1);
 		store_fs_release(st, f);
 	}
-}
-
-static struct store_file *file_of(struct fuse_file_info *fi)
-{
-	return (struct store_file *)(uintptr_t)fi->fh;
 }
 
 static void gfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
