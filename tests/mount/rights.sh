@@ -52,6 +52,8 @@ no "bob: access(documents, w)" as bob "$PROBE" access "$D" w
 ok "bob: access(a.txt, r)" as bob "$PROBE" access "$D/a.txt" r
 no "bob: access(a.txt, w)" as bob "$PROBE" access "$D/a.txt" w
 kept "bob reads a.txt" bob "$D/a.txt" alpha
+same "a shared mount shows every caller the same mode" \
+	"$(as bob "$PROBE" stat "$D/a.txt" | awk '{print $4}')" "$(as alice "$PROBE" stat "$D/a.txt" | awk '{print $4}')"
 no "bob cannot create" as bob "$PROBE" write "$D/b.txt" x
 absent "  b.txt was not created" "$D/b.txt"
 no "bob cannot O_CREAT|O_EXCL" as bob "$PROBE" open "$D/b.txt" wcreatexcl
@@ -65,6 +67,7 @@ no "bob cannot unlink a.txt" as bob "$PROBE" unlink "$D/a.txt"
 no "bob cannot rmdir dir" as bob "$PROBE" rmdir "$D/dir"
 ok "  dir is still there" as alice "$PROBE" stat "$D/dir"
 no "bob cannot open a.txt for writing" as bob "$PROBE" open "$D/a.txt" w
+no "bob cannot open a.txt read-only with O_TRUNC" as bob "$PROBE" open "$D/a.txt" trunc
 no "bob cannot append to a.txt" as bob "$PROBE" append "$D/a.txt" more
 no "bob cannot truncate a.txt" as bob "$PROBE" truncate "$D/a.txt" 0
 no "bob cannot rename a.txt within documents" as bob "$PROBE" rename "$D/a.txt" "$D/a2.txt"
@@ -112,6 +115,8 @@ ok "bob (delete) unlinks alice's symlink" as bob "$PROBE" unlink "$D/a-sym"
 ok "bob (delete) rmdir bempty" as bob "$PROBE" rmdir "$D/bempty"
 ok "bob (delete) moves dir/x to documents" as bob "$PROBE" rename "$D/dir/x" "$D/x"
 no "bob (add, delete) still cannot rename a.txt within documents" as bob "$PROBE" rename "$D/a.txt" "$D/a4.txt"
+no "bob (add, delete) cannot rename alice's folder within documents" as bob "$PROBE" rename "$D/dir" "$D/dir2"
+absent "  dir2 does not exist" "$D/dir2"
 ok "bob (add, delete) moves a.txt into dir" as bob "$PROBE" rename "$D/a.txt" "$D/dir/a.txt"
 ok "bob moves it back" as bob "$PROBE" rename "$D/dir/a.txt" "$D/a.txt"
 kept "  a.txt is unchanged" bob "$D/a.txt" alpha
