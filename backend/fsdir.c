@@ -339,12 +339,22 @@ static int save_over(struct store *st, const struct node_info *src,
 		    "INSERT OR IGNORE INTO trash (cid) SELECT cid FROM node"
 		    " WHERE id = ? AND chunked = 1 AND cid IS NOT NULL",
 		    "i", dst->ino);
+	/* The new version brings its content, mode bits, times and user
+	 * attributes (rsync -a -X sets them on its temporary file); the
+	 * target keeps its inode, creator and editors. */
 	if (rc == 0)
 		rc = db_run(st,
-			    "UPDATE node SET (cid, inline, chunked, size, mtime,"
-			    " ctime) = (SELECT cid, inline, chunked, size, mtime,"
-			    " ?1 FROM node WHERE id = ?2) WHERE id = ?3",
+			    "UPDATE node SET (cid, inline, chunked, size, mode,"
+			    " atime, mtime, ctime) = (SELECT cid, inline,"
+			    " chunked, size, mode, atime, mtime, ?1 FROM node"
+			    " WHERE id = ?2) WHERE id = ?3",
 			    "iii", t, src->ino, dst->ino);
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM xattr WHERE node = ?", "i",
+			    dst->ino);
+	if (rc == 0)
+		rc = db_run(st, "UPDATE xattr SET node = ? WHERE node = ?", "ii",
+			    dst->ino, src->ino);
 	/* The source gives its content away: its row must not trash it. */
 	if (rc == 0)
 		rc = db_run(st,

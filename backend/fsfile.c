@@ -501,6 +501,11 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 	if (v & (STORE_SET_MODE | STORE_SET_ATIME | STORE_SET_MTIME |
 		 STORE_SET_ATIME_NOW | STORE_SET_MTIME_NOW)) {
 		rc = may_set_attrs(st, c, n);
+		/* POSIX: chmod and explicit times by one who may not are
+		 * EPERM; "now" without write permission is EACCES. */
+		if (rc == -EACCES &&
+		    (v & (STORE_SET_MODE | STORE_SET_ATIME | STORE_SET_MTIME)))
+			rc = -EPERM;
 		if (rc)
 			return rc;
 	}

@@ -119,9 +119,9 @@ int store_fs_getxattr(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	/* Other namespaces hold nothing here: answer before any query. */
+	/* Other namespaces are not supported: answer before any query. */
 	if (strncmp(name, "user.", 5) != 0)
-		return -ENODATA;
+		return -ENOTSUP;
 	rc = node_visible(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
