@@ -147,6 +147,31 @@ expect EXDEV "link across groups" as alice "$PROBE" link "$D/h2" "$O/h2"
 expect ENOENT "  nothing in the other group" as alice "$PROBE" stat "$O/h2"
 expect EPERM "link to a folder" as alice "$PROBE" link "$D/f2" "$D/f3"
 expect EEXIST "link over an existing name" as alice "$PROBE" link "$D/h2" "$D/r3"
+ok "rename onto another name of the same file" as alice "$PROBE" rename "$D/h2" "$D/f2/h3"
+same "  both names stay (POSIX: nothing happens)" "$(field 5 "$D/h2") $(field 5 "$D/f2/h3")" "2 2"
+ok "alice writes x1 and x2" as alice "$PROBE" write "$D/x1" one
+as alice "$PROBE" write "$D/f2/x2" two >/dev/null
+i1=$(field 2 "$D/x1")
+ok "RENAME_EXCHANGE across folders" as alice "$PROBE" rename "$D/x1" "$D/f2/x2" exchange
+same "  contents and inodes swapped" "$(content alice "$D/x1") $(content alice "$D/f2/x2") $(field 2 "$D/f2/x2")" "two one $i1"
+
+# ---- names and folders ----
+n255=$(printf 'n%.0s' {1..255})
+ok "a 255-byte name" as alice "$PROBE" write "$D/$n255" x
+expect ENAMETOOLONG "a 256-byte name" as alice "$PROBE" write "$D/${n255}n" x
+ok "a name with spaces and UTF-8" as alice "$PROBE" write "$D/Über den Wolken é.txt" x
+same "  listed as written" "$(as bob ls "$D" | grep -c '^Über den Wolken é.txt$')" 1
+links=$(field 5 "$D/f2")
+ok "mkdir in f2" as alice "$PROBE" mkdir "$D/f2/sub"
+same "  a new folder has 2 links, its parent one more" "$(field 5 "$D/f2/sub") $(field 5 "$D/f2")" "2 $((links + 1))"
+ok "rmdir it" as alice "$PROBE" rmdir "$D/f2/sub"
+same "  the parent's links are back" "$(field 5 "$D/f2")" "$links"
+expect ENOTEMPTY "rmdir a non-empty folder" as alice "$PROBE" rmdir "$D/f2"
+as alice mkdir "$D/many"
+check "600 files in one folder" as alice bash -c 'for i in $(seq 600); do : >"$1/f$i"; done' _ "$D/many"
+same "  each listed once" "$(as bob ls -f "$D/many" | grep '^f' | sort -u | wc -l) $(as bob ls -f "$D/many" | grep -c '^f')" "600 600"
+check "  removing them while listing (rm -r)" as alice rm -r "$D/many"
+expect ENOENT "  all gone" as alice "$PROBE" stat "$D/many"
 
 # ---- symbolic links ----
 ok "symlink to a relative path" as alice "$PROBE" symlink ../elsewhere/x "$D/s1"
