@@ -87,6 +87,11 @@ same "  with bob's content" "$(content alice "$A/b2.txt")" "from bob"
 ok "bob sets an xattr on it" as bob "$PROBE" setxattr "$A/b2.txt" user.note hi
 ok "bob deletes it" as bob "$PROBE" unlink "$A/b2.txt"
 same "  alice sees it gone" "$(list alice "$A")" "c1.txt "
+ok "bob drops b4.txt" as bob "$PROBE" write "$A/b4.txt" four
+expect EACCES "bob cannot move it into documents (no add there)" as bob "$PROBE" rename "$A/b4.txt" "$M/Sales/documents/b4.txt"
+ok "bob moves it on to carol's folder" as bob "$PROBE" rename "$A/b4.txt" "$W/carol/b4.txt"
+same "  carol sees it" "$(content carol "$W/carol/b4.txt")" four
+hidden "  alice no longer does" as alice "$PROBE" stat "$A/b4.txt"
 ok "bob drops b3.txt" as bob "$PROBE" write "$A/b3.txt" three
 
 # ---- the owner manages everything in her folder ----

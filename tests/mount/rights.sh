@@ -90,6 +90,7 @@ no "bob (no delete) cannot unlink his own b.txt" as bob "$PROBE" unlink "$D/b.tx
 kept "  b.txt is still there" bob "$D/b.txt" bravo
 ok "bob mkdir bempty" as bob "$PROBE" mkdir "$D/bempty"
 no "bob (no delete) cannot rmdir bempty" as bob "$PROBE" rmdir "$D/bempty"
+no "bob (add) cannot create over alice's a.txt" as bob "$PROBE" write "$D/a.txt" bob
 no "bob (add) cannot rename b.txt over a.txt (no edit, no delete)" as bob "$PROBE" rename "$D/b.txt" "$D/a.txt"
 kept "  a.txt is unchanged" bob "$D/a.txt" alpha
 ok "bob edits his b.txt" as bob "$PROBE" append "$D/b.txt" "+"
