@@ -12,7 +12,10 @@
  * that moves to a content file DIR/data/XX/<cid hex>, whose chunk i is the
  * record nonce[24] | sealed chunk | tag[16] at offset i * RECORD, so a
  * write in the middle of a large file rewrites only the chunks it touches.
- * Holes are never left: extending a file writes sealed zeros.
+ * Every record holds a whole chunk (the last one zero-padded): a crash
+ * between writing a record and committing the new size leaves records
+ * that still read back under the old size.  Holes are never left:
+ * extending a file writes sealed zeros.
  *
  * All writes run inside the caller's BEGIN IMMEDIATE transaction, which
  * serialises writers across processes; in this process, readers and
@@ -301,12 +304,10 @@ static int chunks_read(struct store *st, struct istate *is,
 		goto out;
 	space_key(st, ct->space, key);
 	for (i = first; rc == 0 && i <= last; i++) {
-		size_t clen = i == nchunks - 1 ? (size_t)(ct->size - (int64_t)(i * CHUNK))
-					       : CHUNK;
 		size_t at = (size_t)(i - first) * RECORD;
 
-		if (got < at + NONCE + clen + TAG ||
-		    open_sealed(st, key, ct->cid, i, rec + at, NONCE + clen + TAG,
+		if (got < at + RECORD ||
+		    open_sealed(st, key, ct->cid, i, rec + at, RECORD,
 				out + (i - first) * CHUNK) != 0)
 			rc = corrupt(st, ct, "chunk");
 	}
@@ -378,11 +379,22 @@ static int chunks_write(struct store *st, int fd, const struct content *ct,
 	space_key(st, ct->space, key);
 	for (i = 0; i < n; i++) {
 		size_t clen = i == n - 1 ? len - i * CHUNK : CHUNK;
+		unsigned char last[CHUNK];
 
-		seal(st, key, ct->cid, first + i, data + i * CHUNK, clen,
+		if (clen == CHUNK) {
+			seal(st, key, ct->cid, first + i, data + i * CHUNK,
+			     CHUNK, rec + i * RECORD);
+			continue;
+		}
+		/* Every record is a whole chunk, zero-padded, so that a
+		 * size not yet committed never changes how one is read. */
+		memset(last, 0, sizeof(last));
+		memcpy(last, data + i * CHUNK, clen);
+		seal(st, key, ct->cid, first + i, last, CHUNK,
 		     rec + i * RECORD);
-		total = i * RECORD + NONCE + clen + TAG;
+		sodium_memzero(last, sizeof(last));
 	}
+	total = n * RECORD;
 	sodium_memzero(key, sizeof(key));
 	rc = pwrite_all(fd, rec, total, (off_t)(first * RECORD));
 	free(rec);
@@ -462,12 +474,7 @@ static int leave_inline(struct store *st, int fd, struct content *ct)
 /* The size of a content file holding `size` bytes. */
 static off_t file_size(uint64_t size)
 {
-	uint64_t n = (size + CHUNK - 1) / CHUNK;
-
-	if (n == 0)
-		return 0;
-	return (off_t)((n - 1) * RECORD + NONCE + (size - (n - 1) * CHUNK) +
-		       TAG);
+	return (off_t)((size + CHUNK - 1) / CHUNK * RECORD);
 }
 
 /*
@@ -536,6 +543,11 @@ int content_update(struct store *st, struct istate *is, struct content *ct,
 				 plain + (size_t)(last - first) * CHUNK);
 	if (rc)
 		goto out;
+	/* Past the committed size a record may hold bytes of a write that
+	 * never committed: those read as zeros. */
+	if (oldsize > first * CHUNK && oldsize < (last + 1) * CHUNK)
+		memset(plain + (oldsize - first * CHUNK), 0,
+		       span - (size_t)(oldsize - first * CHUNK));
 	if (truncate_to < 0)
 		memcpy(plain + (off - first * CHUNK), buf, len);
 	stop = (last + 1) * CHUNK < newsize ? (last + 1) * CHUNK : newsize;

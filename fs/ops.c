@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,39 @@ static int caller_of(fuse_req_t req, struct store **st,
 	return 0;
 }
 
+/* The primary group of a Unix user, cached: a shared mount shows an item
+ * owned by its creator's user and group, so that rsync -a and cp -a by the
+ * creator find nothing to change. */
+static gid_t group_of(uid_t uid)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct {
+		uid_t uid;
+		gid_t gid;
+		bool used;
+	} cache[64];
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	size_t i = uid % 64;
+	gid_t gid = NOBODY;
+
+	pthread_mutex_lock(&lock);
+	if (cache[i].used && cache[i].uid == uid) {
+		gid = cache[i].gid;
+		pthread_mutex_unlock(&lock);
+		return gid;
+	}
+	pthread_mutex_unlock(&lock);
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		gid = res->pw_gid;
+	pthread_mutex_lock(&lock);
+	cache[i].uid = uid;
+	cache[i].gid = gid;
+	cache[i].used = true;
+	pthread_mutex_unlock(&lock);
+	return gid;
+}
+
 static void fill_stat(struct fs *fs, const struct store_attr *a,
 		      struct stat *s)
 {
@@ -66,7 +100,7 @@ static void fill_stat(struct fs *fs, const struct store_attr *a,
 		s->st_gid = fs->gid;
 	} else {
 		s->st_uid = a->uid >= 0 ? (uid_t)a->uid : NOBODY;
-		s->st_gid = fs->gid;
+		s->st_gid = a->uid >= 0 ? group_of((uid_t)a->uid) : NOBODY;
 	}
 }
 
