@@ -7,6 +7,10 @@
  * neither be altered nor moved to another place or file without reading
  * back as -EIO.
  *
+ * Records are 4096 bytes, one page each, so that a write interrupted by a
+ * crash (the kernel stops at page boundaries, even for SIGKILL) never
+ * tears a record.
+ *
  * Small files (up to INLINE_MAX) live in the database, one sealed blob in
  * node.inline: many small files cost no file each.  A file that grows past
  * that moves to a content file DIR/data/XX/<cid hex>, whose chunk i is the
@@ -34,6 +38,7 @@
 #define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define RECORD (NONCE + CHUNK + TAG)
+_Static_assert(RECORD == 4096, "a record is one page");
 #define INLINE_INDEX UINT64_MAX
 #define GROW_STEP (256 * (uint64_t)CHUNK)
 

@@ -15,7 +15,10 @@
 #include "store.h"
 
 #define STORE_KEY_BYTES 32
-#define CHUNK 4096		/* plaintext bytes per sealed chunk */
+/* A sealed chunk is one page on disk (nonce 24 + 4056 + tag 16 = 4096), so
+ * a write cut short by a crash, which the kernel cuts at page boundaries,
+ * leaves each record wholly old or wholly new. */
+#define CHUNK 4056		/* plaintext bytes per sealed chunk */
 #define INLINE_MAX (64 * 1024)	/* larger items get a content file */
 #define STMT_CACHE_SLOTS 256
 
