@@ -247,6 +247,14 @@ static const char *const migrations[] = {
 	"  ON account BEGIN " RIGHTS_CHANGED " END;"
 	"CREATE TRIGGER node_editors AFTER UPDATE OF editors_all, creator"
 	"  ON node BEGIN " RIGHTS_CHANGED " END;",
+	/* 3: calendar and contact items, the members' generated files */
+	"CREATE TABLE item ("
+	"  node INTEGER PRIMARY KEY REFERENCES node(id) ON DELETE CASCADE,"
+	"  dir INTEGER NOT NULL,"
+	"  uid BLOB,"		/* keyed hash of the UID: no plaintext */
+	"  kind INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX item_uid ON item(dir, uid) WHERE uid IS NOT NULL;"
+	"ALTER TABLE node ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "pim.h"
 
 static int check_name(struct store *st, const char *name)
 {
@@ -49,11 +50,15 @@ static int check_parent(struct store *st, const struct store_caller *c,
 {
 	int rc;
 
-	rc = node_visible(st, c, parent, p);
+	rc = node_dir(st, c, parent, p);
 	if (rc)
 		return rc;
 	if (!S_ISDIR(p->mode))
 		return -ENOTDIR;
+	if (p->tool == TOOL_MEMBERS)
+		return store_fail(st, -EACCES,
+				  "members/ is generated from the group: "
+				  "read-only");
 	if (parent == STORE_ROOT_INO)
 		return store_fail(st, -EACCES,
 				  "groups are created with groupctl, not in "
@@ -69,7 +74,7 @@ static int check_parent(struct store *st, const struct store_caller *c,
 	rc = drop_folder_rule(st, c, p, mode);
 	if (rc)
 		return rc;
-	return node_allows(st, c, parent, STORE_RIGHT_ADD);
+	return node_allows(st, c, p->ino, STORE_RIGHT_ADD);
 }
 
 static int make_locked(struct store *st, const struct store_caller *c,
@@ -85,9 +90,9 @@ static int make_locked(struct store *st, const struct store_caller *c,
 		rc = check_parent(st, c, parent, mode, &p);
 	if (rc)
 		return rc;
-	if (node_child(st, parent, name, &ino) == 0)
+	if (node_child(st, p.ino, name, &ino) == 0)
 		return store_fail(st, -EEXIST, "%s exists", name);
-	rc = node_new(st, p.space, p.tool, parent, name, mode, c->account,
+	rc = node_new(st, p.space, p.tool, p.ino, name, mode, c->account,
 		      &ino);
 	if (rc == 0 && target)
 		rc = db_run(st,
@@ -176,8 +181,9 @@ static int link_locked(struct store *st, const struct store_caller *c,
 		       struct node_info *out)
 {
 	struct node_info n, p;
+	struct pim_info info;
 	int64_t other;
-	int rc;
+	int type, rc;
 
 	rc = node_visible(st, c, ino, &n);
 	if (rc == 0)
@@ -189,12 +195,23 @@ static int link_locked(struct store *st, const struct store_caller *c,
 	rc = check_parent(st, c, newparent, n.mode, &p);
 	if (rc)
 		return rc;
+	newparent = p.ino;
 	if (p.space != n.space || p.tool != n.tool)
 		return store_fail(st, -EXDEV,
 				  "hard links stay within one tool of one "
 				  "group");
 	if (node_child(st, newparent, newname, &other) == 0)
 		return store_fail(st, -EEXIST, "%s exists", newname);
+	/* Linking a scratch file to NAME.ics puts an item in place (the
+	 * way khal creates one): it must be one. */
+	type = item_type(&p, newname);
+	if (type) {
+		rc = item_validate_node(st, ino, type, &info);
+		if (rc == 0)
+			rc = item_claim(st, ino, &p, &info, 0);
+		if (rc)
+			return rc;
+	}
 	rc = db_run(st, "INSERT INTO dirent (parent, name, child) VALUES (?,?,?)",
 		    "iti", newparent, newname, ino);
 	if (rc == 0)
@@ -238,6 +255,14 @@ int node_drop_entry(struct store *st, int64_t parent, const char *name,
 		    parent, name);
 	if (rc == 0)
 		rc = node_touch_dir(st, parent, dir ? -1 : 0);
+	/* An item with no item name left in its folder is no item. */
+	if (rc == 0)
+		rc = db_run(st,
+			    "DELETE FROM item WHERE node = ?1 AND dir = ?2 AND"
+			    " NOT EXISTS (SELECT 1 FROM dirent WHERE child = ?1"
+			    " AND parent = ?2 AND (name LIKE '%.ics' OR name"
+			    " LIKE '%.vcf'))",
+			    "ii", n->ino, parent);
 	if (rc)
 		return rc;
 	if (!dir && n->nlink > 1)
@@ -264,11 +289,16 @@ static int remove_locked(struct store *st, const struct store_caller *c,
 	int64_t one;
 	int rc;
 
-	rc = node_visible(st, c, parent, &p);
+	rc = node_dir(st, c, parent, &p);
 	if (rc == 0)
-		rc = node_lookup(st, c, parent, name, &n);
+		rc = node_lookup(st, c, p.ino, name, &n);
 	if (rc)
 		return rc;
+	parent = p.ino;
+	if (p.tool == TOOL_MEMBERS)
+		return store_fail(st, -EACCES,
+				  "members/ is generated from the group: "
+				  "read-only");
 	if (want_dir && !S_ISDIR(n.mode))
 		return -ENOTDIR;
 	if (!want_dir && S_ISDIR(n.mode))
@@ -413,13 +443,14 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 			 struct store_rename *out)
 {
 	struct node_info p, np, src, dst;
+	struct pim_info info;
 	int64_t dst_ino = 0, one;
 	bool have_dst, same;
-	int rc;
+	int type, rc;
 
-	rc = node_visible(st, c, parent, &p);
+	rc = node_dir(st, c, parent, &p);
 	if (rc == 0)
-		rc = node_visible(st, c, newparent, &np);
+		rc = node_dir(st, c, newparent, &np);
 	if (rc == 0)
 		rc = check_name(st, newname);
 	if (rc)
@@ -428,6 +459,12 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 		return -ENOTDIR;
 	if (parent == STORE_ROOT_INO || newparent == STORE_ROOT_INO)
 		return store_fail(st, -EPERM, "a group is never renamed");
+	if (p.tool == TOOL_MEMBERS || np.tool == TOOL_MEMBERS)
+		return store_fail(st, -EACCES,
+				  "members/ is generated from the group: "
+				  "read-only");
+	parent = p.ino;
+	newparent = np.ino;
 	rc = node_lookup(st, c, parent, name, &src);
 	if (rc)
 		return rc;
@@ -470,13 +507,29 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	rc = drop_folder_rule(st, c, &np, src.mode);
 	if (rc)
 		return rc;
+	/* Renaming into NAME.ics / NAME.vcf puts an item in place (an
+	 * update, or a new item): it must be one; what it replaces stays
+	 * if not.  Nothing has changed yet. */
+	type = item_type(&np, newname);
+	if (type && !S_ISREG(src.mode))
+		return store_fail(st, -EPERM,
+				  "the calendar and contacts hold items only");
+	if (type)
+		rc = item_validate_node(st, src.ino, type, &info);
+	if (rc)
+		return rc;
 	if (have_dst && S_ISREG(src.mode) && S_ISREG(dst.mode) &&
 	    src.creator == c->account && src.nlink == 1 &&
 	    src.tool == dst.tool &&
 	    node_allows(st, c, dst.ino, STORE_RIGHT_EDIT) == 0 &&
 	    (same || node_may_delete(st, c, &p, &src) == 0)) {
 		out->kept = (uint64_t)dst.ino;
-		return save_over(st, &src, &dst, parent, name, newparent);
+		rc = save_over(st, &src, &dst, parent, name, newparent);
+		if (rc == 0)
+			rc = item_release(st, src.ino);
+		if (rc == 0 && type)
+			rc = item_claim(st, dst.ino, &np, &info, src.ino);
+		return rc;
 	}
 	if (same)
 		rc = node_allows(st, c, src.ino, STORE_RIGHT_EDIT);
@@ -502,6 +555,10 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = db_run(st, "UPDATE node SET ctime = ?, tool = ? WHERE id = ?",
 			    "iii", now_ns(), (int64_t)np.tool, src.ino);
+	if (rc == 0)
+		rc = type ? item_claim(st, src.ino, &np, &info,
+				       have_dst ? dst.ino : 0)
+			  : item_release(st, src.ino);
 	return rc;
 }
 

@@ -17,12 +17,6 @@
 
 #define JOURNAL_KEEP 100000
 
-struct store_file {
-	struct store_caller caller;
-	struct istate *is;
-	int64_t rights_gen;
-	bool writable;
-};
 
 /* ---- the table of open items ---- */
 
@@ -129,8 +123,8 @@ static int space_room(struct store *st, const struct node_info *n,
 }
 
 /* May the item grow from `from` to `to` bytes? */
-static int check_room(struct store *st, const struct node_info *n,
-		      int64_t from, int64_t to)
+int check_room(struct store *st, const struct node_info *n, int64_t from,
+	       int64_t to)
 {
 	int64_t capacity, used;
 	int rc;
@@ -184,7 +178,7 @@ static int64_t rights_gen(struct store *st)
 }
 
 /* The handle's caller still may do what the handle was opened for. */
-static int check_handle(struct store *st, struct store_file *f, bool write)
+int check_handle(struct store *st, struct store_file *f, bool write)
 {
 	int64_t gen = rights_gen(st);
 	struct node_info n;
@@ -253,15 +247,38 @@ int store_fs_open(struct store *st, const struct store_caller *c,
 	bool writable = false;
 	int rc;
 
+	struct store_file *f = NULL;
+	int64_t mtime;
+
 	st->errmsg[0] = '\0';
 	rc = db_read_begin(st);
 	if (rc)
 		return rc;
 	rc = open_locked(st, c, (int64_t)ino, flags, &n, &writable);
+	if (rc == 0)
+		rc = new_handle(st, c, ino, writable, &f);
+	if (rc == 0 && n.gen)
+		/* Generated: this handle reads one snapshot. */
+		rc = members_content(st, &n, &f->gen, &f->glen, &mtime);
+	else if (rc == 0)
+		rc = fitem_open(st, f, &n, flags);
 	db_read_end(st);
-	if (rc)
-		return rc;
-	return new_handle(st, c, ino, writable, out);
+	if (rc == 0 && writable && (flags & O_TRUNC) && !f->item) {
+		struct store_setattr set = {.valid = STORE_SET_SIZE};
+		struct store_attr a;
+
+		rc = store_fs_setattr(st, c, ino, &set, f, &a);
+	}
+	if (rc && f)
+		store_fs_release(st, f);
+	else if (rc == 0)
+		*out = f;
+	return rc;
+}
+
+bool store_fs_file_cacheable(const struct store_file *f)
+{
+	return !f->gen;
 }
 
 int store_fs_create(struct store *st, const struct store_caller *c,
@@ -285,7 +302,12 @@ int store_fs_create(struct store *st, const struct store_caller *c,
 	}
 	if (rc)
 		return rc;
-	return new_handle(st, c, attr->ino, true, out);
+	rc = new_handle(st, c, attr->ino, true, out);
+	if (rc == 0 && (rc = fitem_created(st, *out)) != 0) {
+		store_fs_release(st, *out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 uint64_t store_fs_file_ino(const struct store_file *f)
@@ -304,6 +326,10 @@ int store_fs_read(struct store *st, struct store_file *f, uint64_t off,
 	if (rc)
 		return rc;
 	pthread_rwlock_rdlock(&f->is->rw);
+	if (fitem_read(f, off, size, buf, got)) {
+		pthread_rwlock_unlock(&f->is->rw);
+		return 0;
+	}
 	rc = content_load(st, (int64_t)f->is->ino, &ct);
 	if (rc == 0)
 		rc = content_read(st, f->is, &ct, off, size, buf, got);
@@ -361,9 +387,13 @@ int store_fs_write(struct store *st, struct store_file *f, uint64_t off,
 
 	*done = 0;
 	pthread_rwlock_wrlock(&f->is->rw);
-	rc = db_begin(st);
-	if (rc == 0)
-		rc = db_end(st, write_locked(st, f, off, buf, size));
+	if (f->item) {
+		rc = fitem_write(st, f, off, buf, size);
+	} else {
+		rc = db_begin(st);
+		if (rc == 0)
+			rc = db_end(st, write_locked(st, f, off, buf, size));
+	}
 	pthread_rwlock_unlock(&f->is->rw);
 	if (rc == 0)
 		*done = size;
@@ -396,6 +426,11 @@ int store_fs_fgetattr(struct store *st, struct store_file *f,
 		rc = node_info(st, (int64_t)f->is->ino, &n);
 	if (rc == 0)
 		rc = node_attr(st, &f->caller, &n, out);
+	/* The handle's own view: its new version or its snapshot. */
+	if (rc == 0 && f->item && f->loaded)
+		out->size = f->plen;
+	if (rc == 0 && f->gen)
+		out->size = f->glen;
 	return rc;
 }
 
@@ -405,6 +440,8 @@ int store_fs_fsync(struct store *st, struct store_file *f, bool datasync)
 	int rc;
 
 	rc = check_handle(st, f, false);
+	if (rc == 0)
+		rc = fitem_commit(st, f);
 	if (rc)
 		return rc;
 	pthread_rwlock_rdlock(&f->is->rw);
@@ -420,13 +457,14 @@ int store_fs_fsync(struct store *st, struct store_file *f, bool datasync)
 
 int store_fs_flush(struct store *st, struct store_file *f)
 {
-	return 0;
+	return fitem_commit(st, f);
 }
 
 void store_fs_release(struct store *st, struct store_file *f)
 {
 	uint64_t ino = f->is->ino;
 
+	fitem_free(f);
 	if (istate_put(st, f->is)) {
 		/* The last close of an unlinked item frees it. */
 		if (db_begin(st) == 0) {
@@ -474,6 +512,24 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 				  "the group");
 	if (ino == STORE_ROOT_INO && (v & ~(STORE_SET_UID | STORE_SET_GID)))
 		return -EACCES;
+	if ((v & STORE_SET_SIZE) && f && f->item &&
+	    f->is->ino == (uint64_t)ino) {
+		rc = fitem_truncate(st, f, set->size);
+		if (rc)
+			return rc;
+		v &= ~(unsigned)STORE_SET_SIZE;
+	}
+	if ((v & STORE_SET_SIZE) && !f) {
+		bool done = false;
+
+		rc = node_allows(st, c, ino, STORE_RIGHT_EDIT);
+		if (rc == 0)
+			rc = fitem_truncate_path(st, c, n, set->size, &done);
+		if (rc)
+			return rc;
+		if (done)
+			v &= ~(unsigned)STORE_SET_SIZE;
+	}
 	if (v & STORE_SET_SIZE) {
 		if (!S_ISREG(n->mode))
 			return S_ISDIR(n->mode) ? -EISDIR : -EINVAL;
@@ -579,6 +635,8 @@ int store_fs_recover(struct store *st)
 	if (rc)
 		return rc;
 	rc = db_run(st, "DELETE FROM node WHERE nlink = 0", "");
+	if (rc == 0)
+		rc = members_ensure_all(st);
 	rc = db_end(st, rc);
 	if (rc == 0)
 		rc = content_empty_trash(st);

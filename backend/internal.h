@@ -35,6 +35,20 @@ enum node_tool {
 	TOOL_MEMBERS = 5,
 };
 
+/* node.gen: generated nodes under members/. */
+enum node_gen {
+	GEN_NONE = 0,
+	GEN_MEMBER = 1,	   /* members/<u>/ */
+	GEN_CARD = 2,	   /* card.vcf */
+	GEN_PHOTO_JPG = 3,
+	GEN_PHOTO_PNG = 4,
+	GEN_BUSY = 5,	   /* busy.ics */
+	GEN_CALVIEW = 6,   /* calendar/: the member's personal calendar */
+};
+
+/* What a name in a calendar or contacts folder is. */
+enum item_type { ITEM_NONE = 0, ITEM_ICS = 1, ITEM_VCF = 2 };
+
 struct node_info;
 
 struct stmt_slot {
@@ -203,6 +217,7 @@ struct node_info {
 	int64_t owner;	    /* for private spaces */
 	int64_t space_root; /* the space's root folder */
 	int64_t drop_dir;   /* the group's drop/ folder */
+	int gen;	    /* enum node_gen */
 };
 int node_info(struct store *st, int64_t ino, struct node_info *out);
 int node_new(struct store *st, int64_t space, int tool, int64_t parent,
@@ -224,6 +239,10 @@ int node_attr(struct store *st, const struct store_caller *c,
 	      const struct node_info *n, struct store_attr *out);
 int node_lookup(struct store *st, const struct store_caller *c,
 		int64_t parent, const char *name, struct node_info *child);
+/* A folder the caller may see, with members/<u>/calendar/ resolved to
+ * the personal calendar it shows. */
+int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
+	     struct node_info *out);
 
 /* ---- fsdir.c, fsfile.c ---- */
 int node_make(struct store *st, const struct store_caller *c, int64_t parent,
@@ -252,6 +271,76 @@ int content_update(struct store *st, struct istate *is, struct content *ct,
 int content_sync(struct store *st, struct istate *is, const struct content *ct);
 int content_empty_trash(struct store *st);
 int content_verify(struct store *st, int64_t ino);
+
+/* An open item.  A handle writing a calendar or contact item keeps its new
+ * version aside until close or fsync, where it is checked and takes effect
+ * whole, or is refused and leaves the previous version as it was. */
+struct store_file {
+	struct store_caller caller;
+	struct istate *is;
+	int64_t rights_gen;
+	bool writable;
+	int item;		/* enum item_type: this handle writes an item */
+	int64_t dir;		/* the item's folder */
+	unsigned char *pending;	/* the new version */
+	size_t plen, pcap;
+	bool loaded;		/* pending holds a whole version */
+	bool dirty;		/* pending differs from what is stored */
+	bool fresh;		/* nothing valid stored yet */
+	char *gen;		/* generated content, read from a snapshot */
+	size_t glen;
+};
+
+/* ---- fsitem.c ---- */
+int fitem_open(struct store *st, struct store_file *f,
+	       const struct node_info *n, int flags);
+int fitem_created(struct store *st, struct store_file *f);
+int fitem_read(struct store_file *f, uint64_t off, size_t size, void *buf,
+	       size_t *got);
+int fitem_write(struct store *st, struct store_file *f, uint64_t off,
+		const void *buf, size_t size);
+int fitem_truncate(struct store *st, struct store_file *f, uint64_t size);
+int fitem_commit(struct store *st, struct store_file *f);
+int fitem_truncate_path(struct store *st, const struct store_caller *c,
+			const struct node_info *n, uint64_t size, bool *done);
+void fitem_free(struct store_file *f);
+/* Check `data` as item `n` of folder `dir` and store it as its content. */
+int item_put_version(struct store *st, const struct node_info *n,
+		     const struct node_info *dir, int type, const void *data,
+		     size_t len);
+int check_room(struct store *st, const struct node_info *n, int64_t from,
+	       int64_t to);
+int check_handle(struct store *st, struct store_file *f, bool write);
+
+/* ---- item.c ---- */
+struct pim_info;
+int item_type(const struct node_info *dir, const char *name);
+int item_check(struct store *st, int type, const void *data, size_t len,
+	       struct pim_info *info);
+int item_read(struct store *st, int64_t ino, unsigned char **data,
+	      size_t *len);
+int item_validate_node(struct store *st, int64_t ino, int type,
+		       struct pim_info *info);
+/* Index `ino` as an item of folder `dir`: -EEXIST when another item there
+ * has its UID (`replacing`, the item it replaces, excepted). */
+int item_claim(struct store *st, int64_t ino, const struct node_info *dir,
+	       const struct pim_info *info, int64_t replacing);
+int item_release(struct store *st, int64_t ino);
+
+/* ---- gen.c ---- */
+int members_ensure(struct store *st, int64_t space, int64_t account);
+int members_ensure_all(struct store *st);
+int members_visible(struct store *st, const struct store_caller *c,
+		    const struct node_info *n);
+int members_calendar(struct store *st, const struct node_info *view,
+		     struct node_info *real);
+int members_content(struct store *st, const struct node_info *n, char **data,
+		    size_t *len, int64_t *mtime);
+int members_busy(struct store *st, int64_t owner, char **data, size_t *len,
+		 int64_t *mtime);
+struct busy_period;
+int members_busy_periods(struct store *st, int64_t owner,
+			 struct busy_period **v, size_t *n);
 
 #define STR(x) #x
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -62,10 +62,12 @@ int member_added(struct store *st, const struct grp *g, int64_t account)
 			    "i", g->space);
 	if (rc)
 		return rc;
-	if (node_child(st, drop, name, &ino) == 0)
-		return 0;
-	return node_new(st, g->space, TOOL_DROP, drop, name, 040755, account,
-			&ino);
+	if (node_child(st, drop, name, &ino) != 0)
+		rc = node_new(st, g->space, TOOL_DROP, drop, name, 040755,
+			      account, &ino);
+	if (rc == 0)
+		rc = members_ensure(st, g->space, account);
+	return rc;
 }
 
 int store_group_members(struct store *st, const struct store_caller *c,

@@ -17,7 +17,7 @@
 	"SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"        \
 	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"        \
 	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"       \
-	" n.nlink FROM node n LEFT JOIN space s ON s.id = n.space_id"         \
+	" n.nlink, n.gen FROM node n LEFT JOIN space s ON s.id = n.space_id"  \
 	" WHERE n.id = ?"
 
 int node_info(struct store *st, int64_t ino, struct node_info *out)
@@ -48,6 +48,7 @@ int node_info(struct store *st, int64_t ino, struct node_info *out)
 	out->space_root = sqlite3_column_int64(s, 9);
 	out->drop_dir = sqlite3_column_int64(s, 10);
 	out->nlink = sqlite3_column_int64(s, 11);
+	out->gen = sqlite3_column_int(s, 12);
 	db_done(s);
 	return 0;
 }
@@ -257,6 +258,25 @@ int drop_place(struct store *st, const struct node_info *n, int *depth,
 	return 0;
 }
 
+/* A private space is its owner's; a co-member they granted rights on
+ * their personal calendar reaches its folder, and its items with *view*. */
+static int private_visible(struct store *st, const struct store_caller *c,
+			   const struct node_info *n)
+{
+	char owner[STORE_USERNAME_MAX + 1];
+	unsigned rights = 0;
+
+	if (n->owner == c->account)
+		return 0;
+	if (n->tool != TOOL_CALENDAR || n->ino == n->space_root ||
+	    account_name(st, n->owner, owner, sizeof(owner)) ||
+	    store_calendar_rights(st, c, owner, &rights) || !rights)
+		return -ENOENT;
+	if (n->parent == n->space_root || (rights & STORE_CAL_VIEW))
+		return 0;
+	return -ENOENT;
+}
+
 int node_visible(struct store *st, const struct store_caller *c, int64_t ino,
 		 struct node_info *n)
 {
@@ -271,10 +291,12 @@ int node_visible(struct store *st, const struct store_caller *c, int64_t ino,
 	if (c->account <= 0)
 		return -ENOENT;
 	if (n->kind == SPACE_PRIVATE)
-		return n->owner == c->account ? 0 : -ENOENT;
+		return private_visible(st, c, n);
 	if (n->kind != SPACE_GROUP ||
 	    grp_role(st, n->group, c->account) == STORE_ROLE_NONE)
 		return -ENOENT;
+	if (n->tool == TOOL_MEMBERS)
+		return members_visible(st, c, n);
 	if (n->tool != TOOL_DROP)
 		return 0;
 	rc = drop_place(st, n, &depth, &owner, &dropper);
@@ -333,7 +355,23 @@ int node_attr(struct store *st, const struct store_caller *c,
 	}
 	/* The root's children and drop folders differ between callers. */
 	out->per_caller = n->ino == n->space_root ||
-			  (n->tool == TOOL_DROP && n->ino != n->drop_dir);
+			  (n->tool == TOOL_DROP && n->ino != n->drop_dir) ||
+			  n->gen == GEN_CALVIEW;
+	if (n->gen >= GEN_CARD && n->gen <= GEN_BUSY) {
+		char *data = NULL;
+		size_t len = 0;
+		int64_t mtime;
+
+		rc = members_content(st, n, &data, &len, &mtime);
+		free(data);
+		if (rc)
+			return rc;
+		/* Generated: the size is what a read returns now. */
+		out->size = len;
+		out->mtime_ns = out->ctime_ns = mtime;
+		out->uncached = true;
+		return 0;
+	}
 	if (!c->rights_in_mode || S_ISLNK(out->mode))
 		return 0;
 	if (S_ISDIR(out->mode)) {
@@ -376,6 +414,19 @@ static int root_child(struct store *st, const struct store_caller *c,
 		      "ti", name, c->account);
 }
 
+int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
+	     struct node_info *out)
+{
+	struct node_info view;
+	int rc = node_visible(st, c, ino, out);
+
+	if (rc || out->gen != GEN_CALVIEW)
+		return rc;
+	/* members/<u>/calendar/ is u's personal calendar. */
+	view = *out;
+	return members_calendar(st, &view, out);
+}
+
 int node_lookup(struct store *st, const struct store_caller *c,
 		int64_t parent, const char *name, struct node_info *child)
 {
@@ -383,9 +434,10 @@ int node_lookup(struct store *st, const struct store_caller *c,
 	int64_t ino;
 	int rc;
 
-	rc = node_visible(st, c, parent, &p);
+	rc = node_dir(st, c, parent, &p);
 	if (rc)
 		return rc;
+	parent = p.ino;
 	if (!S_ISDIR(p.mode))
 		return -ENOTDIR;
 	if (strlen(name) > 255)
@@ -562,14 +614,22 @@ int store_fs_readdir(struct store *st, const struct store_caller *c,
 	struct node_info d;
 	char *last = NULL;
 	size_t n = 0, i;
+	bool slow;
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = node_visible(st, c, (int64_t)ino, &d);
+	rc = node_dir(st, c, (int64_t)ino, &d);
 	if (rc)
 		return rc;
 	if (!S_ISDIR(d.mode))
 		return -ENOTDIR;
+	ino = (uint64_t)d.ino;
+	/* Entries of ordinary folders are seen by all who see the folder;
+	 * the root, drop/ and members/ and someone else's calendar decide
+	 * per entry. */
+	slow = ino == STORE_ROOT_INO || d.tool == TOOL_DROP ||
+	       d.tool == TOOL_MEMBERS ||
+	       (d.kind == SPACE_PRIVATE && d.owner != c->account);
 	/* Batches of entries, one read transaction each. */
 	for (;;) {
 		rc = db_read_begin(st);
@@ -578,9 +638,8 @@ int store_fs_readdir(struct store *st, const struct store_caller *c,
 		rc = entries_read(st, c, (int64_t)ino, last ? last : after,
 				  last ? 0 : skip, 256, &v, &n);
 		for (i = 0; rc == 0 && i < n; i++)
-			rc = ino == STORE_ROOT_INO || d.tool == TOOL_DROP
-				     ? emit(st, c, v[i].ino, v[i].name, fn, arg)
-				     : emit_fast(st, c, &d, &v[i], fn, arg);
+			rc = slow ? emit(st, c, v[i].ino, v[i].name, fn, arg)
+				  : emit_fast(st, c, &d, &v[i], fn, arg);
 		db_read_end(st);
 		if (rc == 0 && n == 256) {
 			free(last);

@@ -106,6 +106,29 @@ static int drop_allows(struct store *st, const struct store_caller *c,
 	return owner == c->account || dropper == c->account ? 0 : -EACCES;
 }
 
+/* A co-member on someone's personal calendar: what they were granted. */
+static int granted(struct store *st, const struct store_caller *c,
+		   const struct node_info *n, enum store_right right)
+{
+	char owner[STORE_USERNAME_MAX + 1];
+	unsigned cal = 0;
+
+	if (n->tool != TOOL_CALENDAR ||
+	    account_name(st, n->owner, owner, sizeof(owner)) ||
+	    store_calendar_rights(st, c, owner, &cal))
+		return -EACCES;
+	switch (right) {
+	case STORE_RIGHT_ADD:
+		return (cal & STORE_CAL_ADD) && S_ISDIR(n->mode) ? 0 : -EACCES;
+	case STORE_RIGHT_DELETE:
+		return (cal & STORE_CAL_DELETE) && S_ISDIR(n->mode) ? 0
+								    : -EACCES;
+	case STORE_RIGHT_EDIT:
+		return (cal & STORE_CAL_EDIT) ? 0 : -EACCES;
+	}
+	return -EACCES;
+}
+
 static int allows(struct store *st, const struct store_caller *c, int64_t ino,
 		  enum store_right right)
 {
@@ -120,12 +143,12 @@ static int allows(struct store *st, const struct store_caller *c, int64_t ino,
 	if (c->account <= 0 || n.ino == n.space_root || n.kind == 0)
 		return -EACCES;
 	if (n.kind == SPACE_PRIVATE) {
-		if (n.owner != c->account)
-			return -EACCES;
 		/* The tool folders themselves are fixed. */
-		return n.parent == n.space_root && right == STORE_RIGHT_EDIT
-			       ? -EACCES
-			       : 0;
+		if (n.parent == n.space_root && right == STORE_RIGHT_EDIT)
+			return -EACCES;
+		if (n.owner == c->account)
+			return 0;
+		return granted(st, c, &n, right);
 	}
 	role = grp_role(st, n.group, c->account);
 	if (role == STORE_ROLE_NONE || n.tool == TOOL_MEMBERS)

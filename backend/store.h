@@ -465,6 +465,67 @@ int store_calendar_grants(struct store *st, const struct store_caller *c,
 int store_calendar_rights(struct store *st, const struct store_caller *c,
 			  const char *owner, unsigned *rights);
 
+/* ---- calendars and contacts ------------------------------------------- */
+
+/*
+ * A calendar or contacts folder: a group's (group set), the caller's own
+ * (group NULL, owner NULL), or a co-member's personal calendar the caller
+ * was granted rights on (owner set; calendar only).  These calls read and
+ * write content, so they need the master key (store_load_key).
+ */
+struct store_pim_where {
+	const char *group;
+	const char *owner;
+	enum store_tool tool; /* STORE_TOOL_CALENDAR or STORE_TOOL_CONTACTS */
+};
+
+struct store_occurrence {
+	int64_t start, end;   /* unix seconds, UTC */
+	bool all_day;
+	char *summary, *location, *uid; /* malloc'd, may be NULL */
+	char item[256];	      /* the item's file name */
+};
+void store_occurrences_free(struct store_occurrence *v, size_t n);
+/* Events of a calendar within [from, to), recurrences expanded, sorted by
+ * start.  Needs *view* on a shared personal calendar. */
+int store_calendar_occurrences(struct store *st, const struct store_caller *c,
+			       const struct store_pim_where *w, int64_t from,
+			       int64_t to, struct store_occurrence **out,
+			       size_t *n);
+/* The whole folder as one VCALENDAR (VTIMEZONEs once each) or one .vcf
+ * stream; *out is malloc'd. */
+int store_pim_export(struct store *st, const struct store_caller *c,
+		     const struct store_pim_where *w, char **out, size_t *len);
+
+struct store_import_result {
+	char name[256];	/* the item's file name (from its UID) */
+	char uid[256];
+	int err;	/* 0, -EINVAL, -EEXIST, -EACCES, -ENOSPC, ... */
+	char why[256];	/* the reason when err != 0 */
+};
+/* Split an .ics (or .vcf) file into items and add each as NAME.ics (NAME
+ * from its UID), checked like a write through the mount; an item whose
+ * UID is already there replaces it (edit right).  One result per item; a
+ * refused item does not stop the others.  -EINVAL when the file does not
+ * parse at all. */
+int store_pim_import(struct store *st, const struct store_caller *c,
+		     const struct store_pim_where *w, const void *data,
+		     size_t len, struct store_import_result **out, size_t *n);
+/* One item, created or replaced, checked (the add or edit right). */
+int store_pim_put(struct store *st, const struct store_caller *c,
+		  const struct store_pim_where *w, const char *name,
+		  const void *data, size_t len);
+
+struct store_busy {
+	int64_t start, end;
+	bool tentative;
+};
+/* The busy times of `username` (the caller or a co-member): what their
+ * members/<u>/busy.ics holds.  *ics (optional) gets the VFREEBUSY text. */
+int store_busy_times(struct store *st, const struct store_caller *c,
+		     const char *username, struct store_busy **out, size_t *n,
+		     char **ics, size_t *ics_len);
+
 /* ---- usage ------------------------------------------------------------ */
 
 struct store_usage {
@@ -495,6 +556,8 @@ struct store_attr {
 	/* What this entry is depends on who asks (the root's groups, drop
 	 * folders): a shared mount must not let the kernel cache it. */
 	bool per_caller;
+	/* Generated (members/): never cached, always current. */
+	bool uncached;
 };
 
 /* The root folder of a tool in a group (group NULL: the caller's private
@@ -657,10 +720,16 @@ int store_fs_fgetattr(struct store *st, struct store_file *f,
 int store_fs_fsync(struct store *st, struct store_file *f, bool datasync);
 /* Make the store's metadata durable (fsync of a directory). */
 int store_fs_sync(struct store *st);
-/* close(2) of one descriptor. */
+/* close(2) of one descriptor.  For a calendar or contact item written
+ * through it, the new version is checked and takes effect here (also at
+ * fsync): -EINVAL (does not parse, wrong kind or count), -EEXIST (another
+ * item has its UID), -ENOSPC; the previous version then stays. */
 int store_fs_flush(struct store *st, struct store_file *f);
 void store_fs_release(struct store *st, struct store_file *f);
 uint64_t store_fs_file_ino(const struct store_file *f);
+/* May the kernel keep this item's pages across opens?  Not for generated
+ * files (members/), whose content changes without writes. */
+bool store_fs_file_cacheable(const struct store_file *f);
 /* The kernel holds `ino` no longer: an unlinked node with no open handle
  * is freed. */
 int store_fs_forget(struct store *st, uint64_t ino);

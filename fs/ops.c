@@ -107,6 +107,8 @@ static void fill_stat(struct fs *fs, const struct store_attr *a,
 /* What the kernel may cache, and for how long. */
 static double ttl(struct fs *fs, const struct store_attr *a)
 {
+	if (a->uncached)
+		return 0.0;
 	return a->per_caller && !fs->single ? 0.0 : fs->timeout;
 }
 
@@ -161,7 +163,10 @@ static void gfs_init(void *userdata, struct fuse_conn_info *conn)
 		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
 	if (conn->capable & FUSE_CAP_ASYNC_READ)
 		conn->want |= FUSE_CAP_ASYNC_READ;
-	conn->want &= ~(unsigned)FUSE_CAP_ATOMIC_O_TRUNC;
+	/* O_TRUNC comes with the open: a calendar item's new version then
+	 * starts empty while the stored one stays until it is checked. */
+	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
 	conn->max_write = 1024 * 1024;
 	conn->max_readahead = 1024 * 1024;
 	conn->time_gran = 1;
@@ -421,8 +426,9 @@ static void gfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	fi->fh = (uint64_t)(uintptr_t)f;
 	/* Other processes' changes reach the kernel as invalidations, so
-	 * what it cached stays true across opens. */
-	fi->keep_cache = 1;
+	 * what it cached stays true across opens; generated files change
+	 * without writes. */
+	fi->keep_cache = store_fs_file_cacheable(f);
 	if (fuse_reply_open(req, fi) != 0)
 		store_fs_release(st, f);
 }
@@ -500,6 +506,10 @@ static void gfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct store *st = fs_store(fs_of(req));
 	int rc = st ? store_fs_flush(st, file_of(fi)) : -EIO;
 
+	/* A refused new version of an item: drop what the kernel cached of
+	 * it (the stored version stays). */
+	if (rc)
+		fs_notify_inode(fs_of(req), ino);
 	fuse_reply_err(req, -rc);
 }
 
@@ -519,6 +529,8 @@ static void gfs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 	struct store *st = fs_store(fs_of(req));
 	int rc = st ? store_fs_fsync(st, file_of(fi), datasync) : -EIO;
 
+	if (rc)
+		fs_notify_inode(fs_of(req), ino);
 	fuse_reply_err(req, -rc);
 }
 

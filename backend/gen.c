@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The members/ folder of a group: for each member, members/<u>/ with
+ * card.vcf (their profile and role), photo.jpg or photo.png, busy.ics
+ * (their free/busy from their personal calendar, no detail) and calendar/
+ * (their personal calendar itself, for a co-member they granted rights).
+ * These are nodes of their own, made when the member joins, so their inode
+ * numbers are stable; their content is generated when read and is always
+ * current.  busy.ics is cached per owner until their calendar changes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+#include "pim.h"
+
+#define DAY 86400
+#define BUSY_CACHE 32
+
+static const struct {
+	const char *name;
+	int gen;
+	uint32_t mode;
+} member_files[] = {
+	{"card.vcf", GEN_CARD, S_IFREG | 0444},
+	{"photo.jpg", GEN_PHOTO_JPG, S_IFREG | 0444},
+	{"photo.png", GEN_PHOTO_PNG, S_IFREG | 0444},
+	{"busy.ics", GEN_BUSY, S_IFREG | 0444},
+	{"calendar", GEN_CALVIEW, S_IFDIR | 0755},
+};
+
+static int mark(struct store *st, int64_t ino, int gen)
+{
+	return db_run(st, "UPDATE node SET gen = ? WHERE id = ?", "ii",
+		      (int64_t)gen, ino);
+}
+
+int members_ensure(struct store *st, int64_t space, int64_t account)
+{
+	char name[STORE_USERNAME_MAX + 1];
+	int64_t dir, mdir, ino;
+	size_t i;
+	int rc;
+
+	rc = account_name(st, account, name, sizeof(name));
+	if (rc == 0)
+		rc = db_int(st, &dir, "SELECT members_dir FROM space WHERE"
+				      " id = ?",
+			    "i", space);
+	if (rc)
+		return rc;
+	if (node_child(st, dir, name, &mdir) != 0) {
+		rc = node_new(st, space, TOOL_MEMBERS, dir, name, S_IFDIR | 0555,
+			      account, &mdir);
+		if (rc == 0)
+			rc = mark(st, mdir, GEN_MEMBER);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < ARRAY_SIZE(member_files); i++) {
+		if (node_child(st, mdir, member_files[i].name, &ino) == 0)
+			continue;
+		rc = node_new(st, space, TOOL_MEMBERS, mdir,
+			      member_files[i].name, member_files[i].mode,
+			      account, &ino);
+		if (rc == 0)
+			rc = mark(st, ino, member_files[i].gen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Every membership gets its member folder (stores made before it had
+ * them, or a crash in between). */
+int members_ensure_all(struct store *st)
+{
+	int64_t (*v)[2] = NULL, (*nv)[2];
+	size_t n = 0, i;
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT s.id, m.account_id FROM membership m JOIN space s"
+		 " ON s.group_id = m.group_id JOIN account a ON a.id ="
+		 " m.account_id WHERE s.members_dir <> 0 AND NOT EXISTS"
+		 " (SELECT 1 FROM dirent d WHERE d.parent = s.members_dir AND"
+		 " d.name = a.username)",
+		 "");
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		v = nv;
+		v[n][0] = sqlite3_column_int64(s, 0);
+		v[n][1] = sqlite3_column_int64(s, 1);
+		n++;
+	}
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = members_ensure(st, v[i][0], v[i][1]);
+	free(v);
+	return rc;
+}
+
+/* Visibility of a node under members/: a current member's folder; a photo
+ * of the type they have; their calendar for a co-member they granted
+ * rights on it. */
+int members_visible(struct store *st, const struct store_caller *c,
+		    const struct node_info *n)
+{
+	char owner[STORE_USERNAME_MAX + 1], type[16] = "";
+	unsigned rights = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (n->gen == 0)
+		return 0; /* members/ itself */
+	if (!n->creator || grp_role(st, n->group, n->creator) == STORE_ROLE_NONE)
+		return -ENOENT;
+	switch (n->gen) {
+	case GEN_PHOTO_JPG:
+	case GEN_PHOTO_PNG:
+		s = db_q(st, "SELECT photo_type FROM account WHERE id = ?", "i",
+			 n->creator);
+		if (!s)
+			return -EIO;
+		rc = db_row(st, s);
+		if (rc == 1) {
+			copy_str(type, sizeof(type), col_text(s, 0));
+			db_done(s);
+		}
+		return strcmp(type, n->gen == GEN_PHOTO_JPG ? "image/jpeg"
+							    : "image/png") == 0
+			       ? 0
+			       : -ENOENT;
+	case GEN_CALVIEW:
+		if (n->creator == c->account)
+			return -ENOENT;
+		rc = account_name(st, n->creator, owner, sizeof(owner));
+		if (rc == 0)
+			rc = store_calendar_rights(st, c, owner, &rights);
+		return rc == 0 && rights ? 0 : -ENOENT;
+	}
+	return 0;
+}
+
+/* The owner's personal calendar folder behind a members/<u>/calendar. */
+int members_calendar(struct store *st, const struct node_info *view,
+		     struct node_info *real)
+{
+	int64_t root;
+	int rc = db_int(st, &root, "SELECT calendar FROM space WHERE"
+				   " account_id = ?",
+			"i", view->creator);
+
+	return rc ? rc : node_info(st, root, real);
+}
+
+/* ---- busy.ics ---- */
+
+struct busy_entry {
+	int64_t owner, day, stamp;
+	char *data;
+	size_t len;
+	unsigned used;
+};
+
+static pthread_mutex_t busy_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct busy_entry busy_cache[BUSY_CACHE]; /* guarded by busy_lock */
+static unsigned busy_clock;			 /* guarded by busy_lock */
+
+/* What changes when the calendar does: its folder's and items' times. */
+static int calendar_stamp(struct store *st, int64_t root, int64_t *stamp)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT (SELECT mtime FROM node WHERE id = ?1),"
+		 " coalesce(max(n.mtime), 0), coalesce(max(n.ctime), 0),"
+		 " count(*) FROM dirent d JOIN node n ON n.id = d.child"
+		 " WHERE d.parent = ?1",
+		 "i", root);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	*stamp = sqlite3_column_int64(s, 0) ^ (sqlite3_column_int64(s, 1) * 3) ^
+		 (sqlite3_column_int64(s, 2) * 7) ^ sqlite3_column_int64(s, 3);
+	db_done(s);
+	return 0;
+}
+
+static bool busy_lookup(int64_t owner, int64_t day, int64_t stamp,
+			char **data, size_t *len)
+{
+	bool hit = false;
+	size_t i;
+
+	pthread_mutex_lock(&busy_lock);
+	for (i = 0; i < BUSY_CACHE; i++) {
+		struct busy_entry *e = &busy_cache[i];
+
+		if (e->data && e->owner == owner && e->day == day &&
+		    e->stamp == stamp) {
+			*data = malloc(e->len ? e->len : 1);
+			if (*data) {
+				memcpy(*data, e->data, e->len);
+				*len = e->len;
+				e->used = ++busy_clock;
+				hit = true;
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&busy_lock);
+	return hit;
+}
+
+static void busy_store(int64_t owner, int64_t day, int64_t stamp,
+		       const char *data, size_t len)
+{
+	struct busy_entry *victim = &busy_cache[0];
+	size_t i;
+	char *copy = malloc(len ? len : 1);
+
+	if (!copy)
+		return;
+	memcpy(copy, data, len);
+	pthread_mutex_lock(&busy_lock);
+	for (i = 0; i < BUSY_CACHE; i++) {
+		struct busy_entry *e = &busy_cache[i];
+
+		if (e->owner == owner) {
+			victim = e;
+			break;
+		}
+		if (e->used < victim->used)
+			victim = e;
+	}
+	free(victim->data);
+	victim->owner = owner;
+	victim->day = day;
+	victim->stamp = stamp;
+	victim->data = copy;
+	victim->len = len;
+	victim->used = ++busy_clock;
+	pthread_mutex_unlock(&busy_lock);
+}
+
+/* The busy periods of every event in the owner's personal calendar. */
+static int collect_busy(struct store *st, int64_t root, int64_t from,
+			int64_t to, struct busy_period **v, size_t *n)
+{
+	int64_t *ids = NULL, *ni;
+	size_t k = 0, i;
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT i.node FROM item i WHERE i.dir = ? AND i.kind = ?",
+		 "ii", root, (int64_t)PIM_EVENT);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		ni = realloc(ids, (k + 1) * sizeof(*ids));
+		if (!ni) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		ids = ni;
+		ids[k++] = sqlite3_column_int64(s, 0);
+	}
+	for (i = 0; rc == 0 && i < k; i++) {
+		unsigned char *data = NULL;
+		size_t len = 0;
+
+		rc = item_read(st, ids[i], &data, &len);
+		if (rc == 0)
+			rc = ics_busy((const char *)data, len, from, to, v, n);
+		/* One unreadable item must not hide everyone's busy times. */
+		if (rc == -EINVAL || rc == -EIO) {
+			store_log(st, STORE_LOG_WARNING,
+				  "busy times: item %lld skipped",
+				  (long long)ids[i]);
+			rc = 0;
+		}
+		free(data);
+	}
+	free(ids);
+	return rc;
+}
+
+/* The window of busy.ics: from 30 days ago to 365 days ahead (whole UTC
+ * days). */
+static void busy_window(int64_t *from, int64_t *to, int64_t *day)
+{
+	*day = now_sec() / DAY * DAY;
+	*from = *day - 30 * DAY;
+	*to = *day + 366 * DAY;
+}
+
+int members_busy_periods(struct store *st, int64_t owner,
+			 struct busy_period **v, size_t *n)
+{
+	int64_t root, from, to, day;
+	int rc;
+
+	busy_window(&from, &to, &day);
+	*v = NULL;
+	*n = 0;
+	rc = db_int(st, &root, "SELECT calendar FROM space WHERE account_id = ?",
+		    "i", owner);
+	if (rc == 0)
+		rc = collect_busy(st, root, from, to, v, n);
+	if (rc == 0)
+		busy_merge(*v, n);
+	return rc;
+}
+
+int members_busy(struct store *st, int64_t owner, char **data, size_t *len,
+		 int64_t *mtime)
+{
+	char uid[STORE_USERNAME_MAX + 32], email[STORE_EMAIL_MAX + 1] = "";
+	char name[STORE_USERNAME_MAX + 1];
+	struct busy_period *v = NULL;
+	int64_t root, stamp, day, from, to;
+	sqlite3_stmt *s;
+	size_t n = 0;
+	int rc;
+
+	busy_window(&from, &to, &day);
+	rc = db_int(st, &root, "SELECT calendar FROM space WHERE account_id = ?",
+		    "i", owner);
+	if (rc == 0)
+		rc = calendar_stamp(st, root, &stamp);
+	if (rc == 0)
+		rc = db_int(st, mtime, "SELECT max(mtime, coalesce((SELECT"
+				       " max(n.mtime) FROM dirent d JOIN node n"
+				       " ON n.id = d.child WHERE d.parent ="
+				       " ?1), 0)) FROM node WHERE id = ?1",
+			    "i", root);
+	if (rc)
+		return rc;
+	if (busy_lookup(owner, day, stamp, data, len))
+		return 0;
+	rc = account_name(st, owner, name, sizeof(name));
+	s = rc ? NULL : db_q(st, "SELECT email FROM account WHERE id = ?", "i",
+			     owner);
+	if (s && db_row(st, s) == 1) {
+		copy_str(email, sizeof(email), col_text(s, 0));
+		db_done(s);
+	}
+	if (rc == 0)
+		rc = collect_busy(st, root, from, to, &v, &n);
+	if (rc == 0) {
+		busy_merge(v, &n);
+		snprintf(uid, sizeof(uid), "busy-%s@groupfs", name);
+		rc = busy_render(v, n, from, to, uid, email, *mtime / 1000000000,
+				 data, len);
+	}
+	free(v);
+	if (rc == 0)
+		busy_store(owner, day, stamp, *data, *len);
+	return rc;
+}
+
+static int member_card(struct store *st, const struct node_info *n,
+		       char **data, size_t *len)
+{
+	struct card_profile p = {0};
+	char first[STORE_TEXT_MAX + 1], last[STORE_TEXT_MAX + 1];
+	char org[STORE_TEXT_MAX + 1], email[STORE_EMAIL_MAX + 1];
+	char user[STORE_USERNAME_MAX + 1], type[16];
+	void *photo = NULL;
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT username, first, last, org, email, photo, photo_type"
+		 " FROM account WHERE id = ?",
+		 "i", n->creator);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	copy_str(user, sizeof(user), col_text(s, 0));
+	copy_str(first, sizeof(first), col_text(s, 1));
+	copy_str(last, sizeof(last), col_text(s, 2));
+	copy_str(org, sizeof(org), col_text(s, 3));
+	copy_str(email, sizeof(email), col_text(s, 4));
+	copy_str(type, sizeof(type), col_text(s, 6));
+	p.photo_len = (size_t)sqlite3_column_bytes(s, 5);
+	if (p.photo_len) {
+		photo = malloc(p.photo_len);
+		if (photo)
+			memcpy(photo, sqlite3_column_blob(s, 5), p.photo_len);
+		else
+			p.photo_len = 0;
+	}
+	db_done(s);
+	p.username = user;
+	p.first = first;
+	p.last = last;
+	p.org = org;
+	p.email = email;
+	p.role = store_role_name(grp_role(st, n->group, n->creator));
+	p.photo = photo;
+	p.photo_type = type;
+	rc = vcard_make(&p, data, len);
+	free(photo);
+	return rc;
+}
+
+static int member_photo(struct store *st, const struct node_info *n,
+			char **data, size_t *len)
+{
+	sqlite3_stmt *s = db_q(st,
+			       "SELECT photo FROM account WHERE id = ? AND"
+			       " photo IS NOT NULL",
+			       "i", n->creator);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	*len = (size_t)sqlite3_column_bytes(s, 0);
+	*data = malloc(*len ? *len : 1);
+	if (*data)
+		memcpy(*data, sqlite3_column_blob(s, 0), *len);
+	db_done(s);
+	return *data ? 0 : -ENOMEM;
+}
+
+int members_content(struct store *st, const struct node_info *n, char **data,
+		    size_t *len, int64_t *mtime)
+{
+	*mtime = now_ns();
+	switch (n->gen) {
+	case GEN_CARD:
+		return member_card(st, n, data, len);
+	case GEN_PHOTO_JPG:
+	case GEN_PHOTO_PNG:
+		return member_photo(st, n, data, len);
+	case GEN_BUSY:
+		return members_busy(st, n->creator, data, len, mtime);
+	}
+	return -EISDIR;
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Calendar and contact items: which names are items (NAME.ics in a
+ * calendar, NAME.vcf in contacts; anything else there is a scratch or vdir
+ * metadata file), checking an item's content before it takes effect, and
+ * the index of items by UID that refuses a second item with the same UID
+ * in one calendar.  The index keeps a keyed hash of each UID, never the
+ * UID itself: nothing written to an item is stored in the clear.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+#include "pim.h"
+
+#define ITEM_MAX (16 * 1024 * 1024)
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+int item_type(const struct node_info *dir, const char *name)
+{
+	if (!S_ISDIR(dir->mode) || dir->parent != dir->space_root)
+		return ITEM_NONE;
+	if (dir->tool == TOOL_CALENDAR && ends_with(name, ".ics"))
+		return ITEM_ICS;
+	if (dir->tool == TOOL_CONTACTS && ends_with(name, ".vcf"))
+		return ITEM_VCF;
+	return ITEM_NONE;
+}
+
+int item_check(struct store *st, int type, const void *data, size_t len,
+	       struct pim_info *info)
+{
+	char why[256] = "";
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	if (type == ITEM_ICS)
+		rc = ics_check(data, len, info, why, sizeof(why));
+	else
+		rc = vcard_check(data, len, info, why, sizeof(why));
+	if (rc == -EINVAL)
+		return store_fail(st, -EINVAL, "%s: %s",
+				  type == ITEM_ICS ? "not a calendar item"
+						   : "not a contact",
+				  why[0] ? why : "does not parse");
+	return rc;
+}
+
+int item_read(struct store *st, int64_t ino, unsigned char **data,
+	      size_t *len)
+{
+	struct content ct;
+	unsigned char *buf;
+	size_t got = 0;
+	int rc = content_load(st, ino, &ct);
+
+	if (rc)
+		return rc;
+	if (ct.size > ITEM_MAX) {
+		content_free(&ct);
+		return store_fail(st, -EFBIG, "an item holds at most 16 MiB");
+	}
+	buf = malloc(ct.size ? (size_t)ct.size : 1);
+	if (!buf) {
+		content_free(&ct);
+		return -ENOMEM;
+	}
+	rc = content_read(st, NULL, &ct, 0, (size_t)ct.size, buf, &got);
+	content_free(&ct);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+int item_validate_node(struct store *st, int64_t ino, int type,
+		       struct pim_info *info)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rc = item_read(st, ino, &data, &len);
+
+	if (rc == 0)
+		rc = item_check(st, type, data, len, info);
+	if (data)
+		sodium_memzero(data, len);
+	free(data);
+	return rc;
+}
+
+/* A UID's keyed hash: equal UIDs in one space hash alike; the hash tells
+ * nothing without the key. */
+static void uid_hash(struct store *st, int64_t space, const char *uid,
+		     unsigned char out[16])
+{
+	unsigned char key[STORE_KEY_BYTES];
+
+	crypto_kdf_derive_from_key(key, sizeof(key), (uint64_t)space,
+				   "groupuid", st->sh->key);
+	crypto_generichash(out, 16, (const unsigned char *)uid, strlen(uid),
+			   key, sizeof(key));
+	sodium_memzero(key, sizeof(key));
+}
+
+int item_claim(struct store *st, int64_t ino, const struct node_info *dir,
+	       const struct pim_info *info, int64_t replacing)
+{
+	unsigned char h[16];
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!info->has_uid)
+		return db_run(st,
+			      "INSERT OR REPLACE INTO item (node, dir, uid, kind)"
+			      " VALUES (?, ?, NULL, ?)",
+			      "iii", ino, dir->ino, (int64_t)info->kind);
+	uid_hash(st, dir->space, info->uid, h);
+	s = db_q(st,
+		 "SELECT d.name FROM item i JOIN dirent d ON d.child = i.node"
+		 " AND d.parent = i.dir WHERE i.dir = ? AND i.uid = ? AND"
+		 " i.node NOT IN (?, ?) LIMIT 1",
+		 "ibii", dir->ino, h, (size_t)16, ino, replacing);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc == 1) {
+		rc = store_fail(st, -EEXIST,
+				"the UID of this item is already used by %s "
+				"here",
+				col_text(s, 0));
+		db_done(s);
+		return rc;
+	}
+	if (rc < 0)
+		return rc;
+	/* A nameless item (unlinked, still open) gives its UID up. */
+	rc = db_run(st,
+		    "DELETE FROM item WHERE dir = ? AND uid = ? AND node <> ?",
+		    "ibi", dir->ino, h, (size_t)16, ino);
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT OR REPLACE INTO item (node, dir, uid, kind)"
+			    " VALUES (?, ?, ?, ?)",
+			    "iibi", ino, dir->ino, h, (size_t)16,
+			    (int64_t)info->kind);
+	return rc;
+}
+
+int item_release(struct store *st, int64_t ino)
+{
+	return db_run(st, "DELETE FROM item WHERE node = ?", "i", ino);
+}
