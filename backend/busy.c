@@ -38,11 +38,6 @@
 #define NAME_MAX_LEN 64
 #define TZ_PREFIX    "/freeassociation.sourceforge.net/"
 
-static bool has_prop(icalcomponent *c, icalproperty_kind k)
-{
-	return icalcomponent_get_first_property(c, k) != NULL;
-}
-
 /* ---- Times ---- */
 
 /* Olson names only: never a path that could leave the zoneinfo tree. */
@@ -127,7 +122,6 @@ static bool same_instance(const struct stamp *a, const struct stamp *b)
 struct shape {
 	struct icaltimetype start; /* local, zone set */
 	icaltimezone *zone;
-	icalproperty *prop; /* DTSTART (NULL when absent) */
 	int days;
 	int64_t secs;
 };
@@ -177,7 +171,6 @@ static bool shape_of(icalcomponent *c, icalcomponent *cal, struct shape *sh)
 	sh->zone = zone_of(p, cal, sh->start);
 	if (sh->zone)
 		icaltime_set_timezone(&sh->start, sh->zone);
-	sh->prop = p;
 	shape_length(c, cal, sh);
 	return true;
 }
@@ -332,19 +325,69 @@ static int add_cand(struct cands *cs, const struct excluded *ex,
 	return 0;
 }
 
+/*
+ * A SECONDLY, MINUTELY or HOURLY rule with no BY part and no COUNT steps by
+ * a fixed interval (in local time, as libical's iterator does): start it a
+ * whole number of steps later, just before the window, instead of walking
+ * from a DTSTART years back past PIM_MAX_STEPS.
+ */
+static struct icaltimetype skip_ahead(const struct icalrecurrencetype *r,
+				      const struct shape *sh, int64_t from)
+{
+	struct icaltimetype t = sh->start;
+	int64_t unit, step, gap, k;
+
+	switch (r->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+		unit = 1;
+		break;
+	case ICAL_MINUTELY_RECURRENCE:
+		unit = 60;
+		break;
+	case ICAL_HOURLY_RECURRENCE:
+		unit = 3600;
+		break;
+	default:
+		return t;
+	}
+	if (r->count || t.is_date ||
+	    r->by_second[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_month[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX)
+		return t;
+	step = unit * (r->interval > 0 ? r->interval : 1);
+	/* Room for the instance's length and a DST shift. */
+	gap = from - to_utc(t, sh->zone) - (int64_t)sh->days * 86400 -
+	      sh->secs - 2 * 86400;
+	if (gap <= 0)
+		return t;
+	k = gap / step * step;
+	icaltime_adjust(&t, (int)(k / 86400), 0, 0, (int)(k % 86400));
+	return t;
+}
+
 static int rrule_cands(struct cands *cs, const struct excluded *ex,
 		       icalproperty *p, const struct shape *sh,
 		       const struct expand *x)
 {
 	struct icalrecurrencetype r = icalproperty_get_rrule(p);
-	icalrecur_iterator *itr = icalrecur_iterator_new(r, sh->start);
+	icalrecur_iterator *itr =
+		icalrecur_iterator_new(r, skip_ahead(&r, sh, x->from));
 	struct icaltimetype t;
 	long steps;
 	int rc = 0;
 
 	if (!itr)
 		return 0; /* a rule libical cannot follow adds nothing */
-	for (steps = 0; rc == 0 && steps < PIM_MAX_STEPS; steps++) {
+	for (steps = 0; rc == 0 && steps < PIM_MAX_STEPS &&
+			cs->n < PIM_MAX_INSTANCES;
+	     steps++) {
 		t = icalrecur_iterator_next(itr);
 		if (icaltime_is_null_time(t))
 			break;
@@ -432,37 +475,46 @@ static int expand_master(struct expand *x, icalcomponent *m, icalcomponent *cal,
 static void expand_override(struct expand *x, icalcomponent *o,
 			    icalcomponent *master, icalcomponent *cal)
 {
-	struct shape sh;
+	struct shape sh, ms;
 	icalproperty *p;
 	int64_t s;
 
 	if (!shape_of(o, cal, &sh)) {
+		/* No DTSTART of its own: the replaced instance's times. */
 		p = icalcomponent_get_first_property(
 			o, ICAL_RECURRENCEID_PROPERTY);
-		if (master && shape_of(master, cal, &sh))
-			shape_length(master, cal, &sh); /* master's length */
 		sh.start = icalproperty_get_recurrenceid(p);
 		if (icaltime_is_null_time(sh.start))
 			return;
 		sh.zone = zone_of(p, cal, sh.start);
-		if (!master)
-			shape_length(o, cal, &sh);
+		if (sh.zone)
+			icaltime_set_timezone(&sh.start, sh.zone);
+		sh.days = sh.start.is_date ? 1 : 0;
+		if (master && shape_of(master, cal, &ms)) {
+			sh.days = ms.days;
+			sh.secs = ms.secs;
+		}
 	}
 	s = to_utc(sh.start, sh.zone);
 	emit(x, o, s, end_of(&sh, sh.start, sh.zone, s), sh.start.is_date);
 }
 
-static bool same_uid(icalcomponent *a, icalcomponent *b)
-{
-	const char *u = icalcomponent_get_uid(a), *v = icalcomponent_get_uid(b);
+/* Every VEVENT of one VCALENDAR, with its UID and whether an override. */
+struct vevent {
+	icalcomponent *c;
+	const char *uid;
+	icalproperty *rid;
+};
 
-	return u && v && *u && !strcmp(u, v);
+static bool same_uid(const struct vevent *a, const struct vevent *b)
+{
+	return a->uid && b->uid && *a->uid && !strcmp(a->uid, b->uid);
 }
 
-/* Every VEVENT of one VCALENDAR. */
 static int expand_calendar(struct expand *x, icalcomponent *cal)
 {
-	icalcomponent **ev = NULL, **nv, *c;
+	struct vevent *ev = NULL, *nv;
+	icalcomponent *c;
 	size_t n = 0, i, j;
 	int rc = 0;
 
@@ -475,35 +527,34 @@ static int expand_calendar(struct expand *x, icalcomponent *cal)
 			return -ENOMEM;
 		}
 		ev = nv;
-		ev[n++] = c;
+		ev[n].c = c;
+		ev[n].uid = icalcomponent_get_uid(c);
+		ev[n++].rid = icalcomponent_get_first_property(
+			c, ICAL_RECURRENCEID_PROPERTY);
 	}
 	for (i = 0; i < n && !rc && !x->err; i++) {
 		struct excluded ex = {0};
 		icalcomponent *master = NULL;
+		struct icaltimetype t;
 
-		if (has_prop(ev[i], ICAL_RECURRENCEID_PROPERTY)) {
+		if (ev[i].rid) {
 			for (j = 0; j < n && !master; j++)
-				if (!has_prop(ev[j],
-					      ICAL_RECURRENCEID_PROPERTY) &&
-				    same_uid(ev[i], ev[j]))
-					master = ev[j];
-			expand_override(x, ev[i], master, cal);
+				if (!ev[j].rid && same_uid(&ev[i], &ev[j]))
+					master = ev[j].c;
+			expand_override(x, ev[i].c, master, cal);
 			continue;
 		}
 		for (j = 0; j < n && !rc; j++) {
-			icalproperty *p = icalcomponent_get_first_property(
-				ev[j], ICAL_RECURRENCEID_PROPERTY);
-			struct icaltimetype t;
-
-			if (!p || !same_uid(ev[i], ev[j]))
+			if (!ev[j].rid || !same_uid(&ev[i], &ev[j]))
 				continue;
-			t = icalproperty_get_recurrenceid(p);
+			t = icalproperty_get_recurrenceid(ev[j].rid);
 			if (!icaltime_is_null_time(t))
 				rc = exclude(&ex,
-					     make_stamp(t, zone_of(p, cal, t)));
+					     make_stamp(t, zone_of(ev[j].rid,
+								   cal, t)));
 		}
 		if (!rc)
-			rc = expand_master(x, ev[i], cal, &ex);
+			rc = expand_master(x, ev[i].c, cal, &ex);
 		free(ex.v);
 	}
 	free(ev);

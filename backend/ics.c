@@ -377,13 +377,6 @@ int ics_occurrences(const char *data, size_t len, int64_t from, int64_t to,
 
 /* ---- Split and join ---- */
 
-static bool same_uid(icalcomponent *a, icalcomponent *b)
-{
-	const char *u = icalcomponent_get_uid(a), *v = icalcomponent_get_uid(b);
-
-	return u && v && *u && !strcmp(u, v);
-}
-
 /* Serialize c into a malloc'd NUL-terminated copy. */
 static int serialize(icalcomponent *c, char **out, size_t *len)
 {
@@ -453,17 +446,40 @@ static void add_zones(icalcomponent *out, icalcomponent *src, icalcomponent *c)
 		add_zones(out, src, s);
 }
 
-/* One component of an imported file, with the calendar it came from. */
+/*
+ * One component of an imported file, with the calendar it came from: its
+ * UID when it is an event or to-do, its position in the file, and its
+ * group (the position of the first component of its UID).
+ */
 struct entry {
 	icalcomponent *c, *cal;
-	size_t group;
+	const char *uid;
+	size_t seq, group;
 };
 
-static int cmp_entry(const void *a, const void *b)
+/* By UID (components without one last, each apart), then position. */
+static int cmp_uid(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int d;
+
+	if (x->uid && y->uid) {
+		d = strcmp(x->uid, y->uid);
+		if (d)
+			return d;
+	} else if (x->uid || y->uid) {
+		return x->uid ? -1 : 1;
+	}
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int cmp_group(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
 
-	return (x->group > y->group) - (x->group < y->group);
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 /* Build, serialize and check the part of entries e[0..k). */
@@ -511,47 +527,44 @@ static int make_part(struct pim_part *part, const struct entry *e, size_t k)
 	return rc;
 }
 
-/* Gather the components of every calendar of root, grouped by UID. */
+/*
+ * The components of every calendar of root, sorted into groups of one UID
+ * in the order the UIDs first appear; *groups counts them.
+ */
 static int gather(icalcomponent *root, struct entry **ev, size_t *nev,
 		  size_t *groups, char *why, size_t whylen)
 {
-	icalcomponent *cal, *c, *only = NULL;
 	bool xroot = icalcomponent_isa(root) == ICAL_XROOT_COMPONENT;
 	struct entry *v = NULL, *nv;
+	icalcomponent *cal, *c;
 	size_t n = 0, g = 0, i;
 
 	if (!xroot && icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT) {
 		pim_why(why, whylen, "not iCalendar");
 		return -EINVAL;
 	}
-	only = xroot ? icalcomponent_get_first_component(
-			       root, ICAL_VCALENDAR_COMPONENT)
-		     : root;
-	for (cal = only; cal;
-	     cal = xroot ? icalcomponent_get_next_component(
+	for (cal = xroot ? icalcomponent_get_first_component(
 				   root, ICAL_VCALENDAR_COMPONENT)
-			 : NULL) {
-		if (errors(cal, false, why, whylen))
-			goto out_inval;
+			 : root;
+	     cal; cal = xroot ? icalcomponent_get_next_component(
+					root, ICAL_VCALENDAR_COMPONENT)
+			      : NULL) {
+		if (errors(cal, false, why, whylen)) {
+			free(v);
+			return -EINVAL;
+		}
 		for (c = icalcomponent_get_first_component(cal,
 							   ICAL_ANY_COMPONENT);
 		     c; c = icalcomponent_get_next_component(
 				cal, ICAL_ANY_COMPONENT)) {
 			icalcomponent_kind k = icalcomponent_isa(c);
-			size_t grp = g;
+			const char *uid = NULL;
 
 			if (k == ICAL_VTIMEZONE_COMPONENT)
 				continue;
-			for (i = 0; (k == ICAL_VEVENT_COMPONENT ||
-				     k == ICAL_VTODO_COMPONENT) &&
-				    i < n;
-			     i++)
-				if (same_uid(c, v[i].c)) {
-					grp = v[i].group;
-					break;
-				}
-			if (grp == g)
-				g++;
+			if (k == ICAL_VEVENT_COMPONENT ||
+			    k == ICAL_VTODO_COMPONENT)
+				uid = icalcomponent_get_uid(c);
 			nv = realloc(v, (n + 1) * sizeof(*v));
 			if (!nv) {
 				free(v);
@@ -560,16 +573,28 @@ static int gather(icalcomponent *root, struct entry **ev, size_t *nev,
 			v = nv;
 			v[n].c = c;
 			v[n].cal = cal;
-			v[n++].group = grp;
+			v[n].uid = uid && *uid ? uid : NULL;
+			v[n].seq = n;
+			n++;
 		}
 	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_uid);
+	for (i = 0; i < n; i++) {
+		if (i && v[i].uid && v[i - 1].uid &&
+		    !strcmp(v[i].uid, v[i - 1].uid)) {
+			v[i].group = v[i - 1].group;
+		} else {
+			v[i].group = v[i].seq;
+			g++;
+		}
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_group);
 	*ev = v;
 	*nev = n;
 	*groups = g;
 	return 0;
-out_inval:
-	free(v);
-	return -EINVAL;
 }
 
 int ics_split(const char *data, size_t len, struct pim_part **parts, size_t *n,
@@ -586,18 +611,13 @@ int ics_split(const char *data, size_t len, struct pim_part **parts, size_t *n,
 		rc = gather(root, &ev, &nev, &groups, why, whylen);
 	if (rc)
 		goto out_free;
-	/* Stable: entries keep their order within a group. */
-	for (i = 0; i < nev; i++)
-		ev[i].group = ev[i].group * nev + i;
-	qsort(ev, nev, sizeof(*ev), cmp_entry);
 	pv = calloc(groups ? groups : 1, sizeof(*pv));
 	if (!pv) {
 		rc = -ENOMEM;
 		goto out_free;
 	}
 	for (i = 0; i < nev && rc == 0; i = j) {
-		for (j = i + 1;
-		     j < nev && ev[j].group / nev == ev[i].group / nev; j++)
+		for (j = i + 1; j < nev && ev[j].group == ev[i].group; j++)
 			;
 		rc = make_part(&pv[np], ev + i, j - i);
 		if (pv[np].data)
@@ -617,7 +637,10 @@ out_free:
 	return rc;
 }
 
-/* Call fn for every top-level component of every calendar of root. */
+/*
+ * Copy into out the top-level components of every calendar of root: the
+ * VTIMEZONEs whose TZID out lacks (zones), or all the others.
+ */
 static void each_component(icalcomponent *root, icalcomponent *out, bool zones)
 {
 	bool xroot = icalcomponent_isa(root) == ICAL_XROOT_COMPONENT;
