@@ -495,9 +495,18 @@ static int card_line(struct vstate *s, const char *l, size_t n, unsigned lineno,
 	return 0;
 }
 
-/* Append the physical line at it->pos to a quoted-printable line. */
+/*
+ * Append the next line to a quoted-printable line ending in a soft break:
+ * 1, or 0 when there is none (end of data, or a BEGIN/END line, which is
+ * left to be read), or -ENOMEM.
+ */
 static int qp_join(struct pim_lines *it, char **qbuf, size_t *qn)
 {
+	size_t pos = it->pos;
+	unsigned next = it->next_lineno;
+	const char *v;
+	size_t vl;
+	bool begin;
 	char *nb;
 	int rc;
 
@@ -511,6 +520,11 @@ static int qp_join(struct pim_lines *it, char **qbuf, size_t *qn)
 	rc = pim_lines_next(it);
 	if (rc <= 0)
 		return rc;
+	if (pim_line_begin_end(it->line, it->n, &begin, &v, &vl)) {
+		it->pos = pos;
+		it->next_lineno = next;
+		return 0;
+	}
 	nb = realloc(*qbuf, *qn + it->n + 1);
 	if (!nb)
 		return -ENOMEM;
@@ -548,11 +562,8 @@ int vcard_check(const char *data, size_t len, struct pim_info *info, char *why,
 			rc = qp_join(&it, &qbuf, &qn);
 			if (rc < 0)
 				goto out_free;
-			if (rc == 0) {
-				if (!qbuf)
-					break;
-				qbuf[qn - 1] = '\0'; /* soft break at EOF */
-				qn--;
+			if (rc == 0) { /* a soft break with nothing after */
+				qbuf[--qn] = '\0';
 				l = qbuf;
 				n = qn;
 				break;
