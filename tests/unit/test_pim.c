@@ -510,6 +510,10 @@ static void vcf_valid(void)
 	is_errno(vcf(crlf(v21_card), &info, why), 0,
 		 "vCard 2.1 quoted-printable, N without FN: %s", why);
 	ok(!info.has_uid, "a card without UID has none");
+	is_errno(vcf(crlf("BEGIN:VCARD\nVERSION:2.1\nN:A;B\n"
+			  "NOTE;QUOTED-PRINTABLE:dangling=\nEND:VCARD\n"),
+		     &info, why),
+		 0, "a soft break before END:VCARD does not eat it: %s", why);
 	is_errno(vcf(khard_card, &info, why), 0, "LF line ends: %s", why);
 	snprintf(buf, sizeof(buf), "\xef\xbb\xbf\r\n%s\r\n", crlf(khard_card));
 	is_errno(vcf(buf, &info, why), 0, "BOM and blank lines: %s", why);
@@ -612,6 +616,21 @@ static void busy_rrule(void)
 	is_int(n, 7, "a daily series begun in 2000: seven in a week of 2024");
 	ok(period_is(v, n, 0, 1704099600, 1704099600 + 1800, false),
 	   "Jan 1 09:00Z-09:30Z (DURATION)");
+	free(v);
+	/*
+	 * Every 7 minutes since 2020-01-01T00:00Z, one minute each: 300,548
+	 * steps to 2024, past PIM_MAX_STEPS, found by skipping whole steps.
+	 * 2024-01-01T00:00Z is 2,103,840 minutes later = 7 * 300,548 + 4,
+	 * so the first hour of 2024 has instances at minutes 3, 10, ... 59.
+	 */
+	s = crlf("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\n"
+		 "UID:h1\nDTSTART:20200101T000000Z\nDURATION:PT1M\n"
+		 "RRULE:FREQ=MINUTELY;INTERVAL=7\nEND:VEVENT\nEND:VCALENDAR\n");
+	n = busy(s, JAN1, JAN1 + HOUR, &v);
+	is_int(n, 9, "an endless 7-minute rule from 2020: nine in an hour");
+	ok(period_is(v, n, 0, JAN1 + 180, JAN1 + 240, false) &&
+		   period_is(v, n, 8, JAN1 + 59 * 60, JAN1 + HOUR, false),
+	   "at minutes 3 ... 59, in phase with DTSTART");
 	free(v);
 	/* A rule that never matches (Feb 30): DTSTART alone. */
 	s = crlf("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\n"
