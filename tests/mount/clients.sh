@@ -78,6 +78,7 @@ done
 # khal new writes UID.ics (tmp file, fsync, link, unlink, fsync folder).
 run cl bob khal new -a sales 2027-03-10 09:00 10:00 "Budget review" :: "bring the numbers"
 check "khal new creates an event (exit 0)" test "$rc" = 0
+[ "$rc" = 0 ] || say "# khal new: $(tail -n 1 <<<"$out")"
 same "... one .ics in the group calendar" "$(count "$C" .ics)" 1
 check "... no temp file left (bob has add, not delete)" no has tmp "$(as alice ls "$C")"
 ev=$(as alice find "$C" -name '*.ics' | head -n 1) || :
