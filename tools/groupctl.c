@@ -41,6 +41,9 @@ static const struct noun {
 	{"invitation", "your own pending invitations"},
 	{"rights", "who may add, delete and edit in a group"},
 	{"share", "your personal calendar, shared with co-members"},
+	{"calendar", "events of group calendars and personal ones"},
+	{"contacts", "contacts of groups and your own"},
+	{"busy", "a member's busy times"},
 	{"usage", "bytes and files used against capacities"},
 	{"check", "verify the store"},
 	{"demo", "create a store filled with an example company"},
@@ -49,7 +52,8 @@ static const struct noun {
 
 static const struct cmd *const tables[] = {
 	cmd_store_commands,  cmd_account_commands, cmd_group_commands,
-	cmd_member_commands, cmd_rights_commands,  cmd_demo_commands,
+	cmd_member_commands, cmd_rights_commands,  cmd_pim_commands,
+	cmd_demo_commands,
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -131,7 +135,7 @@ int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
  * the command line is opened with the caller's own identity, so the
  * privilege that reaches the store never reads anything else.
  */
-static int open_as_caller(const char *path)
+static int open_as_caller(const char *path, int flags, mode_t mode)
 {
 	uid_t euid = geteuid(), ruid = getuid();
 	gid_t egid = getegid(), rgid = getgid();
@@ -143,7 +147,7 @@ static int open_as_caller(const char *path)
 		err = -errno;
 		goto restore_gid;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, flags | O_CLOEXEC, mode);
 	if (fd < 0)
 		err = -errno;
 	if (euid != ruid && seteuid(euid) < 0 && !err)
@@ -168,7 +172,7 @@ int cmd_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
 	else
-		fd = open_as_caller(path);
+		fd = open_as_caller(path, O_RDONLY, 0);
 	if (fd < 0) {
 		rc = fd;
 		cmd_fail("%s: %s", path, strerror(-rc));
@@ -219,6 +223,42 @@ out:
 	*bufp = buf;
 	*lenp = len;
 	return 0;
+}
+
+int cmd_write_file(const char *path, const void *data, size_t len)
+{
+	const char *p = data;
+	int fd, rc = 0;
+
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) == len)
+			return 0;
+		rc = errno ? -errno : -EIO;
+		cmd_fail("write error: %s", strerror(-rc));
+		return rc;
+	}
+	fd = open_as_caller(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0) {
+		cmd_fail("%s: %s", path, strerror(-fd));
+		return fd;
+	}
+	while (len > 0) {
+		ssize_t done = write(fd, p, len);
+
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done < 0) {
+			rc = -errno;
+			break;
+		}
+		p += done;
+		len -= (size_t)done;
+	}
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0)
+		cmd_fail("%s: %s", path, strerror(-rc));
+	return rc;
 }
 
 #define SECRET_MAX 4096
@@ -510,7 +550,8 @@ static void help_global(void)
 	puts("Usage: groupctl [--store DIR] [--as ACCOUNT] [--json] "
 	     "NOUN VERB [ARGS]\n\n"
 	     "Manage a groupfs store: plans, accounts, groups, members, "
-	     "invitations,\naccess rights and calendar shares.\n\nCommands:");
+	     "invitations,\naccess rights, calendar shares, calendars and "
+	     "contacts.\n\nCommands:");
 	for (n = nouns; n->name; n++)
 		for (t = 0; t < NTABLES; t++)
 			for (c = tables[t]; c->noun; c++)

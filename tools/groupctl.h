@@ -92,6 +92,7 @@ extern const struct cmd cmd_account_commands[];
 extern const struct cmd cmd_group_commands[];
 extern const struct cmd cmd_member_commands[];
 extern const struct cmd cmd_rights_commands[];
+extern const struct cmd cmd_pim_commands[];
 extern const struct cmd cmd_demo_commands[];
 
 /* ---- the store (groupctl.c) ------------------------------------------- */
@@ -121,6 +122,12 @@ int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
  * counted in *len).  Returns 0 or a negative errno, after printing why.
  */
 int cmd_read_file(const char *path, size_t max, char **buf, size_t *len);
+/*
+ * Write `len` bytes to the file `path` ("-": standard output), created or
+ * truncated with the caller's own permissions, as cmd_read_file reads.
+ * Returns 0 or a negative errno, after printing why.
+ */
+int cmd_write_file(const char *path, const void *data, size_t len);
 /* The same for a password or passphrase: one trailing newline is dropped.
  * Free with cmd_free_secret(). */
 int cmd_read_secret(const char *path, char **buf, size_t *len);
