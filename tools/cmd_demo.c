@@ -5,8 +5,9 @@
  * three salespeople and five workers, an all-staff group, a sales group, a
  * production group and a group for the director and the secretary, the
  * secretary co-administrator where she helps run things, a few rights, a
- * calendar share, a few invitations still pending, and some folders and
- * files in the groups' documents.
+ * calendar share, a few invitations still pending, some folders and files
+ * in the groups' documents, events in the Staff and Production calendars
+ * and the director's personal one, and customers in the Sales contacts.
  *
  * Everything goes through the public API exactly as groupctl commands
  * would: the operator adds the accounts, then each person acts as
@@ -19,7 +20,9 @@
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "groupctl.h"
@@ -442,6 +445,339 @@ static int add_content(struct demo *d)
 	return rc;
 }
 
+/* ---- calendars and contacts ------------------------------------------- */
+
+/*
+ * Events are placed around the day the demo is made, so that "calendar
+ * list" (today and the next 30 days) and busy.ics (30 days back to a year
+ * ahead) always show something.  Times are in Europe/Brussels, with its
+ * VTIMEZONE in each item as RFC 5545 wants; UIDs are random.
+ */
+#define PIM_DOMAIN  "lambert-menuiserie.example"
+#define TZ_BRUSSELS "Europe/Brussels"
+#define ICS_MAX	    8192
+
+static const char ics_head[] =
+	"BEGIN:VCALENDAR\r\n"
+	"VERSION:2.0\r\n"
+	"PRODID:-//Lambert & Fils Menuiserie//groupctl demo//EN\r\n"
+	"CALSCALE:GREGORIAN\r\n"
+	"BEGIN:VTIMEZONE\r\n"
+	"TZID:" TZ_BRUSSELS "\r\n"
+	"BEGIN:DAYLIGHT\r\n"
+	"TZOFFSETFROM:+0100\r\n"
+	"TZOFFSETTO:+0200\r\n"
+	"TZNAME:CEST\r\n"
+	"DTSTART:19700329T020000\r\n"
+	"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+	"END:DAYLIGHT\r\n"
+	"BEGIN:STANDARD\r\n"
+	"TZOFFSETFROM:+0200\r\n"
+	"TZOFFSETTO:+0100\r\n"
+	"TZNAME:CET\r\n"
+	"DTSTART:19701025T030000\r\n"
+	"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+	"END:STANDARD\r\n"
+	"END:VTIMEZONE\r\n";
+
+struct pim_days {
+	int64_t today;	/* days since the epoch (UTC) */
+	int64_t monday; /* the Monday of this week */
+	char stamp[17]; /* DTSTAMP / REV: now, UTC */
+};
+
+/* YYYYMMDD of day `day` (days since the epoch). */
+static void ymd(int64_t day, char out[9])
+{
+	time_t t = (time_t)(day * 86400);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 9, "%Y%m%d", &tm);
+}
+
+/* The Monday of the company holiday, two weeks after this one. */
+#define HOLIDAY(p) ((p)->monday + 14)
+
+/* The same day, or the next working day when it falls on a weekend or
+ * on the company holiday. */
+static int64_t workday(const struct pim_days *p, int64_t day)
+{
+	for (;;) {
+		int wd = (int)((day + 4) % 7); /* 1970-01-01: a Thursday */
+
+		if (wd != 6 && wd != 0 && day != HOLIDAY(p))
+			return day;
+		day++;
+	}
+}
+
+static void pim_days_init(struct pim_days *p)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	p->today = (int64_t)now / 86400;
+	p->monday = p->today - (p->today + 3) % 7;
+	gmtime_r(&now, &tm);
+	strftime(p->stamp, sizeof(p->stamp), "%Y%m%dT%H%M%SZ", &tm);
+}
+
+/* A fresh UID: 16 random hex digits at the demo's domain. */
+static int new_uid(char *out, size_t len)
+{
+	unsigned char rnd[8];
+	size_t i;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -EIO;
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(out + 2 * i, len - 2 * i, "%02x", rnd[i]);
+	snprintf(out + 16, len - 16, "@" PIM_DOMAIN);
+	return 0;
+}
+
+/* Store `text` as UID.ics / UID.vcf in the folder `w`, as `who`. */
+static int demo_put(struct demo *d, enum person who,
+		    const struct store_pim_where *w, const char *uid,
+		    const char *text, int len)
+{
+	char name[128];
+
+	if (len < 0 || len >= ICS_MAX)
+		return -EOVERFLOW;
+	snprintf(name, sizeof(name), "%s%s", uid,
+		 w->tool == STORE_TOOL_CALENDAR ? ".ics" : ".vcf");
+	return store_pim_put(d->st, &d->as[who], w, name, text, (size_t)len);
+}
+
+/* One event with its own VCALENDAR: `lines` are its properties after
+ * UID and DTSTAMP, CRLF-ended; times are TZ_BRUSSELS. */
+static int demo_event(struct demo *d, enum person who, const char *group,
+		      const char *owner, const char *summary, int64_t day,
+		      const char *start, const char *end, const char *lines)
+{
+	struct store_pim_where w = {group, owner, STORE_TOOL_CALENDAR};
+	struct pim_days p;
+	char buf[ICS_MAX], uid[64], date[9];
+	int rc, len;
+
+	pim_days_init(&p);
+	rc = new_uid(uid, sizeof(uid));
+	if (rc < 0)
+		return rc;
+	ymd(day, date);
+	len = snprintf(buf, sizeof(buf),
+		       "%sBEGIN:VEVENT\r\n"
+		       "UID:%s\r\n"
+		       "DTSTAMP:%s\r\n"
+		       "SUMMARY:%s\r\n"
+		       "DTSTART;TZID=" TZ_BRUSSELS ":%sT%s00\r\n"
+		       "DTEND;TZID=" TZ_BRUSSELS ":%sT%s00\r\n"
+		       "%s"
+		       "END:VEVENT\r\n"
+		       "END:VCALENDAR\r\n",
+		       ics_head, uid, p.stamp, summary, date, start, date, end,
+		       lines);
+	return demo_put(d, who, &w, uid, buf, len);
+}
+
+/* Staff: the weekly team meeting (one Monday off for the company
+ * holiday, one moved to Tuesday) and the holiday itself. */
+static int demo_staff_calendar(struct demo *d, const struct pim_days *p)
+{
+	struct store_pim_where w = {"Staff", NULL, STORE_TOOL_CALENDAR};
+	char buf[ICS_MAX], uid[64], first[9], off[9], after[9], moved[9],
+		tuesday[9];
+	int rc, len;
+
+	ymd(p->monday - 8 * 7, first);
+	ymd(HOLIDAY(p), off);
+	ymd(HOLIDAY(p) + 1, after);
+	ymd(p->monday + 7, moved);
+	ymd(p->monday + 8, tuesday);
+	rc = new_uid(uid, sizeof(uid));
+	if (rc < 0)
+		return rc;
+	len = snprintf(
+		buf, sizeof(buf),
+		"%sBEGIN:VEVENT\r\n"
+		"UID:%s\r\n"
+		"DTSTAMP:%s\r\n"
+		"SUMMARY:Weekly team meeting\r\n"
+		"DESCRIPTION:The week's jobs\\, deliveries and safety points."
+		"\\nCoffee is on\r\n"
+		"  the house.\r\n"
+		"LOCATION:Meeting room\\, main office\r\n"
+		"ORGANIZER;CN=Claire Lambert:mailto:claire.lambert@" DEMO_DOMAIN
+		"\r\n"
+		"DTSTART;TZID=" TZ_BRUSSELS ":%sT083000\r\n"
+		"DTEND;TZID=" TZ_BRUSSELS ":%sT090000\r\n"
+		"RRULE:FREQ=WEEKLY;BYDAY=MO\r\n"
+		"EXDATE;TZID=" TZ_BRUSSELS ":%sT083000\r\n"
+		"END:VEVENT\r\n"
+		"BEGIN:VEVENT\r\n"
+		"UID:%s\r\n"
+		"DTSTAMP:%s\r\n"
+		"RECURRENCE-ID;TZID=" TZ_BRUSSELS ":%sT083000\r\n"
+		"SUMMARY:Weekly team meeting (moved to Tuesday)\r\n"
+		"LOCATION:Meeting room\\, main office\r\n"
+		"DTSTART;TZID=" TZ_BRUSSELS ":%sT083000\r\n"
+		"DTEND;TZID=" TZ_BRUSSELS ":%sT090000\r\n"
+		"END:VEVENT\r\n"
+		"END:VCALENDAR\r\n",
+		ics_head, uid, p->stamp, first, first, off, uid, p->stamp,
+		moved, tuesday, tuesday);
+	rc = demo_put(d, DIRECTOR, &w, uid, buf, len);
+	if (rc == 0)
+		rc = new_uid(uid, sizeof(uid));
+	if (rc < 0)
+		return rc;
+	len = snprintf(buf, sizeof(buf),
+		       "BEGIN:VCALENDAR\r\n"
+		       "VERSION:2.0\r\n"
+		       "PRODID:-//Lambert & Fils Menuiserie//groupctl demo//EN"
+		       "\r\n"
+		       "BEGIN:VEVENT\r\n"
+		       "UID:%s\r\n"
+		       "DTSTAMP:%s\r\n"
+		       "SUMMARY:Company holiday: office and workshop closed\r\n"
+		       "DTSTART;VALUE=DATE:%s\r\n"
+		       "DTEND;VALUE=DATE:%s\r\n"
+		       "TRANSP:TRANSPARENT\r\n"
+		       "CATEGORIES:HOLIDAY\r\n"
+		       "END:VEVENT\r\n"
+		       "END:VCALENDAR\r\n",
+		       uid, p->stamp, off, after);
+	rc = demo_put(d, DIRECTOR, &w, uid, buf, len);
+	if (rc == 0)
+		rc = demo_event(d, SECRETARY, "Staff", NULL,
+				"End-of-quarter staff lunch", p->monday + 18,
+				"1200", "1400",
+				"LOCATION:Restaurant Le Ch\xc3\xaane\\, "
+				"place de la Gare\r\n");
+	return rc;
+}
+
+static int demo_calendars(struct demo *d)
+{
+	const char *boss = people[DIRECTOR].username;
+	struct pim_days p;
+	int rc;
+
+	pim_days_init(&p);
+	rc = demo_staff_calendar(d, &p);
+	/* The workshop plans its own calendar (all members may add). */
+	if (rc == 0)
+		rc = demo_event(
+			d, WORKER1, "Production", NULL,
+			"Safety training: woodworking machines and dust "
+			"extraction",
+			p.monday + 10, "1330", "1700",
+			"LOCATION:Workshop\r\n"
+			"DESCRIPTION:Mandatory for everyone in the "
+			"workshop. Bring your protective\r\n"
+			"  equipment.\r\n");
+	if (rc == 0)
+		rc = demo_event(d, WORKER1, "Production", NULL,
+				"Delivery and fitting: Dupont staircase",
+				workday(&p, p.monday + 9), "0730", "1200",
+				"LOCATION:12 rue des Tilleuls\\, Marcq\r\n");
+	/* The director's own calendar: what her busy times show. */
+	if (rc == 0)
+		rc = demo_event(d, DIRECTOR, NULL, NULL,
+				"Bank: credit line for the new CNC machine",
+				workday(&p, p.today + 2), "1000", "1100",
+				"LOCATION:Banque du Nord\\, Grand-Place\r\n");
+	if (rc == 0)
+		rc = demo_event(d, DIRECTOR, NULL, NULL,
+				"Site visit: Dupont staircase",
+				workday(&p, p.today + 6), "1400", "1530",
+				"LOCATION:12 rue des Tilleuls\\, Marcq\r\n");
+	if (rc == 0)
+		rc = demo_event(d, DIRECTOR, NULL, NULL,
+				"Lunch with the timber supplier",
+				workday(&p, p.today + 3), "1230", "1400",
+				"STATUS:TENTATIVE\r\n");
+	if (rc == 0)
+		rc = demo_event(d, DIRECTOR, NULL, NULL, "Dentist",
+				workday(&p, p.today + 4), "1730", "1815",
+				"CLASS:PRIVATE\r\n"
+				"TRANSP:OPAQUE\r\n");
+	/* The secretary manages the director's calendar. */
+	if (rc == 0)
+		rc = demo_event(d, SECRETARY, NULL, boss,
+				"Call with Pierre Garnier: annual accounts",
+				workday(&p, p.today + 1), "1100", "1130",
+				"DESCRIPTION:Nathalie booked it.\r\n");
+	return rc;
+}
+
+/* Customers in the Sales contacts, added by the secretary. */
+static const struct {
+	const char *fn, *n, *org, *title, *email, *tel, *adr, *note;
+} customers[] = {
+	{"Jean Dupont", "Dupont;Jean;;M.;", NULL, NULL,
+	 "jean.dupont@dupont-famille.example", "+33 1 99 00 12 01",
+	 ";;12 rue des Tilleuls;Marcq;;59700;France",
+	 "Pine staircase\\, 14 steps (job 2025-014)."},
+	{"Martine Leclerc", "Leclerc;Martine;;Mme;", "Leclerc Immobilier",
+	 "Property manager", "m.leclerc@leclerc-immobilier.example",
+	 "+33 1 99 00 12 02", ";;3 boulevard Carnot;Lille;;59000;France",
+	 "Windows for the Carnot building: 38 units\\, quote in May."},
+	{"Sophie Moreau", "Moreau;Sophie;;;", "Atelier Moreau Architectes",
+	 "Architect", "sophie.moreau@atelier-moreau.example",
+	 "+33 1 99 00 12 03", ";;27 rue Esquermoise;Lille;;59800;France",
+	 "Sends us her kitchen and library projects."},
+	{"Bernard Lef\xc3\xa8vre", "Lef\xc3\xa8vre;Bernard;;M.;",
+	 "H\xc3\xb4tel du Parc", "Director", "direction@hotel-du-parc.example",
+	 "+33 1 99 00 12 04", ";;1 avenue du Parc;Roubaix;;59100;France",
+	 "Oak doors for 24 rooms: quote sent."},
+};
+
+static int demo_contacts(struct demo *d)
+{
+	struct store_pim_where w = {"Sales", NULL, STORE_TOOL_CONTACTS};
+	char buf[ICS_MAX], uid[64], org[160], title[160];
+	struct pim_days p;
+	size_t i;
+	int rc = 0, len;
+
+	pim_days_init(&p);
+	for (i = 0; i < sizeof(customers) / sizeof(customers[0]) && rc == 0;
+	     i++) {
+		org[0] = title[0] = '\0';
+		if (customers[i].org)
+			snprintf(org, sizeof(org), "ORG:%s\r\n",
+				 customers[i].org);
+		if (customers[i].title)
+			snprintf(title, sizeof(title), "TITLE:%s\r\n",
+				 customers[i].title);
+		rc = new_uid(uid, sizeof(uid));
+		if (rc < 0)
+			break;
+		len = snprintf(buf, sizeof(buf),
+			       "BEGIN:VCARD\r\n"
+			       "VERSION:3.0\r\n"
+			       "UID:%s\r\n"
+			       "FN:%s\r\n"
+			       "N:%s\r\n"
+			       "%s%s"
+			       "EMAIL;TYPE=INTERNET,WORK:%s\r\n"
+			       "TEL;TYPE=WORK,VOICE:%s\r\n"
+			       "ADR;TYPE=WORK:%s\r\n"
+			       "NOTE:%s\r\n"
+			       "CATEGORIES:Customer\r\n"
+			       "REV:%s\r\n"
+			       "END:VCARD\r\n",
+			       uid, customers[i].fn, customers[i].n, org, title,
+			       customers[i].email, customers[i].tel,
+			       customers[i].adr, customers[i].note, p.stamp);
+		rc = demo_put(d, SECRETARY, &w, uid, buf, len);
+	}
+	return rc;
+}
+
 /* ---- the summary ------------------------------------------------------ */
 
 static int print_group(struct demo *d, const char *name, struct cmd_json *j)
@@ -519,7 +855,9 @@ static int print_summary(struct demo *d, const char *dir, bool json)
 		cmd_json_end_object(&j);
 		cmd_json_finish(&j);
 	} else if (rc == 0) {
-		printf("\nTry: groupctl --store %s --as %s group list\n", dir,
+		printf("\nTry: groupctl --store %s --as %s group list\n"
+		       "     groupctl --store %s --as %s calendar list Staff\n",
+		       dir, people[DIRECTOR].username, dir,
 		       people[DIRECTOR].username);
 	}
 	return rc;
@@ -557,6 +895,10 @@ static int run_demo(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (rc == 0)
 		rc = add_content(&d);
 	if (rc == 0)
+		rc = demo_calendars(&d);
+	if (rc == 0)
+		rc = demo_contacts(&d);
+	if (rc == 0)
 		rc = print_summary(&d, dir, ctx->json);
 	if (rc < 0)
 		status = cmd_refused(ctx, rc);
@@ -575,7 +917,11 @@ const struct cmd cmd_demo_commands[] = {
 			"Menuiserie, a joinery with a director, a secretary, "
 			"three salespeople and five workers; the groups Staff, "
 			"Sales, Production and Direction; an accountant from "
-			"outside invited; a few folders and files. Refused "
+			"outside invited; a few folders and files; events in "
+			"the Staff and Production calendars and in the "
+			"director's personal calendar, around the day the "
+			"demo is made; customers in the Sales contacts. "
+			"Refused "
 			"when DIR already holds a "
 			"store; --force replaces a previous demo store (and "
 			"only that). Then try: groupctl --store DIR --as "
