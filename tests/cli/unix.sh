@@ -85,6 +85,16 @@ assert_refused "only the store operator may change an account's plan or Unix use
 	as "$U_alice" account edit alice --plan ultra
 assert_refused "only the store operator may check the store" as "$U_alice" check
 assert_exit 0 as "$U_alice" account edit alice --org "Martin SA"
+# Calendars and contacts are encrypted with the master key, which only the
+# store's owner can read: users are sent to the mount, in one line.
+assert_refused "calendar list needs the store's master key: run it as the store operator \(with --as USER\), or read the calendar's .ics files through the mount" \
+	as "$U_alice" calendar list Shop
+assert_refused "contacts import needs the store's master key" \
+	as "$U_alice" contacts import Shop /dev/null
+assert_refused "busy needs the store's master key: .*members/bob/busy.ics" \
+	as "$U_alice" busy bob
+assert_exit 0 gctl --as alice --json calendar list Shop
+assert_json 'd == []' "the operator reads it with --as"
 # Root is the operator: it may act as anyone.
 assert_exit 0 gctl --as bob --json group list
 assert_json '[g["name"] for g in d] == ["Shop"]'
@@ -150,6 +160,9 @@ else
 	assert_exit 0 sgid "$U_dave" account edit dave --password-file "$TMP/dave-pw"
 	assert_exit 0 gctl --json account show dave
 	assert_json 'd["has_password"] is True'
+	# The group cannot read the master key either.
+	assert_refused "calendar export needs the store's master key" \
+		sgid "$U_dave" calendar export
 	# Creating a store takes no privilege: the group's is given up.
 	assert_refused "." sgid "$U_dave" demo --force "$S"
 	assert_refused "." sgid "$U_dave" --store "$S/db/x" init
