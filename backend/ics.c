@@ -496,6 +496,14 @@ static int make_part(struct pim_part *part, const struct entry *e, size_t k)
 	if (!out)
 		return -ENOMEM;
 	memset(part, 0, sizeof(*part));
+	/* Known even when the part is refused, so the user can tell which. */
+	if (kind == ICAL_VEVENT_COMPONENT || kind == ICAL_VTODO_COMPONENT)
+		part->info.kind =
+			kind == ICAL_VTODO_COMPONENT ? PIM_TODO : PIM_EVENT;
+	if (e[0].uid && strlen(e[0].uid) < sizeof(part->info.uid)) {
+		part->info.has_uid = true;
+		strcpy(part->info.uid, e[0].uid);
+	}
 	for (i = 0; i < k && !part->err; i++)
 		if (errors(e[i].c, true, part->why, sizeof(part->why)))
 			part->err = -EINVAL;

@@ -134,8 +134,10 @@ struct pim_part {
  * VTIMEZONEs it uses, re-serialized by libical (CRLF, folded); components
  * that are no event or to-do, or have no UID, make parts of their own.
  * vcard_split: one part per card, its bytes as they were.  A part that
- * does not pass ics_check / vcard_check carries err and why; the split as
- * a whole fails (-EINVAL, why) only when the file does not parse at all.
+ * does not pass ics_check / vcard_check carries err and why, and in info
+ * what could be told of it (kind, UID when it has one) so that the user can
+ * be told which item it was; the split as a whole fails (-EINVAL, why)
+ * only when the file does not parse at all.
  * Zero parts is a success.  *parts is freed with pim_parts_free.
  */
 int ics_split(const char *data, size_t len, struct pim_part **parts, size_t *n,

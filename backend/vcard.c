@@ -534,8 +534,9 @@ static int qp_join(struct pim_lines *it, char **qbuf, size_t *qn)
 	return 1;
 }
 
-int vcard_check(const char *data, size_t len, struct pim_info *info, char *why,
-		size_t whylen)
+/* vcard_check, but *info holds what was found (the UID) even on -EINVAL. */
+static int check_card(const char *data, size_t len, struct pim_info *info,
+		      char *why, size_t whylen)
 {
 	struct pim_info tmp = {.kind = PIM_CARD};
 	struct vstate s = {0};
@@ -544,11 +545,12 @@ int vcard_check(const char *data, size_t len, struct pim_info *info, char *why,
 	char *qbuf = NULL;
 	int rc;
 
+	pim_lines_init(&it, data + bom, len - bom);
 	if (memchr(data, '\0', len)) {
 		pim_why(why, whylen, "a NUL byte in the data");
-		return -EINVAL;
+		rc = -EINVAL;
+		goto out_free;
 	}
-	pim_lines_init(&it, data + bom, len - bom);
 	while ((rc = pim_lines_next(&it)) == 1) {
 		const char *l = it.line;
 		size_t n = it.n, qn = 0;
@@ -595,11 +597,21 @@ int vcard_check(const char *data, size_t len, struct pim_info *info, char *why,
 		pim_why(why, whylen, "vCard 4.0 that is not UTF-8");
 	else
 		rc = 0;
-	if (rc == 0 && info)
-		*info = tmp;
 out_free:
+	*info = tmp;
 	free(qbuf);
 	pim_lines_free(&it);
+	return rc;
+}
+
+int vcard_check(const char *data, size_t len, struct pim_info *info, char *why,
+		size_t whylen)
+{
+	struct pim_info tmp;
+	int rc = check_card(data, len, &tmp, why, whylen);
+
+	if (rc == 0 && info)
+		*info = tmp;
 	return rc;
 }
 
@@ -632,8 +644,8 @@ static int add_part(struct pim_part **parts, size_t *n, size_t *cap,
 		p->err = -EINVAL;
 		pim_why(p->why, sizeof(p->why), "%s", why_text);
 	} else {
-		p->err = vcard_check(data, len, &p->info, p->why,
-				     sizeof(p->why));
+		p->err = check_card(data, len, &p->info, p->why,
+				    sizeof(p->why));
 		if (p->err == -ENOMEM)
 			return -ENOMEM;
 	}
