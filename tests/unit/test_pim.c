@@ -1341,6 +1341,9 @@ static void split_join(void)
 	   "C carries the New York VTIMEZONE only");
 	is_errno(p[3].err, -EINVAL, "D is refused");
 	like(p[3].why, "parse error|DTSTART", "D's reason: %s", p[3].why);
+	ok(p[3].info.has_uid && !strcmp(p[3].info.uid, "ev-d@example.com") &&
+		   p[3].info.kind == PIM_EVENT,
+	   "a refused part still tells its UID and kind");
 	ok(strstr(p[3].data, "D broken") != NULL, "D's data is kept");
 	/* Join A, B, C: each VTIMEZONE once; splits back the same. */
 	for (i = 0; i < 3; i++) {
@@ -1421,6 +1424,20 @@ static void split_join(void)
 	}
 	pim_parts_free(q, rc ? 0 : m);
 	q = NULL;
+	/* One UID given twice as a master: one part, refused, named. */
+	s = crlf("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\n"
+		 "BEGIN:VEVENT\nUID:dup-1@test\nDTSTART:20250403T100000Z\n"
+		 "END:VEVENT\n"
+		 "BEGIN:VEVENT\nUID:dup-1@test\nDTSTART:20250404T100000Z\n"
+		 "END:VEVENT\nEND:VCALENDAR\n");
+	rc = ics_split(s, strlen(s), &q, &m, why, sizeof(why));
+	ok(rc == 0 && m == 1 && q[0].err == -EINVAL &&
+		   !strcmp(q[0].info.uid, "dup-1@test"),
+	   "two masters of one UID: one refused part named by its UID");
+	if (rc == 0 && m == 1)
+		like(q[0].why, "RECURRENCE-ID", "reason: %s", q[0].why);
+	pim_parts_free(q, rc ? 0 : m);
+	q = NULL;
 	is_errno(ics_split("hello", 5, &q, &m, why, sizeof(why)), -EINVAL,
 		 "split of text: EINVAL");
 	like(why, "not iCalendar", "reason: %s", why);
@@ -1484,6 +1501,7 @@ static void vcard_split_join(void)
 	ok(!p[2].info.has_uid, "card 3 has no UID");
 	is_errno(p[3].err, -EINVAL, "the card without FN is refused");
 	like(p[3].why, "FN", "reason: %s", p[3].why);
+	ok(!p[3].info.has_uid, "it has no UID to tell");
 	for (i = 0; i < 3; i++) {
 		items[i] = p[i].data;
 		lens[i] = p[i].len;
@@ -1505,6 +1523,17 @@ static void vcard_split_join(void)
 	q = NULL;
 	free(out);
 	out = NULL;
+	/* A refused card still tells its UID. */
+	snprintf(buf, sizeof(buf), "%s",
+		 crlf("BEGIN:VCARD\nVERSION:3.0\nUID:nameless@test\n"
+		      "EMAIL:x@y.example\nEND:VCARD\n"));
+	rc = vcard_split(buf, strlen(buf), &q, &m, why, sizeof(why));
+	ok(rc == 0 && m == 1 && q[0].err == -EINVAL && q[0].info.has_uid &&
+		   !strcmp(q[0].info.uid, "nameless@test") &&
+		   q[0].info.kind == PIM_CARD,
+	   "a refused card still tells its UID");
+	pim_parts_free(q, rc ? 0 : m);
+	q = NULL;
 	/* Junk between cards; a card cut short. */
 	snprintf(buf, sizeof(buf), "%sjunk line\r\n%sBEGIN:VCARD\r\nFN:x\r\n",
 		 a, b);
