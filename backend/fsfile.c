@@ -441,7 +441,7 @@ int store_fs_fsync(struct store *st, struct store_file *f, bool datasync)
 
 	rc = check_handle(st, f, false);
 	if (rc == 0)
-		rc = fitem_commit(st, f);
+		rc = fitem_commit(st, f, false);
 	if (rc)
 		return rc;
 	pthread_rwlock_rdlock(&f->is->rw);
@@ -457,13 +457,31 @@ int store_fs_fsync(struct store *st, struct store_file *f, bool datasync)
 
 int store_fs_flush(struct store *st, struct store_file *f)
 {
-	return fitem_commit(st, f);
+	return fitem_commit(st, f, false);
+}
+
+void store_fs_release_prepare(struct store *st, struct store_file *f)
+{
+	fitem_commit(st, f, true);
+}
+
+bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
+			const char **name)
+{
+	if (!f->gone[0])
+		return false;
+	*parent = (uint64_t)f->dir;
+	*name = f->gone;
+	return true;
 }
 
 void store_fs_release(struct store *st, struct store_file *f)
 {
 	uint64_t ino = f->is->ino;
 
+	/* What was never checked is checked now; a refusal here cannot be
+	 * reported, and leaves the stored version (or no new item). */
+	fitem_commit(st, f, true);
 	fitem_free(f);
 	if (istate_put(st, f->is)) {
 		/* The last close of an unlinked item frees it. */

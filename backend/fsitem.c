@@ -166,6 +166,7 @@ int fitem_write(struct store *st, struct store_file *f, uint64_t off,
 	if (off + size > f->plen)
 		f->plen = (size_t)(off + size);
 	f->dirty = true;
+	f->written = true;
 	return 0;
 }
 
@@ -183,6 +184,7 @@ int fitem_truncate(struct store *st, struct store_file *f, uint64_t size)
 		memset(f->pending + f->plen, 0, (size_t)size - f->plen);
 	f->plen = (size_t)size;
 	f->dirty = true;
+	f->written = true;
 	return 0;
 }
 
@@ -239,7 +241,7 @@ static void drop_fresh(struct store *st, struct store_file *f)
 	char saved[sizeof(st->errmsg)];
 	sqlite3_stmt *s;
 	struct node_info n;
-	char name[256];
+	char name[256] = "";
 	int rc;
 
 	memcpy(saved, st->errmsg, sizeof(saved));
@@ -255,16 +257,24 @@ static void drop_fresh(struct store *st, struct store_file *f)
 		db_done(s);
 		rc = node_drop_entry(st, f->dir, name, &n);
 	}
-	db_end(st, rc);
+	if (db_end(st, rc) == 0)
+		copy_str(f->gone, sizeof(f->gone), name);
 	memcpy(st->errmsg, saved, sizeof(saved));
 }
 
-int fitem_commit(struct store *st, struct store_file *f)
+/*
+ * `last` is the release (the last close); otherwise a close(2) or fsync.
+ * A close before anything was written (a shell's `> file` dups the
+ * descriptor and closes the first one before the write) checks nothing
+ * yet: the version is checked when something was written, or at release.
+ */
+int fitem_commit(struct store *st, struct store_file *f, bool last)
 {
 	int rc;
 
-	if (!f->item || !f->dirty)
+	if (!f->item || !f->dirty || (!last && !f->written))
 		return 0;
+	f->written = false;
 	pthread_rwlock_wrlock(&f->is->rw);
 	rc = db_begin(st);
 	if (rc == 0)

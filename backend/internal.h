@@ -287,8 +287,10 @@ struct store_file {
 	bool loaded;		/* pending holds a whole version */
 	bool dirty;		/* pending differs from what is stored */
 	bool fresh;		/* nothing valid stored yet */
+	bool written;		/* written since the last check */
 	char *gen;		/* generated content, read from a snapshot */
 	size_t glen;
+	char gone[256];		/* name a refused new item had, in `dir` */
 };
 
 /* ---- fsitem.c ---- */
@@ -300,7 +302,7 @@ int fitem_read(struct store_file *f, uint64_t off, size_t size, void *buf,
 int fitem_write(struct store *st, struct store_file *f, uint64_t off,
 		const void *buf, size_t size);
 int fitem_truncate(struct store *st, struct store_file *f, uint64_t size);
-int fitem_commit(struct store *st, struct store_file *f);
+int fitem_commit(struct store *st, struct store_file *f, bool last);
 int fitem_truncate_path(struct store *st, const struct store_caller *c,
 			const struct node_info *n, uint64_t size, bool *done);
 void fitem_free(struct store_file *f);
@@ -326,6 +328,9 @@ int item_validate_node(struct store *st, int64_t ino, int type,
 int item_claim(struct store *st, int64_t ino, const struct node_info *dir,
 	       const struct pim_info *info, int64_t replacing);
 int item_release(struct store *st, int64_t ino);
+/* The name of the item of `dir` with this UID: -ENOENT when none. */
+int item_find_uid(struct store *st, const struct node_info *dir,
+		  const char *uid, char *name, size_t len);
 
 /* ---- gen.c ---- */
 int members_ensure(struct store *st, int64_t space, int64_t account);

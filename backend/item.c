@@ -157,6 +157,30 @@ int item_claim(struct store *st, int64_t ino, const struct node_info *dir,
 	return rc;
 }
 
+int item_find_uid(struct store *st, const struct node_info *dir,
+		  const char *uid, char *name, size_t len)
+{
+	unsigned char h[16];
+	sqlite3_stmt *s;
+	int rc;
+
+	uid_hash(st, dir->space, uid, h);
+	s = db_q(st,
+		 "SELECT d.name FROM item i JOIN dirent d ON d.child = i.node"
+		 " AND d.parent = i.dir WHERE i.dir = ? AND i.uid = ? AND"
+		 " (d.name LIKE '%.ics' OR d.name LIKE '%.vcf') LIMIT 1",
+		 "ib", dir->ino, h, (size_t)16);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc == 1) {
+		copy_str(name, len, col_text(s, 0));
+		db_done(s);
+		return 0;
+	}
+	return rc < 0 ? rc : -ENOENT;
+}
+
 int item_release(struct store *st, int64_t ino)
 {
 	return db_run(st, "DELETE FROM item WHERE node = ?", "i", ino);

@@ -305,13 +305,16 @@ int store_pim_put(struct store *st, const struct store_caller *c,
 	return rc;
 }
 
-/* A file name from a UID: what is safe in a name, the rest as '_'. */
+/* A file name from a UID: the UID itself when it is safe in a name;
+ * otherwise its safe characters and a hash of the whole UID, so two UIDs
+ * never share a name.  No UID: a random name. */
 static void name_for(const struct pim_info *info, int tool, char *out,
 		     size_t len)
 {
 	const char *ext = tool == STORE_TOOL_CALENDAR ? ".ics" : ".vcf";
 	unsigned char rnd[8];
 	char hex[17];
+	bool changed = false;
 	size_t i, k = 0;
 
 	if (!info->has_uid || !info->uid[0]) {
@@ -320,17 +323,25 @@ static void name_for(const struct pim_info *info, int tool, char *out,
 		snprintf(out, len, "%s%s", hex, ext);
 		return;
 	}
-	for (i = 0; info->uid[i] && k + 5 < len && k < 200; i++) {
+	for (i = 0; info->uid[i] && k + 24 < len && k < 180; i++) {
 		char ch = info->uid[i];
+		bool safe = (ch >= 'a' && ch <= 'z') ||
+			    (ch >= 'A' && ch <= 'Z') ||
+			    (ch >= '0' && ch <= '9') || ch == '-' ||
+			    ch == '_' || ch == '.' || ch == '@';
 
-		out[k++] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-					   (ch >= '0' && ch <= '9') || ch == '-' ||
-					   ch == '_' || ch == '.' || ch == '@'
-				   ? ch
-				   : '_';
+		out[k] = safe && !(k == 0 && ch == '.') ? ch : '_';
+		changed |= out[k] != ch;
+		k++;
 	}
-	if (k && out[0] == '.')
-		out[0] = '_';
+	changed |= info->uid[i] != '\0';
+	if (changed) {
+		crypto_generichash(rnd, sizeof(rnd),
+				   (const unsigned char *)info->uid,
+				   strlen(info->uid), NULL, 0);
+		sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+		k += (size_t)snprintf(out + k, len - k, "-%s", hex);
+	}
 	snprintf(out + k, len - k, "%s", ext);
 }
 
@@ -367,10 +378,15 @@ int store_pim_import(struct store *st, const struct store_caller *c,
 			copy_str(r->why, sizeof(r->why), parts[i].why);
 			continue;
 		}
-		/* One transaction per item: a refusal stops only it. */
+		/* One transaction per item: a refusal stops only it.  An item
+		 * already there with this UID is replaced, whatever its
+		 * name. */
 		r->err = db_begin(st);
 		if (r->err == 0) {
 			r->err = pim_dir(st, c, w, &dir);
+			if (r->err == 0 && parts[i].info.has_uid)
+				item_find_uid(st, &dir, parts[i].info.uid,
+					      r->name, sizeof(r->name));
 			if (r->err == 0)
 				r->err = put_locked(st, c, &dir, r->name,
 						    parts[i].data, parts[i].len);

@@ -73,6 +73,32 @@ static int may_edit(struct store *st, const struct node_info *n,
 	return -EACCES;
 }
 
+/* A refusal naming the rule, the group and the place. */
+static int refuse_at(struct store *st, int64_t ino, enum store_right right)
+{
+	char path[STORE_PATH_MAX] = "", where[STORE_GROUPNAME_BYTES + 16];
+	sqlite3_stmt *s;
+
+	copy_str(where, sizeof(where), "Private");
+	s = db_q(st,
+		 "SELECT g.name FROM node n JOIN space sp ON sp.id = n.space_id"
+		 " JOIN grp g ON g.id = sp.group_id WHERE n.id = ?",
+		 "i", ino);
+	if (s && db_row(st, s) == 1) {
+		copy_str(where, sizeof(where), col_text(s, 0));
+		db_done(s);
+	}
+	node_path(st, ino, path, sizeof(path));
+	return store_fail(st, -EACCES, "%s: %s %s needs the %s right", where,
+			  right == STORE_RIGHT_ADD      ? "adding to"
+			  : right == STORE_RIGHT_DELETE ? "deleting in"
+							: "changing",
+			  path[0] ? path : "this",
+			  right == STORE_RIGHT_ADD      ? "add"
+			  : right == STORE_RIGHT_DELETE ? "delete"
+							: "edit");
+}
+
 static int refuse(struct store *st, enum store_right right)
 {
 	return store_fail(st, -EACCES, "%s",
@@ -173,7 +199,7 @@ int node_allows(struct store *st, const struct store_caller *c, int64_t ino,
 {
 	int rc = allows(st, c, ino, right);
 
-	return rc == -EACCES ? refuse(st, right) : rc;
+	return rc == -EACCES ? refuse_at(st, ino, right) : rc;
 }
 
 int node_may_delete(struct store *st, const struct store_caller *c,

@@ -725,6 +725,13 @@ int store_fs_sync(struct store *st);
  * fsync): -EINVAL (does not parse, wrong kind or count), -EEXIST (another
  * item has its UID), -ENOSPC; the previous version then stays. */
 int store_fs_flush(struct store *st, struct store_file *f);
+/* Before the last close's release: a new item version never checked (no
+ * write since the open) is checked now; a refusal cannot be reported. */
+void store_fs_release_prepare(struct store *st, struct store_file *f);
+/* A new item refused at close or release is removed: its name, for the
+ * kernel's cache. */
+bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
+			const char **name);
 void store_fs_release(struct store *st, struct store_file *f);
 uint64_t store_fs_file_ino(const struct store_file *f);
 /* May the kernel keep this item's pages across opens?  Not for generated

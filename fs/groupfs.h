@@ -31,7 +31,6 @@ struct fs {
 	uid_t uid;		  /* what a single-account mount shows */
 	gid_t gid;
 	double timeout;		  /* entry and attribute cache, seconds */
-	bool writeback;		  /* -o writeback: the kernel's write cache */
 	struct fs_known *known;	  /* the kernel's lookup counts */
 	struct fs_notify *notify; /* invalidations, off the request path */
 };

@@ -36,7 +36,6 @@ struct options {
 	int show_help;
 	int show_version;
 	int nonopts;
-	int writeback;
 	double timeout;
 };
 
@@ -50,7 +49,6 @@ static const struct fuse_opt opt_spec[] = {
 	OPT("passphrase_file=%s", passphrase_file),
 	OPT("--ready-fd=%d", ready_fd),
 	OPT("cache_timeout=%lf", timeout),
-	OPT("writeback", writeback),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -101,10 +99,7 @@ static void usage(const char *prog)
 	       "    -o cache_timeout=T     seconds the kernel may cache "
 	       "entries and\n"
 	       "                           attributes (default 1)\n"
-	       "    -o writeback           let the kernel cache writes (faster "
-	       "small\n"
-	       "                           writes; quota refusals show only at "
-	       "close)\n"
+
 	       "    -h, --help             this help\n"
 	       "    -V, --version          the version\n\n"
 	       "See groupfs(8).  FUSE options:\n",
@@ -309,6 +304,15 @@ int main(int argc, char *argv[])
 	}
 	if (fuse_parse_cmdline(&args, &cl) != 0)
 		goto out_args;
+	if (o.store) {
+		/* The daemon leaves its working directory (chdir "/"). */
+		char *abs = realpath(o.store, NULL);
+
+		if (abs) {
+			free(o.store);
+			o.store = abs;
+		}
+	}
 	if (!o.store || !cl.mountpoint) {
 		fprintf(stderr, "usage: %s [options] STORE MOUNTPOINT "
 				"(see --help)\n",
@@ -317,7 +321,6 @@ int main(int argc, char *argv[])
 		goto out_cl;
 	}
 	fs.timeout = o.timeout;
-	fs.writeback = o.writeback;
 	fs.uid = getuid();
 	fs.gid = getgid();
 	if (open_store(&fs, &o))

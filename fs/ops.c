@@ -144,17 +144,25 @@ static struct store_file *file_of(struct fuse_file_info *fi)
 	return (struct store_file *)(uintptr_t)fi->fh;
 }
 
+/* After a refused write or new version: the kernel forgets what it
+ * cached of the item, and its name when a new item went away. */
+static void refused(struct fs *fs, uint64_t ino, struct store_file *f)
+{
+	uint64_t parent;
+	const char *name;
+
+	fs_notify_inode(fs, ino);
+	if (f && store_fs_file_gone(f, &parent, &name))
+		fs_notify_entry(fs, parent, name);
+}
+
 static void gfs_init(void *userdata, struct fuse_conn_info *conn)
 {
-	struct fs *fs = userdata;
-
-	/* With the kernel's write cache a write refused for quota is only
-	 * seen at close or fsync, and the kernel keeps the size it thought
-	 * the file had: opt-in only (-o writeback). */
-	if (fs->writeback && (conn->capable & FUSE_CAP_WRITEBACK_CACHE))
-		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
-	else
-		conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
+	/* No kernel write cache: with it a write refused for quota reaches
+	 * us only at writeback, the kernel keeps trusting the size it
+	 * computed, and the refused bytes come back with the next write of
+	 * the same page.  Each write is answered here, at once. */
+	conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
 	if (conn->capable & FUSE_CAP_READDIRPLUS)
 		conn->want |= FUSE_CAP_READDIRPLUS;
 	if (conn->capable & FUSE_CAP_HANDLE_KILLPRIV)
@@ -509,17 +517,27 @@ static void gfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	/* A refused new version of an item: drop what the kernel cached of
 	 * it (the stored version stays). */
 	if (rc)
-		fs_notify_inode(fs_of(req), ino);
-	fuse_reply_err(req, -rc);
+		refused(fs_of(req), ino, file_of(fi));
+	/* ENOSYS would tell the kernel flush is not implemented at all. */
+	fuse_reply_err(req, rc == -ENOSYS ? EIO : -rc);
 }
 
 static void gfs_release(fuse_req_t req, fuse_ino_t ino,
 			struct fuse_file_info *fi)
 {
 	struct store *st = fs_store(fs_of(req));
+	uint64_t parent;
+	const char *name;
 
-	if (st)
-		store_fs_release(st, file_of(fi));
+	if (st) {
+		struct store_file *f = file_of(fi);
+
+		/* Last close: an unchecked item is checked now. */
+		store_fs_release_prepare(st, f);
+		if (store_fs_file_gone(f, &parent, &name))
+			refused(fs_of(req), ino, f);
+		store_fs_release(st, f);
+	}
 	fuse_reply_err(req, 0);
 }
 
@@ -530,7 +548,7 @@ static void gfs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 	int rc = st ? store_fs_fsync(st, file_of(fi), datasync) : -EIO;
 
 	if (rc)
-		fs_notify_inode(fs_of(req), ino);
+		refused(fs_of(req), ino, file_of(fi));
 	fuse_reply_err(req, -rc);
 }
 

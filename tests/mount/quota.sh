@@ -209,27 +209,6 @@ remount "$M" -o allow_other
 check "after a remount: b holds the accepted bytes, not the refused one" \
 	as alice cmp "$D/b" "$T/b.want"
 
-# ---- with the kernel's write cache (-o writeback) ----
-# Refusals come only at close or fsync, and the kernel may go on showing
-# the refused size (groupfs(8)); the store must still hold only what was
-# accepted, even when a later write flushes the same page again.
-WB=$T/wb
-mount_fs "$WB" -o allow_other -o writeback
-E=$WB/Sales/documents
-expect OK "writeback: a 4 KiB file" \
-	as alice "$PROBE" write "$E/w" "$(printf '%04096d' 0)"
-as alice "$PROBE" write "$E/filler" "" >/dev/null
-expect OK "writeback: filling the group" \
-	as alice "$PROBE" truncate "$E/filler" $((CAP - $(used Sales)))
-expect ENOSPC "writeback: an append past capacity fails by fsync or close" \
-	as alice "$PROBE" append "$E/w" x
-expect OK "writeback: making room" as alice "$PROBE" unlink "$E/filler"
-expect OK "writeback: the next append" as alice "$PROBE" append "$E/w" y
-umount_fs "$WB"
-printf '%04096dy' 0 >"$T/w.want"
-chmod 644 "$T/w.want"
-check "writeback: the store holds the accepted bytes, not the refused one" \
-	as alice cmp "$D/w" "$T/w.want"
 umount_fs "$M"
 check "groupctl check is clean" "$GROUPCTL" check
 finish
