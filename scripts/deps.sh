@@ -3,8 +3,14 @@
 # Installs the Debian 12 packages groupfs builds, runs and tests with.
 # Does nothing when they are all there already.
 set -eu
+# Build: gcc meson ninja-build pkg-config and the four libraries' -dev
+# packages.  Run: fuse3 (fusermount3, mount.fuse3), tzdata (time zones of
+# calendar events).  Tests: util-linux (setpriv, findmnt), passwd (useradd),
+# python3, rsync, git, tar, and the calendar and contact clients the mount
+# tests drive: khal, khard, vdirsyncer.
 PKGS="gcc meson ninja-build pkg-config libfuse3-dev fuse3 libsqlite3-dev
-libsodium-dev libical-dev python3 util-linux passwd sqlite3 rsync"
+libsodium-dev libical-dev tzdata python3 util-linux passwd sqlite3 rsync git
+tar khal khard vdirsyncer"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
