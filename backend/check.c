@@ -136,7 +136,7 @@ static int check_content(struct store *st, store_check_fn fn, void *arg,
 	}
 	s = db_q(st,
 		 "SELECT id FROM node WHERE space_id IS NOT NULL AND"
-		 " (mode & 61440) = 32768 ORDER BY id",
+		 " (mode & 61440) = 32768 AND nlink > 0 ORDER BY id",
 		 "");
 	if (!s)
 		return -EIO;

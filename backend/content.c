@@ -222,15 +222,15 @@ int content_load(struct store *st, int64_t ino, struct content *ct)
 
 	memset(ct, 0, sizeof(*ct));
 	s = db_q(st,
-		 "SELECT space_id, size, cid, chunked, inline FROM node"
-		 " WHERE id = ?",
+		 "SELECT space_id, size, cid, chunked, inline, id FROM node"
+		 " WHERE id = " RESOLVE,
 		 "i", ino);
 	if (!s)
 		return -EIO;
 	rc = db_row(st, s);
 	if (rc <= 0)
 		return rc < 0 ? rc : -ENOENT;
-	ct->ino = ino;
+	ct->ino = sqlite3_column_int64(s, 5);
 	ct->space = sqlite3_column_int64(s, 0);
 	ct->size = sqlite3_column_int64(s, 1);
 	if (sqlite3_column_bytes(s, 2) == 16)

@@ -255,6 +255,8 @@ static const char *const migrations[] = {
 	"  kind INTEGER NOT NULL);"
 	"CREATE UNIQUE INDEX item_uid ON item(dir, uid) WHERE uid IS NOT NULL;"
 	"ALTER TABLE node ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;",
+	/* 4: nodes consumed by a save-pattern rename */
+	"ALTER TABLE node ADD COLUMN alias INTEGER;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

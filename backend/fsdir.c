@@ -391,14 +391,29 @@ static int save_over(struct store *st, const struct node_info *src,
 	if (rc == 0)
 		rc = db_run(st, "UPDATE xattr SET node = ? WHERE node = ?", "ii",
 			    dst->ino, src->ino);
-	/* The source gives its content away: its row must not trash it. */
+	/* The source gives its content away: its row must not trash it.
+	 * Until the kernel learns that newname is the target (an
+	 * invalidation that can only follow our reply), the source's inode
+	 * answers as the target: it becomes an alias, removed at the next
+	 * mount. */
 	if (rc == 0)
 		rc = db_run(st,
 			    "UPDATE node SET cid = NULL, inline = NULL,"
 			    " chunked = 0, size = 0 WHERE id = ?",
 			    "i", src->ino);
 	if (rc == 0)
-		rc = node_drop_entry(st, parent, name, src);
+		rc = db_run(st, "DELETE FROM dirent WHERE parent = ? AND name = ?",
+			    "it", parent, name);
+	if (rc == 0)
+		rc = node_touch_dir(st, parent, 0);
+	if (rc == 0)
+		rc = db_run(st, "UPDATE space SET files = files - 1 WHERE id = ?",
+			    "i", src->space);
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE node SET nlink = 0, alias = ?, ctime = ? WHERE"
+			    " id = ?",
+			    "iii", dst->ino, t, src->ino);
 	if (rc == 0 && newparent != parent)
 		rc = node_touch_dir(st, newparent, 0);
 	return rc;

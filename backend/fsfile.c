@@ -255,8 +255,9 @@ int store_fs_open(struct store *st, const struct store_caller *c,
 	if (rc)
 		return rc;
 	rc = open_locked(st, c, (int64_t)ino, flags, &n, &writable);
+	/* n.ino, not ino: an alias opens the node it stands for. */
 	if (rc == 0)
-		rc = new_handle(st, c, ino, writable, &f);
+		rc = new_handle(st, c, (uint64_t)n.ino, writable, &f);
 	if (rc == 0 && n.gen)
 		/* Generated: this handle reads one snapshot. */
 		rc = members_content(st, &n, &f->gen, &f->glen, &mtime);

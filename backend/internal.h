@@ -347,6 +347,11 @@ struct busy_period;
 int members_busy_periods(struct store *st, int64_t owner,
 			 struct busy_period **v, size_t *n);
 
+/* A node consumed by a save-pattern rename answers, until the kernel has
+ * learnt the target's inode, as the node that kept its identity: queries
+ * by inode number go through RESOLVE (the parameter is ?1). */
+#define RESOLVE "coalesce((SELECT alias FROM node WHERE id = ?1), ?1)"
+
 #define STR(x) #x
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

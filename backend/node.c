@@ -18,7 +18,7 @@
 	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"        \
 	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"       \
 	" n.nlink, n.gen FROM node n LEFT JOIN space s ON s.id = n.space_id"  \
-	" WHERE n.id = ?"
+	" WHERE n.id = " RESOLVE
 
 int node_info(struct store *st, int64_t ino, struct node_info *out)
 {
@@ -318,7 +318,7 @@ static int attr_row(struct store *st, int64_t ino, struct store_attr *out)
 	s = db_q(st,
 		 "SELECT n.mode, n.nlink, n.size, n.atime, n.mtime, n.ctime,"
 		 " a.unix_uid FROM node n LEFT JOIN account a"
-		 " ON a.id = n.creator WHERE n.id = ?",
+		 " ON a.id = n.creator WHERE n.id = " RESOLVE,
 		 "i", ino);
 	if (!s)
 		return -EIO;
