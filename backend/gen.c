@@ -193,8 +193,11 @@ static int calendar_stamp(struct store *st, int64_t root, int64_t *stamp)
 	rc = db_row(st, s);
 	if (rc <= 0)
 		return rc < 0 ? rc : -ENOENT;
-	*stamp = sqlite3_column_int64(s, 0) ^ (sqlite3_column_int64(s, 1) * 3) ^
-		 (sqlite3_column_int64(s, 2) * 7) ^ sqlite3_column_int64(s, 3);
+	/* Unsigned: the mixing may wrap. */
+	*stamp = (int64_t)((uint64_t)sqlite3_column_int64(s, 0) ^
+			   ((uint64_t)sqlite3_column_int64(s, 1) * 3) ^
+			   ((uint64_t)sqlite3_column_int64(s, 2) * 7) ^
+			   (uint64_t)sqlite3_column_int64(s, 3));
 	db_done(s);
 	return 0;
 }

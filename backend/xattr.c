@@ -105,7 +105,8 @@ static int reply(const void *value, size_t n, void *buf, size_t size,
 		return 0;
 	if (size < n)
 		return -ERANGE;
-	memcpy(buf, value, n);
+	if (n)
+		memcpy(buf, value, n);
 	return 0;
 }
 

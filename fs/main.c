@@ -324,7 +324,7 @@ int main(int argc, char *argv[])
 	fs.uid = getuid();
 	fs.gid = getgid();
 	if (open_store(&fs, &o))
-		goto out_cl;
+		goto out_store;
 	/* Without allow_other only the mounting user can enter the mount:
 	 * it serves one account, like --as. */
 	fs.single = fs.have_as || !o.allow_other;
