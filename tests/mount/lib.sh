@@ -160,6 +160,13 @@ kill_fs() {
 		kill -9 "${PIDS[$i]}" 2>/dev/null || true
 		wait "${PIDS[$i]}" 2>/dev/null || true
 		fusermount3 -uz "$mnt" 2>/dev/null || true
+		# A killed daemon writes no leak report, but anything it found
+		# before the kill is in its log.
+		if grep -qE 'AddressSanitizer|runtime error:' \
+			"$T/daemon.$i.log" 2>/dev/null; then
+			fail "sanitizer report from the killed daemon for $mnt"
+			cat "$T/daemon.$i.log" >&2
+		fi
 		unset "MOUNTS[$i]" "PIDS[$i]"
 	done
 }
