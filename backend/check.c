@@ -83,7 +83,8 @@ static const struct rule rules[] = {
 	 "SELECT s.id FROM space s WHERE s.files <> (SELECT count(*) FROM node"
 	 " n WHERE n.space_id = s.id AND n.id NOT IN (s.root, s.documents,"
 	 " s.calendar, s.contacts, s.drop_dir, s.members_dir)"
-	 " AND n.nlink > 0)"},
+	 " AND n.nlink > 0 AND n.tool <> 5 AND NOT EXISTS (SELECT 1 FROM"
+	 " dirent d WHERE d.child = n.id AND d.parent = s.drop_dir))"},
 };
 
 static void report(store_check_fn fn, void *arg, unsigned *count,
