@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Content at rest.  Each space has its own key, derived from the master key
- * (crypto_kdf, subkey id = space id).  A file's content is sealed with
- * XChaCha20-Poly1305 in chunks of CHUNK bytes, each authenticated together
+ * (crypto_kdf, subkey id = space id).  A file's content is sealed with its
+ * cipher (struct sealer) in chunks of CHUNK bytes, each authenticated together
  * with the file's random content id and the chunk's index, so a chunk can
  * neither be altered nor moved to another place or file without reading
  * back as -EIO.
@@ -26,6 +26,7 @@
  * writers of one item meet at its istate.rw lock.
  */
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,18 +36,85 @@
 
 #include "internal.h"
 
-#define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define NONCE 24	/* the nonce slot of a record or blob */
+#define TAG 16
 #define RECORD (NONCE + CHUNK + TAG)
 _Static_assert(RECORD == 4096, "a record is one page");
+_Static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == NONCE &&
+		       crypto_aead_xchacha20poly1305_ietf_ABYTES == TAG,
+	       "XChaCha20-Poly1305 fills the nonce slot");
+#define GCM_IV 12
 #define INLINE_INDEX UINT64_MAX
 #define GROW_STEP (256 * (uint64_t)CHUNK)
+/* Set mtime and ctime to parameter N when it is not 0. */
+#define TOUCH(N)                                                   \
+	"mtime = iif(?" #N " <> 0, ?" #N ", mtime),"               \
+	" ctime = iif(?" #N " <> 0, ?" #N ", ctime)"
 
-static void space_key(struct store *st, int64_t space,
-		      unsigned char key[STORE_KEY_BYTES])
+/*
+ * The keys of one content for one call.  XChaCha20-Poly1305 (the cipher
+ * of stores before schema 5) seals with the space key and a 24-byte nonce.
+ * AES-256-GCM (OpenSSL: AES-NI and carry-less multiplication where the CPU
+ * has them, a constant-time software path where not) seals with a key of
+ * its own per content, BLAKE2b(space key, cid), so that random 96-bit IVs
+ * stay far from their limit however much a group writes; a call draws one
+ * random IV and counts from it.  The IV takes the first 12 bytes of the
+ * nonce slot, and the other 12 must be zero.
+ */
+struct sealer {
+	int cipher;
+	unsigned char key[STORE_KEY_BYTES];
+	EVP_CIPHER_CTX *enc, *dec;
+	unsigned char iv[GCM_IV];
+};
+
+static int sealer_init(struct store *st, const struct content *ct,
+		       struct sealer *s)
 {
-	crypto_kdf_derive_from_key(key, STORE_KEY_BYTES, (uint64_t)space,
+	unsigned char space[STORE_KEY_BYTES];
+
+	memset(s, 0, sizeof(*s));
+	s->cipher = ct->cipher;
+	crypto_kdf_derive_from_key(space, sizeof(space), (uint64_t)ct->space,
 				   "groupfs1", st->sh->key);
+	if (s->cipher == CIPHER_XCHACHA20) {
+		memcpy(s->key, space, sizeof(space));
+		sodium_memzero(space, sizeof(space));
+		return 0;
+	}
+	if (s->cipher != CIPHER_AES256GCM) {
+		sodium_memzero(space, sizeof(space));
+		return store_fail(st, -EIO, "item %lld: unknown cipher %d",
+				  (long long)ct->ino, s->cipher);
+	}
+	crypto_generichash(s->key, sizeof(s->key), ct->cid, 16, space,
+			   sizeof(space));
+	sodium_memzero(space, sizeof(space));
+	randombytes_buf(s->iv, sizeof(s->iv));
+	return 0;
+}
+
+static void sealer_done(struct sealer *s)
+{
+	EVP_CIPHER_CTX_free(s->enc);
+	EVP_CIPHER_CTX_free(s->dec);
+	sodium_memzero(s, sizeof(*s));
+}
+
+/* A context keyed for one direction, made on first use. */
+static EVP_CIPHER_CTX *gcm_ctx(struct sealer *s, int enc)
+{
+	EVP_CIPHER_CTX **c = enc ? &s->enc : &s->dec;
+
+	if (*c)
+		return *c;
+	*c = EVP_CIPHER_CTX_new();
+	if (*c && EVP_CipherInit_ex(*c, EVP_aes_256_gcm(), NULL, s->key, NULL,
+				    enc) == 1)
+		return *c;
+	EVP_CIPHER_CTX_free(*c);
+	*c = NULL;
+	return NULL;
 }
 
 static void make_nonce(struct store *st, unsigned char nonce[NONCE])
@@ -58,6 +126,18 @@ static void make_nonce(struct store *st, unsigned char nonce[NONCE])
 	memcpy(nonce + 16, &n, 8);
 }
 
+/* The next IV of this call: the random one counted up in its last 8. */
+static void next_iv(struct sealer *s, unsigned char nonce[NONCE])
+{
+	uint64_t n;
+
+	memcpy(&n, s->iv + 4, 8);
+	n++;
+	memcpy(s->iv + 4, &n, 8);
+	memset(nonce, 0, NONCE);
+	memcpy(nonce, s->iv, GCM_IV);
+}
+
 static void make_ad(unsigned char ad[24], const unsigned char cid[16],
 		    uint64_t index)
 {
@@ -66,35 +146,64 @@ static void make_ad(unsigned char ad[24], const unsigned char cid[16],
 }
 
 /* Seal `len` bytes into out (NONCE + len + TAG bytes). */
-static void seal(struct store *st, const unsigned char key[STORE_KEY_BYTES],
-		 const unsigned char cid[16], uint64_t index,
-		 const unsigned char *in, size_t len, unsigned char *out)
+static int seal(struct store *st, struct sealer *s,
+		const unsigned char cid[16], uint64_t index,
+		const unsigned char *in, size_t len, unsigned char *out)
 {
 	unsigned char ad[24];
+	EVP_CIPHER_CTX *c;
+	int n;
 
-	make_nonce(st, out);
 	make_ad(ad, cid, index);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(out + NONCE, NULL, in, len,
-						   ad, sizeof(ad), NULL, out,
-						   key);
+	if (s->cipher == CIPHER_XCHACHA20) {
+		make_nonce(st, out);
+		crypto_aead_xchacha20poly1305_ietf_encrypt(
+			out + NONCE, NULL, in, len, ad, sizeof(ad), NULL, out,
+			s->key);
+		return 0;
+	}
+	next_iv(s, out);
+	c = gcm_ctx(s, 1);
+	if (c && EVP_CipherInit_ex(c, NULL, NULL, NULL, out, 1) == 1 &&
+	    EVP_CipherUpdate(c, NULL, &n, ad, sizeof(ad)) == 1 &&
+	    EVP_CipherUpdate(c, out + NONCE, &n, in, (int)len) == 1 &&
+	    EVP_CipherFinal_ex(c, out + NONCE + n, &n) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, TAG,
+				out + NONCE + len) == 1)
+		return 0;
+	return store_fail(st, -EIO, "encryption failed");
 }
 
-static int open_sealed(struct store *st,
-		       const unsigned char key[STORE_KEY_BYTES],
-		       const unsigned char cid[16], uint64_t index,
-		       const unsigned char *in, size_t inlen,
+static int open_sealed(struct sealer *s, const unsigned char cid[16],
+		       uint64_t index, const unsigned char *in, size_t inlen,
 		       unsigned char *out)
 {
+	static const unsigned char zero[NONCE - GCM_IV];
 	unsigned char ad[24];
+	size_t len = inlen - NONCE - TAG;
+	EVP_CIPHER_CTX *c;
+	int n;
 
 	if (inlen < NONCE + TAG)
 		return -EIO;
 	make_ad(ad, cid, index);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-		    out, NULL, NULL, in + NONCE, inlen - NONCE, ad, sizeof(ad),
-		    in, key) != 0)
+	if (s->cipher == CIPHER_XCHACHA20)
+		return crypto_aead_xchacha20poly1305_ietf_decrypt(
+			       out, NULL, NULL, in + NONCE, inlen - NONCE, ad,
+			       sizeof(ad), in, s->key) == 0
+			       ? 0
+			       : -EIO;
+	if (memcmp(in + GCM_IV, zero, sizeof(zero)) != 0)
 		return -EIO;
-	return 0;
+	c = gcm_ctx(s, 0);
+	if (c && EVP_CipherInit_ex(c, NULL, NULL, NULL, in, 0) == 1 &&
+	    EVP_CipherUpdate(c, NULL, &n, ad, sizeof(ad)) == 1 &&
+	    EVP_CipherUpdate(c, out, &n, in + NONCE, (int)len) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, TAG,
+				(void *)(in + NONCE + len)) == 1 &&
+	    EVP_CipherFinal_ex(c, out + n, &n) == 1)
+		return 0;
+	return -EIO;
 }
 
 void content_new_cid(unsigned char cid[16])
@@ -222,7 +331,8 @@ int content_load(struct store *st, int64_t ino, struct content *ct)
 
 	memset(ct, 0, sizeof(*ct));
 	s = db_q(st,
-		 "SELECT space_id, size, cid, chunked, inline, id FROM node"
+		 "SELECT space_id, size, cid, chunked, inline, id, cipher"
+		 " FROM node"
 		 " WHERE id = " RESOLVE,
 		 "i", ino);
 	if (!s)
@@ -236,6 +346,7 @@ int content_load(struct store *st, int64_t ino, struct content *ct)
 	if (sqlite3_column_bytes(s, 2) == 16)
 		memcpy(ct->cid, sqlite3_column_blob(s, 2), 16);
 	ct->chunked = sqlite3_column_int(s, 3) != 0;
+	ct->cipher = sqlite3_column_int(s, 6);
 	ct->inline_len = (size_t)sqlite3_column_bytes(s, 4);
 	if (ct->inline_len) {
 		ct->inline_blob = malloc(ct->inline_len);
@@ -260,31 +371,25 @@ static int corrupt(struct store *st, const struct content *ct,
 }
 
 /* The whole plaintext of an inline item into buf (ct->size bytes). */
-static int inline_read(struct store *st, const struct content *ct,
-		       unsigned char *buf)
+static int inline_read(struct store *st, struct sealer *s,
+		       const struct content *ct, unsigned char *buf)
 {
-	unsigned char key[STORE_KEY_BYTES];
-	int rc;
-
 	if (ct->size == 0)
 		return 0;
-	if (ct->inline_len != (size_t)ct->size + NONCE + TAG)
+	if (ct->inline_len != (size_t)ct->size + NONCE + TAG ||
+	    open_sealed(s, ct->cid, INLINE_INDEX, ct->inline_blob,
+			ct->inline_len, buf) != 0)
 		return corrupt(st, ct, "inline");
-	space_key(st, ct->space, key);
-	rc = open_sealed(st, key, ct->cid, INLINE_INDEX, ct->inline_blob,
-			 ct->inline_len, buf);
-	sodium_memzero(key, sizeof(key));
-	return rc ? corrupt(st, ct, "inline") : 0;
+	return 0;
 }
 
 /* Decrypt chunks [first, last] of a chunked item into out; `out` holds
  * (last - first + 1) * CHUNK bytes.  Short or missing records past the
  * file's size are not read. */
-static int chunks_read(struct store *st, struct istate *is,
+static int chunks_read(struct store *st, struct sealer *s, struct istate *is,
 		       const struct content *ct, uint64_t first, uint64_t last,
 		       unsigned char *out)
 {
-	unsigned char key[STORE_KEY_BYTES];
 	uint64_t nchunks = ((uint64_t)ct->size + CHUNK - 1) / CHUNK, i;
 	unsigned char *rec = NULL;
 	size_t got = 0, want;
@@ -305,18 +410,14 @@ static int chunks_read(struct store *st, struct istate *is,
 		goto out;
 	}
 	rc = pread_all(fd, rec, want, (off_t)(first * RECORD), &got);
-	if (rc)
-		goto out;
-	space_key(st, ct->space, key);
 	for (i = first; rc == 0 && i <= last; i++) {
 		size_t at = (size_t)(i - first) * RECORD;
 
 		if (got < at + RECORD ||
-		    open_sealed(st, key, ct->cid, i, rec + at, RECORD,
+		    open_sealed(s, ct->cid, i, rec + at, RECORD,
 				out + (i - first) * CHUNK) != 0)
 			rc = corrupt(st, ct, "chunk");
 	}
-	sodium_memzero(key, sizeof(key));
 out:
 	free(rec);
 	if (owned)
@@ -327,8 +428,9 @@ out:
 int content_read(struct store *st, struct istate *is, const struct content *ct,
 		 uint64_t off, size_t size, unsigned char *buf, size_t *got)
 {
+	struct sealer s;
 	uint64_t first, last;
-	unsigned char *tmp;
+	unsigned char *tmp = NULL;
 	int rc;
 
 	*got = 0;
@@ -336,33 +438,33 @@ int content_read(struct store *st, struct istate *is, const struct content *ct,
 		return 0;
 	if (off + size > (uint64_t)ct->size)
 		size = (size_t)((uint64_t)ct->size - off);
+	rc = sealer_init(st, ct, &s);
+	if (rc)
+		return rc;
 	if (!ct->chunked) {
 		tmp = malloc((size_t)ct->size);
-		if (!tmp)
-			return -ENOMEM;
-		rc = inline_read(st, ct, tmp);
-		if (rc == 0) {
+		rc = tmp ? inline_read(st, &s, ct, tmp) : -ENOMEM;
+		if (rc == 0)
 			memcpy(buf, tmp + off, size);
-			*got = size;
-		}
-		sodium_memzero(tmp, (size_t)ct->size);
-		free(tmp);
-		return rc;
+		if (tmp)
+			sodium_memzero(tmp, (size_t)ct->size);
+		goto out;
 	}
 	first = off / CHUNK;
 	last = (off + size - 1) / CHUNK;
 	if (off % CHUNK == 0 && size % CHUNK == 0) {
 		/* Aligned: decrypt straight into the caller's buffer. */
-		rc = chunks_read(st, is, ct, first, last, buf);
+		rc = chunks_read(st, &s, is, ct, first, last, buf);
 	} else {
 		tmp = malloc((size_t)(last - first + 1) * CHUNK);
-		if (!tmp)
-			return -ENOMEM;
-		rc = chunks_read(st, is, ct, first, last, tmp);
+		rc = tmp ? chunks_read(st, &s, is, ct, first, last, tmp)
+			 : -ENOMEM;
 		if (rc == 0)
 			memcpy(buf, tmp + (off - first * CHUNK), size);
-		free(tmp);
 	}
+out:
+	free(tmp);
+	sealer_done(&s);
 	if (rc == 0)
 		*got = size;
 	return rc;
@@ -370,81 +472,76 @@ int content_read(struct store *st, struct istate *is, const struct content *ct,
 
 /* Seal plaintext chunks [first, ...) of `data` (len bytes, starting at a
  * chunk boundary) and write them in one go. */
-static int chunks_write(struct store *st, int fd, const struct content *ct,
-			uint64_t first, const unsigned char *data, size_t len)
+static int chunks_write(struct store *st, struct sealer *s, int fd,
+			const struct content *ct, uint64_t first,
+			const unsigned char *data, size_t len)
 {
-	unsigned char key[STORE_KEY_BYTES];
 	size_t n = (len + CHUNK - 1) / CHUNK, i;
 	unsigned char *rec = malloc(n * RECORD);
-	size_t total = 0;
-	int rc;
+	int rc = rec ? 0 : -ENOMEM;
 
-	if (!rec)
-		return -ENOMEM;
-	space_key(st, ct->space, key);
-	for (i = 0; i < n; i++) {
+	for (i = 0; rc == 0 && i < n; i++) {
 		size_t clen = i == n - 1 ? len - i * CHUNK : CHUNK;
 		unsigned char last[CHUNK];
 
 		if (clen == CHUNK) {
-			seal(st, key, ct->cid, first + i, data + i * CHUNK,
-			     CHUNK, rec + i * RECORD);
+			rc = seal(st, s, ct->cid, first + i, data + i * CHUNK,
+				  CHUNK, rec + i * RECORD);
 			continue;
 		}
 		/* Every record is a whole chunk, zero-padded, so that a
 		 * size not yet committed never changes how one is read. */
 		memset(last, 0, sizeof(last));
 		memcpy(last, data + i * CHUNK, clen);
-		seal(st, key, ct->cid, first + i, last, CHUNK,
-		     rec + i * RECORD);
+		rc = seal(st, s, ct->cid, first + i, last, CHUNK,
+			  rec + i * RECORD);
 		sodium_memzero(last, sizeof(last));
 	}
-	total = n * RECORD;
-	sodium_memzero(key, sizeof(key));
-	rc = pwrite_all(fd, rec, total, (off_t)(first * RECORD));
+	if (rc == 0)
+		rc = pwrite_all(fd, rec, n * RECORD, (off_t)(first * RECORD));
 	free(rec);
 	return rc;
 }
 
 /* Store `ct` with new plaintext `data` of `size` bytes inline. */
-static int inline_store(struct store *st, struct content *ct,
-			const unsigned char *data, size_t size)
+static int inline_store(struct store *st, struct sealer *s,
+			struct content *ct, const unsigned char *data,
+			size_t size)
 {
-	unsigned char key[STORE_KEY_BYTES];
 	unsigned char *blob = NULL;
-	int rc;
+	int rc = 0;
 
 	if (size) {
 		blob = malloc(size + NONCE + TAG);
-		if (!blob)
-			return -ENOMEM;
-		space_key(st, ct->space, key);
-		seal(st, key, ct->cid, INLINE_INDEX, data, size, blob);
-		sodium_memzero(key, sizeof(key));
+		rc = blob ? seal(st, s, ct->cid, INLINE_INDEX, data, size, blob)
+			  : -ENOMEM;
 	}
-	rc = db_run(st,
-		    "UPDATE node SET inline = ?, chunked = 0, cid = ?, size = ?"
-		    " WHERE id = ?",
-		    "bbii", blob, size ? size + NONCE + TAG : 0, ct->cid,
-		    (size_t)16, (int64_t)size, ct->ino);
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE node SET inline = ?1, chunked = 0, cid = ?2,"
+			    " size = ?3, " TOUCH(4) " WHERE id = ?5",
+			    "bbiii", blob, size ? size + NONCE + TAG : 0,
+			    ct->cid, (size_t)16, (int64_t)size, ct->touch,
+			    ct->ino);
 	free(blob);
 	return rc;
 }
 
 /* Inline items: rebuild the plaintext, apply the change, seal it again. */
-static int inline_update(struct store *st, struct content *ct, uint64_t off,
+static int inline_update(struct store *st, struct sealer *s,
+			 struct content *ct, uint64_t off,
 			 const unsigned char *buf, size_t len, uint64_t newsize)
 {
 	size_t oldsize = (size_t)ct->size;
 	unsigned char *old = malloc(oldsize ? oldsize : 1);
 	unsigned char *plain = calloc(1, newsize ? (size_t)newsize : 1);
-	int rc = old && plain ? inline_read(st, ct, old) : -ENOMEM;
+	int rc = old && plain ? inline_read(st, s, ct, old) : -ENOMEM;
 
 	if (rc == 0) {
 		memcpy(plain, old, oldsize < newsize ? oldsize : (size_t)newsize);
 		if (len)
 			memcpy(plain + off, buf, len);
-		rc = inline_store(st, ct, plain, (size_t)newsize);
+		rc = inline_store(st, s, ct, plain, (size_t)newsize);
 	}
 	if (old)
 		sodium_memzero(old, oldsize ? oldsize : 1);
@@ -458,16 +555,17 @@ static int inline_update(struct store *st, struct content *ct, uint64_t off,
 }
 
 /* Move an inline item's content to a content file. */
-static int leave_inline(struct store *st, int fd, struct content *ct)
+static int leave_inline(struct store *st, struct sealer *s, int fd,
+			struct content *ct)
 {
 	size_t size = (size_t)ct->size;
 	unsigned char *plain = malloc(size ? size : 1);
-	int rc = plain ? inline_read(st, ct, plain) : -ENOMEM;
+	int rc = plain ? inline_read(st, s, ct, plain) : -ENOMEM;
 
 	if (rc == 0 && ftruncate(fd, 0) != 0)
 		rc = -errno;
 	if (rc == 0 && size)
-		rc = chunks_write(st, fd, ct, 0, plain, size);
+		rc = chunks_write(st, s, fd, ct, 0, plain, size);
 	if (plain)
 		sodium_memzero(plain, size ? size : 1);
 	free(plain);
@@ -482,16 +580,10 @@ static off_t file_size(uint64_t size)
 	return (off_t)((size + CHUNK - 1) / CHUNK * RECORD);
 }
 
-/*
- * Change an item's content: write `len` bytes of `buf` at `off` (the size
- * becomes max(size, off + len)), or, with truncate_to >= 0, set the size.
- * Bytes between the old end and a later write are zeros, written sealed.
- * The caller holds the transaction and the item's write lock and has
- * checked rights and quota.
- */
-int content_update(struct store *st, struct istate *is, struct content *ct,
-		   uint64_t off, const unsigned char *buf, size_t len,
-		   int64_t truncate_to)
+static int update_sealed(struct store *st, struct sealer *s,
+			 struct istate *is, struct content *ct, uint64_t off,
+			 const unsigned char *buf, size_t len,
+			 int64_t truncate_to)
 {
 	uint64_t oldsize, newsize, from, to, first, last, stop;
 	uint64_t target = truncate_to >= 0 ? (uint64_t)truncate_to : off;
@@ -501,13 +593,11 @@ int content_update(struct store *st, struct istate *is, struct content *ct,
 	size_t span;
 	int fd, rc = 0;
 
-	if (!st->sh->has_key)
-		return store_fail(st, -EACCES, "the store's key is not loaded");
 	/* Grow towards a far offset in bounded steps of sealed zeros. */
 	while ((uint64_t)ct->size + GROW_STEP < target) {
 		uint64_t step = (uint64_t)ct->size / CHUNK * CHUNK + GROW_STEP;
 
-		rc = content_update(st, is, ct, 0, NULL, 0, (int64_t)step);
+		rc = update_sealed(st, s, is, ct, 0, NULL, 0, (int64_t)step);
 		if (rc)
 			return rc;
 	}
@@ -522,12 +612,12 @@ int content_update(struct store *st, struct istate *is, struct content *ct,
 		to = off + len;
 	}
 	if (!ct->chunked && newsize <= INLINE_MAX)
-		return inline_update(st, ct, off, buf, len, newsize);
+		return inline_update(st, s, ct, off, buf, len, newsize);
 	fd = cid_fd(st, is, ct->cid, true, &owned);
 	if (fd < 0)
 		return fd;
 	if (!ct->chunked)
-		rc = leave_inline(st, fd, ct);
+		rc = leave_inline(st, s, fd, ct);
 	if (rc || from >= to)
 		goto resize;
 	first = from / CHUNK;
@@ -542,9 +632,9 @@ int content_update(struct store *st, struct istate *is, struct content *ct,
 	old = *ct;
 	old.size = (int64_t)oldsize;
 	if (first * CHUNK < oldsize)
-		rc = chunks_read(st, is, &old, first, first, plain);
+		rc = chunks_read(st, s, is, &old, first, first, plain);
 	if (rc == 0 && last != first && last * CHUNK < oldsize)
-		rc = chunks_read(st, is, &old, last, last,
+		rc = chunks_read(st, s, is, &old, last, last,
 				 plain + (size_t)(last - first) * CHUNK);
 	if (rc)
 		goto out;
@@ -556,22 +646,46 @@ int content_update(struct store *st, struct istate *is, struct content *ct,
 	if (truncate_to < 0)
 		memcpy(plain + (off - first * CHUNK), buf, len);
 	stop = (last + 1) * CHUNK < newsize ? (last + 1) * CHUNK : newsize;
-	rc = chunks_write(st, fd, ct, first, plain,
+	rc = chunks_write(st, s, fd, ct, first, plain,
 			  (size_t)(stop - first * CHUNK));
 resize:
 	if (rc == 0 && newsize < oldsize && ftruncate(fd, file_size(newsize)))
 		rc = -errno;
 	if (rc == 0)
 		rc = db_run(st,
-			    "UPDATE node SET chunked = 1, inline = NULL, cid = ?,"
-			    " size = ? WHERE id = ?",
-			    "bii", ct->cid, (size_t)16, (int64_t)newsize, ct->ino);
+			    "UPDATE node SET chunked = 1, inline = NULL,"
+			    " cid = ?1, size = ?2, " TOUCH(3) " WHERE id = ?4",
+			    "biii", ct->cid, (size_t)16, (int64_t)newsize,
+			    ct->touch, ct->ino);
 	if (rc == 0)
 		ct->size = (int64_t)newsize;
 out:
 	free(plain);
 	if (owned)
 		close(fd);
+	return rc;
+}
+
+/*
+ * Change an item's content: write `len` bytes of `buf` at `off` (the size
+ * becomes max(size, off + len)), or, with truncate_to >= 0, set the size.
+ * Bytes between the old end and a later write are zeros, written sealed.
+ * The caller holds the transaction and the item's write lock and has
+ * checked rights and quota.
+ */
+int content_update(struct store *st, struct istate *is, struct content *ct,
+		   uint64_t off, const unsigned char *buf, size_t len,
+		   int64_t truncate_to)
+{
+	struct sealer s;
+	int rc;
+
+	if (!st->sh->has_key)
+		return store_fail(st, -EACCES, "the store's key is not loaded");
+	rc = sealer_init(st, ct, &s);
+	if (rc == 0)
+		rc = update_sealed(st, &s, is, ct, off, buf, len, truncate_to);
+	sealer_done(&s);
 	return rc;
 }
 
@@ -631,6 +745,7 @@ int content_empty_trash(struct store *st)
 /* Verify every chunk of an item (groupctl check). */
 int content_verify(struct store *st, int64_t ino)
 {
+	struct sealer s;
 	struct content ct;
 	unsigned char *buf;
 	uint64_t nchunks, i;
@@ -638,23 +753,25 @@ int content_verify(struct store *st, int64_t ino)
 
 	if (rc)
 		return rc;
-	if (!ct.chunked) {
-		buf = malloc(ct.size ? (size_t)ct.size : 1);
-		rc = buf ? inline_read(st, &ct, buf) : -ENOMEM;
-		free(buf);
+	rc = sealer_init(st, &ct, &s);
+	if (rc) {
 		content_free(&ct);
 		return rc;
 	}
+	if (!ct.chunked) {
+		buf = malloc(ct.size ? (size_t)ct.size : 1);
+		rc = buf ? inline_read(st, &s, &ct, buf) : -ENOMEM;
+		goto out;
+	}
 	nchunks = ((uint64_t)ct.size + CHUNK - 1) / CHUNK;
 	buf = malloc(64 * CHUNK);
-	if (!buf) {
-		content_free(&ct);
-		return -ENOMEM;
-	}
+	rc = buf ? 0 : -ENOMEM;
 	for (i = 0; rc == 0 && i < nchunks; i += 64)
-		rc = chunks_read(st, NULL, &ct, i,
+		rc = chunks_read(st, &s, NULL, &ct, i,
 				 i + 63 < nchunks ? i + 63 : nchunks - 1, buf);
+out:
 	free(buf);
+	sealer_done(&s);
 	content_free(&ct);
 	return rc;
 }

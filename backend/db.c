@@ -257,6 +257,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE node ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;",
 	/* 4: nodes consumed by a save-pattern rename */
 	"ALTER TABLE node ADD COLUMN alias INTEGER;",
+	/* 5: the cipher of a node's content (0: XChaCha20-Poly1305, the
+	 * only one before; 1: AES-256-GCM with a key per content) */
+	"ALTER TABLE node ADD COLUMN cipher INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
@@ -556,15 +559,31 @@ int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
 	return rc == 0 ? -ENOENT : rc;
 }
 
+void db_lock(struct store *st)
+{
+	pthread_mutex_lock(&st->sh->wlock);
+	st->wlocked = true;
+}
+
+void db_unlock(struct store *st)
+{
+	if (st->wlocked) {
+		st->wlocked = false;
+		pthread_mutex_unlock(&st->sh->wlock);
+	}
+}
+
 int db_begin(struct store *st)
 {
 	int rc;
 
 	if (st->txn_depth++ > 0)
 		return 0;
+	db_lock(st);
 	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		st->txn_depth = 0;
+		db_unlock(st);
 		return db_error(st, rc, "begin");
 	}
 	return 0;
@@ -599,8 +618,10 @@ int db_end(struct store *st, int rc)
 		return rc;
 	if (rc == 0) {
 		r = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-		if (r == SQLITE_OK)
+		if (r == SQLITE_OK) {
+			db_unlock(st);
 			return 0;
+		}
 		rc = db_error(st, r, "commit");
 	}
 	/* The refusal's message must survive the rollback. */
@@ -608,6 +629,7 @@ int db_end(struct store *st, int rc)
 	if (r != SQLITE_OK && sqlite3_get_autocommit(st->db) == 0)
 		store_log(st, STORE_LOG_ERR, "rollback failed: %s",
 			  sqlite3_errmsg(st->db));
+	db_unlock(st);
 	return rc;
 }
 

@@ -79,20 +79,20 @@ static int check_parent(struct store *st, const struct store_caller *c,
 
 static int make_locked(struct store *st, const struct store_caller *c,
 		       int64_t parent, const char *name, uint32_t mode,
-		       const char *target, struct node_info *out)
+		       const char *target, struct node_info *p,
+		       struct node_info *out)
 {
-	struct node_info p;
 	int64_t ino;
 	int rc;
 
 	rc = check_name(st, name);
 	if (rc == 0)
-		rc = check_parent(st, c, parent, mode, &p);
+		rc = check_parent(st, c, parent, mode, p);
 	if (rc)
 		return rc;
-	if (node_child(st, p.ino, name, &ino) == 0)
+	if (node_child(st, p->ino, name, &ino) == 0)
 		return store_fail(st, -EEXIST, "%s exists", name);
-	rc = node_new(st, p.space, p.tool, p.ino, name, mode, c->account,
+	rc = node_new(st, p->space, p->tool, p->ino, name, mode, c->account,
 		      &ino);
 	if (rc == 0 && target)
 		rc = db_run(st,
@@ -105,18 +105,20 @@ static int make_locked(struct store *st, const struct store_caller *c,
 
 int node_make(struct store *st, const struct store_caller *c, int64_t parent,
 	      const char *name, uint32_t mode, const char *target,
-	      struct store_attr *out)
+	      struct store_attr *out, struct node_info *dir)
 {
-	struct node_info n;
+	struct node_info n, p;
 	int rc;
 
 	st->errmsg[0] = '\0';
 	rc = db_begin(st);
 	if (rc)
 		return rc;
-	rc = make_locked(st, c, parent, name, mode, target, &n);
+	rc = make_locked(st, c, parent, name, mode, target, &p, &n);
 	if (rc == 0 && out)
 		rc = node_attr(st, c, &n, out);
+	if (rc == 0 && dir)
+		*dir = p;
 	return db_end(st, rc);
 }
 
@@ -125,7 +127,7 @@ int store_fs_mkdir(struct store *st, const struct store_caller *c,
 		   struct store_attr *out)
 {
 	return node_make(st, c, (int64_t)parent, name, S_IFDIR | (mode & 07777),
-			 NULL, out);
+			 NULL, out, NULL);
 }
 
 int store_fs_mknod(struct store *st, const struct store_caller *c,
@@ -137,7 +139,7 @@ int store_fs_mknod(struct store *st, const struct store_caller *c,
 				  "device nodes, FIFOs and sockets are not "
 				  "stored");
 	return node_make(st, c, (int64_t)parent, name, S_IFREG | (mode & 07777),
-			 NULL, out);
+			 NULL, out, NULL);
 }
 
 int store_fs_symlink(struct store *st, const struct store_caller *c,
@@ -147,7 +149,7 @@ int store_fs_symlink(struct store *st, const struct store_caller *c,
 	if (strlen(target) >= STORE_PATH_MAX || !*target)
 		return -ENAMETOOLONG;
 	return node_make(st, c, (int64_t)parent, name, S_IFLNK | 0777, target,
-			 out);
+			 out, NULL);
 }
 
 int store_fs_readlink(struct store *st, const struct store_caller *c,
@@ -380,10 +382,10 @@ static int save_over(struct store *st, const struct node_info *src,
 	 * target keeps its inode, creator and editors. */
 	if (rc == 0)
 		rc = db_run(st,
-			    "UPDATE node SET (cid, inline, chunked, size, mode,"
-			    " atime, mtime, ctime) = (SELECT cid, inline,"
-			    " chunked, size, mode, atime, mtime, ?1 FROM node"
-			    " WHERE id = ?2) WHERE id = ?3",
+			    "UPDATE node SET (cid, cipher, inline, chunked,"
+			    " size, mode, atime, mtime, ctime) = (SELECT cid,"
+			    " cipher, inline, chunked, size, mode, atime, mtime,"
+			    " ?1 FROM node WHERE id = ?2) WHERE id = ?3",
 			    "iii", t, src->ino, dst->ino);
 	if (rc == 0)
 		rc = db_run(st, "DELETE FROM xattr WHERE node = ?", "i",

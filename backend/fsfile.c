@@ -287,8 +287,9 @@ int store_fs_create(struct store *st, const struct store_caller *c,
 		    int flags, struct store_attr *attr,
 		    struct store_file **out)
 {
+	struct node_info dir;
 	int rc = node_make(st, c, (int64_t)parent, name, S_IFREG | (mode & 07777),
-			   NULL, attr);
+			   NULL, attr, &dir);
 
 	if (rc == -EEXIST && !(flags & O_EXCL)) {
 		/* Lost a race with another creator: open what is there.  A
@@ -304,10 +305,8 @@ int store_fs_create(struct store *st, const struct store_caller *c,
 	if (rc)
 		return rc;
 	rc = new_handle(st, c, attr->ino, true, out);
-	if (rc == 0 && (rc = fitem_created(st, *out)) != 0) {
-		store_fs_release(st, *out);
-		*out = NULL;
-	}
+	if (rc == 0)
+		fitem_created(*out, dir.ino, item_type(&dir, name));
 	return rc;
 }
 
@@ -371,12 +370,9 @@ static int write_locked(struct store *st, struct store_file *f, uint64_t off,
 		rc = -EFBIG;
 	if (rc == 0)
 		rc = check_room(st, &n, ct.size, (int64_t)(off + size));
+	ct.touch = t;
 	if (rc == 0)
 		rc = content_update(st, f->is, &ct, off, buf, size, -1);
-	if (rc == 0)
-		rc = db_run(st, "UPDATE node SET mtime = ?1, ctime = ?1 WHERE"
-				" id = ?2",
-			    "ii", t, n.ino);
 	content_free(&ct);
 	return rc;
 }
@@ -412,7 +408,10 @@ int store_fs_sync(struct store *st)
 	rc = sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return db_error(st, rc, "sync");
-	rc = db_run(st, "UPDATE meta SET v = v + 1 WHERE k = 'sync'", "");
+	rc = db_begin(st);
+	if (rc == 0)
+		rc = db_end(st, db_run(st, "UPDATE meta SET v = v + 1 WHERE"
+					   " k = 'sync'", ""));
 	sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 	return rc;
 }
@@ -476,6 +475,19 @@ bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
 	return true;
 }
 
+/* Whether item `ino` has no name left.  Read under the write lock, so an
+ * unlink of this process that found the item still open has committed. */
+static bool unlinked(struct store *st, uint64_t ino)
+{
+	int64_t nlink = 1;
+
+	db_lock(st);
+	db_int(st, &nlink, "SELECT nlink FROM node WHERE id = ?", "i",
+	       (int64_t)ino);
+	db_unlock(st);
+	return nlink == 0;
+}
+
 void store_fs_release(struct store *st, struct store_file *f)
 {
 	uint64_t ino = f->is->ino;
@@ -484,7 +496,7 @@ void store_fs_release(struct store *st, struct store_file *f)
 	 * reported, and leaves the stored version (or no new item). */
 	fitem_commit(st, f, true);
 	fitem_free(f);
-	if (istate_put(st, f->is)) {
+	if (istate_put(st, f->is) && unlinked(st, ino)) {
 		/* The last close of an unlinked item frees it. */
 		if (db_begin(st) == 0) {
 			int rc = db_run(st,

@@ -80,20 +80,15 @@ int fitem_open(struct store *st, struct store_file *f,
 	return rc;
 }
 
-int fitem_created(struct store *st, struct store_file *f)
+void fitem_created(struct store_file *f, int64_t dir, int item)
 {
-	struct node_info dir;
-	char name[256];
-	int rc = item_place(st, (int64_t)f->is->ino, &dir, name, sizeof(name));
-
-	if (rc == 0)
-		rc = setup(st, f, &dir, name);
-	if (rc == 0 && f->item) {
-		f->fresh = true;
-		f->loaded = true;
-		f->dirty = true;
-	}
-	return rc;
+	f->item = item;
+	if (!item)
+		return;
+	f->dir = dir;
+	f->fresh = true;
+	f->loaded = true;
+	f->dirty = true;
 }
 
 static int load(struct store *st, struct store_file *f)

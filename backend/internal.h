@@ -85,6 +85,9 @@ struct shared {
 	unsigned char nonce_prefix[16];
 	uint64_t nonce_ctr;	/* atomic */
 	pthread_mutex_t lock;
+	/* Held by this process's one write transaction: threads queue here
+	 * instead of in SQLite's busy handler, which sleeps milliseconds. */
+	pthread_mutex_t wlock;
 	struct istate *itab[ITAB_SLOTS];
 };
 
@@ -92,6 +95,7 @@ struct store {
 	sqlite3 *db;
 	struct shared *sh;
 	int txn_depth;	   /* nesting of db_begin */
+	bool wlocked;	   /* this connection holds sh->wlock */
 	char errmsg[512];
 	store_log_fn log;
 	void *log_arg;
@@ -149,6 +153,10 @@ int db_run(struct store *st, const char *sql, const char *fmt, ...);
 int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
 	   ...);
 int db_begin(struct store *st);
+/* This process's write lock without a transaction: while it is held no
+ * write transaction of this process is open, and reads see all of them. */
+void db_lock(struct store *st);
+void db_unlock(struct store *st);
 /* A read transaction (nests like db_begin). */
 int db_read_begin(struct store *st);
 void db_read_end(struct store *st);
@@ -247,18 +255,24 @@ int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
 /* ---- fsdir.c, fsfile.c ---- */
 int node_make(struct store *st, const struct store_caller *c, int64_t parent,
 	      const char *name, uint32_t mode, const char *target,
-	      struct store_attr *out);
+	      struct store_attr *out, struct node_info *dir);
 int node_drop_entry(struct store *st, int64_t parent, const char *name,
 		    const struct node_info *n);
 bool istate_is_open(struct store *st, uint64_t ino);
 
 /* ---- content.c ---- */
+/* Ciphers of content (node.cipher). */
+enum { CIPHER_XCHACHA20 = 0, CIPHER_AES256GCM = 1 };
+#define CIPHER_DEFAULT CIPHER_AES256GCM
+
 struct content {
 	int64_t ino, space, size;
 	unsigned char cid[16];
+	int cipher;
 	bool chunked;
 	unsigned char *inline_blob; /* malloc'd sealed blob, or NULL */
 	size_t inline_len;
+	int64_t touch;	/* ns: content_update also sets mtime and ctime */
 };
 void content_new_cid(unsigned char cid[16]);
 int content_load(struct store *st, int64_t ino, struct content *ct);
@@ -296,7 +310,8 @@ struct store_file {
 /* ---- fsitem.c ---- */
 int fitem_open(struct store *st, struct store_file *f,
 	       const struct node_info *n, int flags);
-int fitem_created(struct store *st, struct store_file *f);
+/* A handle on a node just made in folder `dir`, an item of type `item`. */
+void fitem_created(struct store_file *f, int64_t dir, int item);
 int fitem_read(struct store_file *f, uint64_t off, size_t size, void *buf,
 	       size_t *got);
 int fitem_write(struct store *st, struct store_file *f, uint64_t off,

@@ -63,11 +63,12 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 	content_new_cid(cid);
 	rc = db_run(st,
 		    "INSERT INTO node (space_id, tool, mode, nlink, creator,"
-		    " atime, mtime, ctime, cid) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-		    " ?6, ?6, ?7)",
-		    "iiiiiib", space, (int64_t)tool, (int64_t)mode,
+		    " atime, mtime, ctime, cid, cipher) VALUES (?1, ?2, ?3,"
+		    " ?4, ?5, ?6, ?6, ?6, ?7, ?8)",
+		    "iiiiiibi", space, (int64_t)tool, (int64_t)mode,
 		    (int64_t)(S_ISDIR(mode) ? 2 : 1), creator ? creator : 0, t,
-		    cid, (size_t)(S_ISREG(mode) ? 16 : 0));
+		    cid, (size_t)(S_ISREG(mode) ? 16 : 0),
+		    (int64_t)CIPHER_DEFAULT);
 	if (rc)
 		return rc;
 	*ino = db_last_id(st);

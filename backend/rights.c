@@ -437,7 +437,7 @@ static int inherit_locked(struct store *st, const struct store_caller *c,
 			  enum store_right right)
 {
 	struct grp g;
-	bool tool_root;
+	bool tool_root = false;
 	int64_t ino;
 	int rc;
 

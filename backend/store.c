@@ -214,6 +214,7 @@ static void shared_put(struct shared *sh)
 			free(is);
 		}
 	pthread_mutex_destroy(&sh->lock);
+	pthread_mutex_destroy(&sh->wlock);
 	sodium_memzero(sh->key, sizeof(sh->key));
 	free(sh->dir);
 	free(sh);
@@ -232,6 +233,7 @@ static struct shared *shared_new(const char *dir)
 	}
 	sh->refs = 1;
 	pthread_mutex_init(&sh->lock, NULL);
+	pthread_mutex_init(&sh->wlock, NULL);
 	randombytes_buf(&sh->origin, sizeof(sh->origin));
 	sh->origin &= INT64_MAX;
 	randombytes_buf(sh->nonce_prefix, sizeof(sh->nonce_prefix));
@@ -259,7 +261,8 @@ static int connect(struct shared *sh, bool readonly, struct store **out,
 		rc = db_migrate(st);
 	free(db_path);
 	if (rc) {
-		snprintf(err, errlen, "%s: %s", sh->dir, st->errmsg);
+		snprintf(err, errlen, "%s: %.*s", sh->dir, (int)(errlen / 2),
+			 st->errmsg);
 		store_close(st);
 		return rc;
 	}

@@ -248,7 +248,7 @@ int valid_entry_name(const char *s)
 int valid_groupname(const char *s)
 {
 	char key[STORE_GROUPNAME_BYTES + 8];
-	size_t n, len = strlen(s);
+	size_t n = 0, len = strlen(s);
 
 	if (!valid_text(s, STORE_GROUPNAME_MAX, false) || !valid_entry_name(s))
 		return 0;

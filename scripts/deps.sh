@@ -9,7 +9,7 @@ set -eu
 # python3, rsync, git, tar, and the calendar and contact clients the mount
 # tests drive: khal, khard, vdirsyncer.
 PKGS="gcc meson ninja-build pkg-config libfuse3-dev fuse3 libsqlite3-dev
-libsodium-dev libical-dev tzdata python3 util-linux passwd sqlite3 rsync git
+libsodium-dev libssl-dev libical-dev tzdata python3 util-linux passwd sqlite3 rsync git
 tar khal khard vdirsyncer"
 missing=""
 for p in $PKGS; do

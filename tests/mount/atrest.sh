@@ -89,6 +89,65 @@ flip() {
 	printf "$(printf '\\%03o' $((b ^ 0xff)))" |
 		dd of="$1" bs=1 seek="$2" count=1 conv=notrunc status=none
 }
+# sql QUERY ARGS...: one value from the database, read-only.
+sql() {
+	"$PY" -c 'import sqlite3, sys
+r = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True).execute(
+    sys.argv[2], sys.argv[3:]).fetchone()
+print(r[0] if r else "")' "$DB" "$@"
+}
+same "new content is sealed with AES-256-GCM (cipher 1)" \
+	"$(sql "SELECT group_concat(DISTINCT cipher) FROM node WHERE cid IS NOT NULL AND size > 0")" 1
+
+# ---- content sealed with XChaCha20-Poly1305 (stores before schema 5) ----
+# Empty files are given the old cipher while unmounted; what is then
+# written to them is sealed with it, reads back, and stays with it.
+expect OK "an empty file for old-cipher content" as alice "$PROBE" write "$D/old-small" ""
+expect OK "another" as alice "$PROBE" write "$D/old-large" ""
+OLD_S=$(ino "$D/old-small")
+OLD_L=$(ino "$D/old-large")
+umount_fs "$M"
+"$PY" - "$DB" "$OLD_S" "$OLD_L" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.create_function("gfs_origin", 0, lambda: 0)  # used by the journal's triggers
+for ino in sys.argv[2:]:
+    db.execute("UPDATE node SET cipher = 0 WHERE id = ?", (int(ino),))
+db.commit()
+EOF
+remount "$M" -o allow_other
+expect OK "old cipher: a small write" as alice "$PROBE" write "$D/old-small" "zanzibarquokka old"
+check "old cipher: a large copy" as alice cp "$T/large2" "$D/old-large"
+check "old cipher: a write in the middle of the large file" \
+	as alice dd if="$T/large1" of="$D/old-large" bs=1000 seek=50 count=20 conv=notrunc status=none
+umount_fs "$M"
+remount "$M" -o allow_other
+"$PY" - "$T/large2" "$T/large1" "$T/old-large" <<'EOF'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[50000:70000] = open(sys.argv[2], "rb").read()[:20000]
+open(sys.argv[3], "wb").write(b)
+EOF
+same "old cipher: the small file reads back" \
+	"$(as alice "$PROBE" read "$D/old-small")" "OK zanzibarquokka old"
+check "old cipher: the large file reads back" as alice cmp "$T/old-large" "$D/old-large"
+same "old cipher: the files keep their cipher" \
+	"$(sql "SELECT group_concat(cipher) FROM node WHERE id IN (?, ?)" "$OLD_S" "$OLD_L")" "0,0"
+# pad FILE: bytes 12-23 of each record (the nonce's second half for
+# XChaCha20, zero for AES-GCM): "zero" or "random".
+pad() {
+	"$PY" -c 'import sys
+d = open(sys.argv[1], "rb").read()
+pads = [d[i + 12:i + 24] for i in range(0, len(d), 4096)]
+print("zero" if all(p == bytes(12) for p in pads) else
+      "random" if all(p != bytes(12) for p in pads) else "mixed")' "$1"
+}
+same "old cipher: its records carry 24-byte nonces" "$(pad "$(content "$D/old-large")")" random
+same "new cipher: records carry 12-byte IVs" "$(pad "$(content "$D/large1")")" zero
+out=$("$GROUPCTL" check 2>&1) && rc=0 || rc=$?
+same "old cipher: groupctl check is clean" "$rc" 0
+grep_store "old cipher"
+
 I1=$(ino "$D/large1")
 I2=$(ino "$D/large2")
 I3=$(ino "$M/Sales/drop/alice/big.txt")
@@ -108,6 +167,17 @@ case $out in
 *"Input/output error"*FAILED) pass "cat of the damaged file fails with EIO" ;;
 *) fail "cat of the damaged file fails with EIO: got '$out'" ;;
 esac
+# A byte of a record's IV, and one of the 12 unused bytes after it.
+flip "$C1" $((20 * RECORD + 5))
+flip "$C1" $((40 * RECORD + 17))
+echo 3 >/proc/sys/vm/drop_caches
+for r in 20 40; do
+	out=$(as alice dd if="$D/large1" bs=4056 skip=$r count=1 status=none 2>&1 >/dev/null || echo FAILED)
+	case $out in
+	*"Input/output error"*FAILED) pass "a flipped byte in record $r's nonce slot reads back as EIO" ;;
+	*) fail "a flipped byte in record $r's nonce slot reads back as EIO: got '$out'" ;;
+	esac
+done
 # A byte of a record's tag, in the middle of the file.
 flip "$C3" $((10 * RECORD + RECORD - 3))
 echo 3 >/proc/sys/vm/drop_caches
