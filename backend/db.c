@@ -559,13 +559,13 @@ int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
 	return rc == 0 ? -ENOENT : rc;
 }
 
-void db_lock(struct store *st)
+static void db_lock(struct store *st)
 {
 	pthread_mutex_lock(&st->sh->wlock);
 	st->wlocked = true;
 }
 
-void db_unlock(struct store *st)
+static void db_unlock(struct store *st)
 {
 	if (st->wlocked) {
 		st->wlocked = false;

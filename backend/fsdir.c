@@ -276,7 +276,7 @@ int node_drop_entry(struct store *st, int64_t parent, const char *name,
 		    n->space);
 	if (rc)
 		return rc;
-	if (!dir && istate_is_open(st, (uint64_t)n->ino))
+	if (!dir && istate_orphan(st, (uint64_t)n->ino))
 		/* Open: it lives on, nameless, until its last close. */
 		return db_run(st, "UPDATE node SET nlink = 0, ctime = ? WHERE"
 				  " id = ?",
@@ -416,6 +416,8 @@ static int save_over(struct store *st, const struct node_info *src,
 			    "UPDATE node SET nlink = 0, alias = ?, ctime = ? WHERE"
 			    " id = ?",
 			    "iii", dst->ino, t, src->ino);
+	if (rc == 0)
+		istate_orphan(st, (uint64_t)src->ino);
 	if (rc == 0 && newparent != parent)
 		rc = node_touch_dir(st, newparent, 0);
 	return rc;

@@ -25,7 +25,7 @@ static struct istate **slot_of(struct shared *sh, uint64_t ino)
 	return &sh->itab[(ino * 0x9e3779b97f4a7c15ULL >> 32) % ITAB_SLOTS];
 }
 
-bool istate_is_open(struct store *st, uint64_t ino)
+bool istate_orphan(struct store *st, uint64_t ino)
 {
 	struct istate *is;
 	bool open = false;
@@ -33,7 +33,7 @@ bool istate_is_open(struct store *st, uint64_t ino)
 	pthread_mutex_lock(&st->sh->lock);
 	for (is = *slot_of(st->sh, ino); is; is = is->next)
 		if (is->ino == ino)
-			open = true;
+			open = is->orphan = true;
 	pthread_mutex_unlock(&st->sh->lock);
 	return open;
 }
@@ -64,11 +64,13 @@ static struct istate *istate_get(struct store *st, uint64_t ino)
 	return is;
 }
 
-/* Drop one open; true when it was the last (the caller frees orphans). */
+/* Drop one open; true when it was the last of an orphan (the caller frees
+ * it).  A flag left by a transaction that rolled back costs a query: the
+ * caller frees only a node with no link. */
 static bool istate_put(struct store *st, struct istate *is)
 {
 	struct istate **pp;
-	bool last;
+	bool last, orphan;
 
 	pthread_mutex_lock(&st->sh->lock);
 	last = --is->opens == 0;
@@ -81,12 +83,13 @@ static bool istate_put(struct store *st, struct istate *is)
 	pthread_mutex_unlock(&st->sh->lock);
 	if (!last)
 		return false;
+	orphan = is->orphan;
 	if (is->fd >= 0)
 		close(is->fd);
 	pthread_rwlock_destroy(&is->rw);
 	pthread_mutex_destroy(&is->fd_lock);
 	free(is);
-	return true;
+	return orphan;
 }
 
 /* ---- capacities ---- */
@@ -475,19 +478,6 @@ bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
 	return true;
 }
 
-/* Whether item `ino` has no name left.  Read under the write lock, so an
- * unlink of this process that found the item still open has committed. */
-static bool unlinked(struct store *st, uint64_t ino)
-{
-	int64_t nlink = 1;
-
-	db_lock(st);
-	db_int(st, &nlink, "SELECT nlink FROM node WHERE id = ?", "i",
-	       (int64_t)ino);
-	db_unlock(st);
-	return nlink == 0;
-}
-
 void store_fs_release(struct store *st, struct store_file *f)
 {
 	uint64_t ino = f->is->ino;
@@ -496,7 +486,7 @@ void store_fs_release(struct store *st, struct store_file *f)
 	 * reported, and leaves the stored version (or no new item). */
 	fitem_commit(st, f, true);
 	fitem_free(f);
-	if (istate_put(st, f->is) && unlinked(st, ino)) {
+	if (istate_put(st, f->is)) {
 		/* The last close of an unlinked item frees it. */
 		if (db_begin(st) == 0) {
 			int rc = db_run(st,
@@ -596,20 +586,21 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 		if (rc)
 			return rc;
 	}
-	if (v & STORE_SET_MODE)
-		rc = db_run(st,
-			    "UPDATE node SET mode = (mode & ~4095) | ?,"
-			    " ctime = ? WHERE id = ?",
-			    "iii", (int64_t)(set->mode & 07777), t, ino);
-	if (rc == 0 && (v & (STORE_SET_ATIME | STORE_SET_ATIME_NOW)))
-		rc = db_run(st, "UPDATE node SET atime = ?, ctime = ? WHERE id = ?",
-			    "iii", (v & STORE_SET_ATIME_NOW) ? t : set->atime_ns,
-			    t, ino);
-	if (rc == 0 && (v & (STORE_SET_MTIME | STORE_SET_MTIME_NOW)))
-		rc = db_run(st, "UPDATE node SET mtime = ?, ctime = ? WHERE id = ?",
-			    "iii", (v & STORE_SET_MTIME_NOW) ? t : set->mtime_ns,
-			    t, ino);
-	return rc;
+	if (!(v & (STORE_SET_MODE | STORE_SET_ATIME | STORE_SET_ATIME_NOW |
+		   STORE_SET_MTIME | STORE_SET_MTIME_NOW)))
+		return 0;
+	/* One UPDATE: a flag of 0 keeps the column. */
+	return db_run(st,
+		      "UPDATE node SET"
+		      " mode = iif(?1, (mode & ~4095) | ?2, mode),"
+		      " atime = iif(?3, ?4, atime), mtime = iif(?5, ?6, mtime),"
+		      " ctime = ?7 WHERE id = ?8",
+		      "iiiiiiii", (int64_t)((v & STORE_SET_MODE) != 0),
+		      (int64_t)(set->mode & 07777),
+		      (int64_t)((v & (STORE_SET_ATIME | STORE_SET_ATIME_NOW)) != 0),
+		      (v & STORE_SET_ATIME_NOW) ? t : set->atime_ns,
+		      (int64_t)((v & (STORE_SET_MTIME | STORE_SET_MTIME_NOW)) != 0),
+		      (v & STORE_SET_MTIME_NOW) ? t : set->mtime_ns, t, ino);
 }
 
 int store_fs_setattr(struct store *st, const struct store_caller *c,

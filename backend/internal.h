@@ -66,6 +66,7 @@ struct istate {
 	pthread_mutex_t fd_lock;
 	int fd;			/* backing file of `cid`, -1 when not open */
 	unsigned char cid[16];	/* guarded by fd_lock */
+	bool orphan;		/* lost its last name while open (shared.lock) */
 	struct istate *next;	/* hash chain, guarded by shared.lock */
 };
 
@@ -153,10 +154,6 @@ int db_run(struct store *st, const char *sql, const char *fmt, ...);
 int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
 	   ...);
 int db_begin(struct store *st);
-/* This process's write lock without a transaction: while it is held no
- * write transaction of this process is open, and reads see all of them. */
-void db_lock(struct store *st);
-void db_unlock(struct store *st);
 /* A read transaction (nests like db_begin). */
 int db_read_begin(struct store *st);
 void db_read_end(struct store *st);
@@ -258,7 +255,10 @@ int node_make(struct store *st, const struct store_caller *c, int64_t parent,
 	      struct store_attr *out, struct node_info *dir);
 int node_drop_entry(struct store *st, int64_t parent, const char *name,
 		    const struct node_info *n);
-bool istate_is_open(struct store *st, uint64_t ino);
+/* Item `ino` is losing its last name: true when it is open, and then its
+ * last close frees it.  (Checked and marked at once: a last close either
+ * came before, or sees the mark and frees the node after this commits.) */
+bool istate_orphan(struct store *st, uint64_t ino);
 
 /* ---- content.c ---- */
 /* Ciphers of content (node.cipher). */

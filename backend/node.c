@@ -393,9 +393,14 @@ int store_fs_getattr(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	/* One read transaction, not one per statement. */
+	rc = db_read_begin(st);
+	if (rc)
+		return rc;
 	rc = node_visible(st, c, (int64_t)ino, &n);
 	if (rc == 0)
 		rc = node_attr(st, c, &n, out);
+	db_read_end(st);
 	return rc;
 }
 
@@ -460,9 +465,13 @@ int store_fs_lookup(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	rc = db_read_begin(st);
+	if (rc)
+		return rc;
 	rc = node_lookup(st, c, (int64_t)parent, name, &n);
 	if (rc == 0)
 		rc = node_attr(st, c, &n, out);
+	db_read_end(st);
 	return rc;
 }
 
