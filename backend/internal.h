@@ -72,8 +72,9 @@ struct istate {
 
 /*
  * What every handle on one open store shares (store_clone): the key and
- * the table of open items.  Lock order: shared.lock, then istate.rw, then
- * the database's write lock (BEGIN IMMEDIATE), then istate.fd_lock.
+ * the table of open items.  Lock order: istate.rw, then the write lock
+ * (shared.wlock with BEGIN IMMEDIATE), then istate.fd_lock; shared.lock is
+ * taken last and never held while waiting for another.
  */
 struct shared {
 	int refs;		/* atomic */
