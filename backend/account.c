@@ -340,7 +340,8 @@ int store_account_get(struct store *st, const struct store_caller *c,
 int store_account_list(struct store *st, const struct store_caller *c,
 		       struct store_account **out, size_t *n)
 {
-	struct store_account *v = NULL, *nv;
+	struct store_account *v = NULL;
+	size_t cap = 0;
 	size_t len = 0;
 	sqlite3_stmt *s;
 	int rc;
@@ -360,13 +361,11 @@ int store_account_list(struct store *st, const struct store_caller *c,
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		nv = realloc(v, (len + 1) * sizeof(*v));
-		if (!nv) {
+		if (ARRAY_GROW(v, len, cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		v = nv;
 		account_row(s, c->operator ||
 				       sqlite3_column_int64(s, 0) == c->account,
 			    &v[len++]);

@@ -33,6 +33,7 @@
 
 #include <libical/ical.h>
 
+#include "array.h"
 #include "pim.h"
 
 #define NAME_MAX_LEN 64
@@ -222,16 +223,9 @@ static void emit(struct expand *x, icalcomponent *c, int64_t s, int64_t e,
 	if (x->err || !overlaps(s, e, x->from, x->to) ||
 	    x->n >= PIM_MAX_INSTANCES)
 		return;
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 16;
-
-		in = realloc(x->v, cap * sizeof(*in));
-		if (!in) {
-			x->err = -ENOMEM;
-			return;
-		}
-		x->v = in;
-		x->cap = cap;
+	if (ARRAY_GROW(x->v, x->n, x->cap)) {
+		x->err = -ENOMEM;
+		return;
 	}
 	in = &x->v[x->n++];
 	memset(in, 0, sizeof(*in));
@@ -261,15 +255,8 @@ struct excluded {
 
 static int exclude(struct excluded *ex, struct stamp s)
 {
-	if (ex->n == ex->cap) {
-		size_t cap = ex->cap ? ex->cap * 2 : 8;
-		struct stamp *v = realloc(ex->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		ex->v = v;
-		ex->cap = cap;
-	}
+	if (ARRAY_GROW(ex->v, ex->n, ex->cap))
+		return -ENOMEM;
 	ex->v[ex->n++] = s;
 	return 0;
 }
@@ -513,7 +500,8 @@ static bool same_uid(const struct vevent *a, const struct vevent *b)
 
 static int expand_calendar(struct expand *x, icalcomponent *cal)
 {
-	struct vevent *ev = NULL, *nv;
+	struct vevent *ev = NULL;
+	size_t ev_cap = 0;
 	icalcomponent *c;
 	size_t n = 0, i, j;
 	int rc = 0;
@@ -521,12 +509,10 @@ static int expand_calendar(struct expand *x, icalcomponent *cal)
 	for (c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 	     c;
 	     c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
-		nv = realloc(ev, (n + 1) * sizeof(*ev));
-		if (!nv) {
+		if (ARRAY_GROW(ev, n, ev_cap)) {
 			free(ev);
 			return -ENOMEM;
 		}
-		ev = nv;
 		ev[n].c = c;
 		ev[n].uid = icalcomponent_get_uid(c);
 		ev[n++].rid = icalcomponent_get_first_property(

@@ -125,7 +125,8 @@ static int check_content(struct store *st, store_check_fn fn, void *arg,
 			 unsigned *count)
 {
 	char path[STORE_PATH_MAX], what[64];
-	int64_t *ids = NULL, *ni;
+	int64_t *ids = NULL;
+	size_t ids_cap = 0;
 	size_t n = 0, i;
 	sqlite3_stmt *s;
 	int rc;
@@ -142,13 +143,11 @@ static int check_content(struct store *st, store_check_fn fn, void *arg,
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		ni = realloc(ids, (n + 1) * sizeof(*ids));
-		if (!ni) {
+		if (ARRAY_GROW(ids, n, ids_cap)) {
 			db_done(s);
 			free(ids);
 			return -ENOMEM;
 		}
-		ids = ni;
 		ids[n++] = sqlite3_column_int64(s, 0);
 	}
 	for (i = 0; rc == 0 && i < n; i++) {

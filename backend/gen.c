@@ -77,7 +77,8 @@ int members_ensure(struct store *st, int64_t space, int64_t account)
  * them, or a crash in between). */
 int members_ensure_all(struct store *st)
 {
-	int64_t (*v)[2] = NULL, (*nv)[2];
+	int64_t (*v)[2] = NULL;
+	size_t cap = 0;
 	size_t n = 0, i;
 	sqlite3_stmt *s;
 	int rc;
@@ -92,13 +93,11 @@ int members_ensure_all(struct store *st)
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv) {
+		if (ARRAY_GROW(v, n, cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		v = nv;
 		v[n][0] = sqlite3_column_int64(s, 0);
 		v[n][1] = sqlite3_column_int64(s, 1);
 		n++;
@@ -263,7 +262,8 @@ static void busy_store(int64_t owner, int64_t day, int64_t stamp,
 static int collect_busy(struct store *st, int64_t root, int64_t from,
 			int64_t to, struct busy_period **v, size_t *n)
 {
-	int64_t *ids = NULL, *ni;
+	int64_t *ids = NULL;
+	size_t ids_cap = 0;
 	size_t k = 0, i;
 	sqlite3_stmt *s;
 	int rc;
@@ -274,13 +274,11 @@ static int collect_busy(struct store *st, int64_t root, int64_t from,
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		ni = realloc(ids, (k + 1) * sizeof(*ids));
-		if (!ni) {
+		if (ARRAY_GROW(ids, k, ids_cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		ids = ni;
 		ids[k++] = sqlite3_column_int64(s, 0);
 	}
 	for (i = 0; rc == 0 && i < k; i++) {

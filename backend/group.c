@@ -467,7 +467,8 @@ int store_group_get(struct store *st, const struct store_caller *c,
 static int group_query(struct store *st, const struct store_caller *c,
 		       sqlite3_stmt *s, struct store_group **out, size_t *n)
 {
-	struct grp *rows = NULL, *nr;
+	struct grp *rows = NULL;
+	size_t rows_cap = 0;
 	struct store_group *v = NULL;
 	size_t len = 0, i;
 	int rc;
@@ -475,13 +476,11 @@ static int group_query(struct store *st, const struct store_caller *c,
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		nr = realloc(rows, (len + 1) * sizeof(*rows));
-		if (!nr) {
+		if (ARRAY_GROW(rows, len, rows_cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		rows = nr;
 		grp_row(s, &rows[len++]);
 	}
 	if (rc == 0 && len) {

@@ -23,6 +23,7 @@
 
 #include <libical/ical.h>
 
+#include "array.h"
 #include "pim.h"
 
 #define MAX_DEPTH    16
@@ -543,7 +544,8 @@ static int gather(icalcomponent *root, struct entry **ev, size_t *nev,
 		  size_t *groups, char *why, size_t whylen)
 {
 	bool xroot = icalcomponent_isa(root) == ICAL_XROOT_COMPONENT;
-	struct entry *v = NULL, *nv;
+	struct entry *v = NULL;
+	size_t cap = 0;
 	icalcomponent *cal, *c;
 	size_t n = 0, g = 0, i;
 
@@ -573,12 +575,10 @@ static int gather(icalcomponent *root, struct entry **ev, size_t *nev,
 			if (k == ICAL_VEVENT_COMPONENT ||
 			    k == ICAL_VTODO_COMPONENT)
 				uid = icalcomponent_get_uid(c);
-			nv = realloc(v, (n + 1) * sizeof(*v));
-			if (!nv) {
+			if (ARRAY_GROW(v, n, cap)) {
 				free(v);
 				return -ENOMEM;
 			}
-			v = nv;
 			v[n].c = c;
 			v[n].cal = cal;
 			v[n].uid = uid && *uid ? uid : NULL;

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 
+#include "array.h"
 #include "store.h"
 
 #define STORE_KEY_BYTES 32

@@ -69,7 +69,8 @@ int store_group_invite(struct store *st, const struct store_caller *c,
 static int invite_rows(struct store *st, sqlite3_stmt *s,
 		       struct store_invitation **out, size_t *n)
 {
-	struct store_invitation *v = NULL, *nv;
+	struct store_invitation *v = NULL;
+	size_t cap = 0;
 	size_t len = 0;
 	int rc;
 
@@ -78,13 +79,11 @@ static int invite_rows(struct store *st, sqlite3_stmt *s,
 	while ((rc = db_row(st, s)) == 1) {
 		struct store_invitation *inv;
 
-		nv = realloc(v, (len + 1) * sizeof(*v));
-		if (!nv) {
+		if (ARRAY_GROW(v, len, cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		v = nv;
 		inv = &v[len++];
 		memset(inv, 0, sizeof(*inv));
 		copy_str(inv->group, sizeof(inv->group), col_text(s, 0));

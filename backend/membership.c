@@ -81,7 +81,8 @@ int store_group_members(struct store *st, const struct store_caller *c,
 			const char *group, struct store_member **out,
 			size_t *n)
 {
-	struct store_member *v = NULL, *nv;
+	struct store_member *v = NULL;
+	size_t cap = 0;
 	size_t len = 0;
 	sqlite3_stmt *s;
 	struct grp g;
@@ -110,13 +111,11 @@ int store_group_members(struct store *st, const struct store_caller *c,
 	while ((rc = db_row(st, s)) == 1) {
 		struct store_member *m;
 
-		nv = realloc(v, (len + 1) * sizeof(*v));
-		if (!nv) {
+		if (ARRAY_GROW(v, len, cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		v = nv;
 		m = &v[len++];
 		memset(m, 0, sizeof(*m));
 		copy_str(m->username, sizeof(m->username), col_text(s, 0));
@@ -307,7 +306,8 @@ int store_group_remove(struct store *st, const struct store_caller *c,
 static int remove_all_locked(struct store *st, const struct store_caller *c,
 			     const char *group, size_t *removed)
 {
-	int64_t *ids = NULL, *ni;
+	int64_t *ids = NULL;
+	size_t ids_cap = 0;
 	size_t n = 0, i;
 	sqlite3_stmt *s;
 	struct grp g;
@@ -323,13 +323,11 @@ static int remove_all_locked(struct store *st, const struct store_caller *c,
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		ni = realloc(ids, (n + 1) * sizeof(*ids));
-		if (!ni) {
+		if (ARRAY_GROW(ids, n, ids_cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		ids = ni;
 		ids[n++] = sqlite3_column_int64(s, 0);
 	}
 	for (i = 0; rc == 0 && i < n; i++)

@@ -565,7 +565,8 @@ static int entries_read(struct store *st, const struct store_caller *c,
 			int64_t ino, const char *after, uint64_t skip,
 			size_t max, struct entry **out, size_t *n)
 {
-	struct entry *v = NULL, *nv;
+	struct entry *v = NULL;
+	size_t cap = 0;
 	size_t len = 0;
 	sqlite3_stmt *s;
 	int rc;
@@ -595,14 +596,12 @@ static int entries_read(struct store *st, const struct store_caller *c,
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		nv = realloc(v, (len + 1) * sizeof(*v));
-		if (!nv || !(nv[len].name = strdup(col_text(s, 0)))) {
-			v = nv ? nv : v;
+		if (ARRAY_GROW(v, len, cap) ||
+		    !(v[len].name = strdup(col_text(s, 0)))) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		v = nv;
 		v[len].ino = sqlite3_column_int64(s, 1);
 		if (ino != STORE_ROOT_INO)
 			entry_row(s, &v[len]);

@@ -67,7 +67,8 @@ static int dir_items(struct store *st, const struct store_caller *c,
 		     const struct node_info *dir, struct named **out,
 		     size_t *n)
 {
-	struct named *v = NULL, *nv;
+	struct named *v = NULL;
+	size_t cap = 0;
 	struct node_info item;
 	size_t len = 0;
 	sqlite3_stmt *s;
@@ -81,13 +82,11 @@ static int dir_items(struct store *st, const struct store_caller *c,
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		nv = realloc(v, (len + 1) * sizeof(*v));
-		if (!nv) {
+		if (ARRAY_GROW(v, len, cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		v = nv;
 		copy_str(v[len].name, sizeof(v[len].name), col_text(s, 0));
 		v[len].ino = sqlite3_column_int64(s, 1);
 		len++;

@@ -54,7 +54,8 @@ static void plan_row(sqlite3_stmt *s, struct store_plan *p)
 
 int store_plan_list(struct store *st, struct store_plan **out, size_t *n)
 {
-	struct store_plan *v = NULL, *nv;
+	struct store_plan *v = NULL;
+	size_t cap = 0;
 	size_t len = 0;
 	sqlite3_stmt *s;
 	int rc;
@@ -63,13 +64,11 @@ int store_plan_list(struct store *st, struct store_plan **out, size_t *n)
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		nv = realloc(v, (len + 1) * sizeof(*v));
-		if (!nv) {
+		if (ARRAY_GROW(v, len, cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		v = nv;
 		plan_row(s, &v[len++]);
 	}
 	if (rc < 0) {

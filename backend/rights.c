@@ -224,20 +224,19 @@ int node_may_delete(struct store *st, const struct store_caller *c,
 
 static int names_of(struct store *st, sqlite3_stmt *s, struct store_names *out)
 {
-	char(*v)[STORE_USERNAME_MAX + 1] = NULL, (*nv)[STORE_USERNAME_MAX + 1];
+	char(*v)[STORE_USERNAME_MAX + 1] = NULL;
+	size_t cap = 0;
 	size_t len = 0;
 	int rc;
 
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		nv = realloc(v, (len + 1) * sizeof(*v));
-		if (!nv) {
+		if (ARRAY_GROW(v, len, cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		v = nv;
 		copy_str(v[len++], sizeof(*v), col_text(s, 0));
 	}
 	if (rc < 0) {

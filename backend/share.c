@@ -81,7 +81,8 @@ int store_share_calendar(struct store *st, const struct store_caller *c,
 int store_calendar_grants(struct store *st, const struct store_caller *c,
 			  struct store_cal_grant **out, size_t *n)
 {
-	struct store_cal_grant *v = NULL, *nv;
+	struct store_cal_grant *v = NULL;
+	size_t cap = 0;
 	size_t len = 0;
 	sqlite3_stmt *s;
 	int rc;
@@ -102,13 +103,11 @@ int store_calendar_grants(struct store *st, const struct store_caller *c,
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
-		nv = realloc(v, (len + 1) * sizeof(*v));
-		if (!nv) {
+		if (ARRAY_GROW(v, len, cap)) {
 			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
-		v = nv;
 		memset(&v[len], 0, sizeof(*v));
 		copy_str(v[len].owner, sizeof(v[len].owner), col_text(s, 0));
 		copy_str(v[len].grantee, sizeof(v[len].grantee),
