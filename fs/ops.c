@@ -251,16 +251,15 @@ static void gfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 
 	/* chown to the owner shown is a no-op, to anyone else EPERM: only
 	 * then is the owner shown needed. */
-	if (rc == 0 && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
-		rc = store_fs_getattr(st, &c, ino, &a);
-	if (rc) {
-		fuse_reply_err(req, -rc);
-		return;
-	}
-	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
+	if (rc == 0 && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
+	    (rc = store_fs_getattr(st, &c, ino, &a)) == 0) {
 		fill_stat(fs, &a, &now);
 		set.shown_uid = now.st_uid;
 		set.shown_gid = now.st_gid;
+	}
+	if (rc) {
+		fuse_reply_err(req, -rc);
+		return;
 	}
 	if (to_set & FUSE_SET_ATTR_MODE) {
 		set.valid |= STORE_SET_MODE;
