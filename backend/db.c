@@ -418,6 +418,11 @@ sqlite3_stmt *db_stmt(struct store *st, const char *sql)
 	sqlite3_stmt *s = NULL;
 	int rc;
 
+	if (!st->db) {
+		store_fail(st, -EIO, "this store handle is detached (a bug)");
+		return NULL;
+	}
+
 	for (i = 0; i < STMT_CACHE_SLOTS; i++) {
 		struct stmt_slot *slot = &st->cache[(h + i) % STMT_CACHE_SLOTS];
 
@@ -577,6 +582,9 @@ int db_begin(struct store *st)
 {
 	int rc;
 
+	if (!st->db)
+		return store_fail(st, -EIO, "this store handle is detached "
+				  "(a bug)");
 	if (st->txn_depth++ > 0)
 		return 0;
 	db_lock(st);
@@ -593,6 +601,9 @@ int db_read_begin(struct store *st)
 {
 	int rc;
 
+	if (!st->db)
+		return store_fail(st, -EIO, "this store handle is detached "
+				  "(a bug)");
 	if (st->txn_depth++ > 0)
 		return 0;
 	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);

@@ -320,6 +320,11 @@ int store_clone(struct store *st, struct store **out)
 	return rc;
 }
 
+void store_detach(struct store *st)
+{
+	db_close(st);
+}
+
 void store_close(struct store *st)
 {
 	if (!st)

@@ -600,6 +600,17 @@ int store_node_may(struct store *st, const struct store_caller *c,
 /* Another handle on the same open store, for another thread: its own
  * database connection, the same master key and shared state. */
 int store_clone(struct store *st, struct store **out);
+/*
+ * Before a fork: no database connection may cross one.  SQLite's locks are
+ * POSIX locks, which a child does not inherit, so a connection used in the
+ * child would let another process (groupctl) believe it is the last user
+ * of the database and delete its write-ahead log under the child's feet.
+ * store_detach() closes st's connection and keeps everything else (the
+ * master key, the shared state): st then serves only as what store_clone()
+ * copies, each clone opening its own connection in the process that calls
+ * it.  Other calls on st itself answer -EIO.
+ */
+void store_detach(struct store *st);
 /* Clean up after a crash: free unlinked nodes no one holds and content
  * files left to delete.  Call once at mount, before serving. */
 int store_fs_recover(struct store *st);

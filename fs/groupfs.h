@@ -22,7 +22,7 @@ struct fs_notify;
 /* One mount.  Set up before the session loop starts and read-only after,
  * except where a field says which lock guards it. */
 struct fs {
-	struct store *base;	  /* cloned per thread; never used directly */
+	struct store *base;	  /* detached: only cloned, per thread */
 	struct fuse_session *se;
 	pthread_key_t store_key;  /* this thread's struct store */
 	bool single;		  /* serves one account (--as or private) */

@@ -348,6 +348,9 @@ int main(int argc, char *argv[])
 	log_syslog = !cl.foreground;
 	if (log_syslog)
 		openlog("groupfs", LOG_PID, LOG_DAEMON);
+	/* Every connection is opened after the fork, by the thread that
+	 * uses it (see store_detach). */
+	store_detach(fs.base);
 	if (fuse_daemonize(cl.foreground) != 0)
 		goto out_session;
 	if (fs_notify_start(&fs) != 0)

@@ -120,13 +120,64 @@ mount_fs() {
 	fi
 }
 
+# mount_bg MOUNTPOINT [OPTIONS...]: mount the way people do (fstab,
+# mount -t, systemd): groupfs without -f forks into the background.  The
+# readiness pipe is inherited by the daemon, so this returns once the
+# daemon itself is serving.  Sanitizer reports go to $T/asan.N.*, since
+# a daemon's stderr is /dev/null.
+mount_bg() {
+	local mnt=$1 n=$MOUNT_SEQ line="" pid=""
+	shift
+	MOUNT_SEQ=$((MOUNT_SEQ + 1))
+	mkdir -p "$mnt"
+	mkfifo "$T/ready.$n"
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}log_path=$T/asan.$n" \
+	UBSAN_OPTIONS="${UBSAN_OPTIONS:-}${UBSAN_OPTIONS:+:}log_path=$T/asan.$n" \
+		"$GROUPFS" --ready-fd=3 "$@" "$GROUPFS_STORE" "$mnt" \
+		3>"$T/ready.$n" 2>"$T/daemon.$n.log" &
+	read -r -t 60 line <"$T/ready.$n" || true
+	# The starter exits once the daemon has forked.
+	wait $! || { cat "$T/daemon.$n.log" >&2; fail "mount $mnt: groupfs failed"; exit 1; }
+	if [ "$line" != ready ]; then
+		fail "mount $mnt: daemon not ready"
+		exit 1
+	fi
+	pid=$(bg_pid "$mnt")
+	[ -n "$pid" ] || { fail "mount $mnt: no daemon serves it"; exit 1; }
+	PIDS[$n]=$pid
+	MOUNTS[$n]=$mnt
+	BG[$n]=1
+}
+
+# The pid of the background daemon serving MOUNTPOINT: the one groupfs
+# process whose command line ends in it.
+bg_pid() {
+	local p
+	for p in $(pgrep -x groupfs); do
+		if tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | tail -n 1 |
+			grep -qxF "$1"; then
+			echo "$p"
+			return
+		fi
+	done
+}
+declare -A BG=()
+
 # umount_fs MOUNTPOINT: unmount and check the daemon exited cleanly.
 umount_fs() {
 	local mnt=$1 i rc=0
 	for i in "${!MOUNTS[@]}"; do
 		[ "${MOUNTS[$i]}" = "$mnt" ] || continue
 		fusermount3 -u "$mnt"
-		wait "${PIDS[$i]}" || rc=$?
+		if [ -n "${BG[$i]:-}" ]; then
+			# Not our child: wait until it is gone; its exit status
+			# is not ours to read, so sanitizer logs must tell.
+			timeout 60 tail --pid="${PIDS[$i]}" -f /dev/null || rc=$?
+			cat "$T"/asan."$i".* >>"$T/daemon.$i.log" 2>/dev/null || true
+			unset "BG[$i]"
+		else
+			wait "${PIDS[$i]}" || rc=$?
+		fi
 		if [ "$rc" = 0 ]; then
 			pass "daemon for $mnt exited cleanly"
 		else
