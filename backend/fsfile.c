@@ -652,11 +652,18 @@ int store_fs_access(struct store *st, const struct store_caller *c,
 
 int store_fs_recover(struct store *st)
 {
-	int rc = db_begin(st);
+	bool alone;
+	int rc = daemons_join(st, &alone);
 
 	if (rc)
 		return rc;
-	rc = db_run(st, "DELETE FROM node WHERE nlink = 0", "");
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	/* Unlinked nodes are freed by the daemon that held them open; ones
+	 * left by a crash, only while no other daemon may hold them. */
+	if (alone)
+		rc = db_run(st, "DELETE FROM node WHERE nlink = 0", "");
 	if (rc == 0)
 		rc = members_ensure_all(st);
 	rc = db_end(st, rc);

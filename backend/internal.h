@@ -92,6 +92,9 @@ struct shared {
 	 * instead of in SQLite's busy handler, which sleeps milliseconds. */
 	pthread_mutex_t wlock;
 	struct istate *itab[ITAB_SLOTS];
+	/* A daemon's share of db/daemons.lock, held while it serves (-1:
+	 * none): what a starting daemon may free depends on who else runs. */
+	int daemons_fd;
 };
 
 struct store {
@@ -123,6 +126,10 @@ struct limits {
 };
 
 /* ---- util.c ---- */
+/* Join the daemons serving this store (a shared lock on db/daemons.lock,
+ * held until the store's last handle closes); *alone tells whether no other
+ * daemon served at that moment. */
+int daemons_join(struct store *st, bool *alone);
 int store_fail(struct store *st, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void store_log(struct store *st, enum store_log_level lvl, const char *fmt,

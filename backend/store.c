@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #define DB_DIR "db"
 #define DB_FILE "db/store.db"
 #define KEY_FILE "master.key"
+#define DAEMONS_LOCK "db/daemons.lock"
 
 static char *join(const char *dir, const char *name)
 {
@@ -213,6 +215,8 @@ static void shared_put(struct shared *sh)
 			pthread_mutex_destroy(&is->fd_lock);
 			free(is);
 		}
+	if (sh->daemons_fd >= 0)
+		close(sh->daemons_fd);
 	pthread_mutex_destroy(&sh->lock);
 	pthread_mutex_destroy(&sh->wlock);
 	sodium_memzero(sh->key, sizeof(sh->key));
@@ -232,6 +236,7 @@ static struct shared *shared_new(const char *dir)
 		return NULL;
 	}
 	sh->refs = 1;
+	sh->daemons_fd = -1;
 	pthread_mutex_init(&sh->lock, NULL);
 	pthread_mutex_init(&sh->wlock, NULL);
 	randombytes_buf(&sh->origin, sizeof(sh->origin));
@@ -332,6 +337,44 @@ void store_close(struct store *st)
 	db_close(st);
 	shared_put(st->sh);
 	free(st);
+}
+
+int daemons_join(struct store *st, bool *alone)
+{
+	char *path = join(st->sh->dir, DAEMONS_LOCK);
+	int fd, rc = 0;
+
+	*alone = false;
+	if (!path)
+		return -ENOMEM;
+	if (st->sh->daemons_fd >= 0) {
+		free(path);
+		return 0;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
+	if (fd < 0) {
+		rc = store_fail(st, -errno, "cannot open %s: %s", path,
+				strerror(errno));
+		goto out;
+	}
+	/* Exclusive for a moment: no other daemon serves.  flock() locks
+	 * belong to the open file, so the share survives the daemon's fork. */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		*alone = true;
+	else if (errno != EWOULDBLOCK)
+		rc = store_fail(st, -errno, "cannot lock %s: %s", path,
+				strerror(errno));
+	if (rc == 0 && flock(fd, LOCK_SH) != 0)
+		rc = store_fail(st, -errno, "cannot lock %s: %s", path,
+				strerror(errno));
+	if (rc) {
+		close(fd);
+		goto out;
+	}
+	st->sh->daemons_fd = fd;
+out:
+	free(path);
+	return rc;
 }
 
 int store_load_key(struct store *st, const char *passphrase, size_t passlen)

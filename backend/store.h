@@ -611,8 +611,11 @@ int store_clone(struct store *st, struct store **out);
  * it.  Other calls on st itself answer -EIO.
  */
 void store_detach(struct store *st);
-/* Clean up after a crash: free unlinked nodes no one holds and content
- * files left to delete.  Call once at mount, before serving. */
+/* A daemon starts serving the store: it joins the store's daemons (held
+ * until st's shared state goes, across a fork) and cleans up after a
+ * crash: content files left to delete and, when no other daemon serves,
+ * unlinked nodes (another daemon may still hold some open).  Call once at
+ * mount, before serving. */
 int store_fs_recover(struct store *st);
 
 int store_fs_getattr(struct store *st, const struct store_caller *c,

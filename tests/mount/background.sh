@@ -122,8 +122,23 @@ done
 same "every file written is there byte for byte after a remount" "$diffs" 0
 
 # ---- two daemons on one store ----
+# A file unlinked while open stays readable through its descriptor, even
+# when a second daemon starts on the store meanwhile (its start-up clean-up
+# must leave what another daemon holds).
+as alice "$PROBE" write "$D/held.txt" "still here" >/dev/null
+coproc H { as alice "$PROBE" hold "$D/held.txt" r; }
+exec {HR}<&"${H[0]}" {HW}>&"${H[1]}"
+read -r line <&"$HR"
+same "a holder opens held.txt" "$line" OK
+as alice rm "$D/held.txt"
 M2=$T/mnt2
 mount_bg "$M2" -o allow_other
+echo read >&"$HW"
+read -r line <&"$HR"
+same "  after a second daemon started, the unlinked file still reads" \
+	"$line" "OK still here"
+echo quit >&"$HW"
+wait "$H_PID" 2>/dev/null || true
 head -c 123457 /dev/urandom >"$SRC/two"
 chmod 644 "$SRC/two"
 as carol dd if="$SRC/two" of="$M2/Sales/documents/two" bs=64k conv=fsync status=none
