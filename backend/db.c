@@ -390,7 +390,9 @@ int db_migrate(struct store *st)
 				  "the store has schema version %lld; this "
 				  "groupfs knows up to %d: upgrade groupfs",
 				  (long long)version, SCHEMA_VERSION);
+	st->migrating = true;
 	rc = db_begin(st);
+	st->migrating = false;
 	if (rc)
 		return rc;
 	/* Another process may have migrated while we waited for the lock. */
@@ -594,6 +596,10 @@ int db_begin(struct store *st)
 		db_unlock(st);
 		return db_error(st, rc, "begin");
 	}
+	st->rights_at_begin = -1;
+	if (st->sh->daemons_fd < 0 && !st->migrating)
+		db_int(st, &st->rights_at_begin,
+		       "SELECT v FROM meta WHERE k = 'rights'", "");
 	return 0;
 }
 
@@ -630,7 +636,14 @@ int db_end(struct store *st, int rc)
 	if (rc == 0) {
 		r = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 		if (r == SQLITE_OK) {
+			int64_t v = -1;
+
 			db_unlock(st);
+			if (st->rights_at_begin >= 0 &&
+			    db_int(st, &v, "SELECT v FROM meta WHERE k = 'rights'",
+				   "") == 0 &&
+			    v != st->rights_at_begin)
+				daemons_wait(st);
 			return 0;
 		}
 		rc = db_error(st, r, "commit");

@@ -102,6 +102,8 @@ struct store {
 	struct shared *sh;
 	int txn_depth;	   /* nesting of db_begin */
 	bool wlocked;	   /* this connection holds sh->wlock */
+	int64_t rights_at_begin; /* outside daemons: meta 'rights' at BEGIN */
+	bool migrating;		 /* db_migrate: the schema may not be there */
 	char errmsg[512];
 	store_log_fn log;
 	void *log_arg;
@@ -130,6 +132,10 @@ struct limits {
  * held until the store's last handle closes); *alone tells whether no other
  * daemon served at that moment. */
 int daemons_join(struct store *st, bool *alone);
+/* Outside a daemon, after a commit that changed rights or membership: wait
+ * (a few seconds at most) until every daemon serving the store has applied
+ * it to the kernel's caches. */
+void daemons_wait(struct store *st);
 int store_fail(struct store *st, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void store_log(struct store *st, enum store_log_level lvl, const char *fmt,

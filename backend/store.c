@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,7 +25,6 @@
 #define DB_DIR "db"
 #define DB_FILE "db/store.db"
 #define KEY_FILE "master.key"
-#define DAEMONS_LOCK "db/daemons.lock"
 
 static char *join(const char *dir, const char *name)
 {
@@ -83,7 +81,7 @@ static void init_undo(const char *dir, bool made_dir)
 int store_init(const char *dir, const char *passphrase, size_t passlen,
 	       const char *unix_group, char *err, size_t errlen)
 {
-	struct shared sh = {.refs = 1};
+	struct shared sh = {.refs = 1, .daemons_fd = -1};
 	struct store st = {.sh = &sh};
 	char *key_path = NULL, *db_dir = NULL, *db_path = NULL;
 	gid_t gid = (gid_t)-1;
@@ -337,44 +335,6 @@ void store_close(struct store *st)
 	db_close(st);
 	shared_put(st->sh);
 	free(st);
-}
-
-int daemons_join(struct store *st, bool *alone)
-{
-	char *path = join(st->sh->dir, DAEMONS_LOCK);
-	int fd, rc = 0;
-
-	*alone = false;
-	if (!path)
-		return -ENOMEM;
-	if (st->sh->daemons_fd >= 0) {
-		free(path);
-		return 0;
-	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
-	if (fd < 0) {
-		rc = store_fail(st, -errno, "cannot open %s: %s", path,
-				strerror(errno));
-		goto out;
-	}
-	/* Exclusive for a moment: no other daemon serves.  flock() locks
-	 * belong to the open file, so the share survives the daemon's fork. */
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		*alone = true;
-	else if (errno != EWOULDBLOCK)
-		rc = store_fail(st, -errno, "cannot lock %s: %s", path,
-				strerror(errno));
-	if (rc == 0 && flock(fd, LOCK_SH) != 0)
-		rc = store_fail(st, -errno, "cannot lock %s: %s", path,
-				strerror(errno));
-	if (rc) {
-		close(fd);
-		goto out;
-	}
-	st->sh->daemons_fd = fd;
-out:
-	free(path);
-	return rc;
 }
 
 int store_load_key(struct store *st, const char *passphrase, size_t passlen)

@@ -617,6 +617,12 @@ void store_detach(struct store *st);
  * unlinked nodes (another daemon may still hold some open).  Call once at
  * mount, before serving. */
 int store_fs_recover(struct store *st);
+/* The daemon has applied every change of the journal up to cursor (its
+ * caches dropped); the first call registers it among the store's daemons,
+ * whose confirmation a writer of rights (groupctl) awaits.  At a clean
+ * stop, store_fs_leave() takes the daemon out. */
+int store_fs_ack(struct store *st, uint64_t cursor);
+void store_fs_leave(struct store *st);
 
 int store_fs_getattr(struct store *st, const struct store_caller *c,
 		     uint64_t ino, struct store_attr *out);

@@ -30,6 +30,7 @@ struct fs_notify {
 	struct item *head, *tail; /* guarded by lock */
 	bool stop;		  /* guarded by lock */
 	bool all;		  /* guarded by lock: drop everything */
+	uint64_t cursor;	  /* the journal read so far: the thread's */
 };
 
 static void push(struct fs *fs, struct item *it)
@@ -93,7 +94,8 @@ static void on_change(void *arg, uint64_t ino, uint64_t parent,
 	}
 }
 
-static void send_queued(struct fs *fs)
+/* Returns whether everything was dropped (a change of rights). */
+static bool send_queued(struct fs *fs)
 {
 	struct fs_notify *n = fs->notify;
 	struct item *it, *next;
@@ -118,6 +120,7 @@ static void send_queued(struct fs *fs)
 	}
 	if (all)
 		fs_known_each(fs->known, inval_inode, fs);
+	return all;
 }
 
 static void *run(void *arg)
@@ -125,11 +128,8 @@ static void *run(void *arg)
 	struct fs *fs = arg;
 	struct fs_notify *n = fs->notify;
 	struct store *st = fs_store(fs);
-	uint64_t cursor = 0;
 	struct timespec until;
 
-	if (st)
-		store_fs_changes(st, &cursor, on_change, fs);
 	pthread_mutex_lock(&n->lock);
 	while (!n->stop) {
 		clock_gettime(CLOCK_REALTIME, &until);
@@ -142,8 +142,11 @@ static void *run(void *arg)
 			pthread_cond_timedwait(&n->wake, &n->lock, &until);
 		pthread_mutex_unlock(&n->lock);
 		if (st)
-			store_fs_changes(st, &cursor, on_change, fs);
-		send_queued(fs);
+			store_fs_changes(st, &n->cursor, on_change, fs);
+		/* Rights changed: once the kernel dropped its caches, the
+		 * writer (groupctl) may return. */
+		if (send_queued(fs) && st)
+			store_fs_ack(st, n->cursor);
 		pthread_mutex_lock(&n->lock);
 	}
 	pthread_mutex_unlock(&n->lock);
@@ -153,10 +156,22 @@ static void *run(void *arg)
 int fs_notify_start(struct fs *fs)
 {
 	struct fs_notify *n = calloc(1, sizeof(*n));
+	struct store *st = fs_store(fs);
 	int rc;
 
 	if (!n)
 		return -ENOMEM;
+	/* Registered before the mount says it is ready, so that a change
+	 * of rights made after that waits for this daemon. */
+	rc = st ? store_fs_changes(st, &n->cursor, on_change, fs) : -EIO;
+	if (rc == 0)
+		rc = store_fs_ack(st, n->cursor);
+	if (rc) {
+		fs_log(NULL, STORE_LOG_ERR, st ? store_errmsg(st)
+					       : "cannot open the store");
+		free(n);
+		return rc;
+	}
 	pthread_mutex_init(&n->lock, NULL);
 	pthread_cond_init(&n->wake, NULL);
 	fs->notify = n;
@@ -183,6 +198,8 @@ void fs_notify_stop(struct fs *fs)
 	pthread_cond_signal(&n->wake);
 	pthread_mutex_unlock(&n->lock);
 	pthread_join(n->thread, NULL);
+	if (fs_store(fs))
+		store_fs_leave(fs_store(fs));
 	for (it = n->head; it; it = next) {
 		next = it->next;
 		free(it->name);

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The daemons serving a store, as the other processes see them.
+ *
+ * Each daemon holds a shared flock on db/daemons.lock while it serves, so a
+ * starting daemon knows whether another one may hold unlinked files open.
+ *
+ * Each daemon also keeps a row in meta, "daemon:PID:ORIGIN", with how far
+ * it has applied the journal (its kernel caches dropped).  A process that
+ * changes rights or membership (groupctl) waits, after its commit, until
+ * every live daemon has applied the change: SPEC's "a removed member loses
+ * all access at once (open files included: their next operation fails)"
+ * then holds for the very next read, which the kernel's page cache would
+ * otherwise answer for up to one poll of the journal.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define DAEMONS_LOCK "db/daemons.lock"
+/* How long a writer of rights waits for the daemons, at most. */
+#define WAIT_MS 3000
+
+int daemons_join(struct store *st, bool *alone)
+{
+	char path[4096];
+	int fd, rc = 0;
+
+	*alone = false;
+	if (st->sh->daemons_fd >= 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", st->sh->dir, DAEMONS_LOCK);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
+	if (fd < 0)
+		return store_fail(st, -errno, "cannot open %s: %s", path,
+				  strerror(errno));
+	/* Exclusive for a moment: no other daemon serves.  flock() locks
+	 * belong to the open file, so the share survives the daemon's fork. */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		*alone = true;
+	else if (errno != EWOULDBLOCK)
+		rc = store_fail(st, -errno, "cannot lock %s: %s", path,
+				strerror(errno));
+	if (rc == 0 && flock(fd, LOCK_SH) != 0)
+		rc = store_fail(st, -errno, "cannot lock %s: %s", path,
+				strerror(errno));
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	st->sh->daemons_fd = fd;
+	return 0;
+}
+
+static void row_key(struct store *st, char *buf, size_t len)
+{
+	snprintf(buf, len, "daemon:%ld:%lld", (long)getpid(),
+		 (long long)st->sh->origin);
+}
+
+int store_fs_ack(struct store *st, uint64_t cursor)
+{
+	char key[64];
+	int rc;
+
+	row_key(st, key, sizeof(key));
+	rc = db_begin(st);
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT(k)"
+			    " DO UPDATE SET v = excluded.v WHERE excluded.v > v",
+			    "ti", key, (int64_t)cursor);
+	return db_end(st, rc);
+}
+
+void store_fs_leave(struct store *st)
+{
+	char key[64];
+	int rc;
+
+	row_key(st, key, sizeof(key));
+	rc = db_begin(st);
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM meta WHERE k = ?", "t", key);
+	db_end(st, rc);
+}
+
+/* A row's daemon still runs (a killed one leaves its row behind). */
+static bool row_alive(const char *key)
+{
+	long pid = 0;
+
+	if (sscanf(key, "daemon:%ld:", &pid) != 1 || pid <= 0)
+		return false;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+/* Live daemons that have not applied the journal up to seq. */
+static int behind(struct store *st, int64_t seq, int *count)
+{
+	sqlite3_stmt *s = db_q(st,
+			       "SELECT k FROM meta WHERE k >= 'daemon:' AND"
+			       " k < 'daemon;' AND v < ?",
+			       "i", seq);
+	int rc;
+
+	*count = 0;
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1)
+		if (row_alive(col_text(s, 0)))
+			(*count)++;
+	return rc;
+}
+
+void daemons_wait(struct store *st)
+{
+	struct timespec pause = {0, 5 * 1000000L};
+	int64_t seq = 0;
+	int waited, n = 0;
+
+	if (st->sh->daemons_fd >= 0)
+		return; /* a daemon never waits on the others */
+	if (db_int(st, &seq, "SELECT coalesce(max(seq), 0) FROM journal",
+		   "") != 0)
+		return;
+	for (waited = 0; waited < WAIT_MS; waited += 5) {
+		if (behind(st, seq, &n) != 0 || n == 0)
+			return;
+		nanosleep(&pause, NULL);
+	}
+	store_log(st, STORE_LOG_WARNING,
+		  "%d mount(s) of this store did not confirm a change of "
+		  "rights within %d s",
+		  n, WAIT_MS / 1000);
+}
