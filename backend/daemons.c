@@ -129,8 +129,12 @@ void daemons_wait(struct store *st)
 
 	if (st->sh->daemons_fd >= 0)
 		return; /* a daemon never waits on the others */
-	if (db_int(st, &seq, "SELECT coalesce(max(seq), 0) FROM journal",
-		   "") != 0)
+	/* Our own last change: a daemon's cursor moves over the rows of
+	 * others only, and may stop short of rows that came after ours. */
+	if (db_int(st, &seq,
+		   "SELECT seq FROM journal WHERE origin = ? ORDER BY seq DESC"
+		   " LIMIT 1",
+		   "i", st->sh->origin) != 0)
 		return;
 	for (waited = 0; waited < WAIT_MS; waited += 5) {
 		if (behind(st, seq, &n) != 0 || n == 0)
