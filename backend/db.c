@@ -590,6 +590,16 @@ int db_begin(struct store *st)
 	if (st->txn_depth++ > 0)
 		return 0;
 	db_lock(st);
+	if (st->sh->write_hook && !st->sh->write_hook_done) {
+		rc = st->sh->write_hook(st->sh->write_hook_arg);
+		if (rc) {
+			st->txn_depth = 0;
+			db_unlock(st);
+			return store_fail(st, rc, "cannot prepare to write to "
+					  "the store: %s", strerror(-rc));
+		}
+		st->sh->write_hook_done = true;
+	}
 	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		st->txn_depth = 0;

@@ -95,6 +95,9 @@ struct shared {
 	/* A daemon's share of db/daemons.lock, held while it serves (-1:
 	 * none): what a starting daemon may free depends on who else runs. */
 	int daemons_fd;
+	store_write_hook_fn write_hook; /* set before any transaction */
+	void *write_hook_arg;
+	bool write_hook_done;	/* guarded by wlock */
 };
 
 struct store {

@@ -93,6 +93,15 @@ typedef void (*store_log_fn)(void *arg, enum store_log_level level,
 /* The backend never prints: it reports through this callback (default: a
  * line on stderr for errors and warnings). */
 void store_set_logger(struct store *st, store_log_fn fn, void *arg);
+/*
+ * Called once per process, just before its first write transaction on the
+ * store takes the write lock; a negative errno refuses that write.  groupctl
+ * uses it to become, while it holds the lock, a process its caller cannot
+ * stop (see its set-user-id install).
+ */
+typedef int (*store_write_hook_fn)(void *arg);
+void store_set_write_hook(struct store *st, store_write_hook_fn fn,
+			  void *arg);
 
 /* ---- who is asking ---------------------------------------------------- */
 

@@ -43,6 +43,13 @@ const char *store_errmsg(const struct store *st)
 	return st->errmsg;
 }
 
+void store_set_write_hook(struct store *st, store_write_hook_fn fn,
+			  void *arg)
+{
+	st->sh->write_hook = fn;
+	st->sh->write_hook_arg = arg;
+}
+
 void store_set_logger(struct store *st, store_log_fn fn, void *arg)
 {
 	st->log = fn;

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,9 @@ int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
 
 /* ---- helpers ---------------------------------------------------------- */
 
+/* Set once groupctl became the store's owner for good (before_write). */
+static bool caller_gone;
+
 /*
  * In a groupctl installed set-group-id (or set-user-id), a file named on
  * the command line is opened with the caller's own identity, so the
@@ -140,6 +144,11 @@ static int open_as_caller(const char *path, int flags, mode_t mode)
 	uid_t euid = geteuid(), ruid = getuid();
 	gid_t egid = getegid(), rgid = getgid();
 	int fd = -1, err = 0;
+
+	/* The caller's identity is gone: nothing more is read or written
+	 * on their behalf (commands read their files before writing). */
+	if (caller_gone)
+		return -EPERM;
 
 	if (egid != rgid && setegid(rgid) < 0)
 		return -errno;
@@ -800,12 +809,70 @@ static int parse_line(struct parse *p, struct cmd_ctx *ctx, struct cmd_args *a,
 
 /* ---- running ---------------------------------------------------------- */
 
+/* Log lines wait here while groupctl may hold the write lock: a caller's
+ * stderr that nobody reads must not stall the store (flushed by main). */
+static char held_log[8192];
+static size_t held_len;
+static bool hold_log;
+
 static void log_line(void *arg, enum store_log_level level, const char *msg)
 {
+	int n;
+
 	if (level == STORE_LOG_INFO)
 		return;
-	fprintf(stderr, "groupctl: %s%s\n",
-		level == STORE_LOG_WARNING ? "warning: " : "", msg);
+	if (!hold_log) {
+		fprintf(stderr, "groupctl: %s%s\n",
+			level == STORE_LOG_WARNING ? "warning: " : "", msg);
+		return;
+	}
+	n = snprintf(held_log + held_len, sizeof(held_log) - held_len,
+		     "groupctl: %s%s\n",
+		     level == STORE_LOG_WARNING ? "warning: " : "", msg);
+	if (n > 0)
+		held_len += (size_t)n < sizeof(held_log) - held_len
+				    ? (size_t)n
+				    : sizeof(held_log) - held_len - 1;
+}
+
+static void flush_log(void)
+{
+	if (held_len)
+		fputs(held_log, stderr);
+	held_len = 0;
+}
+
+/*
+ * Just before groupctl first takes the store's write lock.  No caller may
+ * freeze the store by stopping their own groupctl while it holds the lock
+ * (every mount's writes would wait on it): the terminal's stop and
+ * interrupt signals are blocked from here on, log lines are held, and in a
+ * set-user-id install (groupctl owned by the store's owner, mode 4755)
+ * groupctl becomes that owner entirely, real and saved user ids too, so
+ * that its caller may no longer signal it at all (kill -STOP included).
+ * In a set-group-id install the caller keeps that power: see README.md.
+ */
+static int before_write(void *arg)
+{
+	uid_t euid = geteuid();
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTSTP);
+	sigaddset(&set, SIGTTIN);
+	sigaddset(&set, SIGTTOU);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return -errno;
+	hold_log = true;
+	if (getuid() != euid) {
+		if (setresuid(euid, euid, euid) != 0)
+			return -errno;
+		caller_gone = true;
+	}
+	return 0;
 }
 
 int cmd_open_store(struct cmd_ctx *ctx)
@@ -819,6 +886,7 @@ int cmd_open_store(struct cmd_ctx *ctx)
 		return cmd_fail("%s", err[0] ? err : strerror(-rc));
 	}
 	store_set_logger(ctx->st, log_line, NULL);
+	store_set_write_hook(ctx->st, before_write, NULL);
 	rc = store_caller_for_uid(ctx->st, getuid(), ctx->as_user,
 				  &ctx->caller);
 	return rc < 0 ? cmd_refused(ctx, rc) : CMD_OK;
@@ -880,6 +948,7 @@ int main(int argc, char **argv)
 		ctx.store_dir = store_dir;
 	}
 	status = run(&ctx, &args);
+	flush_log();
 free_pos:
 	free(pos);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -35,7 +35,7 @@ while read -r cmd; do
 done <"$TMP/commands"
 assert_eq 1 "$([ "$(wc -l <"$TMP/commands")" -ge 40 ] && echo 1)" "40 commands or more"
 
-for section in "EXIT STATUS" ENVIRONMENT FILES "SET-GROUP-ID DEPLOYMENT" OUTPUT; do
+for section in "EXIT STATUS" ENVIRONMENT FILES "SHARED DEPLOYMENT" OUTPUT; do
 	assert_match "$text" "^$section\$" "section $section"
 done
 for word in GROUPFS_STORE XDG_DATA_HOME --unix-group --json --as --store; do
