@@ -79,12 +79,16 @@ static const struct rule rules[] = {
 	 "SELECT s.id FROM space s WHERE s.used <> coalesce((SELECT sum(size)"
 	 " FROM node n WHERE n.space_id = s.id AND (n.mode & 61440) = 32768),"
 	 " 0)"},
-	{"space whose file count does not add up",
-	 "SELECT s.id FROM space s WHERE s.files <> (SELECT count(*) FROM node"
-	 " n WHERE n.space_id = s.id AND n.id NOT IN (s.root, s.documents,"
-	 " s.calendar, s.contacts, s.drop_dir, s.members_dir)"
-	 " AND n.nlink > 0 AND n.tool <> 5 AND NOT EXISTS (SELECT 1 FROM"
-	 " dirent d WHERE d.child = n.id AND d.parent = s.drop_dir))"},
+	{"space whose metadata bytes (xattrs, link targets) do not add up",
+	 "SELECT s.id FROM space s WHERE s.meta <> coalesce((SELECT"
+	 " sum(length(CAST(x.name AS BLOB)) + length(CAST(x.value AS BLOB)))"
+	 " FROM xattr x JOIN node n ON n.id = x.node WHERE n.space_id = s.id),"
+	 " 0) + coalesce((SELECT sum(length(CAST(n.target AS BLOB))) FROM node"
+	 " n WHERE n.space_id = s.id AND n.target IS NOT NULL), 0)"},
+	{"space whose entry count does not add up",
+	 "SELECT s.id FROM space s WHERE s.files <> (SELECT count(*) FROM"
+	 " dirent d JOIN node c ON c.id = d.child WHERE c.space_id = s.id"
+	 " AND c.tool <> 5 AND d.parent NOT IN (s.root, s.drop_dir))"},
 };
 
 static void report(store_check_fn fn, void *arg, unsigned *count,

@@ -260,6 +260,80 @@ static const char *const migrations[] = {
 	/* 5: the cipher of a node's content (0: XChaCha20-Poly1305, the
 	 * only one before; 1: AES-256-GCM with a key per content) */
 	"ALTER TABLE node ADD COLUMN cipher INTEGER NOT NULL DEFAULT 0;",
+	/* 6: every byte a member can store counts.  space.meta holds the
+	 * bytes of extended attributes (name and value) and of symbolic
+	 * link targets; space.files counts the names members made (files,
+	 * folders, links; not the space's own folders, the members' drop
+	 * folders or the generated members/), kept by triggers where the
+	 * code used to count nodes by hand.  Counters are recomputed, and
+	 * group name keys refolded (look-alike forms fold to one key; a key
+	 * that would collide stays as it was, and check reports it). */
+	"ALTER TABLE space ADD COLUMN meta INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TRIGGER xattr_meta_insert AFTER INSERT ON xattr BEGIN"
+	"  UPDATE space SET meta = meta + length(CAST(new.name AS BLOB))"
+	"  + length(CAST(new.value AS BLOB))"
+	"  WHERE id = (SELECT space_id FROM node WHERE id = new.node); END;"
+	"CREATE TRIGGER xattr_meta_delete AFTER DELETE ON xattr BEGIN"
+	"  UPDATE space SET meta = meta - length(CAST(old.name AS BLOB))"
+	"  - length(CAST(old.value AS BLOB))"
+	"  WHERE id = (SELECT space_id FROM node WHERE id = old.node); END;"
+	"CREATE TRIGGER xattr_meta_update AFTER UPDATE ON xattr BEGIN"
+	"  UPDATE space SET meta = meta - length(CAST(old.name AS BLOB))"
+	"  - length(CAST(old.value AS BLOB))"
+	"  WHERE id = (SELECT space_id FROM node WHERE id = old.node);"
+	"  UPDATE space SET meta = meta + length(CAST(new.name AS BLOB))"
+	"  + length(CAST(new.value AS BLOB))"
+	"  WHERE id = (SELECT space_id FROM node WHERE id = new.node); END;"
+	/* The cascade from node to xattr runs once the node is gone: take
+	 * the attributes first, while their space is known. */
+	"CREATE TRIGGER node_xattr_delete BEFORE DELETE ON node BEGIN"
+	"  DELETE FROM xattr WHERE node = old.id; END;"
+	"CREATE TRIGGER node_target_insert AFTER INSERT ON node"
+	"  WHEN new.target IS NOT NULL BEGIN"
+	"  UPDATE space SET meta = meta + length(CAST(new.target AS BLOB))"
+	"  WHERE id = new.space_id; END;"
+	"CREATE TRIGGER node_target_update AFTER UPDATE OF target, space_id"
+	"  ON node WHEN new.target IS NOT old.target"
+	"  OR new.space_id IS NOT old.space_id BEGIN"
+	"  UPDATE space SET meta = meta"
+	"  - coalesce(length(CAST(old.target AS BLOB)), 0)"
+	"  WHERE id = old.space_id;"
+	"  UPDATE space SET meta = meta"
+	"  + coalesce(length(CAST(new.target AS BLOB)), 0)"
+	"  WHERE id = new.space_id; END;"
+	"CREATE TRIGGER node_target_delete AFTER DELETE ON node"
+	"  WHEN old.target IS NOT NULL BEGIN"
+	"  UPDATE space SET meta = meta - length(CAST(old.target AS BLOB))"
+	"  WHERE id = old.space_id; END;"
+	"CREATE TRIGGER dirent_files_insert AFTER INSERT ON dirent BEGIN"
+	"  UPDATE space SET files = files + 1 WHERE id = (SELECT space_id"
+	"  FROM node WHERE id = new.child AND tool <> 5)"
+	"  AND new.parent NOT IN (root, drop_dir); END;"
+	"CREATE TRIGGER dirent_files_delete AFTER DELETE ON dirent BEGIN"
+	"  UPDATE space SET files = files - 1 WHERE id = (SELECT space_id"
+	"  FROM node WHERE id = old.child AND tool <> 5)"
+	"  AND old.parent NOT IN (root, drop_dir); END;"
+	"CREATE TRIGGER dirent_files_update AFTER UPDATE OF parent, child"
+	"  ON dirent BEGIN"
+	"  UPDATE space SET files = files - 1 WHERE id = (SELECT space_id"
+	"  FROM node WHERE id = old.child AND tool <> 5)"
+	"  AND old.parent NOT IN (root, drop_dir);"
+	"  UPDATE space SET files = files + 1 WHERE id = (SELECT space_id"
+	"  FROM node WHERE id = new.child AND tool <> 5)"
+	"  AND new.parent NOT IN (root, drop_dir); END;"
+	"UPDATE space SET"
+	"  used = coalesce((SELECT sum(n.size) FROM node n WHERE n.space_id ="
+	"  space.id AND (n.mode & 61440) = 32768), 0),"
+	"  meta = coalesce((SELECT sum(length(CAST(x.name AS BLOB))"
+	"  + length(CAST(x.value AS BLOB))) FROM xattr x JOIN node n"
+	"  ON n.id = x.node WHERE n.space_id = space.id), 0)"
+	"  + coalesce((SELECT sum(length(CAST(n.target AS BLOB))) FROM node n"
+	"  WHERE n.space_id = space.id AND n.target IS NOT NULL), 0),"
+	"  files = (SELECT count(*) FROM dirent d JOIN node c ON c.id ="
+	"  d.child WHERE c.space_id = space.id AND c.tool <> 5"
+	"  AND d.parent NOT IN (space.root, space.drop_dir));"
+	"UPDATE OR IGNORE grp SET name_key = gfs_fold(name)"
+	"  WHERE gfs_fold(name) IS NOT NULL;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
@@ -323,6 +397,19 @@ static void origin_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int64(ctx, st->sh->origin);
 }
 
+/* gfs_fold(name): the key a group name is unique by (casefold()). */
+static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *in = sqlite3_value_text(argv[0]);
+	char key[STORE_GROUPNAME_BYTES * 2 + 8];
+
+	if (!in || strlen((const char *)in) > STORE_GROUPNAME_BYTES ||
+	    casefold((const char *)in, key, sizeof(key)))
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
+}
+
 int db_open(struct store *st, const char *path, bool readonly, bool create)
 {
 	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
@@ -346,6 +433,12 @@ int db_open(struct store *st, const char *path, bool readonly, bool create)
 					origin_fn, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return db_error(st, rc, "gfs_origin");
+	rc = sqlite3_create_function_v2(st->db, "gfs_fold", 1,
+					SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+						SQLITE_INNOCUOUS,
+					NULL, fold_fn, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st, rc, "gfs_fold");
 	rc = exec_sql(st, st->sh->fast_commit
 				  ? "PRAGMA foreign_keys = ON;"
 				    "PRAGMA synchronous = NORMAL;"

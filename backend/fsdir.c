@@ -92,6 +92,11 @@ static int make_locked(struct store *st, const struct store_caller *c,
 		return rc;
 	if (node_child(st, p->ino, name, &ino) == 0)
 		return store_fail(st, -EEXIST, "%s exists", name);
+	if (target)
+		rc = check_meta_room(st, p->space, (int64_t)strlen(target),
+				     "symbolic link targets");
+	if (rc)
+		return rc;
 	rc = node_new(st, p->space, p->tool, p->ino, name, mode, c->account,
 		      &ino);
 	if (rc == 0 && target)
@@ -216,6 +221,9 @@ static int link_locked(struct store *st, const struct store_caller *c,
 	}
 	rc = db_run(st, "INSERT INTO dirent (parent, name, child) VALUES (?,?,?)",
 		    "iti", newparent, newname, ino);
+	/* A name is an entry like any other: bounded by the capacity. */
+	if (rc == 0)
+		rc = check_entries(st, p.space, newparent);
 	if (rc == 0)
 		rc = node_touch_dir(st, newparent, 0);
 	if (rc == 0)
@@ -272,10 +280,6 @@ int node_drop_entry(struct store *st, int64_t parent, const char *name,
 			      "UPDATE node SET nlink = nlink - 1, ctime = ?"
 			      " WHERE id = ?",
 			      "ii", now_ns(), n->ino);
-	rc = db_run(st, "UPDATE space SET files = files - 1 WHERE id = ?", "i",
-		    n->space);
-	if (rc)
-		return rc;
 	if (!dir && istate_orphan(st, (uint64_t)n->ino))
 		/* Open: it lives on, nameless, until its last close. */
 		return db_run(st, "UPDATE node SET nlink = 0, ctime = ? WHERE"
@@ -408,9 +412,6 @@ static int save_over(struct store *st, const struct node_info *src,
 			    "it", parent, name);
 	if (rc == 0)
 		rc = node_touch_dir(st, parent, 0);
-	if (rc == 0)
-		rc = db_run(st, "UPDATE space SET files = files - 1 WHERE id = ?",
-			    "i", src->space);
 	if (rc == 0)
 		rc = db_run(st,
 			    "UPDATE node SET nlink = 0, alias = ?, ctime = ? WHERE"

@@ -92,62 +92,13 @@ static bool istate_put(struct store *st, struct istate *is)
 	return orphan;
 }
 
-/* ---- capacities ---- */
-
-/* Capacity and use of the space of node `n`. */
-static int space_room(struct store *st, const struct node_info *n,
-		      int64_t *capacity, int64_t *used, int64_t *files)
-{
-	struct limits lim;
-	sqlite3_stmt *s;
-	int64_t who = n->owner;
-	int rc;
-
-	s = db_q(st,
-		 "SELECT s.used, s.files, coalesce((SELECT account_id FROM"
-		 " membership m WHERE m.group_id = s.group_id AND m.role = 3),"
-		 " s.account_id) FROM space s WHERE s.id = ?",
-		 "i", n->space);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	*used = sqlite3_column_int64(s, 0);
-	if (files)
-		*files = sqlite3_column_int64(s, 1);
-	who = sqlite3_column_int64(s, 2);
-	db_done(s);
-	rc = limits_of(st, who, &lim);
-	if (rc)
-		return rc;
-	*capacity = n->kind == SPACE_GROUP ? lim.group_bytes : lim.private_bytes;
-	return 0;
-}
-
-/* May the item grow from `from` to `to` bytes? */
-int check_room(struct store *st, const struct node_info *n, int64_t from,
-	       int64_t to)
-{
-	int64_t capacity, used;
-	int rc;
-
-	if (to <= from)
-		return 0;
-	rc = space_room(st, n, &capacity, &used, NULL);
-	if (rc)
-		return rc;
-	if (used + (to - from) > capacity)
-		return store_fail(st, -ENOSPC,
-				  "the space is full: its capacity is set by "
-				  "the administrator's plan");
-	return 0;
-}
+/* ---- statfs ---- */
 
 int store_fs_statfs(struct store *st, const struct store_caller *c,
 		    uint64_t ino, struct store_statfs *out)
 {
 	struct node_info n;
+	struct room r;
 	int64_t root;
 	int rc;
 
@@ -167,7 +118,15 @@ int store_fs_statfs(struct store *st, const struct store_caller *c,
 		if (rc)
 			return rc;
 	}
-	return space_room(st, &n, &out->capacity, &out->used, &out->files);
+	rc = space_room(st, n.space, &r);
+	if (rc)
+		return rc;
+	/* Metadata takes room as content does: df shows both. */
+	out->capacity = r.capacity;
+	out->used = r.used + r.meta;
+	out->files = r.files;
+	out->max_files = r.max_files;
+	return 0;
 }
 
 /* ---- handles ---- */

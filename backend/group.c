@@ -567,10 +567,20 @@ int store_group_search(struct store *st, const struct store_caller *c,
 	return group_query(st, c, s, out, n);
 }
 
+static void usage_fill(const struct room *r, struct store_usage *u)
+{
+	u->capacity = r->capacity;
+	u->used = r->used;
+	u->metadata = r->meta;
+	u->files = r->files;
+	u->max_files = r->max_files;
+}
+
 static int usage_row(struct store *st, const struct store_caller *c,
 		     const struct grp *g, struct store_usage *u)
 {
 	struct limits lim;
+	struct room r;
 	int rc;
 
 	memset(u, 0, sizeof(*u));
@@ -578,39 +588,32 @@ static int usage_row(struct store *st, const struct store_caller *c,
 	rc = limits_of(st, g->admin, &lim);
 	if (rc)
 		return rc;
-	u->capacity = lim.group_bytes;
 	u->max_members = lim.max_members;
-	rc = db_int(st, &u->used, "SELECT used FROM space WHERE id = ?", "i",
-		    g->space);
-	if (rc == 0)
-		rc = db_int(st, &u->files, "SELECT files FROM space WHERE id = ?",
-			    "i", g->space);
-	if (rc == 0)
-		rc = db_int(st, &u->members,
-			    "SELECT count(*) FROM membership WHERE group_id = ?",
-			    "i", g->id);
-	return rc;
+	rc = space_room(st, g->space, &r);
+	if (rc)
+		return rc;
+	usage_fill(&r, u);
+	return db_int(st, &u->members,
+		      "SELECT count(*) FROM membership WHERE group_id = ?", "i",
+		      g->id);
 }
 
 static int private_usage(struct store *st, int64_t account,
 			 struct store_usage *u)
 {
-	struct limits lim;
+	struct room r;
+	int64_t space;
 	int rc;
 
 	memset(u, 0, sizeof(*u));
 	copy_str(u->name, sizeof(u->name), "Private");
 	u->members = u->max_members = -1;
-	rc = limits_of(st, account, &lim);
-	if (rc)
-		return rc;
-	u->capacity = lim.private_bytes;
-	rc = db_int(st, &u->used, "SELECT used FROM space WHERE account_id = ?",
+	rc = db_int(st, &space, "SELECT id FROM space WHERE account_id = ?",
 		    "i", account);
 	if (rc == 0)
-		rc = db_int(st, &u->files,
-			    "SELECT files FROM space WHERE account_id = ?", "i",
-			    account);
+		rc = space_room(st, space, &r);
+	if (rc == 0)
+		usage_fill(&r, u);
 	return rc;
 }
 

@@ -343,9 +343,31 @@ void fitem_free(struct store_file *f);
 int item_put_version(struct store *st, const struct node_info *n,
 		     const struct node_info *dir, int type, const void *data,
 		     size_t len);
+int check_handle(struct store *st, struct store_file *f, bool write);
+
+/* ---- quota.c ---- */
+/* What a space holds and may hold. */
+struct room {
+	int64_t capacity;  /* bytes: the administrator's (owner's) plan */
+	int64_t used;	   /* bytes of file content, at apparent size */
+	int64_t meta;	   /* bytes of xattr names and values, link targets */
+	int64_t files;	   /* entries members made: files, folders, links */
+	int64_t max_files; /* quota_max_entries(capacity) */
+	int64_t root, drop_dir;
+};
+int64_t quota_max_entries(int64_t capacity);
+int space_room(struct store *st, int64_t space, struct room *out);
+/* -ENOSPC (with the rule) when item `n` may not grow from `from` to `to`
+ * bytes; shrinking always may. */
 int check_room(struct store *st, const struct node_info *n, int64_t from,
 	       int64_t to);
-int check_handle(struct store *st, struct store_file *f, bool write);
+/* -ENOSPC when `grow` more bytes of metadata (`what`, for the message)
+ * would pass the capacity of `space`. */
+int check_meta_room(struct store *st, int64_t space, int64_t grow,
+		    const char *what);
+/* Called after an entry was added under `parent`: -ENOSPC when the space
+ * now holds more entries than its capacity allows. */
+int check_entries(struct store *st, int64_t space, int64_t parent);
 
 /* ---- item.c ---- */
 struct pim_info;

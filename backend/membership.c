@@ -62,16 +62,11 @@ int member_added(struct store *st, const struct grp *g, int64_t account)
 			    "i", g->space);
 	if (rc)
 		return rc;
-	/* A member's drop folder is the group's doing: not one of its files. */
-	if (node_child(st, drop, name, &ino) != 0) {
+	/* A member's drop folder is the group's doing: not one of its
+	 * entries (the space.files trigger skips drop/'s own folders). */
+	if (node_child(st, drop, name, &ino) != 0)
 		rc = node_new(st, g->space, TOOL_DROP, drop, name, 040755,
 			      account, &ino);
-		if (rc == 0)
-			rc = db_run(st,
-				    "UPDATE space SET files = files - 1 WHERE"
-				    " id = ?",
-				    "i", g->space);
-	}
 	if (rc == 0)
 		rc = members_ensure(st, g->space, account);
 	return rc;

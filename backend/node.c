@@ -81,10 +81,10 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 		    "iti", parent, name, *ino);
 	if (rc == 0)
 		rc = node_touch_dir(st, parent, S_ISDIR(mode) ? 1 : 0);
-	/* What members put there counts; the generated members/ does not. */
+	/* What members put there counts (a trigger keeps space.files) and
+	 * is bounded; the generated members/ is not theirs. */
 	if (rc == 0 && tool != TOOL_MEMBERS)
-		rc = db_run(st, "UPDATE space SET files = files + 1 WHERE id = ?",
-			    "i", space);
+		rc = check_entries(st, space, parent);
 	return rc;
 }
 

@@ -539,9 +539,11 @@ int store_busy_times(struct store *st, const struct store_caller *c,
 
 struct store_usage {
 	char name[STORE_GROUPNAME_BYTES + 1]; /* "Private" for the own space */
-	int64_t used;
-	int64_t capacity;
-	int64_t files;
+	int64_t used;	   /* bytes of file content, at apparent size */
+	int64_t metadata;  /* bytes of xattr names and values, link targets */
+	int64_t capacity;  /* for used + metadata */
+	int64_t files;	   /* entries: files, folders and links */
+	int64_t max_files; /* the most entries the capacity allows */
 	int64_t members;     /* -1 for Private */
 	int64_t max_members; /* -1 for Private */
 };
@@ -706,8 +708,10 @@ int store_fs_setattr(struct store *st, const struct store_caller *c,
 		     uint64_t ino, const struct store_setattr *set,
 		     struct store_file *f, struct store_attr *out);
 
+/* capacity and used in bytes (used: content and metadata); files: the
+ * entries members made, at most max_files (derived from the capacity). */
 struct store_statfs {
-	int64_t capacity, used, files;
+	int64_t capacity, used, files, max_files;
 };
 int store_fs_statfs(struct store *st, const struct store_caller *c,
 		    uint64_t ino, struct store_statfs *out);

@@ -208,7 +208,7 @@ static int set_locked(struct store *st, const struct store_caller *c,
 {
 	char val[4096];
 	struct node_info n;
-	int64_t one;
+	int64_t old = 0;
 	bool exists;
 	int rc;
 
@@ -234,13 +234,21 @@ static int set_locked(struct store *st, const struct store_caller *c,
 	rc = may_write_xattr(st, c, &n);
 	if (rc)
 		return rc;
-	exists = db_int(st, &one,
-			"SELECT 1 FROM xattr WHERE node = ? AND name = ?", "it",
-			ino, name) == 0;
+	exists = db_int(st, &old,
+			"SELECT length(CAST(value AS BLOB)) FROM xattr WHERE"
+			" node = ? AND name = ?",
+			"it", ino, name) == 0;
 	if ((flags & XATTR_CREATE) && exists)
 		return -EEXIST;
 	if ((flags & XATTR_REPLACE) && !exists)
 		return -ENODATA;
+	/* Names and values take room in the space like content does. */
+	rc = check_meta_room(st, n.space,
+			     (int64_t)size -
+				     (exists ? old : -(int64_t)strlen(name)),
+			     "extended attributes (names and values)");
+	if (rc)
+		return rc;
 	rc = db_run(st,
 		    "INSERT INTO xattr (node, name, value) VALUES (?1, ?2, ?3)"
 		    " ON CONFLICT (node, name) DO UPDATE SET value = ?3",

@@ -249,8 +249,10 @@ static int run_usage(struct cmd_ctx *ctx, const struct cmd_args *a)
 			cmd_json_object(&j, NULL);
 			cmd_json_string(&j, "name", u[i].name);
 			cmd_json_count(&j, "used", u[i].used);
+			cmd_json_count(&j, "metadata", u[i].metadata);
 			cmd_json_count(&j, "capacity", u[i].capacity);
 			cmd_json_count(&j, "files", u[i].files);
+			cmd_json_count(&j, "max_files", u[i].max_files);
 			cmd_json_count(&j, "members", u[i].members);
 			cmd_json_count(&j, "max_members", u[i].max_members);
 			cmd_json_end_object(&j);
@@ -259,15 +261,19 @@ static int run_usage(struct cmd_ctx *ctx, const struct cmd_args *a)
 		cmd_json_finish(&j);
 		goto free_usage;
 	}
-	cmd_table_init(&t, 6, "NAME", "USED", "CAPACITY", "USE%", "FILES",
-		       "MEMBERS");
+	cmd_table_init(&t, 7, "NAME", "USED", "METADATA", "CAPACITY", "USE%",
+		       "FILES", "MEMBERS");
 	for (i = 0; i < n; i++) {
-		char used[32], cap[32], pct[24] = "", files[24], members[48];
+		char used[32], meta[32], cap[32], pct[24] = "", files[48];
+		char members[48];
 
+		/* Content and metadata share the capacity, as df shows. */
 		if (u[i].capacity > 0 && u[i].used >= 0)
 			snprintf(pct, sizeof(pct), "%lld%%",
-				 (long long)(u[i].used * 100 / u[i].capacity));
-		snprintf(files, sizeof(files), "%lld", (long long)u[i].files);
+				 (long long)((u[i].used + u[i].metadata) * 100 /
+					     u[i].capacity));
+		snprintf(files, sizeof(files), "%lld/%lld",
+			 (long long)u[i].files, (long long)u[i].max_files);
 		members[0] = '\0';
 		if (u[i].members >= 0 && u[i].max_members >= 0)
 			snprintf(members, sizeof(members), "%lld/%lld",
@@ -278,6 +284,7 @@ static int run_usage(struct cmd_ctx *ctx, const struct cmd_args *a)
 				 (long long)u[i].members);
 		cmd_table_row(&t, u[i].name,
 			      cmd_format_size(u[i].used, used, sizeof(used)),
+			      cmd_format_size(u[i].metadata, meta, sizeof(meta)),
 			      cmd_format_size(u[i].capacity, cap, sizeof(cap)),
 			      pct, u[i].files < 0 ? NULL : files, members);
 	}

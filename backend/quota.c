@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Quotas: what a space may hold.  Every byte a member can store counts
+ * against the space's capacity (its administrator's plan): file content at
+ * its apparent size (space.used) and metadata (space.meta: the names and
+ * values of extended attributes, the targets of symbolic links).  The
+ * number of entries (names of files, folders and links that members put
+ * there: space.files) is bounded by the capacity too, so nobody grows the
+ * database by megabytes at 0 bytes used.  Triggers (db.c) keep the three
+ * counters; this file holds the limits and the refusals.
+ */
+#include "internal.h"
+
+/* One entry per ENTRY_BYTES of capacity, never fewer than ENTRY_FLOOR: an
+ * entry costs the database a few hundred bytes (its node, its name of up
+ * to 255 bytes, their indexes), so the metadata of a full space stays a
+ * fraction of its capacity, while real trees (whose files average tens
+ * of KiB and more) never meet the limit. */
+#define ENTRY_BYTES 2048
+#define ENTRY_FLOOR 1024
+
+int64_t quota_max_entries(int64_t capacity)
+{
+	int64_t n = capacity / ENTRY_BYTES;
+
+	return n > ENTRY_FLOOR ? n : ENTRY_FLOOR;
+}
+
+int space_room(struct store *st, int64_t space, struct room *out)
+{
+	struct limits lim;
+	sqlite3_stmt *s;
+	int64_t who;
+	bool group;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT s.used, s.meta, s.files, s.root, s.drop_dir,"
+		 " s.group_id IS NOT NULL, coalesce((SELECT account_id FROM"
+		 " membership m WHERE m.group_id = s.group_id AND m.role = 3),"
+		 " s.account_id) FROM space s WHERE s.id = ?",
+		 "i", space);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	out->used = sqlite3_column_int64(s, 0);
+	out->meta = sqlite3_column_int64(s, 1);
+	out->files = sqlite3_column_int64(s, 2);
+	out->root = sqlite3_column_int64(s, 3);
+	out->drop_dir = sqlite3_column_int64(s, 4);
+	group = sqlite3_column_int(s, 5) != 0;
+	who = sqlite3_column_int64(s, 6);
+	db_done(s);
+	rc = limits_of(st, who, &lim);
+	if (rc)
+		return rc;
+	out->capacity = group ? lim.group_bytes : lim.private_bytes;
+	out->max_files = quota_max_entries(out->capacity);
+	return 0;
+}
+
+/* May the space take `grow` more bytes of content or metadata? */
+static int check_bytes(struct store *st, int64_t space, int64_t grow,
+		       const char *what)
+{
+	struct room r;
+	int rc;
+
+	if (grow <= 0 || space <= 0)
+		return 0;
+	rc = space_room(st, space, &r);
+	if (rc)
+		return rc;
+	if (r.used + r.meta + grow > r.capacity)
+		return store_fail(st, -ENOSPC,
+				  "the space is full: %s count against its "
+				  "capacity, set by the administrator's plan",
+				  what);
+	return 0;
+}
+
+int check_room(struct store *st, const struct node_info *n, int64_t from,
+	       int64_t to)
+{
+	return check_bytes(st, n->space, to - from,
+			   "file contents at their apparent size");
+}
+
+int check_meta_room(struct store *st, int64_t space, int64_t grow,
+		    const char *what)
+{
+	return check_bytes(st, space, grow, what);
+}
+
+int check_entries(struct store *st, int64_t space, int64_t parent)
+{
+	struct room r;
+	int rc;
+
+	if (space <= 0)
+		return 0;
+	rc = space_room(st, space, &r);
+	if (rc)
+		return rc;
+	/* The space's own folders (its tools, the members' drop folders)
+	 * are the group's doing, not entries of a member's. */
+	if (r.root == 0 || parent == r.root || parent == r.drop_dir)
+		return 0;
+	if (r.files > r.max_files)
+		return store_fail(st, -ENOSPC,
+				  "the space holds its maximum of %lld entries "
+				  "(files, folders and links: one per %d KiB "
+				  "of capacity, at least %d)",
+				  (long long)r.max_files, ENTRY_BYTES / 1024,
+				  ENTRY_FLOOR);
+	return 0;
+}
