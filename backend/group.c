@@ -307,6 +307,7 @@ int store_group_create(struct store *st, const struct store_caller *c,
 {
 	struct store_group_settings cur = {0};
 	char key[STORE_GROUPNAME_BYTES * 2 + 8];
+	const char *problem;
 	int64_t gid = 0;
 	int rc;
 
@@ -314,12 +315,14 @@ int store_group_create(struct store *st, const struct store_caller *c,
 	rc = need_account(st, c);
 	if (rc)
 		return rc;
-	if (!valid_groupname(name) || casefold(name, key, sizeof(key)))
-		return store_fail(st, -EINVAL,
-				  "invalid group name '%s': 1 to %d characters, "
-				  "no '/', not starting with '.' or a space, "
-				  "not 'Private'",
-				  name, STORE_GROUPNAME_MAX);
+	problem = groupname_problem(name);
+	if (problem || casefold(name, key, sizeof(key))) {
+		char shown[STORE_GROUPNAME_BYTES * 3 + 16];
+
+		escape_name(name, shown, sizeof(shown));
+		return store_fail(st, -EINVAL, "invalid group name '%s': %s",
+				  shown, problem ? problem : "not UTF-8");
+	}
 	rc = settings_apply(st, name, &cur, s, s ? mask : 0);
 	if (rc)
 		return rc;

@@ -150,6 +150,11 @@ int valid_username(const char *s);
 int valid_email(const char *s);
 int valid_text(const char *s, size_t max, bool allow_empty);
 int valid_groupname(const char *s);
+/* The rule a group name breaks, NULL when it is valid. */
+const char *groupname_problem(const char *s);
+/* `in` for a message: control, invisible and odd space characters and
+ * bytes that are not UTF-8 as \xNN / \uNNNN. */
+void escape_name(const char *in, char *out, size_t len);
 int valid_entry_name(const char *s);
 int casefold(const char *in, char *out, size_t outlen);
 int normalize_language(const char *in, char *out, size_t len);

@@ -149,12 +149,73 @@ static size_t utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
+/* Latin letters some Cyrillic and Greek lower-case letters (after case
+ * folding) are drawn like, so that a name written with them takes the key
+ * of the Latin name it imitates. */
+static const struct {
+	uint16_t from;
+	char to;
+} lookalike[] = {
+	{0x0131, 'i'}, /* dotless i */
+	{0x017f, 's'}, /* long s */
+	{0x03b1, 'a'}, {0x03b2, 'b'}, {0x03b5, 'e'}, {0x03b6, 'z'},
+	{0x03b7, 'h'}, {0x03b9, 'i'}, {0x03ba, 'k'}, {0x03bc, 'm'},
+	{0x03bd, 'n'}, {0x03bf, 'o'}, {0x03c1, 'p'}, {0x03c4, 't'},
+	{0x03c5, 'y'}, {0x03c7, 'x'},
+	{0x0430, 'a'}, {0x0432, 'b'}, {0x0435, 'e'}, {0x043a, 'k'},
+	{0x043c, 'm'}, {0x043d, 'h'}, {0x043e, 'o'}, {0x0440, 'p'},
+	{0x0441, 'c'}, {0x0442, 't'}, {0x0443, 'y'}, {0x0445, 'x'},
+	{0x0455, 's'}, {0x0456, 'i'}, {0x0458, 'j'}, {0x04bb, 'h'},
+	{0x04cf, 'l'}, {0x0501, 'd'}, {0x051b, 'q'}, {0x051d, 'w'},
+};
+
+/* Letterlike symbols (U+2100 block) that are styled Latin letters. */
+static const struct {
+	uint16_t from;
+	char to;
+} letterlike[] = {
+	{0x2102, 'c'}, {0x210a, 'g'}, {0x210b, 'h'}, {0x210c, 'h'},
+	{0x210d, 'h'}, {0x210e, 'h'}, {0x2110, 'i'}, {0x2111, 'i'},
+	{0x2112, 'l'}, {0x2113, 'l'}, {0x2115, 'n'}, {0x2119, 'p'},
+	{0x211a, 'q'}, {0x211b, 'r'}, {0x211c, 'r'}, {0x211d, 'r'},
+	{0x2124, 'z'}, {0x2128, 'z'}, {0x212a, 'k'}, {0x212c, 'b'},
+	{0x212d, 'c'}, {0x212f, 'e'}, {0x2130, 'e'}, {0x2131, 'f'},
+	{0x2133, 'm'}, {0x2134, 'o'}, {0x2139, 'i'},
+};
+
+/* Compatibility forms of ASCII: fullwidth forms, mathematical
+ * alphanumerics, letterlike symbols and circled letters stand for the
+ * letter or digit they are drawn as (NFKC's answer for these). */
+static uint32_t compat_cp(uint32_t c)
+{
+	size_t i;
+
+	if (c >= 0xff01 && c <= 0xff5e)
+		return c - 0xfee0;
+	if (c >= 0x1d400 && c <= 0x1d6a3) {
+		uint32_t k = (c - 0x1d400) % 52;
+
+		return k < 26 ? 'A' + k : 'a' + k - 26;
+	}
+	if (c >= 0x1d7ce && c <= 0x1d7ff)
+		return '0' + (c - 0x1d7ce) % 10;
+	if (c >= 0x24b6 && c <= 0x24cf)
+		return 'A' + (c - 0x24b6);
+	if (c >= 0x24d0 && c <= 0x24e9)
+		return 'a' + (c - 0x24d0);
+	if (c >= 0x2100 && c <= 0x213f)
+		for (i = 0; i < ARRAY_SIZE(letterlike); i++)
+			if (letterlike[i].from == c)
+				return (uint32_t)letterlike[i].to;
+	return c;
+}
+
 /*
  * Simple case folding for the scripts group names are written in: ASCII,
  * Latin-1, Latin Extended-A, Greek and Cyrillic.  Documented in README as
  * the meaning of "case-insensitive".
  */
-static uint32_t fold_cp(uint32_t c)
+static uint32_t case_cp(uint32_t c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c + 32;
@@ -179,6 +240,27 @@ static uint32_t fold_cp(uint32_t c)
 	return c;
 }
 
+/* The key character of `c`: its compatibility form, case-folded, then
+ * the Latin letter it imitates. */
+static uint32_t fold_cp(uint32_t c)
+{
+	size_t i;
+
+	c = case_cp(compat_cp(c));
+	if (c >= 0x131 && c <= 0x51d)
+		for (i = 0; i < ARRAY_SIZE(lookalike); i++)
+			if (lookalike[i].from == c)
+				return (uint32_t)lookalike[i].to;
+	return c;
+}
+
+/* Variation selectors only choose a glyph: "A" and "A" + VS1 are one
+ * name.  Names keep them (emoji need VS16); keys drop them. */
+static bool variation_selector(uint32_t c)
+{
+	return (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xe0100 && c <= 0xe01ef);
+}
+
 int casefold(const char *in, char *out, size_t outlen)
 {
 	const unsigned char *p = (const unsigned char *)in;
@@ -190,7 +272,8 @@ int casefold(const char *in, char *out, size_t outlen)
 
 		if (n == 0 || o + 4 >= outlen)
 			return -EINVAL;
-		o += utf8_encode(fold_cp(cp), out + o);
+		if (!variation_selector(cp))
+			o += utf8_encode(fold_cp(cp), out + o);
 		p += n;
 	}
 	out[o] = '\0';
@@ -252,19 +335,116 @@ int valid_entry_name(const char *s)
 	return 1;
 }
 
-int valid_groupname(const char *s)
+/* Format characters (Unicode Cf) and the other code points that draw
+ * nothing (default-ignorable, Hangul fillers, the Braille blank): a name
+ * holding one looks like a name without it. */
+static bool invisible_cp(uint32_t c)
 {
-	char key[STORE_GROUPNAME_BYTES + 8];
+	static const struct {
+		uint32_t lo, hi;
+	} ranges[] = {
+		{0x00ad, 0x00ad},   {0x034f, 0x034f},	{0x0600, 0x0605},
+		{0x061c, 0x061c},   {0x06dd, 0x06dd},	{0x070f, 0x070f},
+		{0x0890, 0x0891},   {0x08e2, 0x08e2},	{0x115f, 0x1160},
+		{0x17b4, 0x17b5},   {0x180b, 0x180f},	{0x200b, 0x200f},
+		{0x202a, 0x202e},   {0x2060, 0x206f},	{0x2800, 0x2800},
+		{0x3164, 0x3164},   {0xfeff, 0xfeff},	{0xffa0, 0xffa0},
+		{0xfff0, 0xfffb},   {0x110bd, 0x110bd}, {0x110cd, 0x110cd},
+		{0x13430, 0x1343f}, {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a},
+		{0xe0000, 0xe00ff},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ranges); i++)
+		if (c >= ranges[i].lo && c <= ranges[i].hi)
+			return true;
+	return false;
+}
+
+/* Spaces other than U+0020, and the line and paragraph separators. */
+static bool other_space_cp(uint32_t c)
+{
+	return c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+	       c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
+	       c == 0x3000;
+}
+
+const char *groupname_problem(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char key[STORE_GROUPNAME_BYTES * 2 + 8];
 	size_t n = 0, len = strlen(s);
 
-	if (!valid_text(s, STORE_GROUPNAME_MAX, false) || !valid_entry_name(s))
-		return 0;
-	(void)utf8_text(s, STORE_GROUPNAME_MAX, &n);
-	if (s[0] == '.' || s[0] == ' ' || s[len - 1] == ' ')
-		return 0;
-	if (casefold(s, key, sizeof(key)) || strcmp(key, "private") == 0)
-		return 0;
-	return n >= 1;
+	if (len == 0)
+		return "a name is not empty";
+	if (len > STORE_GROUPNAME_BYTES || len > 255)
+		return "at most 64 characters and 255 bytes";
+	while (*p) {
+		uint32_t cp;
+		size_t k = utf8_decode(p, &cp);
+
+		if (k == 0)
+			return "a name is valid UTF-8 text";
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			return "no control characters (newline, tab, escape)";
+		if (other_space_cp(cp))
+			return "no spaces other than the plain space "
+			       "(no-break, ideographic, line separators)";
+		if (invisible_cp(cp))
+			return "no invisible or format characters (zero-width, "
+			       "bidirectional controls, soft hyphen, BOM)";
+		if ((cp >= 0xe000 && cp <= 0xf8ff) || cp >= 0xf0000 ||
+		    (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe)
+			return "no private-use characters or noncharacters";
+		p += k;
+		n++;
+	}
+	if (n > STORE_GROUPNAME_MAX)
+		return "at most 64 characters and 255 bytes";
+	if (strchr(s, '/'))
+		return "no '/'";
+	if (s[0] == '.')
+		return "not starting with '.'";
+	if (s[0] == ' ' || s[len - 1] == ' ')
+		return "not starting or ending with a space";
+	if (casefold(s, key, sizeof(key)))
+		return "a name is valid UTF-8 text";
+	if (strcmp(key, "private") == 0)
+		return "never 'Private' (in any case or look-alike form)";
+	return NULL;
+}
+
+int valid_groupname(const char *s)
+{
+	return groupname_problem(s) == NULL;
+}
+
+void escape_name(const char *in, char *out, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0;
+
+	while (*p && o + 12 < len) {
+		uint32_t cp;
+		size_t k = utf8_decode(p, &cp);
+
+		if (k == 0) {
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+		    other_space_cp(cp) || invisible_cp(cp))
+			o += (size_t)snprintf(out + o, len - o,
+					      cp < 0x80 ? "\\x%02x" : "\\u%04x",
+					      (unsigned)cp);
+		else {
+			memcpy(out + o, p, k);
+			o += k;
+		}
+		p += k;
+	}
+	out[o] = '\0';
 }
 
 int normalize_language(const char *in, char *out, size_t len)

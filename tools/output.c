@@ -7,6 +7,8 @@
  * comma before it when it is not the first of its container, so a command
  * never builds a tree in memory.  Strings are escaped by RFC 8259 and bytes
  * that are not valid UTF-8 are replaced, so the output always parses.
+ * What people read is escaped too: a cell or value never holds a control
+ * character, so a name cannot break a row or send a terminal escape.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,6 +17,64 @@
 #include <string.h>
 
 #include "groupctl.h"
+
+/* ---- escaping for people ---------------------------------------------- */
+
+static size_t utf8_sequence(const unsigned char *s);
+
+/* Code points a terminal would act on or draw as nothing: C0 and C1
+ * controls, DEL, bidirectional controls, zero-width and other format
+ * characters, line and paragraph separators. */
+static bool hostile_cp(uint32_t c)
+{
+	return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
+	       c == 0xad || c == 0x61c || (c >= 0x200b && c <= 0x200f) ||
+	       (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) ||
+	       c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb);
+}
+
+/* A cell or value as one line that cannot move the cursor or change the
+ * terminal: \n \t \r \\, \xNN for other controls and bytes that
+ * are not UTF-8, \uNNNN for hostile code points.  NULL when out of
+ * memory. */
+static char *escape_cell(const char *in)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t o = 0;
+	char *out = malloc(strlen(in) * 6 + 1);
+
+	if (!out)
+		return NULL;
+	while (*s) {
+		size_t n = utf8_sequence(s);
+		uint32_t c = *s;
+
+		if (n == 2)
+			c = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+		else if (n == 3)
+			c = ((uint32_t)(s[0] & 0x0f) << 12) |
+			    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+		if (n == 0) {
+			o += (size_t)sprintf(out + o, "\\x%02x", *s);
+			n = 1;
+		} else if (*s == '\\' || *s == '\n' || *s == '\t' ||
+			   *s == '\r') {
+			out[o++] = '\\';
+			out[o++] = *s == '\n' ? 'n' : *s == '\t' ? 't'
+				 : *s == '\r' ? 'r' : '\\';
+		} else if (n < 4 && hostile_cp(c)) {
+			o += (size_t)sprintf(out + o,
+					     c < 0x80 ? "\\x%02x" : "\\u%04x",
+					     (unsigned)c);
+		} else {
+			memcpy(out + o, s, n);
+			o += n;
+		}
+		s += n;
+	}
+	out[o] = '\0';
+	return out;
+}
 
 /* ---- tables ----------------------------------------------------------- */
 
@@ -51,7 +111,7 @@ static void table_vrow(struct cmd_table *t, va_list ap)
 	for (i = 0; i < t->ncols; i++) {
 		const char *s = va_arg(ap, const char *);
 
-		row[i] = strdup(s && *s ? s : "-");
+		row[i] = escape_cell(s && *s ? s : "-");
 		if (!row[i])
 			t->failed = true;
 	}
@@ -143,12 +203,15 @@ int cmd_table_flush(struct cmd_table *t)
 void cmd_show(const char *key, const char *fmt, ...)
 {
 	char buf[STORE_PATH_MAX + 64];
+	char *shown;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	printf("%s: %s\n", key, buf[0] ? buf : "-");
+	shown = escape_cell(buf[0] ? buf : "-");
+	printf("%s: %s\n", key, shown ? shown : "-");
+	free(shown);
 }
 
 /* ---- JSON ------------------------------------------------------------- */
