@@ -85,6 +85,62 @@ static const struct rule rules[] = {
 	 " FROM xattr x JOIN node n ON n.id = x.node WHERE n.space_id = s.id),"
 	 " 0) + coalesce((SELECT sum(length(CAST(n.target AS BLOB))) FROM node"
 	 " n WHERE n.space_id = s.id AND n.target IS NOT NULL), 0)"},
+	{"unlinked node still named in a folder",
+	 "SELECT n.id FROM node n WHERE n.nlink = 0 AND EXISTS (SELECT 1 FROM"
+	 " dirent d WHERE d.child = n.id)"},
+	{"node not reachable from its space's root",
+	 "WITH RECURSIVE r(id, depth) AS (SELECT root, 0 FROM space"
+	 " UNION SELECT d.child, r.depth + 1 FROM r JOIN dirent d"
+	 " ON d.parent = r.id WHERE r.depth < 4096)"
+	 " SELECT n.id FROM node n WHERE n.space_id IS NOT NULL"
+	 " AND n.nlink > 0 AND n.id NOT IN (SELECT id FROM r)"},
+	{"folder named in more than one place",
+	 "SELECT d.child FROM dirent d JOIN node c ON c.id = d.child"
+	 " WHERE (c.mode & 61440) = 16384 GROUP BY d.child"
+	 " HAVING count(*) > 1"},
+	{"entry with an invalid name",
+	 "SELECT d.parent || '/' || quote(d.name) FROM dirent d"
+	 " WHERE d.name = '' OR d.name IN ('.', '..') OR instr(d.name, '/')"
+	 " OR length(CAST(d.name AS BLOB)) > 255"},
+	{"folder or link in a calendar or contacts folder",
+	 "SELECT d.name FROM dirent d JOIN node p ON p.id = d.parent"
+	 " JOIN node c ON c.id = d.child JOIN space s ON s.id = p.space_id"
+	 " WHERE p.id IN (s.calendar, s.contacts)"
+	 " AND (c.mode & 61440) <> 32768"},
+	{"entry in drop/ that is not a member's folder",
+	 "SELECT d.name FROM dirent d JOIN space s ON s.drop_dir = d.parent"
+	 " JOIN node c ON c.id = d.child WHERE (c.mode & 61440) <> 16384"},
+	{"member without a drop folder",
+	 "SELECT g.name || '/' || a.username FROM membership m"
+	 " JOIN grp g ON g.id = m.group_id JOIN account a"
+	 " ON a.id = m.account_id JOIN space s ON s.group_id = g.id"
+	 " WHERE NOT EXISTS (SELECT 1 FROM dirent d JOIN node c"
+	 " ON c.id = d.child WHERE d.parent = s.drop_dir AND d.name ="
+	 " a.username AND (c.mode & 61440) = 16384)"},
+	/* Each name of a linked node belongs to one area: a tool folder, or
+	 * one member's drop folder.  A link may not join two. */
+	{"hard link joining two drop folders or tools",
+	 "WITH RECURSIVE up(child, cur, depth) AS (SELECT d.child, d.parent,"
+	 " 0 FROM dirent d JOIN node c ON c.id = d.child"
+	 " WHERE (c.mode & 61440) <> 16384 AND c.nlink > 1"
+	 " UNION SELECT up.child, p.parent, up.depth + 1 FROM up"
+	 " JOIN dirent p ON p.child = up.cur JOIN node n ON n.id = up.cur"
+	 " JOIN space s ON s.id = n.space_id"
+	 " WHERE p.parent NOT IN (s.root, s.drop_dir) AND up.depth < 4096)"
+	 " SELECT up.child FROM up JOIN node n ON n.id = up.cur"
+	 " JOIN space s ON s.id = n.space_id JOIN dirent p ON p.child = up.cur"
+	 " WHERE p.parent IN (s.root, s.drop_dir)"
+	 " GROUP BY up.child HAVING count(DISTINCT up.cur) > 1"},
+	{"alias that leads to no live node",
+	 "WITH RECURSIVE w(start, cur, depth) AS (SELECT id, alias, 0 FROM"
+	 " node WHERE alias IS NOT NULL UNION SELECT w.start, n.alias,"
+	 " w.depth + 1 FROM w JOIN node n ON n.id = w.cur"
+	 " WHERE n.alias IS NOT NULL AND w.depth < 64)"
+	 " SELECT n.id FROM node n WHERE n.alias IS NOT NULL AND NOT EXISTS"
+	 " (SELECT 1 FROM w JOIN node t ON t.id = w.cur WHERE w.start = n.id"
+	 " AND t.alias IS NULL AND t.nlink > 0)"},
+	{"group whose name key is not its folded name",
+	 "SELECT g.name FROM grp g WHERE g.name_key IS NOT gfs_fold(g.name)"},
 	{"space whose entry count does not add up",
 	 "SELECT s.id FROM space s WHERE s.files <> (SELECT count(*) FROM"
 	 " dirent d JOIN node c ON c.id = d.child WHERE c.space_id = s.id"
@@ -121,6 +177,30 @@ static int run_rule(struct store *st, const char *what, const char *sql,
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : db_error(st, rc, "check");
+}
+
+/* Group names made before the name rules they now break. */
+static int check_names(struct store *st, store_check_fn fn, void *arg,
+		       unsigned *count)
+{
+	char shown[STORE_GROUPNAME_BYTES * 3 + 16], what[160];
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st, "SELECT name FROM grp ORDER BY id", "");
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		const char *problem = groupname_problem(col_text(s, 0));
+
+		if (!problem)
+			continue;
+		escape_name(col_text(s, 0), shown, sizeof(shown));
+		snprintf(what, sizeof(what), "group name breaking a rule (%s)",
+			 problem);
+		report(fn, arg, count, what, shown);
+	}
+	return rc;
 }
 
 /* Every item's content: each chunk present and authentic.  Needs the
@@ -197,6 +277,8 @@ int store_check(struct store *st, const struct store_caller *c,
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(rules); i++)
 		rc = run_rule(st, rules[i].what, rules[i].sql, false, fn, arg,
 			      &count);
+	if (rc == 0)
+		rc = check_names(st, fn, arg, &count);
 	if (rc == 0)
 		rc = check_content(st, fn, arg, &count);
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
