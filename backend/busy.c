@@ -15,6 +15,14 @@
  * a VTIMEZONE of the item, else libical's built-in (system tzdata) zone of
  * that Olson name, else UTC; DATE values are whole days in UTC.
  *
+ * Every part of the work is bounded (pim.h): a rule libical would scan
+ * second by second for years is ignored (ics_rule_problem), and so is a
+ * VTIMEZONE with one (ics_drop_wild_zones); rules without COUNT start
+ * just before the window and stop at its end (UNTIL), so that the cost
+ * follows the window, not the age of the event; instance lengths are
+ * clamped to PIM_MAX_SPAN_DAYS; RDATE and EXDATE values, rules per
+ * component, iterator steps and instances are capped.
+ *
  * The VFREEBUSY is written by hand rather than by libical so that nothing
  * can slip into it but what is listed: the periods, the window, the
  * stamp, the UID and the organizer.  The expansion reads no summary,
@@ -127,6 +135,19 @@ struct shape {
 	int64_t secs;
 };
 
+/* Nominal days of a duration, clamped to PIM_MAX_SPAN_DAYS. */
+static int clamp_days(int64_t days)
+{
+	return days > PIM_MAX_SPAN_DAYS ? PIM_MAX_SPAN_DAYS : (int)days;
+}
+
+static int64_t clamp_secs(int64_t secs)
+{
+	const int64_t max = (int64_t)PIM_MAX_SPAN_DAYS * 86400;
+
+	return secs > max ? max : secs;
+}
+
 static void shape_length(icalcomponent *c, icalcomponent *cal, struct shape *sh)
 {
 	icalproperty *p;
@@ -142,7 +163,7 @@ static void shape_length(icalcomponent *c, icalcomponent *cal, struct shape *sh)
 			return;
 		d = to_utc(e, zone_of(p, cal, e)) - to_utc(sh->start, sh->zone);
 		sh->days = 0;
-		sh->secs = d > 0 ? d : 0;
+		sh->secs = d > 0 ? clamp_secs(d) : 0;
 		return;
 	}
 	p = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY);
@@ -152,8 +173,9 @@ static void shape_length(icalcomponent *c, icalcomponent *cal, struct shape *sh)
 		sh->days = 0;
 		if (d.is_neg || icaldurationtype_is_bad_duration(d))
 			return;
-		sh->days = (int)(d.weeks * 7 + d.days);
-		sh->secs = (int64_t)d.hours * 3600 + d.minutes * 60 + d.seconds;
+		sh->days = clamp_days((int64_t)d.weeks * 7 + d.days);
+		sh->secs = clamp_secs((int64_t)d.hours * 3600 +
+				      (int64_t)d.minutes * 60 + d.seconds);
 	}
 }
 
@@ -176,11 +198,19 @@ static bool shape_of(icalcomponent *c, icalcomponent *cal, struct shape *sh)
 	return true;
 }
 
+/*
+ * Nominal days beyond which an end is counted in exact days: libical
+ * adjusts a date month by month, and a DST shift is nothing at that scale.
+ */
+#define NOMINAL_DAYS 3660
+
 static int64_t end_of(const struct shape *sh, struct icaltimetype t,
 		      icaltimezone *z, int64_t start)
 {
 	if (!sh->days)
 		return start + sh->secs;
+	if (sh->days > NOMINAL_DAYS)
+		return start + (int64_t)sh->days * 86400 + sh->secs;
 	icaltime_adjust(&t, sh->days, 0, 0, 0);
 	return to_utc(t, z) + sh->secs;
 }
@@ -193,6 +223,11 @@ struct expand {
 	struct ics_instance *v;
 	size_t n, cap;
 	int err;
+	/* What emit() last read of a component: libical finds a property
+	 * by walking them all, so once per component, not per instance. */
+	icalcomponent *seen;
+	bool tentative, cancelled, transparent;
+	const char *summary, *location, *uid;
 };
 
 static bool overlaps(int64_t s, int64_t e, int64_t from, int64_t to)
@@ -227,23 +262,32 @@ static void emit(struct expand *x, icalcomponent *c, int64_t s, int64_t e,
 		x->err = -ENOMEM;
 		return;
 	}
+	if (x->seen != c) {
+		x->seen = c;
+		st = icalcomponent_get_status(c);
+		x->tentative = st == ICAL_STATUS_TENTATIVE;
+		x->cancelled = st == ICAL_STATUS_CANCELLED;
+		p = icalcomponent_get_first_property(c, ICAL_TRANSP_PROPERTY);
+		x->transparent = p && icalproperty_get_transp(p) ==
+					      ICAL_TRANSP_TRANSPARENT;
+		if (x->details) {
+			x->summary = icalcomponent_get_summary(c);
+			x->location = icalcomponent_get_location(c);
+			x->uid = icalcomponent_get_uid(c);
+		}
+	}
 	in = &x->v[x->n++];
 	memset(in, 0, sizeof(*in));
 	in->start = s;
 	in->end = e;
 	in->all_day = all_day;
-	st = icalcomponent_get_status(c);
-	in->tentative = st == ICAL_STATUS_TENTATIVE;
-	in->cancelled = st == ICAL_STATUS_CANCELLED;
-	p = icalcomponent_get_first_property(c, ICAL_TRANSP_PROPERTY);
-	in->transparent =
-		p && icalproperty_get_transp(p) == ICAL_TRANSP_TRANSPARENT;
+	in->tentative = x->tentative;
+	in->cancelled = x->cancelled;
+	in->transparent = x->transparent;
 	if (x->details) {
-		in->summary =
-			dup_or_null(icalcomponent_get_summary(c), &x->err);
-		in->location =
-			dup_or_null(icalcomponent_get_location(c), &x->err);
-		in->uid = dup_or_null(icalcomponent_get_uid(c), &x->err);
+		in->summary = dup_or_null(x->summary, &x->err);
+		in->location = dup_or_null(x->location, &x->err);
+		in->uid = dup_or_null(x->uid, &x->err);
 	}
 }
 
@@ -312,17 +356,133 @@ static int add_cand(struct cands *cs, const struct excluded *ex,
 	return 0;
 }
 
+static bool by_set(const short *by)
+{
+	return by[0] != ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+static size_t by_count(const short *by, size_t size)
+{
+	size_t k = 0;
+
+	while (k < size && by[k] != ICAL_RECURRENCE_ARRAY_MAX)
+		k++;
+	return k;
+}
+
+#define BY_COUNT(a) by_count((a), sizeof(a) / sizeof((a)[0]))
+
+const char *ics_rule_problem(const struct icalrecurrencetype *r, bool zone)
+{
+	size_t per_year;
+
+	if (zone) {
+		if (r->freq != ICAL_YEARLY_RECURRENCE)
+			return "a time zone rule that is not yearly";
+		if (by_set(r->by_second) || by_set(r->by_minute) ||
+		    by_set(r->by_hour) || by_set(r->by_year_day) ||
+		    by_set(r->by_week_no) || by_set(r->by_set_pos))
+			return "a time zone rule with BYHOUR, BYMINUTE, "
+			       "BYSECOND, BYYEARDAY, BYWEEKNO or BYSETPOS";
+		per_year = (BY_COUNT(r->by_month) ? BY_COUNT(r->by_month) : 1) *
+			   (BY_COUNT(r->by_day) ? BY_COUNT(r->by_day) : 1) *
+			   (BY_COUNT(r->by_month_day)
+				    ? BY_COUNT(r->by_month_day)
+				    : 1);
+		return per_year > 31 ? "a time zone rule of more than 31 "
+				       "changes a year"
+				     : NULL;
+	}
+	switch (r->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+	case ICAL_MINUTELY_RECURRENCE:
+		if (by_set(r->by_second) || by_set(r->by_minute) ||
+		    by_set(r->by_hour) || by_set(r->by_day) ||
+		    by_set(r->by_month_day) || by_set(r->by_year_day) ||
+		    by_set(r->by_week_no) || by_set(r->by_month) ||
+		    by_set(r->by_set_pos))
+			return "a SECONDLY or MINUTELY rule with a BY part";
+		return NULL;
+	case ICAL_HOURLY_RECURRENCE:
+		if (by_set(r->by_hour) || by_set(r->by_day) ||
+		    by_set(r->by_month_day) || by_set(r->by_year_day) ||
+		    by_set(r->by_week_no) || by_set(r->by_month) ||
+		    by_set(r->by_set_pos))
+			return "an HOURLY rule with a BY part other than "
+			       "BYMINUTE or BYSECOND";
+		return NULL;
+	case ICAL_NO_RECURRENCE:
+		return "a rule without FREQ";
+	default:
+		return NULL;
+	}
+}
+
+void ics_drop_wild_zones(icalcomponent *cal)
+{
+	icalcomponent *tz, *s, *next, *wild[PIM_MAX_COMPONENTS];
+	icalproperty *p;
+	size_t n = 0, i;
+
+	for (tz = icalcomponent_get_first_component(cal,
+						    ICAL_VTIMEZONE_COMPONENT);
+	     tz; tz = next) {
+		bool bad = false;
+
+		next = icalcomponent_get_next_component(
+			cal, ICAL_VTIMEZONE_COMPONENT);
+		for (s = icalcomponent_get_first_component(tz,
+							   ICAL_ANY_COMPONENT);
+		     s && !bad; s = icalcomponent_get_next_component(
+					tz, ICAL_ANY_COMPONENT))
+			for (p = icalcomponent_get_first_property(
+				     s, ICAL_RRULE_PROPERTY);
+			     p && !bad; p = icalcomponent_get_next_property(
+						s, ICAL_RRULE_PROPERTY)) {
+				struct icalrecurrencetype r =
+					icalproperty_get_rrule(p);
+
+				bad = ics_rule_problem(&r, true) != NULL;
+			}
+		if (bad && n < PIM_MAX_COMPONENTS)
+			wild[n++] = tz;
+		else if (bad)
+			break; /* more than an item may hold: keep none */
+	}
+	/* Removed after the walk: removing moves the iterator. */
+	for (i = 0; i < n; i++) {
+		icalcomponent_remove_component(cal, wild[i]);
+		icalcomponent_free(wild[i]);
+	}
+	if (tz) {
+		while ((tz = icalcomponent_get_first_component(
+				cal, ICAL_VTIMEZONE_COMPONENT))) {
+			icalcomponent_remove_component(cal, tz);
+			icalcomponent_free(tz);
+		}
+	}
+}
+
 /*
- * A SECONDLY, MINUTELY or HOURLY rule with no BY part and no COUNT steps by
- * a fixed interval (in local time, as libical's iterator does): start it a
- * whole number of steps later, just before the window, instead of walking
- * from a DTSTART years back past PIM_MAX_STEPS.
+ * A rule that steps by a fixed period in local time (SECONDLY, MINUTELY,
+ * HOURLY, DAILY, WEEKLY) yields, from a start a whole number of periods
+ * later, the same instances from there on: start it just before the
+ * window instead of walking from a DTSTART years back.  Every BY part
+ * allowed for the rule (ics_rule_problem) picks within a period or by
+ * calendar date, so it is kept; a COUNT is reduced by the periods skipped
+ * when each period holds exactly one instance, else the rule walks from
+ * DTSTART (PIM_MAX_STEPS bounds it).
  */
-static struct icaltimetype skip_ahead(const struct icalrecurrencetype *r,
+static struct icaltimetype skip_ahead(struct icalrecurrencetype *r,
 				      const struct shape *sh, int64_t from)
 {
 	struct icaltimetype t = sh->start;
 	int64_t unit, step, gap, k;
+	bool plain = !by_set(r->by_second) && !by_set(r->by_minute) &&
+		     !by_set(r->by_hour) && !by_set(r->by_day) &&
+		     !by_set(r->by_month_day) && !by_set(r->by_year_day) &&
+		     !by_set(r->by_week_no) && !by_set(r->by_month) &&
+		     !by_set(r->by_set_pos);
 
 	switch (r->freq) {
 	case ICAL_SECONDLY_RECURRENCE:
@@ -334,19 +494,17 @@ static struct icaltimetype skip_ahead(const struct icalrecurrencetype *r,
 	case ICAL_HOURLY_RECURRENCE:
 		unit = 3600;
 		break;
+	case ICAL_DAILY_RECURRENCE:
+		unit = 86400;
+		break;
+	case ICAL_WEEKLY_RECURRENCE:
+		unit = 7 * 86400;
+		break;
 	default:
 		return t;
 	}
-	if (r->count || t.is_date ||
-	    r->by_second[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	    r->by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	    r->by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	    r->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	    r->by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	    r->by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	    r->by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	    r->by_month[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	    r->by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX)
+	if ((r->count && !plain) || by_set(r->by_set_pos) ||
+	    (t.is_date && unit < 86400))
 		return t;
 	step = unit * (r->interval > 0 ? r->interval : 1);
 	/* Room for the instance's length and a DST shift. */
@@ -354,7 +512,13 @@ static struct icaltimetype skip_ahead(const struct icalrecurrencetype *r,
 	      sh->secs - 2 * 86400;
 	if (gap <= 0)
 		return t;
-	k = gap / step * step;
+	k = gap / step;
+	if (r->count) {
+		if (k >= r->count)
+			k = r->count - 1;
+		r->count -= (int)k;
+	}
+	k *= step;
 	icaltime_adjust(&t, (int)(k / 86400), 0, 0, (int)(k % 86400));
 	return t;
 }
@@ -364,12 +528,25 @@ static int rrule_cands(struct cands *cs, const struct excluded *ex,
 		       const struct expand *x)
 {
 	struct icalrecurrencetype r = icalproperty_get_rrule(p);
-	icalrecur_iterator *itr =
-		icalrecur_iterator_new(r, skip_ahead(&r, sh, x->from));
-	struct icaltimetype t;
+	struct icaltimetype t, start, end;
+	icalrecur_iterator *itr;
 	long steps;
 	int rc = 0;
 
+	if (ics_rule_problem(&r, false))
+		return 0; /* too costly to follow: DTSTART alone */
+	start = skip_ahead(&r, sh, x->from);
+	/* libical scans up to UNTIL for an instance: not past the window
+	 * (and a margin for a floating time's offset). */
+	end = icaltime_from_timet_with_zone((time_t)(x->to + 2 * 86400),
+					    sh->start.is_date,
+					    icaltimezone_get_utc_timezone());
+	if (!r.count && (icaltime_is_null_time(r.until) ||
+			 to_utc(r.until, icaltime_is_utc(r.until)
+						 ? icaltimezone_get_utc_timezone()
+						 : sh->zone) > x->to))
+		r.until = end;
+	itr = icalrecur_iterator_new(r, start);
 	if (!itr)
 		return 0; /* a rule libical cannot follow adds nothing */
 	for (steps = 0; rc == 0 && steps < PIM_MAX_STEPS &&
@@ -402,11 +579,17 @@ static int rdate_cands(struct cands *cs, const struct excluded *ex,
 		if (icaltime_is_null_time(t))
 			return 0;
 		z = zone_of(p, cal, t);
-		if (!icaltime_is_null_time(dp.period.end))
+		if (!icaltime_is_null_time(dp.period.end)) {
 			e = to_utc(dp.period.end, z);
-		else
+		} else {
+			struct icaldurationtype d = dp.period.duration;
+
 			e = to_utc(t, z) +
-			    icaldurationtype_as_int(dp.period.duration);
+			    clamp_secs(((int64_t)d.weeks * 7 + d.days) *
+						86400 +
+					(int64_t)d.hours * 3600 +
+					(int64_t)d.minutes * 60 + d.seconds);
+		}
 		if (e < to_utc(t, z))
 			e = to_utc(t, z);
 	} else {
@@ -424,13 +607,13 @@ static int expand_master(struct expand *x, icalcomponent *m, icalcomponent *cal,
 	struct cands cs = {0};
 	struct shape sh;
 	icalproperty *p;
-	size_t i;
+	size_t i, dates = 0, rules = 0;
 	int rc = 0;
 
 	if (!shape_of(m, cal, &sh))
 		return 0;
 	for (p = icalcomponent_get_first_property(m, ICAL_EXDATE_PROPERTY);
-	     p && !rc;
+	     p && !rc && dates++ < PIM_MAX_DATES;
 	     p = icalcomponent_get_next_property(m, ICAL_EXDATE_PROPERTY)) {
 		struct icaltimetype t = icalproperty_get_exdate(p);
 
@@ -442,11 +625,11 @@ static int expand_master(struct expand *x, icalcomponent *m, icalcomponent *cal,
 		rc = add_cand(&cs, ex, sh.start, sh.zone, INT64_MIN, &sh, x);
 	/* Iterating moves the component's property iterator: collect first. */
 	for (p = icalcomponent_get_first_property(m, ICAL_RRULE_PROPERTY);
-	     p && !rc;
+	     p && !rc && rules++ < PIM_MAX_RULES;
 	     p = icalcomponent_get_next_property(m, ICAL_RRULE_PROPERTY))
 		rc = rrule_cands(&cs, ex, p, &sh, x);
 	for (p = icalcomponent_get_first_property(m, ICAL_RDATE_PROPERTY);
-	     p && !rc;
+	     p && !rc && dates++ < PIM_MAX_DATES;
 	     p = icalcomponent_get_next_property(m, ICAL_RDATE_PROPERTY))
 		rc = rdate_cands(&cs, ex, p, cal, &sh, x);
 	if (!rc && cs.n)
@@ -506,8 +689,9 @@ static int expand_calendar(struct expand *x, icalcomponent *cal)
 	size_t n = 0, i, j;
 	int rc = 0;
 
+	ics_drop_wild_zones(cal);
 	for (c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
-	     c;
+	     c && n < PIM_MAX_COMPONENTS;
 	     c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
 		if (ARRAY_GROW(ev, n, ev_cap)) {
 			free(ev);
@@ -566,9 +750,16 @@ int ics_expand(const char *data, size_t len, int64_t from, int64_t to,
 	icalcomponent *root = NULL, *cal;
 	int rc;
 
-	rc = ics_parse(data, len, true, &root, NULL, 0);
+	/* An item stored before the limit: not expanded, not an error that
+	 * would hide the other items' busy times. */
+	if (len > PIM_MAX_BYTES)
+		return -EINVAL;
+	/* One item, within the limits of one (a calendar of several is
+	 * split on import): what an item stored before them holds past
+	 * them is not expanded. */
+	rc = ics_parse(data, len, false, &root, NULL, 0);
 	if (rc)
-		return rc;
+		return rc == -EFBIG ? -EINVAL : rc;
 	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
 		rc = expand_calendar(&x, root);
 	} else {

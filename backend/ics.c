@@ -6,7 +6,11 @@
  *
  * libical is lenient where the store must not be: it ignores text after
  * END:VCALENDAR and accepts an END that closes the wrong BEGIN, so the
- * BEGIN/END structure is first checked on the text (scan()).  It reports
+ * BEGIN/END structure is first checked on the text (scan()).  That same
+ * linear pass enforces the limits of pim.h before libical sees the text:
+ * libical's parser is quadratic in the parameters of a property and in the
+ * length of a physical line, so long lines are also folded in the copy it
+ * parses (folding changes nothing once unfolded).  It reports
  * other problems as X-LIC-ERROR properties, which refuse an item, except
  * "No value for X property" on a text property: an empty text value
  * ("DESCRIPTION:", as some servers write) is valid iCalendar.
@@ -26,8 +30,9 @@
 #include "array.h"
 #include "pim.h"
 
-#define MAX_DEPTH    16
 #define NAME_MAX_LEN 64
+/* libical reads physical lines in a way quadratic in their length. */
+#define FOLD_AT 4096
 
 static bool word_is(const char *s, size_t n, const char *word)
 {
@@ -41,10 +46,76 @@ static bool word_is(const char *s, size_t n, const char *word)
  * closing its BEGIN, nothing but blank lines outside; for one item, only
  * VEVENT, VTODO and VTIMEZONE directly inside the VCALENDAR.
  */
+/* The property name of a content line is `word`. */
+static bool prop_is(const char *l, size_t n, const char *word)
+{
+	size_t k = 0;
+
+	while (k < n && l[k] != ';' && l[k] != ':')
+		k++;
+	return word_is(l, k, word);
+}
+
+/* The number of values of a content line (commas outside quotes, + 1). */
+static size_t values(const char *l, size_t n)
+{
+	const char *c = pim_line_value(l, n);
+	size_t k = 1;
+
+	for (; c && c < l + n; c++)
+		k += *c == ',';
+	return k;
+}
+
+/* The limits of one item (pim.h) on its content lines. */
+struct tally {
+	size_t lines, components, dates;
+	unsigned rules[PIM_MAX_DEPTH];
+};
+
+static int tally_line(struct tally *t, int depth, bool many,
+		      const struct pim_lines *it, char *why, size_t whylen)
+{
+	if (pim_line_params(it->line, it->n) > PIM_MAX_PARAMS) {
+		pim_why(why, whylen,
+			"line %u: more than %d parameters on one property",
+			it->lineno, PIM_MAX_PARAMS);
+		return -EINVAL;
+	}
+	if (many)
+		return 0;
+	if (++t->lines > PIM_MAX_LINES) {
+		pim_why(why, whylen, "more than %d lines in one item",
+			PIM_MAX_LINES);
+		return -EINVAL;
+	}
+	if (prop_is(it->line, it->n, "RDATE") ||
+	    prop_is(it->line, it->n, "EXDATE")) {
+		t->dates += values(it->line, it->n);
+		if (t->dates > PIM_MAX_DATES) {
+			pim_why(why, whylen,
+				"more than %d RDATE and EXDATE values in one"
+				" item",
+				PIM_MAX_DATES);
+			return -EINVAL;
+		}
+	}
+	if ((prop_is(it->line, it->n, "RRULE") ||
+	     prop_is(it->line, it->n, "EXRULE")) &&
+	    depth > 0 && ++t->rules[depth - 1] > PIM_MAX_RULES) {
+		pim_why(why, whylen,
+			"line %u: more than %d RRULEs in one component",
+			it->lineno, PIM_MAX_RULES);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int scan(const char *data, size_t len, bool many, char *why,
 		size_t whylen)
 {
-	char stack[MAX_DEPTH][NAME_MAX_LEN];
+	char stack[PIM_MAX_DEPTH][NAME_MAX_LEN];
+	struct tally t = {0};
 	struct pim_lines it;
 	int depth = 0, rc;
 	bool seen = false;
@@ -68,6 +139,9 @@ static int scan(const char *data, size_t len, bool many, char *why,
 
 		if (pim_line_blank(it.line, it.n))
 			continue;
+		rc = tally_line(&t, depth, many, &it, why, whylen);
+		if (rc)
+			goto out_free;
 		be = pim_line_begin_end(it.line, it.n, &begin, &v, &vl);
 		rc = -EINVAL;
 		if (depth == 0) {
@@ -78,6 +152,8 @@ static int scan(const char *data, size_t len, bool many, char *why,
 					goto out_free;
 				}
 				seen = true;
+				t.rules[depth] = 0;
+				t.components++;
 				strcpy(stack[depth++], "VCALENDAR");
 				continue;
 			}
@@ -93,7 +169,13 @@ static int scan(const char *data, size_t len, bool many, char *why,
 		if (!be)
 			continue;
 		if (begin) {
-			if (depth == MAX_DEPTH || vl >= NAME_MAX_LEN) {
+			if (!many && ++t.components > PIM_MAX_COMPONENTS) {
+				pim_why(why, whylen,
+					"more than %d components in one item",
+					PIM_MAX_COMPONENTS);
+				goto out_free;
+			}
+			if (depth == PIM_MAX_DEPTH || vl >= NAME_MAX_LEN) {
 				pim_why(why, whylen,
 					"line %u: components"
 					" nested too deeply",
@@ -110,6 +192,7 @@ static int scan(const char *data, size_t len, bool many, char *why,
 				goto out_free;
 			}
 			memcpy(stack[depth], v, vl);
+			t.rules[depth] = 0;
 			stack[depth++][vl] = '\0';
 		} else if (!word_is(v, vl, stack[depth - 1])) {
 			pim_why(why, whylen,
@@ -136,6 +219,33 @@ out_free:
 	return rc;
 }
 
+/*
+ * A NUL-terminated copy of data for libical, physical lines longer than
+ * FOLD_AT folded (never right after a CR, which libical may take for a
+ * line end).
+ */
+static char *parse_copy(const char *data, size_t len)
+{
+	char *copy = malloc(len + len / FOLD_AT * 3 + 1), *o;
+	size_t i, run = 0;
+
+	if (!copy)
+		return NULL;
+	o = copy;
+	for (i = 0; i < len; i++) {
+		if (data[i] == '\n') {
+			run = 0;
+		} else if (++run > FOLD_AT && data[i - 1] != '\r') {
+			memcpy(o, "\r\n ", 3);
+			o += 3;
+			run = 1;
+		}
+		*o++ = data[i];
+	}
+	*o = '\0';
+	return copy;
+}
+
 int ics_parse(const char *data, size_t len, bool many,
 	      struct icalcomponent_impl **root, char *why, size_t whylen)
 {
@@ -143,14 +253,17 @@ int ics_parse(const char *data, size_t len, bool many,
 	char *copy;
 	int rc;
 
+	if (!many && len > PIM_MAX_BYTES) {
+		pim_why(why, whylen, "an item holds at most %d MiB",
+			PIM_MAX_BYTES >> 20);
+		return -EFBIG;
+	}
 	rc = scan(data, len, many, why, whylen);
 	if (rc)
 		return rc;
-	copy = malloc(len - bom + 1);
+	copy = parse_copy(data + bom, len - bom);
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, data + bom, len - bom);
-	copy[len - bom] = '\0';
 	*root = icalparser_parse_string(copy);
 	free(copy);
 	if (!*root) {
@@ -210,6 +323,43 @@ static bool has_prop(icalcomponent *c, icalproperty_kind k)
 	return icalcomponent_get_first_property(c, k) != NULL;
 }
 
+/* The recurrence rules of c that libical could not follow cheaply. */
+static int rules_ok(icalcomponent *c, bool zone, char *why, size_t whylen)
+{
+	icalproperty *p;
+	const char *bad;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
+	     p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+		struct icalrecurrencetype r = icalproperty_get_rrule(p);
+
+		bad = ics_rule_problem(&r, zone);
+		if (bad) {
+			pim_why(why, whylen, "%s%s",
+				zone ? "a VTIMEZONE rule: " : "", bad);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* A VTIMEZONE: a TZID, and rules libical can expand cheaply. */
+static int zone_ok(icalcomponent *tz, char *why, size_t whylen)
+{
+	icalcomponent *s;
+	int rc = 0;
+
+	if (!has_prop(tz, ICAL_TZID_PROPERTY)) {
+		pim_why(why, whylen, "a VTIMEZONE without TZID");
+		return -EINVAL;
+	}
+	for (s = icalcomponent_get_first_component(tz, ICAL_ANY_COMPONENT);
+	     s && !rc;
+	     s = icalcomponent_get_next_component(tz, ICAL_ANY_COMPONENT))
+		rc = rules_ok(s, true, why, whylen);
+	return rc;
+}
+
 /* The structure of one stored item (see ics_check). */
 static int validate(icalcomponent *root, struct pim_info *info, char *why,
 		    size_t whylen)
@@ -243,11 +393,8 @@ static int validate(icalcomponent *root, struct pim_info *info, char *why,
 			k == ICAL_VTODO_COMPONENT ? PIM_TODO : PIM_EVENT;
 
 		if (k == ICAL_VTIMEZONE_COMPONENT) {
-			if (!has_prop(c, ICAL_TZID_PROPERTY)) {
-				pim_why(why, whylen,
-					"a VTIMEZONE without TZID");
+			if (zone_ok(c, why, whylen))
 				return -EINVAL;
-			}
 			continue;
 		}
 		if (k != ICAL_VEVENT_COMPONENT && k != ICAL_VTODO_COMPONENT) {
@@ -290,6 +437,8 @@ static int validate(icalcomponent *root, struct pim_info *info, char *why,
 			pim_why(why, whylen, "an event without DTSTART");
 			return -EINVAL;
 		}
+		if (rules_ok(c, false, why, whylen))
+			return -EINVAL;
 		items++;
 	}
 	if (!items) {

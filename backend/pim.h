@@ -182,15 +182,60 @@ struct icalcomponent_impl; /* libical's icalcomponent */
 /*
  * Check the BEGIN/END structure of an .ics text (one VCALENDAR holding
  * only VEVENT, VTODO and VTIMEZONE, or with `many`, any number of
- * VCALENDARs), then parse it with libical into *root, to be freed with
- * icalcomponent_free.  0, -EINVAL with why, -ENOMEM.
+ * VCALENDARs) and, for one item, the limits above (with `many`, only
+ * PIM_MAX_PARAMS and PIM_MAX_DEPTH: a whole calendar is split into items
+ * that are checked one by one), then parse it with libical into *root, to
+ * be freed with icalcomponent_free.  0, -EINVAL or -EFBIG with why,
+ * -ENOMEM.
  */
 int ics_parse(const char *data, size_t len, bool many,
 	      struct icalcomponent_impl **root, char *why, size_t whylen);
 
-/* Expansion bound: instances per item, and steps per RRULE. */
-#define PIM_MAX_INSTANCES 100000
-#define PIM_MAX_STEPS	  200000
+/*
+ * What one stored item may hold (README "Decisions", groupfs(8)): far
+ * above what calendar and address-book clients write, low enough that a
+ * check costs milliseconds and a few MiB.  ics_check and vcard_check
+ * enforce them with one linear pass over the text before anything else
+ * (libical's parser is quadratic in parameters and in unfolded line
+ * length); an item past PIM_MAX_BYTES is -EFBIG, past the others -EINVAL.
+ * The expansion of busy times holds to the same bounds, so that an item
+ * stored before they existed cannot run away either.
+ */
+#define PIM_MAX_BYTES	  (4 * 1024 * 1024) /* bytes of one item */
+#define PIM_MAX_LINES	  20000	/* content lines (unfolded) */
+#define PIM_MAX_PARAMS	  100	/* parameters of one property */
+#define PIM_MAX_COMPONENTS 1000	/* BEGIN lines */
+#define PIM_MAX_DATES	  1000	/* RDATE and EXDATE values */
+#define PIM_MAX_RULES	  4	/* RRULE and EXRULE of one component */
+#define PIM_MAX_DEPTH	  16	/* components nested */
+
+/*
+ * Expansion bounds: instances per item, iterator steps per RRULE, and the
+ * length of one instance (longer ones end at this bound, which lies past
+ * any busy window).
+ */
+#define PIM_MAX_INSTANCES 10000
+#define PIM_MAX_STEPS	  50000
+#define PIM_MAX_SPAN_DAYS (200 * 366)
+
+struct icalrecurrencetype;
+
+/*
+ * NULL when libical can follow recurrence rule r at a bounded cost, else
+ * why not.  In a VTIMEZONE (zone true) only yearly rules without BYHOUR,
+ * BYMINUTE, BYSECOND, BYYEARDAY, BYWEEKNO or BYSETPOS, at most 31
+ * instances a year; in an event or to-do, a SECONDLY or MINUTELY rule has
+ * no BY part and an HOURLY one only BYMINUTE and BYSECOND (libical scans
+ * every second, minute or hour between two instances, up to year 2582).
+ */
+const char *ics_rule_problem(const struct icalrecurrencetype *r, bool zone);
+
+/*
+ * Remove from a parsed VCALENDAR the VTIMEZONEs that libical could not
+ * expand at a bounded cost (see ics_rule_problem): times in them are then
+ * taken in the Olson zone of that name, else in UTC.
+ */
+void ics_drop_wild_zones(struct icalcomponent_impl *cal);
 
 /* One expanded VEVENT instance. */
 struct ics_instance {
@@ -241,6 +286,12 @@ bool pim_space_only(const char *s, size_t n);
  */
 bool pim_line_begin_end(const char *l, size_t n, bool *begin, const char **val,
 			size_t *vlen);
+/*
+ * The parameters of a content line: the ';' before the ':' that starts
+ * its value, quoted text skipped.  pim_line_value: that value, or NULL.
+ */
+size_t pim_line_params(const char *l, size_t n);
+const char *pim_line_value(const char *l, size_t n);
 /* The length of a UTF-8 BOM at the start of data (0 or 3). */
 size_t pim_bom(const char *data, size_t len);
 

@@ -172,6 +172,39 @@ static bool word_is(const char *s, size_t n, const char *word)
 	return n == strlen(word) && !strncasecmp(s, word, n);
 }
 
+/* Where the parameters end: the ':' before the value (n when none). */
+static size_t params_end(const char *l, size_t n, size_t *count)
+{
+	bool quoted = false;
+	size_t i;
+
+	*count = 0;
+	for (i = 0; i < n; i++) {
+		if (l[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && l[i] == ';')
+			(*count)++;
+		else if (!quoted && l[i] == ':')
+			return i;
+	}
+	return n;
+}
+
+size_t pim_line_params(const char *l, size_t n)
+{
+	size_t count;
+
+	params_end(l, n, &count);
+	return count;
+}
+
+const char *pim_line_value(const char *l, size_t n)
+{
+	size_t count, i = params_end(l, n, &count);
+
+	return i < n ? l + i + 1 : NULL;
+}
+
 size_t pim_bom(const char *data, size_t len)
 {
 	return len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3) ? 3 : 0;
@@ -294,6 +327,12 @@ static int parse_prop(const char *l, size_t n, unsigned lineno, struct vprop *p,
 	p->name = l + i;
 	p->namelen = j - i;
 	i = j;
+	if (pim_line_params(l + i, n - i) > PIM_MAX_PARAMS) {
+		pim_why(why, whylen,
+			"line %u: more than %d parameters on one property",
+			lineno, PIM_MAX_PARAMS);
+		return -EINVAL;
+	}
 	p->params = l + i;
 	while (i < n && l[i] == ';') {
 		j = token(l, n, i + 1);
@@ -496,27 +535,21 @@ static int card_line(struct vstate *s, const char *l, size_t n, unsigned lineno,
 }
 
 /*
- * Append the next line to a quoted-printable line ending in a soft break:
- * 1, or 0 when there is none (end of data, or a BEGIN/END line, which is
- * left to be read), or -ENOMEM.
+ * Append the next line to a quoted-printable value in q, which ends in a
+ * soft break ('='), dropping the '=': 1, or 0 when there is none (end of
+ * data, or a BEGIN/END line, which is left to be read) and the '=' is
+ * dropped alone, or -ENOMEM.  q grows geometrically: linear in the card.
  */
-static int qp_join(struct pim_lines *it, char **qbuf, size_t *qn)
+static int qp_join(struct pim_lines *it, struct pim_buf *q)
 {
 	size_t pos = it->pos;
 	unsigned next = it->next_lineno;
 	const char *v;
 	size_t vl;
 	bool begin;
-	char *nb;
 	int rc;
 
-	if (!*qbuf) {
-		*qbuf = malloc(it->n + 1);
-		if (!*qbuf)
-			return -ENOMEM;
-		memcpy(*qbuf, it->line, it->n);
-		*qn = it->n;
-	}
+	q->p[--q->len] = '\0';
 	rc = pim_lines_next(it);
 	if (rc <= 0)
 		return rc;
@@ -525,13 +558,8 @@ static int qp_join(struct pim_lines *it, char **qbuf, size_t *qn)
 		it->next_lineno = next;
 		return 0;
 	}
-	nb = realloc(*qbuf, *qn + it->n + 1);
-	if (!nb)
-		return -ENOMEM;
-	*qbuf = nb;
-	memcpy(nb + *qn - 1, it->line, it->n); /* drop the soft break '=' */
-	*qn += it->n - 1;
-	return 1;
+	pim_buf_add(q, it->line, it->n);
+	return q->err ? q->err : 1;
 }
 
 /* vcard_check, but *info holds what was found (the UID) even on -EINVAL. */
@@ -541,11 +569,17 @@ static int check_card(const char *data, size_t len, struct pim_info *info,
 	struct pim_info tmp = {.kind = PIM_CARD};
 	struct vstate s = {0};
 	struct pim_lines it;
-	size_t bom = pim_bom(data, len);
-	char *qbuf = NULL;
+	size_t bom = pim_bom(data, len), lines = 0;
+	struct pim_buf q = {0};
 	int rc;
 
 	pim_lines_init(&it, data + bom, len - bom);
+	if (len > PIM_MAX_BYTES) {
+		pim_why(why, whylen, "an item holds at most %d MiB",
+			PIM_MAX_BYTES >> 20);
+		rc = -EFBIG;
+		goto out_free;
+	}
 	if (memchr(data, '\0', len)) {
 		pim_why(why, whylen, "a NUL byte in the data");
 		rc = -EINVAL;
@@ -553,29 +587,33 @@ static int check_card(const char *data, size_t len, struct pim_info *info,
 	}
 	while ((rc = pim_lines_next(&it)) == 1) {
 		const char *l = it.line;
-		size_t n = it.n, qn = 0;
+		size_t n = it.n;
 		unsigned lineno = it.lineno;
 		struct vprop p;
 
+		if (!pim_line_blank(l, n) && ++lines > PIM_MAX_LINES) {
+			pim_why(why, whylen, "more than %d lines in one card",
+				PIM_MAX_LINES);
+			rc = -EINVAL;
+			goto out_free;
+		}
 		/* 2.1 quoted-printable: a value ending in '=' goes on. */
-		while (n && l[n - 1] == '=' && s.phase == 1 &&
-		       !parse_prop(l, n, lineno, &p, NULL, 0) &&
-		       has_param_word(&p, "QUOTED-PRINTABLE")) {
-			rc = qp_join(&it, &qbuf, &qn);
+		if (n && l[n - 1] == '=' && s.phase == 1 &&
+		    !parse_prop(l, n, lineno, &p, NULL, 0) &&
+		    has_param_word(&p, "QUOTED-PRINTABLE")) {
+			q.len = 0;
+			pim_buf_add(&q, l, n);
+			rc = q.err;
+			while (rc == 0 && q.len && q.p[q.len - 1] == '=') {
+				rc = qp_join(&it, &q);
+				rc = rc == 1 ? 0 : rc < 0 ? rc : 1;
+			}
 			if (rc < 0)
 				goto out_free;
-			if (rc == 0) { /* a soft break with nothing after */
-				qbuf[--qn] = '\0';
-				l = qbuf;
-				n = qn;
-				break;
-			}
-			l = qbuf;
-			n = qn;
+			l = q.p;
+			n = q.len;
 		}
 		rc = card_line(&s, l, n, lineno, &tmp, why, whylen);
-		free(qbuf);
-		qbuf = NULL;
 		if (rc)
 			goto out_free;
 	}
@@ -599,7 +637,7 @@ static int check_card(const char *data, size_t len, struct pim_info *info,
 		rc = 0;
 out_free:
 	*info = tmp;
-	free(qbuf);
+	free(q.p);
 	pim_lines_free(&it);
 	return rc;
 }
