@@ -4,8 +4,12 @@
  * writes to NAME.ics or NAME.vcf is kept aside with its handle and takes
  * effect at close or fsync, whole, once it is checked: one that does not
  * parse, holds the wrong kind or number of items, or reuses another item's
- * UID is refused (-EINVAL, -EEXIST) and the previous version stays as it
- * was.  A new item that never held a valid version goes away.  Scratch
+ * UID is refused (-EINVAL, -EEXIST; -EFBIG past the size of pim.h) and
+ * the previous version stays as it was.  A new item that never held a
+ * valid version goes away.  The check runs before the store's write lock
+ * is taken, holding only this item's lock as a reader (its writers wait,
+ * nobody else); the store step re-checks what it stores, which for the
+ * same bytes is a look-up (item.c).  Scratch
  * files (any other name) are written through as usual, and the clients'
  * rename or link of one into place is checked in fsdir.c.
  */
@@ -18,7 +22,8 @@
 #include "internal.h"
 #include "pim.h"
 
-#define ITEM_MAX (16 * 1024 * 1024)
+/* What a handle may hold of a new version: an item's limit (pim.h). */
+#define ITEM_MAX PIM_MAX_BYTES
 
 /* The folder and name an item is reached by (its first name). */
 static int item_place(struct store *st, int64_t ino, struct node_info *dir,
@@ -115,7 +120,8 @@ static int reserve(struct store *st, struct store_file *f, size_t size)
 	size_t cap = f->pcap ? f->pcap : 4096;
 
 	if (size > ITEM_MAX)
-		return store_fail(st, -EFBIG, "an item holds at most 16 MiB");
+		return store_fail(st, -EFBIG, "an item holds at most %d MiB",
+				  ITEM_MAX >> 20);
 	if (size <= f->pcap)
 		return 0;
 	while (cap < size)
@@ -265,16 +271,23 @@ static void drop_fresh(struct store *st, struct store_file *f)
  */
 int fitem_commit(struct store *st, struct store_file *f, bool last)
 {
+	struct pim_info info;
 	int rc;
 
 	if (!f->item || !f->dirty || (!last && !f->written))
 		return 0;
 	f->written = false;
-	pthread_rwlock_wrlock(&f->is->rw);
-	rc = db_begin(st);
-	if (rc == 0)
-		rc = db_end(st, commit_locked(st, f));
+	/* The check first, with no store lock held: others go on. */
+	pthread_rwlock_rdlock(&f->is->rw);
+	rc = item_check(st, f->item, f->pending, f->plen, &info);
 	pthread_rwlock_unlock(&f->is->rw);
+	if (rc == 0) {
+		pthread_rwlock_wrlock(&f->is->rw);
+		rc = db_begin(st);
+		if (rc == 0)
+			rc = db_end(st, commit_locked(st, f));
+		pthread_rwlock_unlock(&f->is->rw);
+	}
 	f->dirty = false;
 	if (rc == 0) {
 		f->fresh = false;
@@ -309,7 +322,8 @@ int fitem_truncate_path(struct store *st, const struct store_caller *c,
 	if (rc || !type)
 		return rc;
 	if (size > ITEM_MAX)
-		return store_fail(st, -EFBIG, "an item holds at most 16 MiB");
+		return store_fail(st, -EFBIG, "an item holds at most %d MiB",
+				  ITEM_MAX >> 20);
 	rc = item_read(st, n->ino, &data, &len);
 	if (rc == 0 && size > len) {
 		unsigned char *p = realloc(data, (size_t)size);

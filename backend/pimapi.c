@@ -4,7 +4,8 @@
  * expanded, export as one file, import split into items, putting one item,
  * and a member's busy times.  The same rules as the mount: the folder must
  * be visible, new items need *add*, replaced ones *edit*, and every item
- * is checked before it takes effect.
+ * is checked before it takes effect: first with no store lock held, then
+ * again in the transaction that stores it (a look-up, see item.c).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -288,10 +289,19 @@ int store_pim_put(struct store *st, const struct store_caller *c,
 		  const struct store_pim_where *w, const char *name,
 		  const void *data, size_t len)
 {
+	struct pim_info info;
 	struct node_info dir;
+	int type = w->tool == STORE_TOOL_CALENDAR ? ITEM_ICS : ITEM_VCF;
+	size_t n = strlen(name);
 	int rc;
 
 	st->errmsg[0] = '\0';
+	/* A name that is no item is refused by put_locked, unchecked. */
+	if (n > 4 && !strcmp(name + n - 4, type == ITEM_ICS ? ".ics" : ".vcf")) {
+		rc = item_check(st, type, data, len, &info);
+		if (rc)
+			return rc;
+	}
 	rc = db_begin(st);
 	if (rc)
 		return rc;
@@ -350,6 +360,7 @@ int store_pim_import(struct store *st, const struct store_caller *c,
 {
 	struct store_import_result *res = NULL;
 	struct pim_part *parts = NULL;
+	struct pim_info info;
 	struct node_info dir;
 	char why[256] = "";
 	size_t k = 0, i;
@@ -375,6 +386,15 @@ int store_pim_import(struct store *st, const struct store_caller *c,
 		if (parts[i].err) {
 			r->err = parts[i].err;
 			copy_str(r->why, sizeof(r->why), parts[i].why);
+			continue;
+		}
+		/* Checked with no lock held; in the transaction, a look-up. */
+		r->err = item_check(st,
+				    w->tool == STORE_TOOL_CALENDAR ? ITEM_ICS
+								   : ITEM_VCF,
+				    parts[i].data, parts[i].len, &info);
+		if (r->err) {
+			copy_str(r->why, sizeof(r->why), st->errmsg);
 			continue;
 		}
 		/* One transaction per item: a refusal stops only it.  An item
