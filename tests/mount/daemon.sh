@@ -24,7 +24,7 @@ check "naming the rule" grep -q "only the store operator" "$T/err"
 
 # SIGTERM unmounts cleanly.
 M=$T/mnt
-mount_fs "$M" --as alice
+mount_fg "$M" --as alice
 pid=$(daemon_pid "$M")
 kill -TERM "$pid"
 rc=0; wait "$pid" || rc=$?

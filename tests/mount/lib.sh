@@ -100,9 +100,20 @@ ctl() {
 	"$GROUPCTL" --as "$who" "$@"
 }
 
-# mount_fs MOUNTPOINT [OPTIONS...]: mount in the foreground, wait until
-# the daemon says it is ready.
+# mount_fs MOUNTPOINT [OPTIONS...]: mount and wait until the daemon says
+# it is ready: in the foreground (-f, the daemon our child), or, with
+# GROUPFS_TEST_BACKGROUND=1 (the suite 'mount-bg'), the way fstab, mount -t
+# and systemd start it.
 mount_fs() {
+	if [ "${GROUPFS_TEST_BACKGROUND:-}" = 1 ]; then
+		mount_bg "$@"
+	else
+		mount_fg "$@"
+	fi
+}
+
+# mount_fg MOUNTPOINT [OPTIONS...]: mount in the foreground.
+mount_fg() {
 	local mnt=$1 n=$MOUNT_SEQ line=""
 	shift
 	MOUNT_SEQ=$((MOUNT_SEQ + 1))
