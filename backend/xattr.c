@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Extended attributes.  user.* attributes are stored per node (64 KiB a
- * value at most); user.groupfs.creator, .editors and .rights are generated
+ * value at most; names and values count against the space's capacity,
+ * kept in space.meta by triggers); user.groupfs.creator, .editors and .rights are generated
  * from the store (who added the item, who may edit it, and what the caller
  * may do) and cannot be changed: setting one to the value it already has
  * is accepted as a no-op, so copies that carry them back (rsync -X) do not

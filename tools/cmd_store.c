@@ -284,7 +284,8 @@ static int run_usage(struct cmd_ctx *ctx, const struct cmd_args *a)
 				 (long long)u[i].members);
 		cmd_table_row(&t, u[i].name,
 			      cmd_format_size(u[i].used, used, sizeof(used)),
-			      cmd_format_size(u[i].metadata, meta, sizeof(meta)),
+			      cmd_format_size(u[i].metadata, meta,
+					      sizeof(meta)),
 			      cmd_format_size(u[i].capacity, cap, sizeof(cap)),
 			      pct, u[i].files < 0 ? NULL : files, members);
 	}
@@ -464,7 +465,7 @@ const struct cmd cmd_store_commands[] = {
 	{
 		.noun = "usage",
 		.synopsis = "[GROUP]",
-		.summary = "show the bytes and files used against capacities",
+		.summary = "show the bytes and entries used against capacities",
 		.help = "Without GROUP: your private space and each of your "
 			"groups.",
 		.max_args = 1,

@@ -101,7 +101,8 @@ static void lookalikes_collide(struct fixture *fx)
 		refused(fx,
 			store_group_create(fx->st, &bob, same[i], &nosettings,
 					   0, &id),
-			-EEXIST, "taken", "look-alike %zu of Sales collides", i);
+			-EEXIST, "taken", "look-alike %zu of Sales collides",
+			i);
 	refused(fx,
 		store_group_create(fx->st, &bob, "\xe2\x9d\xa4 Team",
 				   &nosettings, 0, &id),
