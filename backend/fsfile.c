@@ -16,6 +16,8 @@
 #include "internal.h"
 
 #define JOURNAL_KEEP 100000
+/* The largest file: its chunk records, a page each, fit in an off_t. */
+#define FILE_MAX (INT64_MAX / 4096 * CHUNK)
 
 
 /* ---- the table of open items ---- */
@@ -139,16 +141,40 @@ static int64_t rights_gen(struct store *st)
 	return v;
 }
 
-/* The handle's caller still may do what the handle was opened for. */
+/* The generation of rights, and whether `ino` was consumed by a
+ * save-pattern rename (an alias of the file that kept its identity). */
+static int64_t rights_gen_alias(struct store *st, uint64_t ino, bool *alias)
+{
+	sqlite3_stmt *s;
+	int64_t v = 0;
+
+	*alias = false;
+	s = db_q(st,
+		 "SELECT (SELECT v FROM meta WHERE k = 'rights'),"
+		 " (SELECT alias FROM node WHERE id = ?)",
+		 "i", (int64_t)ino);
+	if (s && db_row(st, s) == 1) {
+		v = sqlite3_column_int64(s, 0);
+		*alias = sqlite3_column_type(s, 1) != SQLITE_NULL;
+		db_done(s);
+	}
+	return v;
+}
+
+/* The handle's caller still may do what the handle was opened for.  A
+ * handle on the source of a save-pattern rename reaches the target now:
+ * each of its operations is checked against the target, and it writes
+ * only where its caller may edit the target. */
 int check_handle(struct store *st, struct store_file *f, bool write)
 {
-	int64_t gen = rights_gen(st);
 	struct node_info n;
+	bool alias;
+	int64_t gen = rights_gen_alias(st, f->is->ino, &alias);
 	int rc;
 
 	if (write && !f->writable)
 		return -EBADF;
-	if (gen == f->rights_gen)
+	if (gen == f->rights_gen && !alias)
 		return 0;
 	rc = node_info(st, (int64_t)f->is->ino, &n);
 	if (rc == 0 && n.nlink > 0)
@@ -157,7 +183,7 @@ int check_handle(struct store *st, struct store_file *f, bool write)
 			      grp_role(st, n.group, f->caller.account)) &&
 		 !(n.kind == SPACE_PRIVATE && n.owner == f->caller.account))
 		rc = -EACCES;
-	if (rc == 0 && f->writable)
+	if (rc == 0 && f->writable && (write || !alias))
 		rc = node_allows(st, &f->caller, n.ino, STORE_RIGHT_EDIT);
 	if (rc)
 		return -EACCES;
@@ -328,8 +354,9 @@ static int write_locked(struct store *st, struct store_file *f, uint64_t off,
 		rc = content_load(st, n.ino, &ct);
 	if (rc)
 		return rc;
-	if (off + size > (uint64_t)INT64_MAX)
-		rc = -EFBIG;
+	if (off + size > (uint64_t)FILE_MAX)
+		rc = store_fail(st, -EFBIG, "a file holds at most %lld bytes",
+				(long long)FILE_MAX);
 	if (rc == 0)
 		rc = check_room(st, &n, ct.size, (int64_t)(off + size));
 	ct.touch = t;
@@ -517,6 +544,12 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 			rc = node_allows(st, c, ino, STORE_RIGHT_EDIT);
 		else
 			rc = check_handle(st, f, true);
+		/* POSIX: a length past the largest file is EFBIG, whatever
+		 * the room left. */
+		if (rc == 0 && set->size > (uint64_t)FILE_MAX)
+			rc = store_fail(st, -EFBIG,
+					"a file holds at most %lld bytes",
+					(long long)FILE_MAX);
 		if (rc == 0)
 			rc = content_load(st, ino, &ct);
 		if (rc)
