@@ -207,6 +207,9 @@ static int link_locked(struct store *st, const struct store_caller *c,
 		return store_fail(st, -EXDEV,
 				  "hard links stay within one tool of one "
 				  "group");
+	rc = node_may_link_into(st, &n, &p);
+	if (rc)
+		return rc;
 	if (node_child(st, newparent, newname, &other) == 0)
 		return store_fail(st, -EEXIST, "%s exists", newname);
 	/* Linking a scratch file to NAME.ics puts an item in place (the
@@ -383,7 +386,9 @@ static int save_over(struct store *st, const struct node_info *src,
 		    "i", dst->ino);
 	/* The new version brings its content, mode bits, times and user
 	 * attributes (rsync -a -X sets them on its temporary file); the
-	 * target keeps its inode, creator and editors. */
+	 * target keeps its inode, creator and editors.  The source keeps a
+	 * copy of its attributes: until the kernel learns the target's inode
+	 * they are asked for by the source's, which is an alias now. */
 	if (rc == 0)
 		rc = db_run(st,
 			    "UPDATE node SET (cid, cipher, inline, chunked,"
@@ -395,8 +400,10 @@ static int save_over(struct store *st, const struct node_info *src,
 		rc = db_run(st, "DELETE FROM xattr WHERE node = ?", "i",
 			    dst->ino);
 	if (rc == 0)
-		rc = db_run(st, "UPDATE xattr SET node = ? WHERE node = ?", "ii",
-			    dst->ino, src->ino);
+		rc = db_run(st,
+			    "INSERT INTO xattr (node, name, value) SELECT ?,"
+			    " name, value FROM xattr WHERE node = ?",
+			    "ii", dst->ino, src->ino);
 	/* The source gives its content away: its row must not trash it.
 	 * Until the kernel learns that newname is the target (an
 	 * invalidation that can only follow our reply), the source's inode
@@ -432,6 +439,20 @@ static int exchange(struct store *st, const struct store_caller *c,
 	int delta;
 	int rc;
 
+	/* An exchange is two renames at once.  In documents rename's rules
+	 * come down to rights on the two folders or items; elsewhere each
+	 * side would be an item put in place (checked, its UID indexed), a
+	 * folder in a tool that holds none, or a change of who sees and
+	 * edits it in a drop folder.  Rather than a second copy of those
+	 * rules, the flag is refused there, as many file systems do. */
+	if (p->tool != TOOL_DOCUMENTS || np->tool != TOOL_DOCUMENTS ||
+	    src->tool != TOOL_DOCUMENTS || dst->tool != TOOL_DOCUMENTS)
+		return store_fail(st, -EINVAL,
+				  "RENAME_EXCHANGE works in documents only");
+	if ((S_ISDIR(src->mode) && is_below(st, np->ino, src->ino)) ||
+	    (S_ISDIR(dst->mode) && is_below(st, p->ino, dst->ino)))
+		return store_fail(st, -EINVAL,
+				  "a folder cannot move into itself");
 	if (p->ino == np->ino) {
 		rc = node_allows(st, c, src->ino, STORE_RIGHT_EDIT);
 		if (rc == 0)
@@ -497,6 +518,10 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	if (p.space != np.space)
 		return store_fail(st, -EXDEV,
 				  "items move within one group only");
+	if ((flags & STORE_RENAME_EXCHANGE) &&
+	    (p.tool != TOOL_DOCUMENTS || np.tool != TOOL_DOCUMENTS))
+		return store_fail(st, -EINVAL,
+				  "RENAME_EXCHANGE works in documents only");
 	if (src.tool != np.tool && S_ISDIR(src.mode))
 		return store_fail(st, -EXDEV,
 				  "folders move within one tool only");
@@ -531,6 +556,8 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	same = parent == newparent;
 	out->source = (uint64_t)src.ino;
 	rc = drop_folder_rule(st, c, &np, src.mode);
+	if (rc == 0)
+		rc = node_may_move_into(st, c, &p, &np, &src);
 	if (rc)
 		return rc;
 	/* Renaming into NAME.ics / NAME.vcf puts an item in place (an
@@ -544,8 +571,11 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 		rc = item_validate_node(st, src.ino, type, &info);
 	if (rc)
 		return rc;
+	/* The save pattern replaces the content of a file with one name:
+	 * over a file with other hard links (cp -al, rsync --link-dest) it
+	 * is a plain rename, and the other names keep the old content. */
 	if (have_dst && S_ISREG(src.mode) && S_ISREG(dst.mode) &&
-	    src.creator == c->account && src.nlink == 1 &&
+	    src.creator == c->account && src.nlink == 1 && dst.nlink == 1 &&
 	    src.tool == dst.tool &&
 	    node_allows(st, c, dst.ino, STORE_RIGHT_EDIT) == 0 &&
 	    (same || node_may_delete(st, c, &p, &src) == 0)) {

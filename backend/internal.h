@@ -230,6 +230,18 @@ int node_allows(struct store *st, const struct store_caller *c, int64_t ino,
 int node_may_delete(struct store *st, const struct store_caller *c,
 		    const struct node_info *parent,
 		    const struct node_info *child);
+/* Moving `n` from folder `from` into folder `to`: a move into a drop folder
+ * (from anywhere but that same drop folder) makes its owner an editor, so
+ * the caller must already edit `n`, and everything below it, by the item's
+ * own setting (creator or named editors): 0 or -EACCES. */
+int node_may_move_into(struct store *st, const struct store_caller *c,
+		       const struct node_info *from,
+		       const struct node_info *to,
+		       const struct node_info *n);
+/* A hard link to `n` in folder `to`: -EXDEV when it would cross the
+ * boundary of a drop folder. */
+int node_may_link_into(struct store *st, const struct node_info *n,
+		       const struct node_info *to);
 int member_added(struct store *st, const struct grp *g, int64_t account);
 
 /* ---- node.c ---- */

@@ -222,6 +222,88 @@ int node_may_delete(struct store *st, const struct store_caller *c,
 	return refuse(st, STORE_RIGHT_DELETE);
 }
 
+/* The member whose drop folder holds node `n` (0: drop/ itself, or not in
+ * a drop folder). */
+static int drop_owner(struct store *st, const struct node_info *n,
+		      int64_t *owner)
+{
+	int64_t dropper;
+	int depth;
+
+	*owner = 0;
+	if (n->tool != TOOL_DROP || n->kind != SPACE_GROUP)
+		return 0;
+	return drop_place(st, n, &depth, owner, &dropper);
+}
+
+/*
+ * The owner of a drop folder edits everything in it.  An item that arrives
+ * from elsewhere (documents, the calendar, another member's drop folder)
+ * must therefore be one the mover edits by its own setting: otherwise
+ * delete and add rights (or owning the drop folder it leaves) would turn
+ * into the edit right on someone else's item.  Moves within one drop
+ * folder change nothing of who edits.
+ */
+int node_may_move_into(struct store *st, const struct store_caller *c,
+		       const struct node_info *from,
+		       const struct node_info *to,
+		       const struct node_info *n)
+{
+	int64_t to_owner, from_owner, bad = 0;
+	int rc;
+
+	if (to->tool != TOOL_DROP || to->kind != SPACE_GROUP)
+		return 0;
+	rc = drop_owner(st, to, &to_owner);
+	if (rc == 0)
+		rc = drop_owner(st, from, &from_owner);
+	if (rc)
+		return rc;
+	if (from->tool == TOOL_DROP && from_owner == to_owner)
+		return 0;
+	/* The node and, for a folder, everything below it. */
+	rc = db_int(st, &bad,
+		    "WITH RECURSIVE sub(id, depth) AS (SELECT ?1, 0"
+		    " UNION SELECT d.child, sub.depth + 1 FROM sub"
+		    " JOIN dirent d ON d.parent = sub.id WHERE sub.depth < 4096)"
+		    " SELECT count(*) FROM sub JOIN node n ON n.id = sub.id"
+		    " WHERE coalesce(n.creator, 0) <> ?2 AND NOT n.editors_all"
+		    " AND NOT EXISTS (SELECT 1 FROM editor e WHERE"
+		    " e.node = n.id AND e.account_id = ?2)",
+		    "ii", n->ino, c->account);
+	if (rc)
+		return rc;
+	if (bad)
+		return store_fail(st, -EACCES,
+				  "moving an item into a drop folder needs the "
+				  "edit right on it (for a folder, on "
+				  "everything in it): the folder's owner "
+				  "edits what it holds");
+	return 0;
+}
+
+/* Each drop folder shows its owner what it holds: a second name in another
+ * one would show an item to a member it was not dropped for, out of reach
+ * of the folder's owner. */
+int node_may_link_into(struct store *st, const struct node_info *n,
+		       const struct node_info *to)
+{
+	int64_t n_owner, to_owner;
+	int rc;
+
+	if (to->tool != TOOL_DROP && n->tool != TOOL_DROP)
+		return 0;
+	rc = drop_owner(st, n, &n_owner);
+	if (rc == 0)
+		rc = drop_owner(st, to, &to_owner);
+	if (rc)
+		return rc;
+	if (to->tool != n->tool || n_owner != to_owner)
+		return store_fail(st, -EXDEV,
+				  "hard links stay within one drop folder");
+	return 0;
+}
+
 static int names_of(struct store *st, sqlite3_stmt *s, struct store_names *out)
 {
 	char(*v)[STORE_USERNAME_MAX + 1] = NULL;
