@@ -6,7 +6,8 @@
  *
  *   probe OP ARGS...      see usage() for the operations
  *   probe hold PATH FLAGS keep PATH open and take commands on stdin:
- *                         read | write DATA | fsync | fstat | quit
+ *                         read | write DATA | fsync | fstat |
+ *                         getxattr NAME | quit
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -125,6 +126,16 @@ static int hold(const char *path, const char *flags)
 			else
 				printf("OK %lld %lu\n", (long long)s.st_size,
 				       (unsigned long)s.st_nlink);
+		} else if (strncmp(line, "getxattr ", 9) == 0) {
+			ssize_t r = fgetxattr(fd, line + 9, buf,
+					      sizeof(buf) - 1);
+
+			if (r < 0)
+				result(-1);
+			else {
+				buf[r] = '\0';
+				printf("OK %s\n", buf);
+			}
 		} else if (strcmp(line, "quit") == 0) {
 			break;
 		} else {
