@@ -5,6 +5,12 @@
  * Each daemon holds a shared flock on db/daemons.lock while it serves, so a
  * starting daemon knows whether another one may hold unlinked files open.
  *
+ * Each daemon marks the items it holds open with a read lock on byte `ino`
+ * of db/open.lock (an open file description lock: the kernel drops it with
+ * the process, crash or not), so that a final unlink elsewhere keeps the
+ * item, nameless, for that daemon's descriptors (SPEC: an unlinked open file
+ * stays readable), and the daemon frees it at its last close.
+ *
  * Each daemon also keeps a row in meta, "daemon:PID:ORIGIN", with how far
  * it has applied the journal (its kernel caches dropped).  A process that
  * changes rights or membership (groupctl) waits, after its commit, until
@@ -20,12 +26,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 
 #define DAEMONS_LOCK "db/daemons.lock"
+#define OPEN_LOCK "db/open.lock"
 /* How long a writer of rights waits for the daemons, at most. */
 #define WAIT_MS 3000
 
@@ -57,7 +65,76 @@ int daemons_join(struct store *st, bool *alone)
 		return rc;
 	}
 	st->sh->daemons_fd = fd;
+	/* Made by root, the lock files still belong to the store's owner:
+	 * a set-user-id groupctl must read them. */
+	if (geteuid() == 0 && fchown(fd, st->sh->owner_uid, (gid_t)-1) != 0)
+		store_log(st, STORE_LOG_WARNING, "cannot give %s to the store's "
+			  "owner: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", st->sh->dir, OPEN_LOCK);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
+	if (fd < 0)
+		return store_fail(st, -errno, "cannot open %s: %s", path,
+				  strerror(errno));
+	if (geteuid() == 0 && fchown(fd, st->sh->owner_uid, (gid_t)-1) != 0)
+		store_log(st, STORE_LOG_WARNING, "cannot give %s to the store's "
+			  "owner: %s", path, strerror(errno));
+	pthread_mutex_lock(&st->sh->lock);
+	if (st->sh->open_fd < 0)
+		st->sh->open_fd = fd;
+	else
+		close(fd);
+	pthread_mutex_unlock(&st->sh->lock);
 	return 0;
+}
+
+static void byte_lock(struct flock *l, short type, uint64_t ino)
+{
+	memset(l, 0, sizeof(*l));
+	l->l_type = type;
+	l->l_whence = SEEK_SET;
+	l->l_start = (off_t)(ino & INT64_MAX);
+	l->l_len = 1;
+}
+
+void open_mark(struct store *st, uint64_t ino, bool open)
+{
+	struct flock l;
+
+	if (st->sh->daemons_fd < 0 || st->sh->open_fd < 0)
+		return;
+	byte_lock(&l, open ? F_RDLCK : F_UNLCK, ino);
+	if (fcntl(st->sh->open_fd, F_OFD_SETLK, &l) != 0)
+		store_log(st, STORE_LOG_WARNING, "open.lock: item %llu: %s",
+			  (unsigned long long)ino, strerror(errno));
+}
+
+bool open_elsewhere(struct store *st, uint64_t ino)
+{
+	struct shared *sh = st->sh;
+	struct flock l;
+	char path[4096];
+	int fd;
+
+	pthread_mutex_lock(&sh->lock);
+	if (sh->open_fd < 0) {
+		snprintf(path, sizeof(path), "%s/%s", sh->dir, OPEN_LOCK);
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno == EACCES)
+			fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0) {
+			int e = errno;
+
+			pthread_mutex_unlock(&sh->lock);
+			/* No daemon ever served this store: none holds it. */
+			return e != ENOENT;
+		}
+		sh->open_fd = fd;
+	}
+	pthread_mutex_unlock(&sh->lock);
+	byte_lock(&l, F_WRLCK, ino);
+	if (fcntl(sh->open_fd, F_OFD_GETLK, &l) != 0)
+		return true;
+	return l.l_type != F_UNLCK;
 }
 
 static void row_key(struct store *st, char *buf, size_t len)

@@ -283,8 +283,10 @@ int node_drop_entry(struct store *st, int64_t parent, const char *name,
 			      "UPDATE node SET nlink = nlink - 1, ctime = ?"
 			      " WHERE id = ?",
 			      "ii", now_ns(), n->ino);
-	if (!dir && istate_orphan(st, (uint64_t)n->ino))
-		/* Open: it lives on, nameless, until its last close. */
+	if (!dir && (istate_orphan(st, (uint64_t)n->ino) ||
+		     open_elsewhere(st, (uint64_t)n->ino)))
+		/* Open (here or in another daemon): it lives on, nameless,
+		 * until its last close. */
 		return db_run(st, "UPDATE node SET nlink = 0, ctime = ? WHERE"
 				  " id = ?",
 			      "ii", now_ns(), n->ino);

@@ -58,6 +58,7 @@ static struct istate *istate_get(struct store *st, uint64_t ino)
 			pthread_mutex_init(&is->fd_lock, NULL);
 			is->next = *slot;
 			*slot = is;
+			open_mark(st, ino, true);
 		}
 	}
 	if (is)
@@ -68,21 +69,25 @@ static struct istate *istate_get(struct store *st, uint64_t ino)
 
 /* Drop one open; true when it was the last of an orphan (the caller frees
  * it).  A flag left by a transaction that rolled back costs a query: the
- * caller frees only a node with no link. */
-static bool istate_put(struct store *st, struct istate *is)
+ * caller frees only a node with no link.  *last: it was the last open in
+ * this process. */
+static bool istate_put(struct store *st, struct istate *is, bool *lastp)
 {
 	struct istate **pp;
 	bool last, orphan;
 
 	pthread_mutex_lock(&st->sh->lock);
 	last = --is->opens == 0;
-	if (last)
+	if (last) {
 		for (pp = slot_of(st->sh, is->ino); *pp; pp = &(*pp)->next)
 			if (*pp == is) {
 				*pp = is->next;
 				break;
 			}
+		open_mark(st, is->ino, false);
+	}
 	pthread_mutex_unlock(&st->sh->lock);
+	*lastp = last;
 	if (!last)
 		return false;
 	orphan = is->orphan;
@@ -467,12 +472,20 @@ bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
 void store_fs_release(struct store *st, struct store_file *f)
 {
 	uint64_t ino = f->is->ino;
+	int64_t nlink = 1;
+	bool last;
 
 	/* What was never checked is checked now; a refusal here cannot be
 	 * reported, and leaves the stored version (or no new item). */
 	fitem_commit(st, f, true);
 	fitem_free(f);
-	if (istate_put(st, f->is)) {
+	/* An item unlinked by another process while open here is freed here
+	 * too, at the last close, unless yet another daemon holds it. */
+	if (istate_put(st, f->is, &last) ||
+	    (last &&
+	     db_int(st, &nlink, "SELECT nlink FROM node WHERE id = ?", "i",
+		    (int64_t)ino) == 0 &&
+	     nlink == 0 && !open_elsewhere(st, ino))) {
 		/* The last close of an unlinked item frees it. */
 		if (db_begin(st) == 0) {
 			int rc = db_run(st,

@@ -95,6 +95,9 @@ struct shared {
 	/* A daemon's share of db/daemons.lock, held while it serves (-1:
 	 * none): what a starting daemon may free depends on who else runs. */
 	int daemons_fd;
+	/* db/open.lock, where daemons mark the items they hold open (-1:
+	 * not open yet); opened under `lock`. */
+	int open_fd;
 	store_write_hook_fn write_hook; /* set before any transaction */
 	void *write_hook_arg;
 	bool write_hook_done;	/* guarded by wlock */
@@ -139,6 +142,12 @@ int daemons_join(struct store *st, bool *alone);
  * (a few seconds at most) until every daemon serving the store has applied
  * it to the kernel's caches. */
 void daemons_wait(struct store *st);
+/* In a daemon, under shared.lock: mark item `ino` as open in this process
+ * (its first open) or no longer (its last close), for other processes. */
+void open_mark(struct store *st, uint64_t ino, bool open);
+/* Whether another daemon holds item `ino` open (so its last name may go,
+ * but not the item).  When that cannot be known, true. */
+bool open_elsewhere(struct store *st, uint64_t ino);
 int store_fail(struct store *st, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void store_log(struct store *st, enum store_log_level lvl, const char *fmt,

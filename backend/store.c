@@ -81,7 +81,7 @@ static void init_undo(const char *dir, bool made_dir)
 int store_init(const char *dir, const char *passphrase, size_t passlen,
 	       const char *unix_group, char *err, size_t errlen)
 {
-	struct shared sh = {.refs = 1, .daemons_fd = -1};
+	struct shared sh = {.refs = 1, .daemons_fd = -1, .open_fd = -1};
 	struct store st = {.sh = &sh};
 	char *key_path = NULL, *db_dir = NULL, *db_path = NULL;
 	gid_t gid = (gid_t)-1;
@@ -215,6 +215,8 @@ static void shared_put(struct shared *sh)
 		}
 	if (sh->daemons_fd >= 0)
 		close(sh->daemons_fd);
+	if (sh->open_fd >= 0)
+		close(sh->open_fd);
 	pthread_mutex_destroy(&sh->lock);
 	pthread_mutex_destroy(&sh->wlock);
 	sodium_memzero(sh->key, sizeof(sh->key));
@@ -235,6 +237,7 @@ static struct shared *shared_new(const char *dir)
 	}
 	sh->refs = 1;
 	sh->daemons_fd = -1;
+	sh->open_fd = -1;
 	pthread_mutex_init(&sh->lock, NULL);
 	pthread_mutex_init(&sh->wlock, NULL);
 	randombytes_buf(&sh->origin, sizeof(sh->origin));

@@ -150,6 +150,27 @@ check "and the second reads what the first wrote" \
 as alice rm "$D/three"
 wait_for "a delete through one shows in the other" 5 \
 	as carol test ! -e "$M2/Sales/documents/three"
+
+# A file open in one daemon and unlinked through the other stays readable
+# through its descriptor, and is freed at its last close.
+used() { "$GROUPCTL" --json usage Sales | /usr/bin/python3 -c \
+	'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(d["used"])'; }
+before=$(used)
+head -c 300000 /dev/urandom >"$SRC/open2"
+chmod 644 "$SRC/open2"
+as alice dd if="$SRC/open2" of="$D/open2" bs=64k conv=fsync status=none
+coproc H2 { as alice "$PROBE" hold "$D/open2" r; }
+exec {H2R}<&"${H2[0]}" {H2W}>&"${H2[1]}"
+read -r line <&"$H2R"
+same "the first daemon holds open2 open" "$line" OK
+as carol rm "$M2/Sales/documents/open2"
+check "the second daemon unlinked it" as carol test ! -e "$M2/Sales/documents/open2"
+echo fstat >&"$H2W"
+read -r line <&"$H2R"
+same "  the first daemon's descriptor still reads it (size, no link)" "$line" "OK 300000 0"
+echo quit >&"$H2W"
+wait "$H2_PID" 2>/dev/null || true
+same "  at its last close it is freed (the group's use is back)" "$(used)" "$before"
 umount_fs "$M2"
 umount_fs "$M"
 same "check after two daemons: clean" "$("$GROUPCTL" check 2>&1)" "store is consistent"
