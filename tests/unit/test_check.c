@@ -168,10 +168,9 @@ static const struct {
 	 "UPDATE node SET nlink = 0 WHERE id = (SELECT child FROM dirent"
 	 " WHERE name = 'ln')",
 	 "still named"},
-	{"an alias to a node that is gone",
-	 "INSERT INTO node (space_id, tool, mode, nlink, atime, mtime, ctime,"
-	 " alias) SELECT id, 1, 33188, 0, 0, 0, 0, 999999 FROM space WHERE"
-	 " group_id IS NOT NULL",
+	{"an alias that still has a name",
+	 "UPDATE node SET alias = 1 WHERE id = (SELECT child FROM dirent"
+	 " WHERE name = 'f.txt')",
 	 "alias"},
 	{"an alias loop",
 	 "INSERT INTO node (id, space_id, tool, mode, nlink, atime, mtime,"
