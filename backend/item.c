@@ -143,9 +143,11 @@ int item_check(struct store *st, int type, const void *data, size_t len,
 	memset(info, 0, sizeof(*info));
 	/* Before any hashing or parsing: the size alone refuses. */
 	if (len > PIM_MAX_BYTES) {
-		store_log(st, STORE_LOG_INFO, "item refused: %s of %zu bytes",
+		store_log(st, STORE_LOG_INFO,
+			  "item refused: %s of %zu bytes; an item holds at "
+			  "most %d MiB",
 			  type == ITEM_ICS ? "a calendar item" : "a contact",
-			  len);
+			  len, PIM_MAX_BYTES >> 20);
 		return store_fail(st, -EFBIG, "an item holds at most %d MiB",
 				  PIM_MAX_BYTES >> 20);
 	}
