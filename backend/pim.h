@@ -40,8 +40,9 @@ struct pim_info {
  * required (at most 511 bytes), DTSTART required on events, VERSION 2.0 when
  * given, nothing but blank lines after END:VCALENDAR, no parse errors
  * (libical's X-LIC-ERROR; an empty text value such as "DESCRIPTION:" is
- * valid iCalendar and accepted).  0, or -EINVAL with a one-line reason in
- * `why`.  info (may be NULL) is filled on success.
+ * valid iCalendar and accepted), within the limits below (recurrence rules
+ * too: ics_rule_problem).  0, or -EINVAL (-EFBIG past PIM_MAX_BYTES) with
+ * a one-line reason in `why`.  info (may be NULL) is filled on success.
  */
 int ics_check(const char *data, size_t len, struct pim_info *info, char *why,
 	      size_t whylen);
@@ -51,8 +52,9 @@ int ics_check(const char *data, size_t len, struct pim_info *info, char *why,
  * CRLF or LF, blank lines ignored, vCard 2.1 quoted-printable soft breaks
  * followed), every content line [GROUP.]NAME[;PARAMS]:VALUE without control
  * characters, exactly one VERSION 2.1, 3.0 or 4.0, FN (or N for 2.1), at
- * most one UID (at most 511 bytes), valid UTF-8 for 4.0.  info->uid from
- * UID, as written, when present.
+ * most one UID (at most 511 bytes), valid UTF-8 for 4.0, within
+ * PIM_MAX_BYTES (else -EFBIG), PIM_MAX_LINES and PIM_MAX_PARAMS.  The
+ * cost is linear in len.  info->uid from UID, as written, when present.
  */
 int vcard_check(const char *data, size_t len, struct pim_info *info, char *why,
 		size_t whylen);
@@ -124,7 +126,7 @@ struct pim_part {
 	size_t len;
 	struct pim_info info;
 	char why[256];
-	int err; /* 0 or -EINVAL */
+	int err; /* 0, -EINVAL or -EFBIG */
 };
 
 /*
