@@ -713,8 +713,17 @@ static void gfs_statfs(fuse_req_t req, fuse_ino_t ino)
 			     ? (fsblkcnt_t)((sf.capacity - sf.used) / 4096)
 			     : 0;
 	sv.f_bavail = sv.f_bfree;
-	sv.f_files = (fsfilcnt_t)sf.files + 1000000;
-	sv.f_ffree = 1000000;
+	/* df -i: the entries the space's capacity allows. */
+	if (sf.max_files > 0) {
+		sv.f_files = (fsfilcnt_t)(sf.max_files > sf.files ? sf.max_files
+								  : sf.files);
+		sv.f_ffree = (fsfilcnt_t)(sf.max_files > sf.files
+						  ? sf.max_files - sf.files
+						  : 0);
+	} else {
+		sv.f_files = (fsfilcnt_t)sf.files + 1000000;
+		sv.f_ffree = 1000000;
+	}
 	sv.f_favail = sv.f_ffree;
 	sv.f_namemax = 255;
 	fuse_reply_statfs(req, &sv);

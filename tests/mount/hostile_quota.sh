@@ -144,6 +144,7 @@ same "20,000 empty files: refused with ENOSPC" "$err" ENOSPC
 # The folder many/ is one entry: the files fill the rest.
 same "the space holds its entry limit" "$((n + 1))" $MAXF
 same "groupctl usage counts them" "$(usage files)" $MAXF
+same "df -i shows the limit, none free" "$(as bob stat -f -c '%c %d' "$D")" "$MAXF 0"
 expect ENOSPC "mkdir past the limit" as bob "$PROBE" mkdir "$D/more"
 expect ENOSPC "symlink past the limit" as bob "$PROBE" symlink t "$D/sl"
 expect ENOSPC "hard link past the limit" \
