@@ -388,9 +388,9 @@ static int save_over(struct store *st, const struct node_info *src,
 		    "i", dst->ino);
 	/* The new version brings its content, mode bits, times and user
 	 * attributes (rsync -a -X sets them on its temporary file); the
-	 * target keeps its inode, creator and editors.  The source keeps a
-	 * copy of its attributes: until the kernel learns the target's inode
-	 * they are asked for by the source's, which is an alias now. */
+	 * target keeps its inode, creator and editors.  Attributes asked
+	 * for by the source's inode until the kernel learns the target's
+	 * are the target's: the source is an alias now. */
 	if (rc == 0)
 		rc = db_run(st,
 			    "UPDATE node SET (cid, cipher, inline, chunked,"
@@ -402,10 +402,8 @@ static int save_over(struct store *st, const struct node_info *src,
 		rc = db_run(st, "DELETE FROM xattr WHERE node = ?", "i",
 			    dst->ino);
 	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT INTO xattr (node, name, value) SELECT ?,"
-			    " name, value FROM xattr WHERE node = ?",
-			    "ii", dst->ino, src->ino);
+		rc = db_run(st, "UPDATE xattr SET node = ? WHERE node = ?", "ii",
+			    dst->ino, src->ino);
 	/* The source gives its content away: its row must not trash it.
 	 * Until the kernel learns that newname is the target (an
 	 * invalidation that can only follow our reply), the source's inode

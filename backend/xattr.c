@@ -131,8 +131,9 @@ int store_fs_getxattr(struct store *st, const struct store_caller *c,
 		rc = gen_value(st, c, &n, name, val, sizeof(val));
 		return rc ? rc : reply(val, strlen(val), buf, size, len);
 	}
+	/* n.ino: a save's source answers as its target (node_visible). */
 	s = db_q(st, "SELECT value FROM xattr WHERE node = ? AND name = ?",
-		 "it", (int64_t)ino, name);
+		 "it", n.ino, name);
 	if (!s)
 		return -EIO;
 	rc = db_row(st, s);
@@ -169,7 +170,7 @@ int store_fs_listxattr(struct store *st, const struct store_caller *c,
 		used += strlen(generated[i]) + 1;
 	}
 	s = db_q(st, "SELECT name FROM xattr WHERE node = ? ORDER BY name", "i",
-		 (int64_t)ino);
+		 n.ino);
 	if (!s) {
 		free(list);
 		return -EIO;
@@ -238,7 +239,7 @@ static int set_locked(struct store *st, const struct store_caller *c,
 	exists = db_int(st, &old,
 			"SELECT length(CAST(value AS BLOB)) FROM xattr WHERE"
 			" node = ? AND name = ?",
-			"it", ino, name) == 0;
+			"it", n.ino, name) == 0;
 	if ((flags & XATTR_CREATE) && exists)
 		return -EEXIST;
 	if ((flags & XATTR_REPLACE) && !exists)
@@ -253,10 +254,10 @@ static int set_locked(struct store *st, const struct store_caller *c,
 	rc = db_run(st,
 		    "INSERT INTO xattr (node, name, value) VALUES (?1, ?2, ?3)"
 		    " ON CONFLICT (node, name) DO UPDATE SET value = ?3",
-		    "itb", ino, name, value ? value : "", size);
+		    "itb", n.ino, name, value ? value : "", size);
 	if (rc == 0)
 		rc = db_run(st, "UPDATE node SET ctime = ? WHERE id = ?", "ii",
-			    now_ns(), ino);
+			    now_ns(), n.ino);
 	return rc;
 }
 
@@ -292,7 +293,7 @@ static int remove_locked(struct store *st, const struct store_caller *c,
 	rc = may_write_xattr(st, c, &n);
 	if (rc == 0)
 		rc = db_run(st, "DELETE FROM xattr WHERE node = ? AND name = ?",
-			    "it", ino, name);
+			    "it", n.ino, name);
 	if (rc == 0 && db_changes(st) == 0)
 		rc = -ENODATA;
 	return rc;

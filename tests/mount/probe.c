@@ -7,7 +7,7 @@
  *   probe OP ARGS...      see usage() for the operations
  *   probe hold PATH FLAGS keep PATH open and take commands on stdin:
  *                         read | write DATA | fsync | fstat |
- *                         getxattr NAME | quit
+ *                         getxattr NAME | setxattr NAME VALUE | quit
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -135,6 +135,16 @@ static int hold(const char *path, const char *flags)
 			else {
 				buf[r] = '\0';
 				printf("OK %s\n", buf);
+			}
+		} else if (strncmp(line, "setxattr ", 9) == 0) {
+			/* setxattr NAME VALUE */
+			char *v = strchr(line + 9, ' ');
+
+			if (!v) {
+				printf("?\n");
+			} else {
+				*v++ = '\0';
+				result(fsetxattr(fd, line + 9, v, strlen(v), 0));
 			}
 		} else if (strcmp(line, "quit") == 0) {
 			break;
