@@ -258,18 +258,23 @@ static void busy_store(int64_t owner, int64_t day, int64_t stamp,
 	pthread_mutex_unlock(&busy_lock);
 }
 
+/* What one busy.ics may cost at most, whatever its owner stored. */
+#define BUSY_MAX_BYTES (64 << 20)
+#define BUSY_MAX_PERIODS 200000
+
 /* The busy periods of every event in the owner's personal calendar. */
 static int collect_busy(struct store *st, int64_t root, int64_t from,
 			int64_t to, struct busy_period **v, size_t *n)
 {
 	int64_t *ids = NULL;
-	size_t ids_cap = 0;
+	size_t ids_cap = 0, bytes = 0;
 	size_t k = 0, i;
 	sqlite3_stmt *s;
 	int rc;
 
 	s = db_q(st,
-		 "SELECT i.node FROM item i WHERE i.dir = ? AND i.kind = ?",
+		 "SELECT i.node FROM item i WHERE i.dir = ? AND i.kind = ?"
+		 " ORDER BY i.node",
 		 "ii", root, (int64_t)PIM_EVENT);
 	if (!s)
 		return -EIO;
@@ -285,7 +290,19 @@ static int collect_busy(struct store *st, int64_t root, int64_t from,
 		unsigned char *data = NULL;
 		size_t len = 0;
 
+		/* Each item's cost is bounded (pim.h); so is their sum, or a
+		 * member with thousands of items would stall every reader of
+		 * their busy times.  What is past the budget is left out. */
+		if (bytes > BUSY_MAX_BYTES || *n > BUSY_MAX_PERIODS) {
+			store_log(st, STORE_LOG_WARNING,
+				  "busy times: %zu of %zu items left out (more "
+				  "than %d MiB or %d periods)",
+				  k - i, k, BUSY_MAX_BYTES >> 20,
+				  BUSY_MAX_PERIODS);
+			break;
+		}
 		rc = item_read(st, ids[i], &data, &len);
+		bytes += len;
 		if (rc == 0)
 			rc = ics_busy((const char *)data, len, from, to, v, n);
 		/* One unreadable item must not hide everyone's busy times. */

@@ -336,6 +336,27 @@ assert_exit 0 "${A[@]}" calendar import --member bob "$TMP/bob.ics"
 assert_exit 0 "${B[@]}" --json calendar list --from 2025-04-02 --to 2025-04-02
 assert_json '[o["summary"] for o in d] == ["Bob'"'"'s"]' "alice added to bob's calendar"
 
+# ---- busy times cost a bounded amount, whatever a member stores ------------
+# 22 minute-long hourly series fill the budget of one busy.ics (200,000
+# periods); what comes after them is left out, with a warning, rather than
+# stalling every co-member who reads carol's busy times.
+start=$(date -u -d '30 days ago' +%Y%m%dT000000Z)
+lines=()
+for i in $(seq 1 22); do
+	lines+=(BEGIN:VEVENT "UID:h$i@test" DTSTAMP:20250101T000000Z
+		"DTSTART:$start" DURATION:PT1M RRULE:FREQ=HOURLY END:VEVENT)
+done
+ics "$TMP/hourly.ics" "${lines[@]}"
+assert_exit 0 gctl --as carol calendar import --private "$TMP/hourly.ics"
+t5=$(day '5 days 08:30')
+ics "$TMP/marker.ics" BEGIN:VEVENT UID:marker@test DTSTAMP:20250101T000000Z \
+	"DTSTART:$t5" DURATION:PT7M END:VEVENT
+assert_exit 0 gctl --as carol calendar import --private "$TMP/marker.ics"
+assert_exit 0 "${A[@]}" --json busy carol
+assert_json "len(d) > 9000 and $(ts '5 days 08:30') not in [b['start'] for b in d]" \
+	"busy: the series are there, the item past the budget is left out"
+assert_contains "$ERR" "items left out" "and a warning says so"
+
 # ---- the demo ---------------------------------------------------------------
 
 D="$TMP/demo"
