@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "groupfs.h"
@@ -31,6 +32,7 @@ struct options {
 	char *store;
 	char *as;
 	char *passphrase_file;
+	char *log_file;
 	int ready_fd;
 	int allow_other;
 	int show_help;
@@ -48,6 +50,8 @@ static const struct fuse_opt opt_spec[] = {
 	OPT("--passphrase-file=%s", passphrase_file),
 	OPT("passphrase_file=%s", passphrase_file),
 	OPT("--ready-fd=%d", ready_fd),
+	OPT("--log-file=%s", log_file),
+	OPT("log_file=%s", log_file),
 	OPT("cache_timeout=%lf", timeout),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -96,6 +100,8 @@ static void usage(const char *prog)
 	       "                           -o passphrase_file=F)\n"
 	       "    --ready-fd=N           write \"ready\\n\" to fd N once "
 	       "mounted\n"
+	       "    --log-file=PATH        log there, not to syslog or stderr "
+	       "(-o log_file=PATH)\n"
 	       "    -o cache_timeout=T     seconds the kernel may cache "
 	       "entries and\n"
 	       "                           attributes (default 1)\n"
@@ -109,10 +115,32 @@ static void usage(const char *prog)
 }
 
 static bool log_syslog;
+static int log_fd = -1; /* -o log_file: one write(2) per line, appended */
 
 void fs_log(void *arg, enum store_log_level level, const char *msg)
 {
 	(void)arg;
+	if (log_fd >= 0) {
+		char line[1200], stamp[32];
+		struct tm tm;
+		time_t now = time(NULL);
+		int n;
+
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S",
+			 localtime_r(&now, &tm));
+		n = snprintf(line, sizeof(line), "%s groupfs[%ld]: %s%s\n",
+			     stamp, (long)getpid(),
+			     level == STORE_LOG_ERR	  ? "error: "
+			     : level == STORE_LOG_WARNING ? "warning: "
+							  : "",
+			     msg);
+		if (n > (int)sizeof(line) - 1)
+			n = (int)sizeof(line) - 1;
+		if (n > 0 && write(log_fd, line, (size_t)n) < 0) {
+			/* Nowhere left to say it. */
+		}
+		return;
+	}
 	if (log_syslog)
 		syslog(level == STORE_LOG_ERR       ? LOG_ERR
 		       : level == STORE_LOG_WARNING ? LOG_WARNING
@@ -254,7 +282,7 @@ static void signal_ready(int fd)
 static int join_long_options(int argc, char *argv[], struct fuse_args *out)
 {
 	static const char *const joined[] = {"--as", "--passphrase-file",
-					     "--ready-fd"};
+					     "--ready-fd", "--log-file"};
 	int i;
 	size_t k;
 
@@ -348,6 +376,15 @@ int main(int argc, char *argv[])
 	log_syslog = !cl.foreground;
 	if (log_syslog)
 		openlog("groupfs", LOG_PID, LOG_DAEMON);
+	if (o.log_file) {
+		log_fd = open(o.log_file,
+			      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (log_fd < 0) {
+			fprintf(stderr, "groupfs: %s: %s\n", o.log_file,
+				strerror(errno));
+			goto out_session;
+		}
+	}
 	/* Every connection is opened after the fork, by the thread that
 	 * uses it (see store_detach). */
 	store_detach(fs.base);
@@ -398,5 +435,8 @@ out_args:
 	free(o.store);
 	free(o.as);
 	free(o.passphrase_file);
+	free(o.log_file);
+	if (log_fd >= 0)
+		close(log_fd);
 	return ret;
 }

@@ -134,8 +134,9 @@ mount_fg() {
 # mount_bg MOUNTPOINT [OPTIONS...]: mount the way people do (fstab,
 # mount -t, systemd): groupfs without -f forks into the background.  The
 # readiness pipe is inherited by the daemon, so this returns once the
-# daemon itself is serving.  Sanitizer reports go to $T/asan.N.*, since
-# a daemon's stderr is /dev/null.
+# daemon itself is serving.  Its log goes to $T/daemon.N.log (-o
+# log_file) and sanitizer reports to $T/asan.N.*, since a daemon's stderr
+# is /dev/null.
 mount_bg() {
 	local mnt=$1 n=$MOUNT_SEQ line="" pid=""
 	shift
@@ -144,8 +145,8 @@ mount_bg() {
 	mkfifo "$T/ready.$n"
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}log_path=$T/asan.$n" \
 	UBSAN_OPTIONS="${UBSAN_OPTIONS:-}${UBSAN_OPTIONS:+:}log_path=$T/asan.$n" \
-		"$GROUPFS" --ready-fd=3 "$@" "$GROUPFS_STORE" "$mnt" \
-		3>"$T/ready.$n" 2>"$T/daemon.$n.log" &
+		"$GROUPFS" --ready-fd=3 -o log_file="$T/daemon.$n.log" "$@" \
+		"$GROUPFS_STORE" "$mnt" 3>"$T/ready.$n" 2>"$T/daemon.$n.log" &
 	read -r -t 60 line <"$T/ready.$n" || true
 	# The starter exits once the daemon has forked.
 	wait $! || { cat "$T/daemon.$n.log" >&2; fail "mount $mnt: groupfs failed"; exit 1; }
