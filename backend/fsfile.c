@@ -275,6 +275,14 @@ bool store_fs_file_cacheable(const struct store_file *f)
 	return !f->gen;
 }
 
+bool store_fs_file_took_effect(struct store_file *f)
+{
+	bool was = f->took_effect;
+
+	f->took_effect = false;
+	return was;
+}
+
 int store_fs_create(struct store *st, const struct store_caller *c,
 		    uint64_t parent, const char *name, uint32_t mode,
 		    int flags, struct store_attr *attr,

@@ -296,6 +296,7 @@ int fitem_commit(struct store *st, struct store_file *f, bool last)
 	f->dirty = false;
 	if (rc == 0) {
 		f->fresh = false;
+		f->took_effect = true;
 		content_empty_trash(st);
 		return 0;
 	}

@@ -346,6 +346,7 @@ struct store_file {
 	bool dirty;		/* pending differs from what is stored */
 	bool fresh;		/* nothing valid stored yet */
 	bool written;		/* written since the last check */
+	bool took_effect;	/* a new version was stored: attributes moved */
 	char *gen;		/* generated content, read from a snapshot */
 	size_t glen;
 	char gone[256];		/* name a refused new item had, in `dir` */

@@ -770,6 +770,10 @@ uint64_t store_fs_file_ino(const struct store_file *f);
 /* May the kernel keep this item's pages across opens?  Not for generated
  * files (members/), whose content changes without writes. */
 bool store_fs_file_cacheable(const struct store_file *f);
+/* Whether a new version of the item took effect (at flush or fsync) since
+ * the last call: its stored size and times changed at once, while what
+ * others were told of it meanwhile (a listing) still held the old ones. */
+bool store_fs_file_took_effect(struct store_file *f);
 /* The kernel holds `ino` no longer: an unlinked node with no open handle
  * is freed. */
 int store_fs_forget(struct store *st, uint64_t ino);

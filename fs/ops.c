@@ -512,6 +512,20 @@ static void gfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 		fuse_reply_write(req, done);
 }
 
+/*
+ * A new version of an item took effect: the kernel's attributes of the
+ * inode go, before the reply, so that the next stat or read sees the new
+ * size.  A listing answered while the version was pending gave the old
+ * size, and the kernel trusts the server's size over its own.  Only the
+ * attributes (offset -1): no page lock, no inode lock is taken, so this
+ * is safe within the request.
+ */
+static void took_effect(struct fs *fs, fuse_ino_t ino, struct store_file *f)
+{
+	if (store_fs_file_took_effect(f))
+		fuse_lowlevel_notify_inval_inode(fs->se, ino, -1, 0);
+}
+
 static void gfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct store *st = fs_store(fs_of(req));
@@ -521,6 +535,8 @@ static void gfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * it (the stored version stays). */
 	if (rc)
 		refused(fs_of(req), ino, file_of(fi));
+	else
+		took_effect(fs_of(req), ino, file_of(fi));
 	/* ENOSYS would tell the kernel flush is not implemented at all. */
 	fuse_reply_err(req, rc == -ENOSYS ? EIO : -rc);
 }
@@ -552,6 +568,8 @@ static void gfs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 
 	if (rc)
 		refused(fs_of(req), ino, file_of(fi));
+	else
+		took_effect(fs_of(req), ino, file_of(fi));
 	fuse_reply_err(req, -rc);
 }
 
