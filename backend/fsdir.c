@@ -239,6 +239,31 @@ static int link_locked(struct store *st, const struct store_caller *c,
 	return rc;
 }
 
+/*
+ * Before the write lock: an item put in place by a rename or a link (the
+ * vdir clients' atomic writes) is checked first, with no store lock held,
+ * so that nobody waits on its parse.  A refusal is the answer (nothing has
+ * changed); an accepted item's verdict is kept by item_check, and the check
+ * the transaction repeats on the same bytes is a look-up.  What cannot be
+ * seen or is no item is left to the transaction, which decides.
+ */
+static int precheck_item(struct store *st, const struct store_caller *c,
+			 int64_t ino, int64_t newparent, const char *newname)
+{
+	struct node_info dir, n;
+	struct pim_info info;
+	int type, rc;
+
+	if (db_read_begin(st) != 0)
+		return 0;
+	rc = node_visible(st, c, newparent, &dir);
+	type = rc == 0 ? item_type(&dir, newname) : 0;
+	if (type && node_visible(st, c, ino, &n) == 0 && S_ISREG(n.mode))
+		rc = item_validate_node(st, n.ino, type, &info);
+	db_read_end(st);
+	return type && (rc == -EINVAL || rc == -EFBIG) ? rc : 0;
+}
+
 int store_fs_link(struct store *st, const struct store_caller *c,
 		  uint64_t ino, uint64_t newparent, const char *newname,
 		  struct store_attr *out)
@@ -247,6 +272,9 @@ int store_fs_link(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	rc = precheck_item(st, c, (int64_t)ino, (int64_t)newparent, newname);
+	if (rc)
+		return rc;
 	rc = db_begin(st);
 	if (rc)
 		return rc;
@@ -624,9 +652,15 @@ int store_fs_rename(struct store *st, const struct store_caller *c,
 		    struct store_rename *out)
 {
 	struct store_rename r = {0};
+	int64_t src;
 	int rc;
 
 	st->errmsg[0] = '\0';
+	if (node_child(st, (int64_t)parent, name, &src) == 0) {
+		rc = precheck_item(st, c, src, (int64_t)newparent, newname);
+		if (rc)
+			return rc;
+	}
 	rc = db_begin(st);
 	if (rc)
 		return rc;
