@@ -127,7 +127,7 @@ static int scan(const char *data, size_t len, bool many, char *why,
 		pim_why(why, whylen, "empty file");
 		return -EINVAL;
 	}
-	if (memchr(data, '\0', len)) {
+	if (len && memchr(data, '\0', len)) {
 		pim_why(why, whylen, "a NUL byte in the data");
 		return -EINVAL;
 	}

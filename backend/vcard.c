@@ -580,7 +580,7 @@ static int check_card(const char *data, size_t len, struct pim_info *info,
 		rc = -EFBIG;
 		goto out_free;
 	}
-	if (memchr(data, '\0', len)) {
+	if (len && memchr(data, '\0', len)) {
 		pim_why(why, whylen, "a NUL byte in the data");
 		rc = -EINVAL;
 		goto out_free;

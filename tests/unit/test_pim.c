@@ -736,6 +736,17 @@ static void member_card(void)
 	}
 }
 
+/* An item created and closed unwritten has no buffer at all. */
+static void empty_no_buffer(void)
+{
+	char why[256];
+
+	is_errno(ics_check(NULL, 0, NULL, why, sizeof(why)), -EINVAL,
+		 "an empty .ics with no buffer is refused: %s", why);
+	is_errno(vcard_check(NULL, 0, NULL, why, sizeof(why)), -EINVAL,
+		 "an empty .vcf with no buffer is refused: %s", why);
+}
+
 int main(void)
 {
 	int rc;
@@ -748,6 +759,7 @@ int main(void)
 	join_empty();
 	vcard_split_join();
 	member_card();
+	empty_no_buffer();
 	rc = done_testing();
 	pim_support_free();
 	/* libical's process-wide caches, so valgrind sees no leak. */
