@@ -126,19 +126,13 @@ same "every file written is there byte for byte after a remount" "$diffs" 0
 # when a second daemon starts on the store meanwhile (its start-up clean-up
 # must leave what another daemon holds).
 as alice "$PROBE" write "$D/held.txt" "still here" >/dev/null
-coproc H { as alice "$PROBE" hold "$D/held.txt" r; }
-exec {HR}<&"${H[0]}" {HW}>&"${H[1]}"
-read -r line <&"$HR"
-same "a holder opens held.txt" "$line" OK
+hold h alice "$D/held.txt" r
 as alice rm "$D/held.txt"
 M2=$T/mnt2
 mount_bg "$M2" -o allow_other
-echo read >&"$HW"
-read -r line <&"$HR"
 same "  after a second daemon started, the unlinked file still reads" \
-	"$line" "OK still here"
-echo quit >&"$HW"
-wait "$H_PID" 2>/dev/null || true
+	"$(hsend h read)" "OK still here"
+unhold h
 head -c 123457 /dev/urandom >"$SRC/two"
 chmod 644 "$SRC/two"
 as carol dd if="$SRC/two" of="$M2/Sales/documents/two" bs=64k conv=fsync status=none
@@ -159,17 +153,12 @@ before=$(used)
 head -c 300000 /dev/urandom >"$SRC/open2"
 chmod 644 "$SRC/open2"
 as alice dd if="$SRC/open2" of="$D/open2" bs=64k conv=fsync status=none
-coproc H2 { as alice "$PROBE" hold "$D/open2" r; }
-exec {H2R}<&"${H2[0]}" {H2W}>&"${H2[1]}"
-read -r line <&"$H2R"
-same "the first daemon holds open2 open" "$line" OK
+hold h2 alice "$D/open2" r
 as carol rm "$M2/Sales/documents/open2"
 check "the second daemon unlinked it" as carol test ! -e "$M2/Sales/documents/open2"
-echo fstat >&"$H2W"
-read -r line <&"$H2R"
-same "  the first daemon's descriptor still reads it (size, no link)" "$line" "OK 300000 0"
-echo quit >&"$H2W"
-wait "$H2_PID" 2>/dev/null || true
+same "  the first daemon's descriptor still reads it (size, no link)" \
+	"$(hsend h2 fstat)" "OK 300000 0"
+unhold h2
 same "  at its last close it is freed (the group's use is back)" "$(used)" "$before"
 umount_fs "$M2"
 umount_fs "$M"

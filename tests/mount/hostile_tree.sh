@@ -41,35 +41,9 @@ ics() {
 }
 pw() { as "$1" "$PROBE" write "$2" "$(cat "$3")"$'\n'; }
 
-# A holder that failed to open leaves its pipe without a reader: its
-# answers are missing, which fails the check, and the script goes on.
+# A holder that failed to open leaves its pipe without a reader: the
+# checks fail on its missing answers, and the script goes on.
 trap '' PIPE
-# hold NAME ACCOUNT PATH FLAGS: `probe hold` in the background as ACCOUNT.
-declare -A HIN HOUT HPID
-hold() {
-	local name=$1 who=$2 path=$3 flags=$4 fd line
-	mkfifo "$T/$name.in" "$T/$name.out"
-	as "$who" "$PROBE" hold "$path" "$flags" <"$T/$name.in" >"$T/$name.out" &
-	HPID[$name]=$!
-	exec {fd}>"$T/$name.in"
-	HIN[$name]=$fd
-	exec {fd}<"$T/$name.out"
-	HOUT[$name]=$fd
-	read -r -t 10 line <&"${HOUT[$name]}" || line="no answer"
-	same "$who holds $(basename "$path") open ($flags)" "$line" OK
-}
-hsend() {
-	local line
-	{ printf '%s\n' "${*:2}" >&"${HIN[$1]}"; } 2>/dev/null || true
-	read -r -t 10 line <&"${HOUT[$1]}" || line="no answer"
-	printf '%s\n' "$line"
-}
-unhold() {
-	local i=${HIN[$1]} o=${HOUT[$1]}
-	{ printf 'quit\n' >&"$i"; } 2>/dev/null || true
-	exec {i}>&- {o}<&-
-	wait "${HPID[$1]}" || true
-}
 
 # ---- 3. delete + add never become edit through a drop folder ----
 # An item of alice's is alice's content; bob may replace it (delete, add)

@@ -234,6 +234,39 @@ kill_fs() {
 	done
 }
 
+# hold NAME ACCOUNT PATH FLAGS: `probe hold` in the background as ACCOUNT,
+# a descriptor kept open on PATH; its commands go on HIN[NAME], its
+# answers come on HOUT[NAME].  A holder that failed to open leaves its
+# pipe without a reader: its answers are missing, which fails the check.
+declare -A HIN HOUT HPID
+hold() {
+	local name=$1 who=$2 path=$3 flags=$4 fd line
+	mkfifo "$T/$name.in" "$T/$name.out"
+	as "$who" "$PROBE" hold "$path" "$flags" <"$T/$name.in" >"$T/$name.out" &
+	HPID[$name]=$!
+	exec {fd}>"$T/$name.in"
+	HIN[$name]=$fd
+	exec {fd}<"$T/$name.out"
+	HOUT[$name]=$fd
+	read -r -t 10 line <&"${HOUT[$name]}" || line="no answer"
+	same "$who holds $(basename "$path") open ($flags)" "$line" OK
+}
+# hsend NAME COMMAND: print the holder's answer.
+hsend() {
+	local line
+	{ printf '%s\n' "${*:2}" >&"${HIN[$1]}"; } 2>/dev/null || true
+	read -r -t 10 line <&"${HOUT[$1]}" || line="no answer"
+	printf '%s\n' "$line"
+}
+# hanswers NAME COMMAND WANT: the answer's first word is WANT.
+hanswers() { [ "$(hsend "$1" "$2" | awk '{print $1}')" = "$3" ]; }
+unhold() {
+	local i=${HIN[$1]} o=${HOUT[$1]}
+	{ printf 'quit\n' >&"$i"; } 2>/dev/null || true
+	exec {i}>&- {o}<&-
+	wait "${HPID[$1]}" || true
+}
+
 # wait_for DESCRIPTION SECONDS COMMAND...: poll until COMMAND succeeds (a
 # condition the product promises within a bound, such as cache expiry).
 wait_for() {

@@ -19,36 +19,6 @@ M=$T/mnt
 mount_fs "$M" -o allow_other
 D=$M/Sales/documents
 
-# hold NAME ACCOUNT PATH FLAGS: `probe hold` in the background as ACCOUNT,
-# its commands on HIN[NAME], its answers on HOUT[NAME].
-declare -A HIN HOUT HPID
-hold() {
-	local name=$1 who=$2 path=$3 flags=$4 fd line
-	mkfifo "$T/$name.in" "$T/$name.out"
-	as "$who" "$PROBE" hold "$path" "$flags" <"$T/$name.in" >"$T/$name.out" &
-	HPID[$name]=$!
-	exec {fd}>"$T/$name.in"
-	HIN[$name]=$fd
-	exec {fd}<"$T/$name.out"
-	HOUT[$name]=$fd
-	read -r -t 10 line <&"${HOUT[$name]}" || line="no answer"
-	same "$who holds $(basename "$path") open ($flags)" "$line" OK
-}
-# hsend NAME COMMAND: print the holder's answer.
-hsend() {
-	local line
-	printf '%s\n' "${*:2}" >&"${HIN[$1]}"
-	read -r -t 10 line <&"${HOUT[$1]}" || line="no answer"
-	printf '%s\n' "$line"
-}
-# hanswers NAME COMMAND WANT: the answer's first word is WANT.
-hanswers() { [ "$(hsend "$1" "$2" | awk '{print $1}')" = "$3" ]; }
-unhold() {
-	local i=${HIN[$1]} o=${HOUT[$1]}
-	printf 'quit\n' >&"$i"
-	exec {i}>&- {o}<&-
-	wait "${HPID[$1]}" || true
-}
 lists() { [ "$(as "$1" ls "$M" | tr '\n' ' ')" = "$2" ]; }
 gone() { ! as "$1" stat "$2" >/dev/null 2>&1; }
 

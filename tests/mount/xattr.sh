@@ -148,20 +148,14 @@ same "  its creator is alice" "$(xget bob "$D/s.txt" user.groupfs.creator)" alic
 # A descriptor on a save's source reaches the target's attributes: one set
 # through it lands on the saved file, not on the consumed source.
 ok "alice writes a temp file again" as alice "$PROBE" write "$D/.s2.tmp" newer
-coproc XH { as alice "$PROBE" hold "$D/.s2.tmp" r; }
-exec {XR}<&"${XH[0]}" {XW}>&"${XH[1]}"
-read -r line <&"$XR"
-same "  she holds it open" "$line" OK
+hold xh alice "$D/.s2.tmp" r
 ok "  and saves it over s.txt" as alice "$PROBE" rename "$D/.s2.tmp" "$D/s.txt"
-echo "setxattr user.w through-source" >&"$XW"
-read -r line <&"$XR"
-same "  an attribute set through the source's descriptor" "$line" OK
+same "  an attribute set through the source's descriptor" \
+	"$(hsend xh "setxattr user.w through-source")" OK
 same "  lands on s.txt" "$(xget bob "$D/s.txt" user.w)" through-source
-echo "getxattr user.w" >&"$XW"
-read -r line <&"$XR"
-same "  and reads back through that descriptor" "$line" "OK through-source"
-echo quit >&"$XW"
-wait "$XH_PID" 2>/dev/null || true
+same "  and reads back through that descriptor" \
+	"$(hsend xh "getxattr user.w")" "OK through-source"
+unhold xh
 
 # ---- stored attributes survive a remount ----
 umount_fs "$M"
