@@ -29,12 +29,10 @@ chmod 4755 "$T/bin/groupctl"
 UCTL="$T/bin/groupctl"
 ownid=$(id -u "$OWN")
 # uctl ACCOUNT ARGS...: the set-user-id groupctl as the account's user.
-# LeakSanitizer cannot run in a set-user-id process (no ptrace there).
 uctl() {
 	local who=$1
 	shift
-	as "$who" env ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0" \
-		"$UCTL" "$@"
+	as "$who" "$UCTL" "$@"
 }
 
 M=$T/mnt
