@@ -79,19 +79,19 @@ int cmd_refused(struct cmd_ctx *ctx, int rc)
 
 	if (!msg || !*msg)
 		msg = strerror(-rc);
-	fprintf(stderr, "groupctl: %s\n", msg);
+	cmd_say("", msg);
 	return CMD_REFUSED;
 }
 
 int cmd_fail(const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
-	fputs("groupctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	cmd_say("", msg);
 	return CMD_REFUSED;
 }
 
@@ -117,15 +117,15 @@ static const char *cmd_name(const struct cmd *cmd, char *buf, size_t len)
 
 int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
 {
-	char name[64];
+	char name[64], prefix[80], msg[2048];
 	va_list ap;
 
-	fprintf(stderr,
-		"groupctl: %s: ", cmd_name(ctx->cmd, name, sizeof(name)));
+	snprintf(prefix, sizeof(prefix), "%s: ",
+		 cmd_name(ctx->cmd, name, sizeof(name)));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	cmd_say(prefix, msg);
 	print_hint(ctx->cmd->noun, ctx->cmd);
 	return CMD_USAGE;
 }
@@ -788,7 +788,7 @@ static int parse_line(struct parse *p, struct cmd_ctx *ctx, struct cmd_args *a,
 		return CMD_OK;
 	}
 	if (p->word_error) {
-		fprintf(stderr, "groupctl: %s\n", p->error);
+		cmd_say("", p->error);
 		print_hint(p->noun ? p->noun->name : NULL, NULL);
 		return CMD_USAGE;
 	}
@@ -813,7 +813,7 @@ static int parse_line(struct parse *p, struct cmd_ctx *ctx, struct cmd_args *a,
 			    cmd_name(p->cmd, name, sizeof(name)),
 			    a->pos[p->cmd->max_args]);
 	if (p->error[0]) {
-		fprintf(stderr, "groupctl: %s\n", p->error);
+		cmd_say("", p->error);
 		print_hint(p->noun ? p->noun->name : NULL, p->cmd);
 		return CMD_USAGE;
 	}
@@ -830,18 +830,21 @@ static bool hold_log;
 
 static void log_line(void *arg, enum store_log_level level, const char *msg)
 {
+	char *shown;
 	int n;
 
 	if (level == STORE_LOG_INFO)
 		return;
 	if (!hold_log) {
-		fprintf(stderr, "groupctl: %s%s\n",
-			level == STORE_LOG_WARNING ? "warning: " : "", msg);
+		cmd_say(level == STORE_LOG_WARNING ? "warning: " : "", msg);
 		return;
 	}
+	shown = cmd_escape_line(msg);
 	n = snprintf(held_log + held_len, sizeof(held_log) - held_len,
 		     "groupctl: %s%s\n",
-		     level == STORE_LOG_WARNING ? "warning: " : "", msg);
+		     level == STORE_LOG_WARNING ? "warning: " : "",
+		     shown ? shown : msg);
+	free(shown);
 	if (n > 0)
 		held_len += (size_t)n < sizeof(held_log) - held_len
 				    ? (size_t)n

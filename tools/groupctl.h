@@ -108,6 +108,12 @@ int cmd_open_store(struct cmd_ctx *ctx);
 int cmd_refused(struct cmd_ctx *ctx, int rc);
 /* Report a failure that is not the backend's; returns CMD_REFUSED. */
 int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One line on stderr, "groupctl: PREFIXMSG": controls and invisible
+ * characters in MSG (a name from the store or the command line) escaped,
+ * so that a message is always one line and cannot drive the terminal. */
+void cmd_say(const char *prefix, const char *msg);
+/* MSG escaped as cmd_say shows it (malloc'd; NULL when out of memory). */
+char *cmd_escape_line(const char *msg);
 /* Report a usage error with a hint to --help; returns CMD_USAGE. */
 int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

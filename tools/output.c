@@ -34,10 +34,10 @@ static bool hostile_cp(uint32_t c)
 }
 
 /* A cell or value as one line that cannot move the cursor or change the
- * terminal: \n \t \r \\, \xNN for other controls and bytes that
- * are not UTF-8, \uNNNN for hostile code points.  NULL when out of
- * memory. */
-static char *escape_cell(const char *in)
+ * terminal: \n \t \r (and \\ when `backslash`), \xNN for other
+ * controls and bytes that are not UTF-8, \uNNNN for hostile code points.
+ * NULL when out of memory. */
+static char *escape(const char *in, bool backslash)
 {
 	const unsigned char *s = (const unsigned char *)in;
 	size_t o = 0;
@@ -57,8 +57,8 @@ static char *escape_cell(const char *in)
 		if (n == 0) {
 			o += (size_t)sprintf(out + o, "\\x%02x", *s);
 			n = 1;
-		} else if (*s == '\\' || *s == '\n' || *s == '\t' ||
-			   *s == '\r') {
+		} else if ((backslash && *s == '\\') || *s == '\n' ||
+			   *s == '\t' || *s == '\r') {
 			out[o++] = '\\';
 			out[o++] = *s == '\n' ? 'n' : *s == '\t' ? 't'
 				 : *s == '\r' ? 'r' : '\\';
@@ -74,6 +74,24 @@ static char *escape_cell(const char *in)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+static char *escape_cell(const char *in)
+{
+	return escape(in, true);
+}
+
+char *cmd_escape_line(const char *msg)
+{
+	return escape(msg, false);
+}
+
+void cmd_say(const char *prefix, const char *msg)
+{
+	char *shown = escape(msg, false);
+
+	fprintf(stderr, "groupctl: %s%s\n", prefix, shown ? shown : msg);
+	free(shown);
 }
 
 /* ---- tables ----------------------------------------------------------- */

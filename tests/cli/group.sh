@@ -207,4 +207,14 @@ assert_exit 0 "${A[@]}" group delete Sales
 assert_exit 0 "${A[@]}" --json group list
 assert_json 'd == []'
 
+# A refusal is one line whatever the caller typed: names from the command
+# line are shown escaped, never as a line break or a terminal escape.
+NL=$(printf 'Evil\nsecond line\033[31m')
+assert_refused 'Evil\\nsecond line\\x1b\[31m' "${A[@]}" group show "$NL"
+assert_not_contains "$ERR" $'\033' "no escape character reaches the terminal"
+run "${A[@]}" group list "--$NL"
+assert_eq 2 "$RC" "an unknown option with a line break: a usage error"
+assert_eq 1 "$(grep -c '^groupctl: ' <<<"$ERR")" "  on one line"
+assert_not_contains "$ERR" $'\033' "  with no escape character"
+
 finish
