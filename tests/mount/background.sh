@@ -11,10 +11,7 @@
 user alice pro
 user bob
 user carol
-ctl alice group create Sales >/dev/null
-ctl alice group invite Sales bob carol >/dev/null
-ctl bob invitation accept Sales >/dev/null
-ctl carol invitation accept Sales >/dev/null
+team alice Sales bob carol
 ctl alice rights set Sales documents --add --all-members >/dev/null
 ctl alice rights set Sales documents --delete --all-members >/dev/null
 

@@ -11,9 +11,7 @@
 user alice pro
 user bob
 user carol
-ctl alice group create Sales >/dev/null
-ctl alice group invite Sales bob >/dev/null
-ctl bob invitation accept Sales >/dev/null
+team alice Sales bob
 ctl alice rights set Sales documents --add bob >/dev/null
 
 # The store belongs to a system user of its own; groupctl is installed

@@ -13,9 +13,7 @@ PY=/usr/bin/python3
 	--private-bytes 1G >/dev/null
 user alice fuzz
 user bob
-ctl alice group create Sales >/dev/null
-ctl alice group invite Sales bob
-ctl bob invitation accept Sales
+team alice Sales bob
 
 # Pieces names are made of: plain, look-alike, invisible, control.
 GEN='

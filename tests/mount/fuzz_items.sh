@@ -13,9 +13,7 @@
 PY=/usr/bin/python3
 user alice pro
 user bob
-ctl alice group create Sales >/dev/null
-ctl alice group invite Sales bob >/dev/null
-ctl bob invitation accept Sales >/dev/null
+team alice Sales bob
 for tool in calendar contacts documents; do
 	ctl alice rights set Sales "$tool" --add bob >/dev/null
 	ctl alice rights set Sales "$tool" --delete bob >/dev/null

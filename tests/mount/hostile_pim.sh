@@ -13,11 +13,7 @@ PY=/usr/bin/python3
 user alice pro
 user bob
 user mal
-ctl alice group create Sales >/dev/null
-for u in bob mal; do
-	ctl alice group invite Sales "$u"
-	ctl "$u" invitation accept Sales
-done
+team alice Sales bob mal
 ctl alice rights set Sales calendar --add --all-members
 ctl alice rights set Sales contacts --add --all-members
 M=$T/mnt

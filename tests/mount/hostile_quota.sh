@@ -12,9 +12,7 @@ PY=/usr/bin/python3
 	--private-bytes 1M >/dev/null
 user alice tiny
 user bob
-ctl alice group create Sales >/dev/null
-ctl alice group invite Sales bob
-ctl bob invitation accept Sales
+team alice Sales bob
 for tool in documents calendar; do
 	ctl alice rights set Sales $tool --add --all-members >/dev/null
 	ctl alice rights set Sales $tool --delete --all-members >/dev/null

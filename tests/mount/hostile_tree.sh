@@ -12,11 +12,7 @@
 user alice pro
 user bob
 user carol
-ctl alice group create Sales >/dev/null
-for u in bob carol; do
-	ctl alice group invite Sales "$u"
-	ctl "$u" invitation accept Sales
-done
+team alice Sales bob carol
 for t in documents calendar; do
 	ctl alice rights set Sales "$t" --add bob >/dev/null
 	ctl alice rights set Sales "$t" --delete bob >/dev/null

@@ -86,6 +86,18 @@ user() {
 		--email "$name@example.org" --plan "$plan" --unix-user "$u"
 }
 
+# team ADMIN GROUP [MEMBER...]: ADMIN creates GROUP; each MEMBER is
+# invited and accepts.
+team() {
+	local admin=$1 group=$2 m
+	shift 2
+	ctl "$admin" group create "$group" >/dev/null
+	for m in "$@"; do
+		ctl "$admin" group invite "$group" "$m" >/dev/null
+		ctl "$m" invitation accept "$group" >/dev/null
+	done
+}
+
 # as ACCOUNT COMMAND...: run COMMAND as the account's Unix user.
 as() {
 	local u=${UNIX[$1]}

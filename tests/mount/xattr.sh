@@ -8,11 +8,7 @@
 user alice pro
 user bob
 user carol
-ctl alice group create Sales >/dev/null
-for u in bob carol; do
-	ctl alice group invite Sales "$u"
-	ctl "$u" invitation accept Sales
-done
+team alice Sales bob carol
 M=$T/mnt
 mount_fs "$M" -o allow_other
 D=$M/Sales/documents
