@@ -701,8 +701,7 @@ int db_begin(struct store *st)
 	}
 	st->rights_at_begin = -1;
 	if (st->sh->daemons_fd < 0 && !st->migrating)
-		db_int(st, &st->rights_at_begin,
-		       "SELECT v FROM meta WHERE k = 'rights'", "");
+		db_rights_gen(st, &st->rights_at_begin);
 	return 0;
 }
 
@@ -743,8 +742,7 @@ int db_end(struct store *st, int rc)
 
 			db_unlock(st);
 			if (st->rights_at_begin >= 0 &&
-			    db_int(st, &v, "SELECT v FROM meta WHERE k = 'rights'",
-				   "") == 0 &&
+			    db_rights_gen(st, &v) == 0 &&
 			    v != st->rights_at_begin)
 				daemons_wait(st);
 			return 0;
@@ -758,6 +756,11 @@ int db_end(struct store *st, int rc)
 			  sqlite3_errmsg(st->db));
 	db_unlock(st);
 	return rc;
+}
+
+int db_rights_gen(struct store *st, int64_t *out)
+{
+	return db_int(st, out, "SELECT v FROM meta WHERE k = 'rights'", "");
 }
 
 int64_t db_changes(struct store *st)

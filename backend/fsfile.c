@@ -142,7 +142,7 @@ static int64_t rights_gen(struct store *st)
 {
 	int64_t v = 0;
 
-	db_int(st, &v, "SELECT v FROM meta WHERE k = 'rights'", "");
+	db_rights_gen(st, &v);
 	return v;
 }
 

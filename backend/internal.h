@@ -192,6 +192,9 @@ void db_read_end(struct store *st);
 /* Commit when rc == 0, roll back otherwise; returns rc or the commit's
  * error. */
 int db_end(struct store *st, int rc);
+/* The generation of rights (meta 'rights'): it moves with every change of
+ * rights, membership or plans anywhere in the store. */
+int db_rights_gen(struct store *st, int64_t *out);
 int64_t db_changes(struct store *st);
 int64_t db_last_id(struct store *st);
 const char *col_text(sqlite3_stmt *s, int i);
