@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the mounted tree's calls that only the mount tests reached
+ * before (issue 10): extended attributes (stored user.*, generated and
+ * read-only user.groupfs.*, other namespaces, sizes, the edit right, their
+ * room in the space), access(2) as the caller's real rights, statfs per
+ * space, and the change journal another process reads to drop its caches.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "fixture.h"
+
+#define MIB (1024ULL * 1024)
+
+/* Create `name` in `dir` holding `len` bytes of `data`, as `c`. */
+static uint64_t put(struct fixture *fx, const struct store_caller *c,
+		    uint64_t dir, const char *name, const void *data,
+		    size_t len)
+{
+	struct store_file *f = NULL;
+	struct store_attr a;
+	size_t done = 0;
+	int rc;
+
+	rc = store_fs_create(fx->st, c, dir, name, 0644, O_WRONLY | O_CREAT,
+			     &a, &f);
+	if (rc == 0)
+		rc = store_fs_write(fx->st, f, 0, data, len, &done);
+	if (rc == 0)
+		rc = store_fs_flush(fx->st, f);
+	if (f)
+		store_fs_release(fx->st, f);
+	if (rc)
+		fx_bail(fx, rc, "write %s", name);
+	return a.ino;
+}
+
+struct world {
+	struct store_caller boss, bob, eve;
+	uint64_t docs, item, dir;
+};
+
+/* boss administers G on a plan of 1 MiB a group and 512 KiB private;
+ * bob is a member who may add and delete in documents but edits only
+ * his own items; eve belongs to no group. */
+static void world(struct fixture *fx, struct world *w)
+{
+	fx_plan(fx, "small", 5, 5, MIB, MIB / 2);
+	w->boss = fx_account(fx, "boss", "small");
+	w->bob = fx_account(fx, "bob", "small");
+	w->eve = fx_account(fx, "eve", "small");
+	fx_group(fx, &w->boss, "G", 0);
+	fx_join(fx, &w->boss, "G", "bob");
+	fx_rights(fx, &w->boss, "G", "documents", STORE_RIGHT_ADD, true, NULL);
+	fx_rights(fx, &w->boss, "G", "documents", STORE_RIGHT_DELETE, true,
+		  NULL);
+	w->docs = fx_root(fx, &w->boss, "G", STORE_TOOL_DOCUMENTS);
+	w->item = put(fx, &w->boss, w->docs, "plan.txt", "hello", 5);
+	w->dir = fx_mkdir(fx, &w->boss, w->docs, "sub");
+}
+
+static int64_t metadata(struct fixture *fx, const struct store_caller *c)
+{
+	struct store_usage *u = NULL;
+	int64_t m = -1;
+	size_t n = 0;
+
+	if (store_usage(fx->st, c, "G", &u, &n) == 0 && n == 1)
+		m = u[0].metadata;
+	free(u);
+	return m;
+}
+
+static void xattr_roundtrip(struct fixture *fx)
+{
+	struct world w;
+	char buf[64], list[512];
+	size_t len = 0, i;
+	bool found = false;
+
+	world(fx, &w);
+	succeeds(fx,
+		 store_fs_setxattr(fx->st, &w.boss, w.item, "user.color", "red",
+				   3, 0),
+		 "set user.color");
+	succeeds(fx,
+		 store_fs_getxattr(fx->st, &w.boss, w.item, "user.color", NULL,
+				   0, &len),
+		 "size query");
+	is_int((long long)len, 3, "size 0 answers the value's length");
+	is_errno(store_fs_getxattr(fx->st, &w.boss, w.item, "user.color", buf,
+				   2, &len),
+		 -ERANGE, "a buffer too small is ERANGE");
+	succeeds(fx,
+		 store_fs_getxattr(fx->st, &w.bob, w.item, "user.color", buf,
+				   sizeof(buf), &len),
+		 "a member reads it");
+	ok(len == 3 && memcmp(buf, "red", 3) == 0, "the value comes back");
+	succeeds(fx,
+		 store_fs_listxattr(fx->st, &w.boss, w.item, list, sizeof(list),
+				    &len),
+		 "list");
+	for (i = 0; i < len; i += strlen(list + i) + 1)
+		found |= strcmp(list + i, "user.color") == 0;
+	ok(found, "the list names it");
+	is_errno(store_fs_setxattr(fx->st, &w.boss, w.item, "user.color",
+				   "blue", 4, XATTR_CREATE),
+		 -EEXIST, "XATTR_CREATE on an existing name");
+	is_errno(store_fs_setxattr(fx->st, &w.boss, w.item, "user.size", "1",
+				   1, XATTR_REPLACE),
+		 -ENODATA, "XATTR_REPLACE on a missing name");
+	succeeds(fx,
+		 store_fs_removexattr(fx->st, &w.boss, w.item, "user.color"),
+		 "remove");
+	is_errno(store_fs_getxattr(fx->st, &w.boss, w.item, "user.color", buf,
+				   sizeof(buf), &len),
+		 -ENODATA, "gone after removal");
+	is_errno(store_fs_removexattr(fx->st, &w.boss, w.item, "user.color"),
+		 -ENODATA, "removing it again");
+}
+
+static void xattr_namespaces(struct fixture *fx)
+{
+	static char big[64 * 1024 + 1];
+	struct world w;
+	char buf[64];
+	size_t len;
+
+	world(fx, &w);
+	is_errno(store_fs_setxattr(fx->st, &w.boss, w.item, "trusted.x", "1",
+				   1, 0),
+		 -ENOTSUP, "trusted.* is not supported");
+	is_errno(store_fs_getxattr(fx->st, &w.boss, w.item, "security.selinux",
+				   buf, sizeof(buf), &len),
+		 -ENOTSUP, "security.* is not supported");
+	is_errno(store_fs_removexattr(fx->st, &w.boss, w.item, "system.x"),
+		 -ENOTSUP, "system.* is not supported");
+	is_errno(store_fs_setxattr(fx->st, &w.boss, w.item, "user.big", big,
+				   sizeof(big), 0),
+		 -E2BIG, "a value past 64 KiB is E2BIG");
+}
+
+static void xattr_generated(struct fixture *fx)
+{
+	struct world w;
+	char buf[128];
+	size_t len = 0;
+	char *before;
+
+	world(fx, &w);
+	succeeds(fx,
+		 store_fs_getxattr(fx->st, &w.bob, w.item,
+				   "user.groupfs.creator", buf, sizeof(buf) - 1,
+				   &len),
+		 "creator");
+	buf[len] = '\0';
+	is_str(buf, "boss", "user.groupfs.creator names who added it");
+	succeeds(fx,
+		 store_fs_getxattr(fx->st, &w.bob, w.item, "user.groupfs.rights",
+				   buf, sizeof(buf) - 1, &len),
+		 "bob's rights");
+	buf[len] = '\0';
+	is_str(buf, "read", "bob may only read boss's item");
+	succeeds(fx,
+		 store_fs_getxattr(fx->st, &w.boss, w.item,
+				   "user.groupfs.rights", buf, sizeof(buf) - 1,
+				   &len),
+		 "boss's rights");
+	buf[len] = '\0';
+	is_str(buf, "read,edit", "boss may edit it");
+	succeeds(fx,
+		 store_fs_getxattr(fx->st, &w.bob, w.dir, "user.groupfs.rights",
+				   buf, sizeof(buf) - 1, &len),
+		 "bob's rights on a folder");
+	buf[len] = '\0';
+	like(buf, "add", "bob may add in the folder");
+
+	before = fx_snapshot(fx);
+	refused(fx,
+		store_fs_setxattr(fx->st, &w.boss, w.item,
+				  "user.groupfs.creator", "bob", 3, 0),
+		-EPERM, "read-only", "the creator cannot be rewritten");
+	refused(fx,
+		store_fs_removexattr(fx->st, &w.boss, w.item,
+				     "user.groupfs.editors"),
+		-EPERM, "read-only", "nor removed");
+	unchanged(fx, before, "refused attribute writes change nothing");
+	succeeds(fx,
+		 store_fs_setxattr(fx->st, &w.boss, w.item,
+				   "user.groupfs.creator", "boss", 4, 0),
+		 "writing back the value it has is a no-op (rsync -X)");
+}
+
+static void xattr_rights_and_room(struct fixture *fx)
+{
+	struct world w;
+	int64_t m0, m1;
+	char *before;
+
+	world(fx, &w);
+	m0 = metadata(fx, &w.boss);
+	before = fx_snapshot(fx);
+	is_errno(store_fs_setxattr(fx->st, &w.bob, w.item, "user.note", "x", 1,
+				   0),
+		 -EACCES, "a member without edit cannot set an attribute");
+	is_errno(store_fs_setxattr(fx->st, &w.eve, w.item, "user.note", "x", 1,
+				   0),
+		 -ENOENT, "a stranger does not even see the item");
+	unchanged(fx, before, "refusals change nothing");
+	is_int(metadata(fx, &w.boss), m0, "nor the metadata in use");
+	succeeds(fx,
+		 store_fs_setxattr(fx->st, &w.bob, w.dir, "user.tag", "12345",
+				   5, 0),
+		 "add on a folder lets bob tag it");
+	m1 = metadata(fx, &w.boss);
+	is_int(m1 - m0, (long long)(strlen("user.tag") + 5),
+	       "name and value count as metadata");
+	succeeds(fx, store_fs_removexattr(fx->st, &w.bob, w.dir, "user.tag"),
+		 "remove it");
+	is_int(metadata(fx, &w.boss), m0, "its room is given back");
+}
+
+static void access_rights(struct fixture *fx)
+{
+	struct world w;
+	uint64_t mine;
+
+	world(fx, &w);
+	succeeds(fx, store_fs_access(fx->st, &w.bob, w.item, R_OK),
+		 "bob may read");
+	is_errno(store_fs_access(fx->st, &w.bob, w.item, W_OK), -EACCES,
+		 "bob may not write boss's item");
+	succeeds(fx, store_fs_access(fx->st, &w.boss, w.item, R_OK | W_OK),
+		 "boss may write it");
+	is_errno(store_fs_access(fx->st, &w.boss, w.item, X_OK), -EACCES,
+		 "a 0644 file is not executable");
+	succeeds(fx, store_fs_access(fx->st, &w.bob, w.dir, W_OK | X_OK),
+		 "bob may add in the folder");
+	mine = put(fx, &w.bob, w.docs, "bob.txt", "b", 1);
+	succeeds(fx, store_fs_access(fx->st, &w.bob, mine, W_OK),
+		 "bob edits what he added");
+	is_errno(store_fs_access(fx->st, &w.eve, w.item, R_OK), -ENOENT,
+		 "a stranger sees nothing");
+
+	fx_rights(fx, &w.boss, "G", "documents", STORE_RIGHT_ADD, false, NULL);
+	fx_rights(fx, &w.boss, "G", "documents", STORE_RIGHT_DELETE, false,
+		  NULL);
+	is_errno(store_fs_access(fx->st, &w.bob, w.dir, W_OK), -EACCES,
+		 "without add or delete the folder is not writable");
+	succeeds(fx, store_fs_access(fx->st, &w.bob, w.dir, R_OK | X_OK),
+		 "but still readable");
+	succeeds(fx, store_fs_access(fx->st, &w.bob, mine, W_OK),
+		 "and his own item still editable");
+}
+
+static void statfs_spaces(struct fixture *fx)
+{
+	static char data[100000];
+	struct store_statfs s0, s1, p;
+	uint64_t priv;
+	struct world w;
+
+	world(fx, &w);
+	succeeds(fx, store_fs_statfs(fx->st, &w.bob, w.docs, &s0), "statfs");
+	is_int(s0.capacity, (long long)MIB,
+	       "a group shows its administrator's plan capacity");
+	ok(s0.max_files > 0 && s0.files >= 2, "and its entries (%lld of %lld)",
+	   (long long)s0.files, (long long)s0.max_files);
+	put(fx, &w.bob, w.dir, "data.bin", data, sizeof(data));
+	succeeds(fx, store_fs_statfs(fx->st, &w.boss, w.dir, &s1), "again");
+	is_int(s1.used - s0.used, (long long)sizeof(data),
+	       "a file counts at its apparent size");
+	is_int(s1.files - s0.files, 1, "and as one entry");
+	priv = fx_root(fx, &w.bob, NULL, STORE_TOOL_DOCUMENTS);
+	succeeds(fx, store_fs_statfs(fx->st, &w.bob, priv, &p), "private");
+	is_int(p.capacity, (long long)(MIB / 2),
+	       "Private shows the private capacity");
+	is_int(p.used, 0, "and only the caller's own use");
+	is_errno(store_fs_statfs(fx->st, &w.eve, w.docs, &p), -ENOENT,
+		 "a stranger cannot stat the group");
+}
+
+struct seen {
+	int nodes, entries, rights;
+	uint64_t parent;
+	char name[64];
+};
+
+static void seen_fn(void *arg, uint64_t ino, uint64_t parent,
+		    const char *name)
+{
+	struct seen *s = arg;
+
+	if (ino)
+		s->nodes++;
+	else if (parent && name) {
+		s->entries++;
+		s->parent = parent;
+		snprintf(s->name, sizeof(s->name), "%s", name);
+	} else
+		s->rights++;
+}
+
+static void journal(struct fixture *fx)
+{
+	struct store *other = NULL;
+	struct seen s = {0};
+	char err[256];
+	uint64_t cur = 0, c2;
+	struct world w;
+	int rc;
+
+	world(fx, &w);
+	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
+		 "the first call positions the cursor");
+	ok(cur > 0 && s.nodes + s.entries + s.rights == 0,
+	   "and reports nothing");
+	c2 = cur;
+	put(fx, &w.boss, w.docs, "own.txt", "o", 1);
+	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "own");
+	is_int(s.nodes + s.entries + s.rights, 0,
+	       "a handle's own changes are not reported back to it");
+
+	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &other, err,
+			sizeof(err));
+	if (rc)
+		fx_bail(fx, rc, "second open: %s", err);
+	{
+		struct fixture o = *fx;
+
+		o.st = other;
+		put(&o, &w.bob, w.docs, "theirs.txt", "t", 1);
+	}
+	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "theirs");
+	ok(s.entries >= 1 && s.parent == w.docs &&
+		   strcmp(s.name, "theirs.txt") == 0,
+	   "another process's new entry is reported by parent and name");
+	ok(cur > c2, "the cursor moves on");
+	memset(&s, 0, sizeof(s));
+	{
+		const char *users[] = {"bob"};
+
+		succeeds(fx,
+			 store_rights_set(other, &w.boss, "G", "documents",
+					  STORE_RIGHT_ADD, false, users, 1),
+			 "rights set by the other process");
+	}
+	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "rights");
+	ok(s.rights >= 1, "a change of rights is reported as such");
+	memset(&s, 0, sizeof(s));
+	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "quiet");
+	is_int(s.nodes + s.entries + s.rights, 0,
+	       "nothing is reported twice");
+	store_close(other);
+}
+
+int main(void)
+{
+	fx_run("xattr: set, get, list, remove", xattr_roundtrip);
+	fx_run("xattr: namespaces and sizes", xattr_namespaces);
+	fx_run("xattr: generated and read-only", xattr_generated);
+	fx_run("xattr: rights and room", xattr_rights_and_room);
+	fx_run("access(2) answers the real rights", access_rights);
+	fx_run("statfs per space", statfs_spaces);
+	fx_run("the change journal", journal);
+	return done_testing();
+}
