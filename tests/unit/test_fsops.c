@@ -29,8 +29,8 @@ static uint64_t put(struct fixture *fx, const struct store_caller *c,
 	size_t done = 0;
 	int rc;
 
-	rc = store_fs_create(fx->st, c, dir, name, 0644, O_WRONLY | O_CREAT,
-			     &a, &f);
+	rc = store_fs_create(fx->st, c, dir, name, 0644, O_WRONLY | O_CREAT, &a,
+			     &f);
 	if (rc == 0)
 		rc = store_fs_write(fx->st, f, 0, data, len, &done);
 	if (rc == 0)
@@ -113,8 +113,8 @@ static void xattr_roundtrip(struct fixture *fx)
 	is_errno(store_fs_setxattr(fx->st, &w.boss, w.item, "user.color",
 				   "blue", 4, XATTR_CREATE),
 		 -EEXIST, "XATTR_CREATE on an existing name");
-	is_errno(store_fs_setxattr(fx->st, &w.boss, w.item, "user.size", "1",
-				   1, XATTR_REPLACE),
+	is_errno(store_fs_setxattr(fx->st, &w.boss, w.item, "user.size", "1", 1,
+				   XATTR_REPLACE),
 		 -ENODATA, "XATTR_REPLACE on a missing name");
 	succeeds(fx,
 		 store_fs_removexattr(fx->st, &w.boss, w.item, "user.color"),
@@ -134,8 +134,8 @@ static void xattr_namespaces(struct fixture *fx)
 	size_t len;
 
 	world(fx, &w);
-	is_errno(store_fs_setxattr(fx->st, &w.boss, w.item, "trusted.x", "1",
-				   1, 0),
+	is_errno(store_fs_setxattr(fx->st, &w.boss, w.item, "trusted.x", "1", 1,
+				   0),
 		 -ENOTSUP, "trusted.* is not supported");
 	is_errno(store_fs_getxattr(fx->st, &w.boss, w.item, "security.selinux",
 				   buf, sizeof(buf), &len),
@@ -163,8 +163,9 @@ static void xattr_generated(struct fixture *fx)
 	buf[len] = '\0';
 	is_str(buf, "boss", "user.groupfs.creator names who added it");
 	succeeds(fx,
-		 store_fs_getxattr(fx->st, &w.bob, w.item, "user.groupfs.rights",
-				   buf, sizeof(buf) - 1, &len),
+		 store_fs_getxattr(fx->st, &w.bob, w.item,
+				   "user.groupfs.rights", buf, sizeof(buf) - 1,
+				   &len),
 		 "bob's rights");
 	buf[len] = '\0';
 	is_str(buf, "read", "bob may only read boss's item");
@@ -293,8 +294,7 @@ struct seen {
 	char name[64];
 };
 
-static void seen_fn(void *arg, uint64_t ino, uint64_t parent,
-		    const char *name)
+static void seen_fn(void *arg, uint64_t ino, uint64_t parent, const char *name)
 {
 	struct seen *s = arg;
 
@@ -356,8 +356,7 @@ static void journal(struct fixture *fx)
 	ok(s.rights >= 1, "a change of rights is reported as such");
 	memset(&s, 0, sizeof(s));
 	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "quiet");
-	is_int(s.nodes + s.entries + s.rights, 0,
-	       "nothing is reported twice");
+	is_int(s.nodes + s.entries + s.rights, 0, "nothing is reported twice");
 	store_close(other);
 }
 
