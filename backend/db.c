@@ -334,6 +334,23 @@ static const char *const migrations[] = {
 	"  AND d.parent NOT IN (space.root, space.drop_dir));"
 	"UPDATE OR IGNORE grp SET name_key = gfs_fold(name)"
 	"  WHERE gfs_fold(name) IS NOT NULL;",
+	/* issue 13, public links: a hash of each token (never the token),
+	 * the published node, its expiry (0: none); gone with their space
+	 * (group or account) and their node.  link_setting: 'base_url'. */
+	"CREATE TABLE link ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  space_id INTEGER NOT NULL REFERENCES space(id) ON DELETE CASCADE,"
+	"  node INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,"
+	"  tool INTEGER NOT NULL,"
+	"  created_by INTEGER REFERENCES account(id) ON DELETE SET NULL,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX link_space ON link(space_id);"
+	"CREATE INDEX link_node ON link(node);"
+	"CREATE INDEX link_created_by ON link(created_by);"
+	"CREATE TABLE link_setting (k TEXT PRIMARY KEY, v TEXT NOT NULL)"
+	"  WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

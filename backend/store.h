@@ -787,6 +787,100 @@ typedef void (*store_change_fn)(void *arg, uint64_t ino, uint64_t parent,
 int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 		     void *arg);
 
+/* ---- public links (SPEC.md section 6) ---------------------------------- */
+
+/*
+ * A link opens a group's calendar, or a document or folder of a group's
+ * (or an account's private) documents, to anyone holding its URL,
+ * BASE/l/TOKEN.  The token is 192 random bits; the store keeps only a hash
+ * of it, so the token is shown once, by store_link_create.  Group links
+ * belong to the group: its administrator and co-administrators make and
+ * revoke them, its members list them; a private link only its owner (the
+ * operator lists and revokes all).  A link dies when revoked, when it
+ * expires, and when its group, account, folder or file is deleted (or
+ * moved out of the documents tree); it follows its target through renames.
+ */
+#define STORE_LINK_TOKEN_LEN 32	/* characters, base64url */
+
+struct store_link {
+	int64_t id;
+	char space[STORE_GROUPNAME_BYTES + 1]; /* the group, or "Private" */
+	char owner[STORE_USERNAME_MAX + 1];    /* Private: its account */
+	/* "calendar" or "documents/PATH", where the target is now. */
+	char target[STORE_PATH_MAX];
+	bool folder;	/* a documents folder (else a file or calendar) */
+	char created_by[STORE_USERNAME_MAX + 1]; /* "" if the account went */
+	int64_t created;
+	int64_t expires; /* unix seconds; 0: never */
+	bool expired;
+};
+
+/* Publish `target` ("calendar" or "documents[/PATH]", a file or a folder,
+ * not a symbolic link) of `group` ("Private": the caller's own space).
+ * `expires` (unix seconds, 0: never) must be in the future.  On success
+ * `token` holds the token (shown only now) and *id (may be NULL) the
+ * link's number.  -EACCES for a member who is not administrator or
+ * co-administrator, -ENOENT for no such group or path, -EINVAL for a bad
+ * target or expiry. */
+int store_link_create(struct store *st, const struct store_caller *c,
+		      const char *group, const char *target, int64_t expires,
+		      char token[STORE_LINK_TOKEN_LEN + 1], int64_t *id);
+/* The live links the caller may see (expired ones included, marked), of
+ * one group (or "Private") or, with group NULL, all of them. */
+int store_link_list(struct store *st, const struct store_caller *c,
+		    const char *group, struct store_link **out, size_t *n);
+/* Revoke (delete) link `id`: -ENOENT when the caller cannot see it,
+ * -EACCES for a member who may not manage the group's links. */
+int store_link_revoke(struct store *st, const struct store_caller *c,
+		      int64_t id);
+/* The URL the links' web server is reached at (groupfs-web --base-url),
+ * which groupctl prints links under.  Setting it: the operator only;
+ * -EINVAL unless http:// or https://.  Reading it: "http://localhost:8080"
+ * until set; never with a trailing '/'. */
+int store_link_set_base_url(struct store *st, const struct store_caller *c,
+			    const char *url);
+int store_link_base_url(struct store *st, char *buf, size_t len);
+
+/*
+ * Serving (groupfs-web).  `token` is the URL's token; `rel` the path below
+ * the linked folder ("" for the link itself), percent-decoded, components
+ * separated by '/'.  A rel with an empty, "." or ".." component or a
+ * leading '/' is refused; a symbolic link is followed only when its target
+ * is relative and stays below the linked folder.  Every refusal, whatever
+ * the cause (unknown, revoked or expired token, a path outside or missing),
+ * is -ENOENT and sets no message: the public learns nothing.
+ */
+enum store_link_what {
+	STORE_LINK_FEED = 1,	/* the calendar, one VCALENDAR */
+	STORE_LINK_FILE = 2,
+	STORE_LINK_FOLDER = 3,
+};
+struct store_link_hit {
+	int64_t link;		  /* the link's id (for a log: not secret) */
+	enum store_link_what what;
+	struct store_attr attr;	  /* size, mtime_ns: of the file or folder;
+				     the feed's newest change */
+	char name[256];		  /* the file's name, "calendar.ics" */
+	char etag[64];		  /* quoted strong validator: files (and the
+				     feed, by store_link_feed); "" else */
+};
+int store_link_resolve(struct store *st, const char *token, const char *rel,
+		       struct store_link_hit *out);
+/* Resolve a file and open it for reading with store_fs_read; release it
+ * with store_fs_release.  Each read checks again that the space's reader
+ * may still read it.  -EISDIR for a folder or the calendar. */
+int store_link_open(struct store *st, const char *token, const char *rel,
+		    struct store_link_hit *out, struct store_file **f);
+/* The entries of a linked folder, in name order, as store_fs_readdir
+ * gives them (symbolic links as links).  -ENOTDIR for anything else. */
+int store_link_readdir(struct store *st, const char *token, const char *rel,
+		       store_dirent_fn fn, void *arg);
+/* The calendar of a calendar link as one VCALENDAR (VTIMEZONEs once per
+ * TZID), *ics malloc'd; out->etag is a hash of it and out->attr.size its
+ * length.  Needs the master key.  -EISDIR for a documents link. */
+int store_link_feed(struct store *st, const char *token,
+		    struct store_link_hit *out, char **ics, size_t *len);
+
 /* ---- integrity -------------------------------------------------------- */
 
 typedef void (*store_check_fn)(void *arg, const char *problem);

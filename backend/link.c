@@ -1,0 +1,813 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Public links (SPEC.md section 6): a random token that opens a group's
+ * calendar, or a document or folder, to anyone who holds the URL.
+ *
+ * This file owns the link table and its rules: who may make, see and
+ * revoke a link; when a link is alive (not revoked, not expired, its target
+ * still where it was published); and what a token plus a path below it
+ * names, confined to the linked folder.  The store keeps only a hash of each
+ * token (BLAKE2b), so a copy of the database does not open any link.
+ *
+ * Reading goes through the mounted tree's own calls (store_fs_*) as the
+ * space's owner: the group's current administrator, or the owner of a
+ * private space.  A link thus belongs to the space, not to whoever made it,
+ * and reads exactly what a member reads there.
+ */
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#define TOKEN_BYTES	 24 /* 192 random bits */
+#define HASH_BYTES	 32
+#define MAX_FOLLOW	 40 /* symbolic links followed per request */
+#define DEFAULT_BASE_URL "http://localhost:8080"
+
+/* A link row with what serving it needs. */
+struct link_row {
+	int64_t id, space, node, tool, expires, created, created_by;
+	int64_t group;	 /* 0 for a private space */
+	int64_t owner;	 /* private space: its account */
+	int64_t docroot; /* the space's documents folder */
+	char group_name[STORE_GROUPNAME_BYTES + 1];
+	struct store_caller reader;
+};
+
+static void token_hash(const char *token, unsigned char out[HASH_BYTES])
+{
+	crypto_generichash(out, HASH_BYTES, (const unsigned char *)token,
+			   strlen(token), NULL, 0);
+}
+
+static bool token_well_formed(const char *t)
+{
+	size_t i;
+
+	for (i = 0; t[i]; i++)
+		if (!(t[i] >= 'a' && t[i] <= 'z') &&
+		    !(t[i] >= 'A' && t[i] <= 'Z') &&
+		    !(t[i] >= '0' && t[i] <= '9') && t[i] != '-' && t[i] != '_')
+			return false;
+	return i == STORE_LINK_TOKEN_LEN;
+}
+
+#define ROW_COLS                                                               \
+	"SELECT l.id, l.space_id, l.node, l.tool, l.expires, l.created,"       \
+	" coalesce(l.created_by, 0), coalesce(s.group_id, 0),"                 \
+	" coalesce(s.account_id, 0), s.documents, coalesce(g.name, ''),"       \
+	" coalesce((SELECT m.account_id FROM membership m WHERE"               \
+	" m.group_id = s.group_id AND m.role = 3), s.account_id, 0)"           \
+	" FROM link l JOIN space s ON s.id = l.space_id"                       \
+	" LEFT JOIN grp g ON g.id = s.group_id"
+
+static void row_read(sqlite3_stmt *s, struct link_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(s, 0);
+	r->space = sqlite3_column_int64(s, 1);
+	r->node = sqlite3_column_int64(s, 2);
+	r->tool = sqlite3_column_int64(s, 3);
+	r->expires = sqlite3_column_int64(s, 4);
+	r->created = sqlite3_column_int64(s, 5);
+	r->created_by = sqlite3_column_int64(s, 6);
+	r->group = sqlite3_column_int64(s, 7);
+	r->owner = sqlite3_column_int64(s, 8);
+	r->docroot = sqlite3_column_int64(s, 9);
+	copy_str(r->group_name, sizeof(r->group_name), col_text(s, 10));
+	r->reader.account = sqlite3_column_int64(s, 11);
+}
+
+/* The link's target is still where it was published: a documents node
+ * reachable from its space's documents folder (through any of its names),
+ * or the calendar, which lives as long as its space. */
+static int target_alive(struct store *st, const struct link_row *r, bool *alive)
+{
+	int64_t one = 0;
+	int rc;
+
+	*alive = true;
+	if (r->tool != STORE_TOOL_DOCUMENTS || r->node == r->docroot)
+		return 0;
+	rc = db_int(st, &one,
+		    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT"
+		    " d.parent FROM dirent d JOIN up ON d.child = up.id)"
+		    " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",
+		    "ii", r->node, r->docroot);
+	if (rc == -ENOENT) {
+		*alive = false;
+		return 0;
+	}
+	return rc;
+}
+
+static bool expired(const struct link_row *r, int64_t now)
+{
+	return r->expires != 0 && r->expires <= now;
+}
+
+/* The live link of `token`: -ENOENT for an unknown, revoked or expired
+ * one, and for one whose target is gone.  No message: a refusal to the
+ * public reveals nothing. */
+static int link_by_token(struct store *st, const char *token,
+			 struct link_row *out)
+{
+	unsigned char h[HASH_BYTES];
+	sqlite3_stmt *s;
+	bool alive;
+	int rc;
+
+	if (!token || !token_well_formed(token))
+		return -ENOENT;
+	token_hash(token, h);
+	s = db_q(st, ROW_COLS " WHERE l.token_hash = ?", "b", h, sizeof(h));
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return -ENOENT;
+	row_read(s, out);
+	db_done(s);
+	if (expired(out, now_sec()) || out->reader.account <= 0)
+		return -ENOENT;
+	rc = target_alive(st, out, &alive);
+	if (rc)
+		return rc;
+	return alive ? 0 : -ENOENT;
+}
+
+/* ---- managing links ---- */
+
+/* The space named `group` ("Private": the caller's own) and whether the
+ * caller may manage its links.  *gname gets the group's spelling. */
+static int space_of(struct store *st, const struct store_caller *c,
+		    const char *group, bool manage, int64_t *space,
+		    int64_t *group_id, char *gname, size_t glen)
+{
+	struct grp g;
+	int rc;
+
+	if (strcmp(group, "Private") == 0) {
+		rc = need_account(st, c);
+		if (rc)
+			return rc;
+		copy_str(gname, glen, "Private");
+		*group_id = 0;
+		return db_int(st, space,
+			      "SELECT id FROM space WHERE account_id = ?", "i",
+			      c->account);
+	}
+	rc = c->operator&& !manage ? grp_find(st, c, group, &g)
+				   : grp_member(st, c, group, &g);
+	if (rc)
+		return rc;
+	if (manage && g.role < STORE_ROLE_COADMIN)
+		return store_fail(st, -EACCES,
+				  "%s: only the administrator and "
+				  "co-administrators may publish or revoke "
+				  "links",
+				  g.name);
+	copy_str(gname, glen, g.name);
+	*group_id = g.id;
+	*space = g.space;
+	return 0;
+}
+
+static void token_new(char out[STORE_LINK_TOKEN_LEN + 1])
+{
+	unsigned char raw[TOKEN_BYTES];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out, STORE_LINK_TOKEN_LEN + 1, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+static int create_locked(struct store *st, const struct store_caller *c,
+			 const char *group, const char *target, int64_t expires,
+			 char *token, int64_t *id)
+{
+	char gname[STORE_GROUPNAME_BYTES + 1];
+	unsigned char h[HASH_BYTES];
+	struct node_info n;
+	int64_t space, gid, root, node;
+	enum store_tool tool;
+	const char *rest;
+	int rc;
+
+	rc = space_of(st, c, group, true, &space, &gid, gname, sizeof(gname));
+	if (rc)
+		return rc;
+	if (strcmp(target, "calendar") == 0) {
+		tool = STORE_TOOL_CALENDAR;
+		rc = db_int(st, &node,
+			    "SELECT calendar FROM space WHERE id = ?", "i",
+			    space);
+	} else if (strncmp(target, "documents", 9) == 0 &&
+		   (target[9] == '\0' || target[9] == '/')) {
+		tool = STORE_TOOL_DOCUMENTS;
+		rest = target + 9;
+		rc = db_int(st, &root,
+			    "SELECT documents FROM space WHERE id = ?", "i",
+			    space);
+		if (rc == 0)
+			rc = node_walk(st, root, rest, &node);
+		if (rc == -ENOENT)
+			return store_fail(st, -ENOENT, "%s: no %s", gname,
+					  target);
+	} else {
+		return store_fail(st, -EINVAL,
+				  "%s: a link opens 'calendar' or "
+				  "'documents/PATH', not '%s'",
+				  gname, target);
+	}
+	if (rc == -EINVAL)
+		return store_fail(st, -EINVAL, "%s: '%s' is not a plain path",
+				  gname, target);
+	if (rc)
+		return rc;
+	rc = node_info(st, node, &n);
+	if (rc)
+		return rc;
+	if (!S_ISDIR(n.mode) && !S_ISREG(n.mode))
+		return store_fail(st, -EINVAL,
+				  "%s: %s is a symbolic link: publish what it "
+				  "points to",
+				  gname, target);
+	if (expires != 0 && expires <= now_sec())
+		return store_fail(st, -EINVAL,
+				  "the expiry date of a link must be in the "
+				  "future");
+	token_new(token);
+	token_hash(token, h);
+	rc = db_run(st,
+		    "INSERT INTO link (token_hash, space_id, node, tool,"
+		    " created_by, created, expires) VALUES (?, ?, ?, ?, ?, ?,"
+		    " ?)",
+		    "biiiiii", h, sizeof(h), space, node, (int64_t)tool,
+		    c->account, now_sec(), expires);
+	if (rc == 0)
+		*id = db_last_id(st);
+	return rc;
+}
+
+int store_link_create(struct store *st, const struct store_caller *c,
+		      const char *group, const char *target, int64_t expires,
+		      char token[STORE_LINK_TOKEN_LEN + 1], int64_t *id)
+{
+	char tok[STORE_LINK_TOKEN_LEN + 1];
+	int64_t lid = 0;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = db_end(st,
+		    create_locked(st, c, group, target, expires, tok, &lid));
+	if (rc == 0) {
+		memcpy(token, tok, sizeof(tok));
+		if (id)
+			*id = lid;
+	}
+	sodium_memzero(tok, sizeof(tok));
+	return rc;
+}
+
+/* "documents/a/b" for node r->node: the path of its first name up to the
+ * documents folder. */
+static int target_path(struct store *st, const struct link_row *r, char *buf,
+		       size_t len)
+{
+	char *tmp;
+	int64_t cur = r->node;
+	int depth = 0, rc = 0;
+
+	if (r->tool == STORE_TOOL_CALENDAR) {
+		copy_str(buf, len, "calendar");
+		return 0;
+	}
+	tmp = malloc(len);
+	if (!tmp)
+		return -ENOMEM;
+	buf[0] = '\0';
+	while (cur != r->docroot && depth++ < 4096 && rc == 0) {
+		sqlite3_stmt *s = db_q(st,
+				       "SELECT parent, name FROM dirent WHERE"
+				       " child = ? ORDER BY parent LIMIT 1",
+				       "i", cur);
+
+		if (!s) {
+			rc = -EIO;
+			break;
+		}
+		rc = db_row(st, s);
+		if (rc == 1) {
+			rc = snprintf(tmp, len, "/%s%s", col_text(s, 1), buf) >=
+					     (int)len
+				     ? -ENAMETOOLONG
+				     : 0;
+			copy_str(buf, len, tmp);
+			cur = sqlite3_column_int64(s, 0);
+			db_done(s);
+		} else if (rc == 0) {
+			rc = -ENOENT;
+		}
+	}
+	if (rc == 0 && snprintf(tmp, len, "documents%s", buf) >= (int)len)
+		rc = -ENAMETOOLONG;
+	if (rc == 0)
+		copy_str(buf, len, tmp);
+	free(tmp);
+	return rc;
+}
+
+static int link_fill(struct store *st, const struct link_row *r,
+		     struct store_link *out)
+{
+	struct node_info n;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->id = r->id;
+	out->created = r->created;
+	out->expires = r->expires;
+	out->expired = expired(r, now_sec());
+	if (r->group) {
+		copy_str(out->space, sizeof(out->space), r->group_name);
+	} else {
+		copy_str(out->space, sizeof(out->space), "Private");
+		account_name(st, r->owner, out->owner, sizeof(out->owner));
+	}
+	if (r->created_by)
+		account_name(st, r->created_by, out->created_by,
+			     sizeof(out->created_by));
+	rc = target_path(st, r, out->target, sizeof(out->target));
+	if (rc == 0 && r->tool == STORE_TOOL_DOCUMENTS &&
+	    node_info(st, r->node, &n) == 0)
+		out->folder = S_ISDIR(n.mode);
+	return rc;
+}
+
+/* May the caller see link `r`?  Members see their group's links; a
+ * private link only its owner; the operator sees all. */
+static bool link_visible(struct store *st, const struct store_caller *c,
+			 const struct link_row *r)
+{
+	if (c->operator)
+		return true;
+	if (c->account <= 0)
+		return false;
+	if (r->group)
+		return grp_role(st, r->group, c->account) != STORE_ROLE_NONE;
+	return r->owner == c->account;
+}
+
+static int list_locked(struct store *st, const struct store_caller *c,
+		       const char *group, struct store_link **out, size_t *n)
+{
+	char gname[STORE_GROUPNAME_BYTES + 1];
+	struct store_link *v = NULL;
+	struct link_row *rows = NULL;
+	size_t len = 0, cap = 0, nrows = 0, rcap = 0, i;
+	int64_t space = 0, gid;
+	sqlite3_stmt *s;
+	bool alive;
+	int rc;
+
+	if (group) {
+		rc = space_of(st, c, group, false, &space, &gid, gname,
+			      sizeof(gname));
+		if (rc)
+			return rc;
+	}
+	s = db_q(st, ROW_COLS " WHERE ?1 = 0 OR l.space_id = ?1 ORDER BY l.id",
+		 "i", space);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		if (ARRAY_GROW(rows, nrows, rcap)) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		row_read(s, &rows[nrows++]);
+	}
+	for (i = 0; rc == 0 && i < nrows; i++) {
+		if (!link_visible(st, c, &rows[i]))
+			continue;
+		rc = target_alive(st, &rows[i], &alive);
+		if (rc || !alive)
+			continue;
+		if (ARRAY_GROW(v, len, cap)) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = link_fill(st, &rows[i], &v[len]);
+		if (rc == 0)
+			len++;
+	}
+	free(rows);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = len ? v : NULL;
+	if (!len)
+		free(v);
+	*n = len;
+	return 0;
+}
+
+int store_link_list(struct store *st, const struct store_caller *c,
+		    const char *group, struct store_link **out, size_t *n)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_read_begin(st);
+	if (rc)
+		return rc;
+	rc = list_locked(st, c, group, out, n);
+	db_read_end(st);
+	return rc;
+}
+
+static int revoke_locked(struct store *st, const struct store_caller *c,
+			 int64_t id)
+{
+	struct link_row r;
+	sqlite3_stmt *s;
+	bool alive = false;
+	int rc;
+
+	s = db_q(st, ROW_COLS " WHERE l.id = ?", "i", id);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		row_read(s, &r);
+		db_done(s);
+		rc = target_alive(st, &r, &alive);
+		if (rc)
+			return rc;
+	}
+	if (!alive || !link_visible(st, c, &r))
+		return store_fail(st, -ENOENT, "no link %lld", (long long)id);
+	if (!c->operator&& r.group &&
+	     grp_role(st, r.group, c->account) < STORE_ROLE_COADMIN)
+		return store_fail(st, -EACCES,
+				  "%s: only the administrator and "
+				  "co-administrators may publish or revoke "
+				  "links",
+				  r.group_name);
+	return db_run(st, "DELETE FROM link WHERE id = ?", "i", id);
+}
+
+int store_link_revoke(struct store *st, const struct store_caller *c,
+		      int64_t id)
+{
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	return db_end(st, revoke_locked(st, c, id));
+}
+
+int store_link_set_base_url(struct store *st, const struct store_caller *c,
+			    const char *url)
+{
+	size_t n = strlen(url);
+	int rc;
+
+	st->errmsg[0] = '\0';
+	if (!c->operator)
+		return store_fail(st, -EPERM,
+				  "only the store operator sets the links' "
+				  "base URL");
+	if ((strncmp(url, "http://", 7) != 0 &&
+	     strncmp(url, "https://", 8) != 0) ||
+	    n > 1024 || strpbrk(url, " \t\r\n\"<>"))
+		return store_fail(st, -EINVAL,
+				  "a base URL starts with http:// or https:// "
+				  "and holds no space, quote or angle bracket");
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = db_run(st,
+		    "INSERT INTO link_setting (k, v) VALUES ('base_url', ?1)"
+		    " ON CONFLICT (k) DO UPDATE SET v = ?1",
+		    "t", url);
+	return db_end(st, rc);
+}
+
+int store_link_base_url(struct store *st, char *buf, size_t len)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	copy_str(buf, len, DEFAULT_BASE_URL);
+	s = db_q(st, "SELECT v FROM link_setting WHERE k = 'base_url'", "");
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc == 1) {
+		copy_str(buf, len, col_text(s, 0));
+		db_done(s);
+	}
+	/* No trailing slash: URLs are BASE/l/TOKEN. */
+	for (size_t n = strlen(buf); n > 0 && buf[n - 1] == '/'; n--)
+		buf[n - 1] = '\0';
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- serving ---- */
+
+/*
+ * Walk `rel` from the linked folder as its reader would, following
+ * symbolic links whose relative targets stay below the linked folder.
+ * The request path itself must be plain: no empty, "." or ".." component
+ * and no leading '/'.  Anything else, or any step outside, is -ENOENT.
+ */
+static int walk(struct store *st, const struct link_row *r, const char *rel,
+		int64_t *ino, struct store_attr *attr, char *name,
+		size_t namelen)
+{
+	size_t depth = 0, cap = 0, follows = 0;
+	int64_t *stack = NULL;
+	char *path = NULL, *p, *next;
+	struct store_attr a;
+	int rc = 0;
+
+	if (rel[0] == '/')
+		return -ENOENT;
+	for (p = (char *)rel; *p; p = next + 1) {
+		size_t n;
+
+		next = strchr(p, '/');
+		n = next ? (size_t)(next - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return -ENOENT;
+		if (!next)
+			break;
+	}
+	path = strdup(rel);
+	if (!path || ARRAY_GROW(stack, depth, cap)) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	stack[depth++] = r->node;
+	rc = store_fs_getattr(st, &r->reader, (uint64_t)r->node, &a);
+	name[0] = '\0';
+	p = path;
+	while (rc == 0 && *p) {
+		char part[256], target[STORE_PATH_MAX], *rest;
+		size_t n;
+
+		next = strchr(p, '/');
+		n = next ? (size_t)(next - p) : strlen(p);
+		rest = next ? next + 1 : p + n;
+		if (n >= sizeof(part)) {
+			rc = -ENOENT;
+			break;
+		}
+		memcpy(part, p, n);
+		part[n] = '\0';
+		p = rest;
+		if (n == 0 || strcmp(part, ".") == 0)
+			continue;
+		if (!S_ISDIR(a.mode)) {
+			rc = -ENOENT;
+			break;
+		}
+		if (strcmp(part, "..") == 0) {
+			/* Only inside a symbolic link's target; never above
+			 * the linked folder. */
+			if (depth <= 1) {
+				rc = -ENOENT;
+				break;
+			}
+			depth--;
+			rc = store_fs_getattr(st, &r->reader,
+					      (uint64_t)stack[depth - 1], &a);
+			continue;
+		}
+		rc = store_fs_lookup(st, &r->reader, (uint64_t)stack[depth - 1],
+				     part, &a);
+		if (rc)
+			break;
+		if (S_ISLNK(a.mode)) {
+			char *joined;
+
+			rc = store_fs_readlink(st, &r->reader, a.ino, target,
+					       sizeof(target));
+			if (rc == 0 && (target[0] == '/' || !target[0] ||
+					++follows > MAX_FOLLOW))
+				rc = -ENOENT;
+			if (rc)
+				break;
+			if (asprintf(&joined, "%s/%s", target, p) < 0) {
+				rc = -ENOMEM;
+				break;
+			}
+			free(path);
+			path = p = joined;
+			rc = store_fs_getattr(st, &r->reader,
+					      (uint64_t)stack[depth - 1], &a);
+			continue;
+		}
+		if (ARRAY_GROW(stack, depth, cap)) {
+			rc = -ENOMEM;
+			break;
+		}
+		stack[depth++] = (int64_t)a.ino;
+		copy_str(name, namelen, part);
+	}
+	if (rc == 0) {
+		*ino = stack[depth - 1];
+		*attr = a;
+	}
+out:
+	free(stack);
+	free(path);
+	/* Whatever the reason (gone, refused, a loop), the public sees
+	 * "not found". */
+	return rc == -ENOMEM || rc == -EIO ? rc : rc ? -ENOENT : 0;
+}
+
+static void file_etag(const struct store_attr *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "\"%llx-%llx-%llx-%llx\"",
+		 (unsigned long long)a->ino, (unsigned long long)a->size,
+		 (unsigned long long)a->mtime_ns,
+		 (unsigned long long)a->ctime_ns);
+}
+
+/* The name a linked node has (its first), "" if none. */
+static void link_name(struct store *st, int64_t ino, char *buf, size_t len)
+{
+	sqlite3_stmt *s = db_q(st,
+			       "SELECT name FROM dirent WHERE child = ?"
+			       " ORDER BY parent LIMIT 1",
+			       "i", ino);
+
+	if (s && db_row(st, s) == 1) {
+		copy_str(buf, len, col_text(s, 0));
+		db_done(s);
+	}
+}
+
+static int resolve_locked(struct store *st, const char *token, const char *rel,
+			  struct link_row *r, struct store_link_hit *out)
+{
+	int64_t ino, newest = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = link_by_token(st, token, r);
+	if (rc)
+		return rc;
+	out->link = r->id;
+	if (r->tool == STORE_TOOL_CALENDAR) {
+		if (rel[0])
+			return -ENOENT;
+		out->what = STORE_LINK_FEED;
+		rc = store_fs_getattr(st, &r->reader, (uint64_t)r->node,
+				      &out->attr);
+		if (rc)
+			return -ENOENT;
+		/* The feed changes with any item of the folder. */
+		if (db_int(st, &newest,
+			   "SELECT max(max(n.mtime), max(n.ctime)) FROM dirent"
+			   " d JOIN node n ON n.id = d.child WHERE d.parent = "
+			   "?",
+			   "i", r->node) == 0 &&
+		    newest > out->attr.mtime_ns)
+			out->attr.mtime_ns = newest;
+		if (out->attr.ctime_ns > out->attr.mtime_ns)
+			out->attr.mtime_ns = out->attr.ctime_ns;
+		copy_str(out->name, sizeof(out->name), "calendar.ics");
+		return 0;
+	}
+	rc = walk(st, r, rel, &ino, &out->attr, out->name, sizeof(out->name));
+	if (rc)
+		return rc;
+	out->what =
+		S_ISDIR(out->attr.mode) ? STORE_LINK_FOLDER : STORE_LINK_FILE;
+	if (out->what == STORE_LINK_FILE && !S_ISREG(out->attr.mode))
+		return -ENOENT;
+	if (out->what == STORE_LINK_FILE)
+		file_etag(&out->attr, out->etag, sizeof(out->etag));
+	if (!out->name[0])
+		link_name(st, r->node, out->name, sizeof(out->name));
+	return 0;
+}
+
+int store_link_resolve(struct store *st, const char *token, const char *rel,
+		       struct store_link_hit *out)
+{
+	struct store_link_hit hit;
+	struct link_row r;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_read_begin(st);
+	if (rc)
+		return rc;
+	rc = resolve_locked(st, token, rel ? rel : "", &r, &hit);
+	db_read_end(st);
+	if (rc == 0)
+		*out = hit;
+	return rc;
+}
+
+int store_link_open(struct store *st, const char *token, const char *rel,
+		    struct store_link_hit *out, struct store_file **f)
+{
+	struct store_link_hit hit;
+	struct link_row r;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_read_begin(st);
+	if (rc)
+		return rc;
+	rc = resolve_locked(st, token, rel ? rel : "", &r, &hit);
+	if (rc == 0 && hit.what != STORE_LINK_FILE)
+		rc = -EISDIR;
+	if (rc == 0)
+		rc = store_fs_open(st, &r.reader, hit.attr.ino, O_RDONLY, f);
+	db_read_end(st);
+	if (rc == 0)
+		*out = hit;
+	return rc;
+}
+
+int store_link_readdir(struct store *st, const char *token, const char *rel,
+		       store_dirent_fn fn, void *arg)
+{
+	struct store_link_hit hit;
+	struct link_row r;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_read_begin(st);
+	if (rc)
+		return rc;
+	rc = resolve_locked(st, token, rel ? rel : "", &r, &hit);
+	if (rc == 0 && hit.what != STORE_LINK_FOLDER)
+		rc = -ENOTDIR;
+	if (rc == 0)
+		rc = store_fs_readdir(st, &r.reader, hit.attr.ino, NULL, 0, fn,
+				      arg);
+	db_read_end(st);
+	return rc;
+}
+
+int store_link_feed(struct store *st, const char *token,
+		    struct store_link_hit *out, char **ics, size_t *len)
+{
+	unsigned char h[16];
+	struct store_link_hit hit;
+	struct store_pim_where w = {.tool = STORE_TOOL_CALENDAR};
+	struct link_row r;
+	char *data = NULL;
+	size_t n = 0;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_read_begin(st);
+	if (rc)
+		return rc;
+	rc = resolve_locked(st, token, "", &r, &hit);
+	if (rc == 0 && hit.what != STORE_LINK_FEED)
+		rc = -EISDIR;
+	w.group = r.group ? r.group_name : NULL;
+	if (rc == 0)
+		rc = store_pim_export(st, &r.reader, &w, &data, &n);
+	db_read_end(st);
+	if (rc)
+		return rc;
+	crypto_generichash(h, sizeof(h), (const unsigned char *)data, n, NULL,
+			   0);
+	hit.etag[0] = '"';
+	sodium_bin2hex(hit.etag + 1, sizeof(hit.etag) - 2, h, sizeof(h));
+	strcat(hit.etag, "\"");
+	hit.attr.size = n;
+	*out = hit;
+	*ics = data;
+	*len = n;
+	return 0;
+}
