@@ -94,6 +94,7 @@ extern const struct cmd cmd_member_commands[];
 extern const struct cmd cmd_rights_commands[];
 extern const struct cmd cmd_pim_commands[];
 extern const struct cmd cmd_demo_commands[];
+extern const struct cmd cmd_backup_commands[];
 extern const struct cmd cmd_link_commands[];
 
 /* ---- the store (groupctl.c) ------------------------------------------- */

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * groupctl backup and restore: a consistent copy of a store while it is
+ * mounted and in use, and a new store from such a copy, checked.  How the
+ * copy is made consistent is the backend's business (store_backup); here
+ * are the command lines and the progress shown on standard error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "groupctl.h"
+
+enum { BK_PROGRESS };
+
+static const struct cmd_option backup_options[] = {
+	[BK_PROGRESS] = {"progress", NULL,
+			 "show progress on standard error even when it is "
+			 "not a terminal"},
+	{NULL, NULL, NULL},
+};
+
+struct shown {
+	bool on;
+	bool tty;
+	time_t start;
+};
+
+static void show_progress(void *arg, const char *phase, uint64_t done,
+			  uint64_t total)
+{
+	struct shown *s = arg;
+	char d[32], t[32];
+	bool pages = strcmp(phase, "database") == 0;
+
+	if (!s->on)
+		return;
+	if (strcmp(phase, "done") == 0) {
+		fprintf(stderr, "%sgroupctl: done in %lds\n",
+			s->tty ? "\r\033[K" : "",
+			(long)(time(NULL) - s->start));
+		return;
+	}
+	if (pages) {
+		snprintf(d, sizeof(d), "%llu", (unsigned long long)done);
+		snprintf(t, sizeof(t), "%llu pages",
+			 (unsigned long long)total);
+	} else {
+		store_format_size((int64_t)done, d, sizeof(d));
+		store_format_size((int64_t)total, t, sizeof(t));
+	}
+	/* On a terminal one line, rewritten; elsewhere one line each. */
+	fprintf(stderr, "%sgroupctl: %s %s of %s%s", s->tty ? "\r\033[K" : "",
+		phase, d, t, s->tty ? "" : "\n");
+}
+
+static void progress_init(struct shown *s, const struct cmd_args *a)
+{
+	s->tty = isatty(STDERR_FILENO);
+	s->on = s->tty || a->opt[BK_PROGRESS];
+	s->start = time(NULL);
+}
+
+static int run_backup(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct shown s;
+	int rc;
+
+	progress_init(&s, a);
+	rc = store_backup(ctx->st, &ctx->caller, a->pos[0], show_progress, &s);
+	if (rc < 0) {
+		if (s.on && s.tty)
+			fputs("\r\033[K", stderr);
+		return cmd_refused(ctx, rc);
+	}
+	printf("backup of %s written to %s\n", ctx->store_dir, a->pos[0]);
+	return CMD_OK;
+}
+
+static void print_problem(void *arg, const char *problem)
+{
+	(void)arg;
+	cmd_say("restored copy: ", problem);
+}
+
+static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	unsigned problems = 0;
+	char err[1024];
+	struct shown s;
+	int rc, status;
+
+	progress_init(&s, a);
+	rc = store_restore(a->pos[0], a->pos[1], show_progress, &s, err,
+			   sizeof(err));
+	if (rc < 0)
+		return cmd_fail("%s", err[0] ? err : strerror(-rc));
+	/* The copy as a store: it opens, and groupctl check finds it
+	 * clean (content too, with a plain master key). */
+	ctx->store_dir = a->pos[1];
+	status = cmd_open_store(ctx);
+	if (status != CMD_OK)
+		return status;
+	rc = store_check(ctx->st, &ctx->caller, print_problem, NULL,
+			 &problems);
+	if (rc < 0)
+		return cmd_refused(ctx, rc);
+	if (problems)
+		return cmd_fail("%s restored, but its check found %u "
+				"problem%s (see above)",
+				a->pos[1], problems, problems == 1 ? "" : "s");
+	printf("store restored in %s from %s and checked\n", a->pos[1],
+	       a->pos[0]);
+	return CMD_OK;
+}
+
+const struct cmd cmd_backup_commands[] = {
+	{
+		.noun = "backup",
+		.synopsis = "DEST [--progress]",
+		.summary = "copy the store, consistently, while it is in use "
+			   "(operator only)",
+		.help = "DEST is made, or must be an empty directory. Content "
+			"is copied first while mounts and groupctl go on "
+			"writing; then, holding the store's write lock (writers "
+			"wait, briefly), the database is copied with SQLite's "
+			"online backup API and every content file that changed "
+			"since its copy is copied again, so the copy is the "
+			"store at that instant. Content stays encrypted and the "
+			"master key file is copied as it is: keep the copy as "
+			"safe as the store. Progress goes to standard error "
+			"when it is a terminal, or with --progress.",
+		.options = backup_options,
+		.min_args = 1,
+		.max_args = 1,
+		.run = run_backup,
+	},
+	{
+		.noun = "restore",
+		.synopsis = "SRC DIR [--progress]",
+		.summary = "make a new store in DIR from the backup SRC, and "
+			   "check it",
+		.help = "DIR is made, or must be an empty directory; the new "
+			"store belongs to the one who runs restore. The copy "
+			"is then checked as 'groupctl check' does (content too "
+			"when the master key is not wrapped); exits 1 when the "
+			"check finds problems. Bind Unix users again with "
+			"'account edit --unix-user' if they differ on this "
+			"machine, and give a --unix-group's rights again "
+			"(chgrp, chmod) if the store had one.",
+		.options = backup_options,
+		.min_args = 2,
+		.max_args = 2,
+		.flags = CMD_NEW_STORE,
+		.run = run_restore,
+	},
+	{NULL},
+};
