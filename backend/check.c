@@ -77,8 +77,15 @@ static const struct rule rules[] = {
 	 " (SELECT 1 FROM space s WHERE s.root = n.id)"},
 	{"space whose bytes in use do not add up",
 	 "SELECT s.id FROM space s WHERE s.used <> coalesce((SELECT sum(size)"
-	 " FROM node n WHERE n.space_id = s.id AND (n.mode & 61440) = 32768),"
-	 " 0)"},
+	 " FROM node n WHERE n.space_id = s.id AND (n.mode & 61440) = 32768"
+	 " AND n.hist IS NULL), 0)"},
+	{"space whose bytes in history do not add up",
+	 "SELECT s.id FROM space s WHERE s.hist_used <> coalesce((SELECT"
+	 " sum(size) FROM node n WHERE n.space_id = s.id AND (n.mode & 61440)"
+	 " = 32768 AND n.hist IS NOT NULL), 0)"},
+	{"history node without its entry",
+	 "SELECT n.id FROM node n WHERE n.hist IS NOT NULL AND NOT EXISTS"
+	 " (SELECT 1 FROM hist h WHERE h.id = n.hist AND h.node = n.id)"},
 	{"space whose metadata bytes (xattrs, link targets) do not add up",
 	 "SELECT s.id FROM space s WHERE s.meta <> coalesce((SELECT"
 	 " sum(length(CAST(x.name AS BLOB)) + length(CAST(x.value AS BLOB)))"

@@ -284,16 +284,25 @@ int store_fs_link(struct store *st, const struct store_caller *c,
 	return db_end(st, rc);
 }
 
-/* Remove the entry (parent, name) of node `n`; free the node when it was
- * its last name and nobody holds it open. */
 int node_drop_entry(struct store *st, int64_t parent, const char *name,
 		    const struct node_info *n)
 {
-	bool dir = S_ISDIR(n->mode);
-	int rc;
+	return node_remove_name(st, parent, name, n, 0, true);
+}
 
-	rc = db_run(st, "DELETE FROM dirent WHERE parent = ? AND name = ?", "it",
-		    parent, name);
+int node_remove_name(struct store *st, int64_t parent, const char *name,
+		     const struct node_info *n, int64_t actor, bool keep)
+{
+	bool dir = S_ISDIR(n->mode), kept = false;
+	int rc = 0;
+
+	/* Its last name: the item goes to the trash (history.c). */
+	if (keep && (dir || n->nlink <= 1))
+		rc = hist_trash(st, n, parent, name, actor, &kept);
+	if (rc == 0)
+		rc = db_run(st,
+			    "DELETE FROM dirent WHERE parent = ? AND name = ?",
+			    "it", parent, name);
 	if (rc == 0)
 		rc = node_touch_dir(st, parent, dir ? -1 : 0);
 	/* An item with no item name left in its folder is no item. */
@@ -311,6 +320,14 @@ int node_drop_entry(struct store *st, int64_t parent, const char *name,
 			      "UPDATE node SET nlink = nlink - 1, ctime = ?"
 			      " WHERE id = ?",
 			      "ii", now_ns(), n->ino);
+	if (kept) {
+		/* History holds it now; a handle still open on it reads
+		 * and writes what the trash shows. */
+		istate_orphan(st, (uint64_t)n->ino);
+		return db_run(st, "UPDATE node SET nlink = 0, ctime = ? WHERE"
+				  " id = ?",
+			      "ii", now_ns(), n->ino);
+	}
 	if (!dir && (istate_orphan(st, (uint64_t)n->ino) ||
 		     open_elsewhere(st, (uint64_t)n->ino)))
 		/* Open (here or in another daemon): it lives on, nameless,
@@ -355,7 +372,7 @@ static int remove_locked(struct store *st, const struct store_caller *c,
 	    db_int(st, &one, "SELECT 1 FROM dirent WHERE parent = ? LIMIT 1",
 		   "i", n.ino) == 0)
 		return store_fail(st, -ENOTEMPTY, "%s is not empty", name);
-	return node_drop_entry(st, parent, name, &n);
+	return node_remove_name(st, parent, name, &n, c->account, true);
 }
 
 static int remove_entry(struct store *st, const struct store_caller *c,
@@ -364,6 +381,8 @@ static int remove_entry(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	if (HIST_IS_VIEW(parent))
+		return hist_view_remove(st, c, parent, name, want_dir);
 	rc = db_begin(st);
 	if (rc)
 		return rc;
@@ -405,15 +424,20 @@ static bool is_below(struct store *st, int64_t dir, int64_t ancestor)
  * an item they may edit, which keeps its inode, creator and editors. */
 static int save_over(struct store *st, const struct node_info *src,
 		     const struct node_info *dst, int64_t parent,
-		     const char *name, int64_t newparent)
+		     const char *name, int64_t newparent, int64_t actor)
 {
 	int64_t t = now_ns();
+	bool kept = false;
 	int rc;
 
-	rc = db_run(st,
-		    "INSERT OR IGNORE INTO trash (cid) SELECT cid FROM node"
-		    " WHERE id = ? AND chunked = 1 AND cid IS NOT NULL",
-		    "i", dst->ino);
+	/* What it replaces becomes an earlier version (history.c). */
+	rc = hist_version(st, dst->ino, HIST_TAKE, actor, &kept);
+	if (rc == 0 && !kept)
+		rc = db_run(st,
+			    "INSERT OR IGNORE INTO trash (cid) SELECT cid FROM"
+			    " node WHERE id = ? AND chunked = 1 AND cid IS NOT"
+			    " NULL",
+			    "i", dst->ino);
 	/* The new version brings its content, mode bits, times and user
 	 * attributes (rsync -a -X sets them on its temporary file); the
 	 * target keeps its inode, creator and editors.  Attributes asked
@@ -608,7 +632,8 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	    node_allows(st, c, dst.ino, STORE_RIGHT_EDIT) == 0 &&
 	    (same || node_may_delete(st, c, &p, &src) == 0)) {
 		out->kept = (uint64_t)dst.ino;
-		rc = save_over(st, &src, &dst, parent, name, newparent);
+		rc = save_over(st, &src, &dst, parent, name, newparent,
+			       c->account);
 		if (rc == 0)
 			rc = item_release(st, src.ino);
 		if (rc == 0 && type)
@@ -625,7 +650,8 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	if (rc == 0 && have_dst)
 		rc = node_may_delete(st, c, &np, &dst);
 	if (rc == 0 && have_dst)
-		rc = node_drop_entry(st, newparent, newname, &dst);
+		rc = node_remove_name(st, newparent, newname, &dst, c->account,
+				      true);
 	if (rc == 0)
 		rc = db_run(st,
 			    "UPDATE dirent SET parent = ?, name = ? WHERE"

@@ -110,6 +110,17 @@ int store_fs_statfs(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	if (HIST_IS_VIEW(ino)) {
+		int64_t space;
+
+		rc = hist_view_space(st, c, ino, &space);
+		if (rc == 0)
+			rc = db_int(st, &root, "SELECT root FROM space WHERE"
+					       " id = ?", "i", space);
+		if (rc)
+			return rc;
+		ino = (uint64_t)root;
+	}
 	rc = node_visible(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
@@ -370,6 +381,20 @@ static int write_locked(struct store *st, struct store_file *f, uint64_t off,
 	if (off + size > (uint64_t)FILE_MAX)
 		rc = store_fail(st, -EFBIG, "a file holds at most %lld bytes",
 				(long long)FILE_MAX);
+	/* The first change through this handle keeps what was stored as an
+	 * earlier version: taken whole when this write replaces it all. */
+	if (rc == 0 && !f->kept && ct.size > 0) {
+		bool whole = off == 0 && size >= (uint64_t)ct.size, kept;
+
+		rc = hist_version(st, n.ino, whole ? HIST_MOVE : HIST_COPY,
+				  f->caller.account, &kept);
+		content_free(&ct);
+		if (rc == 0)
+			rc = content_load(st, n.ino, &ct);
+		if (rc)
+			return rc;
+	}
+	f->kept = true;
 	if (rc == 0)
 		rc = check_room(st, &n, ct.size, (int64_t)(off + size));
 	ct.touch = t;
@@ -394,6 +419,10 @@ int store_fs_write(struct store *st, struct store_file *f, uint64_t off,
 			rc = db_end(st, write_locked(st, f, off, buf, size));
 	}
 	pthread_rwlock_unlock(&f->is->rw);
+	if (st->hist_freed) {
+		st->hist_freed = false;
+		content_empty_trash(st);
+	}
 	if (rc == 0)
 		*done = size;
 	return rc;
@@ -498,7 +527,7 @@ void store_fs_release(struct store *st, struct store_file *f)
 		if (db_begin(st) == 0) {
 			int rc = db_run(st,
 					"DELETE FROM node WHERE id = ? AND"
-					" nlink = 0",
+					" nlink = 0 AND hist IS NULL",
 					"i", (int64_t)ino);
 
 			if (db_end(st, rc) == 0)
@@ -575,6 +604,21 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 			rc = content_load(st, ino, &ct);
 		if (rc)
 			return rc;
+		/* Cutting stored bytes keeps them as an earlier version. */
+		if (set->size < (uint64_t)ct.size && !(f && f->kept)) {
+			bool kept;
+
+			content_free(&ct);
+			rc = hist_version(st, ino,
+					  set->size ? HIST_COPY : HIST_MOVE,
+					  c->account, &kept);
+			if (rc == 0)
+				rc = content_load(st, ino, &ct);
+			if (rc)
+				return rc;
+			if (f && f->is->ino == (uint64_t)ino)
+				f->kept = true;
+		}
 		rc = check_room(st, n, ct.size, (int64_t)set->size);
 		if (rc == 0 && (uint64_t)ct.size != set->size)
 			rc = content_update(st, f ? f->is : NULL, &ct, 0, NULL,
@@ -633,6 +677,10 @@ int store_fs_setattr(struct store *st, const struct store_caller *c,
 			rc = node_attr(st, c, &n, out);
 		rc = db_end(st, rc);
 	}
+	if (st->hist_freed) {
+		st->hist_freed = false;
+		content_empty_trash(st);
+	}
 	if (f)
 		pthread_rwlock_unlock(&f->is->rw);
 	return rc;
@@ -645,6 +693,12 @@ int store_fs_access(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	if (HIST_IS_VIEW(ino)) {
+		int64_t space;
+
+		rc = hist_view_space(st, c, ino, &space);
+		return rc ? rc : (mask & W_OK) ? -EROFS : 0;
+	}
 	rc = node_visible(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
@@ -676,7 +730,8 @@ int store_fs_recover(struct store *st)
 	/* Unlinked nodes are freed by the daemon that held them open; ones
 	 * left by a crash, only while no other daemon may hold them. */
 	if (alone)
-		rc = db_run(st, "DELETE FROM node WHERE nlink = 0", "");
+		rc = db_run(st, "DELETE FROM node WHERE nlink = 0 AND"
+				" hist IS NULL", "");
 	if (rc == 0)
 		rc = members_ensure_all(st);
 	rc = db_end(st, rc);

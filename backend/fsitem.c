@@ -198,7 +198,7 @@ int fitem_truncate(struct store *st, struct store_file *f, uint64_t size)
 static int put_version(struct store *st, const struct node_info *n,
 		       const struct node_info *dir, int type,
 		       struct istate *is, const unsigned char *data,
-		       size_t len)
+		       size_t len, int64_t actor)
 {
 	struct pim_info info;
 	struct content ct;
@@ -212,6 +212,17 @@ static int put_version(struct store *st, const struct node_info *n,
 		rc = content_load(st, n->ino, &ct);
 	if (rc)
 		return rc;
+	/* The stored version becomes an earlier one (history.c). */
+	if (ct.size > 0) {
+		bool kept = false;
+
+		content_free(&ct);
+		rc = hist_version(st, n->ino, HIST_MOVE, actor, &kept);
+		if (rc == 0)
+			rc = content_load(st, n->ino, &ct);
+		if (rc)
+			return rc;
+	}
 	rc = check_room(st, n, ct.size, (int64_t)len);
 	if (rc == 0)
 		rc = content_update(st, is, &ct, 0, NULL, 0, 0);
@@ -237,7 +248,7 @@ static int commit_locked(struct store *st, struct store_file *f)
 		rc = node_info(st, f->dir, &dir);
 	if (rc == 0)
 		rc = put_version(st, &n, &dir, f->item, f->is, f->pending,
-				 f->plen);
+				 f->plen, f->caller.account);
 	return rc;
 }
 
@@ -261,7 +272,7 @@ static void drop_fresh(struct store *st, struct store_file *f)
 	if (s && db_row(st, s) == 1) {
 		copy_str(name, sizeof(name), col_text(s, 0));
 		db_done(s);
-		rc = node_drop_entry(st, f->dir, name, &n);
+		rc = node_remove_name(st, f->dir, name, &n, 0, false);
 	}
 	if (db_end(st, rc) == 0)
 		copy_str(f->gone, sizeof(f->gone), name);
@@ -342,7 +353,8 @@ int fitem_truncate_path(struct store *st, const struct store_caller *c,
 		}
 	}
 	if (rc == 0)
-		rc = put_version(st, n, &dir, type, NULL, data, (size_t)size);
+		rc = put_version(st, n, &dir, type, NULL, data, (size_t)size,
+				 c->account);
 	free(data);
 	*done = rc == 0;
 	return rc;
@@ -352,7 +364,7 @@ int item_put_version(struct store *st, const struct node_info *n,
 		     const struct node_info *dir, int type, const void *data,
 		     size_t len)
 {
-	return put_version(st, n, dir, type, NULL, data, len);
+	return put_version(st, n, dir, type, NULL, data, len, 0);
 }
 
 void fitem_free(struct store_file *f)

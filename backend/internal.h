@@ -111,6 +111,7 @@ struct store {
 	int64_t rights_at_begin; /* outside daemons: meta 'rights' at BEGIN */
 	bool migrating;		 /* db_migrate: the schema may not be there */
 	char errmsg[512];
+	bool hist_freed;   /* history gave way: content files to remove */
 	store_log_fn log;
 	void *log_arg;
 	struct stmt_slot cache[STMT_CACHE_SLOTS];
@@ -270,6 +271,7 @@ struct node_info {
 	int64_t space_root; /* the space's root folder */
 	int64_t drop_dir;   /* the group's drop/ folder */
 	int gen;	    /* enum node_gen */
+	int64_t held;	    /* its history entry (history.c), 0 when live */
 };
 int node_info(struct store *st, int64_t ino, struct node_info *out);
 int node_new(struct store *st, int64_t space, int tool, int64_t parent,
@@ -302,6 +304,10 @@ int node_make(struct store *st, const struct store_caller *c, int64_t parent,
 	      struct store_attr *out, struct node_info *dir);
 int node_drop_entry(struct store *st, int64_t parent, const char *name,
 		    const struct node_info *n);
+/* node_drop_entry by `actor`; `keep`: its last name sends it to history
+ * (false: an item that never held a valid version). */
+int node_remove_name(struct store *st, int64_t parent, const char *name,
+		     const struct node_info *n, int64_t actor, bool keep);
 /* Item `ino` is losing its last name: true when it is open, and then its
  * last close frees it.  (Checked and marked at once: a last close either
  * came before, or sees the mark and frees the node after this commits.) */
@@ -348,6 +354,7 @@ struct store_file {
 	bool loaded;		/* pending holds a whole version */
 	bool dirty;		/* pending differs from what is stored */
 	bool fresh;		/* nothing valid stored yet */
+	bool kept;		/* its earlier version is kept (history.c) */
 	bool written;		/* written since the last check */
 	bool took_effect;	/* a new version was stored: attributes moved */
 	char *gen;		/* generated content, read from a snapshot */
@@ -384,6 +391,7 @@ struct room {
 	int64_t files;	   /* entries members made: files, folders, links */
 	int64_t max_files; /* quota_max_entries(capacity) */
 	int64_t root, drop_dir;
+	int64_t hist;	   /* bytes kept in history (only free capacity) */
 };
 int64_t quota_max_entries(int64_t capacity);
 int space_room(struct store *st, int64_t space, struct room *out);
@@ -431,6 +439,68 @@ int members_busy(struct store *st, int64_t owner, char **data, size_t *len,
 struct busy_period;
 int members_busy_periods(struct store *st, int64_t owner,
 			 struct busy_period **v, size_t *n);
+
+/* ---- history.c, histview.c ---- */
+#define HIST_KEEP_DAYS 30
+#define HIST_KEEP_VERSIONS 20
+enum { HIST_TRASH = 1, HIST_VERSION = 2 };
+enum { HIST_TOP_ROOT = 2, HIST_TOP_TRASH = 3, HIST_TOP_VERSIONS = 4 };
+/* Inode numbers of the history view: node ids stay below 2^48. */
+#define HIST_INO_SHIFT 48
+#define HIST_DIR_INO(id) (((uint64_t)1 << HIST_INO_SHIFT) | (uint64_t)(id))
+#define HIST_TOP_INO(top, space)                                              \
+	(((uint64_t)(top) << HIST_INO_SHIFT) | (uint64_t)(space))
+#define HIST_IS_VIEW(ino) ((uint64_t)(ino) >> HIST_INO_SHIFT != 0)
+struct hist_keep {
+	int64_t days, versions;
+};
+/* How a space keeps history: the group's settings, defaults elsewhere. */
+int hist_keep(struct store *st, int64_t space, struct hist_keep *out);
+/* Entries older than this (ns) are past keeping. */
+int64_t hist_cutoff(const struct hist_keep *k);
+int hist_dir_child(struct store *st, int64_t space, uint64_t parent,
+		   const char *name, bool create, uint64_t *out);
+/* Node `n` is losing its last name (`name` in folder `parent`): record it
+ * in the trash.  *kept: the node (a file or link) now belongs to history
+ * and must not be freed; a folder is recorded and freed as before.
+ * Nothing is kept where the group keeps no history. */
+int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
+	       const char *name, int64_t actor, bool *kept);
+enum hist_how {
+	HIST_MOVE, /* the version takes the content; the item is left empty */
+	HIST_TAKE, /* the version takes it; the caller gives the item new */
+	HIST_COPY, /* the version gets a copy; the item keeps its own */
+};
+/* Keep the content of live item `ino` as an earlier version (nothing for
+ * an empty item, or where the group keeps no history): *kept says. */
+int hist_version(struct store *st, int64_t ino, enum hist_how how,
+		 int64_t actor, bool *kept);
+/* Let history give way, oldest first, until live content may grow by
+ * `grow` bytes within the capacity. */
+int hist_make_room(struct store *st, int64_t space, int64_t grow);
+/* The view: a node of history (or a view folder) as the caller may see
+ * it, -ENOENT otherwise. */
+int hist_node_visible(struct store *st, const struct store_caller *c,
+		      const struct node_info *n);
+int hist_view_getattr(struct store *st, const struct store_caller *c,
+		      uint64_t ino, struct store_attr *out);
+int hist_view_lookup(struct store *st, const struct store_caller *c,
+		     uint64_t parent, const char *name,
+		     struct store_attr *out);
+int hist_view_readdir(struct store *st, const struct store_caller *c,
+		      uint64_t ino, const char *after, uint64_t skip,
+		      store_dirent_fn fn, void *arg);
+/* unlink / rmdir in the view: purge for good. */
+int hist_view_remove(struct store *st, const struct store_caller *c,
+		     uint64_t parent, const char *name, bool want_dir);
+/* 0 when the caller may remove history entry `hist` for good. */
+int hist_may_purge(struct store *st, const struct store_caller *c,
+		   int64_t hist);
+/* A time as history names it: 2026-12-05T23.01.02.123456Z (UTC). */
+void hist_time_name(int64_t ns, char *buf, size_t len);
+/* The space a view inode belongs to, when the caller may see it. */
+int hist_view_space(struct store *st, const struct store_caller *c,
+		    uint64_t ino, int64_t *space);
 
 /* A node consumed by a save-pattern rename answers, until the kernel has
  * learnt the target's inode, as the node that kept its identity: queries

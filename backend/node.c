@@ -17,14 +17,19 @@
 	"SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"        \
 	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"        \
 	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"       \
-	" n.nlink, n.gen FROM node n LEFT JOIN space s ON s.id = n.space_id"  \
+	" n.nlink, n.gen, coalesce(n.hist, 0) FROM node n"                    \
+	" LEFT JOIN space s ON s.id = n.space_id"                             \
 	" WHERE n.id = " RESOLVE
 
 int node_info(struct store *st, int64_t ino, struct node_info *out)
 {
-	sqlite3_stmt *s = db_q(st, INFO_SQL, "i", ino);
+	sqlite3_stmt *s;
 	int rc;
 
+	/* The history view is read-only: no node to change there. */
+	if (HIST_IS_VIEW(ino))
+		return -EROFS;
+	s = db_q(st, INFO_SQL, "i", ino);
 	if (!s)
 		return -EIO;
 	rc = db_row(st, s);
@@ -49,6 +54,7 @@ int node_info(struct store *st, int64_t ino, struct node_info *out)
 	out->drop_dir = sqlite3_column_int64(s, 10);
 	out->nlink = sqlite3_column_int64(s, 11);
 	out->gen = sqlite3_column_int(s, 12);
+	out->held = sqlite3_column_int64(s, 13);
 	db_done(s);
 	return 0;
 }
@@ -292,6 +298,8 @@ int node_visible(struct store *st, const struct store_caller *c, int64_t ino,
 		return 0;
 	if (c->account <= 0)
 		return -ENOENT;
+	if (n->held)
+		return hist_node_visible(st, c, n);
 	if (n->kind == SPACE_PRIVATE)
 		return private_visible(st, c, n);
 	if (n->kind != SPACE_GROUP ||
@@ -355,6 +363,12 @@ int node_attr(struct store *st, const struct store_caller *c,
 		out->per_caller = true;
 		return 0;
 	}
+	/* History: read-only, and gone when purged or given way. */
+	if (n->held) {
+		out->mode &= ~0222u;
+		out->uncached = true;
+		return 0;
+	}
 	/* The root's children and drop folders differ between callers. */
 	out->per_caller = n->ino == n->space_root ||
 			  (n->tool == TOOL_DROP && n->ino != n->drop_dir) ||
@@ -393,6 +407,8 @@ int store_fs_getattr(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	if (HIST_IS_VIEW(ino))
+		return hist_view_getattr(st, c, ino, out);
 	/* One read transaction, not one per statement. */
 	rc = db_read_begin(st);
 	if (rc)
@@ -465,6 +481,12 @@ int store_fs_lookup(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	/* 1: not the view (a "history" that is no space's). */
+	if (HIST_IS_VIEW(parent) || strcmp(name, "history") == 0) {
+		rc = hist_view_lookup(st, c, parent, name, out);
+		if (rc <= 0)
+			return rc;
+	}
 	rc = db_read_begin(st);
 	if (rc)
 		return rc;
@@ -616,10 +638,44 @@ static int entries_read(struct store *st, const struct store_caller *c,
 	return 0;
 }
 
+/* A space's root lists history/ among its tools, in name order. */
+struct with_history {
+	struct store *st;
+	const struct store_caller *c;
+	uint64_t ino;
+	const char *after;
+	bool done;
+	store_dirent_fn fn;
+	void *arg;
+};
+
+static int history_first(struct with_history *w, const char *next)
+{
+	struct store_attr a;
+
+	if (w->done || (next && strcmp(next, "history") < 0) ||
+	    (w->after && strcmp(w->after, "history") >= 0))
+		return 0;
+	w->done = true;
+	if (hist_view_lookup(w->st, w->c, w->ino, "history", &a) != 0)
+		return 0;
+	return w->fn(w->arg, "history", &a);
+}
+
+static int with_history_fn(void *arg, const char *name,
+			   const struct store_attr *a)
+{
+	struct with_history *w = arg;
+	int stop = history_first(w, name);
+
+	return stop ? stop : w->fn(w->arg, name, a);
+}
+
 int store_fs_readdir(struct store *st, const struct store_caller *c,
 		     uint64_t ino, const char *after, uint64_t skip,
 		     store_dirent_fn fn, void *arg)
 {
+	struct with_history w = {st, c, ino, after, false, fn, arg};
 	struct entry *v = NULL;
 	struct node_info d;
 	char *last = NULL;
@@ -628,11 +684,19 @@ int store_fs_readdir(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	if (HIST_IS_VIEW(ino))
+		return hist_view_readdir(st, c, ino, after, skip, fn, arg);
 	rc = node_dir(st, c, (int64_t)ino, &d);
 	if (rc)
 		return rc;
 	if (!S_ISDIR(d.mode))
 		return -ENOTDIR;
+	/* With an offset (no name to resume after) history/ stays out:
+	 * offsets count stored entries. */
+	if (d.ino == d.space_root && d.ino != STORE_ROOT_INO && !skip) {
+		fn = with_history_fn;
+		arg = &w;
+	}
 	ino = (uint64_t)d.ino;
 	/* Entries of ordinary folders are seen by all who see the folder;
 	 * the root, drop/ and members/ and someone else's calendar decide
@@ -663,5 +727,7 @@ int store_fs_readdir(struct store *st, const struct store_caller *c,
 			break;
 	}
 	free(last);
+	if (rc == 0 && fn == with_history_fn)
+		rc = history_first(&w, NULL);
 	return rc < 0 ? rc : 0;
 }

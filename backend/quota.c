@@ -36,7 +36,8 @@ int space_room(struct store *st, int64_t space, struct room *out)
 
 	s = db_q(st,
 		 "SELECT s.used, s.meta, s.files, s.root, s.drop_dir,"
-		 " s.group_id IS NOT NULL, coalesce((SELECT account_id FROM"
+		 " s.group_id IS NOT NULL, s.hist_used, coalesce((SELECT"
+		 " account_id FROM"
 		 " membership m WHERE m.group_id = s.group_id AND m.role = 3),"
 		 " s.account_id) FROM space s WHERE s.id = ?",
 		 "i", space);
@@ -51,7 +52,8 @@ int space_room(struct store *st, int64_t space, struct room *out)
 	out->root = sqlite3_column_int64(s, 3);
 	out->drop_dir = sqlite3_column_int64(s, 4);
 	group = sqlite3_column_int(s, 5) != 0;
-	who = sqlite3_column_int64(s, 6);
+	out->hist = sqlite3_column_int64(s, 6);
+	who = sqlite3_column_int64(s, 7);
 	db_done(s);
 	rc = limits_of(st, who, &lim);
 	if (rc)
@@ -78,6 +80,9 @@ static int check_bytes(struct store *st, int64_t space, int64_t grow,
 				  "the space is full: %s count against its "
 				  "capacity, set by the administrator's plan",
 				  what);
+	/* History lives in the free room only: it gives way. */
+	if (r.hist > 0 && r.used + r.meta + r.hist + grow > r.capacity)
+		return hist_make_room(st, space, grow);
 	return 0;
 }
 

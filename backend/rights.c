@@ -166,6 +166,8 @@ static int allows(struct store *st, const struct store_caller *c, int64_t ino,
 	rc = node_info(st, ino, &n);
 	if (rc)
 		return rc;
+	if (n.held)
+		return -EROFS; /* history is read-only */
 	if (c->account <= 0 || n.ino == n.space_root || n.kind == 0)
 		return -EACCES;
 	if (n.kind == SPACE_PRIVATE) {

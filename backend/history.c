@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * History: what a member deletes or overwrites is kept (SPEC.md section 5).
+ * A deleted file keeps its node, content and all, detached from the tree
+ * (node.hist names its entry, nlink 0); an overwritten or truncated file
+ * leaves its previous content to a new detached node, its earlier version.
+ * Neither copies bytes, except a version of a file changed in place
+ * (a write into its middle), which needs the old bytes and the new side by
+ * side.  Each entry sits in a folder of the read-only history view
+ * (hist_dir, histview.c): trash/<tool>/<path of its folder>/ for deleted
+ * items, versions/<tool>/<path of the item>/ for versions.
+ *
+ * History bytes are counted apart (space.hist_used, kept by the triggers
+ * of node) and use only the space's free capacity: when live content
+ * needs the room, the oldest entries go first (hist_make_room).  The
+ * group's keep_days and keep_versions bound them too.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#define NS_PER_DAY (86400LL * 1000000000LL)
+
+int hist_keep(struct store *st, int64_t space, struct hist_keep *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	out->days = HIST_KEEP_DAYS;
+	out->versions = HIST_KEEP_VERSIONS;
+	s = db_q(st,
+		 "SELECT g.keep_days, g.keep_versions FROM space s"
+		 " JOIN grp g ON g.id = s.group_id WHERE s.id = ?",
+		 "i", space);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc == 1) {
+		out->days = sqlite3_column_int64(s, 0);
+		out->versions = sqlite3_column_int64(s, 1);
+		db_done(s);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int64_t hist_cutoff(const struct hist_keep *k)
+{
+	return now_ns() - k->days * NS_PER_DAY;
+}
+
+int hist_dir_child(struct store *st, int64_t space, uint64_t parent,
+		   const char *name, bool create, uint64_t *out)
+{
+	int64_t id;
+	int rc;
+
+	rc = db_int(st, &id,
+		    "SELECT id FROM hist_dir WHERE parent = ? AND name = ?",
+		    "it", (int64_t)parent, name);
+	if (rc == -ENOENT && create) {
+		rc = db_run(st,
+			    "INSERT INTO hist_dir (space_id, parent, name)"
+			    " VALUES (?, ?, ?)",
+			    "iit", space, (int64_t)parent, name);
+		id = db_last_id(st);
+	}
+	if (rc == 0)
+		*out = HIST_DIR_INO(id);
+	return rc;
+}
+
+/* The view folder top/<path>: made, with its parents, when `create`. */
+static int hist_dir_path(struct store *st, int64_t space, int top,
+			 const char *path, bool create, uint64_t *out)
+{
+	char *copy = strdup(path), *save = NULL, *part;
+	uint64_t cur = HIST_TOP_INO(top, space);
+	int rc = copy ? 0 : -ENOMEM;
+
+	for (part = rc ? NULL : strtok_r(copy, "/", &save); part && rc == 0;
+	     part = strtok_r(NULL, "/", &save))
+		rc = hist_dir_child(st, space, cur, part, create, &cur);
+	free(copy);
+	if (rc == 0)
+		*out = cur;
+	return rc;
+}
+
+/* Entries older than the group keeps them go (content files after the
+ * commit, with content_empty_trash). */
+static int expire(struct store *st, int64_t space, const struct hist_keep *k)
+{
+	int rc = db_run(st, "DELETE FROM hist WHERE space_id = ? AND at < ?",
+			"ii", space, hist_cutoff(k));
+
+	if (rc == 0 && db_changes(st) > 0)
+		st->hist_freed = true;
+	return rc;
+}
+
+/* Who may see an entry of a drop folder: its owner and its depositor. */
+static void drop_people(struct store *st, const struct node_info *n,
+			int64_t *owner, int64_t *dropper)
+{
+	int depth = 0;
+
+	*owner = *dropper = 0;
+	if (n->tool != TOOL_DROP || n->kind != SPACE_GROUP)
+		return;
+	if (drop_place(st, n, &depth, owner, dropper) != 0)
+		*owner = *dropper = 0;
+	if (depth == 2 && !*dropper)
+		*dropper = n->creator;
+}
+
+static int add_entry(struct store *st, const struct node_info *n, int kind,
+		     uint64_t hdir, const char *name, int64_t dir,
+		     int64_t actor, int64_t node, int64_t *id)
+{
+	int64_t owner, dropper;
+	int rc;
+
+	drop_people(st, n, &owner, &dropper);
+	rc = db_run(st,
+		    "INSERT INTO hist (space_id, kind, hdir, name, is_dir, tool,"
+		    " dir, at, actor, drop_owner, dropper, node) VALUES (?, ?,"
+		    " ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0))",
+		    "iiitiiiiiiii", n->space, (int64_t)kind, (int64_t)hdir,
+		    name,
+		    (int64_t)S_ISDIR(n->mode), (int64_t)n->tool, dir, now_ns(),
+		    actor, owner, dropper, node);
+	if (rc == 0)
+		*id = db_last_id(st);
+	return rc;
+}
+
+int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
+	       const char *name, int64_t actor, bool *kept)
+{
+	char path[STORE_PATH_MAX];
+	struct hist_keep k;
+	uint64_t hdir;
+	int64_t id;
+	int rc;
+
+	*kept = false;
+	if (n->kind == 0 || n->held || n->tool == TOOL_MEMBERS ||
+	    !(S_ISREG(n->mode) || S_ISDIR(n->mode) || S_ISLNK(n->mode)))
+		return 0;
+	rc = hist_keep(st, n->space, &k);
+	if (rc || k.days <= 0)
+		return rc;
+	rc = node_path(st, parent, path, sizeof(path));
+	if (rc == 0)
+		rc = hist_dir_path(st, n->space, HIST_TOP_TRASH, path, true,
+				   &hdir);
+	/* A folder's entry sits in its own view folder: an empty folder
+	 * shows, and one with deleted content merges with it. */
+	if (rc == 0 && S_ISDIR(n->mode))
+		rc = hist_dir_child(st, n->space, hdir, name, true, &hdir);
+	if (rc == 0)
+		rc = add_entry(st, n, HIST_TRASH, hdir, name, parent, actor,
+			       S_ISDIR(n->mode) ? 0 : n->ino, &id);
+	if (rc == 0 && !S_ISDIR(n->mode)) {
+		rc = db_run(st, "UPDATE node SET hist = ? WHERE id = ?", "ii",
+			    id, n->ino);
+		*kept = rc == 0;
+	}
+	if (rc == 0)
+		rc = expire(st, n->space, &k);
+	return rc;
+}
+
+/* Give node `to` a copy of the content of `from`, sealed afresh under its
+ * own content id. */
+static int copy_content(struct store *st, int64_t from, int64_t to)
+{
+	struct content src, dst;
+	unsigned char *buf = NULL;
+	uint64_t off = 0;
+	size_t got, step = 64 * CHUNK;
+	int rc;
+
+	rc = content_load(st, from, &src);
+	if (rc)
+		return rc;
+	rc = content_load(st, to, &dst);
+	buf = rc ? NULL : malloc(step);
+	if (rc == 0 && !buf)
+		rc = -ENOMEM;
+	while (rc == 0 && off < (uint64_t)src.size) {
+		rc = content_read(st, NULL, &src, off, step, buf, &got);
+		if (rc == 0 && got == 0)
+			rc = -EIO;
+		if (rc == 0)
+			rc = content_update(st, NULL, &dst, off, buf, got, -1);
+		off += got;
+	}
+	free(buf);
+	content_free(&src);
+	content_free(&dst);
+	return rc;
+}
+
+int hist_version(struct store *st, int64_t ino, enum hist_how how,
+		 int64_t actor, bool *kept)
+{
+	char path[STORE_PATH_MAX], name[256];
+	unsigned char cid[16];
+	struct node_info n;
+	struct hist_keep k;
+	sqlite3_stmt *s;
+	int64_t size = 0, parent, id, vid;
+	uint64_t hdir;
+	int rc;
+
+	*kept = false;
+	rc = node_info(st, ino, &n);
+	if (rc || n.kind == 0 || n.held || n.nlink == 0 || !S_ISREG(n.mode) ||
+	    n.tool == TOOL_MEMBERS || n.gen)
+		return rc;
+	rc = db_int(st, &size, "SELECT size FROM node WHERE id = ?", "i",
+		    n.ino);
+	if (rc || size == 0)
+		return rc;
+	rc = hist_keep(st, n.space, &k);
+	if (rc || k.days <= 0 || k.versions <= 0)
+		return rc;
+	s = db_q(st, "SELECT parent, name FROM dirent WHERE child = ? LIMIT 1",
+		 "i", n.ino);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc;
+	parent = sqlite3_column_int64(s, 0);
+	copy_str(name, sizeof(name), col_text(s, 1));
+	db_done(s);
+	rc = node_path(st, n.ino, path, sizeof(path));
+	if (rc == 0)
+		rc = hist_dir_path(st, n.space, HIST_TOP_VERSIONS, path, true,
+				   &hdir);
+	if (rc == 0)
+		rc = add_entry(st, &n, HIST_VERSION, hdir, name, parent, actor,
+			       0, &id);
+	/* The version is a detached node with the item's attributes; it
+	 * takes the content (or, for COPY, a copy of it). */
+	content_new_cid(cid);
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT INTO node (space_id, tool, mode, nlink, size,"
+			    " creator, editors_all, atime, mtime, ctime, cid,"
+			    " inline, chunked, cipher, hist) SELECT space_id,"
+			    " tool, mode, 0, iif(?2, 0, size), creator,"
+			    " editors_all, atime, mtime, ctime, iif(?2, ?3, cid),"
+			    " iif(?2, NULL, inline), iif(?2, 0, chunked),"
+			    " cipher, ?4 FROM node WHERE id = ?1",
+			    "iibi", n.ino, (int64_t)(how == HIST_COPY), cid,
+			    (size_t)16, id);
+	vid = db_last_id(st);
+	if (rc == 0)
+		rc = db_run(st, "UPDATE hist SET node = ? WHERE id = ?", "ii",
+			    vid, id);
+	if (rc == 0 && how == HIST_COPY)
+		rc = copy_content(st, n.ino, vid);
+	if (rc == 0 && how == HIST_MOVE) {
+		content_new_cid(cid);
+		rc = db_run(st,
+			    "UPDATE node SET cid = ?, inline = NULL,"
+			    " chunked = 0, size = 0 WHERE id = ?",
+			    "bi", cid, (size_t)16, n.ino);
+	}
+	/* At most keep_versions per item, the newest. */
+	if (rc == 0)
+		rc = db_run(st,
+			    "DELETE FROM hist WHERE hdir = ?1 AND kind = 2 AND"
+			    " id NOT IN (SELECT id FROM hist WHERE hdir = ?1"
+			    " AND kind = 2 ORDER BY at DESC, id DESC LIMIT ?2)",
+			    "ii", (int64_t)hdir, k.versions);
+	if (rc == 0 && db_changes(st) > 0)
+		st->hist_freed = true;
+	if (rc == 0)
+		rc = expire(st, n.space, &k);
+	if (rc == 0 && how == HIST_COPY)
+		rc = hist_make_room(st, n.space, 0);
+	if (rc == 0)
+		*kept = true;
+	return rc;
+}
+
+int hist_make_room(struct store *st, int64_t space, int64_t grow)
+{
+	struct room r;
+	int64_t id;
+	int rc;
+
+	for (;;) {
+		rc = space_room(st, space, &r);
+		if (rc || r.hist <= 0 ||
+		    r.used + r.meta + r.hist + grow <= r.capacity)
+			return rc;
+		/* The oldest entry that holds bytes gives way. */
+		rc = db_int(st, &id,
+			    "SELECT h.id FROM hist h JOIN node n"
+			    " ON n.id = h.node WHERE h.space_id = ?"
+			    " AND n.size > 0 ORDER BY h.at, h.id LIMIT 1",
+			    "i", space);
+		if (rc == -ENOENT)
+			return 0;
+		if (rc == 0)
+			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
+		if (rc)
+			return rc;
+		st->hist_freed = true;
+	}
+}

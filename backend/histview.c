@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The read-only view of history: <space>/history/ with trash/ and
+ * versions/ (history.c records what they show).  Folders of the view are
+ * rows of hist_dir, their inode numbers above 2^48 (HIST_DIR_INO); the
+ * files are the kept nodes themselves.  A deleted name shows once under
+ * its own name (its latest deletion) and once per earlier deletion as
+ * NAME@TIME; versions of an item show as TIME plus the item's extension.
+ * TIME is UTC, 2026-12-05T23.01.02.123456Z: it sorts, and holds no colon
+ * (rsync would take it for a host).  Each caller sees the entries of what
+ * they could read live: a group's members all, except in drop folders
+ * (their owner and depositor only); Private's history, its owner.
+ * Removing a file of the view purges it for good: the delete right on the
+ * folder it came from (its nearest remaining ancestor when that is gone);
+ * the administrator and co-administrators always may.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define TIME_LEN 27 /* 2026-12-05T23.01.02.123456Z */
+
+/* Visible to account ?2, kept until ?3 (hist row h). */
+#define VISIBLE                                                              \
+	" h.at >= ?3 AND (h.tool <> 4 OR ((h.drop_owner = ?2 OR"              \
+	" h.dropper = ?2) AND EXISTS (SELECT 1 FROM membership m JOIN space"  \
+	" s2 ON s2.group_id = m.group_id WHERE s2.id = h.space_id AND"        \
+	" m.account_id = h.drop_owner)))"
+
+struct view {
+	uint64_t ino;
+	int64_t space;
+	int top;	   /* HIST_TOP_ROOT, _TRASH, _VERSIONS */
+	int64_t cutoff;	   /* entries older are past keeping */
+};
+
+void hist_time_name(int64_t ns, char *buf, size_t len)
+{
+	time_t sec = (time_t)(ns / 1000000000);
+	struct tm tm;
+
+	gmtime_r(&sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d.%02d.%02d.%06dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (int)(ns % 1000000000 / 1000));
+}
+
+/* Does `s` end in @TIME?  Then its length without it. */
+static size_t time_suffix(const char *s)
+{
+	size_t n = strlen(s), i;
+	const char *t;
+
+	if (n < TIME_LEN + 2 || s[n - TIME_LEN - 1] != '@')
+		return 0;
+	t = s + n - TIME_LEN;
+	for (i = 0; i < TIME_LEN; i++) {
+		char want = "0000-00-00T00.00.00.000000Z"[i];
+
+		if (want == '0' ? (t[i] < '0' || t[i] > '9') : t[i] != want)
+			return 0;
+	}
+	return n - TIME_LEN - 1;
+}
+
+static int space_access(struct store *st, const struct store_caller *c,
+			int64_t space)
+{
+	sqlite3_stmt *s;
+	int64_t group = 0, owner = 0;
+	int rc;
+
+	if (c->account <= 0)
+		return -ENOENT;
+	s = db_q(st, "SELECT coalesce(group_id, 0), coalesce(account_id, 0)"
+		     " FROM space WHERE id = ?",
+		 "i", space);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	group = sqlite3_column_int64(s, 0);
+	owner = sqlite3_column_int64(s, 1);
+	db_done(s);
+	if (group)
+		return grp_role(st, group, c->account) != STORE_ROLE_NONE
+			       ? 0
+			       : -ENOENT;
+	return owner == c->account ? 0 : -ENOENT;
+}
+
+/* What view folder `ino` is, when the caller may see its space. */
+static int view_of(struct store *st, const struct store_caller *c,
+		   uint64_t ino, struct view *v)
+{
+	uint64_t cur = ino;
+	struct hist_keep k;
+	int depth = 0, rc;
+
+	memset(v, 0, sizeof(*v));
+	v->ino = ino;
+	while (cur >> HIST_INO_SHIFT == 1 && depth++ < 4096) {
+		sqlite3_stmt *s = db_q(st,
+				       "SELECT space_id, parent FROM hist_dir"
+				       " WHERE id = ?",
+				       "i", (int64_t)(cur & ((1ULL << 48) - 1)));
+
+		if (!s)
+			return -EIO;
+		rc = db_row(st, s);
+		if (rc <= 0)
+			return rc < 0 ? rc : -ENOENT;
+		v->space = sqlite3_column_int64(s, 0);
+		cur = (uint64_t)sqlite3_column_int64(s, 1);
+		db_done(s);
+	}
+	v->top = (int)(cur >> HIST_INO_SHIFT);
+	if (v->top < HIST_TOP_ROOT || v->top > HIST_TOP_VERSIONS)
+		return -ENOENT;
+	v->space = (int64_t)(cur & ((1ULL << 48) - 1));
+	rc = space_access(st, c, v->space);
+	if (rc == 0)
+		rc = hist_keep(st, v->space, &k);
+	if (rc == 0)
+		v->cutoff = hist_cutoff(&k);
+	return rc;
+}
+
+int hist_view_space(struct store *st, const struct store_caller *c,
+		    uint64_t ino, int64_t *space)
+{
+	struct view v;
+	int rc = view_of(st, c, ino, &v);
+
+	if (rc == 0)
+		*space = v.space;
+	return rc;
+}
+
+int hist_node_visible(struct store *st, const struct store_caller *c,
+		      const struct node_info *n)
+{
+	struct hist_keep k;
+	int64_t one;
+	int rc = space_access(st, c, n->space);
+
+	if (rc == 0)
+		rc = hist_keep(st, n->space, &k);
+	if (rc == 0)
+		rc = db_int(st, &one,
+			    "SELECT 1 FROM hist h WHERE h.id = ?1 AND" VISIBLE,
+			    "iii", n->held, c->account, hist_cutoff(&k));
+	return rc;
+}
+
+/* Is anything below view folder `ino` visible to the caller? */
+static bool subtree_visible(struct store *st, const struct store_caller *c,
+			    const struct view *v, uint64_t ino)
+{
+	int64_t one;
+
+	return db_int(st, &one,
+		      "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
+		      " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
+		      " ON x.parent = sub.id) SELECT 1 FROM hist h"
+		      " WHERE h.hdir IN (SELECT id FROM sub) AND" VISIBLE
+		      " LIMIT 1",
+		      "iii", (int64_t)ino, c->account, v->cutoff) == 0;
+}
+
+struct ventry {
+	char *name;
+	uint64_t ino;
+	int64_t hist;	/* the entry (files) */
+	bool dir;
+};
+
+static void ventries_free(struct ventry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(e[i].name);
+	free(e);
+}
+
+static int ventry_add(struct ventry **e, size_t *n, size_t *cap,
+		      const char *name, uint64_t ino, int64_t hist, bool dir)
+{
+	if (ARRAY_GROW(*e, *n, *cap))
+		return -ENOMEM;
+	(*e)[*n].name = strdup(name);
+	if (!(*e)[*n].name)
+		return -ENOMEM;
+	(*e)[*n].ino = ino;
+	(*e)[*n].hist = hist;
+	(*e)[*n].dir = dir;
+	(*n)++;
+	return 0;
+}
+
+static int ventry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ventry *)a)->name,
+		      ((const struct ventry *)b)->name);
+}
+
+/* A version's name: its time, and the item's extension for applications. */
+static void version_name(const char *item, int64_t at, char *buf,
+			 size_t len)
+{
+	const char *dot = strrchr(item, '.');
+	char t[40];
+
+	hist_time_name(at, t, sizeof(t));
+	if (dot && dot != item && strlen(dot) <= 16)
+		snprintf(buf, len, "%s%s", t, dot);
+	else
+		snprintf(buf, len, "%s", t);
+}
+
+/*
+ * The entries of view folder `v` the caller sees, sorted by name.  With
+ * `only` set, the ones that may be called `only` (a look-up).
+ */
+static int view_list(struct store *st, const struct store_caller *c,
+		     const struct view *v, const char *only,
+		     struct ventry **out, size_t *n)
+{
+	struct ventry *e = NULL;
+	size_t len = 0, cap = 0, dirs, i;
+	char base[256] = "", prev[256] = "", name[320];
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	if (only) {
+		size_t b = time_suffix(only);
+
+		copy_str(base, sizeof(base), only);
+		if (b && b < sizeof(base))
+			base[b] = '\0';
+	}
+	if (v->top == HIST_TOP_ROOT) {
+		if (!only || strcmp(only, "trash") == 0)
+			rc = ventry_add(&e, &len, &cap, "trash",
+					HIST_TOP_INO(HIST_TOP_TRASH, v->space),
+					0, true);
+		if (rc == 0 && (!only || strcmp(only, "versions") == 0))
+			rc = ventry_add(&e, &len, &cap, "versions",
+					HIST_TOP_INO(HIST_TOP_VERSIONS,
+						     v->space),
+					0, true);
+		goto out;
+	}
+	s = db_q(st,
+		 "SELECT id, name FROM hist_dir WHERE parent = ?1 AND"
+		 " (?2 IS NULL OR name IN (?2, ?3)) ORDER BY name",
+		 "itt", (int64_t)v->ino, only, only ? base : NULL);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		rc = ventry_add(&e, &len, &cap, col_text(s, 1),
+				HIST_DIR_INO(sqlite3_column_int64(s, 0)), 0,
+				true);
+		if (rc) {
+			db_done(s);
+			break;
+		}
+	}
+	/* Folders with nothing the caller may see are not there. */
+	for (i = 0; rc == 0 && i < len;) {
+		if (subtree_visible(st, c, v, e[i].ino)) {
+			i++;
+			continue;
+		}
+		free(e[i].name);
+		e[i] = e[--len];
+	}
+	dirs = len;
+	if (rc)
+		goto out;
+	s = db_q(st,
+		 "SELECT h.id, h.name, h.node, h.at FROM hist h WHERE"
+		 " h.hdir = ?1 AND h.is_dir = 0 AND h.node IS NOT NULL AND"
+		 " (?4 IS NULL OR h.name = ?4 OR h.kind = 2) AND" VISIBLE
+		 " ORDER BY h.name, h.at DESC, h.id DESC",
+		 "iiit", (int64_t)v->ino, c->account, v->cutoff,
+		 only ? base : NULL);
+	if (!s) {
+		rc = -EIO;
+		goto out;
+	}
+	while ((rc = db_row(st, s)) == 1) {
+		const char *item = col_text(s, 1);
+		int64_t at = sqlite3_column_int64(s, 3);
+		bool shadowed = false;
+
+		if (v->top == HIST_TOP_VERSIONS) {
+			version_name(item, at, name, sizeof(name));
+		} else {
+			for (i = 0; i < dirs; i++)
+				shadowed |= strcmp(e[i].name, item) == 0;
+			if (strcmp(prev, item) == 0 || shadowed) {
+				char t[40];
+
+				hist_time_name(at, t, sizeof(t));
+				snprintf(name, sizeof(name), "%s@%s", item, t);
+			} else {
+				copy_str(name, sizeof(name), item);
+			}
+			copy_str(prev, sizeof(prev), item);
+		}
+		if (only && strcmp(name, only) != 0)
+			continue;
+		rc = ventry_add(&e, &len, &cap, name,
+				(uint64_t)sqlite3_column_int64(s, 2),
+				sqlite3_column_int64(s, 0), false);
+		if (rc) {
+			db_done(s);
+			break;
+		}
+	}
+out:
+	if (rc < 0) {
+		ventries_free(e, len);
+		return rc;
+	}
+	if (len > 1)
+		qsort(e, len, sizeof(*e), ventry_cmp);
+	*out = e;
+	*n = len;
+	return 0;
+}
+
+static void dir_attr(uint64_t ino, struct store_attr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->ino = ino;
+	a->mode = S_IFDIR | 0555;
+	a->nlink = 2;
+	a->atime_ns = a->mtime_ns = a->ctime_ns = now_ns();
+	a->uid = -1;
+	a->per_caller = true;
+	a->uncached = true;
+}
+
+static int entry_attr(struct store *st, const struct store_caller *c,
+		      const struct ventry *e, struct store_attr *out)
+{
+	struct node_info n;
+	int rc;
+
+	if (e->dir) {
+		dir_attr(e->ino, out);
+		return 0;
+	}
+	rc = node_info(st, (int64_t)e->ino, &n);
+	if (rc == 0)
+		rc = node_attr(st, c, &n, out);
+	return rc;
+}
+
+int hist_view_getattr(struct store *st, const struct store_caller *c,
+		      uint64_t ino, struct store_attr *out)
+{
+	struct view v;
+	int rc = db_read_begin(st);
+
+	if (rc)
+		return rc;
+	rc = view_of(st, c, ino, &v);
+	if (rc == 0 && ino >> HIST_INO_SHIFT == 1 &&
+	    !subtree_visible(st, c, &v, ino))
+		rc = -ENOENT;
+	if (rc == 0)
+		dir_attr(ino, out);
+	db_read_end(st);
+	return rc;
+}
+
+/* The entry `name` of view folder `parent`. */
+static int view_find(struct store *st, const struct store_caller *c,
+		     uint64_t parent, const char *name, struct view *v,
+		     struct ventry *out)
+{
+	struct ventry *e = NULL;
+	size_t n = 0;
+	int rc;
+
+	rc = view_of(st, c, parent, v);
+	if (rc == 0)
+		rc = view_list(st, c, v, name, &e, &n);
+	if (rc == 0 && n == 0)
+		rc = -ENOENT;
+	if (rc == 0) {
+		*out = e[0];
+		e[0].name = NULL;
+	}
+	if (rc == 0 || e)
+		ventries_free(e, n);
+	return rc;
+}
+
+int hist_view_lookup(struct store *st, const struct store_caller *c,
+		     uint64_t parent, const char *name,
+		     struct store_attr *out)
+{
+	struct node_info p;
+	struct ventry e;
+	struct view v;
+	int rc = db_read_begin(st);
+
+	if (rc)
+		return rc;
+	if (!HIST_IS_VIEW(parent)) {
+		/* history/ in a space's root (Private or a group); anywhere
+		 * else the name is an ordinary one (1). */
+		rc = node_visible(st, c, (int64_t)parent, &p) == 0 &&
+				     p.ino == p.space_root && p.kind != 0 &&
+				     space_access(st, c, p.space) == 0
+			     ? 0
+			     : 1;
+		if (rc == 0)
+			dir_attr(HIST_TOP_INO(HIST_TOP_ROOT, p.space), out);
+		db_read_end(st);
+		return rc;
+	}
+	rc = view_find(st, c, parent, name, &v, &e);
+	if (rc == 0) {
+		rc = entry_attr(st, c, &e, out);
+		free(e.name);
+	}
+	db_read_end(st);
+	return rc;
+}
+
+int hist_view_readdir(struct store *st, const struct store_caller *c,
+		      uint64_t ino, const char *after, uint64_t skip,
+		      store_dirent_fn fn, void *arg)
+{
+	struct ventry *e = NULL;
+	struct store_attr a;
+	struct view v;
+	size_t n = 0, i;
+	int rc = db_read_begin(st);
+
+	if (rc)
+		return rc;
+	rc = view_of(st, c, ino, &v);
+	if (rc == 0)
+		rc = view_list(st, c, &v, NULL, &e, &n);
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (after ? strcmp(e[i].name, after) <= 0 : i < skip)
+			continue;
+		rc = entry_attr(st, c, &e[i], &a);
+		if (rc == 0 && fn(arg, e[i].name, &a))
+			break;
+	}
+	ventries_free(e, n);
+	db_read_end(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The live path a view folder stands for: "documents/a/b" (no top). */
+static int view_path(struct store *st, uint64_t ino, char *buf, size_t len)
+{
+	char tmp[STORE_PATH_MAX];
+	int depth = 0;
+
+	buf[0] = '\0';
+	while (ino >> HIST_INO_SHIFT == 1 && depth++ < 4096) {
+		sqlite3_stmt *s = db_q(st,
+				       "SELECT parent, name FROM hist_dir"
+				       " WHERE id = ?",
+				       "i", (int64_t)(ino & ((1ULL << 48) - 1)));
+		int rc;
+
+		if (!s)
+			return -EIO;
+		rc = db_row(st, s);
+		if (rc <= 0)
+			return rc < 0 ? rc : -ENOENT;
+		if (buf[0])
+			snprintf(tmp, sizeof(tmp), "%s/%s", col_text(s, 1), buf);
+		else
+			copy_str(tmp, sizeof(tmp), col_text(s, 1));
+		copy_str(buf, len, tmp);
+		ino = (uint64_t)sqlite3_column_int64(s, 0);
+		db_done(s);
+	}
+	return 0;
+}
+
+/* The deepest live folder along `path` from the space's root. */
+static int nearest_folder(struct store *st, int64_t space, const char *path,
+			  int64_t *out)
+{
+	char *copy = strdup(path), *save = NULL, *part;
+	int64_t cur, next;
+	int rc;
+
+	if (!copy)
+		return -ENOMEM;
+	rc = db_int(st, &cur, "SELECT root FROM space WHERE id = ?", "i",
+		    space);
+	for (part = rc ? NULL : strtok_r(copy, "/", &save); part;
+	     part = strtok_r(NULL, "/", &save)) {
+		struct node_info n;
+
+		if (node_child(st, cur, part, &next) != 0 ||
+		    node_info(st, next, &n) != 0 || !S_ISDIR(n.mode))
+			break;
+		cur = next;
+	}
+	free(copy);
+	if (rc == 0)
+		*out = cur;
+	return rc;
+}
+
+int hist_may_purge(struct store *st, const struct store_caller *c,
+		   int64_t hist)
+{
+	char path[STORE_PATH_MAX];
+	struct node_info d;
+	sqlite3_stmt *s;
+	int64_t space, group, dir, owner, dropper, folder;
+	uint64_t hdir;
+	int kind, tool, isdir, rc;
+
+	s = db_q(st,
+		 "SELECT h.space_id, coalesce(s.group_id, 0), h.dir,"
+		 " h.drop_owner, h.dropper, h.hdir, h.kind, h.tool, h.is_dir"
+		 " FROM hist h JOIN space s ON s.id = h.space_id"
+		 " WHERE h.id = ?",
+		 "i", hist);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	space = sqlite3_column_int64(s, 0);
+	group = sqlite3_column_int64(s, 1);
+	dir = sqlite3_column_int64(s, 2);
+	owner = sqlite3_column_int64(s, 3);
+	dropper = sqlite3_column_int64(s, 4);
+	hdir = (uint64_t)sqlite3_column_int64(s, 5);
+	kind = sqlite3_column_int(s, 6);
+	tool = sqlite3_column_int(s, 7);
+	isdir = sqlite3_column_int(s, 8);
+	db_done(s);
+	if (!group || grp_role(st, group, c->account) >= STORE_ROLE_COADMIN)
+		return 0;
+	if (tool == TOOL_DROP)
+		return owner == c->account || dropper == c->account
+			       ? 0
+			       : store_fail(st, -EACCES,
+					    "only the drop folder's owner and "
+					    "the depositor remove it from "
+					    "history");
+	/* The folder it came from, or what remains of its path. */
+	if (node_info(st, dir, &d) == 0 && !d.held && d.space == space &&
+	    (d.nlink > 0 || d.ino == d.space_root)) {
+		folder = dir;
+	} else {
+		rc = view_path(st, hdir, path, sizeof(path));
+		if (rc == 0 && (kind == HIST_VERSION || isdir)) {
+			char *slash = strrchr(path, '/');
+
+			if (slash)
+				*slash = '\0';
+		}
+		if (rc == 0)
+			rc = nearest_folder(st, space, path, &folder);
+		if (rc)
+			return rc;
+	}
+	rc = node_allows(st, c, folder, STORE_RIGHT_DELETE);
+	if (rc == -EACCES)
+		return store_fail(st, -EACCES,
+				  "removing it from history needs the delete "
+				  "right on the folder it came from");
+	return rc;
+}
+
+int hist_view_remove(struct store *st, const struct store_caller *c,
+		     uint64_t parent, const char *name, bool want_dir)
+{
+	struct ventry e = {0};
+	struct view v;
+	sqlite3_stmt *s;
+	int64_t id;
+	int rc = db_begin(st);
+
+	if (rc)
+		return rc;
+	rc = view_find(st, c, parent, name, &v, &e);
+	if (rc == 0 && v.top == HIST_TOP_ROOT)
+		rc = store_fail(st, -EROFS, "history is read-only");
+	if (rc == 0 && e.dir != want_dir)
+		rc = e.dir ? -EISDIR : -ENOTDIR;
+	if (rc == 0 && !e.dir)
+		rc = hist_may_purge(st, c, e.hist);
+	if (rc == 0 && !e.dir)
+		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", e.hist);
+	if (rc || !e.dir)
+		goto out;
+	/* A folder goes when only its own entries (it was deleted empty)
+	 * remain for the caller: they are purged with it. */
+	s = db_q(st,
+		 "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
+		 " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
+		 " ON x.parent = sub.id) SELECT h.id, h.is_dir AND h.hdir = ?1"
+		 " FROM hist h WHERE h.hdir IN (SELECT id FROM sub) AND" VISIBLE,
+		 "iii", (int64_t)e.ino, c->account, v.cutoff);
+	if (!s) {
+		rc = -EIO;
+		goto out;
+	}
+	while ((rc = db_row(st, s)) == 1) {
+		if (!sqlite3_column_int(s, 1)) {
+			db_done(s);
+			rc = -ENOTEMPTY;
+			break;
+		}
+	}
+	while (rc == 0 &&
+	       db_int(st, &id,
+		      "SELECT h.id FROM hist h WHERE h.hdir = ?1 AND"
+		      " h.is_dir = 1 AND" VISIBLE " LIMIT 1",
+		      "iii", (int64_t)e.ino, c->account, v.cutoff) == 0) {
+		rc = hist_may_purge(st, c, id);
+		if (rc == 0)
+			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i",
+				    id);
+	}
+out:
+	free(e.name);
+	rc = db_end(st, rc);
+	if (rc == 0)
+		content_empty_trash(st);
+	return rc;
+}
