@@ -8,10 +8,12 @@ set -eu
 # calendar events).  Tests: util-linux (setpriv, findmnt), passwd (useradd),
 # python3, rsync, git, tar, and the calendar and contact clients the mount
 # tests drive: khal, khard, vdirsyncer.  Users: attr (getfattr, setfattr)
-# and libglib2.0-bin (gio), for the attributes and trash of the mount.
+# and libglib2.0-bin (gio), for the attributes and trash of the mount;
+# man-db (man) and systemd (systemd-analyze, systemd-escape) for the
+# installed man pages and unit.
 PKGS="gcc meson ninja-build pkg-config libfuse3-dev fuse3 libsqlite3-dev
 libsodium-dev libssl-dev libical-dev tzdata python3 util-linux passwd sqlite3 rsync git
-tar khal khard vdirsyncer attr libglib2.0-bin"
+tar khal khard vdirsyncer attr libglib2.0-bin man-db systemd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
