@@ -577,6 +577,7 @@ static void usage_fill(const struct room *r, struct store_usage *u)
 	u->metadata = r->meta;
 	u->files = r->files;
 	u->max_files = r->max_files;
+	u->history = r->hist;
 }
 
 static int usage_row(struct store *st, const struct store_caller *c,

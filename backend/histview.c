@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "pim.h"
 
 #define TIME_LEN 27 /* 2026-12-05T23.01.02.123456Z */
 
@@ -641,6 +642,599 @@ int hist_view_remove(struct store *st, const struct store_caller *c,
 	}
 out:
 	free(e.name);
+	rc = db_end(st, rc);
+	if (rc == 0)
+		content_empty_trash(st);
+	return rc;
+}
+
+/* ---- groupctl history: list, restore, purge ---- */
+
+static int hist_space(struct store *st, const struct store_caller *c,
+		      const char *group, int64_t *space)
+{
+	struct grp g;
+	int rc;
+
+	if (!group) {
+		rc = need_account(st, c);
+		return rc ? rc
+			  : db_int(st, space,
+				   "SELECT id FROM space WHERE account_id = ?",
+				   "i", c->account);
+	}
+	rc = grp_member(st, c, group, &g);
+	if (rc == 0)
+		*space = g.space;
+	return rc;
+}
+
+/* A path of the view, from history/: "" is history/ itself. */
+static int resolve(struct store *st, const struct store_caller *c,
+		   int64_t space, const char *path, struct ventry *out)
+{
+	char buf[STORE_PATH_MAX + 16], *save = NULL, *part;
+	struct ventry e = {NULL, HIST_TOP_INO(HIST_TOP_ROOT, space), 0, true};
+	struct view v;
+	int rc;
+
+	while (*path == '/')
+		path++;
+	if (strlen(path) >= STORE_PATH_MAX)
+		return -ENAMETOOLONG;
+	if (*path && strncmp(path, "trash", 5) != 0 &&
+	    strncmp(path, "versions", 8) != 0)
+		snprintf(buf, sizeof(buf), "trash/%s", path);
+	else
+		copy_str(buf, sizeof(buf), path);
+	rc = view_of(st, c, e.ino, &v);
+	for (part = rc ? NULL : strtok_r(buf, "/", &save); part && rc == 0;
+	     part = strtok_r(NULL, "/", &save)) {
+		struct ventry next;
+
+		if (!e.dir) {
+			rc = -ENOTDIR;
+			break;
+		}
+		rc = view_find(st, c, e.ino, part, &v, &next);
+		if (rc == 0) {
+			free(e.name);
+			e = next;
+		}
+	}
+	if (rc == -ENOENT || rc == -ENOTDIR)
+		rc = store_fail(st, -ENOENT, "no %s in history", path);
+	if (rc) {
+		free(e.name);
+		return rc;
+	}
+	*out = e;
+	return 0;
+}
+
+/* Every entry at or below `e` (with its view path `path`): files, and
+ * the deleted folders' own entries. */
+struct walk {
+	struct store *st;
+	const struct store_caller *c;
+	struct store_hist_entry *v;
+	int64_t *ids;
+	size_t n, cap, icap;
+};
+
+static int walk_add(struct walk *w, int64_t id, const char *path)
+{
+	struct store_hist_entry *x;
+	struct store *st = w->st;
+	char origin[STORE_PATH_MAX];
+	sqlite3_stmt *s;
+	int rc, k;
+
+	if (ARRAY_GROW(w->v, w->n, w->cap) ||
+	    ARRAY_GROW(w->ids, w->n, w->icap))
+		return -ENOMEM;
+	x = &w->v[w->n];
+	memset(x, 0, sizeof(*x));
+	s = db_q(st,
+		 "SELECT h.kind, h.is_dir, h.at, coalesce(a.username, ''),"
+		 " coalesce(n.size, 0), h.hdir, h.name FROM hist h LEFT JOIN"
+		 " account a ON a.id = h.actor LEFT JOIN node n ON n.id ="
+		 " h.node WHERE h.id = ?",
+		 "i", id);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	x->version = sqlite3_column_int(s, 0) == HIST_VERSION;
+	x->dir = sqlite3_column_int(s, 1) != 0;
+	x->at = sqlite3_column_int64(s, 2);
+	copy_str(x->by, sizeof(x->by), col_text(s, 3));
+	x->size = sqlite3_column_int64(s, 4);
+	rc = view_path(st, (uint64_t)sqlite3_column_int64(s, 5), origin,
+		       sizeof(origin));
+	if (rc == 0 && !x->version && !x->dir) {
+		k = snprintf(x->origin, sizeof(x->origin), "%s/%s", origin,
+			     col_text(s, 6));
+		if (k < 0 || (size_t)k >= sizeof(x->origin))
+			rc = -ENAMETOOLONG;
+	} else if (rc == 0)
+		copy_str(x->origin, sizeof(x->origin), origin);
+	db_done(s);
+	copy_str(x->path, sizeof(x->path), path);
+	w->ids[w->n++] = id;
+	return rc;
+}
+
+static int walk(struct walk *w, const struct ventry *e, const char *path,
+		int depth)
+{
+	char sub[STORE_PATH_MAX + 300];
+	struct ventry *v = NULL;
+	struct view view;
+	sqlite3_stmt *s;
+	int64_t id;
+	size_t n = 0, i;
+	int rc;
+
+	if (!e->dir)
+		return walk_add(w, e->hist, path);
+	if (depth > 4096)
+		return -ELOOP;
+	rc = view_of(w->st, w->c, e->ino, &view);
+	/* A deleted folder's own entries. */
+	s = rc ? NULL
+	       : db_q(w->st,
+		      "SELECT h.id FROM hist h WHERE h.hdir = ?1 AND"
+		      " h.is_dir = 1 AND" VISIBLE " ORDER BY h.at",
+		      "iii", (int64_t)e->ino, w->c->account, view.cutoff);
+	if (!rc && !s)
+		rc = -EIO;
+	while (rc == 0 && (rc = db_row(w->st, s)) == 1) {
+		id = sqlite3_column_int64(s, 0);
+		db_done(s);
+		rc = walk_add(w, id, path);
+		if (rc)
+			break;
+		/* Again from the next one: walk_add ran queries. */
+		s = db_q(w->st,
+			 "SELECT h.id FROM hist h WHERE h.hdir = ?1 AND"
+			 " h.is_dir = 1 AND h.id > ?4 AND" VISIBLE
+			 " ORDER BY h.id",
+			 "iiii", (int64_t)e->ino, w->c->account, view.cutoff,
+			 id);
+		if (!s)
+			rc = -EIO;
+	}
+	if (rc == 0)
+		rc = view_list(w->st, w->c, &view, NULL, &v, &n);
+	for (i = 0; rc == 0 && i < n; i++) {
+		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "/" : "",
+			 v[i].name);
+		rc = walk(w, &v[i], sub, depth + 1);
+	}
+	ventries_free(v, n);
+	return rc;
+}
+
+static int walk_path(struct store *st, const struct store_caller *c,
+		     const char *group, const char *path, struct walk *w)
+{
+	char shown[STORE_PATH_MAX + 16];
+	struct ventry e;
+	int64_t space;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->st = st;
+	w->c = c;
+	rc = hist_space(st, c, group, &space);
+	if (rc == 0)
+		rc = resolve(st, c, space, path ? path : "", &e);
+	if (rc)
+		return rc;
+	while (path && *path == '/')
+		path++;
+	if (path && *path && strncmp(path, "trash", 5) != 0 &&
+	    strncmp(path, "versions", 8) != 0)
+		snprintf(shown, sizeof(shown), "trash/%s", path);
+	else
+		copy_str(shown, sizeof(shown), path ? path : "");
+	while (*shown && shown[strlen(shown) - 1] == '/')
+		shown[strlen(shown) - 1] = '\0';
+	rc = walk(w, &e, shown, 0);
+	free(e.name);
+	return rc;
+}
+
+static void walk_free(struct walk *w)
+{
+	free(w->v);
+	free(w->ids);
+}
+
+static int at_cmp(const void *a, const void *b)
+{
+	const struct store_hist_entry *x = a, *y = b;
+
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+int store_history_list(struct store *st, const struct store_caller *c,
+		       const char *group, const char *path,
+		       struct store_hist_entry **out, size_t *n)
+{
+	struct walk w;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = db_read_begin(st);
+	if (rc)
+		return rc;
+	rc = walk_path(st, c, group, path, &w);
+	db_read_end(st);
+	if (rc) {
+		walk_free(&w);
+		return rc;
+	}
+	if (w.n > 1)
+		qsort(w.v, w.n, sizeof(*w.v), at_cmp);
+	free(w.ids);
+	*out = w.v;
+	*n = w.n;
+	return 0;
+}
+
+int store_history_purge(struct store *st, const struct store_caller *c,
+			const char *group, const char *path, size_t *done)
+{
+	struct walk w;
+	size_t i;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	*done = 0;
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = walk_path(st, c, group, path, &w);
+	for (i = 0; rc == 0 && i < w.n; i++) {
+		rc = hist_may_purge(st, c, w.ids[i]);
+		if (rc == 0)
+			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i",
+				    w.ids[i]);
+	}
+	rc = db_end(st, rc);
+	if (rc == 0) {
+		*done = w.n;
+		content_empty_trash(st);
+	}
+	walk_free(&w);
+	return rc;
+}
+
+/* The live folder at `path` of the space, made where missing (the add
+ * right on its parent). */
+static int live_folder(struct store *st, const struct store_caller *c,
+		       int64_t space, const char *path, struct node_info *out)
+{
+	char *copy = strdup(path), *save = NULL, *part;
+	struct node_info d;
+	int64_t cur, next;
+	int rc;
+
+	if (!copy)
+		return -ENOMEM;
+	rc = db_int(st, &cur, "SELECT root FROM space WHERE id = ?", "i",
+		    space);
+	if (rc == 0)
+		rc = node_info(st, cur, &d);
+	for (part = rc ? NULL : strtok_r(copy, "/", &save); part && rc == 0;
+	     part = strtok_r(NULL, "/", &save)) {
+		if (node_child(st, cur, part, &next) != 0) {
+			if (cur == d.space_root)
+				rc = -ENOENT;
+			else
+				rc = node_allows(st, c, cur, STORE_RIGHT_ADD);
+			if (rc == 0)
+				rc = node_new(st, space, d.tool, cur, part,
+					      S_IFDIR | 0755, c->account,
+					      &next);
+		}
+		if (rc == 0)
+			rc = node_visible(st, c, next, &d);
+		if (rc == 0 && !S_ISDIR(d.mode))
+			rc = store_fail(st, -ENOTDIR, "%s is not a folder",
+					path);
+		cur = next;
+	}
+	free(copy);
+	if (rc == 0)
+		*out = d;
+	return rc;
+}
+
+/* Room in the space for `grow` more live bytes. */
+static int live_room(struct store *st, int64_t space, int64_t grow)
+{
+	struct room r;
+	int rc = space_room(st, space, &r);
+
+	if (rc == 0 && grow > 0 && r.used + r.meta + grow > r.capacity)
+		rc = store_fail(st, -ENOSPC,
+				"the space is full: what is restored counts "
+				"against its capacity");
+	return rc;
+}
+
+static int restore_trash(struct store *st, const struct store_caller *c,
+			 int64_t space, int64_t id)
+{
+	char path[STORE_PATH_MAX], name[256];
+	struct node_info d, n;
+	struct pim_info info;
+	sqlite3_stmt *s;
+	int64_t node, other, size = 0;
+	uint64_t hdir;
+	int type, rc;
+
+	s = db_q(st, "SELECT hdir, name, coalesce(node, 0), is_dir FROM hist"
+		     " WHERE id = ?",
+		 "i", id);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	hdir = (uint64_t)sqlite3_column_int64(s, 0);
+	copy_str(name, sizeof(name), col_text(s, 1));
+	node = sqlite3_column_int64(s, 2);
+	db_done(s);
+	rc = view_path(st, hdir, path, sizeof(path));
+	if (rc == 0)
+		rc = live_folder(st, c, space, path, &d);
+	if (rc == 0 && !node)
+		/* A folder: it is there again. */
+		return db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
+	if (rc == 0 && node_child(st, d.ino, name, &other) == 0)
+		rc = store_fail(st, -EEXIST, "%s/%s exists", path, name);
+	if (rc == 0)
+		rc = node_allows(st, c, d.ino, STORE_RIGHT_ADD);
+	if (rc == 0)
+		rc = node_info(st, node, &n);
+	if (rc == 0)
+		rc = db_int(st, &size, "SELECT size FROM node WHERE id = ?",
+			    "i", node);
+	if (rc == 0)
+		rc = live_room(st, space, S_ISREG(n.mode) ? size : 0);
+	type = rc == 0 ? item_type(&d, name) : 0;
+	if (type) {
+		rc = item_validate_node(st, node, type, &info);
+		if (rc == 0)
+			rc = item_claim(st, node, &d, &info, 0);
+	}
+	/* The node is live again, with its inode, creator and content. */
+	if (rc == 0)
+		rc = db_run(st, "UPDATE hist SET node = NULL WHERE id = ?", "i",
+			    id);
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE node SET hist = NULL, nlink = 1, tool = ?,"
+			    " ctime = ? WHERE id = ?",
+			    "iii", (int64_t)d.tool, now_ns(), node);
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT INTO dirent (parent, name, child)"
+			    " VALUES (?, ?, ?)",
+			    "iti", d.ino, name, node);
+	if (rc == 0)
+		rc = node_touch_dir(st, d.ino, 0);
+	if (rc == 0)
+		rc = check_entries(st, space, d.ino);
+	if (rc == 0)
+		rc = hist_make_room(st, space, 0);
+	return rc;
+}
+
+static int restore_version(struct store *st, const struct store_caller *c,
+			   int64_t space, int64_t id)
+{
+	char path[STORE_PATH_MAX];
+	struct node_info n, d;
+	struct pim_info info;
+	int64_t node, live, vsize = 0, lsize = 0;
+	uint64_t hdir;
+	bool kept = false;
+	int type, rc;
+
+	rc = db_int(st, &node, "SELECT coalesce(node, 0) FROM hist WHERE"
+			       " id = ?", "i", id);
+	if (rc == 0)
+		rc = db_int(st, (int64_t *)&hdir,
+			    "SELECT hdir FROM hist WHERE id = ?", "i", id);
+	if (rc == 0)
+		rc = view_path(st, hdir, path, sizeof(path));
+	if (rc == 0)
+		rc = db_int(st, &live, "SELECT root FROM space WHERE id = ?",
+			    "i", space);
+	if (rc == 0 && node_walk(st, live, path, &live) != 0)
+		rc = store_fail(st, -ENOENT,
+				"%s is not there: restore it from the trash "
+				"first, or copy the version",
+				path);
+	if (rc == 0)
+		rc = node_visible(st, c, live, &n);
+	if (rc == 0 && !S_ISREG(n.mode))
+		rc = store_fail(st, -EISDIR, "%s is not a file", path);
+	if (rc == 0)
+		rc = node_allows(st, c, live, STORE_RIGHT_EDIT);
+	if (rc == 0)
+		rc = db_int(st, &vsize, "SELECT size FROM node WHERE id = ?",
+			    "i", node);
+	if (rc == 0)
+		rc = db_int(st, &lsize, "SELECT size FROM node WHERE id = ?",
+			    "i", live);
+	if (rc == 0)
+		rc = live_room(st, space, vsize - lsize);
+	if (rc == 0)
+		rc = node_info(st, n.parent, &d);
+	type = rc == 0 ? item_type(&d, strrchr(path, '/') + 1) : 0;
+	if (type) {
+		rc = item_validate_node(st, node, type, &info);
+		if (rc == 0)
+			rc = item_claim(st, live, &d, &info, live);
+	}
+	/* The version leaves history first (keep_versions could take it),
+	 * then the item's content becomes a version and takes its place. */
+	if (rc == 0)
+		rc = db_run(st, "UPDATE hist SET node = NULL WHERE id = ?", "i",
+			    id);
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
+	if (rc == 0)
+		rc = db_run(st, "UPDATE node SET hist = NULL WHERE id = ?", "i",
+			    node);
+	if (rc == 0)
+		rc = hist_version(st, live, HIST_TAKE, c->account, &kept);
+	if (rc == 0 && !kept)
+		rc = db_run(st,
+			    "INSERT OR IGNORE INTO trash (cid) SELECT cid FROM"
+			    " node WHERE id = ? AND chunked = 1 AND cid IS NOT"
+			    " NULL",
+			    "i", live);
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE node SET (cid, cipher, inline, chunked, size,"
+			    " mtime, ctime) = (SELECT cid, cipher, inline,"
+			    " chunked, size, mtime, ?1 FROM node WHERE id = ?2)"
+			    " WHERE id = ?3",
+			    "iii", now_ns(), node, live);
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE node SET cid = NULL, inline = NULL,"
+			    " chunked = 0, size = 0 WHERE id = ?",
+			    "i", node);
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM node WHERE id = ?", "i", node);
+	if (rc == 0)
+		rc = hist_make_room(st, space, 0);
+	return rc;
+}
+
+int store_history_restore(struct store *st, const struct store_caller *c,
+			  const char *group, const char *path, size_t *done)
+{
+	struct walk w;
+	int64_t space = 0;
+	size_t i, skipped = 0;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	*done = 0;
+	if (!path || !*path)
+		return store_fail(st, -EINVAL, "name what to restore");
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = hist_space(st, c, group, &space);
+	if (rc == 0)
+		rc = walk_path(st, c, group, path, &w);
+	if (rc == 0 && w.n == 1 && !w.v[0].dir) {
+		rc = w.v[0].version ? restore_version(st, c, space, w.ids[0])
+				    : restore_trash(st, c, space, w.ids[0]);
+		*done = rc == 0;
+		goto out;
+	}
+	/* A folder: its folders, then the latest entry of each name. */
+	for (i = 0; rc == 0 && i < w.n; i++) {
+		if (w.v[i].version)
+			rc = store_fail(st, -EISDIR,
+					"name one version to restore");
+		else if (w.v[i].dir)
+			rc = restore_trash(st, c, space, w.ids[i]);
+	}
+	for (i = 0; rc == 0 && i < w.n; i++) {
+		const char *base = strrchr(w.v[i].path, '/');
+
+		if (w.v[i].dir || time_suffix(base ? base + 1 : w.v[i].path))
+			continue;
+		rc = restore_trash(st, c, space, w.ids[i]);
+		if (rc == -EEXIST) {
+			skipped++;
+			rc = 0;
+			st->errmsg[0] = '\0';
+		} else if (rc == 0) {
+			(*done)++;
+		}
+	}
+out:
+	rc = db_end(st, rc);
+	if (rc == 0 && skipped)
+		store_log(st, STORE_LOG_INFO,
+			  "history restore: %zu names were taken, left in "
+			  "history", skipped);
+	if (rc == 0)
+		content_empty_trash(st);
+	if (space)
+		walk_free(&w);
+	return rc;
+}
+
+int store_group_get_keep(struct store *st, const struct store_caller *c,
+			 const char *group, int64_t *days, int64_t *versions)
+{
+	struct hist_keep k;
+	struct grp g;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	rc = grp_member(st, c, group, &g);
+	if (rc == 0)
+		rc = hist_keep(st, g.space, &k);
+	if (rc == 0) {
+		*days = k.days;
+		*versions = k.versions;
+	}
+	return rc;
+}
+
+int store_group_set_keep(struct store *st, const struct store_caller *c,
+			 const char *group, int64_t days, int64_t versions)
+{
+	struct hist_keep k;
+	struct grp g;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	if (days > 36500 || versions > 10000)
+		return store_fail(st, -EINVAL,
+				  "keep at most 36500 days and 10000 versions");
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = grp_admin(st, c, group, &g,
+		       "set how long history is kept");
+	if (rc == 0)
+		rc = db_run(st,
+			    "UPDATE grp SET keep_days = iif(?1 < 0, keep_days,"
+			    " ?1), keep_versions = iif(?2 < 0, keep_versions,"
+			    " ?2) WHERE id = ?3",
+			    "iii", days, versions, g.id);
+	/* What is past keeping now goes at once. */
+	if (rc == 0)
+		rc = hist_keep(st, g.space, &k);
+	if (rc == 0)
+		rc = db_run(st,
+			    "DELETE FROM hist WHERE space_id = ?1 AND (at < ?2"
+			    " OR (kind = 2 AND id NOT IN (SELECT id FROM (SELECT"
+			    " id, row_number() OVER (PARTITION BY hdir ORDER BY"
+			    " at DESC, id DESC) AS r FROM hist WHERE space_id ="
+			    " ?1 AND kind = 2) WHERE r <= ?3)))",
+			    "iii", g.space,
+			    k.days > 0 ? hist_cutoff(&k) : INT64_MAX,
+			    k.versions);
 	rc = db_end(st, rc);
 	if (rc == 0)
 		content_empty_trash(st);

@@ -544,6 +544,7 @@ struct store_usage {
 	int64_t capacity;  /* for used + metadata */
 	int64_t files;	   /* entries: files, folders and links */
 	int64_t max_files; /* the most entries the capacity allows */
+	int64_t history;   /* bytes kept in history, in the free room only */
 	int64_t members;     /* -1 for Private */
 	int64_t max_members; /* -1 for Private */
 };
@@ -922,6 +923,49 @@ int store_restore(const char *src, const char *dir, store_progress_fn fn,
 		  void *arg, char *err, size_t errlen);
 /* Remove the tree at `dir` (no links followed), as far as possible. */
 void store_rm_tree(const char *dir);
+
+/* ---- history: trash and earlier versions (SPEC.md section 5) ---------- */
+
+/*
+ * What a space keeps of deleted and overwritten items, as the mount shows
+ * it in <group>/history/ (group NULL: Private/history/).  Paths are those
+ * of that view: "trash/documents/a/b.txt" (its latest deletion),
+ * "trash/documents/a/b.txt@2026-12-05T23.01.02.123456Z" (an earlier one),
+ * "versions/documents/a/b.txt/2026-12-05T23.01.02.123456Z.txt"; a path
+ * that starts with a tool ("documents/a") means trash/ of it.  Each caller
+ * sees exactly what they could read live.
+ */
+struct store_hist_entry {
+	char path[STORE_PATH_MAX];   /* in history/ */
+	char origin[STORE_PATH_MAX]; /* where it was: "documents/a/b.txt" */
+	bool version;		     /* an earlier version, else deleted */
+	bool dir;		     /* a deleted folder */
+	int64_t at;		     /* ns: when deleted or replaced */
+	char by[STORE_USERNAME_MAX + 1]; /* who, "" when unknown */
+	int64_t size;
+};
+/* The entries at or below `path` (NULL: all), oldest first. */
+int store_history_list(struct store *st, const struct store_caller *c,
+		       const char *group, const char *path,
+		       struct store_hist_entry **out, size_t *n);
+/* Put a deleted item (or a folder, each latest entry below it) back where
+ * it was, recreating missing folders: the add right there; a name taken
+ * live is -EEXIST (a folder's restore skips it and counts the rest).  A
+ * version becomes the item's content again (the edit right on the item),
+ * and what it replaces becomes a version.  *done: how many entries. */
+int store_history_restore(struct store *st, const struct store_caller *c,
+			  const char *group, const char *path, size_t *done);
+/* Remove entries for good (`path` NULL: all the caller sees): the delete
+ * right on the folder each came from; the administrator and
+ * co-administrators always.  Any refusal changes nothing. */
+int store_history_purge(struct store *st, const struct store_caller *c,
+			const char *group, const char *path, size_t *done);
+/* How long a group keeps history (days, 0: nothing) and how many versions
+ * per item; -1 leaves a setting as it is.  The administrator only. */
+int store_group_set_keep(struct store *st, const struct store_caller *c,
+			 const char *group, int64_t days, int64_t versions);
+int store_group_get_keep(struct store *st, const struct store_caller *c,
+			 const char *group, int64_t *days, int64_t *versions);
 
 /* ---- helpers ---------------------------------------------------------- */
 

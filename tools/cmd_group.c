@@ -28,6 +28,8 @@ enum {
 	SET_NO_BUSINESS,
 	SET_SECTOR,
 	SET_LANGUAGE,
+	SET_KEEP_DAYS,
+	SET_KEEP_VERSIONS,
 };
 
 static const struct cmd_option settings_options[] = {
@@ -52,6 +54,12 @@ static const struct cmd_option settings_options[] = {
 			"business sector (business groups only)"},
 	[SET_LANGUAGE] = {"language", "CODE",
 			  "ISO 639 language code, e.g. en, fr"},
+	[SET_KEEP_DAYS] = {"keep-days", "N",
+			   "keep deleted items and earlier versions N days "
+			   "in history/ (default 30; 0 keeps nothing)"},
+	[SET_KEEP_VERSIONS] = {"keep-versions", "N",
+			       "keep at most N earlier versions of each item "
+			       "(default 20)"},
 	{NULL, NULL, NULL},
 };
 
@@ -117,13 +125,34 @@ static int settings_parse(struct cmd_ctx *ctx, const struct cmd_args *a,
 	return CMD_OK;
 }
 
+/* --keep-days, --keep-versions: -1 where not given. */
+static int keep_parse(struct cmd_ctx *ctx, const struct cmd_args *a,
+		      int64_t *days, int64_t *versions)
+{
+	*days = *versions = -1;
+	if (a->opt[SET_KEEP_DAYS] &&
+	    cmd_parse_count(a->opt[SET_KEEP_DAYS], days))
+		return cmd_usage_error(ctx, "--keep-days wants a number of "
+					    "days, not '%s'",
+				       a->opt[SET_KEEP_DAYS]);
+	if (a->opt[SET_KEEP_VERSIONS] &&
+	    cmd_parse_count(a->opt[SET_KEEP_VERSIONS], versions))
+		return cmd_usage_error(ctx, "--keep-versions wants a number, "
+					    "not '%s'",
+				       a->opt[SET_KEEP_VERSIONS]);
+	return CMD_OK;
+}
+
 static int run_create(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct store_group_settings s;
 	unsigned mask;
 	int status, rc;
+	int64_t days, versions;
 
 	status = settings_parse(ctx, a, &s, &mask);
+	if (status == CMD_OK)
+		status = keep_parse(ctx, a, &days, &versions);
 	if (status != CMD_OK)
 		return status;
 	status = cmd_open_store(ctx);
@@ -131,6 +160,9 @@ static int run_create(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return status;
 	rc = store_group_create(ctx->st, &ctx->caller, a->pos[0], &s, mask,
 				NULL);
+	if (rc >= 0 && (days >= 0 || versions >= 0))
+		rc = store_group_set_keep(ctx->st, &ctx->caller, a->pos[0],
+					  days, versions);
 	return rc < 0 ? cmd_refused(ctx, rc) : CMD_OK;
 }
 
@@ -139,16 +171,24 @@ static int run_edit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct store_group_settings s;
 	unsigned mask;
 	int status, rc;
+	int64_t days, versions;
 
 	status = settings_parse(ctx, a, &s, &mask);
+	if (status == CMD_OK)
+		status = keep_parse(ctx, a, &days, &versions);
 	if (status != CMD_OK)
 		return status;
-	if (!mask)
+	if (!mask && days < 0 && versions < 0)
 		return cmd_usage_error(ctx, "nothing to change");
 	status = cmd_open_store(ctx);
 	if (status != CMD_OK)
 		return status;
-	rc = store_group_edit(ctx->st, &ctx->caller, a->pos[0], &s, mask);
+	rc = mask ? store_group_edit(ctx->st, &ctx->caller, a->pos[0], &s,
+				     mask)
+		  : 0;
+	if (rc >= 0 && (days >= 0 || versions >= 0))
+		rc = store_group_set_keep(ctx->st, &ctx->caller, a->pos[0],
+					  days, versions);
 	return rc < 0 ? cmd_refused(ctx, rc) : CMD_OK;
 }
 
@@ -408,7 +448,8 @@ free_groups:
 #define SETTINGS_SYNOPSIS                                                      \
 	"[--description TEXT] [--publish | --no-publish] "                     \
 	"[--publish-members | --no-publish-members] [--open | --closed] "      \
-	"[--business [--sector SECTOR] | --no-business] [--language CODE]"
+	"[--business [--sector SECTOR] | --no-business] [--language CODE] "   \
+	"[--keep-days N] [--keep-versions N]"
 
 const struct cmd cmd_group_commands[] = {
 	{

@@ -250,6 +250,7 @@ static int run_usage(struct cmd_ctx *ctx, const struct cmd_args *a)
 			cmd_json_string(&j, "name", u[i].name);
 			cmd_json_count(&j, "used", u[i].used);
 			cmd_json_count(&j, "metadata", u[i].metadata);
+			cmd_json_count(&j, "history", u[i].history);
 			cmd_json_count(&j, "capacity", u[i].capacity);
 			cmd_json_count(&j, "files", u[i].files);
 			cmd_json_count(&j, "max_files", u[i].max_files);
@@ -261,10 +262,11 @@ static int run_usage(struct cmd_ctx *ctx, const struct cmd_args *a)
 		cmd_json_finish(&j);
 		goto free_usage;
 	}
-	cmd_table_init(&t, 7, "NAME", "USED", "METADATA", "CAPACITY", "USE%",
-		       "FILES", "MEMBERS");
+	cmd_table_init(&t, 8, "NAME", "USED", "METADATA", "HISTORY",
+		       "CAPACITY", "USE%", "FILES", "MEMBERS");
 	for (i = 0; i < n; i++) {
-		char used[32], meta[32], cap[32], pct[24] = "", files[48];
+		char used[32], meta[32], hist[32], cap[32], pct[24] = "";
+		char files[48];
 		char members[48];
 
 		/* Content and metadata share the capacity, as df shows. */
@@ -286,6 +288,8 @@ static int run_usage(struct cmd_ctx *ctx, const struct cmd_args *a)
 			      cmd_format_size(u[i].used, used, sizeof(used)),
 			      cmd_format_size(u[i].metadata, meta,
 					      sizeof(meta)),
+			      cmd_format_size(u[i].history, hist,
+					      sizeof(hist)),
 			      cmd_format_size(u[i].capacity, cap, sizeof(cap)),
 			      pct, u[i].files < 0 ? NULL : files, members);
 	}

@@ -51,6 +51,7 @@ static const struct noun {
 	{"backup", "a consistent copy of the store, while in use"},
 	{"restore", "a new store from a backup"},
 	{"link", "public links to calendars, files and folders"},
+	{"history", "deleted items and earlier versions"},
 	{"demo", "create a store filled with an example company"},
 	{NULL, NULL},
 };
@@ -59,6 +60,7 @@ static const struct cmd *const tables[] = {
 	cmd_store_commands,  cmd_account_commands, cmd_group_commands,
 	cmd_member_commands, cmd_rights_commands,  cmd_pim_commands,
 	cmd_demo_commands,   cmd_backup_commands,   cmd_link_commands,
+	cmd_history_commands,
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))

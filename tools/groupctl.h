@@ -96,6 +96,7 @@ extern const struct cmd cmd_pim_commands[];
 extern const struct cmd cmd_demo_commands[];
 extern const struct cmd cmd_backup_commands[];
 extern const struct cmd cmd_link_commands[];
+extern const struct cmd cmd_history_commands[];
 
 /* ---- the store (groupctl.c) ------------------------------------------- */
 

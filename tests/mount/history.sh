@@ -12,6 +12,7 @@ user bob
 user carol
 user dave
 team alice Sales bob carol dave
+ctl alice group coadmin Sales dave
 M=$T/mnt
 mount_fs "$M" -o allow_other
 D=$M/Sales/documents
@@ -68,6 +69,81 @@ same "  the third" "$(content carol "$H/versions/documents/doc.txt/$3")" "third"
 check "  named by time with the extension" sh -c "echo '$1' | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{6}Z\.txt$'"
 check "bob puts the first back with cp" as bob cp "$H/versions/documents/doc.txt/$1" "$D/doc.txt"
 same "  it reads first" "$(content alice "$D/doc.txt")" "first"
+
+# ---- drops: in history only their owner and their depositor ----
+DR=$M/Sales/drop
+as bob sh -c "echo secret > '$DR/alice/b.txt'"
+as bob rm "$DR/alice/b.txt"
+same "bob (depositor) sees his deleted drop" "$(content bob "$H/trash/drop/alice/b.txt")" "secret"
+same "alice (owner) sees it" "$(content alice "$H/trash/drop/alice/b.txt")" "secret"
+expect ENOENT "carol does not" as carol "$PROBE" read "$H/trash/drop/alice/b.txt"
+same "  nor its folder" "$(list carol "$H/trash/drop")" ""
+expect ENOENT "dave (co-administrator) does not" as dave "$PROBE" stat "$H/trash/drop/alice/b.txt"
+same "  groupctl history list hides it from carol" "$(ctl carol history list Sales drop | grep -c b.txt || true)" "0"
+same "  and shows it to bob" "$(ctl bob history list Sales drop | grep -c b.txt)" "1"
+
+# ---- purge: unlink inside the trash needs delete on the folder ----
+as bob mkdir "$D/locked"
+as bob sh -c "echo x > '$D/locked/f.txt'"
+as bob rm "$D/locked/f.txt"
+ctl alice rights set Sales documents/locked --delete --none >/dev/null
+expect EACCES "bob may not purge what came from a folder he may not delete in" as bob "$PROBE" unlink "$H/trash/documents/locked/f.txt"
+same "  it is still there" "$(content carol "$H/trash/documents/locked/f.txt")" "x"
+check "groupctl history purge refuses bob too" sh -c "! $GROUPCTL --as bob history purge Sales documents/locked 2>/dev/null"
+ok "dave (co-administrator) always may" as dave "$PROBE" unlink "$H/trash/documents/locked/f.txt"
+expect ENOENT "  gone for good" as carol "$PROBE" stat "$H/trash/documents/locked/f.txt"
+as bob sh -c "echo y > '$D/g.txt'" && as bob rm "$D/g.txt"
+ok "bob purges from a folder where he may delete" as bob "$PROBE" unlink "$H/trash/documents/g.txt"
+
+# ---- a removed member sees nothing ----
+ctl alice group remove Sales carol >/dev/null
+expect ENOENT "carol, removed, sees no history" as carol "$PROBE" stat "$H/trash"
+check "  nor through groupctl" sh -c "! $GROUPCTL --as carol history list Sales >/dev/null 2>&1"
+
+# ---- calendar: the client's save over an item keeps a version ----
+C=$M/Sales/calendar
+ev() { printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:ev1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260102T100000Z\r\nSUMMARY:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' "$1"; }
+ctl alice rights set Sales calendar --add --all-members >/dev/null
+ev Lunch > "$T/ev1.ics"; ev Dinner > "$T/ev2.ics"; chmod 644 "$T"/ev*.ics
+as bob cp "$T/ev1.ics" "$C/ev.ics"
+as bob sh -c "cp '$T/ev2.ics' '$C/ev.icsXXtmp' && mv '$C/ev.icsXXtmp' '$C/ev.ics'"
+v=$(as bob ls "$H/versions/calendar/ev.ics")
+same "the calendar item has its earlier version" "$(as bob cat "$H/versions/calendar/ev.ics/$v" | grep -c Lunch)" "1"
+check "  named .ics" sh -c "echo '$v' | grep -q '\.ics$'"
+
+# ---- groupctl history: list --json, restore, refusals ----
+as bob sh -c "echo r > '$D/r.txt'" && as bob rm "$D/r.txt"
+check "history list --json names it" sh -c "$GROUPCTL --as bob --json history list Sales documents/r.txt | python3 -c 'import json,sys; e=json.load(sys.stdin); assert e[0][\"path\"]==\"trash/documents/r.txt\" and e[0][\"origin\"]==\"documents/r.txt\" and e[0][\"kind\"]==\"deleted\" and e[0][\"by\"]==\"bob\", e'"
+check "bob restores r.txt" ctl bob history restore Sales trash/documents/r.txt
+same "  it is back" "$(content bob "$D/r.txt")" "r"
+as bob sh -c "echo r2 > '$D/r.txt'" && as bob rm "$D/r.txt"
+as bob sh -c "echo r3 > '$D/r.txt'"
+check "restore over a live name is refused" sh -c "! $GROUPCTL --as bob history restore Sales documents/r.txt 2>$T/err"
+check "  naming the rule" grep -q "exists" "$T/err"
+as bob rm -rf "$D/proj"
+check "restore of a whole folder" ctl dave history restore Sales trash/documents/proj
+same "  its files are back" "$(content bob "$D/proj/sub/b.txt")" "two"
+check "  and its empty folder" as bob test -d "$D/proj/empty"
+ver=$(ctl bob history list Sales versions/documents/doc.txt | awk 'NR==3 {print $NF}')
+check "bob makes an earlier version current" ctl bob history restore Sales "$ver"
+same "  doc.txt holds it" "$(content bob "$D/doc.txt")" "second"
+
+# ---- retention: administrator only; 0 keeps nothing ----
+check "bob may not set --keep-days" sh -c "! $GROUPCTL --as bob group edit Sales --keep-days 5 2>$T/err"
+check "  the refusal names the rule" grep -q "only the administrator" "$T/err"
+check "alice sets --keep-versions 1" ctl alice group edit Sales --keep-versions 1
+same "  one version left of doc.txt" "$(list bob "$H/versions/documents/doc.txt" | wc -w)" "1"
+check "alice sets --keep-days 0" ctl alice group edit Sales --keep-days 0
+same "  the trash is empty" "$(list bob "$H/trash")" ""
+as bob sh -c "echo z > '$D/z.txt'" && as bob rm "$D/z.txt"
+same "  and keeps nothing new" "$(list bob "$H/trash")" ""
+ctl alice group edit Sales --keep-days 30 >/dev/null
+
+# ---- Private has its own history, for its owner ----
+P=$M/Private
+as bob sh -c "echo mine > '$P/documents/p.txt'" && as bob rm "$P/documents/p.txt"
+same "bob's Private history keeps his file" "$(content bob "$P/history/trash/documents/p.txt")" "mine"
+check "  groupctl history list Private" sh -c "$GROUPCTL --as bob history list Private | grep -q trash/documents/p.txt"
 
 check "groupctl check finds no damage" "$GROUPCTL" check
 finish
