@@ -10,10 +10,14 @@ set -eu
 # tests drive: khal, khard, vdirsyncer.  Users: attr (getfattr, setfattr)
 # and libglib2.0-bin (gio), for the attributes and trash of the mount;
 # man-db (man) and systemd (systemd-analyze, systemd-escape) for the
-# installed man pages and unit.
+# installed man pages and unit.  groupfs-web: libmicrohttpd-dev (its HTTP
+# library, with TLS through GnuTLS) and media-types (/etc/mime.types);
+# its tests and benchmark: curl, openssl (a self-signed certificate),
+# apache2-utils (ab).
 PKGS="gcc meson ninja-build pkg-config libfuse3-dev fuse3 libsqlite3-dev
 libsodium-dev libssl-dev libical-dev tzdata python3 util-linux passwd sqlite3 rsync git
-tar khal khard vdirsyncer attr libglib2.0-bin man-db systemd"
+tar khal khard vdirsyncer attr libglib2.0-bin man-db systemd
+libmicrohttpd-dev media-types curl openssl apache2-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

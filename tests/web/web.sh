@@ -1,0 +1,371 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Public links through groupfs-web with real clients: curl (HEAD, ranges,
+# conditional GET, TLS), vdirsyncer (the calendar feed into a vdir),
+# Python's urllib and html.parser as a browser; every refusal answers the
+# same 404 and reveals nothing; the live store shows at the next request;
+# links die with their file, folder and group; one log line per request.
+source "$(dirname "$0")/lib.sh"
+
+run gctl demo "$GROUPFS_STORE"
+assert_rc 0 "the demo store"
+
+# ---- content ----
+tree Staff mkdir documents/pub
+printf 'hello world\n' | tree Staff put documents/pub/hello.txt
+printf 'TOPSECRET outside the link\n' | tree Staff put documents/secret.txt
+tree Staff mkdir documents/pub/sub
+printf 'deep inside\n' | tree Staff put documents/pub/sub/deep.txt
+printf '<p>x</p>\n' | tree Staff put 'documents/pub/<b>&"odd" name.html'
+tree Staff symlink documents/pub/in sub/deep.txt
+tree Staff symlink documents/pub/out ../secret.txt
+tree Staff symlink documents/pub/abs /etc/passwd
+tree Staff symlink documents/pub/sub/up ../../secret.txt
+head -c 3000000 /dev/urandom >"$TMP/big.bin"
+tree Staff put documents/pub/big.bin <"$TMP/big.bin"
+ok "documents made through webtree"
+
+web_start main
+U="http://127.0.0.1:$PORT_main"
+
+CAL=$(link Staff calendar)
+PUB=$(link Staff documents/pub)
+FILE=$(link Staff documents/pub/hello.txt)
+assert_eq 32 "${#CAL}" "a token of 32 base64url characters (192 bits)"
+
+# ---- the calendar feed ----
+http "$U/l/$CAL"
+assert_eq 200 "$CODE" "calendar feed: 200"
+assert_eq "text/calendar; charset=utf-8" "$(header Content-Type)" \
+	"calendar feed: text/calendar"
+gctl --as "$ADMIN" calendar export Staff >"$TMP/export.ics"
+if cmp -s "$TMP/body" "$TMP/export.ics"; then
+	ok "calendar feed: the group calendar's VCALENDAR, as exported"
+else
+	not_ok "calendar feed differs from calendar export"
+fi
+assert_eq 1 "$(grep -c '^BEGIN:VCALENDAR' "$TMP/body")" "one VCALENDAR"
+assert_eq "" "$(grep '^TZID:' "$TMP/body" | sort | uniq -d)" \
+	"each VTIMEZONE once"
+events=$(grep -c '^BEGIN:VEVENT' "$TMP/body")
+items=$(gctl --as "$ADMIN" --json calendar list Staff --from 2000-01-01 \
+	--to 2100-01-01 | "$PY" -c 'import json,sys
+print(len({o["item"] for o in json.load(sys.stdin)}))')
+assert_eq 1 "$([ "$events" -ge "$items" ] && [ "$items" -gt 0 ] && echo 1)" \
+	"the feed holds the calendar's events ($events VEVENTs, $items items)"
+etag1=$(header ETag)
+
+# vdirsyncer subscribes to the feed (http storage) into a local vdir.
+mkdir -p "$TMP/vdir" "$TMP/vstatus"
+cat >"$TMP/vdirsyncer.conf" <<EOC
+[general]
+status_path = "$TMP/vstatus"
+
+[pair staff]
+a = "staff_web"
+b = "staff_local"
+collections = null
+conflict_resolution = "a wins"
+
+[storage staff_web]
+type = "http"
+url = "$U/l/$CAL"
+
+[storage staff_local]
+type = "filesystem"
+path = "$TMP/vdir"
+fileext = ".ics"
+EOC
+run vdirsyncer -c "$TMP/vdirsyncer.conf" discover staff
+assert_rc 0 "vdirsyncer discover"
+run vdirsyncer -c "$TMP/vdirsyncer.conf" sync
+assert_rc 0 "vdirsyncer sync from the feed"
+uids=$(grep -h '^UID:' "$TMP/body" | sort -u | wc -l)
+assert_eq "$uids" "$(ls "$TMP/vdir" | grep -c '\.ics$')" \
+	"vdirsyncer: one vdir item per UID of the feed"
+
+# ---- a file: type, validators, HEAD, ranges, conditional GET ----
+http "$U/l/$FILE"
+assert_eq 200 "$CODE" "file link: 200"
+assert_eq "hello world" "$BODY" "file link: its content"
+assert_eq text/plain "$(header Content-Type)" "file link: its type"
+etag=$(header ETag)
+lm=$(header Last-Modified)
+assert_match "$etag" '^"[0-9a-f-]+"$' "file link: a strong ETag"
+assert_match "$lm" '^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} ' \
+	"file link: Last-Modified"
+assert_eq 12 "$(header Content-Length)" "file link: Content-Length"
+assert_eq bytes "$(header Accept-Ranges)" "Accept-Ranges: bytes"
+assert_eq no-referrer "$(header Referrer-Policy)" \
+	"no Referer leaks the token"
+http -I "$U/l/$FILE"
+assert_eq 200 "$CODE" "HEAD: 200"
+assert_eq 12 "$(header Content-Length)" "HEAD: the length"
+assert_eq "$etag" "$(header ETag)" "HEAD: the same ETag"
+assert_not_contains "$BODY" "hello" "HEAD: no body"
+http -H 'Range: bytes=0-4' "$U/l/$FILE"
+assert_eq "206 hello" "$CODE $BODY" "range 0-4: 206"
+assert_eq "bytes 0-4/12" "$(header Content-Range)" "range 0-4: Content-Range"
+http -H 'Range: bytes=-6' "$U/l/$FILE"
+assert_eq "206 world" "$CODE $BODY" "suffix range -6"
+http -H 'Range: bytes=6-' "$U/l/$FILE"
+assert_eq "206 world" "$CODE $BODY" "open range 6-"
+http -H 'Range: bytes=6-1000' "$U/l/$FILE"
+assert_eq "bytes 6-11/12" "$(header Content-Range)" "a range past the end is cut"
+http -H 'Range: bytes=12-' "$U/l/$FILE"
+assert_eq 416 "$CODE" "range past the end: 416"
+assert_eq "bytes */12" "$(header Content-Range)" "416: Content-Range */size"
+http -H 'Range: bytes=0-1,4-5' "$U/l/$FILE"
+assert_eq "200 hello world" "$CODE $BODY" "several ranges: the whole file"
+http -H 'Range: bytes=0-4' -H 'If-Range: "stale"' "$U/l/$FILE"
+assert_eq 200 "$CODE" "If-Range with another ETag: the whole file"
+http -H 'Range: bytes=0-4' -H "If-Range: $etag" "$U/l/$FILE"
+assert_eq 206 "$CODE" "If-Range with the ETag: the range"
+http -H "If-None-Match: $etag" "$U/l/$FILE"
+assert_eq "304" "$CODE" "If-None-Match: 304"
+assert_eq "" "$BODY" "304: no body"
+http -H 'If-None-Match: "other"' "$U/l/$FILE"
+assert_eq 200 "$CODE" "If-None-Match with another ETag: 200"
+http -H "If-Modified-Since: $lm" "$U/l/$FILE"
+assert_eq 304 "$CODE" "If-Modified-Since Last-Modified: 304"
+http -H 'If-Modified-Since: Mon, 01 Jan 1990 00:00:00 GMT' "$U/l/$FILE"
+assert_eq 200 "$CODE" "If-Modified-Since long ago: 200"
+http -H "If-None-Match: $etag1" "$U/l/$CAL"
+assert_eq 304 "$CODE" "the feed: If-None-Match 304"
+
+# A big file, whole and a range in the middle, byte for byte.
+http "$U/l/$PUB/big.bin"
+if cmp -s "$TMP/body" "$TMP/big.bin"; then
+	ok "3 MB file: byte for byte"
+else
+	not_ok "3 MB file differs"
+fi
+http -H 'Range: bytes=1000000-2000001' "$U/l/$PUB/big.bin"
+"$PY" -c 'import sys; d = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(d[1000000:2000002])' "$TMP/big.bin" "$TMP/slice"
+if [ "$CODE" = 206 ] && cmp -s "$TMP/body" "$TMP/slice"; then
+	ok "3 MB file: a range in the middle"
+else
+	not_ok "range in the middle: $CODE"
+fi
+assert_eq application/octet-stream "$(header Content-Type)" \
+	"unknown type: application/octet-stream"
+
+# ---- a folder, as a browser sees it ----
+http "$U/l/$PUB"
+assert_eq 301 "$CODE" "a folder without its slash: 301"
+assert_eq "$PUB/" "$(header Location)" "... to the folder's URL"
+run "$PY" - "$U/l/$PUB" <<'EOP'
+import sys, urllib.request, urllib.parse
+from html.parser import HTMLParser
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.text = [], []
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.append(dict(attrs)["href"])
+    def handle_data(self, data):
+        self.text.append(data)
+
+base = sys.argv[1]
+req = urllib.request.Request(base, headers={"User-Agent": "Mozilla/5.0"})
+with urllib.request.urlopen(req) as r:   # follows the 301
+    assert r.headers["Content-Type"].startswith("text/html"), r.headers
+    html = r.read().decode()
+    index_url = r.url
+assert "<b>" not in html, "a name is escaped"
+p = Links(); p.feed(html)
+names = [urllib.parse.unquote(h) for h in p.hrefs]
+print("entries:", " ".join(sorted(names)))
+for want in ["./hello.txt", "./sub/", './<b>&"odd" name.html', "./big.bin"]:
+    assert want in names, (want, names)
+assert '<b>&"odd" name.html' in "".join(p.text)
+# Follow the links as a browser would.
+for href, expect in [("hello.txt", b"hello world\n"),
+                     ("sub/", None), ("in", b"deep inside\n")]:
+    h = [x for x in p.hrefs if urllib.parse.unquote(x) == "./" + href][0]
+    with urllib.request.urlopen(urllib.parse.urljoin(index_url, h)) as r:
+        body = r.read()
+        if expect is not None:
+            assert body == expect, (href, body)
+        else:
+            sub = Links(); sub.feed(body.decode())
+            assert "./deep.txt" in sub.hrefs and "../" in sub.hrefs, sub.hrefs
+            with urllib.request.urlopen(urllib.parse.urljoin(
+                    r.url, "deep.txt")) as d:
+                assert d.read() == b"deep inside\n"
+odd = [x for x in p.hrefs if "odd" in x][0]
+with urllib.request.urlopen(urllib.parse.urljoin(index_url, odd)) as r:
+    assert r.read() == b"<p>x</p>\n"
+    assert r.headers["Content-Security-Policy"] == "sandbox"
+print("browser ok")
+EOP
+assert_rc 0 "a browser fetches the index, follows its links, opens files"
+assert_contains "$OUT" "browser ok"
+
+# ---- refusals: the same 404, nothing revealed ----
+http "$U/l/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+assert_eq 404 "$CODE" "unknown token: 404"
+nf=$BODY
+nfh=$(grep -vi '^date:' <<<"$HDRS")
+REV=$(link Staff documents/pub/hello.txt)
+id=$(gctl --json link list Staff | "$PY" -c 'import json,sys
+print(max(o["id"] for o in json.load(sys.stdin)))')
+http "$U/l/$REV"
+assert_eq 200 "$CODE" "a link about to be revoked works"
+run gctl --as "$ADMIN" link revoke "$id"
+assert_rc 0 "link revoke"
+EXP=$(link Staff documents/pub/hello.txt --expires "@$(($(date +%s) + 2))")
+http "$U/l/$EXP"
+assert_eq 200 "$CODE" "a link before its expiry: 200"
+refuse() { # refuse DESCRIPTION URL-PATH
+	http "$U$2"
+	if [ "$CODE" = 404 ] && [ "$BODY" = "$nf" ] &&
+		[ "$(grep -vi '^date:' <<<"$HDRS")" = "$nfh" ]; then
+		ok "refused with the same 404: $1"
+	else
+		not_ok "$1: $CODE $BODY"
+	fi
+	assert_not_contains "$BODY" TOPSECRET
+}
+refuse "revoked token" "/l/$REV"
+refuse "a short token" "/l/${PUB:0:31}/"
+refuse "a long token" "/l/${PUB}A/"
+refuse "no token" "/l/"
+refuse "the root" "/"
+refuse ".." "/l/$PUB/../secret.txt"
+refuse "sub/../.." "/l/$PUB/sub/../../secret.txt"
+refuse "%2e%2e" "/l/$PUB/%2e%2e/secret.txt"
+refuse "%2E%2E%2F" "/l/$PUB/%2E%2E%2Fsecret.txt"
+refuse "an encoded / inside the folder" "/l/$PUB/sub%2Fdeep.txt"
+refuse "an absolute path" "/l/$PUB//etc/passwd"
+refuse "an encoded absolute path" "/l/$PUB/%2Fetc%2Fpasswd"
+refuse "." "/l/$PUB/./hello.txt"
+refuse "a NUL" "/l/$PUB/hello.txt%00"
+refuse "a bad escape" "/l/$PUB/hello%zz"
+refuse "a symbolic link out of the folder" "/l/$PUB/out"
+refuse "a symbolic link up and out" "/l/$PUB/sub/up"
+refuse "an absolute symbolic link" "/l/$PUB/abs"
+refuse "a path below a file link" "/l/$FILE/x"
+refuse "a file with a trailing slash" "/l/$FILE/"
+refuse "a path below the calendar" "/l/$CAL/x.ics"
+refuse "a file outside, by name" "/l/$PUB/secret.txt"
+refuse "a missing file" "/l/$PUB/nope"
+for m in POST PUT DELETE OPTIONS PATCH; do
+	http -X "$m" --data x "$U/l/$FILE"
+	assert_eq 405 "$CODE" "$m: 405"
+	assert_eq "GET, HEAD" "$(header Allow)" "$m: Allow: GET, HEAD"
+done
+# Expired: wait (bounded) for the expiry to pass.
+for ((i = 0; i < 100; i++)); do
+	http "$U/l/$EXP"
+	[ "$CODE" = 404 ] && break
+	sleep 0.1
+done
+refuse "an expired token" "/l/$EXP"
+run gctl --json link list Staff
+assert_contains "$OUT" '"expired": true'
+
+# ---- the live store ----
+printf 'hello again\n' | tree Staff put documents/pub/hello.txt
+http "$U/l/$FILE"
+assert_eq "hello again" "$BODY" "a change shows at the next request"
+assert_eq 1 "$([ "$(header ETag)" != "$etag" ] && echo 1)" "... with a new ETag"
+cat >"$TMP/new.ics" <<'EOI'
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:web-new-event@example.org
+DTSTAMP:20250101T000000Z
+DTSTART:20250301T100000Z
+DTEND:20250301T110000Z
+SUMMARY:Published at once
+END:VEVENT
+END:VCALENDAR
+EOI
+run gctl --as "$ADMIN" calendar import Staff "$TMP/new.ics"
+assert_rc 0 "an event added to the Staff calendar"
+http "$U/l/$CAL"
+assert_contains "$BODY" "SUMMARY:Published at once" "the feed shows it at once"
+assert_eq 1 "$([ "$(header ETag)" != "$etag1" ] && echo 1)" \
+	"... with a new ETag"
+tree Staff mv documents/pub/sub documents/pub/moved
+http "$U/l/$PUB/moved/deep.txt"
+assert_eq 200 "$CODE" "a renamed folder shows under its new name"
+
+# ---- links die with what they open ----
+tree Staff mkdir documents/gone
+printf 'x\n' | tree Staff put documents/gone/file.txt
+GF=$(link Staff documents/gone/file.txt)
+GD=$(link Staff documents/gone)
+http "$U/l/$GF"
+assert_eq 200 "$CODE" "a link to a file about to go"
+tree Staff rm documents/gone/file.txt
+refuse "the file was deleted" "/l/$GF"
+tree Staff rmdir documents/gone
+refuse "the folder was deleted" "/l/$GD"
+run gctl --json link list Staff
+assert_not_contains "$OUT" "gone" "deleted targets leave link list"
+run gctl --as "$ADMIN" group create Ephemeral
+assert_rc 0 "a group to delete"
+EPH=$(link Ephemeral calendar)
+http "$U/l/$EPH"
+assert_eq 200 "$CODE" "the group's calendar link works"
+run gctl --as "$ADMIN" group delete Ephemeral
+assert_rc 0 "the group is deleted"
+refuse "the group was deleted" "/l/$EPH"
+run gctl --json link list
+assert_not_contains "$OUT" Ephemeral "its links are gone from link list"
+
+# A private calendar: its owner's link.
+PRIV=$(link Private calendar)
+http "$U/l/$PRIV"
+assert_eq 200 "$CODE" "a private calendar link"
+assert_contains "$BODY" BEGIN:VCALENDAR
+
+# ---- TLS, with a self-signed certificate, daemon in the background ----
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$TMP/key.pem" \
+	-out "$TMP/cert.pem" 2>/dev/null
+run "$GROUPFS_WEB" "$GROUPFS_STORE" --listen 127.0.0.1:0 \
+	--tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem" \
+	--pid-file "$TMP/tls.pid" --log-file "$TMP/tls.log" \
+	--base-url https://links.example.org/
+assert_rc 0 "groupfs-web starts in the background with TLS"
+tls_pid=$(cat "$TMP/tls.pid")
+at_exit "kill $tls_pid"
+port=$(sed -n 's|.*listening on https://127.0.0.1:\([0-9]*\)/.*|\1|p' <<<"$OUT")
+http --cacert "$TMP/cert.pem" "https://127.0.0.1:$port/l/$PUB/hello.txt"
+assert_eq "200 hello again" "$CODE $BODY" "HTTPS with the certificate"
+http --cacert "$TMP/cert.pem" -H 'Range: bytes=0-4' \
+	"https://127.0.0.1:$port/l/$FILE"
+assert_eq "206 hello" "$CODE $BODY" "HTTPS range"
+http "http://127.0.0.1:$port/l/$FILE"
+assert_eq 1 "$([ "$CODE" != 200 ] && echo 1)" "no plain HTTP on the TLS port"
+run gctl --as "$ADMIN" link create Staff calendar
+assert_match "$OUT" '^https://links\.example\.org/l/[A-Za-z0-9_-]{32}$' \
+	"--base-url is what groupctl prints links under"
+kill -TERM "$tls_pid"
+for ((i = 0; i < 200; i++)); do
+	kill -0 "$tls_pid" 2>/dev/null || break
+	sleep 0.05
+done
+assert_eq 1 "$(kill -0 "$tls_pid" 2>/dev/null || echo 1)" \
+	"the background daemon stops on SIGTERM"
+
+# ---- the access log: one line per request, no token ----
+web_stop main
+lines=$(grep -c '"GET \|"HEAD \|"POST \|"PUT \|"DELETE \|"OPTIONS \|"PATCH ' \
+	"$TMP/main.log")
+assert_eq 1 "$([ "$lines" -ge 60 ] && echo 1)" "access log: $lines lines"
+assert_not_contains "$(cat "$TMP/main.log")" "$PUB" "the log holds no token"
+assert_match "$(cat "$TMP/main.log")" \
+	'127\.0\.0\.1 "GET /l/#[0-9]+/hello\.txt" 200 12 ' \
+	"a line: client, request with the link's number, status, bytes"
+assert_match "$(cat "$TMP/main.log")" '"GET /l/\?" 404 ' \
+	"an unknown token is logged as /l/?"
+
+finish
