@@ -43,6 +43,11 @@ const char *store_errmsg(const struct store *st)
 	return st->errmsg;
 }
 
+void store_clear_errmsg(struct store *st)
+{
+	st->errmsg[0] = '\0';
+}
+
 void store_set_write_hook(struct store *st, store_write_hook_fn fn,
 			  void *arg)
 {

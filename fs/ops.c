@@ -23,6 +23,17 @@ static struct fs *fs_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
+/* This thread's store handle for a request that needs no caller, with no
+ * message left from an earlier request (NULL when it cannot be opened). */
+static struct store *store_of(fuse_req_t req)
+{
+	struct store *st = fs_store(fs_of(req));
+
+	if (st)
+		store_clear_errmsg(st);
+	return st;
+}
+
 /* The caller of `req`; -EACCES when the store cannot be reached. */
 static int caller_of(fuse_req_t req, struct store **st,
 		     struct store_caller *c)
@@ -33,6 +44,8 @@ static int caller_of(fuse_req_t req, struct store **st,
 	*st = fs_store(fs);
 	if (!*st)
 		return -EIO;
+	/* A refusal of this request logs this request's rule alone. */
+	store_clear_errmsg(*st);
 	if (fs->have_as) {
 		*c = fs->as;
 	} else {
@@ -123,14 +136,57 @@ static void fill_entry(struct fs *fs, const struct store_attr *a,
 	fill_stat(fs, a, &e->attr);
 }
 
+/* Whether error `rc` is the backend saying no to the caller (rights,
+ * capacity, the rules of items and trees), rather than a name that is not
+ * there or an answer the request expects. */
+static bool is_refusal(int rc)
+{
+	switch (-rc) {
+	case EACCES:
+	case EPERM:
+	case ENOSPC:
+	case EDQUOT:
+	case EXDEV:
+	case EFBIG:
+	case EINVAL:
+	case EBUSY:
+		return true;
+	}
+	return false;
+}
+
+/* Reply with error `rc` (negative errno); a refusal is logged first with
+ * the rule the backend named, the request and who asked, so that the log
+ * tells a user and their administrator why, not only "Permission denied". */
+static void reply_error(fuse_req_t req, int rc, const char *op)
+{
+	struct store *st = fs_store(fs_of(req));
+	const char *rule = st ? store_errmsg(st) : "";
+	char line[768];
+
+	if (is_refusal(rc)) {
+		if (strncmp(op, "gfs_", 4) == 0)
+			op += 4;
+		snprintf(line, sizeof(line), "refused %s for uid %u: %s (%s)",
+			 op, (unsigned)fuse_req_ctx(req)->uid,
+			 rule[0] ? rule : strerror(-rc), strerrorname_np(-rc));
+		fs_log(NULL, STORE_LOG_INFO, line);
+	}
+	if (st)
+		store_clear_errmsg(st);
+	fuse_reply_err(req, -rc);
+}
+#define reply_err(req, rc) reply_error((req), (rc), __func__)
+
 /* Reply to a request that made the kernel learn an inode. */
-static void reply_entry(fuse_req_t req, int rc, const struct store_attr *a)
+static void reply_entry_in(fuse_req_t req, int rc, const struct store_attr *a,
+			   const char *op)
 {
 	struct fs *fs = fs_of(req);
 	struct fuse_entry_param e;
 
 	if (rc) {
-		fuse_reply_err(req, -rc);
+		reply_error(req, rc, op);
 		return;
 	}
 	fill_entry(fs, a, &e);
@@ -138,6 +194,7 @@ static void reply_entry(fuse_req_t req, int rc, const struct store_attr *a)
 	if (fuse_reply_entry(req, &e) != 0)
 		fs_known_forget(fs->known, a->ino, 1);
 }
+#define reply_entry(req, rc, a) reply_entry_in((req), (rc), (a), __func__)
 
 static struct store_file *file_of(struct fuse_file_info *fi)
 {
@@ -231,7 +288,7 @@ static void gfs_getattr(fuse_req_t req, fuse_ino_t ino,
 		rc = fi ? store_fs_fgetattr(st, file_of(fi), &a)
 			: store_fs_getattr(st, &c, ino, &a);
 	if (rc) {
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 		return;
 	}
 	fill_stat(fs, &a, &s);
@@ -258,7 +315,7 @@ static void gfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		set.shown_gid = now.st_gid;
 	}
 	if (rc) {
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 		return;
 	}
 	if (to_set & FUSE_SET_ATTR_MODE) {
@@ -295,7 +352,7 @@ static void gfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 			      fi ? (struct store_file *)(uintptr_t)fi->fh : NULL,
 			      &a);
 	if (rc) {
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 		return;
 	}
 	fill_stat(fs, &a, &now);
@@ -312,7 +369,7 @@ static void gfs_readlink(fuse_req_t req, fuse_ino_t ino)
 	if (rc == 0)
 		rc = store_fs_readlink(st, &c, ino, buf, sizeof(buf));
 	if (rc)
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 	else
 		fuse_reply_readlink(req, buf);
 }
@@ -377,7 +434,7 @@ static void gfs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 	if (rc == 0)
 		rc = store_fs_unlink(st, &c, parent, name);
-	fuse_reply_err(req, -rc);
+	reply_err(req, rc);
 }
 
 static void gfs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -388,7 +445,7 @@ static void gfs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 	if (rc == 0)
 		rc = store_fs_rmdir(st, &c, parent, name);
-	fuse_reply_err(req, -rc);
+	reply_err(req, rc);
 }
 
 static void gfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -419,7 +476,7 @@ static void gfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fs_notify_inode(fs, r.kept);
 		fs_notify_inode(fs, r.source);
 	}
-	fuse_reply_err(req, -rc);
+	reply_err(req, rc);
 }
 
 static void gfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -432,7 +489,7 @@ static void gfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (rc == 0)
 		rc = store_fs_open(st, &c, ino, fi->flags, &f);
 	if (rc) {
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 		return;
 	}
 	fi->fh = (uint64_t)(uintptr_t)f;
@@ -461,7 +518,7 @@ static void gfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		rc = store_fs_create(st, &c, parent, name, mode, fi->flags, &a,
 				     &f);
 	if (rc) {
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 		return;
 	}
 	fi->fh = (uint64_t)(uintptr_t)f;
@@ -477,7 +534,7 @@ static void gfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 static void gfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
-	struct store *st = fs_store(fs_of(req));
+	struct store *st = store_of(req);
 	char *buf = malloc(size ? size : 1);
 	size_t got = 0;
 	int rc = st && buf ? 0 : -ENOMEM;
@@ -486,7 +543,7 @@ static void gfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		rc = store_fs_read(st, file_of(fi), (uint64_t)off, size, buf,
 				   &got);
 	if (rc)
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 	else
 		fuse_reply_buf(req, buf, got);
 	free(buf);
@@ -495,7 +552,7 @@ static void gfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void gfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 		      size_t size, off_t off, struct fuse_file_info *fi)
 {
-	struct store *st = fs_store(fs_of(req));
+	struct store *st = store_of(req);
 	size_t done = 0;
 	int rc = st ? 0 : -EIO;
 
@@ -507,7 +564,7 @@ static void gfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	if (rc)
 		fs_notify_inode(fs_of(req), ino);
 	if (rc)
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 	else
 		fuse_reply_write(req, done);
 }
@@ -528,7 +585,7 @@ static void took_effect(struct fs *fs, fuse_ino_t ino, struct store_file *f)
 
 static void gfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct store *st = fs_store(fs_of(req));
+	struct store *st = store_of(req);
 	int rc = st ? store_fs_flush(st, file_of(fi)) : -EIO;
 
 	/* A refused new version of an item: drop what the kernel cached of
@@ -538,13 +595,13 @@ static void gfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	else
 		took_effect(fs_of(req), ino, file_of(fi));
 	/* ENOSYS would tell the kernel flush is not implemented at all. */
-	fuse_reply_err(req, rc == -ENOSYS ? EIO : -rc);
+	reply_err(req, rc == -ENOSYS ? -EIO : rc);
 }
 
 static void gfs_release(fuse_req_t req, fuse_ino_t ino,
 			struct fuse_file_info *fi)
 {
-	struct store *st = fs_store(fs_of(req));
+	struct store *st = store_of(req);
 	uint64_t parent;
 	const char *name;
 
@@ -563,14 +620,14 @@ static void gfs_release(fuse_req_t req, fuse_ino_t ino,
 static void gfs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		      struct fuse_file_info *fi)
 {
-	struct store *st = fs_store(fs_of(req));
+	struct store *st = store_of(req);
 	int rc = st ? store_fs_fsync(st, file_of(fi), datasync) : -EIO;
 
 	if (rc)
 		refused(fs_of(req), ino, file_of(fi));
 	else
 		took_effect(fs_of(req), ino, file_of(fi));
-	fuse_reply_err(req, -rc);
+	reply_err(req, rc);
 }
 
 /* ---- directories ---- */
@@ -673,7 +730,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 				      add_entry, &fl);
 	}
 	if (rc)
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 	else
 		fuse_reply_buf(req, fl.buf, fl.used);
 	free(fl.buf);
@@ -704,10 +761,10 @@ static void gfs_releasedir(fuse_req_t req, fuse_ino_t ino,
 static void gfs_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
 			 struct fuse_file_info *fi)
 {
-	struct store *st = fs_store(fs_of(req));
+	struct store *st = store_of(req);
 	int rc = st ? store_fs_sync(st) : -EIO;
 
-	fuse_reply_err(req, -rc);
+	reply_err(req, rc);
 }
 
 static void gfs_statfs(fuse_req_t req, fuse_ino_t ino)
@@ -721,7 +778,7 @@ static void gfs_statfs(fuse_req_t req, fuse_ino_t ino)
 	if (rc == 0)
 		rc = store_fs_statfs(st, &c, ino, &sf);
 	if (rc) {
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 		return;
 	}
 	sv.f_bsize = 4096;
@@ -758,7 +815,7 @@ static void gfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 
 	if (rc == 0)
 		rc = store_fs_setxattr(st, &c, ino, name, value, size, flags);
-	fuse_reply_err(req, -rc);
+	reply_err(req, rc);
 }
 
 static void gfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
@@ -775,7 +832,7 @@ static void gfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	if (rc == 0)
 		rc = store_fs_getxattr(st, &c, ino, name, buf, size, &len);
 	if (rc)
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 	else if (size == 0)
 		fuse_reply_xattr(req, len);
 	else
@@ -796,7 +853,7 @@ static void gfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	if (rc == 0)
 		rc = store_fs_listxattr(st, &c, ino, buf, size, &len);
 	if (rc)
-		fuse_reply_err(req, -rc);
+		reply_err(req, rc);
 	else if (size == 0)
 		fuse_reply_xattr(req, len);
 	else
@@ -812,7 +869,7 @@ static void gfs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 
 	if (rc == 0)
 		rc = store_fs_removexattr(st, &c, ino, name);
-	fuse_reply_err(req, -rc);
+	reply_err(req, rc);
 }
 
 static void gfs_access(fuse_req_t req, fuse_ino_t ino, int mask)
