@@ -163,8 +163,16 @@ static int space_of(struct store *st, const struct store_caller *c,
 			      "SELECT id FROM space WHERE account_id = ?", "i",
 			      c->account);
 	}
-	rc = c->operator&& !manage ? grp_find(st, c, group, &g)
-				   : grp_member(st, c, group, &g);
+	if (manage) {
+		rc = need_account(st, c);
+		if (rc)
+			return rc;
+		rc = grp_member(st, c, group, &g);
+	} else if (c->operator) {
+		rc = grp_find(st, c, group, &g);
+	} else {
+		rc = grp_member(st, c, group, &g);
+	}
 	if (rc)
 		return rc;
 	if (manage && g.role < STORE_ROLE_COADMIN)
@@ -552,7 +560,7 @@ static int walk(struct store *st, const struct link_row *r, const char *rel,
 
 	if (rel[0] == '/')
 		return -ENOENT;
-	for (p = (char *)rel; *p; p = next + 1) {
+	for (p = (char *)rel; rel[0]; p = next + 1) {
 		size_t n;
 
 		next = strchr(p, '/');
