@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of history (SPEC.md section 5): a deleted item goes to the
+ * trash, a save keeps the previous content as a version (one per save),
+ * both are read back through the read-only view history/, history takes
+ * only free room and gives way, oldest first, to live content, the group's
+ * retention settings (administrator only), purge rights, drops seen only
+ * by their owner and depositor, and restore.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fixture.h"
+
+#define KIB 1024ULL
+
+/* Write `len` bytes of `data` to `name` in `dir` (created, or opened with
+ * O_TRUNC when it exists), as `c`. */
+static uint64_t put(struct fixture *fx, const struct store_caller *c,
+		    uint64_t dir, const char *name, const void *data,
+		    size_t len)
+{
+	struct store_file *f = NULL;
+	struct store_attr a;
+	size_t done = 0;
+	int rc;
+
+	rc = store_fs_lookup(fx->st, c, dir, name, &a);
+	if (rc == 0)
+		rc = store_fs_open(fx->st, c, a.ino, O_WRONLY | O_TRUNC, &f);
+	else
+		rc = store_fs_create(fx->st, c, dir, name, 0644,
+				     O_WRONLY | O_CREAT, &a, &f);
+	if (rc == 0 && len)
+		rc = store_fs_write(fx->st, f, 0, data, len, &done);
+	if (rc == 0)
+		rc = store_fs_flush(fx->st, f);
+	if (f)
+		store_fs_release(fx->st, f);
+	if (rc)
+		fx_bail(fx, rc, "write %s", name);
+	return a.ino;
+}
+
+/* The content of the file at `path` below `dir` ("a/b"), as `c`: a
+ * malloc'd string, NULL when it cannot be read. */
+static char *get(struct fixture *fx, const struct store_caller *c,
+		 uint64_t dir, const char *path)
+{
+	char *copy = strdup(path), *save = NULL, *part, *buf = NULL;
+	struct store_file *f = NULL;
+	struct store_attr a = {.ino = dir};
+	size_t got = 0;
+	int rc = 0;
+
+	for (part = strtok_r(copy, "/", &save); part && rc == 0;
+	     part = strtok_r(NULL, "/", &save))
+		rc = store_fs_lookup(fx->st, c, a.ino, part, &a);
+	free(copy);
+	if (rc == 0)
+		rc = store_fs_open(fx->st, c, a.ino, O_RDONLY, &f);
+	if (rc == 0) {
+		buf = calloc(1, a.size + 1);
+		rc = store_fs_read(fx->st, f, 0, a.size, buf, &got);
+		store_fs_release(fx->st, f);
+	}
+	if (rc) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static bool reads(struct fixture *fx, const struct store_caller *c,
+		  uint64_t dir, const char *path, const char *want)
+{
+	char *got = get(fx, c, dir, path);
+	bool same = got && strcmp(got, want) == 0;
+
+	free(got);
+	return same;
+}
+
+struct world {
+	struct store_caller boss, bob, carol, dave;
+	uint64_t docs, space_root, hist;
+};
+
+/* boss administers G (1 MiB), dave co-administers; bob and carol may
+ * add and delete in documents. */
+static void world(struct fixture *fx, struct world *w)
+{
+	struct store_attr a;
+
+	fx_plan(fx, "small", 5, 5, 1024 * KIB, 512 * KIB);
+	w->boss = fx_account(fx, "boss", "small");
+	w->bob = fx_account(fx, "bob", "small");
+	w->carol = fx_account(fx, "carol", "small");
+	w->dave = fx_account(fx, "dave", "small");
+	fx_group(fx, &w->boss, "G", 0);
+	fx_join(fx, &w->boss, "G", "bob");
+	fx_join(fx, &w->boss, "G", "carol");
+	fx_join(fx, &w->boss, "G", "dave");
+	fx_coadmin(fx, &w->boss, "G", "dave");
+	fx_rights(fx, &w->boss, "G", "documents", STORE_RIGHT_ADD, true, NULL);
+	fx_rights(fx, &w->boss, "G", "documents", STORE_RIGHT_DELETE, true,
+		  NULL);
+	w->docs = fx_root(fx, &w->boss, "G", STORE_TOOL_DOCUMENTS);
+	if (store_fs_lookup(fx->st, &w->boss, STORE_ROOT_INO, "G", &a))
+		fx_bail(fx, -EIO, "G");
+	w->space_root = a.ino;
+	if (store_fs_lookup(fx->st, &w->boss, w->space_root, "history", &a))
+		fx_bail(fx, -EIO, "history");
+	w->hist = a.ino;
+}
+
+static int64_t usage(struct fixture *fx, const struct store_caller *c,
+		     int64_t *history)
+{
+	struct store_usage *u = NULL;
+	int64_t used = -1;
+	size_t n = 0;
+
+	if (store_usage(fx->st, c, "G", &u, &n) == 0 && n == 1) {
+		used = u[0].used;
+		*history = u[0].history;
+	}
+	free(u);
+	return used;
+}
+
+static size_t entries(struct fixture *fx, const struct store_caller *c,
+		      const char *path)
+{
+	struct store_hist_entry *v = NULL;
+	size_t n = 0;
+
+	if (store_history_list(fx->st, c, "G", path, &v, &n) != 0)
+		n = (size_t)-1;
+	free(v);
+	return n;
+}
+
+static void checked(struct fixture *fx)
+{
+	unsigned problems = 99;
+
+	succeeds(fx, store_check(fx->st, &fx->op, NULL, NULL, &problems),
+		 "check");
+	is_int(problems, 0, "the store is consistent");
+}
+
+static void trash_keeps_deleted(struct fixture *fx)
+{
+	struct world w;
+	struct store_hist_entry *v = NULL;
+	struct store_attr a;
+	int64_t hist = -1, used;
+	uint64_t ino;
+	size_t n = 0;
+
+	world(fx, &w);
+	ino = put(fx, &w.bob, w.docs, "a.txt", "hello", 5);
+	used = usage(fx, &w.boss, &hist);
+	succeeds(fx, store_fs_unlink(fx->st, &w.bob, w.docs, "a.txt"),
+		 "bob deletes a.txt");
+	is_int(usage(fx, &w.boss, &hist), used - 5,
+	       "its bytes leave the live count");
+	is_int(hist, 5, "and count as history");
+	ok(reads(fx, &w.carol, w.hist, "trash/documents/a.txt", "hello"),
+	   "carol reads it in history/trash/documents/");
+	succeeds(fx,
+		 store_fs_lookup(fx->st, &w.carol, w.hist,
+				 "trash", &a), "trash/");
+	succeeds(fx, store_fs_lookup(fx->st, &w.carol, a.ino, "documents", &a),
+		 "trash/documents/");
+	succeeds(fx, store_fs_lookup(fx->st, &w.carol, a.ino, "a.txt", &a),
+		 "trash/documents/a.txt");
+	is_int((long long)a.ino, (long long)ino, "it keeps its inode");
+	is_int(a.mode & 0222, 0, "read-only");
+	succeeds(fx, store_history_list(fx->st, &w.carol, "G", NULL, &v, &n),
+		 "history list");
+	ok(n == 1 && strcmp(v[0].path, "trash/documents/a.txt") == 0 &&
+		   strcmp(v[0].origin, "documents/a.txt") == 0 &&
+		   strcmp(v[0].by, "bob") == 0 && !v[0].version,
+	   "the list names it, where it was, and who deleted it");
+	free(v);
+	checked(fx);
+}
+
+static void one_version_per_save(struct fixture *fx)
+{
+	struct world w;
+	struct store_rename r;
+	struct store_file *f = NULL;
+	struct store_attr a;
+	size_t done;
+
+	world(fx, &w);
+	put(fx, &w.bob, w.docs, "d.txt", "one", 3);
+	is_int(entries(fx, &w.bob, "versions"), 0,
+	       "a new item has no version");
+	put(fx, &w.bob, w.docs, "d.txt", "two", 3);
+	is_int(entries(fx, &w.bob, "versions/documents/d.txt"), 1,
+	       "O_TRUNC and a write: one version");
+	/* Many writes through one handle are one save. */
+	succeeds(fx, store_fs_lookup(fx->st, &w.bob, w.docs, "d.txt", &a),
+		 "lookup");
+	succeeds(fx, store_fs_open(fx->st, &w.bob, a.ino, O_WRONLY, &f),
+		 "open");
+	succeeds(fx, store_fs_write(fx->st, f, 3, "x", 1, &done), "write");
+	succeeds(fx, store_fs_write(fx->st, f, 4, "y", 1, &done), "write");
+	succeeds(fx, store_fs_write(fx->st, f, 0, "T", 1, &done), "write");
+	store_fs_release(fx->st, f);
+	is_int(entries(fx, &w.bob, "versions/documents/d.txt"), 2,
+	       "three writes in place through one handle: one version");
+	put(fx, &w.bob, w.docs, "d.tmp", "three", 5);
+	succeeds(fx,
+		 store_fs_rename(fx->st, &w.bob, w.docs, "d.tmp", w.docs,
+				 "d.txt", 0, &r),
+		 "the save pattern");
+	is_int(entries(fx, &w.bob, "versions/documents/d.txt"), 3,
+	       "a rename over it: one more version");
+	is_int(entries(fx, &w.bob, "trash"), 0,
+	       "  and no trash entry for the replaced content");
+	{
+		struct store_hist_entry *v = NULL;
+		size_t n = 0;
+
+		store_history_list(fx->st, &w.bob, "G",
+				   "versions/documents/d.txt", &v, &n);
+		ok(n == 3, "three versions listed");
+		if (n == 3) {
+			ok(reads(fx, &w.bob, w.hist, v[0].path, "one"),
+			   "the oldest holds the first save");
+			ok(reads(fx, &w.bob, w.hist, v[1].path, "two"),
+			   "the second the second");
+			ok(reads(fx, &w.bob, w.hist, v[2].path, "Twoxy"),
+			   "the third the writes in place");
+			ok(strstr(v[0].path, ".txt") != NULL,
+			   "versions keep the item's extension");
+		}
+		free(v);
+	}
+	ok(reads(fx, &w.bob, w.docs, "d.txt", "three"), "live is the last");
+	checked(fx);
+}
+
+static void history_gives_way(struct fixture *fx)
+{
+	struct world w;
+	char *big = malloc(600 * KIB);
+	int64_t hist = -1;
+
+	world(fx, &w);
+	memset(big, 'a', 600 * KIB);
+	put(fx, &w.bob, w.docs, "big1", big, 600 * KIB);
+	succeeds(fx, store_fs_unlink(fx->st, &w.bob, w.docs, "big1"),
+		 "delete 600 KiB");
+	usage(fx, &w.boss, &hist);
+	is_int(hist, 600 * KIB, "history holds it");
+	put(fx, &w.bob, w.docs, "big2", big, 600 * KIB);
+	ok(1, "600 KiB more live in a 1 MiB group: history never makes a "
+	      "write fail");
+	is_int(usage(fx, &w.boss, &hist), 600 * KIB, "live");
+	is_int(hist, 0, "the oldest history gave way");
+	is_int(entries(fx, &w.bob, "trash"), 0, "  and is gone from the list");
+	{
+		struct store_file *f = NULL;
+		struct store_attr a;
+		size_t done;
+		int rc;
+
+		rc = store_fs_create(fx->st, &w.bob, w.docs, "big3", 0644,
+				     O_WRONLY | O_CREAT, &a, &f);
+		if (rc == 0)
+			rc = store_fs_write(fx->st, f, 0, big, 600 * KIB,
+					    &done);
+		if (f)
+			store_fs_release(fx->st, f);
+		is_errno(rc, -ENOSPC, "live quota as before: past capacity is "
+				      "ENOSPC");
+	}
+	free(big);
+	checked(fx);
+}
+
+static void retention(struct fixture *fx)
+{
+	struct world w;
+	int64_t days = 0, versions = 0;
+	int i;
+
+	world(fx, &w);
+	succeeds(fx, store_group_get_keep(fx->st, &w.bob, "G", &days,
+					  &versions), "get keep");
+	is_int(days, 30, "30 days by default");
+	is_int(versions, 20, "20 versions by default");
+	refused(fx, store_group_set_keep(fx->st, &w.dave, "G", 1, -1), -EACCES,
+		KW_ADMIN, "a co-administrator may not set retention");
+	refused(fx, store_group_set_keep(fx->st, &w.bob, "G", -1, 1), -EACCES,
+		KW_ADMIN, "a member may not");
+	for (i = 0; i < 5; i++)
+		put(fx, &w.bob, w.docs, "v.txt", "0123456789" + i, 1);
+	is_int(entries(fx, &w.bob, "versions/documents/v.txt"), 4,
+	       "four saves over: four versions");
+	succeeds(fx, store_group_set_keep(fx->st, &w.boss, "G", -1, 2),
+		 "keep 2 versions");
+	is_int(entries(fx, &w.bob, "versions/documents/v.txt"), 2,
+	       "  the oldest go at once");
+	put(fx, &w.bob, w.docs, "v.txt", "x", 1);
+	is_int(entries(fx, &w.bob, "versions/documents/v.txt"), 2,
+	       "  and stay at 2");
+	succeeds(fx, store_group_set_keep(fx->st, &w.boss, "G", 0, -1),
+		 "keep 0 days");
+	is_int(entries(fx, &w.bob, NULL), 0, "history is emptied");
+	put(fx, &w.bob, w.docs, "gone.txt", "x", 1);
+	succeeds(fx, store_fs_unlink(fx->st, &w.bob, w.docs, "gone.txt"),
+		 "delete");
+	is_int(entries(fx, &w.bob, NULL), 0, "0 days keeps nothing");
+	checked(fx);
+}
+
+static void purge_rights(struct fixture *fx)
+{
+	struct world w;
+	uint64_t sub;
+	size_t done = 0;
+
+	world(fx, &w);
+	sub = fx_mkdir(fx, &w.bob, w.docs, "locked");
+	put(fx, &w.bob, sub, "f.txt", "x", 1);
+	succeeds(fx, store_fs_unlink(fx->st, &w.bob, sub, "f.txt"), "delete");
+	fx_rights(fx, &w.boss, "G", "documents/locked", STORE_RIGHT_DELETE,
+		  false, NULL);
+	refused(fx, store_history_purge(fx->st, &w.bob, "G",
+					"documents/locked/f.txt", &done),
+		-EACCES, "delete right", "no delete right: no purge");
+	is_int(entries(fx, &w.bob, NULL), 1, "  it stays");
+	succeeds(fx, store_history_purge(fx->st, &w.dave, "G", NULL, &done),
+		 "a co-administrator purges all");
+	is_int(entries(fx, &w.bob, NULL), 0, "  gone");
+	checked(fx);
+}
+
+static void drops_stay_private(struct fixture *fx)
+{
+	struct world w;
+	struct store_attr a;
+
+	world(fx, &w);
+	succeeds(fx, store_fs_lookup(fx->st, &w.bob, w.space_root, "drop", &a),
+		 "drop/");
+	succeeds(fx, store_fs_lookup(fx->st, &w.bob, a.ino, "boss", &a),
+		 "drop/boss");
+	put(fx, &w.bob, a.ino, "b.txt", "mine", 4);
+	succeeds(fx, store_fs_unlink(fx->st, &w.bob, a.ino, "b.txt"),
+		 "bob deletes his drop");
+	is_int(entries(fx, &w.bob, NULL), 1, "bob (depositor) sees it");
+	is_int(entries(fx, &w.boss, NULL), 1, "boss (owner) sees it");
+	is_int(entries(fx, &w.carol, NULL), 0, "carol does not");
+	is_int(entries(fx, &w.dave, NULL), 0, "nor dave, co-administrator");
+	ok(get(fx, &w.carol, w.hist, "trash/drop/boss/b.txt") == NULL,
+	   "carol cannot read it in the view");
+}
+
+static void restore_puts_back(struct fixture *fx)
+{
+	struct world w;
+	struct store_attr a;
+	uint64_t sub, ino;
+	size_t done = 0;
+
+	world(fx, &w);
+	sub = fx_mkdir(fx, &w.bob, w.docs, "p");
+	ino = put(fx, &w.bob, sub, "a.txt", "A", 1);
+	succeeds(fx, store_fs_unlink(fx->st, &w.bob, sub, "a.txt"), "rm");
+	succeeds(fx, store_fs_rmdir(fx->st, &w.bob, w.docs, "p"), "rmdir");
+	succeeds(fx, store_history_restore(fx->st, &w.carol, "G", "documents/p",
+					   &done),
+		 "carol restores the folder");
+	ok(reads(fx, &w.carol, w.docs, "p/a.txt", "A"), "a.txt is back");
+	succeeds(fx, store_fs_lookup(fx->st, &w.carol, w.docs, "p", &a), "p");
+	succeeds(fx, store_fs_lookup(fx->st, &w.carol, a.ino, "a.txt", &a),
+		 "a.txt");
+	is_int((long long)a.ino, (long long)ino, "with its inode");
+	is_int(entries(fx, &w.carol, NULL), 0, "history holds it no more");
+	put(fx, &w.bob, w.docs, "x.txt", "1", 1);
+	succeeds(fx, store_fs_unlink(fx->st, &w.bob, w.docs, "x.txt"), "rm");
+	put(fx, &w.bob, w.docs, "x.txt", "2", 1);
+	refused(fx, store_history_restore(fx->st, &w.bob, "G", "documents/x.txt",
+					  &done),
+		-EEXIST, "exists", "a taken name is refused");
+	checked(fx);
+}
+
+int main(void)
+{
+	fx_run("the trash keeps what is deleted", trash_keeps_deleted);
+	fx_run("one version per save", one_version_per_save);
+	fx_run("history gives way to live content", history_gives_way);
+	fx_run("retention: days and versions", retention);
+	fx_run("purge needs the delete right", purge_rights);
+	fx_run("drops stay private in history", drops_stay_private);
+	fx_run("restore puts items back", restore_puts_back);
+	return done_testing();
+}
