@@ -78,6 +78,10 @@ void store_close(struct store *st);
 /* The message of the last refusal or failure on `st` ("" if none).  Valid
  * until the next call on `st`. */
 const char *store_errmsg(const struct store *st);
+/* Forget that message: a caller that reports it per request (the daemon's
+ * log) clears it first, so a refusal without a rule of its own is never
+ * reported with an earlier one's. */
+void store_clear_errmsg(struct store *st);
 
 /* Load the master key into an open store (for content: the check of
  * content, calendar export).  The owner only; -EKEYREJECTED on a wrong or
