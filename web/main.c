@@ -14,6 +14,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <pwd.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -374,7 +377,53 @@ static int open_store(const struct options *o)
 	return 0;
 }
 
-static struct MHD_Daemon *start(const struct options *o,
+/* The listening socket, made before privileges go (a port below 1024). */
+static int listen_on(const struct sockaddr_storage *ss, socklen_t len,
+		     const char *spec)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd >= 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
+	    bind(fd, (const struct sockaddr *)ss, len) == 0 &&
+	    listen(fd, 256) == 0)
+		return fd;
+	fprintf(stderr, "groupfs-web: cannot listen on %s: %s\n", spec,
+		strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Started by root for a store that belongs to another user: become that
+ * user, the store's operator, once the socket is bound and the TLS key
+ * read; a network daemon keeps no more than it needs. */
+static int become_operator(const char *store)
+{
+	struct passwd *pw;
+	struct stat sb;
+
+	if (geteuid() != 0)
+		return 0;
+	if (stat(store, &sb) != 0) {
+		fprintf(stderr, "groupfs-web: %s: %s\n", store,
+			strerror(errno));
+		return -1;
+	}
+	if (sb.st_uid == 0)
+		return 0;
+	pw = getpwuid(sb.st_uid);
+	if ((pw ? initgroups(pw->pw_name, sb.st_gid)
+		: setgroups(1, &sb.st_gid)) != 0 ||
+	    setgid(sb.st_gid) != 0 || setuid(sb.st_uid) != 0) {
+		fprintf(stderr, "groupfs-web: cannot become uid %u: %s\n",
+			(unsigned)sb.st_uid, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static struct MHD_Daemon *start(const struct options *o, int lfd,
 				const struct sockaddr_storage *ss,
 				const char *cert, const char *key)
 {
@@ -387,13 +436,12 @@ static struct MHD_Daemon *start(const struct options *o,
 		flags |= MHD_USE_TLS;
 	return MHD_start_daemon(
 		flags, 0, NULL, NULL, web_handle, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-		(const struct sockaddr *)ss, MHD_OPTION_THREAD_POOL_SIZE,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_THREAD_POOL_SIZE,
 		o->threads, MHD_OPTION_NOTIFY_COMPLETED, web_completed, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, web_unescape, NULL,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 		MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 }
@@ -426,7 +474,8 @@ int main(int argc, char **argv)
 	struct sockaddr_storage ss;
 	socklen_t sslen = 0;
 	struct MHD_Daemon *d = NULL;
-	const union MHD_DaemonInfo *info;
+	unsigned port = 0;
+	int lfd = -1;
 	char *cert = NULL, *key = NULL, host[256] = "";
 	int pipefd[2] = {-1, -1}, ret = 1, sig, rc;
 	sigset_t set;
@@ -448,6 +497,13 @@ int main(int argc, char **argv)
 		if (!key)
 			goto out;
 	}
+	lfd = listen_on(&ss, sslen, o.listen);
+	if (lfd < 0 || become_operator(o.store))
+		goto out;
+	if (getsockname(lfd, (struct sockaddr *)&ss, &sslen) == 0)
+		port = ntohs(ss.ss_family == AF_INET6
+				     ? ((struct sockaddr_in6 *)&ss)->sin6_port
+				     : ((struct sockaddr_in *)&ss)->sin_port);
 	if (pthread_key_create(&store_key, close_store) != 0)
 		goto out;
 	if (open_store(&o))
@@ -506,7 +562,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	d = start(&o, &ss, cert, key);
+	d = start(&o, lfd, &ss, cert, key);
 	if (!d) {
 		snprintf(msg, sizeof(msg), "Ecannot listen on %s: %s", o.listen,
 			 strerror(errno));
@@ -515,7 +571,7 @@ int main(int argc, char **argv)
 			ret = 1;
 		goto out_store;
 	}
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	lfd = -1; /* the daemon's now */
 	if (o.pid_file) {
 		FILE *f = fopen(o.pid_file, "we");
 
@@ -525,8 +581,8 @@ int main(int argc, char **argv)
 		}
 	}
 	web_log(LOG_INFO, "serving %s on %s:%u (%s, %u threads)", o.store, host,
-		info ? info->port : 0, cert ? "https" : "http", o.threads);
-	snprintf(msg, sizeof(msg), "P%u", info ? info->port : 0);
+		port, cert ? "https" : "http", o.threads);
+	snprintf(msg, sizeof(msg), "P%u", port);
 	if (pipefd[1] >= 0) {
 		if (write(pipefd[1], msg, strlen(msg)) < 0)
 			web_log(LOG_WARNING, "cannot tell the parent: %s",
@@ -552,6 +608,8 @@ out_store:
 	pthread_setspecific(store_key, NULL);
 	store_close(base);
 out:
+	if (lfd >= 0)
+		close(lfd);
 	if (key)
 		explicit_bzero(key, strlen(key));
 	free(cert);
