@@ -321,12 +321,10 @@ int node_remove_name(struct store *st, int64_t parent, const char *name,
 			      " WHERE id = ?",
 			      "ii", now_ns(), n->ino);
 	if (kept) {
-		/* History holds it now; a handle still open on it reads
-		 * and writes what the trash shows. */
+		/* History holds it now (nlink 0); a handle still open on it
+		 * reads and writes what the trash shows. */
 		istate_orphan(st, (uint64_t)n->ino);
-		return db_run(st, "UPDATE node SET nlink = 0, ctime = ? WHERE"
-				  " id = ?",
-			      "ii", now_ns(), n->ino);
+		return 0;
 	}
 	if (!dir && (istate_orphan(st, (uint64_t)n->ino) ||
 		     open_elsewhere(st, (uint64_t)n->ino)))
@@ -505,6 +503,8 @@ static int exchange(struct store *st, const struct store_caller *c,
 	    (S_ISDIR(dst->mode) && is_below(st, p->ino, dst->ino)))
 		return store_fail(st, -EINVAL,
 				  "a folder cannot move into itself");
+	if (S_ISDIR(src->mode) || S_ISDIR(dst->mode))
+		hist_tree_changed();
 	if (p->ino == np->ino) {
 		rc = node_allows(st, c, src->ino, STORE_RIGHT_EDIT);
 		if (rc == 0)
@@ -594,6 +594,8 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	if (S_ISDIR(src.mode) && is_below(st, newparent, src.ino))
 		return store_fail(st, -EINVAL,
 				  "a folder cannot move into itself");
+	if (S_ISDIR(src.mode))
+		hist_tree_changed();
 	if (have_dst) {
 		if (S_ISDIR(src.mode) && !S_ISDIR(dst.mode))
 			return -ENOTDIR;

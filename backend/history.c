@@ -137,12 +137,59 @@ static int add_entry(struct store *st, const struct node_info *n, int kind,
 	return rc;
 }
 
+static uint64_t tree_gen; /* atomic: moves when a folder is renamed */
+
+void hist_tree_changed(void)
+{
+	__atomic_add_fetch(&tree_gen, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * The view folder of the trash for items of live folder `parent`, and
+ * how long the space keeps them.  rm -rf removes a folder's names one by
+ * one: the answer is remembered for a second, while no folder moved, and
+ * checked to exist (a transaction that made it may have rolled back).
+ */
+static int trash_dir(struct store *st, const struct node_info *n,
+		     int64_t parent, struct hist_keep *k, uint64_t *hdir)
+{
+	char path[STORE_PATH_MAX];
+	int64_t t = now_ns(), one;
+	uint64_t gen = __atomic_load_n(&tree_gen, __ATOMIC_RELAXED);
+	int rc;
+
+	if (st->hist_memo.dir == parent && st->hist_memo.space == n->space &&
+	    st->hist_memo.tree_gen == gen && t - st->hist_memo.at < 1000000000 &&
+	    (st->hist_memo.days <= 0 ||
+	     db_int(st, &one, "SELECT 1 FROM hist_dir WHERE id = ?", "i",
+		    (int64_t)(st->hist_memo.hdir & ((1ULL << 48) - 1))) == 0)) {
+		k->days = st->hist_memo.days;
+		*hdir = st->hist_memo.hdir;
+		return 0;
+	}
+	st->hist_memo.dir = 0;
+	rc = hist_keep(st, n->space, k);
+	if (rc == 0 && k->days > 0)
+		rc = node_path(st, parent, path, sizeof(path));
+	if (rc == 0 && k->days > 0)
+		rc = hist_dir_path(st, n->space, HIST_TOP_TRASH, path, true,
+				   hdir);
+	if (rc == 0) {
+		st->hist_memo.dir = parent;
+		st->hist_memo.space = n->space;
+		st->hist_memo.days = k->days;
+		st->hist_memo.hdir = k->days > 0 ? *hdir : 0;
+		st->hist_memo.at = t;
+		st->hist_memo.tree_gen = gen;
+	}
+	return rc;
+}
+
 int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
 	       const char *name, int64_t actor, bool *kept)
 {
-	char path[STORE_PATH_MAX];
 	struct hist_keep k;
-	uint64_t hdir;
+	uint64_t hdir = 0;
 	int64_t id;
 	int rc;
 
@@ -150,13 +197,9 @@ int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
 	if (n->kind == 0 || n->held || n->tool == TOOL_MEMBERS ||
 	    !(S_ISREG(n->mode) || S_ISDIR(n->mode) || S_ISLNK(n->mode)))
 		return 0;
-	rc = hist_keep(st, n->space, &k);
+	rc = trash_dir(st, n, parent, &k, &hdir);
 	if (rc || k.days <= 0)
 		return rc;
-	rc = node_path(st, parent, path, sizeof(path));
-	if (rc == 0)
-		rc = hist_dir_path(st, n->space, HIST_TOP_TRASH, path, true,
-				   &hdir);
 	/* A folder's entry sits in its own view folder: an empty folder
 	 * shows, and one with deleted content merges with it. */
 	if (rc == 0 && S_ISDIR(n->mode))
@@ -165,12 +208,18 @@ int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
 		rc = add_entry(st, n, HIST_TRASH, hdir, name, parent, actor,
 			       S_ISDIR(n->mode) ? 0 : n->ino, &id);
 	if (rc == 0 && !S_ISDIR(n->mode)) {
-		rc = db_run(st, "UPDATE node SET hist = ? WHERE id = ?", "ii",
-			    id, n->ino);
+		rc = db_run(st,
+			    "UPDATE node SET hist = ?, nlink = 0, ctime = ?"
+			    " WHERE id = ?",
+			    "iii", id, now_ns(), n->ino);
 		*kept = rc == 0;
 	}
-	if (rc == 0)
+	/* What is past keeping goes, once a second at most. */
+	if (rc == 0 && (st->hist_memo.expired == 0 ||
+			now_ns() - st->hist_memo.expired > 1000000000)) {
 		rc = expire(st, n->space, &k);
+		st->hist_memo.expired = now_ns();
+	}
 	return rc;
 }
 

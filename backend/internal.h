@@ -112,6 +112,12 @@ struct store {
 	bool migrating;		 /* db_migrate: the schema may not be there */
 	char errmsg[512];
 	bool hist_freed;   /* history gave way: content files to remove */
+	/* The last folder an item was trashed from (history.c): rm -rf
+	 * empties folders one name at a time. */
+	struct {
+		int64_t dir, space, days, at, expired;
+		uint64_t hdir, tree_gen;
+	} hist_memo;
 	store_log_fn log;
 	void *log_arg;
 	struct stmt_slot cache[STMT_CACHE_SLOTS];
@@ -475,6 +481,8 @@ enum hist_how {
  * an empty item, or where the group keeps no history): *kept says. */
 int hist_version(struct store *st, int64_t ino, enum hist_how how,
 		 int64_t actor, bool *kept);
+/* A folder moved: paths remembered for the trash are stale. */
+void hist_tree_changed(void);
 /* Let history give way, oldest first, until live content may grow by
  * `grow` bytes within the capacity. */
 int hist_make_room(struct store *st, int64_t space, int64_t grow);
