@@ -544,6 +544,13 @@ void store_fs_release(struct store *st, struct store_file *f)
 static int may_set_attrs(struct store *st, const struct store_caller *c,
 			 const struct node_info *n)
 {
+	/* A group's own folder and its drop/, which nobody adds to or
+	 * edits: its administrators set their times and mode (rsync -a of a
+	 * copy into the group). */
+	if ((n->ino == n->space_root || n->ino == n->drop_dir) &&
+	    n->kind == SPACE_GROUP &&
+	    grp_role(st, n->group, c->account) >= STORE_ROLE_COADMIN)
+		return 0;
 	if (S_ISDIR(n->mode) &&
 	    node_allows(st, c, n->ino, STORE_RIGHT_ADD) == 0)
 		return 0;

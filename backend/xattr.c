@@ -5,8 +5,17 @@
  * kept in space.meta by triggers); user.groupfs.creator, .editors and .rights are generated
  * from the store (who added the item, who may edit it, and what the caller
  * may do) and cannot be changed: setting one to the value it already has
- * is accepted as a no-op, so copies that carry them back (rsync -X) do not
- * fail.  Other namespaces are not supported.
+ * is accepted as a no-op, and so is setting it to another value by a
+ * caller who may edit the item, so that copies that carry them back
+ * (rsync -X into a group) do not fail; anyone else is refused.  Other
+ * namespaces are not supported.
+ *
+ * Only regular files list the generated names.  A folder's rights are read
+ * by name: rsync -X cannot copy a read-only folder that lists attributes
+ * (it sets the copy's mode before filling it), and members/ and history/
+ * are read-only.  Symbolic links list nothing: the kernel answers user.*
+ * on a link itself (ENODATA), so a listed name could not be read.  The
+ * history view has no attributes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +37,17 @@ static const char *const generated[] = {
 static bool is_generated(const char *name)
 {
 	return strncmp(name, GEN_PREFIX, strlen(GEN_PREFIX)) == 0;
+}
+
+/* One of the generated names (not merely in their namespace). */
+static bool is_known_generated(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(generated); i++)
+		if (strcmp(name, generated[i]) == 0)
+			return true;
+	return false;
 }
 
 /* The generated value of `name` for node `n` into buf (NUL-terminated);
@@ -88,10 +108,12 @@ static int gen_value(struct store *st, const struct store_caller *c,
 	return rc < 0 ? rc : 0;
 }
 
-/* Whether node `n` has the generated attribute `name`: the rights always,
- * creator and editors for items someone added. */
+/* Whether node `n` lists the generated attribute `name`: a regular file
+ * its rights always, creator and editors when someone added it. */
 static bool has_generated(const struct node_info *n, const char *name)
 {
+	if (!S_ISREG(n->mode))
+		return false;
 	if (strcmp(name, GEN_PREFIX "rights") == 0)
 		return true;
 	return n->creator && n->ino != n->space_root &&
@@ -124,6 +146,8 @@ int store_fs_getxattr(struct store *st, const struct store_caller *c,
 	/* Other namespaces are not supported: answer before any query. */
 	if (strncmp(name, "user.", 5) != 0)
 		return -ENOTSUP;
+	if (HIST_IS_VIEW(ino))
+		return -ENODATA;
 	rc = node_visible(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
@@ -155,9 +179,13 @@ int store_fs_listxattr(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	if (HIST_IS_VIEW(ino))
+		return reply("", 0, buf, size, len);
 	rc = node_visible(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
+	if (S_ISLNK(n.mode))
+		return reply("", 0, buf, size, len);
 	list = malloc(256);
 	if (!list)
 		return -ENOMEM;
@@ -228,6 +256,10 @@ static int set_locked(struct store *st, const struct store_caller *c,
 		if (gen_value(st, c, &n, name, val, sizeof(val)) == 0 &&
 		    strlen(val) == size && memcmp(val, value, size) == 0 &&
 		    !(flags & XATTR_CREATE))
+			return 0;
+		/* A copy carried back by one who may edit the item. */
+		if (is_known_generated(name) && !(flags & XATTR_CREATE) &&
+		    may_write_xattr(st, c, &n) == 0)
 			return 0;
 		return store_fail(st, -EPERM,
 				  "user.groupfs.* describe the store and are "

@@ -185,9 +185,15 @@ static void xattr_generated(struct fixture *fx)
 
 	before = fx_snapshot(fx);
 	refused(fx,
-		store_fs_setxattr(fx->st, &w.boss, w.item,
+		store_fs_setxattr(fx->st, &w.bob, w.item,
 				  "user.groupfs.creator", "bob", 3, 0),
 		-EPERM, "read-only", "the creator cannot be rewritten");
+	/* One who may edit the item writes another value (a copy carried
+	 * back by rsync -X): accepted, and nothing changes. */
+	succeeds(fx,
+		 store_fs_setxattr(fx->st, &w.boss, w.item,
+				   "user.groupfs.creator", "bob", 3, 0),
+		 "the editor's rewrite of the creator is accepted");
 	refused(fx,
 		store_fs_removexattr(fx->st, &w.boss, w.item,
 				     "user.groupfs.editors"),
