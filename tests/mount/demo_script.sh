@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ./demo.sh as a new user runs it (with the built groupfs and groupctl on
+# the PATH instead of installed ones): four mounts that any local user
+# browses, each as its demo person; the hints it prints work when pasted;
+# ./demo.sh status and stop.  Then README's khal example, exactly as
+# written (its config block, its khal lines), by an ordinary user on the
+# demo's mounts: `khal new tomorrow 10:00 11:00 Dentist` makes a
+# 10:00-11:00 event, not an all-day one.
+. "$(dirname "$0")/lib.sh"
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+command -v khal >/dev/null || { echo "khal missing"; exit 77; }
+mkdir -p "$T/bin"
+ln -s "$GROUPCTL" "$T/bin/groupctl"
+ln -s "$GROUPFS" "$T/bin/groupfs"
+export PATH="$T/bin:$PATH"
+DD=$T/d
+demo() { DEMO_DIR=$DD DEMO_NO_BUILD=1 "$ROOT/demo.sh" "$@"; }
+trap 'demo stop >/dev/null 2>&1; cleanup' EXIT
+MNT=$DD/demo-mnt
+
+if demo >"$T/demo.out" 2>&1; then
+	pass "./demo.sh sets up and mounts"
+else
+	fail "./demo.sh sets up and mounts"
+	cat "$T/demo.out"
+fi
+for p in claire.lambert nathalie.girard antoine.mercier karim.benali; do
+	check "$p's mount is there" mountpoint -q "$MNT/$p"
+done
+rc=0
+demo status >"$T/status.out" || rc=$?
+same "./demo.sh status exits 0" "$rc" 0
+same "  it lists four mounts" "$(grep -c ': mounted as ' "$T/status.out")" 4
+
+# An ordinary user, bound to no account.
+u=${TAG}plain
+useradd -M -N -g "$UGROUP" -s /bin/sh -d "$T/home" "$u"
+USERS+=("$u")
+mkdir -p "$T/home"
+chown "$u" "$T/home"
+plain() { setpriv --reuid="$u" --regid="$UGROUP" --init-groups -- env HOME="$T/home" "$@"; }
+check "an ordinary user browses Antoine's mount" plain ls "$MNT/antoine.mercier/Sales/documents"
+same "  with Antoine's groups" "$(plain ls "$MNT/antoine.mercier" | tr '\n' ' ')" \
+	"Private Sales Staff "
+same "  and Karim's, with Karim's" "$(plain ls "$MNT/karim.benali" | tr '\n' ' ')" \
+	"Private Production Staff "
+
+# The hints, pasted as printed (by root, who ran the demo).
+grep -E '^  (ls -l|echo hi|GROUPFS_STORE=)' "$T/demo.out" >"$T/hints"
+same "the demo prints four hints" "$(wc -l <"$T/hints")" 4
+while IFS= read -r line; do
+	check "hint works: ${line# }" sh -c "$line >/dev/null"
+done <"$T/hints"
+
+# README's khal example: its config block as written (the clone's path
+# put in), then its khal lines, by the ordinary user.
+mkdir -p "$T/home/.config/khal"
+awk '/^```ini$/ { inb = 1; buf = ""; next }
+	/^```$/ && inb { if (buf ~ /^# ~\/\.config\/khal\/config/) { printf "%s", buf; exit } inb = 0; next }
+	inb { buf = buf $0 "\n" }' "$ROOT/README.md" |
+	sed "s#/path/to/groupfs/demo-mnt#$MNT#" >"$T/home/.config/khal/config"
+chown -R "$u" "$T/home"
+check "README has the khal config block" grep -q '^\[locale\]' "$T/home/.config/khal/config"
+grep '^khal ' "$ROOT/README.md" | sed 's/ *#.*//' >"$T/khal-lines"
+check "README has a khal new line" grep -q '^khal new .*10:00 11:00 Dentist' "$T/khal-lines"
+while IFS= read -r line; do
+	if plain sh -c "$line" >"$T/khal.out" 2>&1; then
+		pass "README: $line"
+	else
+		fail "README: $line"
+		cat "$T/khal.out"
+	fi
+done <"$T/khal-lines"
+CAL=$MNT/antoine.mercier/Private/calendar
+ev=$(plain grep -l '^SUMMARY:Dentist' -r "$CAL" | head -n 1)
+check "the event is in Antoine's Private/calendar" test -n "$ev"
+check "  starting at 10:00, not all day" bash -c \
+	"setpriv --reuid='$u' --regid='$UGROUP' --init-groups -- cat '$ev' | tr -d '\r' | grep -Eq '^DTSTART[;:].*T100000'"
+check "  with no all-day date" bash -c \
+	"! setpriv --reuid='$u' --regid='$UGROUP' --init-groups -- grep -q 'VALUE=DATE[:;]' '$ev'"
+check "khal lists it 10:00-11:00" bash -c \
+	"setpriv --reuid='$u' --regid='$UGROUP' --init-groups -- env HOME='$T/home' khal list tomorrow 1d | grep -q '10:00-11:00 Dentist'"
+
+rc=0
+demo stop >/dev/null || rc=$?
+same "./demo.sh stop exits 0" "$rc" 0
+check "nothing is mounted any more" bash -c "! mountpoint -q '$MNT/antoine.mercier'"
+check "./demo.sh status says so (exit 1)" bash -c "! DEMO_DIR='$DD' DEMO_NO_BUILD=1 '$ROOT/demo.sh' status >/dev/null"
+finish
