@@ -403,6 +403,16 @@ static const char *const migrations[] = {
 	"  UPDATE space SET used = used - iif(old.hist IS NULL, old.size, 0),"
 	"  hist_used = hist_used - iif(old.hist IS NULL, 0, old.size)"
 	"  WHERE id = old.space_id; END;",
+	/* issue 12, the file managers' trash (gtrash.c): what each account
+	 * moved to .Trash-UID/files/, by the name GIO gave it there. */
+	"CREATE TABLE gtrash ("
+	"  account_id INTEGER NOT NULL REFERENCES account(id)"
+	"    ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  space_id INTEGER NOT NULL REFERENCES space(id) ON DELETE CASCADE,"
+	"  hist INTEGER, hdir INTEGER, at INTEGER NOT NULL,"
+	"  PRIMARY KEY (account_id, name)) WITHOUT ROWID;"
+	"CREATE INDEX gtrash_space ON gtrash(space_id);",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

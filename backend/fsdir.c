@@ -684,6 +684,10 @@ int store_fs_rename(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	/* Into or out of the file managers' trash (gtrash.c); history is
+	 * read-only otherwise. */
+	if (HIST_IS_VIEW(parent) || HIST_IS_VIEW(newparent))
+		return gtrash_rename(st, c, parent, name, newparent, newname);
 	if (node_child(st, (int64_t)parent, name, &src) == 0) {
 		rc = precheck_item(st, c, src, (int64_t)newparent, newname);
 		if (rc)

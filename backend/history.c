@@ -89,6 +89,14 @@ static int hist_dir_path(struct store *st, int64_t space, int top,
 	return rc;
 }
 
+int hist_trash_folder(struct store *st, int64_t space, const char *path,
+		      const char *name, uint64_t *hdir)
+{
+	int rc = hist_dir_path(st, space, HIST_TOP_TRASH, path, true, hdir);
+
+	return rc ? rc : hist_dir_child(st, space, *hdir, name, true, hdir);
+}
+
 /* Entries older than the group keeps them go (content files after the
  * commit, with content_empty_trash). */
 static int expire(struct store *st, int64_t space, const struct hist_keep *k)
@@ -195,6 +203,7 @@ int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
 
 	*kept = false;
 	if (n->kind == 0 || n->held || n->tool == TOOL_MEMBERS ||
+	    n->tool == TOOL_NONE ||
 	    !(S_ISREG(n->mode) || S_ISDIR(n->mode) || S_ISLNK(n->mode)))
 		return 0;
 	rc = trash_dir(st, n, parent, &k, &hdir);
@@ -269,7 +278,7 @@ int hist_version(struct store *st, int64_t ino, enum hist_how how,
 	*kept = false;
 	rc = node_info(st, ino, &n);
 	if (rc || n.kind == 0 || n.held || n.nlink == 0 || !S_ISREG(n.mode) ||
-	    n.tool == TOOL_MEMBERS || n.gen)
+	    n.tool == TOOL_MEMBERS || n.tool == TOOL_NONE || n.gen)
 		return rc;
 	rc = db_int(st, &size, "SELECT size FROM node WHERE id = ?", "i",
 		    n.ino);

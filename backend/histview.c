@@ -68,6 +68,13 @@ static size_t time_suffix(const char *s)
 	return n - TIME_LEN - 1;
 }
 
+static bool gtrash_ino(uint64_t ino)
+{
+	int kind = (int)(ino >> HIST_INO_SHIFT);
+
+	return kind == GT_ROOT || kind == GT_FILES || kind == GT_EXPUNGED;
+}
+
 static int space_access(struct store *st, const struct store_caller *c,
 			int64_t space)
 {
@@ -136,7 +143,18 @@ int hist_view_space(struct store *st, const struct store_caller *c,
 		    uint64_t ino, int64_t *space)
 {
 	struct view v;
-	int rc = view_of(st, c, ino, &v);
+	int rc;
+
+	if (gtrash_ino(ino)) {
+		struct store_attr a;
+
+		rc = gtrash_getattr(st, c, ino, &a);
+		return rc ? rc
+			  : db_int(st, space, "SELECT id FROM space WHERE"
+					      " account_id = ?", "i",
+				   c->account);
+	}
+	rc = view_of(st, c, ino, &v);
 
 	if (rc == 0)
 		*space = v.space;
@@ -370,7 +388,11 @@ int hist_view_getattr(struct store *st, const struct store_caller *c,
 		      uint64_t ino, struct store_attr *out)
 {
 	struct view v;
-	int rc = db_read_begin(st);
+	int rc;
+
+	if (gtrash_ino(ino))
+		return gtrash_getattr(st, c, ino, out);
+	rc = db_read_begin(st);
 
 	if (rc)
 		return rc;
@@ -414,8 +436,11 @@ int hist_view_lookup(struct store *st, const struct store_caller *c,
 	struct node_info p;
 	struct ventry e;
 	struct view v;
-	int rc = db_read_begin(st);
+	int rc;
 
+	if (gtrash_ino(parent))
+		return gtrash_lookup(st, c, parent, name, out);
+	rc = db_read_begin(st);
 	if (rc)
 		return rc;
 	if (!HIST_IS_VIEW(parent)) {
@@ -448,8 +473,16 @@ int hist_view_readdir(struct store *st, const struct store_caller *c,
 	struct store_attr a;
 	struct view v;
 	size_t n = 0, i;
-	int rc = db_read_begin(st);
+	int rc;
 
+	if (gtrash_ino(ino)) {
+		rc = db_read_begin(st);
+		if (rc == 0)
+			rc = gtrash_readdir(st, c, ino, after, skip, fn, arg);
+		db_read_end(st);
+		return rc;
+	}
+	rc = db_read_begin(st);
 	if (rc)
 		return rc;
 	rc = view_of(st, c, ino, &v);
@@ -596,8 +629,11 @@ int hist_view_remove(struct store *st, const struct store_caller *c,
 	struct view v;
 	sqlite3_stmt *s;
 	int64_t id;
-	int rc = db_begin(st);
+	int rc;
 
+	if (gtrash_ino(parent))
+		return gtrash_remove(st, c, parent, name);
+	rc = db_begin(st);
 	if (rc)
 		return rc;
 	rc = view_find(st, c, parent, name, &v, &e);
@@ -967,16 +1003,19 @@ static int live_room(struct store *st, int64_t space, int64_t grow)
 	return rc;
 }
 
+static int restore_into(struct store *st, const struct store_caller *c,
+			int64_t space, int64_t id, int64_t node,
+			const struct node_info *dp, const char *name);
+
 static int restore_trash(struct store *st, const struct store_caller *c,
 			 int64_t space, int64_t id)
 {
 	char path[STORE_PATH_MAX], name[256];
-	struct node_info d, n;
-	struct pim_info info;
+	struct node_info d;
 	sqlite3_stmt *s;
-	int64_t node, other, size = 0;
+	int64_t node;
 	uint64_t hdir;
-	int type, rc;
+	int rc;
 
 	s = db_q(st, "SELECT hdir, name, coalesce(node, 0), is_dir FROM hist"
 		     " WHERE id = ?",
@@ -996,8 +1035,47 @@ static int restore_trash(struct store *st, const struct store_caller *c,
 	if (rc == 0 && !node)
 		/* A folder: it is there again. */
 		return db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
-	if (rc == 0 && node_child(st, d.ino, name, &other) == 0)
-		rc = store_fail(st, -EEXIST, "%s/%s exists", path, name);
+	return rc ? rc : restore_into(st, c, space, id, node, &d, name);
+}
+
+int hist_restore_to(struct store *st, const struct store_caller *c,
+		    int64_t hist, int64_t parent, const char *name)
+{
+	struct node_info d;
+	int64_t node = 0, space = 0;
+	int rc;
+
+	rc = node_dir(st, c, parent, &d);
+	if (rc == 0 && !S_ISDIR(d.mode))
+		rc = -ENOTDIR;
+	if (rc == 0)
+		rc = db_int(st, &node, "SELECT coalesce(node, 0) FROM hist"
+				       " WHERE id = ?", "i", hist);
+	if (rc == 0)
+		rc = db_int(st, &space, "SELECT space_id FROM hist WHERE"
+					" id = ?", "i", hist);
+	if (rc == 0 && (!node || d.space != space || d.kind == 0 ||
+			d.ino == d.space_root || d.tool == TOOL_MEMBERS))
+		rc = store_fail(st, -EXDEV,
+				"an item goes back into a tool of its own "
+				"space");
+	if (rc == 0 && !valid_entry_name(name))
+		rc = -EINVAL;
+	return rc ? rc : restore_into(st, c, space, hist, node, &d, name);
+}
+
+/* History entry `id`, node `node`, back as `name` in folder `d`. */
+static int restore_into(struct store *st, const struct store_caller *c,
+			int64_t space, int64_t id, int64_t node,
+			const struct node_info *dp, const char *name)
+{
+	struct node_info d = *dp, n;
+	struct pim_info info;
+	int64_t other, size = 0;
+	int type, rc = 0;
+
+	if (node_child(st, d.ino, name, &other) == 0)
+		rc = store_fail(st, -EEXIST, "%s exists", name);
 	if (rc == 0)
 		rc = node_allows(st, c, d.ino, STORE_RIGHT_ADD);
 	if (rc == 0)
@@ -1123,12 +1201,77 @@ static int restore_version(struct store *st, const struct store_caller *c,
 	return rc;
 }
 
+/* A folder: its folders, then the latest entry of each name; a name
+ * taken live is left in history (*skipped). */
+static int restore_walk(struct store *st, const struct store_caller *c,
+			int64_t space, const struct walk *w, size_t *done,
+			size_t *skipped)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < w->n; i++) {
+		if (w->v[i].version)
+			rc = store_fail(st, -EISDIR,
+					"name one version to restore");
+		else if (w->v[i].dir)
+			rc = restore_trash(st, c, space, w->ids[i]);
+	}
+	for (i = 0; rc == 0 && i < w->n; i++) {
+		const char *base = strrchr(w->v[i].path, '/');
+
+		if (w->v[i].dir || time_suffix(base ? base + 1 : w->v[i].path))
+			continue;
+		rc = restore_trash(st, c, space, w->ids[i]);
+		if (rc == -EEXIST) {
+			(*skipped)++;
+			rc = 0;
+			st->errmsg[0] = '\0';
+		} else if (rc == 0) {
+			(*done)++;
+		}
+	}
+	return rc;
+}
+
+int hist_tree_apply(struct store *st, const struct store_caller *c,
+		    uint64_t hdir, bool restore)
+{
+	struct ventry e = {NULL, hdir, 0, true};
+	struct view v;
+	struct walk w;
+	size_t done = 0, skipped = 0, i;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.st = st;
+	w.c = c;
+	rc = view_of(st, c, hdir, &v);
+	if (rc == 0)
+		rc = walk(&w, &e, "trash", 0);
+	if (rc == 0 && restore)
+		rc = restore_walk(st, c, v.space, &w, &done, &skipped);
+	for (i = 0; rc == 0 && !restore && i < w.n; i++) {
+		rc = hist_may_purge(st, c, w.ids[i]);
+		if (rc == 0)
+			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i",
+				    w.ids[i]);
+	}
+	walk_free(&w);
+	return rc;
+}
+
+int hist_dir_origin(struct store *st, uint64_t hdir, char *buf, size_t len)
+{
+	return view_path(st, hdir, buf, len);
+}
+
 int store_history_restore(struct store *st, const struct store_caller *c,
 			  const char *group, const char *path, size_t *done)
 {
 	struct walk w;
 	int64_t space = 0;
-	size_t i, skipped = 0;
+	size_t skipped = 0;
 	int rc;
 
 	st->errmsg[0] = '\0';
@@ -1147,28 +1290,8 @@ int store_history_restore(struct store *st, const struct store_caller *c,
 		*done = rc == 0;
 		goto out;
 	}
-	/* A folder: its folders, then the latest entry of each name. */
-	for (i = 0; rc == 0 && i < w.n; i++) {
-		if (w.v[i].version)
-			rc = store_fail(st, -EISDIR,
-					"name one version to restore");
-		else if (w.v[i].dir)
-			rc = restore_trash(st, c, space, w.ids[i]);
-	}
-	for (i = 0; rc == 0 && i < w.n; i++) {
-		const char *base = strrchr(w.v[i].path, '/');
-
-		if (w.v[i].dir || time_suffix(base ? base + 1 : w.v[i].path))
-			continue;
-		rc = restore_trash(st, c, space, w.ids[i]);
-		if (rc == -EEXIST) {
-			skipped++;
-			rc = 0;
-			st->errmsg[0] = '\0';
-		} else if (rc == 0) {
-			(*done)++;
-		}
-	}
+	if (rc == 0)
+		rc = restore_walk(st, c, space, &w, done, &skipped);
 out:
 	rc = db_end(st, rc);
 	if (rc == 0 && skipped)

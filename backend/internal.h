@@ -451,6 +451,9 @@ int members_busy_periods(struct store *st, int64_t owner,
 #define HIST_KEEP_VERSIONS 20
 enum { HIST_TRASH = 1, HIST_VERSION = 2 };
 enum { HIST_TOP_ROOT = 2, HIST_TOP_TRASH = 3, HIST_TOP_VERSIONS = 4 };
+/* The file managers' trash (gtrash.c): .Trash-UID and its files/, the
+ * low bits the account. */
+enum { GT_ROOT = 5, GT_FILES = 6, GT_EXPUNGED = 7 };
 /* Inode numbers of the history view: node ids stay below 2^48. */
 #define HIST_INO_SHIFT 48
 #define HIST_DIR_INO(id) (((uint64_t)1 << HIST_INO_SHIFT) | (uint64_t)(id))
@@ -501,6 +504,37 @@ int hist_view_readdir(struct store *st, const struct store_caller *c,
 /* unlink / rmdir in the view: purge for good. */
 int hist_view_remove(struct store *st, const struct store_caller *c,
 		     uint64_t parent, const char *name, bool want_dir);
+/* The trash's view folder of deleted folder `name` in `path`. */
+int hist_trash_folder(struct store *st, int64_t space, const char *path,
+		      const char *name, uint64_t *hdir);
+/* Put the file of history entry `hist` back as `name` in live folder
+ * `parent`: the add right there. */
+int hist_restore_to(struct store *st, const struct store_caller *c,
+		    int64_t hist, int64_t parent, const char *name);
+/* Everything the caller sees below view folder `hdir`: restored where it
+ * was (each latest entry; taken names left), or purged for good (each
+ * with hist_may_purge). */
+int hist_tree_apply(struct store *st, const struct store_caller *c,
+		    uint64_t hdir, bool restore);
+/* The live path a view folder stands for: "documents/a/b". */
+int hist_dir_origin(struct store *st, uint64_t hdir, char *buf, size_t len);
+/* ---- gtrash.c ---- */
+bool gtrash_name(const char *name);
+int gtrash_lookup_root(struct store *st, const struct store_caller *c,
+		       const char *name, struct store_attr *out);
+int gtrash_getattr(struct store *st, const struct store_caller *c,
+		   uint64_t ino, struct store_attr *out);
+int gtrash_lookup(struct store *st, const struct store_caller *c,
+		  uint64_t parent, const char *name, struct store_attr *out);
+int gtrash_readdir(struct store *st, const struct store_caller *c,
+		   uint64_t ino, const char *after, uint64_t skip,
+		   store_dirent_fn fn, void *arg);
+/* A rename into the caller's files/ (to the trash) or out of it. */
+int gtrash_rename(struct store *st, const struct store_caller *c,
+		  uint64_t parent, const char *name, uint64_t newparent,
+		  const char *newname);
+int gtrash_remove(struct store *st, const struct store_caller *c,
+		  uint64_t parent, const char *name);
 /* 0 when the caller may remove history entry `hist` for good. */
 int hist_may_purge(struct store *st, const struct store_caller *c,
 		   int64_t hist);

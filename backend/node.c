@@ -481,6 +481,8 @@ int store_fs_lookup(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
+	if (parent == STORE_ROOT_INO && gtrash_name(name))
+		return gtrash_lookup_root(st, c, name, out);
 	/* 1: not the view (a "history" that is no space's). */
 	if (HIST_IS_VIEW(parent) || strcmp(name, "history") == 0) {
 		rc = hist_view_lookup(st, c, parent, name, out);
@@ -666,7 +668,13 @@ static int with_history_fn(void *arg, const char *name,
 			   const struct store_attr *a)
 {
 	struct with_history *w = arg;
-	int stop = history_first(w, name);
+	int stop;
+
+	/* A space's root holds its tools; dot-names are the file
+	 * managers' (gtrash.c). */
+	if (name[0] == '.')
+		return 0;
+	stop = history_first(w, name);
 
 	return stop ? stop : w->fn(w->arg, name, a);
 }

@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The file managers' trash (the freedesktop trash layout GIO uses for a
+ * mount: $topdir/.Trash-$UID/{files,info}), mapped onto history.
+ *
+ * .Trash-UID at the mount's root exists for the caller whose account is
+ * bound to UID, and for nobody else; it is the caller's, mode 0700.  Its
+ * info/ is a real folder of the caller's private space (".trash-info",
+ * outside the tools): GIO writes NAME.trashinfo there before it moves an
+ * item.  files/ is a view: a rename into it is "Move to Trash", the item
+ * going to its space's history like any deletion (the delete right where
+ * it was, on each folder of a folder it moves) and listed there under the
+ * name GIO chose (gtrash).  A rename out of files/ puts a file back (the
+ * add right where it goes); unlink there, or the move into expunged/ with
+ * which gvfs empties the trash, removes it from history for good
+ * (hist_may_purge); expunged/ stays empty.  Where a group keeps no
+ * history, the move is EXDEV: GIO then offers to delete for good.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#define INFO_FOLDER ".trash-info"
+
+static int64_t caller_uid(struct store *st, const struct store_caller *c)
+{
+	int64_t uid = -1;
+
+	if (c->account <= 0 ||
+	    db_int(st, &uid, "SELECT coalesce(unix_uid, -1) FROM account"
+			     " WHERE id = ?", "i", c->account))
+		return -1;
+	return uid;
+}
+
+static void gt_attr(struct store *st, const struct store_caller *c,
+		    uint64_t ino, struct store_attr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->ino = ino;
+	a->mode = S_IFDIR | 0700;
+	a->nlink = 2;
+	a->atime_ns = a->mtime_ns = a->ctime_ns = now_ns();
+	a->uid = caller_uid(st, c);
+	a->per_caller = true;
+	a->uncached = true;
+}
+
+bool gtrash_name(const char *name)
+{
+	return strncmp(name, ".Trash-", 7) == 0;
+}
+
+int gtrash_lookup_root(struct store *st, const struct store_caller *c,
+		       const char *name, struct store_attr *out)
+{
+	char want[32];
+	int64_t uid = caller_uid(st, c);
+
+	if (uid < 0)
+		return -ENOENT;
+	snprintf(want, sizeof(want), ".Trash-%lld", (long long)uid);
+	if (strcmp(name, want) != 0)
+		return -ENOENT;
+	gt_attr(st, c, HIST_TOP_INO(GT_ROOT, c->account), out);
+	return 0;
+}
+
+/* The caller's info/ folder, made on first use. */
+static int info_folder(struct store *st, const struct store_caller *c,
+		       int64_t *ino)
+{
+	int64_t root, space;
+	int rc;
+
+	rc = db_int(st, ino, "SELECT d.child FROM space s JOIN dirent d ON"
+			     " d.parent = s.root AND d.name = '" INFO_FOLDER
+			     "' WHERE s.account_id = ?", "i", c->account);
+	if (rc != -ENOENT)
+		return rc;
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = db_int(st, &root, "SELECT root FROM space WHERE account_id = ?",
+		    "i", c->account);
+	if (rc == 0)
+		rc = db_int(st, &space, "SELECT id FROM space WHERE"
+					" account_id = ?", "i", c->account);
+	if (rc == 0 && node_child(st, root, INFO_FOLDER, ino) != 0)
+		rc = node_new(st, space, TOOL_NONE, root, INFO_FOLDER,
+			      S_IFDIR | 0700, c->account, ino);
+	return db_end(st, rc);
+}
+
+/* Whether view inode `ino` is the caller's .Trash-UID (GT_ROOT) or its
+ * files/ (GT_FILES): 0, else -ENOENT. */
+static int gt_mine(const struct store_caller *c, uint64_t ino, int kind)
+{
+	return (int)(ino >> HIST_INO_SHIFT) == kind &&
+			       (int64_t)(ino & ((1ULL << 48) - 1)) ==
+				       c->account &&
+			       c->account > 0
+		       ? 0
+		       : -ENOENT;
+}
+
+int gtrash_getattr(struct store *st, const struct store_caller *c,
+		   uint64_t ino, struct store_attr *out)
+{
+	int rc = gt_mine(c, ino, (int)(ino >> HIST_INO_SHIFT));
+
+	if (rc == 0)
+		gt_attr(st, c, ino, out);
+	return rc;
+}
+
+/* An entry of files/: its hist entry (a file) or view folder. */
+struct gt_entry {
+	int64_t hist;
+	uint64_t hdir;
+};
+
+static int gt_find(struct store *st, const struct store_caller *c,
+		   const char *name, struct gt_entry *e)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT coalesce(hist, 0), coalesce(hdir, 0) FROM gtrash"
+		 " WHERE account_id = ? AND name = ?",
+		 "it", c->account, name);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	e->hist = sqlite3_column_int64(s, 0);
+	e->hdir = (uint64_t)sqlite3_column_int64(s, 1);
+	db_done(s);
+	return 0;
+}
+
+static int gt_entry_attr(struct store *st, const struct store_caller *c,
+			 const struct gt_entry *e, struct store_attr *out)
+{
+	struct node_info n;
+	int64_t node;
+	int rc;
+
+	if (!e->hist)
+		return hist_view_getattr(st, c, e->hdir, out);
+	rc = db_int(st, &node, "SELECT node FROM hist WHERE id = ?", "i",
+		    e->hist);
+	if (rc == 0)
+		rc = node_visible(st, c, node, &n);
+	if (rc == 0)
+		rc = node_attr(st, c, &n, out);
+	return rc;
+}
+
+int gtrash_lookup(struct store *st, const struct store_caller *c,
+		  uint64_t parent, const char *name, struct store_attr *out)
+{
+	struct gt_entry e;
+	struct node_info n;
+	int64_t ino;
+	int rc;
+
+	if (gt_mine(c, parent, GT_ROOT) == 0) {
+		if (strcmp(name, "files") == 0 ||
+		    strcmp(name, "expunged") == 0) {
+			gt_attr(st, c,
+				HIST_TOP_INO(name[0] == 'f' ? GT_FILES
+							    : GT_EXPUNGED,
+					     c->account),
+				out);
+			return 0;
+		}
+		if (strcmp(name, "info") != 0)
+			return -ENOENT;
+		rc = info_folder(st, c, &ino);
+		if (rc == 0)
+			rc = node_visible(st, c, ino, &n);
+		return rc ? rc : node_attr(st, c, &n, out);
+	}
+	rc = gt_mine(c, parent, GT_FILES);
+	if (rc == 0)
+		rc = gt_find(st, c, name, &e);
+	if (rc == 0)
+		rc = gt_entry_attr(st, c, &e, out);
+	return rc;
+}
+
+int gtrash_readdir(struct store *st, const struct store_caller *c,
+		   uint64_t ino, const char *after, uint64_t skip,
+		   store_dirent_fn fn, void *arg)
+{
+	struct store_attr a;
+	struct gt_entry e;
+	sqlite3_stmt *s;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc;
+
+	if (gt_mine(c, ino, GT_ROOT) == 0) {
+		if ((!after || strcmp(after, "files") < 0) && skip < 1 &&
+		    gtrash_lookup(st, c, ino, "files", &a) == 0 &&
+		    fn(arg, "files", &a))
+			return 0;
+		if ((!after || strcmp(after, "info") < 0) && skip < 2 &&
+		    gtrash_lookup(st, c, ino, "info", &a) == 0)
+			fn(arg, "info", &a);
+		return 0;
+	}
+	if (gt_mine(c, ino, GT_EXPUNGED) == 0)
+		return 0;
+	rc = gt_mine(c, ino, GT_FILES);
+	if (rc)
+		return rc;
+	s = db_q(st, "SELECT name FROM gtrash WHERE account_id = ? AND"
+		     " name > ? ORDER BY name",
+		 "it", c->account, after ? after : "");
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		if (ARRAY_GROW(names, n, cap) ||
+		    !(names[n] = strdup(col_text(s, 0)))) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (!after && i < skip)
+			continue;
+		/* Gone from history meanwhile: not in the trash either. */
+		if (gt_find(st, c, names[i], &e) != 0 ||
+		    gt_entry_attr(st, c, &e, &a) != 0)
+			continue;
+		if (fn(arg, names[i], &a))
+			break;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc < 0 ? rc : 0;
+}
+
+/* Move `n` (`name` in folder `p`) and, for a folder, all below it to the
+ * trash, each name with the delete right on its folder. */
+static int trash_tree(struct store *st, const struct store_caller *c,
+		      const struct node_info *p, const char *name,
+		      const struct node_info *n, int depth)
+{
+	sqlite3_stmt *s;
+	struct node_info child;
+	char sub[256];
+	int rc;
+
+	if (depth > 4096)
+		return -ELOOP;
+	rc = node_may_delete(st, c, p, n);
+	while (rc == 0 && S_ISDIR(n->mode)) {
+		s = db_q(st, "SELECT name FROM dirent WHERE parent = ? LIMIT 1",
+			 "i", n->ino);
+		if (!s)
+			return -EIO;
+		rc = db_row(st, s);
+		if (rc <= 0)
+			break;
+		copy_str(sub, sizeof(sub), col_text(s, 0));
+		db_done(s);
+		rc = node_lookup(st, c, n->ino, sub, &child);
+		if (rc == -ENOENT) /* someone else's drop: not ours to move */
+			rc = store_fail(st, -EACCES,
+					"the folder holds what you cannot "
+					"see: it cannot go to your trash");
+		if (rc == 0)
+			rc = trash_tree(st, c, n, sub, &child, depth + 1);
+	}
+	if (rc < 0)
+		return rc;
+	return node_remove_name(st, p->ino, name, n, c->account, true);
+}
+
+static int put_locked(struct store *st, const struct store_caller *c,
+		      int64_t parent, const char *name, const char *newname)
+{
+	char path[STORE_PATH_MAX];
+	struct hist_keep k;
+	struct node_info p, n;
+	int64_t hist = 0;
+	uint64_t hdir = 0;
+	int rc;
+
+	rc = node_dir(st, c, parent, &p);
+	if (rc == 0)
+		rc = node_lookup(st, c, p.ino, name, &n);
+	if (rc)
+		return rc;
+	if (p.kind == 0 || p.tool == TOOL_NONE || p.tool == TOOL_MEMBERS ||
+	    p.ino == p.space_root)
+		return store_fail(st, -EACCES,
+				  "only items of the tools go to the trash");
+	rc = hist_keep(st, p.space, &k);
+	if (rc == 0 && k.days <= 0)
+		return store_fail(st, -EXDEV,
+				  "this space keeps no history: delete for "
+				  "good instead");
+	if (rc == 0)
+		rc = node_path(st, p.ino, path, sizeof(path));
+	if (rc == 0)
+		rc = trash_tree(st, c, &p, name, &n, 0);
+	if (rc)
+		return rc;
+	if (S_ISDIR(n.mode)) {
+		rc = hist_trash_folder(st, p.space, path, name, &hdir);
+	} else {
+		rc = db_int(st, &hist, "SELECT coalesce(hist, 0) FROM node"
+				       " WHERE id = ?", "i", n.ino);
+		if (rc == 0 && !hist)
+			rc = store_fail(st, -EXDEV,
+					"this item cannot be kept: delete it "
+					"for good instead");
+	}
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT OR REPLACE INTO gtrash (account_id, name,"
+			    " space_id, hist, hdir, at) VALUES (?, ?, ?,"
+			    " nullif(?, 0), nullif(?, 0), ?)",
+			    "itiiii", c->account, newname, p.space, hist,
+			    (int64_t)hdir, now_ns());
+	return rc;
+}
+
+/* A file of files/ back into folder `parent` as `newname`. */
+static int take_locked(struct store *st, const struct store_caller *c,
+		       const char *name, int64_t parent, const char *newname)
+{
+	struct gt_entry e;
+	int rc = gt_find(st, c, name, &e);
+
+	if (rc)
+		return rc;
+	if (!e.hist) {
+		/* A folder goes back where it was (elsewhere, EXDEV: GIO
+		 * copies it). */
+		char from[STORE_PATH_MAX], to[STORE_PATH_MAX + 256];
+		struct node_info d;
+		int64_t space;
+
+		rc = hist_dir_origin(st, e.hdir, from, sizeof(from));
+		if (rc == 0)
+			rc = node_dir(st, c, parent, &d);
+		if (rc == 0)
+			rc = node_path(st, d.ino, to, sizeof(to) - 256);
+		if (rc == 0)
+			rc = db_int(st, &space, "SELECT space_id FROM gtrash"
+						" WHERE account_id = ? AND"
+						" name = ?",
+				    "it", c->account, name);
+		if (rc)
+			return rc;
+		strcat(to, "/");
+		strncat(to, newname, 255);
+		if (d.space != space || strcmp(from, to) != 0)
+			return -EXDEV;
+		rc = hist_tree_apply(st, c, e.hdir, true);
+	} else {
+		rc = hist_restore_to(st, c, e.hist, parent, newname);
+	}
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM gtrash WHERE account_id = ? AND"
+				" name = ?", "it", c->account, name);
+	return rc;
+}
+
+static int purge_locked(struct store *st, const struct store_caller *c,
+			const char *name)
+{
+	struct gt_entry e;
+	int rc = gt_find(st, c, name, &e);
+
+	if (rc == 0 && e.hist)
+		rc = hist_may_purge(st, c, e.hist);
+	if (rc == 0 && e.hist)
+		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", e.hist);
+	if (rc == 0 && !e.hist)
+		rc = hist_tree_apply(st, c, e.hdir, false);
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM gtrash WHERE account_id = ? AND"
+				" name = ?", "it", c->account, name);
+	return rc;
+}
+
+int gtrash_rename(struct store *st, const struct store_caller *c,
+		  uint64_t parent, const char *name, uint64_t newparent,
+		  const char *newname)
+{
+	int rc;
+
+	if (gt_mine(c, parent, GT_FILES) == 0 &&
+	    gt_mine(c, newparent, GT_EXPUNGED) == 0) {
+		/* gvfs empties the trash this way. */
+		rc = db_begin(st);
+		if (rc == 0)
+			rc = db_end(st, purge_locked(st, c, name));
+	} else if (gt_mine(c, newparent, GT_FILES) == 0 &&
+		   !HIST_IS_VIEW(parent)) {
+		rc = db_begin(st);
+		if (rc == 0)
+			rc = db_end(st, put_locked(st, c, (int64_t)parent,
+						   name, newname));
+	} else if (gt_mine(c, parent, GT_FILES) == 0 &&
+		   !HIST_IS_VIEW(newparent)) {
+		rc = db_begin(st);
+		if (rc == 0)
+			rc = db_end(st, take_locked(st, c, name,
+						    (int64_t)newparent,
+						    newname));
+	} else {
+		return -EROFS;
+	}
+	if (rc == 0)
+		content_empty_trash(st);
+	return rc;
+}
+
+int gtrash_remove(struct store *st, const struct store_caller *c,
+		  uint64_t parent, const char *name)
+{
+	int rc;
+
+	if (gt_mine(c, parent, GT_FILES) != 0)
+		return gt_mine(c, parent, GT_EXPUNGED) == 0 ? -ENOENT : -EROFS;
+	rc = db_begin(st);
+	if (rc)
+		return rc;
+	rc = db_end(st, purge_locked(st, c, name));
+	if (rc == 0)
+		content_empty_trash(st);
+	return rc;
+}
