@@ -2,6 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # mount(8) and fstab: "mount -t fuse.groupfs" and an fstab line (given to
 # mount with --fstab) start the daemon through mount.fuse3, umount stops it.
+# An installed groupfs (./demo.sh, meson install) is shadowed by the built
+# one in a private mount namespace: the test runs there, touching nothing.
+if [ -e /usr/local/sbin/groupfs ] && [ -z "${GROUPFS_FSTAB_NS:-}" ] &&
+	command -v unshare >/dev/null; then
+	exec env GROUPFS_FSTAB_NS=1 unshare -m --propagation private \
+		bash "$0" "$@"
+fi
+if [ -n "${GROUPFS_FSTAB_NS:-}" ]; then
+	mount --bind "$GROUPFS" /usr/local/sbin/groupfs || exit 1
+fi
 . "$(dirname "$0")/lib.sh"
 
 command -v mount.fuse3 >/dev/null || { echo "mount.fuse3 missing"; exit 77; }
