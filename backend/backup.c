@@ -175,6 +175,7 @@ static bool copy_current(const char *dp, const struct stat *s)
 }
 
 static int walk(struct copier *cp, const char *rel);
+static void rm_tree(const char *dir);
 
 static int visit(struct copier *cp, const char *rel)
 {
@@ -245,7 +246,7 @@ static int prune(struct copier *cp, const char *rel)
 			char *x = path_of(cp->dst, r);
 
 			if (x && unlink(x) != 0 && errno == EISDIR)
-				store_rm_tree(x);
+				rm_tree(x);
 			free(x);
 		} else if (s && S_ISDIR(st.st_mode)) {
 			rc = prune(cp, r);
@@ -339,7 +340,7 @@ static int rm_one(const char *path, const struct stat *s, int flag,
 	return 0;
 }
 
-void store_rm_tree(const char *dir)
+static void rm_tree(const char *dir)
 {
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -391,7 +392,7 @@ static void undo_dir(const char *dir, bool made)
 	DIR *d;
 
 	if (made) {
-		store_rm_tree(dir);
+		rm_tree(dir);
 		return;
 	}
 	d = opendir(dir);
@@ -404,7 +405,7 @@ static void undo_dir(const char *dir, bool made)
 			continue;
 		p = path_of(dir, e->d_name);
 		if (p)
-			store_rm_tree(p);
+			rm_tree(p);
 		free(p);
 	}
 	closedir(d);
@@ -539,6 +540,35 @@ out:
 	return rc;
 }
 
+/* Whether `dest` (which may not exist yet) lies inside `dir`: a copy
+ * there would copy itself. */
+static bool inside(const char *dir, const char *dest)
+{
+	char *d = realpath(dir, NULL), *parent = strdup(dest), *p = NULL;
+	char *slash;
+	bool in = false;
+
+	if (!d || !parent)
+		goto out;
+	/* The deepest existing folder on the way to dest. */
+	while (!(p = realpath(parent, NULL))) {
+		slash = strrchr(parent, '/');
+		if (!slash || slash == parent)
+			break;
+		*slash = '\0';
+	}
+	if (!p && parent[0] != '/')
+		p = realpath(".", NULL);
+	if (p)
+		in = strcmp(p, d) == 0 ||
+		     (strncmp(p, d, strlen(d)) == 0 && p[strlen(d)] == '/');
+out:
+	free(d);
+	free(parent);
+	free(p);
+	return in;
+}
+
 int store_backup(struct store *st, const struct store_caller *c,
 		 const char *dest, store_progress_fn fn, void *arg)
 {
@@ -555,6 +585,9 @@ int store_backup(struct store *st, const struct store_caller *c,
 	if (stat(st->sh->dir, &s) != 0)
 		return store_fail(st, -errno, "%s: %s", st->sh->dir,
 				  strerror(errno));
+	if (inside(st->sh->dir, dest))
+		return store_fail(st, -EINVAL, "%s is inside the store: back "
+				  "it up elsewhere", dest);
 	rc = empty_dir(dest, s.st_mode & 07777, &made, cp.err,
 		       sizeof(cp.err));
 	if (rc)

@@ -925,8 +925,6 @@ int store_backup(struct store *st, const struct store_caller *c,
  */
 int store_restore(const char *src, const char *dir, store_progress_fn fn,
 		  void *arg, char *err, size_t errlen);
-/* Remove the tree at `dir` (no links followed), as far as possible. */
-void store_rm_tree(const char *dir);
 
 /* ---- history: trash and earlier versions (SPEC.md section 5) ---------- */
 

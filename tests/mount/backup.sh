@@ -121,6 +121,10 @@ check "a member may not back up the store" bash -c \
 	'$GROUPCTL' --store '$GROUPFS_STORE' backup '$T/bob-bk' 2>'$T/bob.err'"
 check "naming the rule" grep -q "only the store operator may back up" "$T/bob.err"
 check "and writes nothing" test ! -e "$T/bob-bk"
+check "a backup inside the store is refused" bash -c \
+	"! '$GROUPCTL' backup '$GROUPFS_STORE/data/copy' 2>'$T/in.err'"
+check "naming why" grep -q 'is inside the store' "$T/in.err"
+check "and writes nothing" test ! -e "$GROUPFS_STORE/data/copy"
 check "restore into a non-empty directory is refused" bash -c \
 	"! '$GROUPCTL' restore '$T/bk' '$T/full' 2>'$T/rs.err'"
 check "naming why" grep -q 'is not empty' "$T/rs.err"
