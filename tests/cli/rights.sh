@@ -102,12 +102,12 @@ assert_json 'd["add"]["users"] == ["carol"]' "a leaver's rights by name end"
 
 # Usage: the private space and each group.
 assert_exit 0 "${A[@]}" usage
-assert_match "$OUT" '^NAME +USED +METADATA +CAPACITY +USE% +FILES +MEMBERS$'
+assert_match "$OUT" '^NAME +USED +METADATA +HISTORY +CAPACITY +USE% +FILES +MEMBERS$'
 # FILES: the entries members made, out of the most the capacity allows.
-assert_match "$OUT" '^Private +0 +0 +20(\.0)?G +0% +0/10485760 +-$'
-assert_match "$OUT" '^Team +0 +0 +10(\.0)?G +0% +0/5242880 +2/25$'
+assert_match "$OUT" '^Private +0 +0 +0 +20(\.0)?G +0% +0/10485760 +-$'
+assert_match "$OUT" '^Team +0 +0 +0 +10(\.0)?G +0% +0/5242880 +2/25$'
 assert_exit 0 "${A[@]}" --json usage
-assert_json '[dict(u, files=None) for u in d] == [{"name": "Private", "used": 0, "metadata": 0, "capacity": 20 * 1024**3, "files": None, "max_files": 10485760, "members": None, "max_members": None}, {"name": "Team", "used": 0, "metadata": 0, "capacity": 10 * 1024**3, "files": None, "max_files": 5242880, "members": 2, "max_members": 25}]'
+assert_json '[dict(u, files=None) for u in d] == [{"name": "Private", "used": 0, "metadata": 0, "history": 0, "capacity": 20 * 1024**3, "files": None, "max_files": 10485760, "members": None, "max_members": None}, {"name": "Team", "used": 0, "metadata": 0, "history": 0, "capacity": 10 * 1024**3, "files": None, "max_files": 5242880, "members": 2, "max_members": 25}]'
 assert_json 'all(isinstance(u["files"], int) for u in d)'
 assert_exit 0 gctl --as carol --json usage Team
 assert_json 'len(d) == 1 and d[0]["name"] == "Team"'
