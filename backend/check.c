@@ -154,7 +154,8 @@ static const struct rule rules[] = {
 	{"space whose entry count does not add up",
 	 "SELECT s.id FROM space s WHERE s.files <> (SELECT count(*) FROM"
 	 " dirent d JOIN node c ON c.id = d.child WHERE c.space_id = s.id"
-	 " AND c.tool <> 5 AND d.parent NOT IN (s.root, s.drop_dir))"},
+	 " AND c.tool <> 5 AND d.parent NOT IN (s.root, s.drop_dir)"
+	 " AND NOT (d.parent = s.mail AND d.name IN ('cur', 'new', 'tmp')))"},
 };
 
 static void report(store_check_fn fn, void *arg, unsigned *count,

@@ -334,6 +334,40 @@ static const char *const migrations[] = {
 	"  AND d.parent NOT IN (space.root, space.drop_dir));"
 	"UPDATE OR IGNORE grp SET name_key = gfs_fold(name)"
 	"  WHERE gfs_fold(name) IS NOT NULL;",
+	/* issue 14, the group's shared mailbox: each group space's mail/
+	 * (made by mail.c), the groups' addresses and how the store sends
+	 * mail (key 'from', 'sendmail'). */
+	"ALTER TABLE space ADD COLUMN mail INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE mail_address ("
+	"  group_id INTEGER PRIMARY KEY REFERENCES grp(id) ON DELETE CASCADE,"
+	"  address TEXT NOT NULL UNIQUE COLLATE NOCASE);"
+	"CREATE TABLE mail_config (k TEXT PRIMARY KEY, v TEXT NOT NULL)"
+	"  WITHOUT ROWID;"
+	/* The Maildir's own cur/, new/, tmp/ are the space's, like its
+	 * tools: no entries of a member's. */
+	"DROP TRIGGER dirent_files_insert;"
+	"DROP TRIGGER dirent_files_delete;"
+	"DROP TRIGGER dirent_files_update;"
+	"CREATE TRIGGER dirent_files_insert AFTER INSERT ON dirent BEGIN"
+	"  UPDATE space SET files = files + 1 WHERE id = (SELECT space_id"
+	"  FROM node WHERE id = new.child AND tool <> 5)"
+	"  AND new.parent NOT IN (root, drop_dir) AND NOT (new.parent = mail"
+	"  AND new.name IN ('cur', 'new', 'tmp')); END;"
+	"CREATE TRIGGER dirent_files_delete AFTER DELETE ON dirent BEGIN"
+	"  UPDATE space SET files = files - 1 WHERE id = (SELECT space_id"
+	"  FROM node WHERE id = old.child AND tool <> 5)"
+	"  AND old.parent NOT IN (root, drop_dir) AND NOT (old.parent = mail"
+	"  AND old.name IN ('cur', 'new', 'tmp')); END;"
+	"CREATE TRIGGER dirent_files_update AFTER UPDATE OF parent, child"
+	"  ON dirent BEGIN"
+	"  UPDATE space SET files = files - 1 WHERE id = (SELECT space_id"
+	"  FROM node WHERE id = old.child AND tool <> 5)"
+	"  AND old.parent NOT IN (root, drop_dir) AND NOT (old.parent = mail"
+	"  AND old.name IN ('cur', 'new', 'tmp'));"
+	"  UPDATE space SET files = files + 1 WHERE id = (SELECT space_id"
+	"  FROM node WHERE id = new.child AND tool <> 5)"
+	"  AND new.parent NOT IN (root, drop_dir) AND NOT (new.parent = mail"
+	"  AND new.name IN ('cur', 'new', 'tmp')); END;",
 	/* issue 13, public links: a hash of each token (never the token),
 	 * the published node, its expiry (0: none); gone with their space
 	 * (group or account) and their node.  link_setting: 'base_url'. */

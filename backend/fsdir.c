@@ -88,6 +88,8 @@ static int make_locked(struct store *st, const struct store_caller *c,
 	rc = check_name(st, name);
 	if (rc == 0)
 		rc = check_parent(st, c, parent, mode, p);
+	if (rc == 0 && p->tool == TOOL_MAIL)
+		rc = mail_shape(st, p, name, mode);
 	if (rc)
 		return rc;
 	if (node_child(st, p->ino, name, &ino) == 0)
@@ -200,6 +202,8 @@ static int link_locked(struct store *st, const struct store_caller *c,
 	if (S_ISDIR(n.mode))
 		return store_fail(st, -EPERM, "folders cannot be hard-linked");
 	rc = check_parent(st, c, newparent, n.mode, &p);
+	if (rc == 0 && p.tool == TOOL_MAIL)
+		rc = mail_shape(st, &p, newname, n.mode);
 	if (rc)
 		return rc;
 	newparent = p.ino;
@@ -544,7 +548,7 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	struct node_info p, np, src, dst;
 	struct pim_info info;
 	int64_t dst_ino = 0, one;
-	bool have_dst, same;
+	bool have_dst, same, mail;
 	int type, rc;
 
 	rc = node_dir(st, c, parent, &p);
@@ -577,6 +581,13 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	if (src.tool != np.tool && S_ISDIR(src.mode))
 		return store_fail(st, -EXDEV,
 				  "folders move within one tool only");
+	/* The mailbox decides its renames itself (Maildir shape, flags). */
+	mail = p.tool == TOOL_MAIL || np.tool == TOOL_MAIL;
+	if (mail) {
+		rc = mail_may_rename(st, c, &p, &np, &src, name, newname);
+		if (rc)
+			return rc;
+	}
 	have_dst = node_child(st, newparent, newname, &dst_ino) == 0;
 	if (have_dst && node_visible(st, c, dst_ino, &dst) != 0)
 		return store_fail(st, -EEXIST,
@@ -628,7 +639,7 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	/* The save pattern replaces the content of a file with one name:
 	 * over a file with other hard links (cp -al, rsync --link-dest) it
 	 * is a plain rename, and the other names keep the old content. */
-	if (have_dst && S_ISREG(src.mode) && S_ISREG(dst.mode) &&
+	if (!mail && have_dst && S_ISREG(src.mode) && S_ISREG(dst.mode) &&
 	    src.creator == c->account && src.nlink == 1 && dst.nlink == 1 &&
 	    src.tool == dst.tool &&
 	    node_allows(st, c, dst.ino, STORE_RIGHT_EDIT) == 0 &&
@@ -642,7 +653,9 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 			rc = item_claim(st, dst.ino, &np, &info, src.ino);
 		return rc;
 	}
-	if (same)
+	if (mail)
+		rc = 0; /* mail_may_rename decided */
+	else if (same)
 		rc = node_allows(st, c, src.ino, STORE_RIGHT_EDIT);
 	else {
 		rc = node_may_delete(st, c, &p, &src);
@@ -724,7 +737,8 @@ int store_tool_root(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	if (tool < STORE_TOOL_DOCUMENTS || tool > STORE_TOOL_CONTACTS)
+	if ((tool < STORE_TOOL_DOCUMENTS || tool > STORE_TOOL_CONTACTS) &&
+	    !(tool == STORE_TOOL_MAIL && group))
 		return store_fail(st, -EINVAL, "unknown tool");
 	if (group) {
 		rc = target_resolve(st, c, group, store_tool_name(tool), &g, &id);

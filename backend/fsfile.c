@@ -741,6 +741,8 @@ int store_fs_recover(struct store *st)
 				" hist IS NULL", "");
 	if (rc == 0)
 		rc = members_ensure_all(st);
+	if (rc == 0)
+		rc = mail_ensure_all(st);
 	rc = db_end(st, rc);
 	if (rc == 0)
 		rc = content_empty_trash(st);

@@ -156,6 +156,8 @@ int space_create(struct store *st, enum space_kind kind, int64_t owner,
 			    " members_dir = ?, files = 0 WHERE id = ?",
 			    "iiiiiii", root, ino[0], ino[1], ino[2], ino[3],
 			    ino[4], sp);
+	if (rc == 0 && kind == SPACE_GROUP)
+		rc = mail_ensure(st, sp, creator);
 	if (rc == 0)
 		*space = sp;
 	return rc;

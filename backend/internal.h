@@ -34,6 +34,7 @@ enum node_tool {
 	TOOL_CONTACTS = STORE_TOOL_CONTACTS,
 	TOOL_DROP = 4,
 	TOOL_MEMBERS = 5,
+	TOOL_MAIL = STORE_TOOL_MAIL,
 };
 
 /* node.gen: generated nodes under members/. */
@@ -262,6 +263,34 @@ int node_may_move_into(struct store *st, const struct store_caller *c,
 int node_may_link_into(struct store *st, const struct node_info *n,
 		       const struct node_info *to);
 int member_added(struct store *st, const struct grp *g, int64_t account);
+
+/* ---- mail.c ---- */
+/* A group space's mail/ (cur, new, tmp, its rights), made if missing. */
+int mail_ensure(struct store *st, int64_t space, int64_t creator);
+/* Every group's, for stores made before mail/ existed. */
+int mail_ensure_all(struct store *st);
+/* *add*, *delete* or *edit* (of a message's content) on a node of mail/
+ * for a member of role `role`: 0 or -EACCES. */
+int mail_allows(struct store *st, const struct store_caller *c,
+		const struct node_info *n, enum store_role role,
+		enum store_right right);
+/* A new entry `name` of type `mode` in folder `p` of mail/: -EPERM when it
+ * is not Maildir shape. */
+int mail_shape(struct store *st, const struct node_info *p, const char *name,
+	       uint32_t mode);
+/* Removing `child` from folder `parent` of mail/. */
+int mail_may_delete(struct store *st, const struct store_caller *c,
+		    const struct node_info *parent,
+		    const struct node_info *child);
+/* Renaming `src` (name -> newname) from `p` to `np`, one of them in mail/:
+ * the shape and every right it needs (a change of flags needs *edit*, a
+ * move *delete* and *add*, filing one's own message from tmp/ *add*). */
+int mail_may_rename(struct store *st, const struct store_caller *c,
+		    const struct node_info *p, const struct node_info *np,
+		    const struct node_info *src, const char *name,
+		    const char *newname);
+/* Does the account hold `perm` by the setting on folder `node`? */
+int acl_holds(struct store *st, int64_t node, int perm, int64_t account);
 
 /* ---- node.c ---- */
 struct node_info {

@@ -70,7 +70,7 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 	rc = db_run(st,
 		    "INSERT INTO node (space_id, tool, mode, nlink, creator,"
 		    " atime, mtime, ctime, cid, cipher) VALUES (?1, ?2, ?3,"
-		    " ?4, ?5, ?6, ?6, ?6, ?7, ?8)",
+		    " ?4, nullif(?5, 0), ?6, ?6, ?6, ?7, ?8)",
 		    "iiiiiibi", space, (int64_t)tool, (int64_t)mode,
 		    (int64_t)(S_ISDIR(mode) ? 2 : 1), creator ? creator : 0, t,
 		    cid, (size_t)(S_ISREG(mode) ? 16 : 0),
@@ -193,6 +193,7 @@ int target_resolve(struct store *st, const struct store_caller *c,
 		[STORE_TOOL_DOCUMENTS] = "SELECT documents FROM space WHERE id = ?",
 		[STORE_TOOL_CALENDAR] = "SELECT calendar FROM space WHERE id = ?",
 		[STORE_TOOL_CONTACTS] = "SELECT contacts FROM space WHERE id = ?",
+		[STORE_TOOL_MAIL] = "SELECT mail FROM space WHERE id = ?",
 	};
 	char tool[16];
 	const char *rest = strchr(path, '/');
@@ -223,8 +224,8 @@ int target_resolve(struct store *st, const struct store_caller *c,
 	return rc;
 bad:
 	return store_fail(st, -EINVAL,
-			  "%s: '%s' is not documents, calendar, contacts or a "
-			  "path below one of them",
+			  "%s: '%s' is not documents, calendar, contacts, "
+			  "mail or a path below one of them",
 			  g->name, path);
 }
 

@@ -59,6 +59,11 @@ static int acl_grants(struct store *st, int64_t node, int perm,
 	return yes ? 0 : -EACCES;
 }
 
+int acl_holds(struct store *st, int64_t node, int perm, int64_t account)
+{
+	return acl_grants(st, node, perm, account);
+}
+
 static int may_edit(struct store *st, const struct node_info *n,
 		    int64_t account)
 {
@@ -183,6 +188,8 @@ static int allows(struct store *st, const struct store_caller *c, int64_t ino,
 		return -EACCES;
 	if (n.tool == TOOL_DROP)
 		return drop_allows(st, c, &n, right);
+	if (n.tool == TOOL_MAIL)
+		return mail_allows(st, c, &n, role, right);
 	if (right == STORE_RIGHT_EDIT)
 		return n.parent == n.space_root ? -EACCES
 						: may_edit(st, &n, c->account);
@@ -211,6 +218,8 @@ int node_may_delete(struct store *st, const struct store_caller *c,
 	int64_t owner, dropper;
 	int depth, rc;
 
+	if (parent->tool == TOOL_MAIL)
+		return mail_may_delete(st, c, parent, child);
 	if (parent->tool != TOOL_DROP || parent->kind != SPACE_GROUP ||
 	    c->account <= 0)
 		return node_allows(st, c, parent->ino, STORE_RIGHT_DELETE);
@@ -366,8 +375,9 @@ void store_rights_release(struct store_rights *r)
 {
 	free(r->add.named.name);
 	free(r->del.named.name);
-	r->add.named.name = r->del.named.name = NULL;
-	r->add.named.n = r->del.named.n = 0;
+	free(r->edit.named.name);
+	r->add.named.name = r->del.named.name = r->edit.named.name = NULL;
+	r->add.named.n = r->del.named.n = r->edit.named.n = 0;
 }
 
 /* A folder target in a group: a tool root or a documents folder. */
@@ -392,6 +402,11 @@ static int folder_target(struct store *st, const struct store_caller *c,
 		     db_int(st, &(int64_t){0},
 			    "SELECT 1 FROM space WHERE id = ? AND root = ?",
 			    "ii", n.space, n.parent) == 0;
+	if (n.tool == TOOL_MAIL && !*tool_root)
+		return store_fail(st, -EINVAL,
+				  "%s: the mailbox's rights are set on the "
+				  "tool: mail",
+				  g->name);
 	return 0;
 }
 
@@ -415,6 +430,10 @@ int store_rights_get(struct store *st, const struct store_caller *c,
 		rc = acl_read(st, ino, STORE_RIGHT_ADD, &r.add);
 	if (rc == 0)
 		rc = acl_read(st, ino, STORE_RIGHT_DELETE, &r.del);
+	r.has_edit = rc == 0 && tool_root &&
+		     store_tool_parse(target) == STORE_TOOL_MAIL;
+	if (r.has_edit)
+		rc = acl_read(st, ino, STORE_RIGHT_EDIT, &r.edit);
 	rc = db_end(st, rc);
 	if (rc) {
 		store_rights_release(&r);
@@ -452,12 +471,18 @@ static int member_ids(struct store *st, const struct grp *g,
 	return 0;
 }
 
-static int perm_check(struct store *st, enum store_right right)
+static int perm_check(struct store *st, const char *target,
+		      enum store_right right)
 {
 	if (right == STORE_RIGHT_ADD || right == STORE_RIGHT_DELETE)
 		return 0;
+	/* A message's flags are shared: who changes them is the tool's. */
+	if (right == STORE_RIGHT_EDIT &&
+	    store_tool_parse(target) == STORE_TOOL_MAIL)
+		return 0;
 	return store_fail(st, -EINVAL,
-			  "only add and delete are set on tools and folders");
+			  "only add and delete are set on tools and folders "
+			  "(and edit on mail)");
 }
 
 static int rights_set_locked(struct store *st, const struct store_caller *c,
@@ -501,7 +526,7 @@ int store_rights_set(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = perm_check(st, right);
+	rc = perm_check(st, target, right);
 	if (rc)
 		return rc;
 	ids = calloc(n ? n : 1, sizeof(*ids));
@@ -545,7 +570,7 @@ int store_rights_inherit(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = perm_check(st, right);
+	rc = perm_check(st, target, right);
 	if (rc == 0)
 		rc = db_begin(st);
 	if (rc)

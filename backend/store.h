@@ -389,6 +389,8 @@ enum store_tool {
 	STORE_TOOL_DOCUMENTS = 1,
 	STORE_TOOL_CALENDAR = 2,
 	STORE_TOOL_CONTACTS = 3,
+	/* A group's shared mailbox (Maildir): groups only. */
+	STORE_TOOL_MAIL = 6,
 };
 
 enum store_right {
@@ -412,6 +414,9 @@ struct store_acl {
 struct store_rights {
 	struct store_acl add;
 	struct store_acl del;
+	/* mail only: who changes a message's flags (has_edit set). */
+	bool has_edit;
+	struct store_acl edit;
 };
 void store_rights_release(struct store_rights *r);
 
@@ -926,6 +931,62 @@ int store_backup(struct store *st, const struct store_caller *c,
 int store_restore(const char *src, const char *dir, store_progress_fn fn,
 		  void *arg, char *err, size_t errlen);
 
+/* ---- the shared mailbox and mail ------------------------------------ */
+
+#define STORE_MAIL_MAX (32 * 1024 * 1024) /* bytes of one message */
+
+/*
+ * Deliver one RFC 5322 message into `group`'s mail/new/ (group: its name,
+ * or an address recorded with store_group_set_mail_address): the store
+ * operator only (-EPERM).  A leading mbox "From " line is dropped.  The
+ * file's name (unique: "SECONDS.MUSECPPIDQSEQ.HOST") goes into `name`.
+ * Errors: -EINVAL (not a message: no header field first, no empty line
+ * ending the header, a NUL byte), -EFBIG (over STORE_MAIL_MAX), -ENOENT
+ * (no such group), -ENOSPC (the group is at its capacity), -EBUSY.
+ * Needs the master key.
+ */
+int store_mail_deliver(struct store *st, const struct store_caller *c,
+		       const char *group, const void *msg, size_t len,
+		       char *name, size_t namelen);
+/* Record (addr "" clears) the group's mail address: the administrator
+ * only; an address names one group at most (-EEXIST). */
+int store_group_set_mail_address(struct store *st,
+				 const struct store_caller *c,
+				 const char *group, const char *addr);
+/* The group's address ("" when none): its members. */
+int store_group_mail_address(struct store *st, const struct store_caller *c,
+			     const char *group, char *addr, size_t len);
+
+/* How the store sends mail (invitations, reminders). */
+struct store_mail_config {
+	char from[STORE_EMAIL_MAX + 1]; /* "": the store sends no mail */
+	char sendmail[STORE_PATH_MAX];	/* "" means /usr/sbin/sendmail */
+};
+/* Anyone may read it; the operator sets it (NULL leaves a field, "" clears
+ * it).  The sendmail path must be absolute. */
+int store_mail_config_get(struct store *st, struct store_mail_config *out);
+int store_mail_config_set(struct store *st, const struct store_caller *c,
+			  const char *from, const char *sendmail);
+
+/* What an invitation mail says, for the one who sends it. */
+struct store_letter {
+	char to[STORE_EMAIL_MAX + 1];	/* the invitee's email */
+	char invitee[STORE_USERNAME_MAX + 1];
+	char inviter[STORE_USERNAME_MAX + 1];
+	char inviter_name[2 * STORE_TEXT_MAX + 2]; /* "First Last" */
+	char group[STORE_GROUPNAME_BYTES + 1];
+	char description[STORE_DESC_MAX + 1];
+	char group_address[STORE_EMAIL_MAX + 1]; /* "" when none */
+	int64_t created;
+	int64_t sent; /* 1: the invitation, more: a reminder */
+	struct store_mail_config config;
+};
+/* The letter for `username`'s pending invitation to `group`: whoever may
+ * list the group's invitations.  -ENOENT when none is pending. */
+int store_invitation_letter(struct store *st, const struct store_caller *c,
+			    const char *group, const char *username,
+			    struct store_letter *out);
+
 /* ---- history: trash and earlier versions (SPEC.md section 5) ---------- */
 
 /*
@@ -975,7 +1036,8 @@ int store_group_get_keep(struct store *st, const struct store_caller *c,
 int store_parse_size(const char *s, int64_t *out);
 /* Format bytes as "1.5G" (IEC units, shortest exact-enough form). */
 void store_format_size(int64_t bytes, char *buf, size_t len);
-/* Parse a tool name ("documents", "calendar", "contacts"): 0 if unknown. */
+/* Parse a tool name ("documents", "calendar", "contacts", "mail"): 0 if
+ * unknown. */
 enum store_tool store_tool_parse(const char *name);
 const char *store_tool_name(enum store_tool tool);
 

@@ -532,6 +532,8 @@ enum store_tool store_tool_parse(const char *name)
 		return STORE_TOOL_CALENDAR;
 	if (strcmp(name, "contacts") == 0)
 		return STORE_TOOL_CONTACTS;
+	if (strcmp(name, "mail") == 0)
+		return STORE_TOOL_MAIL;
 	return 0;
 }
 
@@ -544,6 +546,8 @@ const char *store_tool_name(enum store_tool tool)
 		return "calendar";
 	case STORE_TOOL_CONTACTS:
 		return "contacts";
+	case STORE_TOOL_MAIL:
+		return "mail";
 	}
 	return "?";
 }

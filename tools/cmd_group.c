@@ -28,6 +28,7 @@ enum {
 	SET_NO_BUSINESS,
 	SET_SECTOR,
 	SET_LANGUAGE,
+	SET_MAIL_ADDRESS,
 	SET_KEEP_DAYS,
 	SET_KEEP_VERSIONS,
 };
@@ -54,6 +55,9 @@ static const struct cmd_option settings_options[] = {
 			"business sector (business groups only)"},
 	[SET_LANGUAGE] = {"language", "CODE",
 			  "ISO 639 language code, e.g. en, fr"},
+	[SET_MAIL_ADDRESS] = {"mail-address", "ADDR",
+			      "the group's mail address ('': none), for "
+			      "mail deliver and Reply-To"},
 	[SET_KEEP_DAYS] = {"keep-days", "N",
 			   "keep deleted items and earlier versions N days "
 			   "in history/ (default 30; 0 keeps nothing)"},
@@ -163,6 +167,10 @@ static int run_create(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (rc >= 0 && (days >= 0 || versions >= 0))
 		rc = store_group_set_keep(ctx->st, &ctx->caller, a->pos[0],
 					  days, versions);
+	if (rc >= 0 && a->opt[SET_MAIL_ADDRESS])
+		rc = store_group_set_mail_address(ctx->st, &ctx->caller,
+						  a->pos[0],
+						  a->opt[SET_MAIL_ADDRESS]);
 	return rc < 0 ? cmd_refused(ctx, rc) : CMD_OK;
 }
 
@@ -178,7 +186,7 @@ static int run_edit(struct cmd_ctx *ctx, const struct cmd_args *a)
 		status = keep_parse(ctx, a, &days, &versions);
 	if (status != CMD_OK)
 		return status;
-	if (!mask && days < 0 && versions < 0)
+	if (!mask && !a->opt[SET_MAIL_ADDRESS] && days < 0 && versions < 0)
 		return cmd_usage_error(ctx, "nothing to change");
 	status = cmd_open_store(ctx);
 	if (status != CMD_OK)
@@ -189,6 +197,10 @@ static int run_edit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (rc >= 0 && (days >= 0 || versions >= 0))
 		rc = store_group_set_keep(ctx->st, &ctx->caller, a->pos[0],
 					  days, versions);
+	if (rc >= 0 && a->opt[SET_MAIL_ADDRESS])
+		rc = store_group_set_mail_address(ctx->st, &ctx->caller,
+						  a->pos[0],
+						  a->opt[SET_MAIL_ADDRESS]);
 	return rc < 0 ? cmd_refused(ctx, rc) : CMD_OK;
 }
 

@@ -25,8 +25,10 @@ static int run_invite(struct cmd_ctx *ctx, const struct cmd_args *a)
 	for (i = 1; i < a->npos; i++) {
 		rc = store_group_invite(ctx->st, &ctx->caller, group,
 					a->pos[i]);
-		if (rc >= 0)
+		if (rc >= 0) {
+			cmd_mail_invitation(ctx, group, a->pos[i]);
 			continue;
+		}
 		if (i > 1) {
 			fputs("invited", stdout);
 			for (k = 1; k < i; k++)
@@ -132,8 +134,12 @@ static int done(struct cmd_ctx *ctx, int rc)
 
 static int run_resend(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	return done(ctx, store_group_resend(ctx->st, &ctx->caller, a->pos[0],
-					    a->pos[1]));
+	int rc = store_group_resend(ctx->st, &ctx->caller, a->pos[0],
+				    a->pos[1]);
+
+	if (rc >= 0)
+		cmd_mail_invitation(ctx, a->pos[0], a->pos[1]);
+	return done(ctx, rc);
 }
 
 static int run_cancel(struct cmd_ctx *ctx, const struct cmd_args *a)

@@ -57,11 +57,12 @@ static int run_rights_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	const char *tools[] = {store_tool_name(STORE_TOOL_DOCUMENTS),
 			       store_tool_name(STORE_TOOL_CALENDAR),
-			       store_tool_name(STORE_TOOL_CONTACTS)};
+			       store_tool_name(STORE_TOOL_CONTACTS),
+			       store_tool_name(STORE_TOOL_MAIL)};
 	const char *group = a->pos[0];
 	const char *const *targets = a->npos > 1 ? &a->pos[1] : tools;
-	size_t n = a->npos > 1 ? 1 : 3, i;
-	struct store_rights r[3];
+	size_t n = a->npos > 1 ? 1 : 4, i;
+	struct store_rights r[4];
 	struct cmd_table t;
 	struct cmd_json j;
 	int status = CMD_OK, rc;
@@ -86,6 +87,8 @@ static int run_rights_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 			cmd_json_string(&j, "target", targets[i]);
 			acl_json(&j, "add", &r[i].add);
 			acl_json(&j, "delete", &r[i].del);
+			if (r[i].has_edit)
+				acl_json(&j, "edit", &r[i].edit);
 			cmd_json_end_object(&j);
 		}
 		if (a->npos < 2)
@@ -97,6 +100,8 @@ static int run_rights_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 	for (i = 0; i < n; i++) {
 		rights_row(&t, targets[i], "add", &r[i].add);
 		rights_row(&t, targets[i], "delete", &r[i].del);
+		if (r[i].has_edit)
+			rights_row(&t, targets[i], "edit", &r[i].edit);
 	}
 	status = cmd_table_flush(&t);
 release:
@@ -105,7 +110,7 @@ release:
 	return status;
 }
 
-enum { RS_ADD, RS_DELETE, RS_ALL_MEMBERS, RS_NONE, RS_INHERIT };
+enum { RS_ADD, RS_DELETE, RS_ALL_MEMBERS, RS_NONE, RS_INHERIT, RS_EDIT };
 
 static const struct cmd_option rights_set_options[] = {
 	[RS_ADD] = {"add", NULL, "set who may add"},
@@ -116,22 +121,25 @@ static const struct cmd_option rights_set_options[] = {
 		     "nobody but the administrator and co-administrators"},
 	[RS_INHERIT] = {"inherit", NULL,
 			"drop a folder's own setting: its parent's applies"},
+	[RS_EDIT] = {"edit", NULL,
+		     "mail only: set who may change messages' flags"},
 	{NULL, NULL, NULL},
 };
 
 static int run_rights_set(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	static const enum store_right which[] = {STORE_RIGHT_ADD,
-						 STORE_RIGHT_DELETE};
+	static const enum store_right which[] = {
+		STORE_RIGHT_ADD, STORE_RIGHT_DELETE, STORE_RIGHT_EDIT};
+	static const int opt_of[] = {RS_ADD, RS_DELETE, RS_EDIT};
 	const char *group = a->pos[0], *target = a->pos[1];
 	const char *const *users = &a->pos[2];
 	size_t nusers = a->npos - 2, i;
 	bool all = a->opt[RS_ALL_MEMBERS] != NULL;
 	int status, rc;
 
-	if (!a->opt[RS_ADD] && !a->opt[RS_DELETE])
-		return cmd_usage_error(ctx, "say which right: --add or "
-					    "--delete");
+	if (!a->opt[RS_ADD] && !a->opt[RS_DELETE] && !a->opt[RS_EDIT])
+		return cmd_usage_error(ctx, "say which right: --add or --delete "
+					    "(or --edit, in mail)");
 	if ((a->opt[RS_NONE] || a->opt[RS_INHERIT]) && (nusers || all))
 		return cmd_usage_error(ctx,
 				       "--%s takes no USER nor "
@@ -145,8 +153,8 @@ static int run_rights_set(struct cmd_ctx *ctx, const struct cmd_args *a)
 	status = cmd_open_store(ctx);
 	if (status != CMD_OK)
 		return status;
-	for (i = 0; i < 2; i++) {
-		if (!a->opt[i == 0 ? RS_ADD : RS_DELETE])
+	for (i = 0; i < 3; i++) {
+		if (!a->opt[opt_of[i]])
 			continue;
 		if (a->opt[RS_INHERIT])
 			rc = store_rights_inherit(ctx->st, &ctx->caller, group,
@@ -329,11 +337,13 @@ const struct cmd cmd_rights_commands[] = {
 		.noun = "rights",
 		.verb = "show",
 		.synopsis = "GROUP [TOOL | documents/PATH]",
-		.summary = "show who may add and delete",
-		.help = "TOOL is documents, calendar or contacts; without a "
-			"target, all three. SET_ON tells where a folder's "
-			"setting comes from. The administrator and "
-			"co-administrators always hold both rights.",
+		.summary = "show who may add and delete (and edit, in mail)",
+		.help = "TOOL is documents, calendar, contacts or mail; "
+			"without a target, all four. SET_ON tells where a "
+			"folder's setting comes from. mail also has edit: who "
+			"changes messages' flags (default: all members). The "
+			"administrator and co-administrators always hold "
+			"every right.",
 		.min_args = 1,
 		.max_args = 2,
 		.run = run_rights_show,
@@ -341,15 +351,17 @@ const struct cmd cmd_rights_commands[] = {
 	{
 		.noun = "rights",
 		.verb = "set",
-		.synopsis = "GROUP (TOOL | documents/PATH) (--add | --delete) "
-			    "(USER... | --all-members | --none | --inherit)",
+		.synopsis = "GROUP (TOOL | documents/PATH) (--add | --delete | "
+			    "--edit) (USER... | --all-members | --none | "
+			    "--inherit)",
 		.summary = "set who may add or delete (administrator and "
 			   "co-administrators)",
 		.help = "The setting is replaced: USER... and --all-members "
 			"may be combined; --none leaves the right to the "
 			"administrator and co-administrators; --inherit makes "
 			"a folder follow its parent again. Named users must be "
-			"members.",
+			"members. --edit is for the tool mail only: who "
+			"changes messages' flags.",
 		.options = rights_set_options,
 		.min_args = 2,
 		.max_args = CMD_MANY,

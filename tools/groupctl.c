@@ -48,6 +48,8 @@ static const struct noun {
 	{"busy", "a member's busy times"},
 	{"usage", "bytes and files used against capacities"},
 	{"check", "verify the store"},
+	{"mail", "the groups' shared mailboxes: delivery by an MTA"},
+	{"store", "how the store sends mail"},
 	{"backup", "a consistent copy of the store, while in use"},
 	{"restore", "a new store from a backup"},
 	{"link", "public links to calendars, files and folders"},
@@ -60,7 +62,7 @@ static const struct cmd *const tables[] = {
 	cmd_store_commands,  cmd_account_commands, cmd_group_commands,
 	cmd_member_commands, cmd_rights_commands,  cmd_pim_commands,
 	cmd_demo_commands,   cmd_backup_commands,   cmd_link_commands,
-	cmd_history_commands,
+	cmd_mail_commands,
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))

@@ -97,6 +97,12 @@ extern const struct cmd cmd_demo_commands[];
 extern const struct cmd cmd_backup_commands[];
 extern const struct cmd cmd_link_commands[];
 extern const struct cmd cmd_history_commands[];
+extern const struct cmd cmd_mail_commands[];
+
+/* Mail `username` their pending invitation to `group` (cmd_mail.c), when
+ * the store sends mail; a failure is one warning line on stderr. */
+void cmd_mail_invitation(struct cmd_ctx *ctx, const char *group,
+			 const char *username);
 
 /* ---- the store (groupctl.c) ------------------------------------------- */
 

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * groupctl and mail: "mail deliver" for an MTA's pipe transport, "store
+ * set|show" for how the store sends mail, and the invitation and reminder
+ * mails that "group invite" and "group resend" hand to sendmail(8).
+ *
+ * Delivery answers in the MTA's language, sysexits(3): 0 delivered, 65
+ * (EX_DATAERR) not a message, 67 (EX_NOUSER) no such group, 75
+ * (EX_TEMPFAIL) try again later (the group is full, the store is busy or
+ * cannot be opened), 77 (EX_NOPERM) not the store operator.  Sending mail
+ * is a side effect of an invitation: a failure is one warning line and
+ * never undoes the invitation.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "groupctl.h"
+
+enum {
+	EX_DATAERR_ = 65,
+	EX_NOUSER_ = 67,
+	EX_TEMPFAIL_ = 75,
+	EX_NOPERM_ = 77,
+};
+
+/* ---- mail deliver ----------------------------------------------------- */
+
+static int deliver_status(int rc)
+{
+	switch (rc) {
+	case -EINVAL:
+	case -EFBIG:
+		return EX_DATAERR_;
+	case -ENOENT:
+		return EX_NOUSER_;
+	case -EPERM:
+	case -EACCES:
+		return EX_NOPERM_;
+	default:
+		return EX_TEMPFAIL_;
+	}
+}
+
+static int run_deliver(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	char *msg = NULL, name[256];
+	size_t len = 0;
+	int status, rc;
+
+	if (cmd_read_file("-", STORE_MAIL_MAX, &msg, &len) < 0)
+		return EX_TEMPFAIL_;
+	status = cmd_open_store(ctx);
+	if (status != CMD_OK) {
+		status = EX_TEMPFAIL_;
+		goto free_msg;
+	}
+	/* Said before the key is asked for: only the operator can read it. */
+	if (!ctx->caller.operator) {
+		rc = store_mail_deliver(ctx->st, &ctx->caller, a->pos[0], msg,
+					len, name, sizeof(name));
+		cmd_refused(ctx, rc);
+		status = deliver_status(rc);
+		goto free_msg;
+	}
+	rc = store_load_key(ctx->st, NULL, 0);
+	if (rc < 0) {
+		cmd_refused(ctx, rc);
+		status = EX_TEMPFAIL_;
+		goto free_msg;
+	}
+	rc = store_mail_deliver(ctx->st, &ctx->caller, a->pos[0], msg, len,
+				name, sizeof(name));
+	if (rc < 0) {
+		cmd_refused(ctx, rc);
+		status = deliver_status(rc);
+		goto free_msg;
+	}
+	status = CMD_OK;
+free_msg:
+	free(msg);
+	return status;
+}
+
+/* ---- store set | show ------------------------------------------------- */
+
+enum { SS_MAIL_FROM, SS_SENDMAIL };
+
+static const struct cmd_option store_set_options[] = {
+	[SS_MAIL_FROM] = {"mail-from", "ADDR",
+			  "send invitations and reminders from ADDR ('': "
+			  "send none)"},
+	[SS_SENDMAIL] = {"sendmail", "PATH",
+			 "the sendmail(8) program (default "
+			 "/usr/sbin/sendmail; '': the default)"},
+	{NULL, NULL, NULL},
+};
+
+static int run_store_set(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	int rc;
+
+	if (!a->opt[SS_MAIL_FROM] && !a->opt[SS_SENDMAIL])
+		return cmd_usage_error(ctx, "nothing to set: give --mail-from "
+					    "or --sendmail");
+	rc = store_mail_config_set(ctx->st, &ctx->caller, a->opt[SS_MAIL_FROM],
+				   a->opt[SS_SENDMAIL]);
+	return rc < 0 ? cmd_refused(ctx, rc) : CMD_OK;
+}
+
+static int run_store_show(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct store_mail_config m;
+	struct cmd_json j;
+	int rc;
+
+	rc = store_mail_config_get(ctx->st, &m);
+	if (rc < 0)
+		return cmd_refused(ctx, rc);
+	if (ctx->json) {
+		cmd_json_init(&j, stdout);
+		cmd_json_object(&j, NULL);
+		cmd_json_string_or_null(&j, "mail_from", m.from);
+		cmd_json_string_or_null(&j, "sendmail", m.sendmail);
+		cmd_json_end_object(&j);
+		cmd_json_finish(&j);
+		return CMD_OK;
+	}
+	cmd_show("mail from", "%s", m.from);
+	cmd_show("sendmail", "%s",
+		 m.sendmail[0] ? m.sendmail : "/usr/sbin/sendmail");
+	return CMD_OK;
+}
+
+/* ---- invitation mail -------------------------------------------------- */
+
+/* A header value: no control character may end the header early. */
+static void put_header(FILE *f, const char *name, const char *value)
+{
+	const unsigned char *p;
+	bool ascii = true;
+
+	for (p = (const unsigned char *)value; *p; p++)
+		ascii &= *p < 128;
+	fprintf(f, "%s: ", name);
+	if (ascii) {
+		for (p = (const unsigned char *)value; *p; p++)
+			fputc(*p < 32 || *p == 127 ? ' ' : *p, f);
+	} else {
+		/* RFC 2047: one encoded word per 30 bytes, base64. */
+		static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
+					  "ghijklmnopqrstuvwxyz0123456789+/";
+		size_t len = strlen(value), i, k;
+
+		for (i = 0; i < len; i += 30) {
+			size_t n = len - i < 30 ? len - i : 30;
+			const unsigned char *s =
+				(const unsigned char *)value + i;
+
+			fprintf(f, "%s=?UTF-8?B?", i ? "\n " : "");
+			for (k = 0; k < n; k += 3) {
+				unsigned v = s[k] << 16;
+
+				v |= k + 1 < n ? s[k + 1] << 8 : 0;
+				v |= k + 2 < n ? s[k + 2] : 0;
+				fputc(b64[v >> 18 & 63], f);
+				fputc(b64[v >> 12 & 63], f);
+				fputc(k + 1 < n ? b64[v >> 6 & 63] : '=', f);
+				fputc(k + 2 < n ? b64[v & 63] : '=', f);
+			}
+			fputs("?=", f);
+		}
+	}
+	fputc('\n', f);
+}
+
+static void write_letter(FILE *f, const struct store_letter *l)
+{
+	char date[64], subject[STORE_GROUPNAME_BYTES + 64];
+	char when[64];
+	time_t now = time(NULL), created = (time_t)l->created;
+	struct tm tm;
+	const char *who = l->inviter_name[0] && strcmp(l->inviter_name, " ")
+				  ? l->inviter_name
+				  : l->inviter;
+
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z",
+		 localtime_r(&now, &tm));
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M %Z",
+		 localtime_r(&created, &tm));
+	snprintf(subject, sizeof(subject), "%sInvitation to join the group %s",
+		 l->sent > 1 ? "Reminder: " : "", l->group);
+	put_header(f, "From", l->config.from);
+	put_header(f, "To", l->to);
+	put_header(f, "Subject", subject);
+	put_header(f, "Date", date);
+	if (l->group_address[0])
+		put_header(f, "Reply-To", l->group_address);
+	fputs("MIME-Version: 1.0\n"
+	      "Content-Type: text/plain; charset=utf-8\n"
+	      "Content-Transfer-Encoding: 8bit\n"
+	      "Auto-Submitted: auto-generated\n\n",
+	      f);
+	fprintf(f, "Hello %s,\n\n", l->invitee);
+	if (l->sent > 1)
+		fprintf(f, "this is a reminder: ");
+	fprintf(f, "%s (%s) invites you to join the group \"%s\".\n", who,
+		l->inviter[0] ? l->inviter : "-", l->group);
+	if (l->description[0])
+		fprintf(f, "\nAbout the group: %s\n", l->description);
+	fprintf(f,
+		"\nThe invitation was made on %s and stays open until you "
+		"answer it.\n\n"
+		"To accept it:\n\n    groupctl invitation accept %s\n\n"
+		"To decline it:\n\n    groupctl invitation decline %s\n\n"
+		"Your pending invitations are listed by 'groupctl invitation "
+		"list' and in Private/invitations/ on your groupfs mount.\n",
+		when, l->group, l->group);
+}
+
+/* Hand the letter to sendmail -t -i: 0, or a reason in `why`. */
+static int send_letter(const struct store_letter *l, char *why, size_t len)
+{
+	const char *prog = l->config.sendmail[0] ? l->config.sendmail
+						 : "/usr/sbin/sendmail";
+	int fds[2], wstatus;
+	pid_t pid;
+	FILE *f;
+
+	if (pipe(fds) < 0) {
+		snprintf(why, len, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(why, len, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* The MTA runs as the caller, never with groupctl's set-id. */
+		gid_t gid = getgid();
+		uid_t uid = getuid();
+		int devnull = open("/dev/null", O_WRONLY);
+
+		if (setresgid(gid, gid, gid) < 0 ||
+		    setresuid(uid, uid, uid) < 0)
+			_exit(126);
+		close(fds[1]);
+		if (dup2(fds[0], 0) < 0)
+			_exit(126);
+		if (devnull >= 0)
+			dup2(devnull, 1);
+		execl(prog, prog, "-t", "-i", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	f = fdopen(fds[1], "w");
+	if (!f) {
+		close(fds[1]);
+	} else {
+		write_letter(f, l);
+		fclose(f);
+	}
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(why, len, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+		return 0;
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127)
+		snprintf(why, len, "%s could not be run", prog);
+	else if (WIFEXITED(wstatus))
+		snprintf(why, len, "%s exited with status %d", prog,
+			 WEXITSTATUS(wstatus));
+	else
+		snprintf(why, len, "%s was killed by signal %d", prog,
+			 WTERMSIG(wstatus));
+	return -1;
+}
+
+void cmd_mail_invitation(struct cmd_ctx *ctx, const char *group,
+			 const char *username)
+{
+	struct store_letter l;
+	char why[STORE_PATH_MAX + 128], line[STORE_PATH_MAX + 512];
+	int rc;
+
+	rc = store_invitation_letter(ctx->st, &ctx->caller, group, username,
+				     &l);
+	if (rc < 0 || !l.config.from[0])
+		return; /* the store sends no mail */
+	if (!l.to[0]) {
+		snprintf(line, sizeof(line),
+			 "%s has no email address: no invitation mail sent",
+			 username);
+		cmd_say("warning: ", line);
+		return;
+	}
+	if (send_letter(&l, why, sizeof(why)) == 0)
+		return;
+	snprintf(line, sizeof(line),
+		 "the invitation mail to %s was not sent (%s); the "
+		 "invitation stands",
+		 username, why);
+	cmd_say("warning: ", line);
+}
+
+const struct cmd cmd_mail_commands[] = {
+	{
+		.noun = "mail",
+		.verb = "deliver",
+		.synopsis = "GROUP",
+		.summary = "deliver the message on standard input into a "
+			   "group's mail/new/ (the store operator: an MTA)",
+		.help = "GROUP is a group's name or its recorded address. For "
+			"an MTA's pipe transport; the exit status follows "
+			"sysexits(3): 0 delivered, 65 not a message (no "
+			"header, no empty line after it, a NUL byte, larger "
+			"than 32 MiB), 67 no such group, 75 try again later "
+			"(the group is at its capacity, the store is busy), "
+			"77 not the store operator.",
+		.min_args = 1,
+		.max_args = 1,
+		.flags = CMD_OWN_STORE,
+		.run = run_deliver,
+	},
+	{
+		.noun = "store",
+		.verb = "set",
+		.synopsis = "[--mail-from ADDR] [--sendmail PATH]",
+		.summary = "set how the store sends mail (the store operator)",
+		.help = "With a sender address, group invite and group resend "
+			"mail the invitee through sendmail -t -i.",
+		.options = store_set_options,
+		.run = run_store_set,
+	},
+	{
+		.noun = "store",
+		.verb = "show",
+		.synopsis = "",
+		.summary = "show how the store sends mail",
+		.run = run_store_show,
+	},
+	{NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
+};
