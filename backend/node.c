@@ -78,10 +78,9 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 	if (rc)
 		return rc;
 	*ino = db_last_id(st);
-	if (!creator)
-		rc = db_run(st, "UPDATE node SET creator = NULL WHERE id = ?",
-			    "i", *ino);
-	if (rc || !parent)
+	/* No creator (nullif above): no UPDATE of it, which would count as
+	 * a change of rights and make groupctl wait for the mounts. */
+	if (!parent)
 		return rc;
 	rc = db_run(st, "INSERT INTO dirent (parent, name, child) VALUES (?,?,?)",
 		    "iti", parent, name, *ino);
