@@ -89,9 +89,10 @@ static const struct rule rules[] = {
 	{"space whose metadata bytes (xattrs, link targets) do not add up",
 	 "SELECT s.id FROM space s WHERE s.meta <> coalesce((SELECT"
 	 " sum(length(CAST(x.name AS BLOB)) + length(CAST(x.value AS BLOB)))"
-	 " FROM xattr x JOIN node n ON n.id = x.node WHERE n.space_id = s.id),"
-	 " 0) + coalesce((SELECT sum(length(CAST(n.target AS BLOB))) FROM node"
-	 " n WHERE n.space_id = s.id AND n.target IS NOT NULL), 0)"},
+	 " FROM xattr x JOIN node n ON n.id = x.node WHERE n.space_id = s.id"
+	 " AND n.hist IS NULL), 0) + coalesce((SELECT"
+	 " sum(length(CAST(n.target AS BLOB))) FROM node n WHERE n.space_id ="
+	 " s.id AND n.target IS NOT NULL AND n.hist IS NULL), 0)"},
 	{"unlinked node still named in a folder",
 	 "SELECT n.id FROM node n WHERE n.nlink = 0 AND EXISTS (SELECT 1 FROM"
 	 " dirent d WHERE d.child = n.id)"},

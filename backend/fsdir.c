@@ -166,12 +166,13 @@ int store_fs_readlink(struct store *st, const struct store_caller *c,
 	sqlite3_stmt *s;
 	int rc;
 
-	rc = node_visible(st, c, (int64_t)ino, &n);
+	rc = HIST_IS_VIEW(ino) ? hist_view_node(st, c, ino, &n)
+			       : node_visible(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
 	if (!S_ISLNK(n.mode))
 		return -EINVAL;
-	s = db_q(st, "SELECT target FROM node WHERE id = ?", "i", (int64_t)ino);
+	s = db_q(st, "SELECT target FROM node WHERE id = ?", "i", n.ino);
 	if (!s)
 		return -EIO;
 	rc = db_row(st, s);
@@ -699,8 +700,13 @@ int store_fs_rename(struct store *st, const struct store_caller *c,
 	st->errmsg[0] = '\0';
 	/* Into or out of the file managers' trash (gtrash.c); history is
 	 * read-only otherwise. */
-	if (HIST_IS_VIEW(parent) || HIST_IS_VIEW(newparent))
-		return gtrash_rename(st, c, parent, name, newparent, newname);
+	if (HIST_IS_VIEW(parent) || HIST_IS_VIEW(newparent)) {
+		rc = gtrash_rename(st, c, parent, name, newparent, newname,
+				   &r);
+		if (rc == 0 && out)
+			*out = r;
+		return rc;
+	}
 	if (node_child(st, (int64_t)parent, name, &src) == 0) {
 		rc = precheck_item(st, c, src, (int64_t)newparent, newname);
 		if (rc)

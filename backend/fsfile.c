@@ -258,6 +258,21 @@ int store_fs_open(struct store *st, const struct store_caller *c,
 	rc = db_read_begin(st);
 	if (rc)
 		return rc;
+	if (HIST_IS_VIEW(ino)) {
+		/* A file of history: read-only. */
+		rc = hist_view_node(st, c, ino, &n);
+		if (rc == 0 && ((flags & O_ACCMODE) != O_RDONLY ||
+				(flags & O_TRUNC)))
+			rc = -EROFS;
+		if (rc == 0 && !S_ISREG(n.mode))
+			rc = -EINVAL;
+		if (rc == 0)
+			rc = new_handle(st, c, (uint64_t)n.ino, false, &f);
+		db_read_end(st);
+		if (rc == 0)
+			*out = f;
+		return rc;
+	}
 	rc = open_locked(st, c, (int64_t)ino, flags, &n, &writable);
 	/* n.ino, not ino: an alias opens the node it stands for. */
 	if (rc == 0)

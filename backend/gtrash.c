@@ -147,19 +147,8 @@ static int gt_find(struct store *st, const struct store_caller *c,
 static int gt_entry_attr(struct store *st, const struct store_caller *c,
 			 const struct gt_entry *e, struct store_attr *out)
 {
-	struct node_info n;
-	int64_t node;
-	int rc;
-
-	if (!e->hist)
-		return hist_view_getattr(st, c, e->hdir, out);
-	rc = db_int(st, &node, "SELECT node FROM hist WHERE id = ?", "i",
-		    e->hist);
-	if (rc == 0)
-		rc = node_visible(st, c, node, &n);
-	if (rc == 0)
-		rc = node_attr(st, c, &n, out);
-	return rc;
+	return hist_view_getattr(st, c,
+				 e->hist ? HIST_FILE_INO(e->hist) : e->hdir, out);
 }
 
 int gtrash_lookup(struct store *st, const struct store_caller *c,
@@ -289,7 +278,8 @@ static int trash_tree(struct store *st, const struct store_caller *c,
 }
 
 static int put_locked(struct store *st, const struct store_caller *c,
-		      int64_t parent, const char *name, const char *newname)
+		      int64_t parent, const char *name, const char *newname,
+		      struct store_rename *out)
 {
 	char path[STORE_PATH_MAX];
 	struct hist_keep k;
@@ -335,14 +325,20 @@ static int put_locked(struct store *st, const struct store_caller *c,
 			    " nullif(?, 0), nullif(?, 0), ?)",
 			    "itiiii", c->account, newname, p.space, hist,
 			    (int64_t)hdir, now_ns());
+	/* The kernel moved the item's name into files/; what it names
+	 * there is history's, under another inode number. */
+	out->source = (uint64_t)n.ino;
+	out->kept = hist ? HIST_FILE_INO(hist) : hdir;
 	return rc;
 }
 
 /* A file of files/ back into folder `parent` as `newname`. */
 static int take_locked(struct store *st, const struct store_caller *c,
-		       const char *name, int64_t parent, const char *newname)
+		       const char *name, int64_t parent, const char *newname,
+		       struct store_rename *out)
 {
 	struct gt_entry e;
+	int64_t node = 0;
 	int rc = gt_find(st, c, name, &e);
 
 	if (rc)
@@ -372,8 +368,13 @@ static int take_locked(struct store *st, const struct store_caller *c,
 			return -EXDEV;
 		rc = hist_tree_apply(st, c, e.hdir, true);
 	} else {
-		rc = hist_restore_to(st, c, e.hist, parent, newname);
+		rc = db_int(st, &node, "SELECT coalesce(node, 0) FROM hist"
+				       " WHERE id = ?", "i", e.hist);
+		if (rc == 0)
+			rc = hist_restore_to(st, c, e.hist, parent, newname);
 	}
+	out->source = e.hist ? HIST_FILE_INO(e.hist) : e.hdir;
+	out->kept = node ? (uint64_t)node : e.hdir;
 	if (rc == 0)
 		rc = db_run(st, "DELETE FROM gtrash WHERE account_id = ? AND"
 				" name = ?", "it", c->account, name);
@@ -400,7 +401,7 @@ static int purge_locked(struct store *st, const struct store_caller *c,
 
 int gtrash_rename(struct store *st, const struct store_caller *c,
 		  uint64_t parent, const char *name, uint64_t newparent,
-		  const char *newname)
+		  const char *newname, struct store_rename *out)
 {
 	int rc;
 
@@ -415,14 +416,14 @@ int gtrash_rename(struct store *st, const struct store_caller *c,
 		rc = db_begin(st);
 		if (rc == 0)
 			rc = db_end(st, put_locked(st, c, (int64_t)parent,
-						   name, newname));
+						   name, newname, out));
 	} else if (gt_mine(c, parent, GT_FILES) == 0 &&
 		   !HIST_IS_VIEW(newparent)) {
 		rc = db_begin(st);
 		if (rc == 0)
 			rc = db_end(st, take_locked(st, c, name,
 						    (int64_t)newparent,
-						    newname));
+						    newname, out));
 	} else {
 		return -EROFS;
 	}

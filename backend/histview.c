@@ -154,26 +154,56 @@ int hist_view_space(struct store *st, const struct store_caller *c,
 					      " account_id = ?", "i",
 				   c->account);
 	}
-	rc = view_of(st, c, ino, &v);
+	if ((int)(ino >> HIST_INO_SHIFT) == HIST_FILE) {
+		struct node_info n;
 
+		rc = hist_view_node(st, c, ino, &n);
+		if (rc == 0)
+			*space = n.space;
+		return rc;
+	}
+	rc = view_of(st, c, ino, &v);
 	if (rc == 0)
 		*space = v.space;
 	return rc;
 }
 
-int hist_node_visible(struct store *st, const struct store_caller *c,
-		      const struct node_info *n)
+int hist_view_node(struct store *st, const struct store_caller *c,
+		   uint64_t ino, struct node_info *n)
 {
 	struct hist_keep k;
-	int64_t one;
-	int rc = space_access(st, c, n->space);
+	int64_t id = (int64_t)(ino & ((1ULL << 48) - 1)), space, node;
+	int rc;
+
+	if ((int)(ino >> HIST_INO_SHIFT) != HIST_FILE)
+		return -EROFS;
+	rc = db_int(st, &space, "SELECT space_id FROM hist WHERE id = ?", "i",
+		    id);
+	if (rc == 0)
+		rc = space_access(st, c, space);
+	if (rc == 0)
+		rc = hist_keep(st, space, &k);
+	if (rc == 0)
+		rc = db_int(st, &node,
+			    "SELECT h.node FROM hist h WHERE h.id = ?1 AND"
+			    " h.node IS NOT NULL AND" VISIBLE,
+			    "iii", id, c->account, hist_cutoff(&k));
+	if (rc == 0)
+		rc = node_info(st, node, n);
+	return rc;
+}
+
+/* The attributes of history file `ino` (HIST_FILE_INO). */
+static int file_attr(struct store *st, const struct store_caller *c,
+		     uint64_t ino, struct store_attr *out)
+{
+	struct node_info n;
+	int rc = hist_view_node(st, c, ino, &n);
 
 	if (rc == 0)
-		rc = hist_keep(st, n->space, &k);
+		rc = node_attr(st, c, &n, out);
 	if (rc == 0)
-		rc = db_int(st, &one,
-			    "SELECT 1 FROM hist h WHERE h.id = ?1 AND" VISIBLE,
-			    "iii", n->held, c->account, hist_cutoff(&k));
+		out->ino = ino;
 	return rc;
 }
 
@@ -337,7 +367,7 @@ static int view_list(struct store *st, const struct store_caller *c,
 		if (only && strcmp(name, only) != 0)
 			continue;
 		rc = ventry_add(&e, &len, &cap, name,
-				(uint64_t)sqlite3_column_int64(s, 2),
+				HIST_FILE_INO(sqlite3_column_int64(s, 0)),
 				sqlite3_column_int64(s, 0), false);
 		if (rc) {
 			db_done(s);
@@ -371,17 +401,11 @@ static void dir_attr(uint64_t ino, struct store_attr *a)
 static int entry_attr(struct store *st, const struct store_caller *c,
 		      const struct ventry *e, struct store_attr *out)
 {
-	struct node_info n;
-	int rc;
-
 	if (e->dir) {
 		dir_attr(e->ino, out);
 		return 0;
 	}
-	rc = node_info(st, (int64_t)e->ino, &n);
-	if (rc == 0)
-		rc = node_attr(st, c, &n, out);
-	return rc;
+	return file_attr(st, c, e->ino, out);
 }
 
 int hist_view_getattr(struct store *st, const struct store_caller *c,
@@ -393,6 +417,11 @@ int hist_view_getattr(struct store *st, const struct store_caller *c,
 	if (gtrash_ino(ino))
 		return gtrash_getattr(st, c, ino, out);
 	rc = db_read_begin(st);
+	if (rc == 0 && (int)(ino >> HIST_INO_SHIFT) == HIST_FILE) {
+		rc = file_attr(st, c, ino, out);
+		db_read_end(st);
+		return rc;
+	}
 
 	if (rc)
 		return rc;

@@ -483,6 +483,9 @@ enum { HIST_TOP_ROOT = 2, HIST_TOP_TRASH = 3, HIST_TOP_VERSIONS = 4 };
 /* The file managers' trash (gtrash.c): .Trash-UID and its files/, the
  * low bits the account. */
 enum { GT_ROOT = 5, GT_FILES = 6, GT_EXPUNGED = 7 };
+/* A file of the history view: its own inode number, the entry's id. */
+enum { HIST_FILE = 8 };
+#define HIST_FILE_INO(id) HIST_TOP_INO(HIST_FILE, (id))
 /* Inode numbers of the history view: node ids stay below 2^48. */
 #define HIST_INO_SHIFT 48
 #define HIST_DIR_INO(id) (((uint64_t)1 << HIST_INO_SHIFT) | (uint64_t)(id))
@@ -518,10 +521,12 @@ void hist_tree_changed(void);
 /* Let history give way, oldest first, until live content may grow by
  * `grow` bytes within the capacity. */
 int hist_make_room(struct store *st, int64_t space, int64_t grow);
-/* The view: a node of history (or a view folder) as the caller may see
- * it, -ENOENT otherwise. */
-int hist_node_visible(struct store *st, const struct store_caller *c,
-		      const struct node_info *n);
+/* The view: the node of history file `ino` (HIST_FILE_INO) when the
+ * caller may see it, -ENOENT otherwise (-EROFS: no file of history).  A
+ * node kept by history is reached only so: through its own inode number
+ * it is gone, as deleted items are. */
+int hist_view_node(struct store *st, const struct store_caller *c,
+		   uint64_t ino, struct node_info *n);
 int hist_view_getattr(struct store *st, const struct store_caller *c,
 		      uint64_t ino, struct store_attr *out);
 int hist_view_lookup(struct store *st, const struct store_caller *c,

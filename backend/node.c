@@ -298,8 +298,9 @@ int node_visible(struct store *st, const struct store_caller *c, int64_t ino,
 		return 0;
 	if (c->account <= 0)
 		return -ENOENT;
+	/* Deleted: history shows it under an inode number of its own. */
 	if (n->held)
-		return hist_node_visible(st, c, n);
+		return -ENOENT;
 	if (n->kind == SPACE_PRIVATE)
 		return private_visible(st, c, n);
 	if (n->kind != SPACE_GROUP ||
