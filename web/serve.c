@@ -881,9 +881,16 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn,
 	bool head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 
 	if (rq) {
-		/* A body we do not want (the 405 was queued already). */
-		*upload_size = 0;
-		return MHD_YES;
+		/* A body is not wanted: dropped.  Once the request is all
+		 * read, the answer: the connection then stays open for the
+		 * next request (keep-alive). */
+		if (*upload_size) {
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		if (rq->status)
+			return MHD_YES;
+		return serve(conn, rq, url, head);
 	}
 	rq = calloc(1, sizeof(*rq));
 	if (!rq)
@@ -894,12 +901,14 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn,
 	for (char *m = rq->method; *m; m++)
 		if ((unsigned char)*m < 0x21 || (unsigned char)*m >= 0x7f)
 			*m = '?';
+	/* Other methods are answered at once, their body unread (the
+	 * connection closes after). */
 	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
 		log_path(rq, url, NULL);
 		return send_static(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 				   NOT_ALLOWED);
 	}
-	return serve(conn, rq, url, head);
+	return MHD_YES;
 }
 
 void web_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

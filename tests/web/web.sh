@@ -133,6 +133,10 @@ assert_eq 200 "$CODE" "If-Modified-Since long ago: 200"
 http -H "If-None-Match: $etag1" "$U/l/$CAL"
 assert_eq 304 "$CODE" "the feed: If-None-Match 304"
 
+run curl -sv -o /dev/null -o /dev/null "$U/l/$FILE" "$U/l/$CAL"
+assert_contains "$ERR" "Re-using existing connection" \
+	"HTTP/1.1 keep-alive: two requests on one connection"
+
 # A big file, whole and a range in the middle, byte for byte.
 http "$U/l/$PUB/big.bin"
 if cmp -s "$TMP/body" "$TMP/big.bin"; then
