@@ -566,7 +566,7 @@ int gtrash_readdir(struct store *st, const struct store_caller *c,
 /* A rename into the caller's files/ (to the trash) or out of it. */
 int gtrash_rename(struct store *st, const struct store_caller *c,
 		  uint64_t parent, const char *name, uint64_t newparent,
-		  const char *newname);
+		  const char *newname, struct store_rename *out);
 int gtrash_remove(struct store *st, const struct store_caller *c,
 		  uint64_t parent, const char *name);
 /* 0 when the caller may remove history entry `hist` for good. */
