@@ -62,7 +62,7 @@ static const struct cmd *const tables[] = {
 	cmd_store_commands,  cmd_account_commands, cmd_group_commands,
 	cmd_member_commands, cmd_rights_commands,  cmd_pim_commands,
 	cmd_demo_commands,   cmd_backup_commands,   cmd_link_commands,
-	cmd_mail_commands,
+	cmd_mail_commands,   cmd_history_commands,
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
