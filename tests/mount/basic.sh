@@ -17,7 +17,7 @@ same "alice sees Private and Sales" "$(as alice ls "$M" | tr '\n' ' ')" "Private
 same "carol (no group) sees only Private" "$(as carol ls "$M" | tr '\n' ' ')" "Private "
 expect ENOENT "carol cannot reach Sales" as carol "$PROBE" stat "$M/Sales"
 same "a group holds its tools" "$(as bob ls "$M/Sales" | tr '\n' ' ')" \
-	"calendar contacts documents drop history members "
+	"calendar contacts documents drop history mail members "
 same "drop has a folder per member" "$(as bob ls "$M/Sales/drop" | tr '\n' ' ')" "alice bob "
 expect OK "alice writes a document" as alice "$PROBE" write "$M/Sales/documents/plan.txt" "Q3 plan"
 same "bob reads it" "$(as bob cat "$M/Sales/documents/plan.txt")" "Q3 plan"
