@@ -145,5 +145,11 @@ as bob sh -c "echo mine > '$P/documents/p.txt'" && as bob rm "$P/documents/p.txt
 same "bob's Private history keeps his file" "$(content bob "$P/history/trash/documents/p.txt")" "mine"
 check "  groupctl history list Private" sh -c "$GROUPCTL --as bob history list Private | grep -q trash/documents/p.txt"
 
+# ---- the shared mailbox: an expunged message is kept too ----
+printf 'From: a@example.org\nSubject: hello\n\nbody\n' | "$GROUPCTL" mail deliver Sales >/dev/null
+msg=$(as alice ls "$M/Sales/mail/new" | head -n 1)
+check "alice (administrator) expunges the message" as alice rm "$M/Sales/mail/new/$msg"
+same "  it is in history/trash/mail/new/" "$(as dave cat "$H/trash/mail/new/$msg" | grep -c body)" "1"
+
 check "groupctl check finds no damage" "$GROUPCTL" check
 finish
