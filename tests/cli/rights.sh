@@ -20,12 +20,25 @@ assert_exit 0 gctl --as bob rights show Team
 assert_match "$OUT" '^TARGET +RIGHT +WHO +SET_ON$'
 assert_match "$OUT" '^documents +add +administrator and co-administrators +documents$'
 assert_match "$OUT" '^contacts +delete +administrator and co-administrators +contacts$'
-assert_eq 7 "$(wc -l <<<"$OUT")" "two rights for each of three tools"
+assert_match "$OUT" '^mail +edit +all members +mail$'
+assert_eq 10 "$(wc -l <<<"$OUT")" "two rights for each of four tools, and mail's edit"
 assert_exit 0 gctl --as bob --json rights show Team
-assert_json '[r["target"] for r in d] == ["documents", "calendar", "contacts"]'
+assert_json '[r["target"] for r in d] == ["documents", "calendar", "contacts", "mail"]'
+assert_json '[("edit" in r) for r in d] == [False, False, False, True]'
+assert_json 'd[3]["edit"] == {"own": True, "from": "mail", "all_members": True, "users": []}'
 assert_json 'all(r["group"] == "Team" and r[k] == {"own": True, "from": r["target"], "all_members": False, "users": []} for r in d for k in ("add", "delete"))'
 assert_refused "no group named Team|Team: you are not a member" \
 	gctl --as dave rights show Team
+
+# mail: who changes the shared flags is the tool's edit right.
+assert_exit 0 gctl --as alice rights set Team mail --edit bob
+assert_exit 0 gctl --as alice --json rights show Team mail
+assert_json 'd["edit"]["users"] == ["bob"] and not d["edit"]["all_members"]'
+assert_exit 0 gctl --as alice rights set Team mail --edit --all-members
+assert_refused "only add and delete are set on tools and folders" \
+	gctl --as alice rights set Team documents --edit bob
+assert_refused "the mailbox's rights are set on the tool" \
+	gctl --as alice rights set Team mail/cur --add bob
 
 # Setting: a replacement; names and all members combine.
 assert_exit 0 "${A[@]}" rights set Team documents --add --all-members
