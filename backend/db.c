@@ -495,6 +495,17 @@ static const char *const migrations[] = {
 	"  * coalesce((SELECT sum(length(CAST(name AS BLOB))"
 	"  + length(CAST(value AS BLOB))) FROM xattr WHERE node = new.id), 0)"
 	"  WHERE id = new.space_id; END;",
+	/* issue 14, Private/invitations/: which invitation a generated file
+	 * shows; the file goes with the invitation, whatever ends it. */
+	"CREATE TABLE invitation_file ("
+	"  node INTEGER PRIMARY KEY REFERENCES node(id) ON DELETE CASCADE,"
+	"  group_id INTEGER NOT NULL, account_id INTEGER NOT NULL);"
+	"CREATE INDEX invitation_file_of ON invitation_file(group_id,"
+	"  account_id);"
+	"CREATE TRIGGER invitation_file_delete AFTER DELETE ON invitation"
+	"  BEGIN DELETE FROM node WHERE id IN (SELECT node FROM"
+	"  invitation_file WHERE group_id = old.group_id AND"
+	"  account_id = old.account_id); END;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

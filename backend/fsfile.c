@@ -758,6 +758,8 @@ int store_fs_recover(struct store *st)
 		rc = members_ensure_all(st);
 	if (rc == 0)
 		rc = mail_ensure_all(st);
+	if (rc == 0)
+		rc = invitations_ensure_all(st);
 	rc = db_end(st, rc);
 	if (rc == 0)
 		rc = content_empty_trash(st);

@@ -474,6 +474,8 @@ int members_content(struct store *st, const struct node_info *n, char **data,
 		return member_photo(st, n, data, len);
 	case GEN_BUSY:
 		return members_busy(st, n->creator, data, len, mtime);
+	case GEN_INVITATION:
+		return invitations_text(st, n, data, len, mtime);
 	}
 	return -EISDIR;
 }

@@ -158,6 +158,8 @@ int space_create(struct store *st, enum space_kind kind, int64_t owner,
 			    ino[4], sp);
 	if (rc == 0 && kind == SPACE_GROUP)
 		rc = mail_ensure(st, sp, creator);
+	if (rc == 0 && kind == SPACE_PRIVATE)
+		rc = invitations_ensure(st, sp);
 	if (rc == 0)
 		*space = sp;
 	return rc;

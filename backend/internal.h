@@ -46,6 +46,7 @@ enum node_gen {
 	GEN_PHOTO_PNG = 4,
 	GEN_BUSY = 5,	   /* busy.ics */
 	GEN_CALVIEW = 6,   /* calendar/: the member's personal calendar */
+	GEN_INVITATION = 7, /* Private/invitations/GROUP.txt */
 };
 
 /* What a name in a calendar or contacts folder is. */
@@ -291,6 +292,16 @@ int mail_may_rename(struct store *st, const struct store_caller *c,
 		    const char *newname);
 /* Does the account hold `perm` by the setting on folder `node`? */
 int acl_holds(struct store *st, int64_t node, int perm, int64_t account);
+
+/* ---- invitations.c ---- */
+/* Private/invitations/ of a private space, made if missing, with a file
+ * per pending invitation; invitations_add gives `account` the files of
+ * invitations made since; invitations_text is a file's content. */
+int invitations_ensure(struct store *st, int64_t space);
+int invitations_ensure_all(struct store *st);
+int invitations_add(struct store *st, int64_t account);
+int invitations_text(struct store *st, const struct node_info *n,
+		     char **data, size_t *len, int64_t *mtime);
 
 /* ---- node.c ---- */
 struct node_info {

@@ -41,10 +41,14 @@ static int invite_locked(struct store *st, const struct store_caller *c,
 				  "%s: the plan of its administrator (%s) allows "
 				  "%lld members, pending invitations included",
 				  g.name, lim.plan, (long long)lim.max_members);
-	return db_run(st,
-		      "INSERT INTO invitation (group_id, account_id, invited_by,"
-		      " created, last_sent) VALUES (?1, ?2, ?3, ?4, ?4)",
-		      "iiii", g.id, id, c->account, now_sec());
+	rc = db_run(st,
+		    "INSERT INTO invitation (group_id, account_id, invited_by,"
+		    " created, last_sent) VALUES (?1, ?2, ?3, ?4, ?4)",
+		    "iiii", g.id, id, c->account, now_sec());
+	/* Private/invitations/GROUP.txt (a trigger takes it away). */
+	if (rc == 0)
+		rc = invitations_add(st, id);
+	return rc;
 }
 
 int store_group_invite(struct store *st, const struct store_caller *c,

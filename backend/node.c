@@ -374,7 +374,8 @@ int node_attr(struct store *st, const struct store_caller *c,
 	out->per_caller = n->ino == n->space_root ||
 			  (n->tool == TOOL_DROP && n->ino != n->drop_dir) ||
 			  n->gen == GEN_CALVIEW;
-	if (n->gen >= GEN_CARD && n->gen <= GEN_BUSY) {
+	if ((n->gen >= GEN_CARD && n->gen <= GEN_BUSY) ||
+	    n->gen == GEN_INVITATION) {
 		char *data = NULL;
 		size_t len = 0;
 		int64_t mtime;

@@ -176,6 +176,9 @@ static int allows(struct store *st, const struct store_caller *c, int64_t ino,
 	if (c->account <= 0 || n.ino == n.space_root || n.kind == 0)
 		return -EACCES;
 	if (n.kind == SPACE_PRIVATE) {
+		/* Private/invitations/ is generated: read-only. */
+		if (n.tool == TOOL_MEMBERS)
+			return -EACCES;
 		/* The tool folders themselves are fixed. */
 		if (n.parent == n.space_root && right == STORE_RIGHT_EDIT)
 			return -EACCES;

@@ -29,6 +29,7 @@ M=$T/mnt
 mount_fs "$M" -o allow_other
 MD=$M/Team/mail
 
+
 ok() { expect OK "$@"; }
 no() { expect EACCES "$@"; }
 refused() { expect EPERM "$@"; }
@@ -42,6 +43,24 @@ message() {
 	printf 'Date: Mon, 1 Jan 2024 10:00:00 +0000\n\nHello, %s.\n' "$1"
 }
 deliver() { "$GROUPCTL" mail deliver "$@"; }
+
+# ---- Private/invitations/: pending invitations, read-only ----
+ctl alice group edit Team --description "The team's own group"
+ctl alice group invite Team erin
+I=$M/Private/invitations
+same "erin's pending invitation is a file" "$(as erin ls "$I")" "Team.txt"
+inv_has() { as erin cat "$I/Team.txt" | grep -q "$1"; }
+check "  it says who invited" inv_has 'Invited by:  Alice Test (alice)'
+check "  and how to accept" inv_has 'groupctl invitation accept Team'
+no "  it cannot be written" as erin "$PROBE" write "$I/Team.txt" x
+no "  nor removed" as erin "$PROBE" unlink "$I/Team.txt"
+expect EACCES "  nothing can be made there" as erin "$PROBE" write "$I/x.txt" x
+same "alice has no invitation" "$(as alice ls "$I")" ""
+ctl alice group resend Team erin
+check "  a reminder shows in it" inv_has 'sent 2 times'
+ctl erin invitation decline Team
+no_inv() { [ -z "$(as erin ls "$I")" ]; }
+wait_for "declined: the file is gone" 3 no_inv
 
 # ---- the Maildir ----
 same "mail/ is a Maildir" "$(list alice "$MD")" "cur new tmp "
