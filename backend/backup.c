@@ -16,9 +16,10 @@
  *  - each copied file gets the source's mtime (as read before the copy
  *    began) and, as its atime, the time its copy began;
  *  - under the lock, a copy is kept only when the source still has that
- *    size and mtime, and the copy began at least SETTLE seconds after that
- *    mtime (a write landing in the same tick of the file system's clock
- *    would not move the mtime; SETTLE is far above any such tick);
+ *    size and mtime, and the copy began long enough after that mtime that
+ *    a later write moves the mtime: file systems stamp times from a clock
+ *    that ticks every few milliseconds (SETTLE_NS is far above it), or in
+ *    whole seconds, 2 s for some (an mtime with no nanoseconds: SETTLE_S);
  *  - files the source no longer has are removed from the copy.
  */
 #include <dirent.h>
@@ -35,7 +36,8 @@
 
 #include "internal.h"
 
-#define SETTLE 2	      /* seconds; see above */
+#define SETTLE_NS 100000000LL	/* see above */
+#define SETTLE_S 3LL
 #define DB_REL "db/store.db"  /* the database, copied by SQLite */
 #define KEY_REL "master.key"
 #define COPY_BUF (1 << 20)
@@ -161,7 +163,13 @@ out:
 	return rc;
 }
 
-/* Whether the copy of a file whose source is `s` is still the source. */
+static long long ns_of(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+/* Whether the copy of a file whose source is `s` is still the source
+ * (its atime: when its copy began). */
 static bool copy_current(const char *dp, const struct stat *s)
 {
 	struct stat d;
@@ -171,7 +179,8 @@ static bool copy_current(const char *dp, const struct stat *s)
 	return d.st_size == s->st_size &&
 	       d.st_mtim.tv_sec == s->st_mtim.tv_sec &&
 	       d.st_mtim.tv_nsec == s->st_mtim.tv_nsec &&
-	       d.st_atim.tv_sec >= s->st_mtim.tv_sec + SETTLE;
+	       ns_of(&d.st_atim) - ns_of(&s->st_mtim) >=
+		       (s->st_mtim.tv_nsec ? SETTLE_NS : SETTLE_S * 1000000000LL);
 }
 
 static int walk(struct copier *cp, const char *rel);
@@ -576,6 +585,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 			    .skip_db = true, .fn = fn, .arg = arg};
 	struct stat s;
 	bool made = false, locked = false;
+	struct timespec t0, t1;
 	char *db = NULL;
 	int rc, pass;
 
@@ -612,6 +622,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 	rc = db_begin(st);
 	if (rc)
 		goto undo;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	locked = true;
 	cp.locked = true;
 	rc = copy_db(&cp);
@@ -626,6 +637,13 @@ int store_backup(struct store *st, const struct store_caller *c,
 		goto undo;
 	db_end(st, 0);
 	locked = false;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* How long writers waited, for the one who runs it. */
+	cp.phase = "locked";
+	cp.done = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
+			     (t1.tv_nsec - t0.tv_nsec) / 1000);
+	cp.total = 0;
+	progress(&cp, true);
 	rc = sync_dirs(dest);
 	if (rc) {
 		snprintf(cp.err, sizeof(cp.err), "cannot write %s: %s", dest,

@@ -905,7 +905,9 @@ int store_check(struct store *st, const struct store_caller *c,
 /* ---- backup and restore ----------------------------------------------- */
 
 /* Progress of a long copy: `phase` ("content", "database", "changes",
- * "restore", "done") and how far it is (bytes, or database pages). */
+ * "restore", "done") and how far it is (bytes, or database pages); once,
+ * "locked" with `done` the microseconds the backup held the store's write
+ * lock (how long writers waited). */
 typedef void (*store_progress_fn)(void *arg, const char *phase,
 				  uint64_t done, uint64_t total);
 /*

@@ -26,6 +26,7 @@ struct shown {
 	bool on;
 	bool tty;
 	time_t start;
+	uint64_t locked_us; /* how long the store's writers waited */
 };
 
 static void show_progress(void *arg, const char *phase, uint64_t done,
@@ -35,6 +36,10 @@ static void show_progress(void *arg, const char *phase, uint64_t done,
 	char d[32], t[32];
 	bool pages = strcmp(phase, "database") == 0;
 
+	if (strcmp(phase, "locked") == 0) {
+		s->locked_us = done;
+		return;
+	}
 	if (!s->on)
 		return;
 	if (strcmp(phase, "done") == 0) {
@@ -75,7 +80,8 @@ static int run_backup(struct cmd_ctx *ctx, const struct cmd_args *a)
 			fputs("\r\033[K", stderr);
 		return cmd_refused(ctx, rc);
 	}
-	printf("backup of %s written to %s\n", ctx->store_dir, a->pos[0]);
+	printf("backup of %s written to %s (writers waited %.3f s)\n",
+	       ctx->store_dir, a->pos[0], (double)s.locked_us / 1e6);
 	return CMD_OK;
 }
 

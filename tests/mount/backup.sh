@@ -79,13 +79,14 @@ wait_for "the writers fsynced 150 files" 120 enough
 cat "$T"/rec.* >"$T/before"
 start=$(date +%s.%N)
 check "groupctl backup while the writers go on" \
-	"$GROUPCTL" backup "$T/bk" --progress 2>"$T/bk.err"
+	"$GROUPCTL" backup "$T/bk" --progress >"$T/bk.out" 2>"$T/bk.err"
 end=$(date +%s.%N)
 check "--progress reports on stderr" grep -q '^groupctl: content ' "$T/bk.err"
+check "it says how long writers waited" grep -Eq 'writers waited [0-9]+\.[0-9]{3} s\)$' "$T/bk.out"
 after=$(cat "$T"/rec.* | wc -l)
 stop_writers
 before=$(wc -l <"$T/before")
-say "# backup: $(du -sh "$T/bk" | cut -f1) in $(awk "BEGIN { printf \"%.1f\", $end - $start }")s;" \
+say "# $(grep -o "writers waited.*" "$T/bk.out"); backup: $(du -sh "$T/bk" | cut -f1) in $(awk "BEGIN { printf \"%.1f\", $end - $start }")s;" \
 	"$before files fsynced before it began, $after when it ended"
 check "the writers went on during the backup" test "$after" -gt "$before"
 check "the backup holds the master key, the database and content" \
