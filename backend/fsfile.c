@@ -40,6 +40,18 @@ bool istate_orphan(struct store *st, uint64_t ino)
 	return open;
 }
 
+bool istate_open(struct store *st, uint64_t ino)
+{
+	struct istate *is;
+	bool open = false;
+
+	pthread_mutex_lock(&st->sh->lock);
+	for (is = *slot_of(st->sh, ino); is && !open; is = is->next)
+		open = is->ino == ino;
+	pthread_mutex_unlock(&st->sh->lock);
+	return open;
+}
+
 static struct istate *istate_get(struct store *st, uint64_t ino)
 {
 	struct istate **slot, *is;

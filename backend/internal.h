@@ -358,6 +358,8 @@ int node_remove_name(struct store *st, int64_t parent, const char *name,
  * last close frees it.  (Checked and marked at once: a last close either
  * came before, or sees the mark and frees the node after this commits.) */
 bool istate_orphan(struct store *st, uint64_t ino);
+/* Whether item `ino` is open in this process. */
+bool istate_open(struct store *st, uint64_t ino);
 
 /* ---- content.c ---- */
 /* Ciphers of content (node.cipher). */

@@ -298,9 +298,16 @@ int node_visible(struct store *st, const struct store_caller *c, int64_t ino,
 		return 0;
 	if (c->account <= 0)
 		return -ENOENT;
-	/* Deleted: history shows it under an inode number of its own. */
+	/* Deleted: history shows it under an inode number of its own.
+	 * Only descriptors still open on it reach it here (fstat). */
 	if (n->held)
-		return -ENOENT;
+		return istate_open(st, (uint64_t)ino) &&
+				       ((n->kind == SPACE_GROUP &&
+					 grp_role(st, n->group, c->account)) ||
+					(n->kind == SPACE_PRIVATE &&
+					 n->owner == c->account))
+			       ? 0
+			       : -ENOENT;
 	if (n->kind == SPACE_PRIVATE)
 		return private_visible(st, c, n);
 	if (n->kind != SPACE_GROUP ||
