@@ -111,6 +111,14 @@ same "the rewritten file has its full size in the copy" \
 	"$(stat -c %s "$R/Sales/documents/bob/big.bin")" $((2 << 20))
 umount_fs "$R"
 
+# restore checks the copy: a damaged content file is reported (exit 1).
+cp -a "$T/bk" "$T/bad"
+f=$(find "$T/bad/data" -type f -size +100k | head -n 1)
+printf 'X' | dd of="$f" bs=1 seek=5000 conv=notrunc status=none
+check "restore of a damaged backup fails its check" bash -c \
+	"! '$GROUPCTL' restore '$T/bad' '$T/rs-bad' >'$T/bad.out' 2>&1"
+check "naming the damaged item" grep -q 'restored copy: damaged content in item' "$T/bad.out"
+
 # Refusals.
 mkdir "$T/full" && touch "$T/full/x"
 expect groupctl: "backup into a non-empty directory is refused" \
