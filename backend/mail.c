@@ -270,8 +270,18 @@ int mail_may_rename(struct store *st, const struct store_caller *c,
 					   "add and delete");
 		return 0;
 	}
-	if (from.place != MAIL_BOX || to.place != MAIL_BOX)
-		return mail_shape(st, np, newname, src->mode);
+	if (from.place != MAIL_BOX || to.place != MAIL_BOX) {
+		/* maildirfolder, or a message leaving its box: Maildir
+		 * shape first, then a move's rights. */
+		rc = mail_shape(st, np, newname, src->mode);
+		if (rc)
+			return rc;
+		if (tool_right(st, c, p->space, role, STORE_RIGHT_DELETE) ||
+		    tool_right(st, c, p->space, role, STORE_RIGHT_ADD))
+			return refuse_mail(st, "moving a file",
+					   "delete and add");
+		return 0;
+	}
 	/* The same message with other flags, or seen (new/ to cur/). */
 	if (from.maildir == to.maildir && strcmp(from.box, "tmp") != 0 &&
 	    strcmp(to.box, "tmp") != 0 && same_message(name, newname)) {

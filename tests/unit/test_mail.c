@@ -110,6 +110,17 @@ static void shape(struct fixture *fx)
 		store_fs_rename(fx->st, &w.boss, w.mail, "tmp", w.mail, ".tmp",
 				0, NULL),
 		-EPERM, "folders", "the top tmp/ is never renamed");
+	succeeds(fx, put(fx, &w.adder, w.tmp, "m", msg),
+		 "adder writes in tmp/");
+	refused(fx,
+		store_fs_rename(fx->st, &w.adder, w.tmp, "m", folder,
+				"maildirfolder", 0, NULL),
+		-EACCES, "delete",
+		"a message out of a box needs delete and add");
+	refused(fx,
+		store_fs_rename(fx->st, &w.adder, folder, "maildirfolder",
+				w.tmp, "m2", 0, NULL),
+		-EACCES, "delete", "and so does maildirfolder into one");
 	refused(fx,
 		store_rights_set(fx->st, &w.boss, "G", "mail/cur",
 				 STORE_RIGHT_ADD, true, NULL, 0),
