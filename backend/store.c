@@ -386,6 +386,7 @@ int store_caller_for_uid(struct store *st, uid_t uid, const char *as_user,
 		/* Acting as an account means exactly its powers. */
 		out->account = id;
 		out->operator = false;
+		out->rights_in_mode = false;
 		return 0;
 	}
 	rc = db_int(st, &id, "SELECT id FROM account WHERE unix_uid = ?", "i",
@@ -394,5 +395,6 @@ int store_caller_for_uid(struct store *st, uid_t uid, const char *as_user,
 		return rc;
 	out->account = rc == 0 ? id : 0;
 	out->operator = op;
+	out->rights_in_mode = false;
 	return 0;
 }

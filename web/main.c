@@ -312,7 +312,7 @@ static char *read_text(const char *path)
 static int open_store(const struct options *o)
 {
 	char pass[1024] = "", err[512];
-	struct store_caller c;
+	struct store_caller c = {0};
 	bool wrapped = false;
 	int rc;
 

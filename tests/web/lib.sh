@@ -18,6 +18,7 @@ tree() {
 web_start() {
 	local name=$1 i port=""
 	shift
+	: >"$TMP/$name.out" # read below before the daemon may have opened it
 	"$GROUPFS_WEB" "$GROUPFS_STORE" -f --listen 127.0.0.1:0 \
 		--log-file "$TMP/$name.log" "$@" \
 		>"$TMP/$name.out" 2>"$TMP/$name.err" &

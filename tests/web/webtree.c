@@ -80,7 +80,7 @@ static int put(struct store *st, const struct store_caller *c, uint64_t parent,
 int main(int argc, char **argv)
 {
 	struct store *st = NULL;
-	struct store_caller c;
+	struct store_caller c = {0};
 	struct store_attr a;
 	struct store_rename rn;
 	uint64_t parent, parent2;
