@@ -506,6 +506,28 @@ static const char *const migrations[] = {
 	"  BEGIN DELETE FROM node WHERE id IN (SELECT node FROM"
 	"  invitation_file WHERE group_id = old.group_id AND"
 	"  account_id = old.account_id); END;",
+	/* issue 12: node_hist_xattr and node_target_update (history in free
+	 * room) run only where there is something to move, so a deletion
+	 * costs no update of its space. */
+	"DROP TRIGGER node_hist_xattr;"
+	"CREATE TRIGGER node_hist_xattr AFTER UPDATE OF hist ON node"
+	"  WHEN (new.hist IS NULL) <> (old.hist IS NULL)"
+	"  AND EXISTS (SELECT 1 FROM xattr WHERE node = new.id) BEGIN"
+	"  UPDATE space SET meta = meta + iif(new.hist IS NULL, 1, -1)"
+	"  * coalesce((SELECT sum(length(CAST(name AS BLOB))"
+	"  + length(CAST(value AS BLOB))) FROM xattr WHERE node = new.id), 0)"
+	"  WHERE id = new.space_id; END;"
+	"DROP TRIGGER node_target_update;"
+	"CREATE TRIGGER node_target_update AFTER UPDATE OF target, space_id,"
+	"  hist ON node WHEN new.target IS NOT old.target"
+	"  OR new.space_id IS NOT old.space_id"
+	"  OR (new.hist IS NOT old.hist AND new.target IS NOT NULL) BEGIN"
+	"  UPDATE space SET meta = meta - iif(old.hist IS NULL,"
+	"  coalesce(length(CAST(old.target AS BLOB)), 0), 0)"
+	"  WHERE id = old.space_id;"
+	"  UPDATE space SET meta = meta + iif(new.hist IS NULL,"
+	"  coalesce(length(CAST(new.target AS BLOB)), 0), 0)"
+	"  WHERE id = new.space_id; END;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
