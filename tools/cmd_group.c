@@ -216,7 +216,9 @@ static const char *role_or_null(enum store_role role)
 	return role == STORE_ROLE_NONE ? NULL : store_role_name(role);
 }
 
-static void group_json(struct cmd_json *j, const struct store_group *g)
+/* `mail_address`: NULL leaves it out (listings), "" is null. */
+static void group_json(struct cmd_json *j, const struct store_group *g,
+		       const char *mail_address)
 {
 	const struct store_group_settings *s = &g->settings;
 
@@ -238,6 +240,8 @@ static void group_json(struct cmd_json *j, const struct store_group *g)
 	cmd_json_count(j, "used", g->used);
 	cmd_json_count(j, "capacity", g->capacity);
 	cmd_json_count(j, "created", g->created);
+	if (mail_address)
+		cmd_json_string_or_null(j, "mail_address", mail_address);
 	cmd_json_end_object(j);
 }
 
@@ -249,7 +253,7 @@ static void groups_json(const struct store_group *g, size_t n)
 	cmd_json_init(&j, stdout);
 	cmd_json_array(&j, NULL);
 	for (i = 0; i < n; i++)
-		group_json(&j, &g[i]);
+		group_json(&j, &g[i], NULL);
 	cmd_json_end_array(&j);
 	cmd_json_finish(&j);
 }
@@ -302,7 +306,7 @@ static const char *yes_no(bool v)
 static int run_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	const struct store_group_settings *s;
-	char buf[64], buf2[64];
+	char buf[64], buf2[64], addr[STORE_EMAIL_MAX + 1];
 	struct store_group g;
 	struct cmd_json j;
 	int rc;
@@ -310,9 +314,13 @@ static int run_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 	rc = store_group_get(ctx->st, &ctx->caller, a->pos[0], &g);
 	if (rc < 0)
 		return cmd_refused(ctx, rc);
+	/* Members see the group's mail address. */
+	if (store_group_mail_address(ctx->st, &ctx->caller, a->pos[0], addr,
+				     sizeof(addr)) < 0)
+		addr[0] = '\0';
 	if (ctx->json) {
 		cmd_json_init(&j, stdout);
-		group_json(&j, &g);
+		group_json(&j, &g, addr);
 		cmd_json_finish(&j);
 		return CMD_OK;
 	}
@@ -341,6 +349,7 @@ static int run_show(struct cmd_ctx *ctx, const struct cmd_args *a)
 	cmd_show("used", "%s of %s", cmd_format_size(g.used, buf, sizeof(buf)),
 		 cmd_format_size(g.capacity, buf2, sizeof(buf2)));
 	cmd_show("created", "%s", cmd_format_time(g.created, buf, sizeof(buf)));
+	cmd_show("mail address", "%s", addr);
 	return CMD_OK;
 }
 

@@ -97,6 +97,10 @@ rc=0; message x | as bob "$GROUPCTL" mail deliver Team 2>/dev/null || rc=$?
 same "deliver: a member is not the operator: EX_NOPERM" "$rc" 77
 same "  none of them arrived" "$(count bob "$MD")" 3
 ctl alice group edit Team --mail-address team@groupfs.test
+check "group show tells members the address" bash -c \
+	"'$GROUPCTL' --as bob group show Team | grep -q '^mail address: *team@groupfs.test'"
+check "  and --json too" bash -c "'$GROUPCTL' --as bob --json group show Team |
+	python3 -c 'import json, sys; assert json.load(sys.stdin)[\"mail_address\"] == \"team@groupfs.test\"'"
 message by-address | deliver team@groupfs.test
 same "deliver to the group's recorded address" "$(count bob "$MD")" 4
 
