@@ -30,6 +30,14 @@ enum {
 
 /* ---- mail deliver ----------------------------------------------------- */
 
+enum { MD_PASSPHRASE_FILE };
+
+static const struct cmd_option deliver_options[] = {
+	[MD_PASSPHRASE_FILE] = {"passphrase-file", "FILE",
+				"the passphrase of a wrapped master key"},
+	{NULL, NULL, NULL},
+};
+
 static int deliver_status(int rc)
 {
 	switch (rc) {
@@ -48,8 +56,9 @@ static int deliver_status(int rc)
 
 static int run_deliver(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	char *msg = NULL, name[256];
-	size_t len = 0;
+	const char *pass_file = a->opt[MD_PASSPHRASE_FILE];
+	char *msg = NULL, *pass = NULL, name[256];
+	size_t len = 0, passlen = 0;
 	int status, rc;
 
 	if (cmd_read_file("-", STORE_MAIL_MAX, &msg, &len) < 0)
@@ -67,7 +76,12 @@ static int run_deliver(struct cmd_ctx *ctx, const struct cmd_args *a)
 		status = deliver_status(rc);
 		goto free_msg;
 	}
-	rc = store_load_key(ctx->st, NULL, 0);
+	if (pass_file && cmd_read_secret(pass_file, &pass, &passlen) < 0) {
+		status = EX_TEMPFAIL_;
+		goto free_msg;
+	}
+	rc = store_load_key(ctx->st, pass, passlen);
+	cmd_free_secret(pass, passlen);
 	if (rc < 0) {
 		cmd_refused(ctx, rc);
 		status = EX_TEMPFAIL_;
@@ -318,7 +332,7 @@ const struct cmd cmd_mail_commands[] = {
 	{
 		.noun = "mail",
 		.verb = "deliver",
-		.synopsis = "GROUP",
+		.synopsis = "GROUP [--passphrase-file FILE]",
 		.summary = "deliver the message on standard input into a "
 			   "group's mail/new/ (the store operator: an MTA)",
 		.help = "GROUP is a group's name or its recorded address. For "
@@ -330,6 +344,7 @@ const struct cmd cmd_mail_commands[] = {
 			"77 not the store operator.",
 		.min_args = 1,
 		.max_args = 1,
+		.options = deliver_options,
 		.flags = CMD_OWN_STORE,
 		.run = run_deliver,
 	},

@@ -220,6 +220,19 @@ ok "carol empties and removes .Old" bash -c "setpriv \
 	rm -r '$MD/.Old' && echo OK"
 same "  only the Maildir is left at the top" "$(list bob "$MD")" "cur new tmp "
 
+# ---- a store whose key is wrapped by a passphrase ----
+W=$T/wrapped
+printf 'sesame\n' >"$T/pass"
+GROUPFS_STORE=$W "$GROUPCTL" init --passphrase-file "$T/pass" >/dev/null
+GROUPFS_STORE=$W "$GROUPCTL" account add zed --first Z --last Z \
+	--email zed@example.org --plan pro
+GROUPFS_STORE=$W "$GROUPCTL" --as zed group create Z
+rc=0; message w | GROUPFS_STORE=$W "$GROUPCTL" mail deliver Z 2>/dev/null || rc=$?
+same "deliver without the passphrase of a wrapped key: EX_TEMPFAIL" "$rc" 75
+rc=0; message w | GROUPFS_STORE=$W "$GROUPCTL" mail deliver Z \
+	--passphrase-file "$T/pass" || rc=$?
+same "  with --passphrase-file it is delivered" "$rc" 0
+
 # ---- capacity ----
 "$GROUPCTL" plan set tiny --max-groups 1 --max-members 5 --group-bytes 64K
 "$GROUPCTL" account edit alice --plan tiny
@@ -232,5 +245,6 @@ same "  once there is room it is delivered" "$rc" 0
 used=$("$GROUPCTL" --json usage Team | python3 -c \
 	'import json,sys; print(json.load(sys.stdin)[0]["used"])')
 check "  messages count in the group's usage" [ "$used" -gt 70000 ]
+check "groupctl check finds the store consistent" "$GROUPCTL" check
 
 finish
