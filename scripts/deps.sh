@@ -35,6 +35,11 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Exim is only for the tests, which start their own on loopback: no system
+# MTA configured, so its package neither runs a daemon on port 25 nor fails
+# to install where services cannot start.
+echo 'exim4-config exim4/dc_eximconfig_configtype select no configuration at this time' |
+	debconf-set-selections
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
