@@ -155,6 +155,23 @@ fi
 assert_eq application/octet-stream "$(header Content-Type)" \
 	"unknown type: application/octet-stream"
 
+# ---- many clients at once ----
+run ab -q -k -n 2000 -c 50 "$U/l/$FILE"
+assert_match "$OUT" '^Complete requests: +2000$' "ab: 2000 requests, 50 at once"
+assert_match "$OUT" '^Failed requests: +0$' "ab: none failed"
+assert_not_contains "$OUT" "Non-2xx" "ab: every answer a 200"
+pids=()
+for i in 1 2 3 4; do
+	curl -s "$U/l/$PUB/big.bin" -o "$TMP/par$i" &
+	pids+=($!)
+done
+wait "${pids[@]}" # not the daemon, another child
+same=0
+for i in 1 2 3 4; do
+	cmp -s "$TMP/par$i" "$TMP/big.bin" && same=$((same + 1))
+done
+assert_eq 4 "$same" "4 downloads of the 3 MB file at once, each byte for byte"
+
 # ---- a folder, as a browser sees it ----
 http "$U/l/$PUB"
 assert_eq 301 "$CODE" "a folder without its slash: 301"
