@@ -723,22 +723,41 @@ static int resolve_locked(struct store *st, const char *token, const char *rel,
 	return 0;
 }
 
-int store_link_resolve(struct store *st, const char *token, const char *rel,
-		       struct store_link_hit *out)
+/*
+ * A request's link and target in a read transaction, left open on success
+ * (the caller ends it): -ENOENT as resolve_locked; `not` (-EISDIR,
+ * -ENOTDIR) when the target is not `want` (0: anything).
+ */
+static int serve_begin(struct store *st, const char *token, const char *rel,
+		       enum store_link_what want, int not, struct link_row *r,
+		       struct store_link_hit *hit)
 {
-	struct store_link_hit hit;
-	struct link_row r;
 	int rc;
 
 	st->errmsg[0] = '\0';
 	rc = db_read_begin(st);
 	if (rc)
 		return rc;
-	rc = resolve_locked(st, token, rel ? rel : "", &r, &hit);
-	db_read_end(st);
-	if (rc == 0)
-		*out = hit;
+	rc = resolve_locked(st, token, rel ? rel : "", r, hit);
+	if (rc == 0 && want && hit->what != want)
+		rc = not ;
+	if (rc)
+		db_read_end(st);
 	return rc;
+}
+
+int store_link_resolve(struct store *st, const char *token, const char *rel,
+		       struct store_link_hit *out)
+{
+	struct store_link_hit hit;
+	struct link_row r;
+	int rc = serve_begin(st, token, rel, 0, 0, &r, &hit);
+
+	if (rc)
+		return rc;
+	db_read_end(st);
+	*out = hit;
+	return 0;
 }
 
 int store_link_open(struct store *st, const char *token, const char *rel,
@@ -746,17 +765,12 @@ int store_link_open(struct store *st, const char *token, const char *rel,
 {
 	struct store_link_hit hit;
 	struct link_row r;
-	int rc;
+	int rc =
+		serve_begin(st, token, rel, STORE_LINK_FILE, -EISDIR, &r, &hit);
 
-	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
 	if (rc)
 		return rc;
-	rc = resolve_locked(st, token, rel ? rel : "", &r, &hit);
-	if (rc == 0 && hit.what != STORE_LINK_FILE)
-		rc = -EISDIR;
-	if (rc == 0)
-		rc = store_fs_open(st, &r.reader, hit.attr.ino, O_RDONLY, f);
+	rc = store_fs_open(st, &r.reader, hit.attr.ino, O_RDONLY, f);
 	db_read_end(st);
 	if (rc == 0)
 		*out = hit;
@@ -768,18 +782,12 @@ int store_link_readdir(struct store *st, const char *token, const char *rel,
 {
 	struct store_link_hit hit;
 	struct link_row r;
-	int rc;
+	int rc = serve_begin(st, token, rel, STORE_LINK_FOLDER, -ENOTDIR, &r,
+			     &hit);
 
-	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
 	if (rc)
 		return rc;
-	rc = resolve_locked(st, token, rel ? rel : "", &r, &hit);
-	if (rc == 0 && hit.what != STORE_LINK_FOLDER)
-		rc = -ENOTDIR;
-	if (rc == 0)
-		rc = store_fs_readdir(st, &r.reader, hit.attr.ino, NULL, 0, fn,
-				      arg);
+	rc = store_fs_readdir(st, &r.reader, hit.attr.ino, NULL, 0, fn, arg);
 	db_read_end(st);
 	return rc;
 }
@@ -793,18 +801,12 @@ int store_link_feed(struct store *st, const char *token,
 	struct link_row r;
 	char *data = NULL;
 	size_t n = 0;
-	int rc;
+	int rc = serve_begin(st, token, "", STORE_LINK_FEED, -EISDIR, &r, &hit);
 
-	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
 	if (rc)
 		return rc;
-	rc = resolve_locked(st, token, "", &r, &hit);
-	if (rc == 0 && hit.what != STORE_LINK_FEED)
-		rc = -EISDIR;
 	w.group = r.group ? r.group_name : NULL;
-	if (rc == 0)
-		rc = store_pim_export(st, &r.reader, &w, &data, &n);
+	rc = store_pim_export(st, &r.reader, &w, &data, &n);
 	db_read_end(st);
 	if (rc)
 		return rc;

@@ -328,6 +328,24 @@ static void serving(struct fixture *fx)
 	free(feed);
 	is_errno(store_link_open(fx->st, cal, "", &h, &f), -EISDIR,
 		 "a feed does not open as a file");
+	{
+		uint64_t pd = fx_root(fx, &c.mem, NULL, STORE_TOOL_DOCUMENTS);
+		char pt[STORE_LINK_TOKEN_LEN + 1];
+
+		fx_create(fx, &c.mem, pd, "mine.txt");
+		succeeds(fx,
+			 mk(fx, &c.mem, "Private", "documents/mine.txt", 0, pt,
+			    NULL),
+			 "a member publishes a file of their own space");
+		succeeds(fx, store_link_resolve(fx->st, pt, "", &h),
+			 "it resolves");
+		is_str(h.name, "mine.txt", "to their file");
+		refused(fx,
+			mk(fx, &c.boss, "Private", "documents/mine.txt", 0, pt,
+			   NULL),
+			-ENOENT, NULL,
+			"Private is the caller's own: not another's file");
+	}
 	(void)a;
 }
 
