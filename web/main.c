@@ -489,8 +489,15 @@ int main(int argc, char **argv)
 			o.listen);
 		return 2;
 	}
-	getnameinfo((struct sockaddr *)&ss, sslen, host, sizeof(host), NULL, 0,
-		    NI_NUMERICHOST);
+	/* For the ready line's URL: an IPv6 address in brackets. */
+	getnameinfo((struct sockaddr *)&ss, sslen, host + 1, sizeof(host) - 2,
+		    NULL, 0, NI_NUMERICHOST);
+	if (strchr(host + 1, ':')) {
+		host[0] = '[';
+		strcat(host, "]");
+	} else {
+		memmove(host, host + 1, strlen(host + 1) + 1);
+	}
 	if (o.tls_cert) {
 		cert = read_text(o.tls_cert);
 		key = cert ? read_text(o.tls_key) : NULL;
