@@ -113,7 +113,7 @@ umount_fs "$R"
 
 # restore checks the copy: a damaged content file is reported (exit 1).
 cp -a "$T/bk" "$T/bad"
-f=$(find "$T/bad/data" -type f -size +100k | head -n 1)
+f=$(find "$T/bad/data" -type f -size +100k -print -quit)
 printf 'X' | dd of="$f" bs=1 seek=5000 conv=notrunc status=none
 check "restore of a damaged backup fails its check" bash -c \
 	"! '$GROUPCTL' restore '$T/bad' '$T/rs-bad' >'$T/bad.out' 2>&1"

@@ -84,7 +84,7 @@ while IFS= read -r line; do
 	fi
 done <"$T/khal-lines"
 CAL=$MNT/antoine.mercier/Private/calendar
-ev=$(plain grep -l '^SUMMARY:Dentist' -r "$CAL" | head -n 1)
+ev=$(plain grep -l '^SUMMARY:Dentist' -r "$CAL" | sed -n 1p)
 check "the event is in Antoine's Private/calendar" test -n "$ev"
 check "  starting at 10:00, not all day" bash -c \
 	"setpriv --reuid='$u' --regid='$UGROUP' --init-groups -- cat '$ev' | tr -d '\r' | grep -Eq '^DTSTART[;:].*T100000'"

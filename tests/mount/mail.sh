@@ -74,7 +74,7 @@ done
 same "three messages arrived in new/" "$(as bob ls "$MD/new" | wc -l)" 3
 same "mlist sees them" "$(count bob "$MD")" 3
 same "  all unseen" "$(count carol -s "$MD")" 3
-F=$(as bob mlist "$MD" | head -n 1)
+F=$(as bob mlist "$MD" | sed -n 1p)
 check "  a message reads back whole" bash -c \
 	"setpriv --reuid='${UNIX[dave]}' --regid='$UGROUP' --init-groups cat '$F' | grep -q '^Hello, '"
 check "  its name is Maildir's time.MusecPpidQseq.host" bash -c \
@@ -111,7 +111,7 @@ same "  it stays in new/" "$(as bob ls "$MD/new" | wc -l)" 4
 ok "bob (edit) takes new mail in with minc: new/ -> cur/:2," \
 	bash -c "setpriv --reuid='${UNIX[bob]}' --regid='$UGROUP' --init-groups minc '$MD' >/dev/null && echo OK"
 same "  new/ is empty" "$(as bob ls "$MD/new" | wc -l)" 0
-F=$(as bob mlist "$MD" | grep 'M.*:2,$' | head -n 1)
+F=$(as bob mlist "$MD" | grep 'M.*:2,$' | sed -n 1p)
 ok "bob marks a message seen with mflag -S" \
 	bash -c "setpriv --reuid='${UNIX[bob]}' --regid='$UGROUP' --init-groups mflag -S '$F' >/dev/null && echo OK"
 same "  carol sees it seen (flags are shared)" "$(count carol -S "$MD")" 1
