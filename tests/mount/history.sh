@@ -49,7 +49,7 @@ done
 names=$(list carol "$H/trash/documents" | tr ' ' '\n' | grep '^n\.txt' | tr '\n' ' ')
 same "three deletions of n.txt show" "$(echo "$names" | wc -w)" "3"
 same "  the latest under its own name" "$(content carol "$H/trash/documents/n.txt")" "v3"
-first=$(echo "$names" | tr ' ' '\n' | grep @ | head -n 1)
+first=$(echo "$names" | tr ' ' '\n' | grep @ | sed -n 1p)
 same "  the earliest by its time" "$(content carol "$H/trash/documents/$first")" "v1"
 mkdir -m 777 "$T/copy"
 check "  rsync copies them all" as carol rsync -r "$H/trash/documents/" "$T/copy/"
@@ -147,7 +147,7 @@ check "  groupctl history list Private" sh -c "$GROUPCTL --as bob history list P
 
 # ---- the shared mailbox: an expunged message is kept too ----
 printf 'From: a@example.org\nSubject: hello\n\nbody\n' | "$GROUPCTL" mail deliver Sales >/dev/null
-msg=$(as alice ls "$M/Sales/mail/new" | head -n 1)
+msg=$(as alice ls "$M/Sales/mail/new" | sed -n 1p)
 check "alice (administrator) expunges the message" as alice rm "$M/Sales/mail/new/$msg"
 same "  it is in history/trash/mail/new/" "$(as dave cat "$H/trash/mail/new/$msg" | grep -c body)" "1"
 
