@@ -252,8 +252,26 @@ static int new_handle(struct store *st, const struct store_caller *c,
 	f->caller = *c;
 	f->writable = writable;
 	f->rights_gen = rights_gen(st);
+	pthread_mutex_lock(&st->sh->lock);
+	f->next = st->sh->files;
+	if (f->next)
+		f->next->prev = f;
+	st->sh->files = f;
+	pthread_mutex_unlock(&st->sh->lock);
 	*out = f;
 	return 0;
+}
+
+static void forget_handle(struct store *st, struct store_file *f)
+{
+	pthread_mutex_lock(&st->sh->lock);
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		st->sh->files = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	pthread_mutex_unlock(&st->sh->lock);
 }
 
 int store_fs_open(struct store *st, const struct store_caller *c,
@@ -543,6 +561,7 @@ void store_fs_release(struct store *st, struct store_file *f)
 	 * reported, and leaves the stored version (or no new item). */
 	fitem_commit(st, f, true);
 	fitem_free(f);
+	forget_handle(st, f);
 	/* An item unlinked by another process while open here is freed here
 	 * too, at the last close, unless yet another daemon holds it. */
 	if (istate_put(st, f->is, &last) ||
@@ -562,6 +581,22 @@ void store_fs_release(struct store *st, struct store_file *f)
 		}
 	}
 	free(f);
+}
+
+size_t store_fs_release_all(struct store *st)
+{
+	struct store_file *f;
+	size_t n = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&st->sh->lock);
+		f = st->sh->files;
+		pthread_mutex_unlock(&st->sh->lock);
+		if (!f)
+			return n;
+		store_fs_release(st, f);
+		n++;
+	}
 }
 
 /* ---- attributes ---- */

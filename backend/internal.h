@@ -103,6 +103,9 @@ struct shared {
 	store_write_hook_fn write_hook; /* set before any transaction */
 	void *write_hook_arg;
 	bool write_hook_done;	/* guarded by wlock */
+	/* Every open handle, guarded by `lock`: what a stopping daemon
+	 * releases when the kernel never did (store_fs_release_all). */
+	struct store_file *files;
 };
 
 struct store {
@@ -408,6 +411,7 @@ struct store_file {
 	char *gen;		/* generated content, read from a snapshot */
 	size_t glen;
 	char gone[256];		/* name a refused new item had, in `dir` */
+	struct store_file *next, *prev; /* shared.files, under shared.lock */
 };
 
 /* ---- fsitem.c ---- */

@@ -776,6 +776,12 @@ void store_fs_release_prepare(struct store *st, struct store_file *f);
 bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
 			const char **name);
 void store_fs_release(struct store *st, struct store_file *f);
+/* A daemon's stop, once no request runs any more: the handles the kernel
+ * never released (files still open at an unmount, whose RELEASE requests
+ * the kernel had not sent yet) are released as store_fs_release() would,
+ * so that an unlinked item open only here is freed now rather than at the
+ * next start.  Returns how many there were. */
+size_t store_fs_release_all(struct store *st);
 uint64_t store_fs_file_ino(const struct store_file *f);
 /* May the kernel keep this item's pages across opens?  Not for generated
  * files (members/), whose content changes without writes. */

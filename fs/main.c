@@ -411,6 +411,19 @@ int main(int argc, char *argv[])
 	if (ret == SIGTERM || ret == SIGINT || ret == SIGHUP)
 		ret = 0;
 	ret = ret != 0;
+	{
+		/* Every worker is gone: what the kernel left open. */
+		struct store *st = fs_store(&fs);
+		size_t n = st ? store_fs_release_all(st) : 0;
+		char msg[96];
+
+		if (n) {
+			snprintf(msg, sizeof(msg),
+				 "released %zu file(s) still open at unmount",
+				 n);
+			fs_log(NULL, STORE_LOG_INFO, msg);
+		}
+	}
 out_notify:
 	fs_notify_stop(&fs);
 out_session:

@@ -32,6 +32,32 @@ same "SIGTERM: the daemon exits 0" "$rc" 0
 check "SIGTERM: nothing is left mounted" bash -c "! mountpoint -q '$M'"
 kill_fs "$M"	# forget it in the harness
 
+# SIGTERM while a descriptor is still open on an unlinked file (systemctl
+# stop beside a reader): the kernel never sends that file's release, so
+# the daemon releases it itself and frees the item at once, instead of at
+# its next start.  (keep-days 0: the deletion is final, not kept.)
+ctl alice group edit Sales --keep-days 0 >/dev/null
+used_sales() {
+	ctl alice --json usage | /usr/bin/python3 -c '
+import json, sys
+print([u["used"] for u in json.load(sys.stdin) if u["name"] == "Sales"][0])'
+}
+M2=$T/mnt2
+mount_fg "$M2" --as alice -o allow_other
+head -c 5000 /dev/zero >"$M2/Sales/documents/gone.txt"
+hold h bob "$M2/Sales/documents/gone.txt" r
+rm "$M2/Sales/documents/gone.txt"
+same "an unlinked file held open keeps its bytes" "$(used_sales)" 5000
+pid=$(daemon_pid "$M2")
+kill -TERM "$pid"
+rc=0; wait "$pid" || rc=$?
+same "SIGTERM with a file open: the daemon exits 0" "$rc" 0
+unhold h
+kill_fs "$M2"	# the harness checks the daemon's log for sanitizer reports
+check "the daemon released the file itself" \
+	grep -q "released 1 file(s) still open at unmount" "$T"/daemon.*.log
+same "and freed the unlinked item" "$(used_sales)" 0
+
 # A store whose master key is wrapped by a passphrase.
 P=$T/pstore
 printf 'correct horse\n' >"$T/pass"
