@@ -117,9 +117,34 @@ static void usage(const char *prog)
 static bool log_syslog;
 static int log_fd = -1; /* -o log_file: one write(2) per line, appended */
 
-void fs_log(void *arg, enum store_log_level level, const char *msg)
+/* msg with control characters (a newline in a name a user chose would
+ * forge a log line) written as \xNN, into buf. */
+static const char *escape_line(const char *msg, char *buf, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)msg; *p && o + 5 < len; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[*p >> 4];
+			buf[o++] = hex[*p & 15];
+		} else {
+			buf[o++] = (char)*p;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+void fs_log(void *arg, enum store_log_level level, const char *raw)
+{
+	char msg[1024];
+
 	(void)arg;
+	escape_line(raw, msg, sizeof(msg));
 	if (log_fd >= 0) {
 		char line[1200], stamp[32];
 		struct tm tm;
@@ -134,8 +159,11 @@ void fs_log(void *arg, enum store_log_level level, const char *msg)
 			     : level == STORE_LOG_WARNING ? "warning: "
 							  : "",
 			     msg);
-		if (n > (int)sizeof(line) - 1)
+		if (n > (int)sizeof(line) - 1) {
+			/* Cut, but still one line. */
 			n = (int)sizeof(line) - 1;
+			line[n - 1] = '\n';
+		}
 		if (n > 0 && write(log_fd, line, (size_t)n) < 0) {
 			/* Nowhere left to say it. */
 		}

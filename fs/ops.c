@@ -7,11 +7,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "groupfs.h"
@@ -155,6 +157,36 @@ static bool is_refusal(int rc)
 	return false;
 }
 
+/* Any member can make refusals as fast as they like: at most this many
+ * lines a second reach the log, and the next line says how many were
+ * left out, so that nobody fills the disk of a log file. */
+#define REFUSALS_PER_SECOND 50
+
+static bool refusal_log_allowed(unsigned long *skipped)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static time_t second;
+	static unsigned long count, dropped;
+	time_t now = time(NULL);
+	bool ok;
+
+	pthread_mutex_lock(&lock);
+	if (now != second) {
+		second = now;
+		count = 0;
+	}
+	ok = count++ < REFUSALS_PER_SECOND;
+	*skipped = 0;
+	if (!ok)
+		dropped++;
+	else {
+		*skipped = dropped;
+		dropped = 0;
+	}
+	pthread_mutex_unlock(&lock);
+	return ok;
+}
+
 /* Reply with error `rc` (negative errno); a refusal is logged first with
  * the rule the backend named, the request and who asked, so that the log
  * tells a user and their administrator why, not only "Permission denied". */
@@ -164,7 +196,16 @@ static void reply_error(fuse_req_t req, int rc, const char *op)
 	const char *rule = st ? store_errmsg(st) : "";
 	char line[768];
 
-	if (is_refusal(rc)) {
+	unsigned long skipped;
+
+	if (is_refusal(rc) && refusal_log_allowed(&skipped)) {
+		if (skipped) {
+			snprintf(line, sizeof(line),
+				 "%lu refusals not logged (more than %d a "
+				 "second)",
+				 skipped, REFUSALS_PER_SECOND);
+			fs_log(NULL, STORE_LOG_INFO, line);
+		}
 		if (strncmp(op, "gfs_", 4) == 0)
 			op += 4;
 		snprintf(line, sizeof(line), "refused %s for uid %u: %s (%s)",

@@ -48,4 +48,34 @@ check "each refusal names a rule, none only an errno" bash -c \
 grep 'refused ' "$LOG" | sed 's/^/# /'
 ls "$D/not-there" 2>/dev/null || true
 check "a name that is not there is no refusal" bash -c "! grep -q 'not-there\\|ENOENT' '$LOG'"
+
+# A name is the user's to choose: a newline in it cannot forge a line.
+nl=$'x\nrefused forged line'
+as alice sh -c 'echo x >"$1"' sh "$D/$nl"
+expect EACCES "bob may not write a file whose name holds a newline" \
+	as bob "$PROBE" open "$D/$nl" w
+check "its refusal is logged on one line, the newline escaped" \
+	has 'documents/x\x0arefused forged line needs the edit right'
+check "and no line was forged" bash -c "! grep -q '^refused forged' '$LOG'"
+
+# Nor can a member fill the log: past 50 refusals a second, lines are
+# left out and the next one logged says how many.
+n0=$(grep -c "refused mkdir for uid $bob" "$LOG")
+start=$SECONDS
+as bob bash -c 'for i in $(seq 500); do mkdir "$1/r$i" 2>/dev/null; done
+	true' sh "$D"
+elapsed=$((SECONDS - start))
+logged=$(($(grep -c "refused mkdir for uid $bob" "$LOG") - n0))
+check "500 refusals in ${elapsed}s: $logged logged, at most 50 a second" \
+	[ "$logged" -le $((50 * (elapsed + 1))) ]
+more_refused() {
+	as bob "$PROBE" mkdir "$D/again" >/dev/null 2>&1 || true
+	grep -q 'refusals not logged (more than 50 a second)' "$LOG"
+}
+if [ "$logged" -lt 500 ]; then
+	wait_for "the next logged refusal says how many were left out" 5 \
+		more_refused
+else
+	pass "this machine refused slower than 50 a second: nothing left out"
+fi
 finish
