@@ -70,7 +70,7 @@ static void progress_init(struct shown *s, const struct cmd_args *a)
 
 static int run_backup(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct shown s;
+	struct shown s = {0};
 	int rc;
 
 	progress_init(&s, a);
@@ -95,7 +95,7 @@ static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	unsigned problems = 0;
 	char err[1024];
-	struct shown s;
+	struct shown s = {0};
 	int rc, status;
 
 	progress_init(&s, a);
