@@ -30,12 +30,16 @@
 #define BLOCK	    (256 * 1024) /* bytes read from the store per callback */
 #define NOT_FOUND   "Not Found\n"
 #define NOT_ALLOWED "Method Not Allowed\n"
+#define FILE_CSP                                                               \
+	"sandbox; default-src 'none'; img-src 'none'; "                        \
+	"style-src 'unsafe-inline'"
 
 /* What the log line of a request needs, kept from start to completion. */
 struct req {
 	struct timespec start;
 	char method[16];
-	char path[512]; /* the URL with its token hidden, escaped */
+	char *url;	/* the raw URL (a token in it): never logged as is */
+	char path[512]; /* the URL for the log: log_path */
 	int64_t link;	/* 0: no link resolved */
 	unsigned status;
 	uint64_t bytes;
@@ -215,31 +219,63 @@ static int decode_path(const char *raw, char *out, size_t len, bool *slash)
 	return 0;
 }
 
-/* The URL for the log: the token replaced by the link's number (or '?'),
- * controls escaped. */
-static void log_path(struct req *rq, const char *url, const char *rest)
+/* Where a run of base64url characters this long could be a token (one is
+ * STORE_LINK_TOKEN_LEN): never logged. */
+#define TOKEN_LIKE 20
+
+static bool b64url(char c)
 {
-	char head[32];
-	size_t o, i;
+	return isalnum((unsigned char)c) || c == '-' || c == '_';
+}
 
-	if (strncmp(url, "/l/", 3) != 0 || !rest) {
-		head[0] = '\0';
-		rest = url;
-	} else if (rq->link) {
-		snprintf(head, sizeof(head), "/l/#%" PRId64, rq->link);
-	} else {
-		snprintf(head, sizeof(head), "/l/?");
+/*
+ * The URL for the log, the one place it is made (at completion, whatever
+ * the method or the answer): below a resolved link "/l/#ID/rest"; else
+ * the component after a leading "/l/" is "?" and, anywhere in the URL
+ * ("//l/TOKEN", "/x/TOKEN", a query), each run of TOKEN_LIKE or more
+ * base64url characters is "?".  Controls, quotes and backslashes escaped.
+ */
+static void log_path(struct req *rq, const char *url)
+{
+	size_t o = 0, i = 0;
+
+	if (!url)
+		url = "";
+	if (strncmp(url, "/l/", 3) == 0) {
+		const char *slash = strchr(url + 3, '/');
+
+		if (rq->link)
+			o = (size_t)snprintf(rq->path, sizeof(rq->path),
+					     "/l/#%" PRId64, rq->link);
+		else
+			o = (size_t)snprintf(rq->path, sizeof(rq->path),
+					     "/l/?");
+		i = slash ? (size_t)(slash - url) : strlen(url);
 	}
-	o = (size_t)snprintf(rq->path, sizeof(rq->path), "%s", head);
-	for (i = 0; rest[i] && o + 5 < sizeof(rq->path); i++) {
-		unsigned char c = (unsigned char)rest[i];
+	while (url[i] && o + 5 < sizeof(rq->path)) {
+		unsigned char c = (unsigned char)url[i];
+		size_t run = 0;
 
+		while (!rq->link && b64url(url[i + run]))
+			run++;
+		if (run >= TOKEN_LIKE) {
+			rq->path[o++] = '?';
+			i += run;
+			continue;
+		}
+		if (run) {
+			/* A short run, as it is. */
+			for (; run && o + 5 < sizeof(rq->path); run--)
+				rq->path[o++] = url[i++];
+			continue;
+		}
 		if (c < 0x21 || c >= 0x7f || c == '"' || c == '\\')
 			o += (size_t)snprintf(rq->path + o,
 					      sizeof(rq->path) - o, "\\x%02x",
 					      c);
 		else
 			rq->path[o++] = (char)c;
+		i++;
 	}
 	rq->path[o] = '\0';
 }
@@ -504,11 +540,50 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, struct req *rq,
 
 /* ---- files ---- */
 
+/* A running download looks at its link again this often (in time or in
+ * bytes, whichever comes first). */
+#define RECHECK_NS    1000000000LL
+#define RECHECK_BYTES (16ULL * 1024 * 1024)
+
 struct stream {
 	struct store_file *f; /* NULL for HEAD: nothing is read */
 	uint64_t off, len;
 	struct req *rq;
+	/* What was opened, to see it is still what the link leads to. */
+	char token[STORE_LINK_TOKEN_LEN + 1];
+	char *rel;
+	uint64_t ino;
+	int64_t checked_ns; /* CLOCK_MONOTONIC of the last look */
+	uint64_t unchecked; /* bytes sent since */
 };
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Still the same file under the same live link?  Revoked, expired, moved
+ * out of the folder or replaced: no. */
+static bool stream_still_linked(struct stream *s, struct store *st)
+{
+	struct store_link_hit hit;
+	int64_t now = mono_ns();
+	int rc;
+
+	if (now - s->checked_ns < RECHECK_NS && s->unchecked < RECHECK_BYTES)
+		return true;
+	rc = store_link_resolve(st, s->token, s->rel, &hit);
+	s->checked_ns = now;
+	s->unchecked = 0;
+	if (rc == 0 && hit.what == STORE_LINK_FILE && hit.attr.ino == s->ino)
+		return true;
+	web_log(LOG_INFO, "link #%" PRId64 ": gone during a download, cut",
+		s->rq->link);
+	return false;
+}
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -521,6 +596,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	if (!s->f || !st)
 		return MHD_CONTENT_READER_END_WITH_ERROR;
+	if (!stream_still_linked(s, st))
+		return MHD_CONTENT_READER_END_WITH_ERROR;
 	n = s->len - pos < max ? (size_t)(s->len - pos) : max;
 	rc = store_fs_read(st, s->f, s->off + pos, n, buf, &got);
 	if (rc || got == 0) {
@@ -532,6 +609,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	}
 	s->rq->bytes += got;
+	s->unchecked += got;
 	return (ssize_t)got;
 }
 
@@ -542,6 +620,7 @@ static void stream_free(void *cls)
 
 	if (s->f && st)
 		store_fs_release(st, s->f);
+	free(s->rel);
 	free(s);
 }
 
@@ -570,6 +649,14 @@ static enum MHD_Result serve_file(struct MHD_Connection *conn, struct req *rq,
 			free(s);
 			return send_error(conn, rq, rc);
 		}
+		memcpy(s->token, token, sizeof(s->token));
+		s->ino = now.attr.ino;
+		s->checked_ns = mono_ns();
+		s->rel = strdup(rel);
+		if (!s->rel) {
+			stream_free(s);
+			return MHD_NO;
+		}
 	}
 	range = request_range(conn, &now, &from, &to);
 	if (range == RANGE_BAD) {
@@ -588,7 +675,9 @@ static enum MHD_Result serve_file(struct MHD_Connection *conn, struct req *rq,
 		stream_free(s);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Security-Policy", "sandbox");
+	/* A published page runs nowhere: no script, no request out (its
+	 * images and styles neither), no origin of this site. */
+	MHD_add_response_header(r, "Content-Security-Policy", FILE_CSP);
 	return send_body(conn, rq, r, &now, type_of(now.name),
 			 range == RANGE_ONE, from, to);
 }
@@ -723,14 +812,50 @@ static void buf_url(struct buf *b, const char *s)
 	}
 }
 
-static int index_entry(void *arg, const char *name, const struct store_attr *a)
+/* The entries of a folder, gathered before any is checked: the backend
+ * is not called again from inside its readdir. */
+struct entry {
+	char *name;
+	struct store_attr attr;
+};
+struct entries {
+	struct entry *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static int gather_entry(void *arg, const char *name, const struct store_attr *a)
 {
-	struct buf *b = arg;
-	bool dir = S_ISDIR(a->mode);
-	char date[64], size[32];
+	struct entries *e = arg;
 
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return 0;
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 64;
+		struct entry *v = realloc(e->v, cap * sizeof(*v));
+
+		if (!v) {
+			e->failed = true;
+			return -ENOMEM;
+		}
+		e->v = v;
+		e->cap = cap;
+	}
+	e->v[e->n].name = strdup(name);
+	if (!e->v[e->n].name) {
+		e->failed = true;
+		return -ENOMEM;
+	}
+	e->v[e->n++].attr = *a;
+	return 0;
+}
+
+static void index_entry(struct buf *b, const char *name,
+			const struct store_attr *a)
+{
+	bool dir = S_ISDIR(a->mode);
+	char date[64], size[32];
+
 	http_date(a->mtime_ns / 1000000000, date, sizeof(date));
 	if (dir)
 		snprintf(size, sizeof(size), "-");
@@ -742,7 +867,34 @@ static int index_entry(void *arg, const char *name, const struct store_attr *a)
 	buf_html(b, name);
 	buf_add(b, dir ? "/" : "", dir ? 1 : 0);
 	buf_printf(b, "</a></td><td>%s</td><td>%s</td></tr>\n", size, date);
-	return 0;
+}
+
+/* Each entry as the walk would serve it: a symbolic link only when it
+ * leads to something inside the link, shown as what it leads to (its
+ * size, its kind); one that leads out, nowhere or round is not listed. */
+static void index_entries(struct buf *b, struct store *st, const char *token,
+			  const char *rel, const struct entries *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		const struct entry *en = &e->v[i];
+		struct store_link_hit hit;
+		char *path = NULL;
+		int rc;
+
+		if (!S_ISLNK(en->attr.mode)) {
+			index_entry(b, en->name, &en->attr);
+			continue;
+		}
+		if (rel[0] ? asprintf(&path, "%s/%s", rel, en->name) < 0
+			   : !(path = strdup(en->name))) {
+			b->failed = true;
+			return;
+		}
+		rc = store_link_resolve(st, token, path, &hit);
+		free(path);
+		if (rc == 0)
+			index_entry(b, en->name, &hit.attr);
+	}
 }
 
 static enum MHD_Result serve_folder(struct MHD_Connection *conn, struct req *rq,
@@ -751,6 +903,7 @@ static enum MHD_Result serve_folder(struct MHD_Connection *conn, struct req *rq,
 				    const struct store_link_hit *hit)
 {
 	struct buf b = {0};
+	struct entries e = {0};
 	struct MHD_Response *r;
 	const char *title = hit->name[0] ? hit->name : "documents";
 	enum MHD_Result ret;
@@ -766,7 +919,14 @@ static enum MHD_Result serve_folder(struct MHD_Connection *conn, struct req *rq,
 	if (rel[0])
 		buf_printf(&b, "<tr><td><a href=\"../\">../</a></td><td>-</td>"
 			       "<td></td></tr>\n");
-	rc = store_link_readdir(st, token, rel, index_entry, &b);
+	rc = store_link_readdir(st, token, rel, gather_entry, &e);
+	if (e.failed && !rc)
+		rc = -ENOMEM;
+	if (!rc)
+		index_entries(&b, st, token, rel, &e);
+	for (size_t i = 0; i < e.n; i++)
+		free(e.v[i].name);
+	free(e.v);
 	buf_printf(&b, "</table>\n</body></html>\n");
 	if (rc || b.failed) {
 		free(b.p);
@@ -790,23 +950,29 @@ static enum MHD_Result serve_folder(struct MHD_Connection *conn, struct req *rq,
 }
 
 /* A folder asked for without its trailing '/': where relative links in
- * its index resolve. */
+ * its index resolve.  `last` is the folder's decoded name (the token for
+ * the link's own folder), sent back encoded below "./": a name such as
+ * "evil.example:" or "\\host" stays a relative path of this site. */
 static enum MHD_Result redirect_slash(struct MHD_Connection *conn,
-				      struct req *rq, const char *raw_last)
+				      struct req *rq, const char *last)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		0, NULL, MHD_RESPMEM_PERSISTENT);
-	char *loc = NULL;
+	struct MHD_Response *r;
+	struct buf loc = {0};
 	enum MHD_Result ret;
 
-	if (!r || asprintf(&loc, "%s/", raw_last) < 0) {
-		if (r)
-			MHD_destroy_response(r);
+	buf_add(&loc, "./", 2);
+	buf_url(&loc, last);
+	buf_add(&loc, "/", 1);
+	if (loc.failed)
+		return MHD_NO;
+	r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		free(loc.p);
 		return MHD_NO;
 	}
 	common_headers(r);
-	MHD_add_response_header(r, "Location", loc);
-	free(loc);
+	MHD_add_response_header(r, "Location", loc.p);
+	free(loc.p);
 	rq->status = MHD_HTTP_MOVED_PERMANENTLY;
 	ret = MHD_queue_response(conn, MHD_HTTP_MOVED_PERMANENTLY, r);
 	MHD_destroy_response(r);
@@ -819,36 +985,29 @@ static enum MHD_Result serve(struct MHD_Connection *conn, struct req *rq,
 			     const char *url, bool head)
 {
 	char token[STORE_LINK_TOKEN_LEN + 1], rel[STORE_PATH_MAX];
-	const char *p = url + 3, *slash, *raw_last;
+	const char *p = url + 3, *slash, *last;
 	struct store_link_hit hit;
 	struct store *st;
 	bool trailing;
 	size_t n;
 	int rc;
 
-	if (strncmp(url, "/l/", 3) != 0) {
-		log_path(rq, url, NULL);
+	if (strncmp(url, "/l/", 3) != 0)
 		return not_found(conn, rq);
-	}
 	slash = strchr(p, '/');
 	n = slash ? (size_t)(slash - p) : strlen(p);
-	if (n != STORE_LINK_TOKEN_LEN) {
-		log_path(rq, url, slash ? slash : "");
+	if (n != STORE_LINK_TOKEN_LEN)
 		return not_found(conn, rq);
-	}
 	memcpy(token, p, n);
 	token[n] = '\0';
 	st = web_store();
 	if (!st)
 		return send_error(conn, rq, -EIO);
-	if (decode_path(slash ? slash + 1 : "", rel, sizeof(rel), &trailing)) {
-		log_path(rq, url, slash);
+	if (decode_path(slash ? slash + 1 : "", rel, sizeof(rel), &trailing))
 		return not_found(conn, rq);
-	}
 	rc = store_link_resolve(st, token, rel, &hit);
 	if (rc == 0)
 		rq->link = hit.link;
-	log_path(rq, url, slash ? slash : "");
 	if (rc)
 		return send_error(conn, rq, rc);
 	/* /l/TOKEN/ is the folder of a folder link only. */
@@ -864,8 +1023,11 @@ static enum MHD_Result serve(struct MHD_Connection *conn, struct req *rq,
 		return serve_file(conn, rq, st, token, rel, &hit, head);
 	case STORE_LINK_FOLDER:
 		if (!trailing) {
-			raw_last = strrchr(url, '/') + 1;
-			return redirect_slash(conn, rq, raw_last);
+			last = strrchr(rel, '/');
+			return redirect_slash(conn, rq,
+					      last     ? last + 1
+					      : rel[0] ? rel
+						       : token);
 		}
 		return serve_folder(conn, rq, st, token, rel, &hit);
 	}
@@ -901,13 +1063,12 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn,
 	for (char *m = rq->method; *m; m++)
 		if ((unsigned char)*m < 0x21 || (unsigned char)*m >= 0x7f)
 			*m = '?';
+	rq->url = strdup(url);
 	/* Other methods are answered at once, their body unread (the
 	 * connection closes after). */
-	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
-		log_path(rq, url, NULL);
+	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
 		return send_static(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 				   NOT_ALLOWED);
-	}
 	return MHD_YES;
 }
 
@@ -936,10 +1097,12 @@ void web_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (end.tv_sec - rq->start.tv_sec) * 1000 +
 	     (end.tv_nsec - rq->start.tv_nsec) / 1000000;
+	log_path(rq, rq->url);
 	web_log(LOG_INFO, "%s \"%s %s\" %u %" PRIu64 " %ldms%s", addr,
 		rq->method, rq->path, rq->status, rq->bytes, ms,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
 							   : " (cut short)");
+	free(rq->url);
 	free(rq);
 	*con_cls = NULL;
 }

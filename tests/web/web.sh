@@ -175,7 +175,7 @@ assert_eq 4 "$same" "4 downloads of the 3 MB file at once, each byte for byte"
 # ---- a folder, as a browser sees it ----
 http "$U/l/$PUB"
 assert_eq 301 "$CODE" "a folder without its slash: 301"
-assert_eq "$PUB/" "$(header Location)" "... to the folder's URL"
+assert_eq "./$PUB/" "$(header Location)" "... to the folder's URL"
 run "$PY" - "$U/l/$PUB" <<'EOP'
 import sys, urllib.request, urllib.parse
 from html.parser import HTMLParser
@@ -220,7 +220,7 @@ for href, expect in [("hello.txt", b"hello world\n"),
 odd = [x for x in p.hrefs if "odd" in x][0]
 with urllib.request.urlopen(urllib.parse.urljoin(index_url, odd)) as r:
     assert r.read() == b"<p>x</p>\n"
-    assert r.headers["Content-Security-Policy"] == "sandbox"
+    assert r.headers["Content-Security-Policy"].startswith("sandbox;")
 print("browser ok")
 EOP
 assert_rc 0 "a browser fetches the index, follows its links, opens files"
@@ -377,12 +377,79 @@ done
 assert_eq 1 "$(kill -0 "$tls_pid" 2>/dev/null || echo 1)" \
 	"the background daemon stops on SIGTERM"
 
+# ---- review fixes ----
+# The slash redirect names the folder encoded, below "./": a name that
+# looks like a scheme or a host stays a path of this site.
+tree Staff mkdir 'documents/pub/evil.example:'
+tree Staff mkdir 'documents/pub/\\host'
+http "$U/l/$PUB/evil.example:"
+assert_eq "301 ./evil.example%3A/" "$CODE $(header Location)" \
+	"redirect of 'evil.example:': ./evil.example%3A/"
+http "$U/l/$PUB/%5C%5Chost"
+assert_eq "301 ./%5C%5Chost/" "$CODE $(header Location)" \
+	"redirect of '\\\\host': ./%5C%5Chost/"
+http -L "$U/l/$PUB/evil.example:"
+assert_eq 200 "$CODE" "... and the redirect leads to the folder"
+
+# A published page: sandboxed, nothing fetched, no Referer.
+http "$U/l/$PUB/%3Cb%3E%26%22odd%22%20name.html"
+assert_eq "sandbox; default-src 'none'; img-src 'none'; style-src 'unsafe-inline'" \
+	"$(header Content-Security-Policy)" "a file: CSP sandbox, default-src 'none'"
+assert_eq no-referrer "$(header Referrer-Policy)" "a file: no Referer"
+
+# The index lists only what the walk serves: no symbolic link out.
+tree Staff symlink documents/pub/tobig big.bin
+http "$U/l/$PUB/"
+big_size=$(grep 'href="./big.bin"' <<<"$BODY" | sed 's|.*</a></td><td>\([^<]*\)</td>.*|\1|')
+assert_eq "$big_size" \
+	"$(grep 'href="./tobig"' <<<"$BODY" | sed 's|.*</a></td><td>\([^<]*\)</td>.*|\1|')" \
+	"the index lists a symbolic link inside with its target's size ($big_size)"
+assert_not_contains "$BODY" 'href="./out"' "... not one leading out"
+assert_not_contains "$BODY" 'href="./abs"' "... nor an absolute one"
+assert_not_contains "$BODY" 'href="./in"' "... nor a dangling one (sub was moved)"
+http "$U/l/$PUB/moved/"
+assert_contains "$BODY" 'href="./deep.txt"' "a subfolder's index"
+assert_not_contains "$BODY" 'href="./up"' "... without its link going up and out"
+
+# A download running when its link is revoked ends short.
+head -c $((48 * 1024 * 1024)) /dev/zero >"$TMP/huge.bin"
+tree Staff put documents/huge.bin <"$TMP/huge.bin"
+HUGE=$(link Staff documents/huge.bin)
+hid=$(gctl --json link list Staff | "$PY" -c 'import json,sys
+print(max(o["id"] for o in json.load(sys.stdin)))')
+curl -s --limit-rate 4M -o "$TMP/huge.out" "$U/l/$HUGE" &
+cpid=$!
+sleep 1
+run gctl --as "$ADMIN" link revoke "$hid"
+assert_rc 0 "the link of a running download revoked"
+crc=0
+wait "$cpid" || crc=$?
+got=$(stat -c %s "$TMP/huge.out")
+assert_eq 1 "$([ "$crc" != 0 ] && [ "$got" -lt $((48 * 1024 * 1024)) ] && echo 1)" \
+	"the download ends short (curl exit $crc, $got bytes)"
+
+# Token-like strings from any method or path: none reaches the log.
+for m in GET HEAD POST PUT DELETE OPTIONS PATCH PROPFIND TRACE MKCOL; do
+	for path in "/l/$FILE" "//l/$FILE/" "/x/$FILE" "/l/$FILE/l/$PUB" \
+		"/l//$FILE" "/l/$PUB/../$FILE" "/$FILE"; do
+		if [ "$m" = HEAD ]; then
+			curl -s -o /dev/null --max-time 5 --path-as-is -I "$U$path" || true
+		else
+			curl -s -o /dev/null --max-time 5 --path-as-is -X "$m" "$U$path" || true
+		fi
+	done
+done
+ok "every method and odd path with a real token asked"
+
 # ---- the access log: one line per request, no token ----
 web_stop main
 lines=$(grep -c '"GET \|"HEAD \|"POST \|"PUT \|"DELETE \|"OPTIONS \|"PATCH ' \
 	"$TMP/main.log")
 assert_eq 1 "$([ "$lines" -ge 60 ] && echo 1)" "access log: $lines lines"
 assert_not_contains "$(cat "$TMP/main.log")" "$PUB" "the log holds no token"
+assert_not_contains "$(cat "$TMP/main.log")" "$FILE" \
+	"... whatever the method or the path"
+assert_not_contains "$(cat "$TMP/main.log")" "$HUGE" "... nor a revoked one"
 assert_match "$(cat "$TMP/main.log")" \
 	'127\.0\.0\.1 "GET /l/#[0-9]+/hello\.txt" 200 12 ' \
 	"a line: client, request with the link's number, status, bytes"
