@@ -8,19 +8,30 @@
  * A copy is consistent at one instant, the moment the final pass holds the
  * store's write lock (BEGIN IMMEDIATE): every write to the database and to
  * content files happens inside such a transaction (content.c), so while it
- * is held nothing changes.  Holding it for the whole copy would make every
- * writer wait past its busy timeout on a large store, so the bulk of the
- * content is copied first without the lock, and the final pass copies the
- * database and only the files that changed since their copy:
+ * is held nothing changes.  Writers wait while it is held, so it is held
+ * only for what cannot be done otherwise:
  *
- *  - each copied file gets the source's mtime (as read before the copy
- *    began) and, as its atime, the time its copy began;
- *  - under the lock, a copy is kept only when the source still has that
- *    size and mtime, and the copy began long enough after that mtime that
- *    a later write moves the mtime: file systems stamp times from a clock
- *    that ticks every few milliseconds (SETTLE_NS is far above it), or in
- *    whole seconds, 2 s for some (an mtime with no nanoseconds: SETTLE_S);
- *  - files the source no longer has are removed from the copy.
+ *  - the content is copied in passes without the lock: all of it, then
+ *    again and again what changed meanwhile, until a pass finds few
+ *    changes (FEW_FILES, FEW_BYTES) or after MAX_PASSES passes;
+ *  - "changed since its copy" is decided from a record, in memory, of the
+ *    source's size, mtime, ctime, inode and device as they were when its
+ *    copy began, never from the copy's own times (a destination with
+ *    coarse times, vfat or some network file systems, would make every
+ *    file look changed).  A record is trusted only when the copy began
+ *    long enough after the source's ctime that any later write moves it:
+ *    file systems stamp times from a clock that ticks every few
+ *    milliseconds (SETTLE_NS is far above it), or in whole seconds, 2 s
+ *    for some (a time with no nanoseconds: SETTLE_S);
+ *  - under the lock: a read transaction on the database begins (its
+ *    snapshot is the instant of the copy), the content files that changed
+ *    since their copy are copied again, files the source no longer has
+ *    are removed from the copy; then the lock is released and the
+ *    database is copied from that snapshot (WAL: writers go on meanwhile).
+ *
+ * Every file and folder of a copy, and of a restored store, is the
+ * runner's alone (0600, 0700) from the moment it is made, whatever the
+ * store's modes (a --unix-group store's are group-accessible).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -38,20 +49,35 @@
 
 #define SETTLE_NS 100000000LL	/* see above */
 #define SETTLE_S 3LL
+#define MAX_PASSES 5		/* unlocked passes, the first included */
+#define FEW_FILES 64		/* changes few enough to copy under the lock */
+#define FEW_BYTES (64ULL << 20)
 #define DB_REL "db/store.db"  /* the database, copied by SQLite */
 #define KEY_REL "master.key"
 #define COPY_BUF (1 << 20)
 #define DB_STEP_PAGES 1024
 
+/* The source of a copied file as it was when its copy began. */
+struct rec {
+	char *rel; /* NULL: a free slot */
+	off_t size;
+	struct timespec mtime, ctime;
+	ino_t ino;
+	dev_t dev;
+	bool settled; /* a later write would move ctime */
+};
+
 struct copier {
 	struct store *st;      /* NULL in a restore */
 	const char *src, *dst; /* directories */
 	bool skip_db;	       /* db/ is SQLite's (backup) */
-	bool locked;	       /* the final pass, under the write lock */
 	store_progress_fn fn;
 	void *arg;
 	const char *phase;
 	uint64_t done, total;
+	uint64_t changed_files, changed_bytes; /* copied in this pass */
+	struct rec *recs;		       /* open addressing, by rel */
+	size_t nrecs, cap;
 	struct timespec last; /* of the last progress report */
 	char *buf;
 	char err[512];
@@ -88,14 +114,103 @@ static char *path_of(const char *dir, const char *rel)
 	return p;
 }
 
-/* Copy one regular file; the copy carries the source's mode and mtime and,
- * as its atime, the time the copy began. */
+static long long ns_of(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+static size_t rec_hash(const char *rel)
+{
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (; *rel; rel++)
+		h = (h ^ (unsigned char)*rel) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The record of `rel`: its slot (rel NULL when there is none yet). */
+static struct rec *rec_slot(struct copier *cp, const char *rel)
+{
+	size_t i;
+
+	if (!cp->cap)
+		return NULL;
+	for (i = rec_hash(rel) & (cp->cap - 1);; i = (i + 1) & (cp->cap - 1))
+		if (!cp->recs[i].rel || !strcmp(cp->recs[i].rel, rel))
+			return &cp->recs[i];
+}
+
+static int rec_put(struct copier *cp, const char *rel, const struct rec *r)
+{
+	struct rec *slot;
+
+	if ((cp->nrecs + 1) * 2 > cp->cap) {
+		size_t oldcap = cp->cap, i;
+		struct rec *old = cp->recs;
+
+		cp->cap = oldcap ? oldcap * 2 : 1024;
+		cp->recs = calloc(cp->cap, sizeof(*cp->recs));
+		if (!cp->recs) {
+			cp->recs = old;
+			cp->cap = oldcap;
+			return -ENOMEM;
+		}
+		for (i = 0; i < oldcap; i++)
+			if (old[i].rel)
+				*rec_slot(cp, old[i].rel) = old[i];
+		free(old);
+	}
+	slot = rec_slot(cp, rel);
+	if (!slot->rel) {
+		char *k = strdup(rel);
+
+		if (!k)
+			return -ENOMEM;
+		*slot = *r;
+		slot->rel = k;
+		cp->nrecs++;
+	} else {
+		char *k = slot->rel;
+
+		*slot = *r;
+		slot->rel = k;
+	}
+	return 0;
+}
+
+static void recs_free(struct copier *cp)
+{
+	size_t i;
+
+	for (i = 0; i < cp->cap; i++)
+		free(cp->recs[i].rel);
+	free(cp->recs);
+	cp->recs = NULL;
+	cp->cap = cp->nrecs = 0;
+}
+
+/* Whether the copy of `rel`, whose source is now `s`, is still the
+ * source: its record says so. */
+static bool copy_current(struct copier *cp, const char *rel,
+			 const struct stat *s)
+{
+	struct rec *r = rec_slot(cp, rel);
+
+	return r && r->rel && r->settled && r->size == s->st_size &&
+	       r->ino == s->st_ino && r->dev == s->st_dev &&
+	       ns_of(&r->mtime) == ns_of(&s->st_mtim) &&
+	       ns_of(&r->ctime) == ns_of(&s->st_ctim);
+}
+
+/* Copy one regular file, made 0600, and record its source as it was when
+ * the copy began. */
 static int copy_file(struct copier *cp, const char *rel)
 {
 	char *sp = path_of(cp->src, rel), *dp = path_of(cp->dst, rel);
-	struct timespec start, times[2];
+	struct timespec start;
 	int in = -1, out = -1, rc = 0;
 	struct stat sb;
+	struct rec r;
 
 	if (!sp || !dp) {
 		rc = -ENOMEM;
@@ -138,21 +253,25 @@ static int copy_file(struct copier *cp, const char *rel)
 			w += k;
 		}
 		cp->done += (uint64_t)n;
+		cp->changed_bytes += (uint64_t)n;
 		progress(cp, false);
 	}
-	times[0] = start;
-	times[1] = sb.st_mtim;
-	if (fchmod(out, sb.st_mode & 07777) != 0 ||
-	    futimens(out, times) != 0 || fsync(out) != 0) {
-		rc = fail(cp, -errno, "cannot write", dp);
-		goto out;
-	}
-	if (close(out) != 0) {
-		out = -1;
-		rc = fail(cp, -errno, "cannot write", dp);
-		goto out;
-	}
+	cp->changed_files++;
+	/* On disk: syncfs() once at the end. */
+	rc = close(out);
 	out = -1;
+	if (rc != 0) {
+		rc = fail(cp, -errno, "cannot write", dp);
+		goto out;
+	}
+	r = (struct rec){.size = sb.st_size, .mtime = sb.st_mtim,
+			 .ctime = sb.st_ctim, .ino = sb.st_ino,
+			 .dev = sb.st_dev};
+	r.settled = ns_of(&start) - ns_of(&sb.st_ctim) >=
+		    (sb.st_ctim.tv_nsec || sb.st_mtim.tv_nsec
+			     ? SETTLE_NS
+			     : SETTLE_S * 1000000000LL);
+	rc = rec_put(cp, rel, &r);
 out:
 	if (out >= 0)
 		close(out);
@@ -161,26 +280,6 @@ out:
 	free(sp);
 	free(dp);
 	return rc;
-}
-
-static long long ns_of(const struct timespec *t)
-{
-	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
-}
-
-/* Whether the copy of a file whose source is `s` is still the source
- * (its atime: when its copy began). */
-static bool copy_current(const char *dp, const struct stat *s)
-{
-	struct stat d;
-
-	if (lstat(dp, &d) != 0 || !S_ISREG(d.st_mode))
-		return false;
-	return d.st_size == s->st_size &&
-	       d.st_mtim.tv_sec == s->st_mtim.tv_sec &&
-	       d.st_mtim.tv_nsec == s->st_mtim.tv_nsec &&
-	       ns_of(&d.st_atim) - ns_of(&s->st_mtim) >=
-		       (s->st_mtim.tv_nsec ? SETTLE_NS : SETTLE_S * 1000000000LL);
 }
 
 static int walk(struct copier *cp, const char *rel);
@@ -202,16 +301,14 @@ static int visit(struct copier *cp, const char *rel)
 		goto out;
 	}
 	if (S_ISDIR(s.st_mode)) {
+		/* The runner's alone, whatever the source's mode. */
 		if (mkdir(dp, 0700) != 0 && errno != EEXIST) {
 			rc = fail(cp, -errno, "cannot make", dp);
 			goto out;
 		}
 		rc = walk(cp, rel);
-		/* Its mode last: a read-only folder is still filled. */
-		if (rc == 0 && chmod(dp, s.st_mode & 07777) != 0)
-			rc = fail(cp, -errno, "cannot write", dp);
 	} else if (S_ISREG(s.st_mode)) {
-		if (!copy_current(dp, &s))
+		if (!copy_current(cp, rel, &s))
 			rc = copy_file(cp, rel);
 		else
 			cp->done += (uint64_t)s.st_size;
@@ -420,132 +517,136 @@ static void undo_dir(const char *dir, bool made)
 	closedir(d);
 }
 
-/* The database through SQLite's online backup API, while `st` holds the
- * write lock. */
-static int copy_db(struct copier *cp)
-{
-	struct stat s;
-	char *dir = path_of(cp->dst, "db"), *dp = path_of(cp->dst, DB_REL);
-	char *sdir = path_of(cp->src, "db"), *sp = path_of(cp->src, DB_REL);
-	sqlite3_backup *b = NULL;
-	sqlite3 *in = NULL, *out = NULL;
-	int rc = 0, r;
+/* The database's copy: a read transaction on the source begun while
+ * `st` holds the write lock (its snapshot is the instant of the copy),
+ * then copied with SQLite's online backup API once the lock is released.
+ * (SQLite's backup refuses a source connection inside a write
+ * transaction: a second one reads.) */
+struct db_copy {
+	sqlite3 *in, *out;
+	sqlite3_backup *b;
+	char *dp;
+};
 
-	if (!dir || !dp || !sdir || !sp) {
+static void db_copy_close(struct db_copy *dc)
+{
+	if (dc->b)
+		sqlite3_backup_finish(dc->b);
+	if (dc->out)
+		sqlite3_close(dc->out);
+	if (dc->in)
+		sqlite3_close(dc->in);
+	free(dc->dp);
+	memset(dc, 0, sizeof(*dc));
+}
+
+/* Before the lock: both databases open, the copy made 0600 (SQLite gives
+ * its journal and WAL files the database file's mode). */
+static int db_copy_open(struct copier *cp, struct db_copy *dc)
+{
+	char *dir = path_of(cp->dst, "db"), *sp = path_of(cp->src, DB_REL);
+	int rc = 0, r = SQLITE_OK, fd;
+
+	dc->dp = path_of(cp->dst, DB_REL);
+	if (!dir || !dc->dp || !sp) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	if (stat(sdir, &s) != 0) {
-		rc = fail(cp, -errno, "cannot read", sdir);
-		goto out;
-	}
-	if (mkdir(dir, s.st_mode & 07777) != 0 && errno != EEXIST) {
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		rc = fail(cp, -errno, "cannot make", dir);
 		goto out;
 	}
-	unlink(dp);
-	/* SQLite's backup refuses a source connection inside a write
-	 * transaction: read through a second one, while the first holds the
-	 * lock. */
-	r = sqlite3_open_v2(sp, &in, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-			    NULL);
-	if (r == SQLITE_OK)
-		r = sqlite3_open_v2(dp, &out,
-				    SQLITE_OPEN_READWRITE |
-					    SQLITE_OPEN_CREATE |
-					    SQLITE_OPEN_NOMUTEX,
-				    NULL);
-	if (r == SQLITE_OK)
-		b = sqlite3_backup_init(out, "main", in, "main");
-	if (!b) {
-		snprintf(cp->err, sizeof(cp->err), "cannot copy the database "
-			 "to %s: %s", dp, out ? sqlite3_errmsg(out)
-				       : in ? sqlite3_errmsg(in)
-					    : sqlite3_errstr(r));
-		rc = -EIO;
+	unlink(dc->dp);
+	fd = open(dc->dp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0) {
+		rc = fail(cp, -errno, "cannot write", dc->dp);
 		goto out;
 	}
-	cp->phase = "database";
-	cp->done = 0;
-	cp->total = 0;
-	do {
-		r = sqlite3_backup_step(b, DB_STEP_PAGES);
-		cp->total = (uint64_t)sqlite3_backup_pagecount(b);
-		cp->done = cp->total - (uint64_t)sqlite3_backup_remaining(b);
-		progress(cp, false);
-	} while (r == SQLITE_OK);
-	r = sqlite3_backup_finish(b);
+	close(fd);
+	r = sqlite3_open_v2(sp, &dc->in,
+			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (r == SQLITE_OK) {
+		sqlite3_busy_timeout(dc->in, 30000);
+		r = sqlite3_open_v2(dc->dp, &dc->out,
+				    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				    NULL);
+	}
 	if (r != SQLITE_OK) {
 		snprintf(cp->err, sizeof(cp->err), "cannot copy the database "
-			 "to %s: %s", dp, sqlite3_errmsg(out));
-		rc = -EIO;
-		goto out;
-	}
-	progress(cp, true);
-	/* A copy in WAL mode folds its log into the file when closed. */
-	r = sqlite3_close(out);
-	out = NULL;
-	if (r != SQLITE_OK || chmod(dp, 0600) != 0) {
-		snprintf(cp->err, sizeof(cp->err), "cannot write %s", dp);
+			 "to %s: %s", dc->dp, dc->out ? sqlite3_errmsg(dc->out)
+				       : dc->in ? sqlite3_errmsg(dc->in)
+						: sqlite3_errstr(r));
 		rc = -EIO;
 	}
 out:
-	if (out)
-		sqlite3_close(out);
-	if (in)
-		sqlite3_close(in);
 	free(dir);
-	free(dp);
-	free(sdir);
 	free(sp);
 	return rc;
 }
 
-static int sync_dir(const char *dir)
+/* Under the lock: the snapshot. */
+static int db_copy_snapshot(struct copier *cp, struct db_copy *dc)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+	int r = sqlite3_exec(dc->in, "BEGIN; SELECT count(*) FROM "
+			     "sqlite_master;", NULL, NULL, NULL);
+
+	if (r == SQLITE_OK)
+		dc->b = sqlite3_backup_init(dc->out, "main", dc->in, "main");
+	if (r != SQLITE_OK || !dc->b) {
+		snprintf(cp->err, sizeof(cp->err), "cannot copy the database "
+			 "to %s: %s", dc->dp, r != SQLITE_OK
+				       ? sqlite3_errmsg(dc->in)
+				       : sqlite3_errmsg(dc->out));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* After the lock: the snapshot copied. */
+static int db_copy_run(struct copier *cp, struct db_copy *dc)
+{
+	int r;
+
+	cp->phase = "database";
+	cp->done = 0;
+	cp->total = 0;
+	do {
+		r = sqlite3_backup_step(dc->b, DB_STEP_PAGES);
+		cp->total = (uint64_t)sqlite3_backup_pagecount(dc->b);
+		cp->done = cp->total -
+			   (uint64_t)sqlite3_backup_remaining(dc->b);
+		progress(cp, false);
+	} while (r == SQLITE_OK);
+	r = sqlite3_backup_finish(dc->b);
+	dc->b = NULL;
+	if (r != SQLITE_OK) {
+		snprintf(cp->err, sizeof(cp->err), "cannot copy the database "
+			 "to %s: %s", dc->dp, sqlite3_errmsg(dc->out));
+		return -EIO;
+	}
+	progress(cp, true);
+	sqlite3_exec(dc->in, "COMMIT", NULL, NULL, NULL);
+	/* A copy in WAL mode folds its log into the file when closed. */
+	r = sqlite3_close(dc->out);
+	dc->out = NULL;
+	if (r != SQLITE_OK) {
+		snprintf(cp->err, sizeof(cp->err), "cannot write %s", dc->dp);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Everything written to `top`'s file system on disk. */
+static int sync_tree(const char *top)
+{
+	int fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
 
 	if (fd < 0)
 		return -errno;
-	if (fsync(fd) != 0)
+	if (syncfs(fd) != 0)
 		rc = -errno;
 	close(fd);
-	return rc;
-}
-
-/* The copy's directories (the top, db/, data/ and its fan-out) on disk. */
-static int sync_dirs(const char *top)
-{
-	struct dirent *e;
-	char *data = path_of(top, "data"), *db = path_of(top, "db");
-	DIR *d;
-	int rc = 0;
-
-	if (!data || !db) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	d = opendir(data);
-	while (d && (e = readdir(d)) && rc == 0) {
-		char *p;
-
-		if (e->d_name[0] == '.')
-			continue;
-		p = path_of(data, e->d_name);
-		rc = p ? sync_dir(p) : -ENOMEM;
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	if (rc == 0 && access(data, F_OK) == 0)
-		rc = sync_dir(data);
-	if (rc == 0 && access(db, F_OK) == 0)
-		rc = sync_dir(db);
-	if (rc == 0)
-		rc = sync_dir(top);
-out:
-	free(data);
-	free(db);
 	return rc;
 }
 
@@ -583,7 +684,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 {
 	struct copier cp = {.st = st, .src = st->sh->dir, .dst = dest,
 			    .skip_db = true, .fn = fn, .arg = arg};
-	struct stat s;
+	struct db_copy dc = {0};
 	bool made = false, locked = false;
 	struct timespec t0, t1;
 	char *db = NULL;
@@ -592,14 +693,13 @@ int store_backup(struct store *st, const struct store_caller *c,
 	if (!c->operator)
 		return store_fail(st, -EPERM, "only the store operator may "
 				  "back up the store");
-	if (stat(st->sh->dir, &s) != 0)
+	if (access(st->sh->dir, F_OK) != 0)
 		return store_fail(st, -errno, "%s: %s", st->sh->dir,
 				  strerror(errno));
 	if (inside(st->sh->dir, dest))
 		return store_fail(st, -EINVAL, "%s is inside the store: back "
 				  "it up elsewhere", dest);
-	rc = empty_dir(dest, s.st_mode & 07777, &made, cp.err,
-		       sizeof(cp.err));
+	rc = empty_dir(dest, 0700, &made, cp.err, sizeof(cp.err));
 	if (rc)
 		return store_fail(st, rc, "%s", cp.err);
 	cp.buf = malloc(COPY_BUF);
@@ -608,28 +708,38 @@ int store_backup(struct store *st, const struct store_caller *c,
 		rc = -ENOMEM;
 		goto undo;
 	}
-	/* Without the lock: all of it, then what changed meanwhile. */
-	for (pass = 0; pass < 2; pass++) {
+	/* Without the lock: all of it, then what changed meanwhile, until
+	 * little did. */
+	for (pass = 0; pass < MAX_PASSES; pass++) {
 		cp.phase = "content";
 		cp.done = 0;
 		cp.total = bytes_under(st->sh->dir);
 		cp.total -= bytes_under(db);
+		cp.changed_files = 0;
+		cp.changed_bytes = 0;
 		rc = walk(&cp, "");
 		if (rc)
 			goto undo;
+		if (pass > 0 && cp.changed_files < FEW_FILES &&
+		    cp.changed_bytes < FEW_BYTES)
+			break;
 	}
+	rc = db_copy_open(&cp, &dc);
+	if (rc)
+		goto undo;
 	/* The instant the copy is of. */
 	rc = db_begin(st);
 	if (rc)
 		goto undo;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	locked = true;
-	cp.locked = true;
-	rc = copy_db(&cp);
+	rc = db_copy_snapshot(&cp, &dc);
 	if (rc)
 		goto undo;
 	cp.phase = "changes";
 	cp.done = 0;
+	cp.changed_files = 0;
+	cp.changed_bytes = 0;
 	rc = walk(&cp, "");
 	if (rc == 0)
 		rc = prune(&cp, "");
@@ -642,9 +752,13 @@ int store_backup(struct store *st, const struct store_caller *c,
 	cp.phase = "locked";
 	cp.done = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
 			     (t1.tv_nsec - t0.tv_nsec) / 1000);
-	cp.total = 0;
+	cp.total = cp.changed_files;
 	progress(&cp, true);
-	rc = sync_dirs(dest);
+	rc = db_copy_run(&cp, &dc);
+	if (rc)
+		goto undo;
+	db_copy_close(&dc);
+	rc = sync_tree(dest);
 	if (rc) {
 		snprintf(cp.err, sizeof(cp.err), "cannot write %s: %s", dest,
 			 strerror(-rc));
@@ -652,18 +766,86 @@ int store_backup(struct store *st, const struct store_caller *c,
 	}
 	cp.phase = "done";
 	progress(&cp, true);
+	recs_free(&cp);
 	free(cp.buf);
 	free(db);
 	return 0;
 undo:
 	if (locked)
 		db_end(st, 0);
+	db_copy_close(&dc);
 	undo_dir(dest, made);
+	recs_free(&cp);
 	free(cp.buf);
 	free(db);
 	if (!cp.err[0])
 		snprintf(cp.err, sizeof(cp.err), "%s", strerror(-rc));
 	return store_fail(st, rc, "backup to %s failed: %s", dest, cp.err);
+}
+
+/* `path` as an SQLite URI opening it read-only and immutable: nothing is
+ * written next to it (no -shm or -wal file in the backup). */
+static char *ro_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *u = malloc(strlen(path) * 3 + 32), *o = u;
+	const unsigned char *p;
+
+	if (!u)
+		return NULL;
+	o += sprintf(o, "file:");
+	for (p = (const unsigned char *)path; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	strcpy(o, "?mode=ro&immutable=1");
+	return u;
+}
+
+/* Whether `src` is a backup: a master key file (wrapped or not) and a
+ * database that opens read-only and passes SQLite's quick check. */
+static int check_backup(const char *src, const char *key, const char *db,
+			char *err, size_t errlen)
+{
+	char *uri = ro_uri(db);
+	sqlite3_stmt *q = NULL;
+	sqlite3 *d = NULL;
+	bool wrapped;
+	int rc = -EINVAL;
+
+	if (!uri)
+		return -ENOMEM;
+	if (key_is_wrapped(key, &wrapped) != 0) {
+		snprintf(err, errlen, "%s is not a backup of a store: %s is "
+			 "missing or not a groupfs master key file", src, key);
+		rc = access(key, F_OK) != 0 ? -ENOENT : -EINVAL;
+		goto out;
+	}
+	if (access(db, R_OK) == 0 &&
+	    sqlite3_open_v2(uri, &d, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+				     SQLITE_OPEN_NOMUTEX,
+			    NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(d, "PRAGMA quick_check", -1, &q, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW &&
+	    !strcmp((const char *)sqlite3_column_text(q, 0) ?: "", "ok"))
+		rc = 0;
+	else
+		snprintf(err, errlen, "%s is not a backup of a store: %s is "
+			 "missing or not a sound database", src, db);
+	/* store.h: -ENOENT when there is no key or database at all. */
+	if (rc && (access(key, F_OK) != 0 || access(db, F_OK) != 0))
+		rc = -ENOENT;
+out:
+	sqlite3_finalize(q);
+	sqlite3_close(d);
+	free(uri);
+	return rc;
 }
 
 int store_restore(const char *src, const char *dir, store_progress_fn fn,
@@ -680,14 +862,29 @@ int store_restore(const char *src, const char *dir, store_progress_fn fn,
 		rc = -ENOMEM;
 		goto out;
 	}
-	if (stat(src, &s) != 0 || access(key, F_OK) != 0 ||
-	    access(db, F_OK) != 0) {
+	if (stat(src, &s) != 0 || !S_ISDIR(s.st_mode)) {
 		rc = -ENOENT;
 		snprintf(err, errlen, "%s is not a backup of a store (no %s "
 			 "and %s in it)", src, KEY_REL, DB_REL);
 		goto out;
 	}
-	rc = empty_dir(dir, s.st_mode & 07777, &made, err, errlen);
+	/* Realpaths: a copy into itself would never end. */
+	if (inside(src, dir)) {
+		rc = -EINVAL;
+		snprintf(err, errlen, "%s is inside the backup %s: restore "
+			 "into a directory outside it", dir, src);
+		goto out;
+	}
+	if (inside(dir, src)) {
+		rc = -EINVAL;
+		snprintf(err, errlen, "the backup %s is inside %s: restore "
+			 "into a directory that does not hold it", src, dir);
+		goto out;
+	}
+	rc = check_backup(src, key, db, err, errlen);
+	if (rc)
+		goto out;
+	rc = empty_dir(dir, 0700, &made, err, errlen);
 	if (rc)
 		goto out;
 	cp.buf = malloc(COPY_BUF);
@@ -699,7 +896,7 @@ int store_restore(const char *src, const char *dir, store_progress_fn fn,
 	cp.total = bytes_under(src);
 	rc = walk(&cp, "");
 	if (rc == 0)
-		rc = sync_dirs(dir);
+		rc = sync_tree(dir);
 	if (rc)
 		goto undo;
 	cp.phase = "done";
@@ -710,6 +907,7 @@ undo:
 	snprintf(err, errlen, "restore into %s failed: %s", dir,
 		 cp.err[0] ? cp.err : strerror(-rc));
 out:
+	recs_free(&cp);
 	free(cp.buf);
 	free(key);
 	free(db);

@@ -5,9 +5,13 @@
  * copy is made consistent is the backend's business (store_backup); here
  * are the command lines and the progress shown on standard error.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,11 +95,52 @@ static void print_problem(void *arg, const char *problem)
 	cmd_say("restored copy: ", problem);
 }
 
+static int rm_one(const char *path, const struct stat *sb, int flag,
+		  struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* A restore that failed after the copy: DIR was new or empty (restore
+ * refuses any other), so all that is in it is the restore's. */
+static void undo_restore(struct cmd_ctx *ctx, const char *dir, bool existed)
+{
+	if (ctx->st)
+		store_close(ctx->st);
+	ctx->st = NULL;
+	if (existed) {
+		DIR *d = opendir(dir);
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			char *p = NULL;
+
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+			    asprintf(&p, "%s/%s", dir, e->d_name) < 0)
+				continue;
+			nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+			free(p);
+		}
+		if (d)
+			closedir(d);
+	} else {
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	}
+}
+
 static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	unsigned problems = 0;
 	char err[1024];
 	struct shown s = {0};
+	struct stat sb;
+	bool existed = lstat(a->pos[1], &sb) == 0;
 	int rc, status;
 
 	progress_init(&s, a);
@@ -104,15 +149,22 @@ static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (rc < 0)
 		return cmd_fail("%s", err[0] ? err : strerror(-rc));
 	/* The copy as a store: it opens, and groupctl check finds it
-	 * clean (content too, with a plain master key). */
+	 * clean (content too, with a plain master key).  A copy that does
+	 * not open or cannot be checked is removed; one with problems is
+	 * left for the operator to look at. */
 	ctx->store_dir = a->pos[1];
 	status = cmd_open_store(ctx);
-	if (status != CMD_OK)
+	if (status != CMD_OK) {
+		undo_restore(ctx, a->pos[1], existed);
 		return status;
+	}
 	rc = store_check(ctx->st, &ctx->caller, print_problem, NULL,
 			 &problems);
-	if (rc < 0)
-		return cmd_refused(ctx, rc);
+	if (rc < 0) {
+		status = cmd_refused(ctx, rc);
+		undo_restore(ctx, a->pos[1], existed);
+		return status;
+	}
 	if (problems)
 		return cmd_fail("%s restored, but its check found %u "
 				"problem%s (see above)",
@@ -129,15 +181,17 @@ const struct cmd cmd_backup_commands[] = {
 		.summary = "copy the store, consistently, while it is in use "
 			   "(operator only)",
 		.help = "DEST is made, or must be an empty directory. Content "
-			"is copied first while mounts and groupctl go on "
-			"writing; then, holding the store's write lock (writers "
-			"wait, briefly), the database is copied with SQLite's "
-			"online backup API and every content file that changed "
-			"since its copy is copied again, so the copy is the "
+			"is copied first, in passes, while mounts and groupctl "
+			"go on writing; then, holding the store's write lock "
+			"(writers wait, briefly), every content file that "
+			"changed since its copy is copied again and a snapshot "
+			"of the database is taken, which SQLite's online backup "
+			"API copies once the lock is released: the copy is the "
 			"store at that instant. Content stays encrypted and the "
 			"master key file is copied as it is: keep the copy as "
-			"safe as the store. Progress goes to standard error "
-			"when it is a terminal, or with --progress.",
+			"safe as the store (it is made 0600, folders 0700). "
+			"Progress goes to standard error when it is a terminal, "
+			"or with --progress.",
 		.options = backup_options,
 		.min_args = 1,
 		.max_args = 1,
@@ -148,8 +202,11 @@ const struct cmd cmd_backup_commands[] = {
 		.synopsis = "SRC DIR [--progress]",
 		.summary = "make a new store in DIR from the backup SRC, and "
 			   "check it",
-		.help = "DIR is made, or must be an empty directory; the new "
-			"store belongs to the one who runs restore. The copy "
+		.help = "DIR is made, or must be an empty directory, and may "
+			"not be inside SRC nor hold it; SRC must hold a master "
+			"key file and a sound database. The new store belongs "
+			"to the one who runs restore (0600, folders 0700); a "
+			"restore that fails leaves nothing in DIR. The copy "
 			"is then checked as 'groupctl check' does (content too "
 			"when the master key is not wrapped); exits 1 when the "
 			"check finds problems. Bind Unix users again with "

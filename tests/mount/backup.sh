@@ -91,10 +91,18 @@ say "# $(grep -o "writers waited.*" "$T/bk.out"); backup: $(du -sh "$T/bk" | cut
 check "the writers went on during the backup" test "$after" -gt "$before"
 check "the backup holds the master key, the database and content" \
 	test -f "$T/bk/master.key" -a -f "$T/bk/db/store.db" -a -d "$T/bk/data"
+# The store is a --unix-group one (lib.sh): its folders and database are
+# the group's; the copy is the runner's alone, every file and folder.
+same "the store's db/ is the Unix group's" "$(stat -c %a "$GROUPFS_STORE/db")" 2770
+same "nothing in the backup is group- or world-accessible" \
+	"$(find "$T/bk" -perm /077 -printf '%m %p\n')" ""
+same "the backup's top folder is 0700" "$(stat -c %a "$T/bk")" 700
 
 check "groupctl restore" "$GROUPCTL" restore "$T/bk" "$T/rs"
 same "groupctl check finds the restored store clean" \
 	"$("$GROUPCTL" --store "$T/rs" check 2>&1)" "store is consistent"
+same "nothing in the restored store is group- or world-accessible" \
+	"$(find "$T/rs" -perm /077 -printf '%m %p\n')" ""
 
 # The restored store, mounted: every file fsynced before the backup began
 # is there, byte for byte.
@@ -140,4 +148,71 @@ check "naming why" grep -q 'is not empty' "$T/rs.err"
 check "restore of something that is no backup is refused" bash -c \
 	"! '$GROUPCTL' restore '$T/full' '$T/rs2' 2>'$T/rs2.err'"
 check "naming why" grep -q 'is not a backup' "$T/rs2.err"
+# restore refuses a DIR inside SRC (the copy would copy itself, without
+# end) and a SRC inside DIR, naming the rule, and writes nothing.
+refused() { # NAME MESSAGE SRC DIR
+	local rc=0
+	"$GROUPCTL" restore "$3" "$4" >"$T/refused.out" 2>&1 || rc=$?
+	same "$1: exit 1" "$rc" 1
+	check "$1: naming why" grep -q -- "$2" "$T/refused.out"
+}
+refused "restore into a folder of the backup" "is inside the backup" \
+	"$T/bk" "$T/bk/inner"
+check "and writes nothing" test ! -e "$T/bk/inner"
+refused "restore into the backup itself, named otherwise" \
+	"is inside the backup" "$T/bk" "$T/bk/data/.."
+mkdir "$T/outer"
+cp -a "$T/bk" "$T/outer/bk"
+refused "restore into a folder that holds the backup" \
+	"the backup .* is inside" "$T/outer/bk" "$T/outer"
+check "and leaves it as it was" test "$(ls "$T/outer")" = bk
+# SRC must be a backup: a master key file, a sound database.
+cp -a "$T/bk" "$T/nokey"
+head -c 41 /dev/zero >"$T/nokey/master.key"
+refused "restore of a backup whose master key is no key file" \
+	"not a groupfs master key file" "$T/nokey" "$T/rs-nokey"
+check "and makes nothing" test ! -e "$T/rs-nokey"
+cp -a "$T/bk" "$T/baddb"
+dd if=/dev/urandom of="$T/baddb/db/store.db" bs=4096 seek=3 count=8 \
+	conv=notrunc status=none
+refused "restore of a backup whose database is damaged" \
+	"not a sound database" "$T/baddb" "$T/rs-baddb"
+check "and makes nothing" test ! -e "$T/rs-baddb"
+check "and the backup is left as it was (no -wal, no -shm)" \
+	test "$(ls "$T/baddb/db" "$T/bk/db")" = "$(printf '%s\n' "$T/baddb/db:" store.db "" "$T/bk/db:" store.db)"
+# A restore that fails after its copy (a database from a newer groupfs:
+# the copy does not open) leaves nothing: DIR removed when restore made
+# it, emptied when it was an empty directory.
+cp -a "$T/bk" "$T/newer"
+"$PY" -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 99999"); c.commit()' \
+	"$T/newer/db/store.db"
+refused "restore of a backup from a newer groupfs" "schema version 99999" \
+	"$T/newer" "$T/rs-newer"
+check "and leaves nothing" test ! -e "$T/rs-newer"
+mkdir "$T/rs-empty"
+refused "restore of it into an empty directory" "schema version 99999" \
+	"$T/newer" "$T/rs-empty"
+same "which is left empty" "$(ls -A "$T/rs-empty")" ""
+
+# The write lock is held for the content that changed since its copy,
+# not for the copy of the database: writers do not wait for a large
+# database (256 MiB here; before, its copy was made under the lock).
+"$PY" - "$GROUPFS_STORE/db/store.db" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], timeout=30)
+c.execute("CREATE TABLE backup_test_ballast (b BLOB)")
+for i in range(256):
+    c.execute("INSERT INTO backup_test_ballast VALUES (randomblob(1048576))")
+c.commit()
+c.execute("DROP TABLE backup_test_ballast")
+c.commit()
+c.close()
+EOF
+check "groupctl backup of a store with a large database" \
+	"$GROUPCTL" backup "$T/bk-big" >"$T/big.out"
+waited=$(grep -Eo 'writers waited [0-9.]+' "$T/big.out" | awk '{print $3}')
+say "# a $(du -h "$T/bk-big/db/store.db" | cut -f1) database: writers waited $waited s"
+check "the copy holds it" test "$(stat -c %s "$T/bk-big/db/store.db")" -gt $((256 << 20))
+check "writers waited less than 0.1 s" awk "BEGIN { exit !($waited < 0.1) }"
+rm -rf "$T/bk-big"
 finish
