@@ -8,6 +8,7 @@
  * the one groupfs-web recorded in the store (its --base-url), else
  * http://localhost:8080.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,17 +30,30 @@ static const struct cmd_option create_options[] = {
 	{NULL, NULL, NULL},
 };
 
-/* Parse --expires into unix seconds: 0 or -EINVAL. */
+/* The furthest --expires +N may reach. */
+#define MAX_EXPIRY_SECONDS (100LL * 366 * 86400)
+
+/* Parse --expires into unix seconds: 0, -EINVAL, or -ERANGE for +N beyond
+ * MAX_EXPIRY_SECONDS (checked before multiplying: no overflow). */
 static int parse_expiry(const char *s, int64_t *out)
 {
 	struct tm tm;
 	char *end;
-	long long v;
+	long long v, unit;
 	time_t t;
 
 	if (s[0] == '@' || s[0] == '+') {
+		if (!isdigit((unsigned char)s[1]))
+			return -EINVAL;
 		errno = 0;
 		v = strtoll(s + 1, &end, 10);
+		if (errno == ERANGE && s[0] == '+') {
+			/* Digits beyond long long: too far, if well formed. */
+			while (isdigit((unsigned char)*end))
+				end++;
+			if (!*end || (strchr("smhd", *end) && !end[1]))
+				return -ERANGE;
+		}
 		if (errno || end == s + 1 || v < 0)
 			return -EINVAL;
 		if (s[0] == '@') {
@@ -50,25 +64,28 @@ static int parse_expiry(const char *s, int64_t *out)
 		}
 		switch (*end) {
 		case 'd':
-			v *= 24;
-			/* fall through */
-		case 'h':
-			v *= 60;
-			/* fall through */
-		case 'm':
-			v *= 60;
-			/* fall through */
-		case 's':
-			end++;
+			unit = 86400;
 			break;
+		case 'h':
+			unit = 3600;
+			break;
+		case 'm':
+			unit = 60;
+			break;
+		case 's':
 		case '\0':
+			unit = 1;
 			break;
 		default:
 			return -EINVAL;
 		}
-		if (*end || v > 100LL * 366 * 86400)
+		if (*end)
+			end++;
+		if (*end)
 			return -EINVAL;
-		*out = (int64_t)time(NULL) + v;
+		if (v > MAX_EXPIRY_SECONDS / unit)
+			return -ERANGE;
+		*out = (int64_t)time(NULL) + v * unit;
 		return 0;
 	}
 	memset(&tm, 0, sizeof(tm));
@@ -102,7 +119,14 @@ static int run_link_create(struct cmd_ctx *ctx, const struct cmd_args *a)
 	int64_t expires = 0, id = 0;
 	int status, rc;
 
-	if (a->opt[LC_EXPIRES] && parse_expiry(a->opt[LC_EXPIRES], &expires))
+	rc = a->opt[LC_EXPIRES] ? parse_expiry(a->opt[LC_EXPIRES], &expires)
+				: 0;
+	if (rc == -ERANGE)
+		return cmd_usage_error(ctx,
+				       "--expires: '%s' is too far: at most "
+				       "100 years from now",
+				       a->opt[LC_EXPIRES]);
+	if (rc)
 		return cmd_usage_error(ctx,
 				       "--expires: '%s' is not YYYY-MM-DD, "
 				       "'YYYY-MM-DD HH:MM', +N[smhd] or "

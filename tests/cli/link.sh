@@ -50,6 +50,16 @@ assert_refused "no link 99" gctl --as boss link revoke 99
 for bad in tomorrow 2025-13-45 +3w @x "2030-01-01 25:00"; do
 	assert_usage gctl --as boss link create Team calendar --expires "$bad"
 done
+# +N is checked before it is multiplied: no overflow to a past or near
+# date, a clear message.
+for far in +213503982334602d +99999999999999999999d +99999999999999999999 \
+	+36601d +878401h; do
+	assert_usage gctl --as boss link create Team calendar --expires "$far"
+	assert_contains "$ERR" "too far: at most 100 years" "--expires $far: too far"
+done
+run gctl --as boss --json link create Team calendar --expires +36600d
+assert_json "abs(d['expires'] - $(date +%s) - 36600 * 86400) < 60" \
+	"--expires +36600d: 100 years is allowed"
 assert_usage gctl --as boss link create Team calendar --base-url ftp://x
 assert_usage gctl --as boss link revoke one
 assert_usage gctl --as boss link create Team
