@@ -65,6 +65,8 @@ struct rec {
 	ino_t ino;
 	dev_t dev;
 	bool settled; /* a later write would move ctime */
+	bool dir;     /* a folder, made in the copy */
+	unsigned seen; /* the last pass that found it in the source */
 };
 
 struct copier {
@@ -76,6 +78,7 @@ struct copier {
 	const char *phase;
 	uint64_t done, total;
 	uint64_t changed_files, changed_bytes; /* copied in this pass */
+	unsigned pass;
 	struct rec *recs;		       /* open addressing, by rel */
 	size_t nrecs, cap;
 	struct timespec last; /* of the last progress report */
@@ -196,7 +199,8 @@ static bool copy_current(struct copier *cp, const char *rel,
 {
 	struct rec *r = rec_slot(cp, rel);
 
-	return r && r->rel && r->settled && r->size == s->st_size &&
+	return r && r->rel && !r->dir && r->settled &&
+	       r->size == s->st_size &&
 	       r->ino == s->st_ino && r->dev == s->st_dev &&
 	       ns_of(&r->mtime) == ns_of(&s->st_mtim) &&
 	       ns_of(&r->ctime) == ns_of(&s->st_ctim);
@@ -301,17 +305,33 @@ static int visit(struct copier *cp, const char *rel)
 		goto out;
 	}
 	if (S_ISDIR(s.st_mode)) {
-		/* The runner's alone, whatever the source's mode. */
-		if (mkdir(dp, 0700) != 0 && errno != EEXIST) {
-			rc = fail(cp, -errno, "cannot make", dp);
-			goto out;
+		struct rec *r = rec_slot(cp, rel);
+
+		/* The runner's alone, whatever the source's mode; made once
+		 * (the final pass touches the copy only for changes). */
+		if (!r || !r->rel || !r->dir) {
+			struct rec d = {.dir = true};
+
+			if (mkdir(dp, 0700) != 0 && errno != EEXIST) {
+				rc = fail(cp, -errno, "cannot make", dp);
+				goto out;
+			}
+			rc = rec_put(cp, rel, &d);
+			if (rc)
+				goto out;
 		}
+		rec_slot(cp, rel)->seen = cp->pass;
 		rc = walk(cp, rel);
 	} else if (S_ISREG(s.st_mode)) {
+		struct rec *r;
+
 		if (!copy_current(cp, rel, &s))
 			rc = copy_file(cp, rel);
 		else
 			cp->done += (uint64_t)s.st_size;
+		r = rec_slot(cp, rel);
+		if (rc == 0 && r && r->rel)
+			r->seen = cp->pass;
 	}
 	/* Sockets, pipes, links: no store file is one. */
 out:
@@ -320,54 +340,28 @@ out:
 	return rc;
 }
 
-/* Files of the copy the source no longer has (final pass only). */
-static int prune(struct copier *cp, const char *rel)
+/* Files and folders of the copy that the source no longer has: those the
+ * last pass did not find (final pass only; the copy itself is not read). */
+static int prune(struct copier *cp)
 {
-	char *sp = path_of(cp->src, rel), *dp = path_of(cp->dst, rel);
-	struct dirent *e;
-	DIR *d = NULL;
-	int rc = 0;
+	size_t i;
 
-	if (!sp || !dp) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	d = opendir(dp);
-	if (!d)
-		goto out;
-	while ((e = readdir(d))) {
-		char *r = NULL, *s = NULL;
-		struct stat st;
+	for (i = 0; i < cp->cap; i++) {
+		struct rec *r = &cp->recs[i];
+		char *x;
 
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    (cp->skip_db && !rel[0] && !strcmp(e->d_name, "db")))
+		if (!r->rel || r->seen == cp->pass)
 			continue;
-		if (asprintf(&r, "%s%s%s", rel, rel[0] ? "/" : "",
-			     e->d_name) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		s = path_of(cp->src, r);
-		if (s && lstat(s, &st) != 0 && errno == ENOENT) {
-			char *x = path_of(cp->dst, r);
-
-			if (x && unlink(x) != 0 && errno == EISDIR)
-				rm_tree(x);
-			free(x);
-		} else if (s && S_ISDIR(st.st_mode)) {
-			rc = prune(cp, r);
-		}
-		free(s);
-		free(r);
-		if (rc)
-			break;
+		x = path_of(cp->dst, r->rel);
+		if (!x)
+			return -ENOMEM;
+		if (r->dir)
+			rm_tree(x);
+		else
+			unlink(x);
+		free(x);
 	}
-out:
-	if (d)
-		closedir(d);
-	free(sp);
-	free(dp);
-	return rc;
+	return 0;
 }
 
 static int walk(struct copier *cp, const char *rel)
@@ -717,6 +711,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 		cp.total -= bytes_under(db);
 		cp.changed_files = 0;
 		cp.changed_bytes = 0;
+		cp.pass = (unsigned)pass + 1;
 		rc = walk(&cp, "");
 		if (rc)
 			goto undo;
@@ -740,9 +735,10 @@ int store_backup(struct store *st, const struct store_caller *c,
 	cp.done = 0;
 	cp.changed_files = 0;
 	cp.changed_bytes = 0;
+	cp.pass++;
 	rc = walk(&cp, "");
 	if (rc == 0)
-		rc = prune(&cp, "");
+		rc = prune(&cp);
 	if (rc)
 		goto undo;
 	db_end(st, 0);

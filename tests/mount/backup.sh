@@ -194,6 +194,18 @@ refused "restore of it into an empty directory" "schema version 99999" \
 	"$T/newer" "$T/rs-empty"
 same "which is left empty" "$(ls -A "$T/rs-empty")" ""
 
+# "Changed since its copy" is the source's business, not the copy's: a
+# copy into a file system whose times are its own (a groupfs mount, of
+# the restored store) has nothing to copy again under the lock, and the
+# lock is held without touching the copy (nothing changed: no writers).
+GROUPFS_STORE=$T/rs mount_bg "$T/r2" --as alice -o allow_other
+check "groupctl backup into a groupfs mount" \
+	"$GROUPCTL" backup "$T/r2/Sales/documents/copy" >"$T/fuse.out"
+waited=$(grep -Eo 'writers waited [0-9.]+' "$T/fuse.out" | awk '{print $3}')
+say "# $(du -sh "$T/r2/Sales/documents/copy" | cut -f1) into a groupfs mount: writers waited $waited s"
+check "writers waited less than 0.05 s" awk "BEGIN { exit !($waited < 0.05) }"
+umount_fs "$T/r2"
+
 # The write lock is held for the content that changed since its copy,
 # not for the copy of the database: writers do not wait for a large
 # database (256 MiB here; before, its copy was made under the lock).
