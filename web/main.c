@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -36,6 +37,11 @@
 #define GROUPFS_VERSION "unknown"
 #endif
 
+/* Limits against one client taking the server down: see start(). */
+#define PER_IP_LIMIT	   32
+#define CONNECTION_TIMEOUT 20
+#define CONNECTION_MAX	   4000
+
 struct options {
 	const char *store;
 	const char *listen;
@@ -46,6 +52,7 @@ struct options {
 	const char *pid_file;
 	const char *mime_types;
 	unsigned threads;
+	unsigned per_ip; /* connections from one address; 0: no limit */
 	bool foreground;
 };
 
@@ -100,11 +107,44 @@ static void backend_log(void *arg, enum store_log_level level, const char *msg)
 		"%s", msg);
 }
 
+/*
+ * libmicrohttpd's own messages: mostly one per connection a client drops
+ * half-way ("closed with incomplete request", timeouts, limits), which a
+ * single client can make by the thousand.  At most MHD_LOG_BURST a minute
+ * reach the log, then one line saying how many were left out.
+ */
+#define MHD_LOG_BURST 10
+
+static pthread_mutex_t mhd_log_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	static time_t window;
+	static unsigned logged, dropped;
 	char line[512];
+	unsigned was_dropped = 0;
+	bool show;
+	time_t now = time(NULL);
 	size_t n;
 
+	pthread_mutex_lock(&mhd_log_lock);
+	if (now - window >= 60) {
+		was_dropped = dropped;
+		window = now;
+		logged = dropped = 0;
+	}
+	show = logged < MHD_LOG_BURST;
+	if (show)
+		logged++;
+	else
+		dropped++;
+	pthread_mutex_unlock(&mhd_log_lock);
+	if (was_dropped)
+		web_log(LOG_WARNING,
+			"%u more connection messages left out in a minute",
+			was_dropped);
+	if (!show)
+		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
 	while (n && line[n - 1] == '\n')
@@ -146,6 +186,9 @@ static void usage(FILE *f)
 		"key\n"
 		"  -t, --threads N         threads serving requests (default "
 		"8)\n"
+		"      --per-ip-limit N    connections from one address at "
+		"once (default 32;\n"
+		"                          0: no limit)\n"
 		"  -f, --foreground        stay in the foreground, log to "
 		"stderr\n"
 		"      --log-file FILE     also append the log to FILE\n"
@@ -171,6 +214,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"log-file", required_argument, NULL, 'L'},
 		{"pid-file", required_argument, NULL, 'P'},
 		{"mime-types", required_argument, NULL, 'M'},
+		{"per-ip-limit", required_argument, NULL, 'I'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -181,6 +225,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	o->listen = "localhost:8080";
 	o->threads = 8;
+	o->per_ip = PER_IP_LIMIT;
 	o->mime_types = "/etc/mime.types";
 	while ((c = getopt_long(argc, argv, "l:b:t:fhV", longs, NULL)) != -1) {
 		switch (c) {
@@ -207,6 +252,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return 2;
 			}
 			o->threads = (unsigned)v;
+			break;
+		case 'I':
+			v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 0 || v > 65535) {
+				fprintf(stderr, "groupfs-web: --per-ip-limit: "
+						"0 to 65535\n");
+				return 2;
+			}
+			o->per_ip = (unsigned)v;
 			break;
 		case 'f':
 			o->foreground = true;
@@ -423,13 +477,48 @@ static int become_operator(const char *store)
 	return 0;
 }
 
+/*
+ * One client must not take the server down: at most PER_IP_LIMIT
+ * connections from one address, CONNECTION_TIMEOUT seconds of silence
+ * before one is closed, and all of them together within the open files
+ * this process may have (raised to its hard limit at start): each
+ * connection is a socket and, while it downloads, an open file of the
+ * store; the store's handles (one a thread) and the rest keep a reserve.
+ * (PER_IP_LIMIT, CONNECTION_TIMEOUT and CONNECTION_MAX: at the top.)
+ */
+
+static unsigned connection_limit(unsigned threads)
+{
+	struct rlimit rl;
+	rlim_t reserve = 64 + (rlim_t)threads * 16, n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 256;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = {rl.rlim_max, rl.rlim_max};
+
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	n = rl.rlim_cur == RLIM_INFINITY ? CONNECTION_MAX * 2 : rl.rlim_cur;
+	n = n > reserve ? (n - reserve) / 2 : 0;
+	if (n > CONNECTION_MAX)
+		n = CONNECTION_MAX;
+	if (n < 16)
+		n = 16;
+	return (unsigned)n;
+}
+
 static struct MHD_Daemon *start(const struct options *o, int lfd,
 				const struct sockaddr_storage *ss,
 				const char *cert, const char *key)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 			 MHD_USE_ERROR_LOG;
+	unsigned limit = connection_limit(o->threads);
 
+	if (limit < o->threads * 4)
+		limit = o->threads * 4; /* MHD splits it among the threads */
 	if (ss->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (cert)
@@ -440,8 +529,9 @@ static struct MHD_Daemon *start(const struct options *o, int lfd,
 		MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_THREAD_POOL_SIZE,
 		o->threads, MHD_OPTION_NOTIFY_COMPLETED, web_completed, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, web_unescape, NULL,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT,
+		MHD_OPTION_CONNECTION_LIMIT, limit,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip,
 		cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 		MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 }

@@ -25,7 +25,8 @@ head -c 3000000 /dev/urandom >"$TMP/big.bin"
 tree Staff put documents/pub/big.bin <"$TMP/big.bin"
 ok "documents made through webtree"
 
-web_start main
+# ab below opens 50 connections at once from 127.0.0.1.
+web_start main --per-ip-limit 64
 U="http://127.0.0.1:$PORT_main"
 
 CAL=$(link Staff calendar)
@@ -427,6 +428,57 @@ wait "$cpid" || crc=$?
 got=$(stat -c %s "$TMP/huge.out")
 assert_eq 1 "$([ "$crc" != 0 ] && [ "$got" -lt $((48 * 1024 * 1024)) ] && echo 1)" \
 	"the download ends short (curl exit $crc, $got bytes)"
+
+# One client cannot take the server down: 40 connections held open from
+# 127.0.0.1 with a request never finished; beyond 32 from one address
+# connections are refused at once, while another address (127.0.0.2,
+# loopback too) is served.  The dropped connections do not flood the log.
+web_start dos
+run timeout 60 "$PY" - "$PORT_dos" "$FILE" <<'EOP'
+import socket, sys, time
+port, tok = int(sys.argv[1]), sys.argv[2].encode()
+full = b"GET /l/" + tok + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+def ask(src):
+    t = time.time()
+    s = socket.create_connection(("127.0.0.1", port), timeout=5,
+                                 source_address=(src, 0))
+    data = b""
+    try:
+        s.sendall(full)
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            data += d
+    except (ConnectionResetError, BrokenPipeError):
+        pass
+    s.close()
+    return data.split(b"\r\n")[0].decode(), time.time() - t
+
+held = []
+for i in range(40):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(b"GET /l/" + tok + b" HTTP/1.1\r\nHost: x\r\n")
+    held.append(s)
+time.sleep(0.5)
+line, took = ask("127.0.0.1")
+print("same address: %r in %.1f s" % (line, took))
+assert line == "" and took < 5, "a 41st connection from one address is refused"
+line, took = ask("127.0.0.2")
+print("other address: %r in %.1f s" % (line, took))
+assert line == "HTTP/1.1 200 OK" and took < 5, "another address is served"
+for s in held:
+    s.close()
+time.sleep(0.5)
+print("flood ok")
+EOP
+assert_rc 0 "40 half-open connections from one address: the 41st refused, 127.0.0.2 served"
+assert_contains "$OUT" "flood ok"
+web_stop dos
+warnings=$(grep -vc '"GET \|serving \|stopping on' "$TMP/dos.log" || true)
+assert_eq 1 "$([ "$warnings" -le 11 ] && echo 1)" \
+	"the dropped connections leave at most 11 lines in the log ($warnings)"
 
 # Token-like strings from any method or path: none reaches the log.
 for m in GET HEAD POST PUT DELETE OPTIONS PATCH PROPFIND TRACE MKCOL; do
