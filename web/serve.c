@@ -580,6 +580,12 @@ static bool stream_still_linked(struct stream *s, struct store *st)
 	s->unchecked = 0;
 	if (rc == 0 && hit.what == STORE_LINK_FILE && hit.attr.ino == s->ino)
 		return true;
+	if (rc == -EIO || rc == -ENOMEM) {
+		/* Not an answer: the store's own reads still check access. */
+		web_log(LOG_WARNING, "link #%" PRId64 ": check: %s",
+			s->rq->link, strerror(-rc));
+		return true;
+	}
 	web_log(LOG_INFO, "link #%" PRId64 ": gone during a download, cut",
 		s->rq->link);
 	return false;
