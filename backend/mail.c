@@ -400,7 +400,7 @@ static int message_check(struct store *st, const unsigned char *m, size_t len,
 
 		eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
-			break;
+			eol = end; /* a last line without its newline */
 		if (eol == p || (eol == p + 1 && *p == '\r'))
 			return first ? store_fail(st, -EINVAL,
 						  "not a message: no header")
@@ -415,8 +415,11 @@ static int message_check(struct store *st, const unsigned char *m, size_t len,
 				break;
 		}
 		first = false;
-		p = eol + 1;
+		p = eol < end ? eol + 1 : end;
 	}
+	/* A header and no body: RFC 5322 allows it. */
+	if (p >= end && !first)
+		return 0;
 	return store_fail(st, -EINVAL,
 			  first ? "not a message: it does not start with a "
 				  "header field"

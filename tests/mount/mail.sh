@@ -84,8 +84,11 @@ check "messages are sealed at rest" no_grep
 
 rc=0; printf 'no header here\n\nbody\n' | deliver Team 2>/dev/null || rc=$?
 same "deliver: not a message is EX_DATAERR" "$rc" 65
-rc=0; printf 'Subject: x\nFrom: y\n' | deliver Team 2>/dev/null || rc=$?
-same "deliver: no empty line after the header is EX_DATAERR" "$rc" 65
+rc=0; printf 'Subject: x\nnot a field\n' | deliver Team 2>/dev/null || rc=$?
+same "deliver: a line that ends no header is EX_DATAERR" "$rc" 65
+ctl alice group create Headers >/dev/null
+rc=0; printf 'Subject: header only\nFrom: y@example.org\n' | deliver Headers || rc=$?
+same "deliver: a header and no body is a message (RFC 5322)" "$rc" 0
 rc=0; printf 'Subject: x\n\nbo\0dy\n' | deliver Team 2>/dev/null || rc=$?
 same "deliver: a NUL byte is EX_DATAERR" "$rc" 65
 rc=0; head -c $((33 * 1024 * 1024)) /dev/zero | tr '\0' x |

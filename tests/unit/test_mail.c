@@ -199,9 +199,17 @@ static void delivery(struct fixture *fx)
 				   name, sizeof(name)),
 		-EINVAL, "not a message", "no header field: EINVAL");
 	refused(fx,
-		store_mail_deliver(fx->st, &fx->op, "G", "A: b\nC: d\n", 10,
+		store_mail_deliver(fx->st, &fx->op, "G", "A: b\nno field\n", 14,
 				   name, sizeof(name)),
-		-EINVAL, "empty line", "no end of the header: EINVAL");
+		-EINVAL, "empty line", "a line that ends no header: EINVAL");
+	succeeds(fx,
+		 store_mail_deliver(fx->st, &fx->op, "G", "A: b\nC: d\n", 10,
+				    name, sizeof(name)),
+		 "a header and no body is a message (RFC 5322)");
+	succeeds(fx,
+		 store_mail_deliver(fx->st, &fx->op, "G", "A: b\nC: d", 9,
+				    name, sizeof(name)),
+		 "even without the last newline");
 	refused(fx,
 		store_mail_deliver(fx->st, &fx->op, "G", "A: b\n\nx\0y", 9,
 				   name, sizeof(name)),
