@@ -528,6 +528,17 @@ static const char *const migrations[] = {
 	"  UPDATE space SET meta = meta + iif(new.hist IS NULL,"
 	"  coalesce(length(CAST(new.target AS BLOB)), 0), 0)"
 	"  WHERE id = new.space_id; END;",
+	/* History entry removed (purge, expiry, eviction, retention, Empty
+	 * trash) while its item is still open here or in another daemon:
+	 * the item lives on as an ordinary unlinked open file (hist NULL,
+	 * nlink 0, counted in used), freed at its last close, so the open
+	 * descriptors keep working (SPEC.md section 3). */
+	"DROP TRIGGER hist_delete;"
+	"CREATE TRIGGER hist_delete AFTER DELETE ON hist"
+	"  WHEN old.node IS NOT NULL BEGIN"
+	"  UPDATE node SET hist = NULL, nlink = 0 WHERE id = old.node"
+	"  AND hist = old.id AND gfs_node_open(old.node);"
+	"  DELETE FROM node WHERE id = old.node AND hist = old.id; END;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
@@ -591,6 +602,19 @@ static void origin_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int64(ctx, st->sh->origin);
 }
 
+/* gfs_node_open(id): whether node `id` is open, in this process or in
+ * another daemon (open.lock): history must not free what a descriptor
+ * still reads or writes. */
+static void node_open_fn(sqlite3_context *ctx, int argc,
+			 sqlite3_value **argv)
+{
+	struct store *st = sqlite3_user_data(ctx);
+	uint64_t ino = (uint64_t)sqlite3_value_int64(argv[0]);
+
+	sqlite3_result_int(ctx, istate_open(st, ino) ||
+					open_elsewhere(st, ino));
+}
+
 /* gfs_fold(name): the key a group name is unique by (casefold()). */
 static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -627,6 +651,11 @@ int db_open(struct store *st, const char *path, bool readonly, bool create)
 					origin_fn, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return db_error(st, rc, "gfs_origin");
+	rc = sqlite3_create_function_v2(st->db, "gfs_node_open", 1,
+					SQLITE_UTF8 | SQLITE_INNOCUOUS, st,
+					node_open_fn, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st, rc, "gfs_node_open");
 	rc = sqlite3_create_function_v2(st->db, "gfs_fold", 1,
 					SQLITE_UTF8 | SQLITE_DETERMINISTIC |
 						SQLITE_INNOCUOUS,

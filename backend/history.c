@@ -360,11 +360,13 @@ int hist_make_room(struct store *st, int64_t space, int64_t grow)
 		if (rc || r.hist <= 0 ||
 		    r.used + r.meta + r.hist + grow <= r.capacity)
 			return rc;
-		/* The oldest entry that holds bytes gives way. */
+		/* The oldest entry that holds bytes gives way; one still
+		 * open would only move its bytes to live use. */
 		rc = db_int(st, &id,
 			    "SELECT h.id FROM hist h JOIN node n"
 			    " ON n.id = h.node WHERE h.space_id = ?"
-			    " AND n.size > 0 ORDER BY h.at, h.id LIMIT 1",
+			    " AND n.size > 0 AND NOT gfs_node_open(n.id)"
+			    " ORDER BY h.at, h.id LIMIT 1",
 			    "i", space);
 		if (rc == -ENOENT)
 			return 0;

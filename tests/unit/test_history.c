@@ -400,6 +400,82 @@ static void restore_puts_back(struct fixture *fx)
 	checked(fx);
 }
 
+/* An entry purged, expired or evicted while its item is still open
+ * leaves the item readable and writable through the open descriptors
+ * (an unlinked open file, SPEC.md section 3), freed at the last close. */
+static void open_survives_purge(struct fixture *fx)
+{
+	struct world w;
+	struct store_file *r = NULL, *wr = NULL;
+	struct store_attr a;
+	char buf[16] = "";
+	size_t got = 0, done = 0;
+	int64_t hist = -1;
+
+	world(fx, &w);
+	put(fx, &w.bob, w.docs, "big.txt", "content", 7);
+	put(fx, &w.bob, w.docs, "w.txt", "log", 3);
+	succeeds(fx, store_fs_lookup(fx->st, &w.bob, w.docs, "big.txt", &a),
+		 "big.txt");
+	succeeds(fx, store_fs_open(fx->st, &w.bob, a.ino, O_RDONLY, &r),
+		 "bob opens big.txt");
+	succeeds(fx, store_fs_lookup(fx->st, &w.bob, w.docs, "w.txt", &a),
+		 "w.txt");
+	succeeds(fx, store_fs_open(fx->st, &w.bob, a.ino, O_WRONLY | O_APPEND,
+				   &wr), "bob opens w.txt to append");
+	succeeds(fx, store_fs_unlink(fx->st, &w.carol, w.docs, "big.txt"),
+		 "carol deletes big.txt");
+	succeeds(fx, store_fs_unlink(fx->st, &w.carol, w.docs, "w.txt"),
+		 "carol deletes w.txt");
+	succeeds(fx, store_history_purge(fx->st, &w.dave, "G", NULL, &done),
+		 "dave purges the history");
+	is_int(entries(fx, &w.bob, NULL), 0, "  gone from history");
+	if (r) {
+		succeeds(fx, store_fs_read(fx->st, r, 0, sizeof(buf) - 1, buf,
+					   &got), "bob still reads big.txt");
+		is_str(buf, "content", "  all of it");
+	}
+	if (wr) {
+		succeeds(fx, store_fs_write(fx->st, wr, 3, "+more", 5, &done),
+			 "the writer still writes");
+		succeeds(fx, store_fs_flush(fx->st, wr), "  and flushes");
+	}
+	is_int(usage(fx, &w.boss, &hist), 15, "open orphans count as live");
+	is_int(hist, 0, "  not as history");
+	checked(fx);
+	if (r)
+		store_fs_release(fx->st, r);
+	if (wr)
+		store_fs_release(fx->st, wr);
+	is_int(usage(fx, &w.boss, &hist), 0, "freed at the last close");
+	checked(fx);
+
+	/* Eviction passes over an open entry. */
+	{
+		char *big = malloc(600 * KIB);
+
+		memset(big, 'a', 600 * KIB);
+		put(fx, &w.bob, w.docs, "old", big, 600 * KIB);
+		succeeds(fx, store_fs_lookup(fx->st, &w.bob, w.docs, "old", &a),
+			 "old");
+		succeeds(fx, store_fs_open(fx->st, &w.bob, a.ino, O_RDONLY,
+					   &r), "bob opens old");
+		succeeds(fx, store_fs_unlink(fx->st, &w.carol, w.docs, "old"),
+			 "carol deletes old");
+		put(fx, &w.bob, w.docs, "new", big, 600 * KIB);
+		got = 0;
+		if (r) {
+			succeeds(fx, store_fs_read(fx->st, r, 599 * KIB, KIB,
+						   big, &got),
+				 "the open entry still reads");
+			is_int(got, KIB, "  to its end");
+			store_fs_release(fx->st, r);
+		}
+		free(big);
+		checked(fx);
+	}
+}
+
 int main(void)
 {
 	fx_run("the trash keeps what is deleted", trash_keeps_deleted);
@@ -409,5 +485,6 @@ int main(void)
 	fx_run("purge needs the delete right", purge_rights);
 	fx_run("drops stay private in history", drops_stay_private);
 	fx_run("restore puts items back", restore_puts_back);
+	fx_run("an open item outlives its history entry", open_survives_purge);
 	return done_testing();
 }
