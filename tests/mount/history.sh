@@ -95,6 +95,22 @@ expect ENOENT "  gone for good" as carol "$PROBE" stat "$H/trash/documents/locke
 as bob sh -c "echo y > '$D/g.txt'" && as bob rm "$D/g.txt"
 ok "bob purges from a folder where he may delete" as bob "$PROBE" unlink "$H/trash/documents/g.txt"
 
+# ---- an entry purged while its file is open leaves the file open ----
+mkdir -m 777 "$T/hold"
+as bob sh -c "head -c 100000 /dev/zero | tr '\\0' b > '$D/big.txt'; echo start > '$D/w.txt'"
+as bob bash -c "exec 3<'$D/big.txt' 4>>'$D/w.txt'; touch '$T/hold/held'
+	while [ ! -e '$T/hold/purged' ]; do sleep 0.1; done
+	wc -c <&3 >'$T/hold/wc' 2>&1; echo more >&4 && echo ok >'$T/hold/wrote'" &
+holder=$!
+for _ in $(seq 100); do [ -e "$T/hold/held" ] && break; sleep 0.1; done
+as carol rm "$D/big.txt" "$D/w.txt"
+check "groupctl history purge of big.txt, open in bob's shell" ctl alice history purge Sales documents/big.txt
+check "  and of w.txt, open for appending" ctl alice history purge Sales documents/w.txt
+touch "$T/hold/purged"
+wait $holder
+same "bob still reads all of big.txt through his descriptor" "$(cat "$T/hold/wc")" "100000"
+same "the writer still appends to w.txt" "$(cat "$T/hold/wrote" 2>/dev/null)" "ok"
+
 # ---- a removed member sees nothing ----
 ctl alice group remove Sales carol >/dev/null
 expect ENOENT "carol, removed, sees no history" as carol "$PROBE" stat "$H/trash"
