@@ -539,6 +539,23 @@ static const char *const migrations[] = {
 	"  UPDATE node SET hist = NULL, nlink = 0 WHERE id = old.node"
 	"  AND hist = old.id AND gfs_node_open(old.node);"
 	"  DELETE FROM node WHERE id = old.node AND hist = old.id; END;",
+	/* issue 12, the file managers' trash (gtrash.c): the history
+	 * entries each move into .Trash-UID/files/ made (gtrash_item), and
+	 * the view folders that show them there (gtrash_dir, its ids the
+	 * inode numbers): listing, Restore and Empty of that entry touch
+	 * those entries only, never earlier deletions at the same path. */
+	"CREATE TABLE gtrash_item ("
+	"  account_id INTEGER NOT NULL, name TEXT NOT NULL,"
+	"  hist INTEGER NOT NULL, PRIMARY KEY (account_id, name, hist),"
+	"  FOREIGN KEY (account_id, name) REFERENCES gtrash(account_id, name)"
+	"    ON DELETE CASCADE) WITHOUT ROWID;"
+	"CREATE INDEX gtrash_item_hist ON gtrash_item(hist);"
+	"CREATE TABLE gtrash_dir ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  account_id INTEGER NOT NULL, name TEXT NOT NULL,"
+	"  hdir INTEGER NOT NULL, UNIQUE (account_id, name, hdir),"
+	"  FOREIGN KEY (account_id, name) REFERENCES gtrash(account_id, name)"
+	"    ON DELETE CASCADE);",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

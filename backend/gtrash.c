@@ -107,10 +107,60 @@ static int gt_mine(const struct store_caller *c, uint64_t ino, int kind)
 		       : -ENOENT;
 }
 
+struct gt_dir {
+	char name[256]; /* the entry of files/ it belongs to */
+	uint64_t hdir;	/* the view folder it shows a part of */
+};
+
+/* View folder `ino` (GT_DIR) of an entry of the caller's files/, when
+ * something the caller sees of that move is still at or below it. */
+static int gt_dir(struct store *st, const struct store_caller *c,
+		  uint64_t ino, struct gt_dir *d)
+{
+	sqlite3_stmt *s;
+	int64_t one;
+	int rc;
+
+	if ((int)(ino >> HIST_INO_SHIFT) != GT_DIR || c->account <= 0)
+		return -ENOENT;
+	s = db_q(st, "SELECT name, hdir FROM gtrash_dir WHERE id = ? AND"
+		     " account_id = ?",
+		 "ii", (int64_t)(ino & ((1ULL << 48) - 1)), c->account);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	copy_str(d->name, sizeof(d->name), col_text(s, 0));
+	d->hdir = (uint64_t)sqlite3_column_int64(s, 1);
+	db_done(s);
+	/* Gone from history meanwhile (expired, purged): gone here. */
+	rc = db_int(st, &one,
+		    "WITH RECURSIVE sub(id) AS (SELECT ?3 UNION ALL"
+		    " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
+		    " ON x.parent = sub.id) SELECT 1 FROM gtrash_item i"
+		    " JOIN hist h ON h.id = i.hist WHERE i.account_id = ?1"
+		    " AND i.name = ?2 AND h.hdir IN (SELECT id FROM sub)"
+		    " LIMIT 1",
+		    "iti", c->account, d->name, (int64_t)d->hdir);
+	return rc;
+}
+
 int gtrash_getattr(struct store *st, const struct store_caller *c,
 		   uint64_t ino, struct store_attr *out)
 {
-	int rc = gt_mine(c, ino, (int)(ino >> HIST_INO_SHIFT));
+	struct gt_dir d;
+	int rc;
+
+	if ((int)(ino >> HIST_INO_SHIFT) == GT_DIR) {
+		rc = gt_dir(st, c, ino, &d);
+		if (rc == 0) {
+			gt_attr(st, c, ino, out);
+			out->mode = S_IFDIR | 0500;
+		}
+		return rc;
+	}
+	rc = gt_mine(c, ino, (int)(ino >> HIST_INO_SHIFT));
 
 	if (rc == 0)
 		gt_attr(st, c, ino, out);
@@ -121,6 +171,7 @@ int gtrash_getattr(struct store *st, const struct store_caller *c,
 struct gt_entry {
 	int64_t hist;
 	uint64_t hdir;
+	uint64_t dir; /* its GT_DIR folder; 0 before gtrash_dir existed */
 };
 
 static int gt_find(struct store *st, const struct store_caller *c,
@@ -130,8 +181,11 @@ static int gt_find(struct store *st, const struct store_caller *c,
 	int rc;
 
 	s = db_q(st,
-		 "SELECT coalesce(hist, 0), coalesce(hdir, 0) FROM gtrash"
-		 " WHERE account_id = ? AND name = ?",
+		 "SELECT coalesce(g.hist, 0), coalesce(g.hdir, 0),"
+		 " coalesce((SELECT d.id FROM gtrash_dir d WHERE"
+		 " d.account_id = g.account_id AND d.name = g.name AND"
+		 " d.hdir = g.hdir), 0) FROM gtrash g"
+		 " WHERE g.account_id = ? AND g.name = ?",
 		 "it", c->account, name);
 	if (!s)
 		return -EIO;
@@ -140,6 +194,9 @@ static int gt_find(struct store *st, const struct store_caller *c,
 		return rc < 0 ? rc : -ENOENT;
 	e->hist = sqlite3_column_int64(s, 0);
 	e->hdir = (uint64_t)sqlite3_column_int64(s, 1);
+	e->dir = sqlite3_column_int64(s, 2)
+			 ? HIST_TOP_INO(GT_DIR, sqlite3_column_int64(s, 2))
+			 : 0;
 	db_done(s);
 	return 0;
 }
@@ -147,8 +204,90 @@ static int gt_find(struct store *st, const struct store_caller *c,
 static int gt_entry_attr(struct store *st, const struct store_caller *c,
 			 const struct gt_entry *e, struct store_attr *out)
 {
+	if (!e->hist && e->dir)
+		return gtrash_getattr(st, c, e->dir, out);
 	return hist_view_getattr(st, c,
 				 e->hist ? HIST_FILE_INO(e->hist) : e->hdir, out);
+}
+
+/* Child `name` of GT_DIR folder `d`: a folder (*dir) or the move's
+ * latest entry of that name (*hist). */
+static int gt_child(struct store *st, const struct store_caller *c,
+		    const struct gt_dir *d, const char *name, uint64_t *dir,
+		    int64_t *hist)
+{
+	int64_t id;
+	int rc;
+
+	*dir = 0;
+	*hist = 0;
+	rc = db_int(st, &id,
+		    "SELECT g.id FROM gtrash_dir g JOIN hist_dir x ON"
+		    " ((1 << 48) | x.id) = g.hdir WHERE g.account_id = ? AND"
+		    " g.name = ? AND x.parent = ? AND x.name = ?",
+		    "itit", c->account, d->name, (int64_t)d->hdir, name);
+	if (rc == 0) {
+		*dir = HIST_TOP_INO(GT_DIR, id);
+		return 0;
+	}
+	if (rc != -ENOENT)
+		return rc;
+	return db_int(st, hist,
+		      "SELECT h.id FROM hist h JOIN gtrash_item i ON"
+		      " i.hist = h.id WHERE i.account_id = ? AND i.name = ?"
+		      " AND h.hdir = ? AND h.name = ? AND h.is_dir = 0 AND"
+		      " h.node IS NOT NULL ORDER BY h.at DESC, h.id DESC"
+		      " LIMIT 1",
+		      "itit", c->account, d->name, (int64_t)d->hdir, name);
+}
+
+static int gt_child_attr(struct store *st, const struct store_caller *c,
+			 uint64_t dir, int64_t hist, struct store_attr *out)
+{
+	return dir ? gtrash_getattr(st, c, dir, out)
+		   : hist_view_getattr(st, c, HIST_FILE_INO(hist), out);
+}
+
+/* The names in GT_DIR folder `d`, sorted, each once. */
+static int gt_dir_names(struct store *st, const struct store_caller *c,
+			const struct gt_dir *d, const char *after,
+			char ***out, size_t *n)
+{
+	char **names = NULL;
+	size_t len = 0, cap = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT x.name FROM gtrash_dir g JOIN hist_dir x ON"
+		 " ((1 << 48) | x.id) = g.hdir WHERE g.account_id = ?1 AND"
+		 " g.name = ?2 AND x.parent = ?3 AND x.name > ?4 UNION"
+		 " SELECT h.name FROM hist h JOIN gtrash_item i ON"
+		 " i.hist = h.id WHERE i.account_id = ?1 AND i.name = ?2"
+		 " AND h.hdir = ?3 AND h.is_dir = 0 AND h.node IS NOT NULL"
+		 " AND h.name > ?4 ORDER BY 1",
+		 "itit", c->account, d->name, (int64_t)d->hdir,
+		 after ? after : "");
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		if (ARRAY_GROW(names, len, cap) ||
+		    !(names[len] = strdup(col_text(s, 0)))) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		len++;
+	}
+	if (rc < 0) {
+		while (len)
+			free(names[--len]);
+		free(names);
+		return rc;
+	}
+	*out = names;
+	*n = len;
+	return 0;
 }
 
 int gtrash_lookup(struct store *st, const struct store_caller *c,
@@ -175,6 +314,16 @@ int gtrash_lookup(struct store *st, const struct store_caller *c,
 		if (rc == 0)
 			rc = node_visible(st, c, ino, &n);
 		return rc ? rc : node_attr(st, c, &n, out);
+	}
+	if ((int)(parent >> HIST_INO_SHIFT) == GT_DIR) {
+		struct gt_dir d;
+		uint64_t dir;
+		int64_t hist;
+
+		rc = gt_dir(st, c, parent, &d);
+		if (rc == 0)
+			rc = gt_child(st, c, &d, name, &dir, &hist);
+		return rc ? rc : gt_child_attr(st, c, dir, hist, out);
 	}
 	rc = gt_mine(c, parent, GT_FILES);
 	if (rc == 0)
@@ -207,6 +356,28 @@ int gtrash_readdir(struct store *st, const struct store_caller *c,
 	}
 	if (gt_mine(c, ino, GT_EXPUNGED) == 0)
 		return 0;
+	if ((int)(ino >> HIST_INO_SHIFT) == GT_DIR) {
+		struct gt_dir d;
+		uint64_t dir;
+		int64_t hist;
+
+		rc = gt_dir(st, c, ino, &d);
+		if (rc == 0)
+			rc = gt_dir_names(st, c, &d, after, &names, &n);
+		for (i = 0; rc == 0 && i < n; i++) {
+			if (!after && i < skip)
+				continue;
+			if (gt_child(st, c, &d, names[i], &dir, &hist) != 0 ||
+			    gt_child_attr(st, c, dir, hist, &a) != 0)
+				continue;
+			if (fn(arg, names[i], &a))
+				break;
+		}
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		return rc < 0 ? rc : 0;
+	}
 	rc = gt_mine(c, ino, GT_FILES);
 	if (rc)
 		return rc;
@@ -284,7 +455,7 @@ static int put_locked(struct store *st, const struct store_caller *c,
 	char path[STORE_PATH_MAX];
 	struct hist_keep k;
 	struct node_info p, n;
-	int64_t hist = 0;
+	int64_t hist = 0, first = 0, dir = 0;
 	uint64_t hdir = 0;
 	int rc;
 
@@ -304,6 +475,11 @@ static int put_locked(struct store *st, const struct store_caller *c,
 				  "good instead");
 	if (rc == 0)
 		rc = node_path(st, p.ino, path, sizeof(path));
+	/* hist ids only grow (AUTOINCREMENT) and this is the only writer:
+	 * the trash entries above `first` in this space are this move's. */
+	if (rc == 0)
+		rc = db_int(st, &first, "SELECT coalesce(max(id), 0) FROM hist",
+			    "");
 	if (rc == 0)
 		rc = trash_tree(st, c, &p, name, &n, 0);
 	if (rc)
@@ -325,10 +501,36 @@ static int put_locked(struct store *st, const struct store_caller *c,
 			    " nullif(?, 0), nullif(?, 0), ?)",
 			    "itiiii", c->account, newname, p.space, hist,
 			    (int64_t)hdir, now_ns());
+	/* A folder: what this move put in history, and the view folders
+	 * that lead to it (an earlier deletion at the same path is not
+	 * this entry's). */
+	if (rc == 0 && hdir)
+		rc = db_run(st,
+			    "INSERT OR IGNORE INTO gtrash_item (account_id,"
+			    " name, hist) SELECT ?, ?, id FROM hist WHERE"
+			    " id > ? AND space_id = ? AND kind = ?",
+			    "itiii", c->account, newname, first, p.space,
+			    (int64_t)HIST_TRASH);
+	if (rc == 0 && hdir)
+		rc = db_run(st,
+			    "WITH RECURSIVE up(d) AS (SELECT h.hdir FROM hist h"
+			    " JOIN gtrash_item i ON i.hist = h.id WHERE"
+			    " i.account_id = ?1 AND i.name = ?2 UNION"
+			    " SELECT x.parent FROM hist_dir x JOIN up ON"
+			    " ((1 << 48) | x.id) = up.d WHERE up.d <> ?3)"
+			    " INSERT OR IGNORE INTO gtrash_dir (account_id,"
+			    " name, hdir) SELECT ?1, ?2, d FROM up"
+			    " UNION SELECT ?1, ?2, ?3",
+			    "iti", c->account, newname, (int64_t)hdir);
+	if (rc == 0 && hdir)
+		rc = db_int(st, &dir, "SELECT id FROM gtrash_dir WHERE"
+				      " account_id = ? AND name = ? AND"
+				      " hdir = ?",
+			    "iti", c->account, newname, (int64_t)hdir);
 	/* The kernel moved the item's name into files/; what it names
 	 * there is history's, under another inode number. */
 	out->source = (uint64_t)n.ino;
-	out->kept = hist ? HIST_FILE_INO(hist) : hdir;
+	out->kept = hist ? HIST_FILE_INO(hist) : HIST_TOP_INO(GT_DIR, dir);
 	return rc;
 }
 
@@ -366,15 +568,16 @@ static int take_locked(struct store *st, const struct store_caller *c,
 		strncat(to, newname, 255);
 		if (d.space != space || strcmp(from, to) != 0)
 			return -EXDEV;
-		rc = hist_tree_apply(st, c, e.hdir, true);
+		rc = hist_tree_apply(st, c, e.hdir, true,
+				     e.dir ? name : NULL);
 	} else {
 		rc = db_int(st, &node, "SELECT coalesce(node, 0) FROM hist"
 				       " WHERE id = ?", "i", e.hist);
 		if (rc == 0)
 			rc = hist_restore_to(st, c, e.hist, parent, newname);
 	}
-	out->source = e.hist ? HIST_FILE_INO(e.hist) : e.hdir;
-	out->kept = node ? (uint64_t)node : e.hdir;
+	out->source = e.hist ? HIST_FILE_INO(e.hist) : e.dir ? e.dir : e.hdir;
+	out->kept = node ? (uint64_t)node : out->source;
 	if (rc == 0)
 		rc = db_run(st, "DELETE FROM gtrash WHERE account_id = ? AND"
 				" name = ?", "it", c->account, name);
@@ -392,10 +595,56 @@ static int purge_locked(struct store *st, const struct store_caller *c,
 	if (rc == 0 && e.hist)
 		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", e.hist);
 	if (rc == 0 && !e.hist)
-		rc = hist_tree_apply(st, c, e.hdir, false);
+		rc = hist_tree_apply(st, c, e.hdir, false,
+				     e.dir ? name : NULL);
 	if (rc == 0)
 		rc = db_run(st, "DELETE FROM gtrash WHERE account_id = ? AND"
 				" name = ?", "it", c->account, name);
+	return rc;
+}
+
+/* Unlink or rmdir of `name` inside an entry of files/ (GIO deleting
+ * what it copied back): a file is that move's entry, purged; a folder
+ * goes when only that move's entries of deleted folders remain below. */
+static int purge_child(struct store *st, const struct store_caller *c,
+		       uint64_t parent, const char *name)
+{
+	struct gt_dir d, sub;
+	uint64_t dir;
+	int64_t hist, one;
+	int rc;
+
+	rc = gt_dir(st, c, parent, &d);
+	if (rc == 0)
+		rc = gt_child(st, c, &d, name, &dir, &hist);
+	if (rc == 0 && !dir)
+		rc = hist_may_purge(st, c, hist);
+	if (rc == 0 && !dir)
+		return db_run(st, "DELETE FROM hist WHERE id = ?", "i", hist);
+	if (rc == 0)
+		rc = gt_dir(st, c, dir, &sub);
+	if (rc)
+		return rc;
+	if (db_int(st, &one,
+		   "WITH RECURSIVE sub(id) AS (SELECT ?3 UNION ALL"
+		   " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
+		   " ON x.parent = sub.id) SELECT 1 FROM gtrash_item i"
+		   " JOIN hist h ON h.id = i.hist WHERE i.account_id = ?1"
+		   " AND i.name = ?2 AND h.hdir IN (SELECT id FROM sub) AND"
+		   " NOT (h.is_dir = 1 AND h.hdir = ?3) LIMIT 1",
+		   "iti", c->account, sub.name, (int64_t)sub.hdir) == 0)
+		return -ENOTEMPTY;
+	while (rc == 0 &&
+	       db_int(st, &hist,
+		      "SELECT h.id FROM gtrash_item i JOIN hist h ON"
+		      " h.id = i.hist WHERE i.account_id = ? AND i.name = ?"
+		      " AND h.hdir = ? LIMIT 1",
+		      "iti", c->account, sub.name, (int64_t)sub.hdir) == 0) {
+		rc = hist_may_purge(st, c, hist);
+		if (rc == 0)
+			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i",
+				    hist);
+	}
 	return rc;
 }
 
@@ -437,6 +686,14 @@ int gtrash_remove(struct store *st, const struct store_caller *c,
 {
 	int rc;
 
+	if ((int)(parent >> HIST_INO_SHIFT) == GT_DIR) {
+		rc = db_begin(st);
+		if (rc == 0)
+			rc = db_end(st, purge_child(st, c, parent, name));
+		if (rc == 0)
+			content_empty_trash(st);
+		return rc;
+	}
 	if (gt_mine(c, parent, GT_FILES) != 0)
 		return gt_mine(c, parent, GT_EXPUNGED) == 0 ? -ENOENT : -EROFS;
 	rc = db_begin(st);

@@ -72,7 +72,8 @@ static bool gtrash_ino(uint64_t ino)
 {
 	int kind = (int)(ino >> HIST_INO_SHIFT);
 
-	return kind == GT_ROOT || kind == GT_FILES || kind == GT_EXPUNGED;
+	return kind == GT_ROOT || kind == GT_FILES || kind == GT_EXPUNGED ||
+	       kind == GT_DIR;
 }
 
 static int space_access(struct store *st, const struct store_caller *c,
@@ -1264,7 +1265,7 @@ static int restore_walk(struct store *st, const struct store_caller *c,
 }
 
 int hist_tree_apply(struct store *st, const struct store_caller *c,
-		    uint64_t hdir, bool restore)
+		    uint64_t hdir, bool restore, const char *gtname)
 {
 	struct ventry e = {NULL, hdir, 0, true};
 	struct view v;
@@ -1278,6 +1279,23 @@ int hist_tree_apply(struct store *st, const struct store_caller *c,
 	rc = view_of(st, c, hdir, &v);
 	if (rc == 0)
 		rc = walk(&w, &e, "trash", 0);
+	for (i = 0, done = 0; rc == 0 && gtname && i < w.n; i++) {
+		int64_t one;
+
+		rc = db_int(st, &one, "SELECT 1 FROM gtrash_item WHERE"
+				      " account_id = ? AND name = ? AND"
+				      " hist = ?",
+			    "iti", c->account, gtname, w.ids[i]);
+		if (rc == -ENOENT) {
+			rc = 0; /* an earlier deletion at the same path */
+			continue;
+		}
+		w.v[done] = w.v[i];
+		w.ids[done++] = w.ids[i];
+	}
+	if (rc == 0 && gtname)
+		w.n = done;
+	done = 0;
 	if (rc == 0 && restore)
 		rc = restore_walk(st, c, v.space, &w, &done, &skipped);
 	for (i = 0; rc == 0 && !restore && i < w.n; i++) {

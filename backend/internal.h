@@ -502,6 +502,8 @@ enum { HIST_TOP_ROOT = 2, HIST_TOP_TRASH = 3, HIST_TOP_VERSIONS = 4 };
 enum { GT_ROOT = 5, GT_FILES = 6, GT_EXPUNGED = 7 };
 /* A file of the history view: its own inode number, the entry's id. */
 enum { HIST_FILE = 8 };
+/* A folder of an entry of .Trash-UID/files/ (gtrash_dir.id). */
+enum { GT_DIR = 9 };
 #define HIST_FILE_INO(id) HIST_TOP_INO(HIST_FILE, (id))
 /* Inode numbers of the history view: node ids stay below 2^48. */
 #define HIST_INO_SHIFT 48
@@ -564,9 +566,10 @@ int hist_restore_to(struct store *st, const struct store_caller *c,
 		    int64_t hist, int64_t parent, const char *name);
 /* Everything the caller sees below view folder `hdir`: restored where it
  * was (each latest entry; taken names left), or purged for good (each
- * with hist_may_purge). */
+ * with hist_may_purge).  With `gtname`, only the entries the move to
+ * the caller's .Trash-UID/files/gtname made (gtrash_item). */
 int hist_tree_apply(struct store *st, const struct store_caller *c,
-		    uint64_t hdir, bool restore);
+		    uint64_t hdir, bool restore, const char *gtname);
 /* The live path a view folder stands for: "documents/a/b". */
 int hist_dir_origin(struct store *st, uint64_t hdir, char *buf, size_t len);
 /* ---- gtrash.c ---- */

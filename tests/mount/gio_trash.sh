@@ -82,6 +82,30 @@ check "gio trash --empty" g bob trash --empty
 expect ENOENT "  b.txt is gone from history for good" as carol "$PROBE" stat "$H/trash/documents/b.txt"
 same "  and from bob's trash" "$(as bob ls "$M/.Trash-$(uid bob)/files" | grep -c '^b.txt$' || true)" "0"
 
+# ---- a folder in the trash is what that move took, nothing earlier ----
+# bob deleted proj2/ (holding a.txt) before carol made a new proj2/ and
+# moved it to her trash: history merges both under trash/documents/proj2,
+# but carol's trash entry, its Restore and her Empty trash are her move's.
+as bob mkdir "$D/proj2"
+as bob sh -c "echo aye > '$D/proj2/a.txt'"
+as bob rm -rf "$D/proj2"
+as carol mkdir "$D/proj2"
+as carol sh -c "echo bee > '$D/proj2/b.txt'"
+ctl alice rights set Sales documents --delete bob carol >/dev/null
+check "carol moves her proj2 to the trash" g carol trash "$D/proj2"
+same "  her trash shows only what she moved" "$(as carol ls "$M/.Trash-$(uid carol)/files/proj2" | tr '\n' ' ')" "b.txt "
+uri=$(g carol trash --list | awk -F'\t' '$2 ~ /\/proj2$/ {print $1}')
+check "  she restores it" g carol trash --restore "$uri"
+same "  only b.txt comes back" "$(as carol ls "$D/proj2" | tr '\n' ' ')" "b.txt "
+same "  bob's a.txt is still in history" "$(as carol cat "$H/trash/documents/proj2/a.txt")" "aye"
+check "carol moves proj2 to the trash again" g carol trash "$D/proj2"
+check "  rm inside her trash entry removes her b.txt" as carol rm "$M/.Trash-$(uid carol)/files/proj2/b.txt"
+same "  bob's a.txt is not touched by it" "$(as carol cat "$H/trash/documents/proj2/a.txt")" "aye"
+check "  and empties her trash" g carol trash --empty
+same "  bob's earlier a.txt survives it" "$(as carol cat "$H/trash/documents/proj2/a.txt")" "aye"
+check "  groupctl history list finds it" sh -c "'$GROUPCTL' --as alice history list Sales documents/proj2 | grep -q a.txt"
+expect ENOENT "  her b.txt is gone for good" as carol "$PROBE" stat "$H/trash/documents/proj2/b.txt"
+
 # ---- a group that keeps no history: GIO is told to delete instead ----
 ctl alice group edit Sales --keep-days 0 >/dev/null
 check "with --keep-days 0, Move to Trash is refused" fails g bob trash "$D/proj"
