@@ -409,7 +409,7 @@ int store_fs_read(struct store *st, struct store_file *f, uint64_t off,
 }
 
 static int write_locked(struct store *st, struct store_file *f, uint64_t off,
-			const void *buf, size_t size)
+			const void *buf, size_t size, bool *keeping)
 {
 	struct node_info n;
 	struct content ct;
@@ -439,7 +439,9 @@ static int write_locked(struct store *st, struct store_file *f, uint64_t off,
 		if (rc)
 			return rc;
 	}
-	f->kept = true;
+	/* Kept only once this write commits (store_fs_write): a refused
+	 * write rolls the version back with it. */
+	*keeping = rc == 0;
 	if (rc == 0)
 		rc = check_room(st, &n, ct.size, (int64_t)(off + size));
 	ct.touch = t;
@@ -459,9 +461,14 @@ int store_fs_write(struct store *st, struct store_file *f, uint64_t off,
 	if (f->item) {
 		rc = fitem_write(st, f, off, buf, size);
 	} else {
+		bool keeping = false;
+
 		rc = db_begin(st);
 		if (rc == 0)
-			rc = db_end(st, write_locked(st, f, off, buf, size));
+			rc = db_end(st, write_locked(st, f, off, buf, size,
+						     &keeping));
+		if (rc == 0 && keeping)
+			f->kept = true;
 	}
 	pthread_rwlock_unlock(&f->is->rw);
 	if (st->hist_freed) {
@@ -621,7 +628,8 @@ static int may_set_attrs(struct store *st, const struct store_caller *c,
 
 static int setattr_locked(struct store *st, const struct store_caller *c,
 			  int64_t ino, const struct store_setattr *set,
-			  struct store_file *f, struct node_info *n)
+			  struct store_file *f, struct node_info *n,
+			  bool *keeping)
 {
 	unsigned v = set->valid;
 	int64_t t = now_ns();
@@ -686,7 +694,7 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 			if (rc)
 				return rc;
 			if (f && f->is->ino == (uint64_t)ino)
-				f->kept = true;
+				*keeping = true; /* kept once committed */
 		}
 		rc = check_room(st, n, ct.size, (int64_t)set->size);
 		if (rc == 0 && (uint64_t)ct.size != set->size)
@@ -734,6 +742,7 @@ int store_fs_setattr(struct store *st, const struct store_caller *c,
 		     struct store_file *f, struct store_attr *out)
 {
 	struct node_info n;
+	bool keeping = false;
 	int rc;
 
 	st->errmsg[0] = '\0';
@@ -741,11 +750,13 @@ int store_fs_setattr(struct store *st, const struct store_caller *c,
 		pthread_rwlock_wrlock(&f->is->rw);
 	rc = db_begin(st);
 	if (rc == 0) {
-		rc = setattr_locked(st, c, (int64_t)ino, set, f, &n);
+		rc = setattr_locked(st, c, (int64_t)ino, set, f, &n, &keeping);
 		if (rc == 0)
 			rc = node_attr(st, c, &n, out);
 		rc = db_end(st, rc);
 	}
+	if (f && rc == 0 && keeping)
+		f->kept = true;
 	if (st->hist_freed) {
 		st->hist_freed = false;
 		content_empty_trash(st);

@@ -476,6 +476,38 @@ static void open_survives_purge(struct fixture *fx)
 	}
 }
 
+/* A write refused (and rolled back) keeps no version and does not count
+ * as the handle's first change: the next write still keeps one. */
+static void refused_write_keeps_nothing(struct fixture *fx)
+{
+	struct world w;
+	struct store_file *f = NULL;
+	struct store_attr a;
+	char *big = calloc(1, 2048 * KIB);
+	size_t done = 0;
+
+	world(fx, &w);
+	put(fx, &w.bob, w.docs, "k.txt", "before", 6);
+	succeeds(fx, store_fs_lookup(fx->st, &w.bob, w.docs, "k.txt", &a),
+		 "k.txt");
+	succeeds(fx, store_fs_open(fx->st, &w.bob, a.ino, O_WRONLY, &f),
+		 "open k.txt");
+	if (f) {
+		is_errno(store_fs_write(fx->st, f, 0, big, 2048 * KIB, &done),
+			 -ENOSPC, "2 MiB into a 1 MiB group: ENOSPC");
+		is_int(entries(fx, &w.bob, NULL), 0,
+		       "  no version of a refused write");
+		succeeds(fx, store_fs_write(fx->st, f, 0, "AFTER!", 6, &done),
+			 "the next write");
+		store_fs_release(fx->st, f);
+	}
+	is_int(entries(fx, &w.bob, "versions/documents/k.txt"), 1,
+	       "  keeps the earlier version");
+	ok(reads(fx, &w.bob, w.docs, "k.txt", "AFTER!"), "live is the new");
+	free(big);
+	checked(fx);
+}
+
 int main(void)
 {
 	fx_run("the trash keeps what is deleted", trash_keeps_deleted);
@@ -486,5 +518,6 @@ int main(void)
 	fx_run("drops stay private in history", drops_stay_private);
 	fx_run("restore puts items back", restore_puts_back);
 	fx_run("an open item outlives its history entry", open_survives_purge);
+	fx_run("a refused write keeps no version", refused_write_keeps_nothing);
 	return done_testing();
 }
