@@ -69,30 +69,33 @@ int gtrash_lookup_root(struct store *st, const struct store_caller *c,
 	return 0;
 }
 
-/* The caller's info/ folder, made on first use. */
+/* The caller's info/ folder.  Made with the private space and for every
+ * account at mount time (gtrash_info_ensure): a look-up or a listing,
+ * which run in read transactions, never writes. */
 static int info_folder(struct store *st, const struct store_caller *c,
 		       int64_t *ino)
 {
-	int64_t root, space;
+	return db_int(st, ino, "SELECT d.child FROM space s JOIN dirent d ON"
+			       " d.parent = s.root AND d.name = '" INFO_FOLDER
+			       "' WHERE s.account_id = ?", "i", c->account);
+}
+
+int gtrash_info_ensure(struct store *st, int64_t space)
+{
+	int64_t root, owner, ino;
 	int rc;
 
-	rc = db_int(st, ino, "SELECT d.child FROM space s JOIN dirent d ON"
-			     " d.parent = s.root AND d.name = '" INFO_FOLDER
-			     "' WHERE s.account_id = ?", "i", c->account);
-	if (rc != -ENOENT)
-		return rc;
-	rc = db_begin(st);
+	rc = db_int(st, &root, "SELECT root FROM space WHERE id = ? AND"
+			       " account_id IS NOT NULL", "i", space);
 	if (rc)
-		return rc;
-	rc = db_int(st, &root, "SELECT root FROM space WHERE account_id = ?",
-		    "i", c->account);
-	if (rc == 0)
-		rc = db_int(st, &space, "SELECT id FROM space WHERE"
-					" account_id = ?", "i", c->account);
-	if (rc == 0 && node_child(st, root, INFO_FOLDER, ino) != 0)
-		rc = node_new(st, space, TOOL_NONE, root, INFO_FOLDER,
-			      S_IFDIR | 0700, c->account, ino);
-	return db_end(st, rc);
+		return rc == -ENOENT ? 0 : rc;
+	if (node_child(st, root, INFO_FOLDER, &ino) == 0)
+		return 0;
+	rc = db_int(st, &owner, "SELECT account_id FROM space WHERE id = ?",
+		    "i", space);
+	return rc ? rc
+		  : node_new(st, space, TOOL_NONE, root, INFO_FOLDER,
+			     S_IFDIR | 0700, owner, &ino);
 }
 
 /* Whether view inode `ino` is the caller's .Trash-UID (GT_ROOT) or its

@@ -574,6 +574,9 @@ int hist_tree_apply(struct store *st, const struct store_caller *c,
 int hist_dir_origin(struct store *st, uint64_t hdir, char *buf, size_t len);
 /* ---- gtrash.c ---- */
 bool gtrash_name(const char *name);
+/* Private space `space`'s folder for GIO's .trashinfo files, made when
+ * missing (in a write transaction: space creation, mount time). */
+int gtrash_info_ensure(struct store *st, int64_t space);
 int gtrash_lookup_root(struct store *st, const struct store_caller *c,
 		       const char *name, struct store_attr *out);
 int gtrash_getattr(struct store *st, const struct store_caller *c,

@@ -25,10 +25,13 @@ int invitations_ensure(struct store *st, int64_t space)
 	int64_t root, dir, owner;
 	int rc;
 
-	rc = db_int(st, &root,
-		    "SELECT root FROM space WHERE id = ? AND account_id IS NOT"
-		    " NULL",
-		    "i", space);
+	/* The other folder every private space has outside the tools. */
+	rc = gtrash_info_ensure(st, space);
+	if (rc == 0)
+		rc = db_int(st, &root,
+			    "SELECT root FROM space WHERE id = ? AND"
+			    " account_id IS NOT NULL",
+			    "i", space);
 	if (rc)
 		return rc == -ENOENT ? 0 : rc;
 	if (node_child(st, root, "invitations", &dir) == 0)
@@ -129,8 +132,10 @@ int invitations_ensure_all(struct store *st)
 
 	s = db_q(st,
 		 "SELECT s.id FROM space s WHERE s.account_id IS NOT NULL AND"
-		 " NOT EXISTS (SELECT 1 FROM dirent d WHERE d.parent = s.root"
-		 " AND d.name = 'invitations')",
+		 " (NOT EXISTS (SELECT 1 FROM dirent d WHERE d.parent = s.root"
+		 " AND d.name = 'invitations') OR NOT EXISTS (SELECT 1 FROM"
+		 " dirent d WHERE d.parent = s.root AND"
+		 " d.name = '.trash-info'))",
 		 "");
 	if (!s)
 		return -EIO;

@@ -111,5 +111,20 @@ ctl alice group edit Sales --keep-days 0 >/dev/null
 check "with --keep-days 0, Move to Trash is refused" fails g bob trash "$D/proj"
 same "  and the item stays" "$(as bob cat "$D/proj/sub/d.txt")" "deep"
 
+# ---- a fresh account's trash: looking at it writes nothing ----
+# Its info/ exists from the start (made with the private space, and for
+# every account at mount time): a listing, a read transaction, never
+# creates it.
+user dave
+DB=$GROUPFS_STORE/db/store.db
+jseq() { sqlite3 "$DB" "SELECT coalesce(max(seq), 0) FROM journal"; }
+before=$(jseq)
+check "dave, a new account, lists his .Trash-UID" as dave ls -la "$M/.Trash-$(uid dave)"
+check "  and its empty info/" as dave ls -la "$M/.Trash-$(uid dave)/info"
+same "  which wrote nothing to the store" "$(jseq)" "$before"
+mkdir -p "$T/home-dave" && chown "${UNIX[dave]}" "$T/home-dave"
+check "  GIO_USE_VFS=local gio trash works for him" as dave env GIO_USE_VFS=local HOME="$T/home-dave" sh -c "echo dd > '$M/Private/documents/d.txt' && gio trash '$M/Private/documents/d.txt'"
+same "  and info/ holds its .trashinfo" "$(as dave ls "$M/.Trash-$(uid dave)/info")" "d.txt.trashinfo"
+
 check "groupctl check finds no damage" "$GROUPCTL" check
 finish
