@@ -82,7 +82,8 @@ static const struct rule rules[] = {
 	{"space whose bytes in history do not add up",
 	 "SELECT s.id FROM space s WHERE s.hist_used <> coalesce((SELECT"
 	 " sum(size) FROM node n WHERE n.space_id = s.id AND (n.mode & 61440)"
-	 " = 32768 AND n.hist IS NOT NULL), 0)"},
+	 " = 32768 AND n.hist IS NOT NULL), 0) + coalesce((SELECT sum(cost)"
+	 " FROM hist h WHERE h.space_id = s.id), 0)"},
 	{"history node without its entry",
 	 "SELECT n.id FROM node n WHERE n.hist IS NOT NULL AND NOT EXISTS"
 	 " (SELECT 1 FROM hist h WHERE h.id = n.hist AND h.node = n.id)"},

@@ -556,6 +556,28 @@ static const char *const migrations[] = {
 	"  hdir INTEGER NOT NULL, UNIQUE (account_id, name, hdir),"
 	"  FOREIGN KEY (account_id, name) REFERENCES gtrash(account_id, name)"
 	"    ON DELETE CASCADE);",
+	/* History in free room, whatever it holds: each entry costs its
+	 * item's metadata (link target, extended attributes) and a fixed
+	 * 2048 bytes (quota.c ENTRY_BYTES: the database's cost of an
+	 * entry) in space.hist_used, beside its content bytes, so symbolic
+	 * links, empty files and folders in history count and give way. */
+	"ALTER TABLE hist ADD COLUMN cost INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE hist SET cost = 2048 + coalesce((SELECT"
+	"  length(CAST(n.target AS BLOB)) FROM node n WHERE n.id = hist.node"
+	"  AND n.hist = hist.id), 0) + coalesce((SELECT"
+	"  sum(length(CAST(x.name AS BLOB)) + length(CAST(x.value AS BLOB)))"
+	"  FROM xattr x JOIN node n ON n.id = x.node WHERE x.node = hist.node"
+	"  AND n.hist = hist.id), 0);"
+	"UPDATE space SET hist_used = hist_used + coalesce((SELECT sum(cost)"
+	"  FROM hist WHERE hist.space_id = space.id), 0);"
+	"CREATE TRIGGER hist_cost_insert AFTER INSERT ON hist"
+	"  WHEN new.cost <> 0 BEGIN"
+	"  UPDATE space SET hist_used = hist_used + new.cost"
+	"  WHERE id = new.space_id; END;"
+	"CREATE TRIGGER hist_cost_delete AFTER DELETE ON hist"
+	"  WHEN old.cost <> 0 BEGIN"
+	"  UPDATE space SET hist_used = hist_used - old.cost"
+	"  WHERE id = old.space_id; END;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

@@ -23,6 +23,10 @@
 #include "internal.h"
 
 #define NS_PER_DAY (86400LL * 1000000000LL)
+/* What an entry costs beside its content (hist.cost, with its item's
+ * link target and extended attributes): the database's cost of an entry,
+ * as quota.c ENTRY_BYTES and the migration that made hist.cost. */
+#define ENTRY_COST 2048
 
 int hist_keep(struct store *st, int64_t space, struct hist_keep *out)
 {
@@ -132,14 +136,23 @@ static int add_entry(struct store *st, const struct node_info *n, int kind,
 	int rc;
 
 	drop_people(st, n, &owner, &dropper);
-	rc = db_run(st,
-		    "INSERT INTO hist (space_id, kind, hdir, name, is_dir, tool,"
-		    " dir, at, actor, drop_owner, dropper, node) VALUES (?, ?,"
-		    " ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0))",
-		    "iiitiiiiiiii", n->space, (int64_t)kind, (int64_t)hdir,
-		    name,
-		    (int64_t)S_ISDIR(n->mode), (int64_t)n->tool, dir, now_ns(),
-		    actor, owner, dropper, node);
+	/* Room first: an entry costs ENTRY_COST more than its item did
+	 * live (its bytes and metadata move from live to history). */
+	rc = hist_make_room(st, n->space, ENTRY_COST);
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT INTO hist (space_id, kind, hdir, name, is_dir,"
+			    " tool, dir, at, actor, drop_owner, dropper, node,"
+			    " cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			    " ?10, ?11, nullif(?12, 0), ?13 + coalesce((SELECT"
+			    " length(CAST(target AS BLOB)) FROM node WHERE id ="
+			    " ?12), 0) + coalesce((SELECT sum(length(CAST(name"
+			    " AS BLOB)) + length(CAST(value AS BLOB))) FROM xattr"
+			    " WHERE node = ?12), 0))",
+			    "iiitiiiiiiiii", n->space, (int64_t)kind,
+			    (int64_t)hdir, name, (int64_t)S_ISDIR(n->mode),
+			    (int64_t)n->tool, dir, now_ns(), actor, owner,
+			    dropper, node, (int64_t)ENTRY_COST);
 	if (rc == 0)
 		*id = db_last_id(st);
 	return rc;
@@ -360,13 +373,13 @@ int hist_make_room(struct store *st, int64_t space, int64_t grow)
 		if (rc || r.hist <= 0 ||
 		    r.used + r.meta + r.hist + grow <= r.capacity)
 			return rc;
-		/* The oldest entry that holds bytes gives way; one still
-		 * open would only move its bytes to live use. */
+		/* The oldest entry gives way (each costs room: its bytes,
+		 * its metadata, ENTRY_COST); one still open would only move
+		 * its bytes to live use. */
 		rc = db_int(st, &id,
-			    "SELECT h.id FROM hist h JOIN node n"
-			    " ON n.id = h.node WHERE h.space_id = ?"
-			    " AND n.size > 0 AND NOT gfs_node_open(n.id)"
-			    " ORDER BY h.at, h.id LIMIT 1",
+			    "SELECT id FROM hist WHERE space_id = ? AND"
+			    " (node IS NULL OR NOT gfs_node_open(node))"
+			    " ORDER BY at, id LIMIT 1",
 			    "i", space);
 		if (rc == -ENOENT)
 			return 0;

@@ -17,6 +17,8 @@
 #include "fixture.h"
 
 #define KIB 1024ULL
+/* What a history entry costs beside its bytes (history.c ENTRY_COST). */
+#define ENTRY 2048
 
 /* Write `len` bytes of `data` to `name` in `dir` (created, or opened with
  * O_TRUNC when it exists), as `c`. */
@@ -170,7 +172,7 @@ static void trash_keeps_deleted(struct fixture *fx)
 		 "bob deletes a.txt");
 	is_int(usage(fx, &w.boss, &hist), used - 5,
 	       "its bytes leave the live count");
-	is_int(hist, 5, "and count as history");
+	is_int(hist, 5 + ENTRY, "and count as history, with the entry's cost");
 	ok(reads(fx, &w.carol, w.hist, "trash/documents/a.txt", "hello"),
 	   "carol reads it in history/trash/documents/");
 	succeeds(fx,
@@ -264,7 +266,7 @@ static void history_gives_way(struct fixture *fx)
 	succeeds(fx, store_fs_unlink(fx->st, &w.bob, w.docs, "big1"),
 		 "delete 600 KiB");
 	usage(fx, &w.boss, &hist);
-	is_int(hist, 600 * KIB, "history holds it");
+	is_int(hist, 600 * KIB + ENTRY, "history holds it");
 	put(fx, &w.bob, w.docs, "big2", big, 600 * KIB);
 	ok(1, "600 KiB more live in a 1 MiB group: history never makes a "
 	      "write fail");
@@ -508,6 +510,64 @@ static void refused_write_keeps_nothing(struct fixture *fx)
 	checked(fx);
 }
 
+/* History entries with no content bytes cost room too: link targets,
+ * empty folders; they give way to live content, and the database does not
+ * grow without bound at 0 bytes. */
+static void metadata_counts(struct fixture *fx)
+{
+	struct world w;
+	struct store_attr a;
+	char target[3001], name[32];
+	char *big = malloc(1000 * KIB);
+	int64_t hist = -1, used;
+	size_t done = 0;
+	int i;
+
+	world(fx, &w);
+	memset(target, 't', 3000);
+	target[3000] = '\0';
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "l%d", i);
+		succeeds(fx, store_fs_symlink(fx->st, &w.bob, w.docs, name,
+					      target, &a), "symlink");
+		succeeds(fx, store_fs_unlink(fx->st, &w.bob, w.docs, name),
+			 "rm");
+	}
+	used = usage(fx, &w.boss, &hist);
+	is_int(used, 0, "20 links of 3000 bytes deleted: no live bytes");
+	is_int(hist, 20 * (3000 + ENTRY), "  their targets count as history");
+	for (i = 0; i < 50; i++) {
+		snprintf(name, sizeof(name), "d%d", i);
+		fx_mkdir(fx, &w.bob, w.docs, name);
+		succeeds(fx, store_fs_rmdir(fx->st, &w.bob, w.docs, name),
+			 "rmdir");
+	}
+	usage(fx, &w.boss, &hist);
+	is_int(hist, 20 * (3000 + ENTRY) + 50 * ENTRY,
+	       "  and so do deleted folders");
+	checked(fx);
+	memset(big, 'a', 1000 * KIB);
+	put(fx, &w.bob, w.docs, "big", big, 1000 * KIB);
+	is_int(usage(fx, &w.boss, &hist), 1000 * KIB, "1000 KiB live");
+	ok(hist <= (int64_t)(24 * KIB), "  history gave way to it");
+	for (i = 0; i < 700; i++) {
+		snprintf(name, sizeof(name), "e%d", i);
+		fx_mkdir(fx, &w.bob, w.docs, name);
+		succeeds(fx, store_fs_rmdir(fx->st, &w.bob, w.docs, name),
+			 "rmdir");
+	}
+	usage(fx, &w.boss, &hist);
+	ok(hist <= (int64_t)(24 * KIB + ENTRY),
+	   "700 more deleted folders stay within the free room");
+	ok(entries(fx, &w.boss, NULL) <= 13, "  the oldest gave way");
+	succeeds(fx, store_history_purge(fx->st, &w.boss, "G", NULL, &done),
+		 "purge");
+	usage(fx, &w.boss, &hist);
+	is_int(hist, 0, "nothing left in history");
+	free(big);
+	checked(fx);
+}
+
 int main(void)
 {
 	fx_run("the trash keeps what is deleted", trash_keeps_deleted);
@@ -519,5 +579,6 @@ int main(void)
 	fx_run("restore puts items back", restore_puts_back);
 	fx_run("an open item outlives its history entry", open_survives_purge);
 	fx_run("a refused write keeps no version", refused_write_keeps_nothing);
+	fx_run("history entries cost room, metadata included", metadata_counts);
 	return done_testing();
 }
