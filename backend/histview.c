@@ -981,6 +981,33 @@ int store_history_purge(struct store *st, const struct store_caller *c,
 
 /* The live folder at `path` of the space, made where missing (the add
  * right on its parent). */
+/* The rules an entry of mode `mode` called `name` obeys to go into folder
+ * `d` (what a mkdir or a rename there checks, besides the add right). */
+static int restore_rules(struct store *st, const struct store_caller *c,
+			 const struct node_info *d, const char *name,
+			 uint32_t mode)
+{
+	int64_t owner, dropper;
+	int depth, rc = 0;
+
+	if ((d->tool == TOOL_CALENDAR || d->tool == TOOL_CONTACTS) &&
+	    !S_ISREG(mode))
+		return store_fail(st, -EPERM,
+				  "the calendar and contacts hold items only, "
+				  "no folders or links");
+	if (d->tool == TOOL_MAIL)
+		return mail_shape(st, d, name, mode);
+	if (d->tool == TOOL_DROP && S_ISDIR(mode) &&
+	    d->kind == SPACE_GROUP) {
+		rc = drop_place(st, d, &depth, &owner, &dropper);
+		if (rc == 0 && depth == 1 && owner != c->account)
+			rc = store_fail(st, -EACCES,
+					"only its owner puts folders in a "
+					"drop folder");
+	}
+	return rc;
+}
+
 static int live_folder(struct store *st, const struct store_caller *c,
 		       int64_t space, const char *path, struct node_info *out)
 {
@@ -1002,6 +1029,8 @@ static int live_folder(struct store *st, const struct store_caller *c,
 				rc = -ENOENT;
 			else
 				rc = node_allows(st, c, cur, STORE_RIGHT_ADD);
+			if (rc == 0)
+				rc = restore_rules(st, c, &d, part, S_IFDIR);
 			if (rc == 0)
 				rc = node_new(st, space, d.tool, cur, part,
 					      S_IFDIR | 0755, c->account,
@@ -1101,15 +1130,26 @@ static int restore_into(struct store *st, const struct store_caller *c,
 {
 	struct node_info d = *dp, n;
 	struct pim_info info;
-	int64_t other, size = 0;
+	int64_t other, size = 0, tool = 0;
 	int type, rc = 0;
 
 	if (node_child(st, d.ino, name, &other) == 0)
 		rc = store_fail(st, -EEXIST, "%s exists", name);
+	/* Into another tool it is a copy (EXDEV: GIO and mv then copy,
+	 * and the copy meets that tool's rules), as a rename would be. */
+	if (rc == 0)
+		rc = db_int(st, &tool, "SELECT tool FROM hist WHERE id = ?",
+			    "i", id);
+	if (rc == 0 && tool != (int64_t)d.tool)
+		rc = store_fail(st, -EXDEV,
+				"an item goes back into the tool it came "
+				"from");
 	if (rc == 0)
 		rc = node_allows(st, c, d.ino, STORE_RIGHT_ADD);
 	if (rc == 0)
 		rc = node_info(st, node, &n);
+	if (rc == 0)
+		rc = restore_rules(st, c, &d, name, n.mode);
 	if (rc == 0)
 		rc = db_int(st, &size, "SELECT size FROM node WHERE id = ?",
 			    "i", node);

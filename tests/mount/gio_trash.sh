@@ -106,6 +106,23 @@ same "  bob's earlier a.txt survives it" "$(as carol cat "$H/trash/documents/pro
 check "  groupctl history list finds it" sh -c "'$GROUPCTL' --as alice history list Sales documents/proj2 | grep -q a.txt"
 expect ENOENT "  her b.txt is gone for good" as carol "$PROBE" stat "$H/trash/documents/proj2/b.txt"
 
+# ---- Restore follows the tools' rules, as a rename there would ----
+ctl alice rights set Sales mail --add bob >/dev/null
+ctl alice rights set Sales mail --delete bob >/dev/null
+TF=$M/.Trash-$(uid bob)/files
+as bob sh -c "echo doc > '$D/doc.txt'"
+check "bob moves documents/doc.txt to the trash" g bob trash "$D/doc.txt"
+expect EXDEV "  back into another tool (mail/) is a copy, not a move" as bob "$PROBE" rename "$TF/doc.txt" "$M/Sales/mail/doc.txt"
+check "  so mv into mail/ fails (the copy meets Maildir's shape)" fails as bob mv "$TF/doc.txt" "$M/Sales/mail/doc.txt"
+expect ENOENT "  nothing landed in mail/" as bob "$PROBE" stat "$M/Sales/mail/doc.txt"
+check "  it is still in bob's trash" as bob test -f "$TF/doc.txt"
+printf 'From: a@example.net\nSubject: m\nMessage-ID: <m@example.net>\n\nHi.\n' | "$GROUPCTL" mail deliver Sales
+MF=$(as bob ls "$M/Sales/mail/new" | head -n 1)
+check "bob moves a message to the trash" g bob trash "$M/Sales/mail/new/$MF"
+expect EPERM "  back into mail/ itself: refused (cur/ new/ tmp/ only)" as bob "$PROBE" rename "$TF/$MF" "$M/Sales/mail/$MF"
+expect ENOENT "  nothing landed there" as bob "$PROBE" stat "$M/Sales/mail/$MF"
+expect OK "  back into mail/new/ it goes" as bob "$PROBE" rename "$TF/$MF" "$M/Sales/mail/new/$MF"
+
 # ---- a group that keeps no history: GIO is told to delete instead ----
 ctl alice group edit Sales --keep-days 0 >/dev/null
 check "with --keep-days 0, Move to Trash is refused" fails g bob trash "$D/proj"
