@@ -24,6 +24,9 @@
 #include "internal.h"
 
 #define INFO_FOLDER ".trash-info"
+/* The most entries one move to the trash takes in its one transaction;
+ * beyond, EXDEV: GIO then deletes the tree item by item. */
+#define GT_TREE_MAX 10000
 
 static int64_t caller_uid(struct store *st, const struct store_caller *c)
 {
@@ -478,6 +481,21 @@ static int put_locked(struct store *st, const struct store_caller *c,
 				  "good instead");
 	if (rc == 0)
 		rc = node_path(st, p.ino, path, sizeof(path));
+	if (rc == 0 && S_ISDIR(n.mode)) {
+		int64_t count = 0;
+
+		rc = db_int(st, &count,
+			    "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
+			    " SELECT d.child FROM dirent d JOIN sub ON"
+			    " d.parent = sub.id LIMIT ?2) SELECT count(*)"
+			    " FROM sub",
+			    "ii", n.ino, (int64_t)GT_TREE_MAX + 1);
+		if (rc == 0 && count > GT_TREE_MAX)
+			rc = store_fail(st, -EXDEV,
+					"over %d items: they go to the trash "
+					"one by one",
+					GT_TREE_MAX);
+	}
 	/* hist ids only grow (AUTOINCREMENT) and this is the only writer:
 	 * the trash entries above `first` in this space are this move's. */
 	if (rc == 0)

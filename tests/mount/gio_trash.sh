@@ -123,6 +123,14 @@ expect EPERM "  back into mail/ itself: refused (cur/ new/ tmp/ only)" as bob "$
 expect ENOENT "  nothing landed there" as bob "$PROBE" stat "$M/Sales/mail/$MF"
 expect OK "  back into mail/new/ it goes" as bob "$PROBE" rename "$TF/$MF" "$M/Sales/mail/new/$MF"
 
+# ---- a tree too big for one move: EXDEV, nothing moved ----
+as bob mkdir "$D/big" "$D/small"
+as bob sh -c "cd '$D/big' && for i in \$(seq 1 10000); do : > f\$i; done"
+as bob sh -c "echo s > '$D/small/s'"
+expect EXDEV "a folder of over 10000 entries is refused (EXDEV)" as bob "$PROBE" rename "$D/big" "$TF/big"
+same "  and stays whole" "$(as bob ls "$D/big" | wc -l)" "10000"
+expect OK "  a small one goes" as bob "$PROBE" rename "$D/small" "$TF/small"
+
 # ---- a group that keeps no history: GIO is told to delete instead ----
 ctl alice group edit Sales --keep-days 0 >/dev/null
 check "with --keep-days 0, Move to Trash is refused" fails g bob trash "$D/proj"
