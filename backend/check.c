@@ -84,6 +84,13 @@ static const struct rule rules[] = {
 	 " sum(size) FROM node n WHERE n.space_id = s.id AND (n.mode & 61440)"
 	 " = 32768 AND n.hist IS NOT NULL), 0) + coalesce((SELECT sum(cost)"
 	 " FROM hist h WHERE h.space_id = s.id), 0)"},
+	{"history folder with nothing below it",
+	 "SELECT d.id FROM hist_dir d WHERE NOT EXISTS (SELECT 1 FROM hist"
+	 " WHERE hdir = ((1 << 48) | d.id)) AND NOT EXISTS (SELECT 1 FROM"
+	 " hist_dir c WHERE c.parent = ((1 << 48) | d.id)) AND NOT EXISTS"
+	 " (SELECT 1 FROM gtrash g WHERE g.hdir = ((1 << 48) | d.id)) AND NOT"
+	 " EXISTS (SELECT 1 FROM gtrash_dir g WHERE g.hdir = ((1 << 48) |"
+	 " d.id))"},
 	{"history node without its entry",
 	 "SELECT n.id FROM node n WHERE n.hist IS NOT NULL AND NOT EXISTS"
 	 " (SELECT 1 FROM hist h WHERE h.id = n.hist AND h.node = n.id)"},

@@ -578,6 +578,22 @@ static const char *const migrations[] = {
 	"  WHEN old.cost <> 0 BEGIN"
 	"  UPDATE space SET hist_used = hist_used - old.cost"
 	"  WHERE id = old.space_id; END;",
+	/* A view folder of history (hist_dir) left with no entry below it
+	 * goes in the transaction that removed its last entry, whatever
+	 * removed it (purge, expiry, eviction, retention, Empty trash):
+	 * gfs_hist_gone notes the folder, db_end prunes (history.c). */
+	"CREATE TRIGGER hist_dir_gone AFTER DELETE ON hist BEGIN"
+	"  SELECT gfs_hist_gone(old.space_id, old.hdir); END;"
+	/* Those left so far go: all but the folders holding something and
+	 * their parents. */
+	"WITH RECURSIVE keep(id) AS (SELECT d.id FROM hist_dir d"
+	"  WHERE EXISTS (SELECT 1 FROM hist h WHERE h.hdir = ((1 << 48) | d.id))"
+	"  OR EXISTS (SELECT 1 FROM gtrash g WHERE g.hdir = ((1 << 48) | d.id))"
+	"  OR EXISTS (SELECT 1 FROM gtrash_dir g"
+	"  WHERE g.hdir = ((1 << 48) | d.id))"
+	"  UNION SELECT p.id FROM keep k JOIN hist_dir c ON c.id = k.id"
+	"  JOIN hist_dir p ON c.parent = ((1 << 48) | p.id))"
+	"  DELETE FROM hist_dir WHERE id NOT IN (SELECT id FROM keep);",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
@@ -654,6 +670,29 @@ static void node_open_fn(sqlite3_context *ctx, int argc,
 					open_elsewhere(st, ino));
 }
 
+/* gfs_hist_gone(space, hdir): an entry of view folder `hdir` went. */
+static void hist_gone_fn(sqlite3_context *ctx, int argc,
+			 sqlite3_value **argv)
+{
+	struct store *st = sqlite3_user_data(ctx);
+	int64_t space = sqlite3_value_int64(argv[0]);
+	uint64_t hdir = (uint64_t)sqlite3_value_int64(argv[1]);
+	int i;
+
+	sqlite3_result_null(ctx);
+	if (st->hist_gone.n == 0 && !st->hist_gone.all)
+		st->hist_gone.space = space;
+	else if (st->hist_gone.space != space)
+		st->hist_gone.space = -1;
+	for (i = 0; i < st->hist_gone.n; i++)
+		if (st->hist_gone.hdir[i] == hdir)
+			return;
+	if (st->hist_gone.n < (int)ARRAY_SIZE(st->hist_gone.hdir))
+		st->hist_gone.hdir[st->hist_gone.n++] = hdir;
+	else
+		st->hist_gone.all = true;
+}
+
 /* gfs_fold(name): the key a group name is unique by (casefold()). */
 static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -695,6 +734,11 @@ int db_open(struct store *st, const char *path, bool readonly, bool create)
 					node_open_fn, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return db_error(st, rc, "gfs_node_open");
+	rc = sqlite3_create_function_v2(st->db, "gfs_hist_gone", 2,
+					SQLITE_UTF8 | SQLITE_INNOCUOUS, st,
+					hist_gone_fn, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st, rc, "gfs_hist_gone");
 	rc = sqlite3_create_function_v2(st->db, "gfs_fold", 1,
 					SQLITE_UTF8 | SQLITE_DETERMINISTIC |
 						SQLITE_INNOCUOUS,
@@ -997,6 +1041,10 @@ int db_end(struct store *st, int rc)
 
 	if (--st->txn_depth > 0)
 		return rc;
+	if (rc == 0 && (st->hist_gone.n || st->hist_gone.all))
+		rc = hist_prune_dirs(st);
+	st->hist_gone.n = 0;
+	st->hist_gone.all = false;
 	if (rc == 0) {
 		r = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 		if (r == SQLITE_OK) {

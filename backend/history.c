@@ -390,3 +390,52 @@ int hist_make_room(struct store *st, int64_t space, int64_t grow)
 		st->hist_freed = true;
 	}
 }
+
+/* Is view folder `ino` (a hist_dir) empty: no entry in it, no folder
+ * below it, none of .Trash-UID's entries showing it? */
+#define HDIR_EMPTY                                                            \
+	" NOT EXISTS (SELECT 1 FROM hist WHERE hdir = ((1 << 48) | d.id))"    \
+	" AND NOT EXISTS (SELECT 1 FROM hist_dir c"                           \
+	" WHERE c.parent = ((1 << 48) | d.id))"                               \
+	" AND NOT EXISTS (SELECT 1 FROM gtrash g"                             \
+	" WHERE g.hdir = ((1 << 48) | d.id))"                                 \
+	" AND NOT EXISTS (SELECT 1 FROM gtrash_dir g"                         \
+	" WHERE g.hdir = ((1 << 48) | d.id))"
+
+int hist_prune_dirs(struct store *st)
+{
+	int64_t space = st->hist_gone.space, parent;
+	uint64_t hdir;
+	int i, rc = 0;
+
+	st->hist_memo.dir = 0;
+	if (st->hist_gone.all) {
+		/* Many folders: every emptied one of the space, leaves up. */
+		do
+			rc = db_run(st,
+				    "DELETE FROM hist_dir AS d WHERE (?1 < 0 OR"
+				    " d.space_id = ?1) AND" HDIR_EMPTY,
+				    "i", space);
+		while (rc == 0 && db_changes(st) > 0);
+		return rc;
+	}
+	for (i = 0; i < st->hist_gone.n && rc == 0; i++)
+		for (hdir = st->hist_gone.hdir[i];
+		     rc == 0 && (hdir >> HIST_INO_SHIFT) == 1;
+		     hdir = (uint64_t)parent) {
+			int64_t id = (int64_t)(hdir & ((1ULL << 48) - 1));
+
+			rc = db_int(st, &parent,
+				    "SELECT d.parent FROM hist_dir d WHERE"
+				    " d.id = ? AND" HDIR_EMPTY,
+				    "i", id);
+			if (rc == -ENOENT) {
+				rc = 0; /* not empty (or gone): stop here */
+				break;
+			}
+			if (rc == 0)
+				rc = db_run(st, "DELETE FROM hist_dir WHERE id = ?",
+					    "i", id);
+		}
+	return rc;
+}

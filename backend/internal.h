@@ -117,6 +117,16 @@ struct store {
 	bool migrating;		 /* db_migrate: the schema may not be there */
 	char errmsg[512];
 	bool hist_freed;   /* history gave way: content files to remove */
+	/* View folders whose entries went in this transaction (trigger
+	 * hist_dir_gone): hist_prune_dirs removes the emptied ones before
+	 * COMMIT.  `all`: too many to name, the whole `space` (-1: every
+	 * space). */
+	struct {
+		int n;
+		bool all;
+		int64_t space;
+		uint64_t hdir[32];
+	} hist_gone;
 	/* The last folder an item was trashed from (history.c): rm -rf
 	 * empties folders one name at a time. */
 	struct {
@@ -540,6 +550,9 @@ void hist_tree_changed(void);
 /* Let history give way, oldest first, until live content may grow by
  * `grow` bytes within the capacity. */
 int hist_make_room(struct store *st, int64_t space, int64_t grow);
+/* Remove the view folders (hist_dir) left with nothing below them by the
+ * entries removed in this transaction (st->hist_gone); db_end runs it. */
+int hist_prune_dirs(struct store *st);
 /* The view: the node of history file `ino` (HIST_FILE_INO) when the
  * caller may see it, -ENOENT otherwise (-EROFS: no file of history).  A
  * node kept by history is reached only so: through its own inode number
