@@ -167,5 +167,23 @@ msg=$(as alice ls "$M/Sales/mail/new" | sed -n 1p)
 check "alice (administrator) expunges the message" as alice rm "$M/Sales/mail/new/$msg"
 same "  it is in history/trash/mail/new/" "$(as dave cat "$H/trash/mail/new/$msg" | grep -c body)" "1"
 
+# ---- history with no content bytes counts too, and gives way ----
+histbytes() {
+	ctl alice --json usage | python3 -c '
+import json, sys
+print([u["history"] for u in json.load(sys.stdin) if u["name"] == "Sales"][0])'
+}
+ctl alice history purge Sales >/dev/null
+same "an empty history holds nothing" "$(histbytes)" "0"
+long=$(head -c 3000 /dev/zero | tr '\0' t)
+as bob mkdir "$D/links"
+for i in $(seq 20); do as bob ln -s "$long" "$D/links/l$i"; done
+as bob rm -r "$D/links"
+for i in $(seq 30); do as bob mkdir "$D/m$i" && as bob rmdir "$D/m$i"; done
+check "20 deleted links of 3000 bytes and 31 folders count in HISTORY" test "$(histbytes)" -ge $((20 * 3000 + 51 * 2048))
+ctl alice history purge Sales >/dev/null
+same "  purged: nothing" "$(histbytes)" "0"
+check "  groupctl check: no history folder left behind" "$GROUPCTL" check
+
 check "groupctl check finds no damage" "$GROUPCTL" check
 finish
