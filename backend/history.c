@@ -206,8 +206,8 @@ static int trash_dir(struct store *st, const struct node_info *n,
 	return rc;
 }
 
-int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
-	       const char *name, int64_t actor, bool *kept)
+static int trash_in(struct store *st, const struct node_info *n,
+		    int64_t parent, const char *name, int64_t actor, bool *kept)
 {
 	struct hist_keep k;
 	uint64_t hdir = 0;
@@ -276,8 +276,8 @@ static int copy_content(struct store *st, int64_t from, int64_t to)
 	return rc;
 }
 
-int hist_version(struct store *st, int64_t ino, enum hist_how how,
-		 int64_t actor, bool *kept)
+static int version_in(struct store *st, int64_t ino, enum hist_how how,
+		      int64_t actor, bool *kept)
 {
 	char path[STORE_PATH_MAX], name[256];
 	unsigned char cid[16];
@@ -360,6 +360,56 @@ int hist_version(struct store *st, int64_t ino, enum hist_how how,
 	if (rc == 0)
 		*kept = true;
 	return rc;
+}
+
+/*
+ * History never makes a write fail (SPEC.md section 5): what went wrong
+ * while keeping (a path too long for the view, a broken entry) is logged,
+ * what was half made is rolled back (a savepoint), and the change goes on
+ * without keeping.  Only what would fail the change anyway (no memory, an
+ * I/O error, a busy database) is returned.
+ */
+static int kept_or_not(struct store *st, int rc, const char *what,
+		       int64_t ino, bool *kept)
+{
+	int r;
+
+	if (rc == 0)
+		return db_run(st, "RELEASE hist_keep", "");
+	r = db_run(st, "ROLLBACK TO hist_keep", "");
+	if (r == 0)
+		r = db_run(st, "RELEASE hist_keep", "");
+	*kept = false;
+	if (r || rc == -ENOMEM || rc == -EIO || rc == -EBUSY)
+		return r ? r : rc;
+	store_log(st, STORE_LOG_WARNING,
+		  "history: item %lld not kept (%s): %s", (long long)ino, what,
+		  strerror(-rc));
+	return 0;
+}
+
+int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
+	       const char *name, int64_t actor, bool *kept)
+{
+	int rc = db_run(st, "SAVEPOINT hist_keep", "");
+
+	*kept = false;
+	if (rc)
+		return rc;
+	rc = trash_in(st, n, parent, name, actor, kept);
+	return kept_or_not(st, rc, "deleted", n->ino, kept);
+}
+
+int hist_version(struct store *st, int64_t ino, enum hist_how how,
+		 int64_t actor, bool *kept)
+{
+	int rc = db_run(st, "SAVEPOINT hist_keep", "");
+
+	*kept = false;
+	if (rc)
+		return rc;
+	rc = version_in(st, ino, how, actor, kept);
+	return kept_or_not(st, rc, "earlier version", ino, kept);
 }
 
 int hist_make_room(struct store *st, int64_t space, int64_t grow)

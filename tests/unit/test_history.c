@@ -569,6 +569,51 @@ static void metadata_counts(struct fixture *fx)
 	checked(fx);
 }
 
+/* History never makes a write fail (SPEC.md section 5): an item whose
+ * path is too long for history is deleted, truncated and overwritten all
+ * the same, just not kept. */
+static void history_never_fails_a_write(struct fixture *fx)
+{
+	struct world w;
+	struct store_file *f = NULL;
+	struct store_setattr set = {0};
+	struct store_attr a;
+	char name[256];
+	uint64_t dir;
+	int i;
+
+	world(fx, &w);
+	memset(name, 'n', 250);
+	name[250] = '\0';
+	dir = w.docs;
+	for (i = 0; i < 17; i++)
+		dir = fx_mkdir(fx, &w.bob, dir, name);
+	put(fx, &w.bob, dir, "deep.txt", "deep", 4);
+	put(fx, &w.bob, dir, "t.txt", "trunc", 5);
+	put(fx, &w.bob, dir, "w.txt", "write", 5);
+	succeeds(fx, store_fs_unlink(fx->st, &w.bob, dir, "deep.txt"),
+		 "a file deep past the longest path is deleted");
+	succeeds(fx, store_fs_lookup(fx->st, &w.bob, dir, "t.txt", &a), "t");
+	set.valid = STORE_SET_SIZE;
+	set.size = 0;
+	succeeds(fx, store_fs_setattr(fx->st, &w.bob, a.ino, &set, NULL, &a),
+		 "  truncated");
+	is_int(a.size, 0, "  to 0");
+	succeeds(fx, store_fs_lookup(fx->st, &w.bob, dir, "w.txt", &a), "w");
+	succeeds(fx, store_fs_open(fx->st, &w.bob, a.ino, O_WRONLY, &f),
+		 "  opened");
+	if (f) {
+		size_t done = 0;
+
+		succeeds(fx, store_fs_write(fx->st, f, 1, "X", 1, &done),
+			 "  written in place");
+		store_fs_release(fx->st, f);
+	}
+	ok(reads(fx, &w.bob, dir, "w.txt", "wXite"), "  with the new bytes");
+	is_int(entries(fx, &w.bob, NULL), 0, "  none of them kept");
+	checked(fx);
+}
+
 int main(void)
 {
 	fx_run("the trash keeps what is deleted", trash_keeps_deleted);
@@ -581,5 +626,6 @@ int main(void)
 	fx_run("an open item outlives its history entry", open_survives_purge);
 	fx_run("a refused write keeps no version", refused_write_keeps_nothing);
 	fx_run("history entries cost room, metadata included", metadata_counts);
+	fx_run("history never makes a write fail", history_never_fails_a_write);
 	return done_testing();
 }
