@@ -77,31 +77,17 @@ int members_ensure(struct store *st, int64_t space, int64_t account)
  * them, or a crash in between). */
 int members_ensure_all(struct store *st)
 {
-	int64_t (*v)[2] = NULL;
-	size_t cap = 0;
-	size_t n = 0, i;
-	sqlite3_stmt *s;
+	int64_t(*v)[2];
+	size_t n, i;
 	int rc;
 
-	s = db_q(st,
-		 "SELECT s.id, m.account_id FROM membership m JOIN space s"
-		 " ON s.group_id = m.group_id JOIN account a ON a.id ="
-		 " m.account_id WHERE s.members_dir <> 0 AND NOT EXISTS"
-		 " (SELECT 1 FROM dirent d WHERE d.parent = s.members_dir AND"
-		 " d.name = a.username)",
-		 "");
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, n, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		v[n][0] = sqlite3_column_int64(s, 0);
-		v[n][1] = sqlite3_column_int64(s, 1);
-		n++;
-	}
+	rc = db_pairs(st, &v, &n,
+		      "SELECT s.id, m.account_id FROM membership m JOIN space s"
+		      " ON s.group_id = m.group_id JOIN account a ON a.id ="
+		      " m.account_id WHERE s.members_dir <> 0 AND NOT EXISTS"
+		      " (SELECT 1 FROM dirent d WHERE d.parent = s.members_dir"
+		      " AND d.name = a.username)",
+		      "");
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = members_ensure(st, v[i][0], v[i][1]);
 	free(v);

@@ -207,6 +207,11 @@ int db_run(struct store *st, const char *sql, const char *fmt, ...);
 /* First column of the first row as an integer: -ENOENT when no row. */
 int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
 	   ...);
+/* The first two columns of every row as integers, into *out (malloc'd,
+ * *n rows; NULL and 0 on error), so that the caller may write to the
+ * store for each row once the query is done. */
+int db_pairs(struct store *st, int64_t (**out)[2], size_t *n, const char *sql,
+	     const char *fmt, ...);
 int db_begin(struct store *st);
 /* A read transaction (nests like db_begin). */
 int db_read_begin(struct store *st);

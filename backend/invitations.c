@@ -51,8 +51,7 @@ int invitations_ensure(struct store *st, int64_t space)
 static int invitations_files(struct store *st, int64_t owner, int64_t dir)
 {
 	int64_t(*v)[2] = NULL, space, ino;
-	size_t cap = 0, n = 0, i;
-	sqlite3_stmt *s;
+	size_t n = 0, i;
 	char name[STORE_GROUPNAME_BYTES + 8];
 	int rc;
 
@@ -60,24 +59,12 @@ static int invitations_files(struct store *st, int64_t owner, int64_t dir)
 		    "i", owner);
 	if (rc)
 		return rc;
-	s = db_q(st,
-		 "SELECT i.group_id, i.created FROM invitation i WHERE"
-		 " i.account_id = ? AND NOT EXISTS (SELECT 1 FROM"
-		 " invitation_file f WHERE f.group_id = i.group_id AND"
-		 " f.account_id = i.account_id)",
-		 "i", owner);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, n, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		v[n][0] = sqlite3_column_int64(s, 0);
-		v[n][1] = sqlite3_column_int64(s, 1);
-		n++;
-	}
+	rc = db_pairs(st, &v, &n,
+		      "SELECT i.group_id, i.created FROM invitation i WHERE"
+		      " i.account_id = ? AND NOT EXISTS (SELECT 1 FROM"
+		      " invitation_file f WHERE f.group_id = i.group_id AND"
+		      " f.account_id = i.account_id)",
+		      "i", owner);
 	for (i = 0; rc == 0 && i < n; i++) {
 		sqlite3_stmt *g = db_q(st, "SELECT name FROM grp WHERE id = ?",
 				       "i", v[i][0]);

@@ -342,29 +342,16 @@ int mail_ensure(struct store *st, int64_t space, int64_t creator)
 
 int mail_ensure_all(struct store *st)
 {
-	int64_t(*v)[2] = NULL;
-	size_t cap = 0;
-	size_t n = 0, i;
-	sqlite3_stmt *s;
+	int64_t(*v)[2];
+	size_t n, i;
 	int rc;
 
-	s = db_q(st,
-		 "SELECT s.id, coalesce((SELECT account_id FROM membership m"
-		 " WHERE m.group_id = s.group_id AND m.role = 3), 0)"
-		 " FROM space s WHERE s.group_id IS NOT NULL AND s.mail = 0",
-		 "");
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, n, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		v[n][0] = sqlite3_column_int64(s, 0);
-		v[n][1] = sqlite3_column_int64(s, 1);
-		n++;
-	}
+	rc = db_pairs(st, &v, &n,
+		      "SELECT s.id, coalesce((SELECT account_id FROM"
+		      " membership m WHERE m.group_id = s.group_id AND"
+		      " m.role = 3), 0) FROM space s WHERE s.group_id IS NOT"
+		      " NULL AND s.mail = 0",
+		      "");
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = mail_ensure(st, v[i][0], v[i][1]);
 	free(v);
