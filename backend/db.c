@@ -1000,6 +1000,42 @@ int db_pairs(struct store *st, int64_t (**out)[2], size_t *n, const char *sql,
 	return 0;
 }
 
+int db_texts(struct store *st, char ***out, size_t *n, const char *sql,
+	     const char *fmt, ...)
+{
+	char **v = NULL;
+	size_t len = 0, cap = 0;
+	sqlite3_stmt *s;
+	va_list ap;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	va_start(ap, fmt);
+	s = vquery(st, sql, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		if (ARRAY_GROW(v, len, cap) ||
+		    !(v[len] = strdup(col_text(s, 0)))) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		len++;
+	}
+	if (rc < 0) {
+		while (len)
+			free(v[--len]);
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
 static void db_lock(struct store *st)
 {
 	pthread_mutex_lock(&st->sh->wlock);

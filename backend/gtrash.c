@@ -259,41 +259,16 @@ static int gt_dir_names(struct store *st, const struct store_caller *c,
 			const struct gt_dir *d, const char *after,
 			char ***out, size_t *n)
 {
-	char **names = NULL;
-	size_t len = 0, cap = 0;
-	sqlite3_stmt *s;
-	int rc;
-
-	s = db_q(st,
-		 "SELECT x.name FROM gtrash_dir g JOIN hist_dir x ON"
-		 " ((1 << 48) | x.id) = g.hdir WHERE g.account_id = ?1 AND"
-		 " g.name = ?2 AND x.parent = ?3 AND x.name > ?4 UNION"
-		 " SELECT h.name FROM hist h JOIN gtrash_item i ON"
-		 " i.hist = h.id WHERE i.account_id = ?1 AND i.name = ?2"
-		 " AND h.hdir = ?3 AND h.is_dir = 0 AND h.node IS NOT NULL"
-		 " AND h.name > ?4 ORDER BY 1",
-		 "itit", c->account, d->name, (int64_t)d->hdir,
-		 after ? after : "");
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(names, len, cap) ||
-		    !(names[len] = strdup(col_text(s, 0)))) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		len++;
-	}
-	if (rc < 0) {
-		while (len)
-			free(names[--len]);
-		free(names);
-		return rc;
-	}
-	*out = names;
-	*n = len;
-	return 0;
+	return db_texts(st, out, n,
+			"SELECT x.name FROM gtrash_dir g JOIN hist_dir x ON"
+			" ((1 << 48) | x.id) = g.hdir WHERE g.account_id = ?1"
+			" AND g.name = ?2 AND x.parent = ?3 AND x.name > ?4"
+			" UNION SELECT h.name FROM hist h JOIN gtrash_item i"
+			" ON i.hist = h.id WHERE i.account_id = ?1 AND"
+			" i.name = ?2 AND h.hdir = ?3 AND h.is_dir = 0 AND"
+			" h.node IS NOT NULL AND h.name > ?4 ORDER BY 1",
+			"itit", c->account, d->name, (int64_t)d->hdir,
+			after ? after : "");
 }
 
 int gtrash_lookup(struct store *st, const struct store_caller *c,
@@ -345,9 +320,8 @@ int gtrash_readdir(struct store *st, const struct store_caller *c,
 {
 	struct store_attr a;
 	struct gt_entry e;
-	sqlite3_stmt *s;
 	char **names = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, i;
 	int rc;
 
 	if (gt_mine(c, ino, GT_ROOT) == 0) {
@@ -387,20 +361,10 @@ int gtrash_readdir(struct store *st, const struct store_caller *c,
 	rc = gt_mine(c, ino, GT_FILES);
 	if (rc)
 		return rc;
-	s = db_q(st, "SELECT name FROM gtrash WHERE account_id = ? AND"
-		     " name > ? ORDER BY name",
-		 "it", c->account, after ? after : "");
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(names, n, cap) ||
-		    !(names[n] = strdup(col_text(s, 0)))) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		n++;
-	}
+	rc = db_texts(st, &names, &n,
+		      "SELECT name FROM gtrash WHERE account_id = ? AND"
+		      " name > ? ORDER BY name",
+		      "it", c->account, after ? after : "");
 	for (i = 0; rc == 0 && i < n; i++) {
 		if (!after && i < skip)
 			continue;

@@ -212,6 +212,10 @@ int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
  * store for each row once the query is done. */
 int db_pairs(struct store *st, int64_t (**out)[2], size_t *n, const char *sql,
 	     const char *fmt, ...);
+/* The first column of every row as text, into *out (malloc'd strings in a
+ * malloc'd array, *n of them; NULL and 0 on error). */
+int db_texts(struct store *st, char ***out, size_t *n, const char *sql,
+	     const char *fmt, ...);
 int db_begin(struct store *st);
 /* A read transaction (nests like db_begin). */
 int db_read_begin(struct store *st);
