@@ -167,9 +167,11 @@ void hist_tree_changed(void)
 
 /*
  * The view folder of the trash for items of live folder `parent`, and
- * how long the space keeps them.  rm -rf removes a folder's names one by
- * one: the answer is remembered for a second, while no folder moved, and
- * checked to exist (a transaction that made it may have rolled back).
+ * how long the space keeps them.  The group's retention is read each time
+ * (one row by key: an administrator's change applies to the very next
+ * deletion, from any process); rm -rf removes a folder's names one by one,
+ * so the view folder is remembered for a second, while no folder moved,
+ * and checked to exist (a transaction that made it may have rolled back).
  */
 static int trash_dir(struct store *st, const struct node_info *n,
 		     int64_t parent, struct hist_keep *k, uint64_t *hdir)
@@ -179,27 +181,25 @@ static int trash_dir(struct store *st, const struct node_info *n,
 	uint64_t gen = __atomic_load_n(&tree_gen, __ATOMIC_RELAXED);
 	int rc;
 
+	rc = hist_keep(st, n->space, k);
+	if (rc || k->days <= 0)
+		return rc;
 	if (st->hist_memo.dir == parent && st->hist_memo.space == n->space &&
 	    st->hist_memo.tree_gen == gen && t - st->hist_memo.at < 1000000000 &&
-	    (st->hist_memo.days <= 0 ||
-	     db_int(st, &one, "SELECT 1 FROM hist_dir WHERE id = ?", "i",
-		    (int64_t)(st->hist_memo.hdir & ((1ULL << 48) - 1))) == 0)) {
-		k->days = st->hist_memo.days;
+	    db_int(st, &one, "SELECT 1 FROM hist_dir WHERE id = ?", "i",
+		   (int64_t)(st->hist_memo.hdir & ((1ULL << 48) - 1))) == 0) {
 		*hdir = st->hist_memo.hdir;
 		return 0;
 	}
 	st->hist_memo.dir = 0;
-	rc = hist_keep(st, n->space, k);
-	if (rc == 0 && k->days > 0)
-		rc = node_path(st, parent, path, sizeof(path));
-	if (rc == 0 && k->days > 0)
+	rc = node_path(st, parent, path, sizeof(path));
+	if (rc == 0)
 		rc = hist_dir_path(st, n->space, HIST_TOP_TRASH, path, true,
 				   hdir);
 	if (rc == 0) {
 		st->hist_memo.dir = parent;
 		st->hist_memo.space = n->space;
-		st->hist_memo.days = k->days;
-		st->hist_memo.hdir = k->days > 0 ? *hdir : 0;
+		st->hist_memo.hdir = *hdir;
 		st->hist_memo.at = t;
 		st->hist_memo.tree_gen = gen;
 	}

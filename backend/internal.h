@@ -130,7 +130,7 @@ struct store {
 	/* The last folder an item was trashed from (history.c): rm -rf
 	 * empties folders one name at a time. */
 	struct {
-		int64_t dir, space, days, at, expired;
+		int64_t dir, space, at, expired;
 		uint64_t hdir, tree_gen;
 	} hist_memo;
 	store_log_fn log;

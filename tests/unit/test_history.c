@@ -326,6 +326,13 @@ static void retention(struct fixture *fx)
 	succeeds(fx, store_fs_unlink(fx->st, &w.bob, w.docs, "gone.txt"),
 		 "delete");
 	is_int(entries(fx, &w.bob, NULL), 0, "0 days keeps nothing");
+	succeeds(fx, store_group_set_keep(fx->st, &w.boss, "G", 30, -1),
+		 "keep 30 days again");
+	put(fx, &w.bob, w.docs, "kept.txt", "x", 1);
+	succeeds(fx, store_fs_unlink(fx->st, &w.bob, w.docs, "kept.txt"),
+		 "  delete in the same folder at once");
+	is_int(entries(fx, &w.bob, NULL), 1,
+	       "  the change applies to the very next deletion");
 	checked(fx);
 }
 
