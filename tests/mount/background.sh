@@ -107,6 +107,19 @@ ctl alice rights set Sales contacts --add carol >/dev/null
 check "a right granted by groupctl applies in the mount" \
 	as carol "$PROBE" write "$M/Sales/contacts/notes.txt" hi
 
+# A mount that cannot confirm a change of rights (stopped here) does not
+# hold groupctl up for long: the change is made, with a warning naming it.
+kill -STOP "$PID"
+rc=0
+GROUPFS_RIGHTS_WAIT=300 ctl alice rights set Sales contacts --add --none \
+	>/dev/null 2>"$T/wait.err" || rc=$?
+kill -CONT "$PID"
+same "groupctl beside a stopped mount: the change is made (exit 0)" "$rc" 0
+check "  with a warning that names the mount's silence" \
+	grep -q "1 mount(s) of this store did not confirm a change of rights within 300 ms" "$T/wait.err"
+expect EACCES "  the mount applies it once it runs again" \
+	as carol "$PROBE" write "$M/Sales/contacts/later.txt" again
+
 umount_fs "$M"
 
 # ---- after a remount (background again): every byte is there ----
