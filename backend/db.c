@@ -594,6 +594,11 @@ static const char *const migrations[] = {
 	"  UNION SELECT p.id FROM keep k JOIN hist_dir c ON c.id = k.id"
 	"  JOIN hist_dir p ON c.parent = ((1 << 48) | p.id))"
 	"  DELETE FROM hist_dir WHERE id NOT IN (SELECT id FROM keep);",
+	/* A deletion writes each index of the rows it touches: no query
+	 * looks history up by node (hist_delete goes by node id), and only
+	 * groupctl check looks for nodes held by history. */
+	"DROP INDEX hist_node;"
+	"DROP INDEX node_hist;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

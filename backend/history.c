@@ -35,16 +35,29 @@ int hist_keep(struct store *st, int64_t space, struct hist_keep *out)
 
 	out->days = HIST_KEEP_DAYS;
 	out->versions = HIST_KEEP_VERSIONS;
+	out->fits = false;
+	/* One row: a deletion asks it every time (rm -rf asks it for each
+	 * name), so the room an entry needs (quota.c space_room: capacity
+	 * from the plan of the group's administrator, or of the private
+	 * space's owner) comes with the settings. */
 	s = db_q(st,
-		 "SELECT g.keep_days, g.keep_versions FROM space s"
-		 " JOIN grp g ON g.id = s.group_id WHERE s.id = ?",
-		 "i", space);
+		 "SELECT coalesce(g.keep_days, ?2), coalesce(g.keep_versions,"
+		 " ?3), s.used + s.meta + s.hist_used + ?4 <= CASE WHEN"
+		 " s.group_id IS NULL THEN p.private_bytes ELSE p.group_bytes"
+		 " END FROM space s LEFT JOIN grp g ON g.id = s.group_id"
+		 " JOIN account a ON a.id = coalesce((SELECT m.account_id FROM"
+		 " membership m WHERE m.group_id = s.group_id AND m.role = 3),"
+		 " s.account_id) JOIN plan p ON p.id = a.plan_id"
+		 " WHERE s.id = ?1",
+		 "iiii", space, (int64_t)HIST_KEEP_DAYS,
+		 (int64_t)HIST_KEEP_VERSIONS, (int64_t)ENTRY_COST);
 	if (!s)
 		return -EIO;
 	rc = db_row(st, s);
 	if (rc == 1) {
 		out->days = sqlite3_column_int64(s, 0);
 		out->versions = sqlite3_column_int64(s, 1);
+		out->fits = sqlite3_column_int(s, 2) != 0;
 		db_done(s);
 	}
 	return rc < 0 ? rc : 0;
@@ -128,17 +141,19 @@ static void drop_people(struct store *st, const struct node_info *n,
 		*dropper = n->creator;
 }
 
-static int add_entry(struct store *st, const struct node_info *n, int kind,
-		     uint64_t hdir, const char *name, int64_t dir,
-		     int64_t actor, int64_t node, int64_t *id)
+static int add_entry(struct store *st, const struct node_info *n,
+		     const struct hist_keep *k, int kind, uint64_t hdir,
+		     const char *name, int64_t dir, int64_t actor,
+		     int64_t node, int64_t *id)
 {
 	int64_t owner, dropper;
-	int rc;
+	int rc = 0;
 
 	drop_people(st, n, &owner, &dropper);
 	/* Room first: an entry costs ENTRY_COST more than its item did
 	 * live (its bytes and metadata move from live to history). */
-	rc = hist_make_room(st, n->space, ENTRY_COST);
+	if (!k->fits)
+		rc = hist_make_room(st, n->space, ENTRY_COST);
 	if (rc == 0)
 		rc = db_run(st,
 			    "INSERT INTO hist (space_id, kind, hdir, name, is_dir,"
@@ -227,7 +242,7 @@ static int trash_in(struct store *st, const struct node_info *n,
 	if (rc == 0 && S_ISDIR(n->mode))
 		rc = hist_dir_child(st, n->space, hdir, name, true, &hdir);
 	if (rc == 0)
-		rc = add_entry(st, n, HIST_TRASH, hdir, name, parent, actor,
+		rc = add_entry(st, n, &k, HIST_TRASH, hdir, name, parent, actor,
 			       S_ISDIR(n->mode) ? 0 : n->ino, &id);
 	if (rc == 0 && !S_ISDIR(n->mode)) {
 		rc = db_run(st,
@@ -315,7 +330,7 @@ static int version_in(struct store *st, int64_t ino, enum hist_how how,
 		rc = hist_dir_path(st, n.space, HIST_TOP_VERSIONS, path, true,
 				   &hdir);
 	if (rc == 0)
-		rc = add_entry(st, &n, HIST_VERSION, hdir, name, parent, actor,
+		rc = add_entry(st, &n, &k, HIST_VERSION, hdir, name, parent, actor,
 			       0, &id);
 	/* The version is a detached node with the item's attributes; it
 	 * takes the content (or, for COPY, a copy of it). */

@@ -532,8 +532,10 @@ enum { GT_DIR = 9 };
 #define HIST_IS_VIEW(ino) ((uint64_t)(ino) >> HIST_INO_SHIFT != 0)
 struct hist_keep {
 	int64_t days, versions;
+	bool fits; /* one more entry fits in the free room as it is */
 };
-/* How a space keeps history: the group's settings, defaults elsewhere. */
+/* How a space keeps history: the group's settings, defaults elsewhere;
+ * and whether its free room takes one more entry without eviction. */
 int hist_keep(struct store *st, int64_t space, struct hist_keep *out);
 /* Entries older than this (ns) are past keeping. */
 int64_t hist_cutoff(const struct hist_keep *k);
