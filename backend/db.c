@@ -649,8 +649,10 @@ int db_error(struct store *st, int rc, const char *what)
 
 static int exec_sql(struct store *st, const char *sql)
 {
-	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	int rc;
 
+	st->memo->wseq++;
+	rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : db_error(st, rc, "exec");
 }
 
@@ -897,6 +899,10 @@ static sqlite3_stmt *vquery(struct store *st, const char *sql,
 
 	if (!s)
 		return NULL;
+	/* What may change rows ends what the transaction remembers
+	 * (ROLLBACK TO counts as read-only for SQLite). */
+	if (!sqlite3_stmt_readonly(s) || strncmp(sql, "ROLLBACK", 8) == 0)
+		st->memo->wseq++;
 	if (bind_args(st, s, fmt, ap)) {
 		db_done(s);
 		return NULL;
@@ -1064,6 +1070,7 @@ int db_begin(struct store *st)
 				  "(a bug)");
 	if (st->txn_depth++ > 0)
 		return 0;
+	st->memo->wseq++;
 	db_lock(st);
 	if (st->sh->write_hook && !st->sh->write_hook_done) {
 		rc = st->sh->write_hook(st->sh->write_hook_arg);
@@ -1096,6 +1103,7 @@ int db_read_begin(struct store *st)
 				  "(a bug)");
 	if (st->txn_depth++ > 0)
 		return 0;
+	st->memo->wseq++;
 	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		st->txn_depth = 0;
@@ -1108,6 +1116,7 @@ void db_read_end(struct store *st)
 {
 	if (--st->txn_depth > 0)
 		return;
+	st->memo->wseq++;
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
@@ -1117,6 +1126,7 @@ int db_end(struct store *st, int rc)
 
 	if (--st->txn_depth > 0)
 		return rc;
+	st->memo->wseq++;
 	if (rc == 0 && (st->hist_gone.n || st->hist_gone.all))
 		rc = hist_prune_dirs(st);
 	st->hist_gone.n = 0;

@@ -91,13 +91,28 @@ int grp_admin(struct store *st, const struct store_caller *c,
 
 enum store_role grp_role(struct store *st, int64_t gid, int64_t account)
 {
+	struct memo *m = st->memo;
 	int64_t role;
+	unsigned i;
+	int rc;
 
-	if (db_int(st, &role,
-		   "SELECT role FROM membership WHERE group_id = ?"
-		   " AND account_id = ?",
-		   "ii", gid, account))
-		return STORE_ROLE_NONE;
+	for (i = 0; st->txn_depth > 0 && i < MEMO_ROLES; i++)
+		if (m->role[i].wseq == m->wseq && m->role[i].group == gid &&
+		    m->role[i].account == account)
+			return (enum store_role)m->role[i].role;
+	rc = db_int(st, &role,
+		    "SELECT role FROM membership WHERE group_id = ?"
+		    " AND account_id = ?",
+		    "ii", gid, account);
+	if (rc)
+		role = STORE_ROLE_NONE;
+	if (st->txn_depth > 0 && (rc == 0 || rc == -ENOENT)) {
+		i = m->next_role++ % MEMO_ROLES;
+		m->role[i].wseq = m->wseq;
+		m->role[i].group = gid;
+		m->role[i].account = account;
+		m->role[i].role = (int)role;
+	}
 	return (enum store_role)role;
 }
 

@@ -108,9 +108,12 @@ struct shared {
 	struct store_file *files;
 };
 
+struct memo;
+
 struct store {
 	sqlite3 *db;
 	struct shared *sh;
+	struct memo *memo; /* see struct memo (node.c) */
 	int txn_depth;	   /* nesting of db_begin */
 	bool wlocked;	   /* this connection holds sh->wlock */
 	int64_t rights_at_begin; /* outside daemons: meta 'rights' at BEGIN */
@@ -341,6 +344,26 @@ struct node_info {
 	int gen;	    /* enum node_gen */
 	int64_t held;	    /* its history entry (history.c), 0 when live */
 };
+/* What one transaction read more than once (node.c node_info, group.c
+ * grp_role): a request resolves a node and the caller's role in its group
+ * several times.  An entry holds while `wseq` has not moved: any statement
+ * that may write, and every transaction's start and end, move it. */
+#define MEMO_NODES 8
+#define MEMO_ROLES 4
+struct memo {
+	uint64_t wseq;
+	struct {
+		uint64_t wseq;
+		struct node_info info;
+	} node[MEMO_NODES];
+	struct {
+		uint64_t wseq;
+		int64_t group, account;
+		int role;
+	} role[MEMO_ROLES];
+	unsigned next_role;
+};
+
 int node_info(struct store *st, int64_t ino, struct node_info *out);
 int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 	     const char *name, uint32_t mode, int64_t creator, int64_t *ino);

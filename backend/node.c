@@ -26,9 +26,17 @@ int node_info(struct store *st, int64_t ino, struct node_info *out)
 	sqlite3_stmt *s;
 	int rc;
 
+	struct memo *m = st->memo;
+	unsigned slot = (unsigned)((uint64_t)ino % MEMO_NODES);
+
 	/* The history view is read-only: no node to change there. */
 	if (HIST_IS_VIEW(ino))
 		return -EROFS;
+	if (st->txn_depth > 0 && m->node[slot].wseq == m->wseq &&
+	    m->node[slot].info.ino == ino) {
+		*out = m->node[slot].info;
+		return 0;
+	}
 	s = db_q(st, INFO_SQL, "i", ino);
 	if (!s)
 		return -EIO;
@@ -56,6 +64,10 @@ int node_info(struct store *st, int64_t ino, struct node_info *out)
 	out->gen = sqlite3_column_int(s, 12);
 	out->held = sqlite3_column_int64(s, 13);
 	db_done(s);
+	if (st->txn_depth > 0) {
+		m->node[slot].info = *out;
+		m->node[slot].wseq = m->wseq;
+	}
 	return 0;
 }
 

@@ -82,7 +82,8 @@ int store_init(const char *dir, const char *passphrase, size_t passlen,
 	       const char *unix_group, char *err, size_t errlen)
 {
 	struct shared sh = {.refs = 1, .daemons_fd = -1, .open_fd = -1};
-	struct store st = {.sh = &sh};
+	struct memo memo = {0};
+	struct store st = {.sh = &sh, .memo = &memo};
 	char *key_path = NULL, *db_dir = NULL, *db_path = NULL;
 	gid_t gid = (gid_t)-1;
 	bool made_dir = false;
@@ -254,7 +255,11 @@ static int connect(struct shared *sh, bool readonly, struct store **out,
 	char *db_path = join(sh->dir, DB_FILE);
 	int rc;
 
-	if (!st || !db_path) {
+	if (st)
+		st->memo = calloc(1, sizeof(*st->memo));
+	if (!st || !st->memo || !db_path) {
+		if (st)
+			free(st->memo);
 		free(st);
 		free(db_path);
 		snprintf(err, errlen, "out of memory");
@@ -337,6 +342,7 @@ void store_close(struct store *st)
 		return;
 	db_close(st);
 	shared_put(st->sh);
+	free(st->memo);
 	free(st);
 }
 
