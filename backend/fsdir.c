@@ -758,16 +758,8 @@ int store_tool_root(struct store *st, const struct store_caller *c,
 	return rc;
 }
 
-int store_node_lookup(struct store *st, const struct store_caller *c,
-		      uint64_t parent, const char *name,
-		      struct store_attr *out)
-{
-	return store_fs_lookup(st, c, parent, name, out);
-}
-
-int store_node_resolve(struct store *st, const struct store_caller *c,
-		       const char *group, const char *path,
-		       struct store_attr *out)
+int store_resolve(struct store *st, const struct store_caller *c,
+		  const char *group, const char *path, struct store_attr *out)
 {
 	struct node_info n;
 	struct grp g;
@@ -783,35 +775,8 @@ int store_node_resolve(struct store *st, const struct store_caller *c,
 	return rc;
 }
 
-int store_node_mkdir(struct store *st, const struct store_caller *c,
-		     uint64_t parent, const char *name, uint32_t mode,
-		     struct store_attr *out)
-{
-	return store_fs_mkdir(st, c, parent, name, mode, out);
-}
-
-int store_node_create(struct store *st, const struct store_caller *c,
-		      uint64_t parent, const char *name, uint32_t mode,
-		      struct store_attr *out)
-{
-	return store_fs_mknod(st, c, parent, name, S_IFREG | (mode & 07777),
-			      out);
-}
-
-int store_node_unlink(struct store *st, const struct store_caller *c,
-		      uint64_t parent, const char *name)
-{
-	struct store_attr a;
-	int rc = store_fs_lookup(st, c, parent, name, &a);
-
-	if (rc)
-		return rc;
-	return S_ISDIR(a.mode) ? store_fs_rmdir(st, c, parent, name)
-			       : store_fs_unlink(st, c, parent, name);
-}
-
-int store_node_may(struct store *st, const struct store_caller *c,
-		   uint64_t ino, enum store_right right)
+int store_may(struct store *st, const struct store_caller *c, uint64_t ino,
+	      enum store_right right)
 {
 	struct node_info n;
 	int rc;

@@ -585,27 +585,13 @@ struct store_attr {
  * space).  Members only. */
 int store_tool_root(struct store *st, const struct store_caller *c,
 		    const char *group, enum store_tool tool, uint64_t *ino);
-int store_node_lookup(struct store *st, const struct store_caller *c,
-		      uint64_t parent, const char *name,
-		      struct store_attr *out);
 /* Resolve "documents/a/b" (or "calendar/x.ics", ...) in a group. */
-int store_node_resolve(struct store *st, const struct store_caller *c,
-		       const char *group, const char *path,
-		       struct store_attr *out);
-/* Create a folder or an empty regular file in `parent`: needs *add*. */
-int store_node_mkdir(struct store *st, const struct store_caller *c,
-		     uint64_t parent, const char *name, uint32_t mode,
-		     struct store_attr *out);
-int store_node_create(struct store *st, const struct store_caller *c,
-		      uint64_t parent, const char *name, uint32_t mode,
-		      struct store_attr *out);
-/* Remove a name from `parent` (a folder must be empty): needs *delete*. */
-int store_node_unlink(struct store *st, const struct store_caller *c,
-		      uint64_t parent, const char *name);
+int store_resolve(struct store *st, const struct store_caller *c,
+		  const char *group, const char *path, struct store_attr *out);
 /* 0 when the caller holds `right` (enum store_right) on the node: add and
  * delete on a folder, edit on an item; -EACCES otherwise. */
-int store_node_may(struct store *st, const struct store_caller *c,
-		   uint64_t ino, enum store_right right);
+int store_may(struct store *st, const struct store_caller *c, uint64_t ino,
+	      enum store_right right);
 
 /* ---- the mounted tree ------------------------------------------------- */
 

@@ -383,7 +383,7 @@ static int folder_ino(struct demo *d, enum person who, const char *group,
 	rc = store_tool_root(d->st, &d->as[who], group, STORE_TOOL_DOCUMENTS,
 			     &root);
 	if (rc == 0 && name)
-		rc = store_node_lookup(d->st, &d->as[who], root, name, &attr);
+		rc = store_fs_lookup(d->st, &d->as[who], root, name, &attr);
 	if (rc == 0)
 		*ino = name ? attr.ino : root;
 	return rc;
@@ -432,7 +432,7 @@ static int add_content(struct demo *d)
 	for (i = 0; i < sizeof(folders) / sizeof(folders[0]) && rc == 0; i++) {
 		rc = folder_ino(d, DIRECTOR, folders[i].group, NULL, &root);
 		if (rc == 0)
-			rc = store_node_mkdir(d->st, &d->as[DIRECTOR], root,
+			rc = store_fs_mkdir(d->st, &d->as[DIRECTOR], root,
 					      folders[i].name, 0755, &attr);
 	}
 	/* Every worker may add job sheets (the tool says: the foreman). */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -279,7 +280,7 @@ uint64_t fx_mkdir(struct fixture *fx, const struct store_caller *c,
 		  uint64_t parent, const char *name)
 {
 	struct store_attr a;
-	int rc = store_node_mkdir(fx->st, c, parent, name, 0755, &a);
+	int rc = store_fs_mkdir(fx->st, c, parent, name, 0755, &a);
 
 	if (rc)
 		fx_bail(fx, rc, "mkdir %s in %llu", name,
@@ -291,7 +292,7 @@ uint64_t fx_create(struct fixture *fx, const struct store_caller *c,
 		   uint64_t parent, const char *name)
 {
 	struct store_attr a;
-	int rc = store_node_create(fx->st, c, parent, name, 0644, &a);
+	int rc = store_fs_mknod(fx->st, c, parent, name, S_IFREG | 0644, &a);
 
 	if (rc)
 		fx_bail(fx, rc, "create %s in %llu", name,
@@ -392,7 +393,7 @@ static void snap_tree(struct fixture *fx, FILE *f, const struct store_caller *c,
 	size_t i;
 	int rc;
 
-	rc = store_node_resolve(fx->st, c, group, path, &at);
+	rc = store_resolve(fx->st, c, group, path, &at);
 	if (!rc)
 		rc = store_fs_readdir(fx->st, c, at.ino, NULL, 0, snap_collect,
 				      &d);

@@ -420,7 +420,7 @@ static void remove_account(struct fixture *fx)
 		 "bob is gone");
 	is_int(fx_members(fx, &admin, "Team"), 1, "bob left the group");
 	succeeds(fx,
-		 store_node_resolve(fx->st, &admin, "Team",
+		 store_resolve(fx->st, &admin, "Team",
 				    "documents/bobs-folder", &at),
 		 "the folder bob added stays");
 	memset(&e, 0, sizeof(e));

@@ -266,7 +266,7 @@ static void quota_api(struct fixture *fx)
 	dir = fx_mkdir(fx, &alice, docs, "many");
 	for (i = 0; i < 2000; i++) {
 		snprintf(name, sizeof(name), "f%04d", i);
-		rc = store_node_create(fx->st, &alice, dir, name, 0644, &a);
+		rc = store_fs_mknod(fx->st, &alice, dir, name, S_IFREG | 0644, &a);
 		if (rc)
 			break;
 	}
@@ -275,7 +275,7 @@ static void quota_api(struct fixture *fx)
 	is_int(i + 3, 1024, "the space holds exactly its limit");
 	refused(fx, store_fs_link(fx->st, &alice, a.ino, docs, "hl", &a),
 		-ENOSPC, "entries", "a hard link past the limit");
-	succeeds(fx, store_node_unlink(fx->st, &alice, dir, "f0000"),
+	succeeds(fx, store_fs_unlink(fx->st, &alice, dir, "f0000"),
 		 "a removal");
 	succeeds(fx, store_fs_link(fx->st, &alice, a.ino, docs, "hl", &a),
 		 "makes room for one more name");
@@ -382,7 +382,7 @@ static void migration(struct fixture *fx)
 	}
 	free(u);
 	succeeds(fx,
-		 store_node_resolve(fx->st, &alice, "Sales",
+		 store_resolve(fx->st, &alice, "Sales",
 				    "documents/dir/f.txt", &a),
 		 "the old tree is there");
 	succeeds(fx,

@@ -387,7 +387,7 @@ static void delete_group(struct fixture *fx)
 	refused(fx, store_group_delete(fx->st, &admin, "Team"), -ENOTEMPTY,
 		"member", "deleting a group that has other members");
 	unchanged(fx, snap, "the refused deletions changed nothing");
-	succeeds(fx, store_node_lookup(fx->st, &admin, root, "Reports", &a),
+	succeeds(fx, store_fs_lookup(fx->st, &admin, root, "Reports", &a),
 		 "the contents are still there");
 
 	succeeds(fx, store_group_remove_all(fx->st, &admin, "Team", &removed),
@@ -396,16 +396,16 @@ static void delete_group(struct fixture *fx)
 		 "the administrator deletes the group (invitation pending)");
 	is_errno(store_group_get(fx->st, &admin, "Team", &g), -ENOENT,
 		 "the group is gone");
-	ok(store_node_lookup(fx->st, &admin, root, "Reports", &a) < 0,
+	ok(store_fs_lookup(fx->st, &admin, root, "Reports", &a) < 0,
 	   "its folder is gone (lookup in the old root)");
-	ok(store_node_resolve(fx->st, &admin, "Team", "documents/Reports", &a) <
+	ok(store_resolve(fx->st, &admin, "Team", "documents/Reports", &a) <
 		   0,
 	   "its folder is gone (resolve)");
-	ok(store_node_lookup(fx->st, &admin, folder, "notes.txt", &a) < 0,
+	ok(store_fs_lookup(fx->st, &admin, folder, "notes.txt", &a) < 0,
 	   "its file is gone");
-	ok(store_node_may(fx->st, &admin, ino, STORE_RIGHT_EDIT) < 0,
+	ok(store_may(fx->st, &admin, ino, STORE_RIGHT_EDIT) < 0,
 	   "the file's inode answers nothing");
-	ok(store_node_may(fx->st, &admin, cal, STORE_RIGHT_ADD) < 0,
+	ok(store_may(fx->st, &admin, cal, STORE_RIGHT_ADD) < 0,
 	   "the calendar's root answers nothing");
 	succeeds(fx, store_invitation_list(fx->st, &dave, &inv, &n),
 		 "dave's invitations");
@@ -420,7 +420,7 @@ static void delete_group(struct fixture *fx)
 		 store_tool_root(fx->st, &admin, "Team", STORE_TOOL_DOCUMENTS,
 				 &ino),
 		 "the name is free again");
-	is_errno(store_node_lookup(fx->st, &admin, ino, "Reports", &a), -ENOENT,
+	is_errno(store_fs_lookup(fx->st, &admin, ino, "Reports", &a), -ENOENT,
 		 "and a new group with that name is empty");
 	is_errno(store_group_delete(fx->st, &admin, "Nosuch"), -ENOENT,
 		 "deleting a group that does not exist");
@@ -648,9 +648,9 @@ static void leave(struct fixture *fx)
 	ok(store_tool_root(fx->st, &alice, "Team", STORE_TOOL_DOCUMENTS, &ino) <
 		   0,
 	   "alice has no tool root in it");
-	ok(store_node_lookup(fx->st, &alice, root, "f", &a) < 0,
+	ok(store_fs_lookup(fx->st, &alice, root, "f", &a) < 0,
 	   "alice cannot look into its documents");
-	succeeds(fx, store_node_lookup(fx->st, &admin, root, "alices", &a),
+	succeeds(fx, store_fs_lookup(fx->st, &admin, root, "alices", &a),
 		 "the folder alice added stays in the group");
 	succeeds(fx, store_group_list(fx->st, &alice, &list, &n), "list");
 	is_int(n, 0, "alice's group list is empty");

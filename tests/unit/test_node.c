@@ -52,30 +52,30 @@ static void create_lookup(struct fixture *fx)
 
 	fx_group(fx, &boss, "G", 0);
 	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
-	succeeds(fx, store_node_mkdir(fx->st, &boss, docs, "a", 0755, &a),
+	succeeds(fx, store_fs_mkdir(fx->st, &boss, docs, "a", 0755, &a),
 		 "mkdir a");
 	ok(S_ISDIR(a.mode), "a is a folder");
 	dir = a.ino;
-	succeeds(fx, store_node_create(fx->st, &boss, dir, "b.txt", 0644, &b),
+	succeeds(fx, store_fs_mknod(fx->st, &boss, dir, "b.txt", S_IFREG | 0644, &b),
 		 "create a/b.txt");
 	ok(S_ISREG(b.mode), "b.txt is a regular file");
 	is_int(b.size, 0, "empty");
 	ok(b.mtime_ns > 0, "with a modification time");
 	file = b.ino;
-	succeeds(fx, store_node_lookup(fx->st, &boss, docs, "a", &a),
+	succeeds(fx, store_fs_lookup(fx->st, &boss, docs, "a", &a),
 		 "lookup a");
 	is_int(a.ino, dir, "the same inode");
 	succeeds(
 		fx,
-		store_node_resolve(fx->st, &boss, "G", "documents/a/b.txt", &b),
+		store_resolve(fx->st, &boss, "G", "documents/a/b.txt", &b),
 		"resolve documents/a/b.txt");
 	is_int(b.ino, file, "the same inode");
-	succeeds(fx, store_node_resolve(fx->st, &boss, "G", "documents/a", &a),
+	succeeds(fx, store_resolve(fx->st, &boss, "G", "documents/a", &a),
 		 "resolve documents/a");
 	is_int(a.ino, dir, "the same inode");
-	is_errno(store_node_lookup(fx->st, &boss, docs, "nosuch", &a), -ENOENT,
+	is_errno(store_fs_lookup(fx->st, &boss, docs, "nosuch", &a), -ENOENT,
 		 "lookup of a missing name");
-	is_errno(store_node_resolve(fx->st, &boss, "G", "documents/nosuch/x",
+	is_errno(store_resolve(fx->st, &boss, "G", "documents/nosuch/x",
 				    &a),
 		 -ENOENT, "resolve of a missing path");
 }
@@ -92,31 +92,31 @@ static void bad_names(struct fixture *fx)
 	cal = fx_root(fx, &boss, "G", STORE_TOOL_CALENDAR);
 	fx_mkdir(fx, &boss, docs, "a");
 	file = fx_create(fx, &boss, docs, "f.txt");
-	is_errno(store_node_mkdir(fx->st, &boss, docs, "a", 0755, &a), -EEXIST,
+	is_errno(store_fs_mkdir(fx->st, &boss, docs, "a", 0755, &a), -EEXIST,
 		 "mkdir over an existing folder");
-	is_errno(store_node_create(fx->st, &boss, docs, "a", 0644, &a), -EEXIST,
+	is_errno(store_fs_mknod(fx->st, &boss, docs, "a", S_IFREG | 0644, &a), -EEXIST,
 		 "create over an existing folder");
-	is_errno(store_node_create(fx->st, &boss, docs, "f.txt", 0644, &a),
+	is_errno(store_fs_mknod(fx->st, &boss, docs, "f.txt", S_IFREG | 0644, &a),
 		 -EEXIST, "create over an existing file");
-	is_errno(store_node_mkdir(fx->st, &boss, docs, "x/y", 0755, &a),
+	is_errno(store_fs_mkdir(fx->st, &boss, docs, "x/y", 0755, &a),
 		 -EINVAL, "a name with '/'");
-	is_errno(store_node_mkdir(fx->st, &boss, docs, "", 0755, &a), -EINVAL,
+	is_errno(store_fs_mkdir(fx->st, &boss, docs, "", 0755, &a), -EINVAL,
 		 "an empty name");
-	ok(store_node_mkdir(fx->st, &boss, docs, ".", 0755, &a) < 0,
+	ok(store_fs_mkdir(fx->st, &boss, docs, ".", 0755, &a) < 0,
 	   "the name \".\"");
-	ok(store_node_mkdir(fx->st, &boss, docs, "..", 0755, &a) < 0,
+	ok(store_fs_mkdir(fx->st, &boss, docs, "..", 0755, &a) < 0,
 	   "the name \"..\"");
 	memset(longname, 'n', 256);
 	longname[256] = '\0';
-	is_errno(store_node_create(fx->st, &boss, docs, longname, 0644, &a),
+	is_errno(store_fs_mknod(fx->st, &boss, docs, longname, S_IFREG | 0644, &a),
 		 -ENAMETOOLONG, "a name of 256 bytes");
 	memset(longname, 'n', 255);
 	longname[255] = '\0';
-	succeeds(fx, store_node_create(fx->st, &boss, docs, longname, 0644, &a),
+	succeeds(fx, store_fs_mknod(fx->st, &boss, docs, longname, S_IFREG | 0644, &a),
 		 "a name of 255 bytes");
-	is_errno(store_node_mkdir(fx->st, &boss, file, "x", 0755, &a), -ENOTDIR,
+	is_errno(store_fs_mkdir(fx->st, &boss, file, "x", 0755, &a), -ENOTDIR,
 		 "mkdir inside a file");
-	is_errno(store_node_mkdir(fx->st, &boss, cal, "sub", 0755, &a), -EPERM,
+	is_errno(store_fs_mkdir(fx->st, &boss, cal, "sub", 0755, &a), -EPERM,
 		 "a folder in the calendar");
 }
 
@@ -130,24 +130,24 @@ static void unlink_and_reuse(struct fixture *fx)
 	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
 	dir = fx_mkdir(fx, &boss, docs, "a");
 	old = fx_create(fx, &boss, dir, "f.txt");
-	is_errno(store_node_unlink(fx->st, &boss, docs, "a"), -ENOTEMPTY,
+	is_errno(store_fs_rmdir(fx->st, &boss, docs, "a"), -ENOTEMPTY,
 		 "a folder that is not empty stays");
-	succeeds(fx, store_node_lookup(fx->st, &boss, docs, "a", &a),
+	succeeds(fx, store_fs_lookup(fx->st, &boss, docs, "a", &a),
 		 "and is still there");
-	is_errno(store_node_unlink(fx->st, &boss, dir, "nosuch"), -ENOENT,
+	is_errno(store_fs_unlink(fx->st, &boss, dir, "nosuch"), -ENOENT,
 		 "unlink of a missing name");
-	succeeds(fx, store_node_unlink(fx->st, &boss, dir, "f.txt"),
+	succeeds(fx, store_fs_unlink(fx->st, &boss, dir, "f.txt"),
 		 "unlink f.txt");
-	is_errno(store_node_lookup(fx->st, &boss, dir, "f.txt", &a), -ENOENT,
+	is_errno(store_fs_lookup(fx->st, &boss, dir, "f.txt", &a), -ENOENT,
 		 "f.txt is gone");
-	succeeds(fx, store_node_create(fx->st, &boss, dir, "f.txt", 0644, &a),
+	succeeds(fx, store_fs_mknod(fx->st, &boss, dir, "f.txt", S_IFREG | 0644, &a),
 		 "create f.txt again");
 	ok(a.ino != old, "a new item gets a new inode number");
-	succeeds(fx, store_node_unlink(fx->st, &boss, dir, "f.txt"),
+	succeeds(fx, store_fs_unlink(fx->st, &boss, dir, "f.txt"),
 		 "unlink f.txt");
-	succeeds(fx, store_node_unlink(fx->st, &boss, docs, "a"),
+	succeeds(fx, store_fs_rmdir(fx->st, &boss, docs, "a"),
 		 "an empty folder goes");
-	is_errno(store_node_lookup(fx->st, &boss, docs, "a", &a), -ENOENT,
+	is_errno(store_fs_lookup(fx->st, &boss, docs, "a", &a), -ENOENT,
 		 "a is gone");
 }
 
@@ -173,10 +173,10 @@ static void stable_across_reopen(struct fixture *fx)
 	       "the root keeps its inode");
 	succeeds(
 		fx,
-		store_node_resolve(fx->st, &boss, "G", "documents/a/f.txt", &a),
+		store_resolve(fx->st, &boss, "G", "documents/a/f.txt", &a),
 		"the file is there after a reopen");
 	is_int(a.ino, file, "with the same inode");
-	succeeds(fx, store_node_lookup(fx->st, &boss, docs, "a", &a),
+	succeeds(fx, store_fs_lookup(fx->st, &boss, docs, "a", &a),
 		 "the folder too");
 	is_int(a.ino, dir, "with the same inode");
 }

@@ -4,11 +4,12 @@
  * delete per tool and per folder with inheritance, given to named members
  * and/or all members (later ones included), by default the administrator
  * and co-administrators only; edit per item, decided by the member who
- * added it; store_node_may as the one answer to "may I".
+ * added it; store_may as the one answer to "may I".
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fixture.h"
 
@@ -51,7 +52,7 @@ static bool names_are(const struct store_names *nm, const char *list)
 	return !strcmp(buf, list);
 }
 
-#define MAY(fx, c, ino, right) store_node_may((fx)->st, (c), (ino), (right))
+#define MAY(fx, c, ino, right) store_may((fx)->st, (c), (ino), (right))
 
 static void defaults(struct fixture *fx)
 {
@@ -96,23 +97,23 @@ static void defaults(struct fixture *fx)
 			 -EACCES, "%s: a member may not delete", tools[i]);
 	}
 	snap = fx_snapshot(fx);
-	refused(fx, store_node_mkdir(fx->st, &t.alice, t.docs, "x", 0755, &a),
+	refused(fx, store_fs_mkdir(fx->st, &t.alice, t.docs, "x", 0755, &a),
 		-EACCES, "add|right|may|permission",
 		"a member creates a folder");
 	refused(fx,
-		store_node_create(fx->st, &t.alice, t.docs, "x.txt", 0644, &a),
+		store_fs_mknod(fx->st, &t.alice, t.docs, "x.txt", S_IFREG | 0644, &a),
 		-EACCES, "add|right|may|permission", "a member creates a file");
 	unchanged(fx, snap, "the refusals changed nothing");
-	is_errno(store_node_lookup(fx->st, &t.boss, t.docs, "x", &a), -ENOENT,
+	is_errno(store_fs_lookup(fx->st, &t.boss, t.docs, "x", &a), -ENOENT,
 		 "no folder x");
-	is_errno(store_node_lookup(fx->st, &t.boss, t.docs, "x.txt", &a),
+	is_errno(store_fs_lookup(fx->st, &t.boss, t.docs, "x.txt", &a),
 		 -ENOENT, "no file x.txt");
 	fx_mkdir(fx, &t.boss, t.docs, "d");
-	succeeds(fx, store_node_lookup(fx->st, &t.alice, t.docs, "d", &a),
+	succeeds(fx, store_fs_lookup(fx->st, &t.alice, t.docs, "d", &a),
 		 "every member reads everything");
-	refused(fx, store_node_unlink(fx->st, &t.alice, t.docs, "d"), -EACCES,
+	refused(fx, store_fs_rmdir(fx->st, &t.alice, t.docs, "d"), -EACCES,
 		"delete|right|may|permission", "a member deletes a folder");
-	succeeds(fx, store_node_lookup(fx->st, &t.alice, t.docs, "d", &a),
+	succeeds(fx, store_fs_lookup(fx->st, &t.alice, t.docs, "d", &a),
 		 "the folder is still there");
 }
 
@@ -445,7 +446,7 @@ static void edit_per_item(struct fixture *fx)
 		 "but the administrator may delete it");
 	succeeds(fx, MAY(fx, &t.co, t.docs, STORE_RIGHT_DELETE),
 		 "and so may a co-administrator");
-	succeeds(fx, store_node_unlink(fx->st, &t.boss, t.docs, "a.txt"),
+	succeeds(fx, store_fs_unlink(fx->st, &t.boss, t.docs, "a.txt"),
 		 "the administrator deletes what he may not edit");
 
 	snap = fx_snapshot(fx);
@@ -518,10 +519,10 @@ static void delete_right(struct fixture *fx)
 	fx_rights(fx, &t.boss, "Team", "documents", STORE_RIGHT_ADD, true,
 		  NULL);
 	fx_create(fx, &t.alice, a, "x.txt");
-	refused(fx, store_node_unlink(fx->st, &t.alice, a, "x.txt"), -EACCES,
+	refused(fx, store_fs_unlink(fx->st, &t.alice, a, "x.txt"), -EACCES,
 		"delete|right|may|permission",
 		"alice deletes her own item without delete");
-	succeeds(fx, store_node_lookup(fx->st, &t.alice, a, "x.txt", &at),
+	succeeds(fx, store_fs_lookup(fx->st, &t.alice, a, "x.txt", &at),
 		 "x.txt is still there");
 	fx_rights(fx, &t.boss, "Team", "documents/a", STORE_RIGHT_DELETE, false,
 		  "alice", NULL);
@@ -532,9 +533,9 @@ static void delete_right(struct fixture *fx)
 		 "and so may co-administrators");
 	is_errno(MAY(fx, &t.bob, a, STORE_RIGHT_DELETE), -EACCES,
 		 "bob may not delete in a");
-	succeeds(fx, store_node_unlink(fx->st, &t.alice, a, "x.txt"),
+	succeeds(fx, store_fs_unlink(fx->st, &t.alice, a, "x.txt"),
 		 "alice, named, deletes in a");
-	is_errno(store_node_lookup(fx->st, &t.alice, a, "x.txt", &at), -ENOENT,
+	is_errno(store_fs_lookup(fx->st, &t.alice, a, "x.txt", &at), -ENOENT,
 		 "x.txt is gone");
 }
 
@@ -548,10 +549,10 @@ static void strangers_and_private(struct fixture *fx)
 	ino = fx_mkdir(fx, &t.boss, t.docs, "f");
 	ok(MAY(fx, &t.carol, t.docs, STORE_RIGHT_ADD) < 0,
 	   "a stranger may not add");
-	ok(store_node_lookup(fx->st, &t.carol, t.docs, "f", &a) < 0,
+	ok(store_fs_lookup(fx->st, &t.carol, t.docs, "f", &a) < 0,
 	   "a stranger cannot look into the group");
 	fx_mkdir(fx, &t.boss, ino, "inner");
-	ok(store_node_lookup(fx->st, &t.carol, ino, "inner", &a) < 0,
+	ok(store_fs_lookup(fx->st, &t.carol, ino, "inner", &a) < 0,
 	   "a stranger gets nothing from a folder's inode");
 	ok(MAY(fx, &t.carol, ino, STORE_RIGHT_ADD) < 0, "nor any right on it");
 	ok(store_tool_root(fx->st, &t.carol, "Team", STORE_TOOL_DOCUMENTS,
@@ -564,14 +565,14 @@ static void strangers_and_private(struct fixture *fx)
 	succeeds(fx, MAY(fx, &t.alice, mine, STORE_RIGHT_DELETE),
 		 "and delete there");
 	fx_mkdir(fx, &t.alice, mine, "diary");
-	ok(store_node_lookup(fx->st, &t.bob, mine, "diary", &a) < 0,
+	ok(store_fs_lookup(fx->st, &t.bob, mine, "diary", &a) < 0,
 	   "a co-member cannot look into alice's private space");
-	ok(store_node_lookup(fx->st, &t.boss, mine, "diary", &a) < 0,
+	ok(store_fs_lookup(fx->st, &t.boss, mine, "diary", &a) < 0,
 	   "nor can her group's administrator");
 	ok(MAY(fx, &t.bob, mine, STORE_RIGHT_ADD) < 0, "nor add in it");
-	ok(store_node_mkdir(fx->st, &t.bob, mine, "intruder", 0755, &a) < 0,
+	ok(store_fs_mkdir(fx->st, &t.bob, mine, "intruder", 0755, &a) < 0,
 	   "a co-member cannot create in alice's private space");
-	is_errno(store_node_lookup(fx->st, &t.alice, mine, "intruder", &a),
+	is_errno(store_fs_lookup(fx->st, &t.alice, mine, "intruder", &a),
 		 -ENOENT, "nothing was created");
 }
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fixture.h"
 
@@ -88,21 +89,21 @@ static void coadmin_powers(struct fixture *fx)
 	fx_create(fx, &alice, sub, "deep.txt");
 	fx_create(fx, &alice, root, "alice.txt");
 
-	succeeds(fx, store_node_may(fx->st, &co, root, STORE_RIGHT_ADD),
+	succeeds(fx, store_may(fx->st, &co, root, STORE_RIGHT_ADD),
 		 "co may add in documents");
-	succeeds(fx, store_node_may(fx->st, &co, sub, STORE_RIGHT_ADD),
+	succeeds(fx, store_may(fx->st, &co, sub, STORE_RIGHT_ADD),
 		 "co may add in any folder");
-	succeeds(fx, store_node_may(fx->st, &co, sub, STORE_RIGHT_DELETE),
+	succeeds(fx, store_may(fx->st, &co, sub, STORE_RIGHT_DELETE),
 		 "co may delete in any folder");
-	succeeds(fx, store_node_may(fx->st, &co, cal, STORE_RIGHT_ADD),
+	succeeds(fx, store_may(fx->st, &co, cal, STORE_RIGHT_ADD),
 		 "co may add in the calendar");
-	succeeds(fx, store_node_may(fx->st, &co, contacts, STORE_RIGHT_DELETE),
+	succeeds(fx, store_may(fx->st, &co, contacts, STORE_RIGHT_DELETE),
 		 "co may delete in the contacts");
-	succeeds(fx, store_node_mkdir(fx->st, &co, sub, "by-co", 0755, &a),
+	succeeds(fx, store_fs_mkdir(fx->st, &co, sub, "by-co", 0755, &a),
 		 "co creates a folder in alice's folder");
-	succeeds(fx, store_node_unlink(fx->st, &co, sub, "deep.txt"),
+	succeeds(fx, store_fs_unlink(fx->st, &co, sub, "deep.txt"),
 		 "co deletes alice's item deep in the tree");
-	succeeds(fx, store_node_unlink(fx->st, &co, root, "alice.txt"),
+	succeeds(fx, store_fs_unlink(fx->st, &co, root, "alice.txt"),
 		 "co deletes alice's item at the top");
 	succeeds(fx,
 		 store_rights_set(fx->st, &co, "Team", "calendar",
@@ -231,7 +232,7 @@ static void demotion(struct fixture *fx)
 	fx_coadmin(fx, &boss, "Team", "alice");
 	fx_rights(fx, &boss, "Team", "documents/g", STORE_RIGHT_DELETE, false,
 		  "alice", NULL);
-	succeeds(fx, store_node_may(fx->st, &alice, h, STORE_RIGHT_ADD),
+	succeeds(fx, store_may(fx->st, &alice, h, STORE_RIGHT_ADD),
 		 "as co-administrator alice may add anywhere");
 	succeeds(fx,
 		 store_group_set_coadmin(fx->st, &boss, "Team", "alice", false),
@@ -239,25 +240,25 @@ static void demotion(struct fixture *fx)
 	is_int(fx_role(fx, &boss, "Team", "alice"), STORE_ROLE_MEMBER,
 	       "alice is a member");
 
-	succeeds(fx, store_node_may(fx->st, &alice, f, STORE_RIGHT_ADD),
+	succeeds(fx, store_may(fx->st, &alice, f, STORE_RIGHT_ADD),
 		 "alice keeps add on f, granted by name before");
-	succeeds(fx, store_node_may(fx->st, &alice, g, STORE_RIGHT_DELETE),
+	succeeds(fx, store_may(fx->st, &alice, g, STORE_RIGHT_DELETE),
 		 "alice keeps delete on g, granted by name while co-admin");
-	is_errno(store_node_may(fx->st, &alice, f, STORE_RIGHT_DELETE), -EACCES,
+	is_errno(store_may(fx->st, &alice, f, STORE_RIGHT_DELETE), -EACCES,
 		 "alice lost delete on f");
-	is_errno(store_node_may(fx->st, &alice, g, STORE_RIGHT_ADD), -EACCES,
+	is_errno(store_may(fx->st, &alice, g, STORE_RIGHT_ADD), -EACCES,
 		 "alice lost add on g");
-	is_errno(store_node_may(fx->st, &alice, h, STORE_RIGHT_ADD), -EACCES,
+	is_errno(store_may(fx->st, &alice, h, STORE_RIGHT_ADD), -EACCES,
 		 "alice lost add on h");
-	is_errno(store_node_may(fx->st, &alice, root, STORE_RIGHT_ADD), -EACCES,
+	is_errno(store_may(fx->st, &alice, root, STORE_RIGHT_ADD), -EACCES,
 		 "alice lost add at the top of documents");
-	is_errno(store_node_may(fx->st, &alice, cal, STORE_RIGHT_ADD), -EACCES,
+	is_errno(store_may(fx->st, &alice, cal, STORE_RIGHT_ADD), -EACCES,
 		 "alice lost add in the calendar");
-	refused(fx, store_node_mkdir(fx->st, &alice, h, "x", 0755, &a), -EACCES,
+	refused(fx, store_fs_mkdir(fx->st, &alice, h, "x", 0755, &a), -EACCES,
 		"add|right|may|permission", "alice creates in h");
-	is_errno(store_node_lookup(fx->st, &boss, h, "x", &a), -ENOENT,
+	is_errno(store_fs_lookup(fx->st, &boss, h, "x", &a), -ENOENT,
 		 "the refused folder does not exist");
-	succeeds(fx, store_node_mkdir(fx->st, &alice, f, "x", 0755, &a),
+	succeeds(fx, store_fs_mkdir(fx->st, &alice, f, "x", 0755, &a),
 		 "alice creates in f");
 	refused(fx,
 		store_rights_set(fx->st, &alice, "Team", "documents/h",
@@ -391,13 +392,13 @@ static void handover_success(struct fixture *fx)
 		uint64_t docs =
 			fx_root(fx, &boss, "Team", STORE_TOOL_DOCUMENTS);
 
-		is_errno(store_node_may(fx->st, &boss, docs, STORE_RIGHT_ADD),
+		is_errno(store_may(fx->st, &boss, docs, STORE_RIGHT_ADD),
 			 -EACCES, "the former administrator lost add");
 		is_errno(
-			store_node_may(fx->st, &boss, docs, STORE_RIGHT_DELETE),
+			store_may(fx->st, &boss, docs, STORE_RIGHT_DELETE),
 			-EACCES, "and delete");
 		succeeds(fx,
-			 store_node_may(fx->st, &alice, docs, STORE_RIGHT_ADD),
+			 store_may(fx->st, &alice, docs, STORE_RIGHT_ADD),
 			 "the new administrator may add");
 	}
 	succeeds(fx, store_group_leave(fx->st, &boss, "Team"),
@@ -445,16 +446,16 @@ static void remove_member(struct fixture *fx)
 	ok(store_tool_root(fx->st, &bob, "Team", STORE_TOOL_DOCUMENTS, &ino) <
 		   0,
 	   "bob has no tool root");
-	ok(store_node_lookup(fx->st, &bob, root, "bobs", &a) < 0,
+	ok(store_fs_lookup(fx->st, &bob, root, "bobs", &a) < 0,
 	   "bob's next lookup through a root he held fails");
-	ok(store_node_may(fx->st, &bob, file, STORE_RIGHT_EDIT) < 0,
+	ok(store_may(fx->st, &bob, file, STORE_RIGHT_EDIT) < 0,
 	   "bob may no longer edit his own file");
-	ok(store_node_create(fx->st, &bob, dir, "more.txt", 0644, &a) < 0,
+	ok(store_fs_mknod(fx->st, &bob, dir, "more.txt", S_IFREG | 0644, &a) < 0,
 	   "bob cannot create in the folder he held");
-	ok(store_node_unlink(fx->st, &bob, dir, "report.txt") < 0,
+	ok(store_fs_unlink(fx->st, &bob, dir, "report.txt") < 0,
 	   "bob cannot delete his own file");
 	succeeds(fx,
-		 store_node_resolve(fx->st, &boss, "Team",
+		 store_resolve(fx->st, &boss, "Team",
 				    "documents/bobs/report.txt", &a),
 		 "the content bob added stays in the group");
 	memset(&e, 0, sizeof(e));

@@ -38,7 +38,7 @@ static int parent_of(struct store *st, const struct store_caller *c,
 		return -EINVAL;
 	memcpy(dir, path, (size_t)(slash - path));
 	dir[slash - path] = '\0';
-	rc = store_node_resolve(st, c, group, dir, &a);
+	rc = store_resolve(st, c, group, dir, &a);
 	if (rc == 0) {
 		*parent = a.ino;
 		*name = slash + 1;
