@@ -598,9 +598,41 @@ int store_may(struct store *st, const struct store_caller *c, uint64_t ino,
 /*
  * What fs/ needs, one call per request.  Every call checks that the caller
  * may see the node and holds the right the operation needs (SPEC.md
- * sections 2 and 3), and changes the store in one transaction.  Names are
- * single path components.  Errors are plain negative errnos; a refusal
- * also sets store_errmsg().
+ * sections 2 and 3), and changes the store in one transaction: on any
+ * error nothing of the request is left in the store.  Names are single
+ * path components.  Errors are plain negative errnos; a refusal also sets
+ * store_errmsg() (the rule, for the daemon's log).
+ *
+ * The contract every store_fs_* call keeps:
+ *  -ENOENT        no such node or name, or one the caller may not see
+ *                 (a group they are not in, another member's drop, a
+ *                 history entry they could not read live): never -EACCES
+ *                 for what they may not know exists.
+ *  -EACCES        the caller sees the node but lacks the right (add,
+ *                 delete, edit; administrator-only settings); a handle
+ *                 whose caller lost access (removed member, right
+ *                 revoked) answers it to its next read, write, fgetattr,
+ *                 fsync and truncate, whatever was cached.
+ *  -EPERM         what the tree's shape forbids whoever asks: device
+ *                 nodes, FIFOs and sockets, folders or links in calendar/
+ *                 and contacts/, anything but a tool in a group's folder,
+ *                 a non-Maildir name in mail/, a hard link to a folder.
+ *  -EROFS         history/ and the generated members/ files.
+ *  -EXDEV         a rename or link between spaces or tools.
+ *  -ENOSPC        a space's capacity (content at apparent size, extended
+ *                 attributes and link targets) or its number of entries;
+ *                 never for history, which gives way.  (-EDQUOT is the
+ *                 plan's limit on groups and members, outside the tree.)
+ *  -EFBIG         past the largest file (a write or truncate).
+ *  -EINVAL        a calendar or contact item that does not parse, at the
+ *                 call that makes it take effect (flush, fsync, rename or
+ *                 link into place).
+ *  -EIO           content whose authentication fails (tampered or
+ *                 damaged) or whose content file is missing, and
+ *                 database errors; nothing is returned from such content.
+ *  -EBUSY         the database stayed locked by another process for 30 s.
+ * Reads are short only at the end of the file; a write either stores all
+ * its bytes (*done = size) or none, and returns the error.
  */
 #define STORE_ROOT_INO 1
 
