@@ -737,16 +737,15 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct fill fl = {.fs = fs_of(req), .req = req, .size = size,
 			  .off = off, .plus = plus, .dh = dh};
 	struct store_caller c;
-	struct store_attr self;
 	struct store *st;
 	int rc = caller_of(req, &st, &c);
 
 	fl.buf = malloc(size);
 	if (!fl.buf)
 		rc = -ENOMEM;
-	if (rc == 0)
-		rc = store_fs_getattr(st, &c, ino, &self);
-	/* "." and ".." first, at offsets 1 and 2; not counted as lookups. */
+	/* "." and ".." first, at offsets 1 and 2; not counted as lookups.
+	 * One backend call decides whether the caller may list the folder:
+	 * made even when they fill the reply, so its refusal is the answer. */
 	while (rc == 0 && fl.off < 2) {
 		const char *dot = fl.off == 0 ? "." : "..";
 		struct fuse_entry_param e = {
@@ -763,7 +762,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fl.used += n;
 		fl.off++;
 	}
-	if (rc == 0 && fl.off >= 2 && fl.used < size) {
+	if (rc == 0) {
 		bool resume = dh->last && off == dh->last_off && off > 2;
 
 		rc = store_fs_readdir(st, &c, ino, resume ? dh->last : NULL,
