@@ -320,7 +320,7 @@ int store_fs_open(struct store *st, const struct store_caller *c,
 		rc = store_fs_setattr(st, c, ino, &set, f, &a);
 	}
 	if (rc && f)
-		store_fs_release(st, f);
+		store_fs_release(st, f, NULL);
 	else if (rc == 0)
 		*out = f;
 	return rc;
@@ -543,11 +543,6 @@ int store_fs_flush(struct store *st, struct store_file *f)
 	return fitem_commit(st, f, false);
 }
 
-void store_fs_release_prepare(struct store *st, struct store_file *f)
-{
-	fitem_commit(st, f, true);
-}
-
 bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
 			const char **name)
 {
@@ -558,7 +553,8 @@ bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
 	return true;
 }
 
-void store_fs_release(struct store *st, struct store_file *f)
+void store_fs_release(struct store *st, struct store_file *f,
+		      struct store_gone *gone)
 {
 	uint64_t ino = f->is->ino;
 	int64_t nlink = 1;
@@ -567,6 +563,10 @@ void store_fs_release(struct store *st, struct store_file *f)
 	/* What was never checked is checked now; a refusal here cannot be
 	 * reported, and leaves the stored version (or no new item). */
 	fitem_commit(st, f, true);
+	if (gone && f->gone[0]) {
+		gone->parent = (uint64_t)f->dir;
+		copy_str(gone->name, sizeof(gone->name), f->gone);
+	}
 	fitem_free(f);
 	forget_handle(st, f);
 	/* An item unlinked by another process while open here is freed here
@@ -601,7 +601,7 @@ size_t store_fs_release_all(struct store *st)
 		pthread_mutex_unlock(&st->sh->lock);
 		if (!f)
 			return n;
-		store_fs_release(st, f);
+		store_fs_release(st, f, NULL);
 		n++;
 	}
 }

@@ -786,14 +786,21 @@ int store_fs_sync(struct store *st);
  * fsync): -EINVAL (does not parse, wrong kind or count), -EEXIST (another
  * item has its UID), -ENOSPC; the previous version then stays. */
 int store_fs_flush(struct store *st, struct store_file *f);
-/* Before the last close's release: a new item version never checked (no
- * write since the open) is checked now; a refusal cannot be reported. */
-void store_fs_release_prepare(struct store *st, struct store_file *f);
-/* A new item refused at close or release is removed: its name, for the
- * kernel's cache. */
+/* A new item refused at close is removed: its name, for the kernel's
+ * cache. */
 bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
 			const char **name);
-void store_fs_release(struct store *st, struct store_file *f);
+/* The last close of a handle (f is freed).  A new item version never
+ * checked (no write since the open) is checked first; its refusal cannot
+ * be reported, and leaves the stored version.  A new item refused here is
+ * removed: when `gone` is not NULL its name is put there (name "" when
+ * none), for the kernel's cache. */
+struct store_gone {
+	uint64_t parent;
+	char name[256];
+};
+void store_fs_release(struct store *st, struct store_file *f,
+		      struct store_gone *gone);
 /* A daemon's stop, once no request runs any more: the handles the kernel
  * never released (files still open at an unmount, whose RELEASE requests
  * the kernel had not sent yet) are released as store_fs_release() would,

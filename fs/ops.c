@@ -539,7 +539,7 @@ static void gfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * without writes. */
 	fi->keep_cache = store_fs_file_cacheable(f);
 	if (fuse_reply_open(req, fi) != 0)
-		store_fs_release(st, f);
+		store_fs_release(st, f, NULL);
 }
 
 static void gfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -568,7 +568,7 @@ static void gfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fs_known_add(fs->known, a.ino, 1);
 	if (fuse_reply_create(req, &e, fi) != 0) {
 		fs_known_forget(fs->known, a.ino, 1);
-		store_fs_release(st, f);
+		store_fs_release(st, f, NULL);
 	}
 }
 
@@ -643,17 +643,17 @@ static void gfs_release(fuse_req_t req, fuse_ino_t ino,
 			struct fuse_file_info *fi)
 {
 	struct store *st = store_of(req);
-	uint64_t parent;
-	const char *name;
 
 	if (st) {
-		struct store_file *f = file_of(fi);
+		struct store_gone gone = {0};
 
-		/* Last close: an unchecked item is checked now. */
-		store_fs_release_prepare(st, f);
-		if (store_fs_file_gone(f, &parent, &name))
-			refused(fs_of(req), ino, f);
-		store_fs_release(st, f);
+		/* Last close: an unchecked item is checked now; one refused
+		 * leaves the kernel's caches. */
+		store_fs_release(st, file_of(fi), &gone);
+		if (gone.name[0]) {
+			fs_notify_inode(fs_of(req), ino);
+			fs_notify_entry(fs_of(req), gone.parent, gone.name);
+		}
 	}
 	fuse_reply_err(req, 0);
 }

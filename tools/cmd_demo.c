@@ -410,7 +410,7 @@ static int add_file(struct demo *d, size_t k)
 	if (rc == 0 && done != len)
 		rc = -EIO;
 	rc2 = store_fs_flush(d->st, f);
-	store_fs_release(d->st, f);
+	store_fs_release(d->st, f, NULL);
 	if (rc == 0)
 		rc = rc2;
 	if (rc == 0 && files[k].all_edit) {

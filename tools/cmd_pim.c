@@ -705,7 +705,7 @@ static int card_read(struct cmd_ctx *ctx, uint64_t dir, struct card *c)
 		rc = card_parse(c, buf, len);
 	free(buf);
 release:
-	store_fs_release(ctx->st, f);
+	store_fs_release(ctx->st, f, NULL);
 	return rc;
 }
 

@@ -625,7 +625,7 @@ static void stream_free(void *cls)
 	struct store *st = web_store();
 
 	if (s->f && st)
-		store_fs_release(st, s->f);
+		store_fs_release(st, s->f, NULL);
 	free(s->rel);
 	free(s);
 }

@@ -37,7 +37,7 @@ static uint64_t put(struct fixture *fx, const struct store_caller *c,
 		rc = -EIO;
 	if (!rc)
 		rc = store_fs_flush(fx->st, f);
-	store_fs_release(fx->st, f);
+	store_fs_release(fx->st, f, NULL);
 	free(buf);
 	if (rc)
 		fx_bail(fx, rc, "write %zu bytes to %s", len, name);
@@ -132,7 +132,7 @@ static void enospc(struct fixture *fx)
 	   "a write past the capacity fails with ENOSPC (write %d, done %zu, "
 	   "flush %d)",
 	   rc, done, rc2);
-	store_fs_release(fx->st, f);
+	store_fs_release(fx->st, f, NULL);
 	size = size_of(fx, &boss, ino);
 	ok(size >= 8000 && size <= 10000,
 	   "the file keeps only accepted data (size %llu)",
@@ -148,7 +148,7 @@ static void enospc(struct fixture *fx)
 		ok(got == sizeof(back) && back[0] == 'k' &&
 			   back[sizeof(back) - 1] == 'k',
 		   "the accepted bytes are intact");
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	}
 	rc = store_fs_create(fx->st, &boss, docs, "more.bin", 0644,
 			     O_RDWR | O_CREAT, &a, &f);
@@ -158,7 +158,7 @@ static void enospc(struct fixture *fx)
 		ok(rc == -ENOSPC || rc2 == -ENOSPC ||
 			   (rc == 0 && done < sizeof(buf)),
 		   "a second file cannot pass the capacity either");
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	}
 	ok(used(fx, &boss, "G") <= 10000, "the group stays within capacity");
 }
@@ -192,7 +192,7 @@ static void over_capacity_after_plan_change(struct fixture *fx)
 	ok(rc == -ENOSPC || rc2 == -ENOSPC || (rc == 0 && done == 0),
 	   "it accepts no growth (write %d, done %zu, flush %d)", rc, done,
 	   rc2);
-	store_fs_release(fx->st, f);
+	store_fs_release(fx->st, f, NULL);
 	is_int(size_of(fx, &boss, ino), 8000, "the file did not grow");
 	memset(&set, 0, sizeof(set));
 	set.valid = STORE_SET_SIZE;
@@ -237,12 +237,12 @@ static void removed_member_handles(struct fixture *fx)
 		   "the removed member's open file refuses the next write");
 		ok(store_fs_read(fx->st, fa, 0, sizeof(buf), buf, &got) < 0,
 		   "and the next read");
-		store_fs_release(fx->st, fa);
+		store_fs_release(fx->st, fa, NULL);
 	}
 	if (fb) {
 		ok(store_fs_read(fx->st, fb, 0, sizeof(buf), buf, &got) < 0,
 		   "a member who left cannot read through an open file");
-		store_fs_release(fx->st, fb);
+		store_fs_release(fx->st, fb, NULL);
 	}
 	succeeds(fx, store_fs_open(fx->st, &boss, a.ino, O_RDONLY, &rd),
 		 "the content alice added stays");
@@ -252,7 +252,7 @@ static void removed_member_handles(struct fixture *fx)
 			 store_fs_read(fx->st, rd, 0, sizeof(buf), buf, &got),
 			 "boss reads it");
 		ok(got == 5 && !memcmp(buf, "hello", 5), "as alice wrote it");
-		store_fs_release(fx->st, rd);
+		store_fs_release(fx->st, rd, NULL);
 	}
 }
 
@@ -278,7 +278,7 @@ static void edit_governs_writes(struct fixture *fx)
 	succeeds(fx, store_fs_open(fx->st, &bob, ino, O_RDONLY, &f),
 		 "every member reads");
 	if (f)
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	f = NULL;
 	refused(fx, store_fs_open(fx->st, &bob, ino, O_RDWR, &f), -EACCES,
 		"edit|right|may|permission", "bob opens alice's item to write");
@@ -302,7 +302,7 @@ static void edit_governs_writes(struct fixture *fx)
 		succeeds(fx, store_fs_write(fx->st, f, 5, "bob", 3, &done),
 			 "bob writes");
 		succeeds(fx, store_fs_flush(fx->st, f), "flush");
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	}
 	is_int(size_of(fx, &alice, ino), 8, "a.txt grew by bob's bytes");
 	succeeds(fx, store_fs_unlink(fx->st, &boss, docs, "a.txt"),

@@ -36,7 +36,7 @@ static uint64_t put(struct fixture *fx, const struct store_caller *c,
 	if (rc == 0)
 		rc = store_fs_flush(fx->st, f);
 	if (f)
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	if (rc)
 		fx_bail(fx, rc, "write %s", name);
 	return a.ino;

@@ -42,7 +42,7 @@ static uint64_t put(struct fixture *fx, const struct store_caller *c,
 	if (rc == 0)
 		rc = store_fs_flush(fx->st, f);
 	if (f)
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	if (rc)
 		fx_bail(fx, rc, "write %s", name);
 	return a.ino;
@@ -68,7 +68,7 @@ static char *get(struct fixture *fx, const struct store_caller *c,
 	if (rc == 0) {
 		buf = calloc(1, a.size + 1);
 		rc = store_fs_read(fx->st, f, 0, a.size, buf, &got);
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	}
 	if (rc) {
 		free(buf);
@@ -219,7 +219,7 @@ static void one_version_per_save(struct fixture *fx)
 	succeeds(fx, store_fs_write(fx->st, f, 3, "x", 1, &done), "write");
 	succeeds(fx, store_fs_write(fx->st, f, 4, "y", 1, &done), "write");
 	succeeds(fx, store_fs_write(fx->st, f, 0, "T", 1, &done), "write");
-	store_fs_release(fx->st, f);
+	store_fs_release(fx->st, f, NULL);
 	is_int(entries(fx, &w.bob, "versions/documents/d.txt"), 2,
 	       "three writes in place through one handle: one version");
 	put(fx, &w.bob, w.docs, "d.tmp", "three", 5);
@@ -285,7 +285,7 @@ static void history_gives_way(struct fixture *fx)
 			rc = store_fs_write(fx->st, f, 0, big, 600 * KIB,
 					    &done);
 		if (f)
-			store_fs_release(fx->st, f);
+			store_fs_release(fx->st, f, NULL);
 		is_errno(rc, -ENOSPC, "live quota as before: past capacity is "
 				      "ENOSPC");
 	}
@@ -453,9 +453,9 @@ static void open_survives_purge(struct fixture *fx)
 	is_int(hist, 0, "  not as history");
 	checked(fx);
 	if (r)
-		store_fs_release(fx->st, r);
+		store_fs_release(fx->st, r, NULL);
 	if (wr)
-		store_fs_release(fx->st, wr);
+		store_fs_release(fx->st, wr, NULL);
 	is_int(usage(fx, &w.boss, &hist), 0, "freed at the last close");
 	checked(fx);
 
@@ -478,7 +478,7 @@ static void open_survives_purge(struct fixture *fx)
 						   big, &got),
 				 "the open entry still reads");
 			is_int(got, KIB, "  to its end");
-			store_fs_release(fx->st, r);
+			store_fs_release(fx->st, r, NULL);
 		}
 		free(big);
 		checked(fx);
@@ -508,7 +508,7 @@ static void refused_write_keeps_nothing(struct fixture *fx)
 		       "  no version of a refused write");
 		succeeds(fx, store_fs_write(fx->st, f, 0, "AFTER!", 6, &done),
 			 "the next write");
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	}
 	is_int(entries(fx, &w.bob, "versions/documents/k.txt"), 1,
 	       "  keeps the earlier version");
@@ -614,7 +614,7 @@ static void history_never_fails_a_write(struct fixture *fx)
 
 		succeeds(fx, store_fs_write(fx->st, f, 1, "X", 1, &done),
 			 "  written in place");
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	}
 	ok(reads(fx, &w.bob, dir, "w.txt", "wXite"), "  with the new bytes");
 	is_int(entries(fx, &w.bob, NULL), 0, "  none of them kept");

@@ -255,7 +255,7 @@ static void confinement(struct fixture *fx)
 	rc = store_link_open(fx->st, tok, "hello.txt", &h, &f);
 	succeeds(fx, rc, "a file below the folder opens");
 	if (rc == 0)
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	is_errno(
 		store_link_feed(fx->st, tok, &h, &(char *){NULL}, &(size_t){0}),
 		-EISDIR, "a folder link has no feed");
@@ -290,7 +290,7 @@ static void serving(struct fixture *fx)
 	rc = store_fs_open(fx->st, &c.boss, c.file, O_WRONLY, &f);
 	if (rc == 0) {
 		rc = store_fs_write(fx->st, f, 0, "hello", 5, &done);
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	}
 	succeeds(fx, rc, "hello.txt written");
 	succeeds(fx, mk(fx, &c.boss, "G", "documents/pub", 0, tok, NULL),
@@ -307,7 +307,7 @@ static void serving(struct fixture *fx)
 		is_int(got, 4, "4 bytes");
 		ok(memcmp(buf, "ello", 4) == 0, "its content");
 		is_int(h.attr.size, 5, "its size");
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	}
 	succeeds(fx,
 		 store_pim_put(fx->st, &c.boss, &w, "u1.ics", ics,

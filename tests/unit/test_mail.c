@@ -39,7 +39,7 @@ static int put(struct fixture *fx, const struct store_caller *c, uint64_t dir,
 	if (rc == 0)
 		rc = store_fs_write(fx->st, f, 0, data, strlen(data), &done);
 	if (f)
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	return rc;
 }
 

@@ -42,7 +42,7 @@ static uint64_t put(struct fixture *fx, const struct store_caller *c,
 	if (rc == 0)
 		rc = store_fs_write(fx->st, f, 0, data, strlen(data), &done);
 	if (f)
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	if (rc)
 		fx_bail(fx, rc, "write %s", name);
 	return a.ino;
@@ -60,7 +60,7 @@ static const char *get(struct fixture *fx, const struct store_caller *c,
 	if (rc == 0)
 		rc = store_fs_read(fx->st, f, 0, len - 1, buf, &got);
 	if (f)
-		store_fs_release(fx->st, f);
+		store_fs_release(fx->st, f, NULL);
 	buf[rc ? 0 : got] = '\0';
 	return buf;
 }
@@ -227,7 +227,7 @@ static void alias_handle(struct fixture *fx)
 		 "boss names bob an editor of doc.txt");
 	succeeds(fx, store_fs_write(fx->st, f, 0, "BOB", 3, &done),
 		 "now the handle writes");
-	store_fs_release(fx->st, f);
+	store_fs_release(fx->st, f, NULL);
 	is_str(get(fx, &w.carol, doc, buf, sizeof(buf)), "BOB version",
 	       "into doc.txt");
 }

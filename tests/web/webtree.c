@@ -72,7 +72,7 @@ static int put(struct store *st, const struct store_caller *c, uint64_t parent,
 	if (rc == 0)
 		rc = store_fs_flush(st, f);
 	if (f)
-		store_fs_release(st, f);
+		store_fs_release(st, f, NULL);
 	free(buf);
 	return rc;
 }
