@@ -639,11 +639,21 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 	rc = node_visible(st, c, ino, n);
 	if (rc)
 		return rc;
-	if (((v & STORE_SET_UID) && set->uid != set->shown_uid) ||
-	    ((v & STORE_SET_GID) && set->gid != set->shown_gid))
-		return store_fail(st, -EPERM,
-				  "owners are not changed: rights come from "
-				  "the group");
+	if (v & (STORE_SET_UID | STORE_SET_GID)) {
+		struct store_attr a;
+		int64_t uid = -1, gid = -1;
+
+		rc = node_attr(st, c, n, &a);
+		if (rc)
+			return rc;
+		if (set->shown_owner)
+			set->shown_owner(set->shown_arg, &a, &uid, &gid);
+		if (((v & STORE_SET_UID) && set->uid != uid) ||
+		    ((v & STORE_SET_GID) && set->gid != gid))
+			return store_fail(st, -EPERM,
+					  "owners are not changed: rights "
+					  "come from the group");
+	}
 	if (ino == STORE_ROOT_INO && (v & ~(STORE_SET_UID | STORE_SET_GID)))
 		return -EACCES;
 	if ((v & STORE_SET_SIZE) && f && f->item &&

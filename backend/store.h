@@ -727,8 +727,12 @@ struct store_setattr {
 	int64_t uid, gid; /* chown: accepted only where it changes nothing */
 	uint64_t size;
 	int64_t atime_ns, mtime_ns, ctime_ns;
-	/* What uid/gid the mount shows, to tell a no-op chown. */
-	int64_t shown_uid, shown_gid;
+	/* How the mount shows an item's owner (uid, gid), to tell a no-op
+	 * chown from a refused one: called, for a chown only, with the
+	 * node's attributes in the same transaction. */
+	void (*shown_owner)(void *arg, const struct store_attr *a,
+			    int64_t *uid, int64_t *gid);
+	void *shown_arg;
 };
 struct store_file;
 /* `f` (may be NULL) is the handle a truncate came through. */

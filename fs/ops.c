@@ -336,6 +336,17 @@ static void gfs_getattr(fuse_req_t req, fuse_ino_t ino,
 	fuse_reply_attr(req, &s, ttl(fs, &a));
 }
 
+/* The owner the mount shows for an item (store_setattr.shown_owner). */
+static void shown_owner(void *arg, const struct store_attr *a, int64_t *uid,
+			int64_t *gid)
+{
+	struct stat s;
+
+	fill_stat(arg, a, &s);
+	*uid = s.st_uid;
+	*gid = s.st_gid;
+}
+
 static void gfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 			int to_set, struct fuse_file_info *fi)
 {
@@ -347,14 +358,9 @@ static void gfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	struct stat now;
 	int rc = caller_of(req, &st, &c);
 
-	/* chown to the owner shown is a no-op, to anyone else EPERM: only
-	 * then is the owner shown needed. */
-	if (rc == 0 && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
-	    (rc = store_fs_getattr(st, &c, ino, &a)) == 0) {
-		fill_stat(fs, &a, &now);
-		set.shown_uid = now.st_uid;
-		set.shown_gid = now.st_gid;
-	}
+	/* chown to the owner shown is a no-op, to anyone else EPERM. */
+	set.shown_owner = shown_owner;
+	set.shown_arg = fs;
 	if (rc) {
 		reply_err(req, rc);
 		return;
