@@ -37,18 +37,14 @@ int hist_keep(struct store *st, int64_t space, struct hist_keep *out)
 	out->versions = HIST_KEEP_VERSIONS;
 	out->fits = false;
 	/* One row: a deletion asks it every time (rm -rf asks it for each
-	 * name), so the room an entry needs (quota.c space_room: capacity
+	 * name), so the room an entry needs (SPACE_CAPACITY, quota: capacity
 	 * from the plan of the group's administrator, or of the private
 	 * space's owner) comes with the settings. */
 	s = db_q(st,
 		 "SELECT coalesce(g.keep_days, ?2), coalesce(g.keep_versions,"
-		 " ?3), s.used + s.meta + s.hist_used + ?4 <= CASE WHEN"
-		 " s.group_id IS NULL THEN p.private_bytes ELSE p.group_bytes"
-		 " END FROM space s LEFT JOIN grp g ON g.id = s.group_id"
-		 " JOIN account a ON a.id = coalesce((SELECT m.account_id FROM"
-		 " membership m WHERE m.group_id = s.group_id AND m.role = 3),"
-		 " s.account_id) JOIN plan p ON p.id = a.plan_id"
-		 " WHERE s.id = ?1",
+		 " ?3), s.used + s.meta + s.hist_used + ?4 <=" SPACE_CAPACITY
+		 " FROM space s" SPACE_PLAN " LEFT JOIN grp g"
+		 " ON g.id = s.group_id WHERE s.id = ?1",
 		 "iiii", space, (int64_t)HIST_KEEP_DAYS,
 		 (int64_t)HIST_KEEP_VERSIONS, (int64_t)ENTRY_COST);
 	if (!s)

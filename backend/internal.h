@@ -488,6 +488,16 @@ struct room {
 	int64_t hist;	   /* bytes kept in history (only free capacity) */
 };
 int64_t quota_max_entries(int64_t capacity);
+/* A space's capacity (the plan of the group's administrator, or of the
+ * private space's owner), for queries on `space s`: SELECT ...
+ * SPACE_CAPACITY ... FROM space s SPACE_PLAN WHERE ... */
+#define SPACE_PLAN                                                            \
+	" JOIN account qa ON qa.id = coalesce((SELECT m.account_id FROM"      \
+	" membership m WHERE m.group_id = s.group_id AND m.role = 3),"        \
+	" s.account_id) JOIN plan qp ON qp.id = qa.plan_id"
+#define SPACE_CAPACITY                                                        \
+	" CASE WHEN s.group_id IS NULL THEN qp.private_bytes"                 \
+	" ELSE qp.group_bytes END"
 int space_room(struct store *st, int64_t space, struct room *out);
 /* -ENOSPC (with the rule) when item `n` may not grow from `from` to `to`
  * bytes; shrinking always may. */

@@ -28,18 +28,13 @@ int64_t quota_max_entries(int64_t capacity)
 
 int space_room(struct store *st, int64_t space, struct room *out)
 {
-	struct limits lim;
 	sqlite3_stmt *s;
-	int64_t who;
-	bool group;
 	int rc;
 
 	s = db_q(st,
 		 "SELECT s.used, s.meta, s.files, s.root, s.drop_dir,"
-		 " s.group_id IS NOT NULL, s.hist_used, coalesce((SELECT"
-		 " account_id FROM"
-		 " membership m WHERE m.group_id = s.group_id AND m.role = 3),"
-		 " s.account_id) FROM space s WHERE s.id = ?",
+		 " s.hist_used," SPACE_CAPACITY " FROM space s" SPACE_PLAN
+		 " WHERE s.id = ?",
 		 "i", space);
 	if (!s)
 		return -EIO;
@@ -51,14 +46,9 @@ int space_room(struct store *st, int64_t space, struct room *out)
 	out->files = sqlite3_column_int64(s, 2);
 	out->root = sqlite3_column_int64(s, 3);
 	out->drop_dir = sqlite3_column_int64(s, 4);
-	group = sqlite3_column_int(s, 5) != 0;
-	out->hist = sqlite3_column_int64(s, 6);
-	who = sqlite3_column_int64(s, 7);
+	out->hist = sqlite3_column_int64(s, 5);
+	out->capacity = sqlite3_column_int64(s, 6);
 	db_done(s);
-	rc = limits_of(st, who, &lim);
-	if (rc)
-		return rc;
-	out->capacity = group ? lim.group_bytes : lim.private_bytes;
 	out->max_files = quota_max_entries(out->capacity);
 	return 0;
 }
