@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The daemon's shared declarations: the mount's state, the per-thread
- * store handles, the kernel's lookup counts and the invalidation thread.
+ * The daemon's shared declarations: the mount's state, the request loop
+ * and its store handles, the kernel's lookup counts and the invalidation
+ * thread.
  * Only fs/ includes fuse3; only fs/ talks to the kernel.
  */
 #ifndef GROUPFS_FS_H
@@ -22,9 +23,14 @@ struct fs_notify;
 /* One mount.  Set up before the session loop starts and read-only after,
  * except where a field says which lock guards it. */
 struct fs {
-	struct store *base;	  /* detached: only cloned, per thread */
+	struct store *base;	  /* detached: only cloned */
 	struct fuse_session *se;
-	pthread_key_t store_key;  /* this thread's struct store */
+	pthread_key_t store_key;  /* a thread's own handle, outside requests */
+	struct {		  /* handles between requests (loop.c) */
+		pthread_mutex_t lock;
+		struct store *idle[64];
+		int n;		  /* guarded by lock */
+	} pool;
 	bool single;		  /* serves one account (--as or private) */
 	bool have_as;		  /* --as: one fixed caller */
 	struct store_caller as;	  /* the caller with --as */
@@ -36,8 +42,23 @@ struct fs {
 };
 
 /* ---- main.c ---- */
-/* This thread's store handle (opened on first use), or NULL. */
+/* A new handle on the mount's store, logging like the daemon; or NULL. */
+struct store *fs_store_open(struct fs *fs);
+
+/* ---- loop.c ---- */
+/* Serve requests on `threads` workers until the session ends; 0 or a
+ * negative errno. */
+int fs_loop(struct fs *fs, unsigned threads);
+/* Block (or unblock) SIGTERM, SIGINT and SIGHUP in the calling thread and
+ * the threads it starts: only the thread in fs_loop takes them. */
+void fs_block_end_signals(bool block);
+/* The store handle of this request, taken from the pool at the first
+ * call; outside a request, this thread's own (opened on first use).  NULL
+ * when the store cannot be opened. */
 struct store *fs_store(struct fs *fs);
+/* A worker's request is done with its handle (it is about to reply): the
+ * handle goes back to the pool.  Elsewhere nothing. */
+void fs_store_done(struct fs *fs);
 void fs_log(void *arg, enum store_log_level level, const char *msg);
 
 /* ---- ops.c ---- */

@@ -3,8 +3,8 @@
  * groupfs: mounts a groupfs store.  This file owns the command line (the
  * standard libfuse options plus ours, also as -o options for mount(8) and
  * fstab), opening the store, the session and its signal handlers, the
- * readiness signal, logging (stderr in the foreground, syslog otherwise)
- * and the per-thread store handles.
+ * readiness signal and logging (stderr in the foreground, syslog
+ * otherwise).  Requests are served by loop.c.
  *
  *   groupfs [options] STORE MOUNTPOINT
  */
@@ -111,6 +111,8 @@ static void usage(const char *prog)
 	       "See groupfs(8).  FUSE options:\n",
 	       prog);
 	fuse_cmdline_help();
+	printf("    (groupfs runs its own request loop: max_threads sets its "
+	       "threads;\n     clone_fd and max_idle_threads have no effect)\n");
 	fuse_lowlevel_help();
 }
 
@@ -183,16 +185,13 @@ static void close_store(void *p)
 	store_close(p);
 }
 
-struct store *fs_store(struct fs *fs)
+struct store *fs_store_open(struct fs *fs)
 {
-	struct store *st = pthread_getspecific(fs->store_key);
+	struct store *st;
 
-	if (st)
-		return st;
 	if (store_clone(fs->base, &st) != 0)
 		return NULL;
 	store_set_logger(st, fs_log, NULL);
-	pthread_setspecific(fs->store_key, st);
 	return st;
 }
 
@@ -339,7 +338,6 @@ int main(int argc, char *argv[])
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct options o = {.timeout = 1.0};
 	struct fuse_cmdline_opts cl = {0};
-	struct fuse_loop_config *loop = NULL;
 	struct fs fs = {0};
 	bool key_made = false, mounted = false, signals = false;
 	int ret = 1;
@@ -413,31 +411,27 @@ int main(int argc, char *argv[])
 			goto out_session;
 		}
 	}
-	/* Every connection is opened after the fork, by the thread that
-	 * uses it (see store_detach). */
+	/* Every connection is opened after the fork, when a request or a
+	 * thread first needs it (see store_detach, loop.c). */
 	store_detach(fs.base);
 	if (fuse_daemonize(cl.foreground) != 0)
 		goto out_session;
+	/* The threads started from here on leave the end signals to this
+	 * one, which waits for them in fs_loop. */
+	fs_block_end_signals(true);
 	if (fs_notify_start(&fs) != 0)
 		goto out_session;
 	signal_ready(o.ready_fd);
-	if (cl.singlethread) {
-		ret = fuse_session_loop(fs.se);
-	} else {
-		loop = fuse_loop_cfg_create();
-		if (!loop)
-			goto out_notify;
-		fuse_loop_cfg_set_clone_fd(loop, cl.clone_fd);
-		fuse_loop_cfg_set_max_threads(loop, cl.max_threads);
-		if (cl.max_idle_threads != UINT_MAX)
-			fuse_loop_cfg_set_idle_threads(loop,
-						       cl.max_idle_threads);
-		ret = fuse_session_loop_mt(fs.se, loop);
-		fuse_loop_cfg_destroy(loop);
+	/* -s: one worker; otherwise libfuse's max_threads (10 unless
+	 * -o max_threads=N says otherwise). */
+	ret = fs_loop(&fs, cl.singlethread ? 1 : cl.max_threads);
+	if (ret) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "reading requests failed: %s",
+			 strerror(-ret));
+		fs_log(NULL, STORE_LOG_ERR, msg);
 	}
-	/* Ended by SIGTERM, SIGINT or SIGHUP: a clean unmount. */
-	if (ret == SIGTERM || ret == SIGINT || ret == SIGHUP)
-		ret = 0;
 	ret = ret != 0;
 	{
 		/* Every worker is gone: what the kernel left open. */
@@ -452,7 +446,6 @@ int main(int argc, char *argv[])
 			fs_log(NULL, STORE_LOG_INFO, msg);
 		}
 	}
-out_notify:
 	fs_notify_stop(&fs);
 out_session:
 	if (mounted)

@@ -187,6 +187,17 @@ static bool refusal_log_allowed(unsigned long *skipped)
 	return ok;
 }
 
+/* Before any reply: the request's store handle goes back to the pool
+ * (loop.c), so that the next request, which the reply lets the caller
+ * send at once, finds the connection whose cache is warm.  After a reply,
+ * a request that still needs the store takes a handle again with
+ * fs_store(); a `st` from before is no longer this request's. */
+static fuse_req_t done(fuse_req_t req)
+{
+	fs_store_done(fs_of(req));
+	return req;
+}
+
 /* Reply with error `rc` (negative errno); a refusal is logged first with
  * the rule the backend named, the request and who asked, so that the log
  * tells a user and their administrator why, not only "Permission denied". */
@@ -215,7 +226,7 @@ static void reply_error(fuse_req_t req, int rc, const char *op)
 	}
 	if (st)
 		store_clear_errmsg(st);
-	fuse_reply_err(req, -rc);
+	fuse_reply_err(done(req), -rc);
 }
 #define reply_err(req, rc) reply_error((req), (rc), __func__)
 
@@ -232,7 +243,7 @@ static void reply_entry_in(fuse_req_t req, int rc, const struct store_attr *a,
 	}
 	fill_entry(fs, a, &e);
 	fs_known_add(fs->known, a->ino, 1);
-	if (fuse_reply_entry(req, &e) != 0)
+	if (fuse_reply_entry(done(req), &e) != 0)
 		fs_known_forget(fs->known, a->ino, 1);
 }
 #define reply_entry(req, rc, a) reply_entry_in((req), (rc), (a), __func__)
@@ -292,7 +303,7 @@ static void gfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		/* A single-account mount may cache the absence too. */
 		struct fuse_entry_param e = {.entry_timeout = fs->timeout};
 
-		fuse_reply_entry(req, &e);
+		fuse_reply_entry(done(req), &e);
 		return;
 	}
 	reply_entry(req, rc, &a);
@@ -333,7 +344,7 @@ static void gfs_getattr(fuse_req_t req, fuse_ino_t ino,
 		return;
 	}
 	fill_stat(fs, &a, &s);
-	fuse_reply_attr(req, &s, ttl(fs, &a));
+	fuse_reply_attr(done(req), &s, ttl(fs, &a));
 }
 
 /* The owner the mount shows for an item (store_setattr.shown_owner). */
@@ -403,7 +414,7 @@ static void gfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		return;
 	}
 	fill_stat(fs, &a, &now);
-	fuse_reply_attr(req, &now, ttl(fs, &a));
+	fuse_reply_attr(done(req), &now, ttl(fs, &a));
 }
 
 static void gfs_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -418,7 +429,7 @@ static void gfs_readlink(fuse_req_t req, fuse_ino_t ino)
 	if (rc)
 		reply_err(req, rc);
 	else
-		fuse_reply_readlink(req, buf);
+		fuse_reply_readlink(done(req), buf);
 }
 
 static void gfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -544,8 +555,8 @@ static void gfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * what it cached stays true across opens; generated files change
 	 * without writes. */
 	fi->keep_cache = store_fs_file_cacheable(f);
-	if (fuse_reply_open(req, fi) != 0)
-		store_fs_release(st, f, NULL);
+	if (fuse_reply_open(done(req), fi) != 0)
+		store_fs_release(fs_store(fs_of(req)), f, NULL);
 }
 
 static void gfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -572,9 +583,9 @@ static void gfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fi->keep_cache = 1;
 	fill_entry(fs, &a, &e);
 	fs_known_add(fs->known, a.ino, 1);
-	if (fuse_reply_create(req, &e, fi) != 0) {
+	if (fuse_reply_create(done(req), &e, fi) != 0) {
 		fs_known_forget(fs->known, a.ino, 1);
-		store_fs_release(st, f, NULL);
+		store_fs_release(fs_store(fs), f, NULL);
 	}
 }
 
@@ -592,7 +603,7 @@ static void gfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	if (rc)
 		reply_err(req, rc);
 	else
-		fuse_reply_buf(req, buf, got);
+		fuse_reply_buf(done(req), buf, got);
 	free(buf);
 }
 
@@ -600,12 +611,12 @@ static void gfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 		      size_t size, off_t off, struct fuse_file_info *fi)
 {
 	struct store *st = store_of(req);
-	size_t done = 0;
+	size_t wrote = 0;
 	int rc = st ? 0 : -EIO;
 
 	if (rc == 0)
 		rc = store_fs_write(st, file_of(fi), (uint64_t)off, buf, size,
-				    &done);
+				    &wrote);
 	/* With the writeback cache the kernel already grew its size: make
 	 * it ask again. */
 	if (rc)
@@ -613,7 +624,7 @@ static void gfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	if (rc)
 		reply_err(req, rc);
 	else
-		fuse_reply_write(req, done);
+		fuse_reply_write(done(req), wrote);
 }
 
 /*
@@ -661,7 +672,7 @@ static void gfs_release(fuse_req_t req, fuse_ino_t ino,
 			fs_notify_entry(fs_of(req), gone.parent, gone.name);
 		}
 	}
-	fuse_reply_err(req, 0);
+	fuse_reply_err(done(req), 0);
 }
 
 static void gfs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
@@ -727,12 +738,12 @@ static void gfs_opendir(fuse_req_t req, fuse_ino_t ino,
 	struct dirh *dh = calloc(1, sizeof(*dh));
 
 	if (!dh) {
-		fuse_reply_err(req, ENOMEM);
+		fuse_reply_err(done(req), ENOMEM);
 		return;
 	}
 	fi->fh = (uint64_t)(uintptr_t)dh;
 	fi->cache_readdir = 0;
-	if (fuse_reply_open(req, fi) != 0)
+	if (fuse_reply_open(done(req), fi) != 0)
 		free(dh);
 }
 
@@ -778,7 +789,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	if (rc)
 		reply_err(req, rc);
 	else
-		fuse_reply_buf(req, fl.buf, fl.used);
+		fuse_reply_buf(done(req), fl.buf, fl.used);
 	free(fl.buf);
 }
 
@@ -801,7 +812,7 @@ static void gfs_releasedir(fuse_req_t req, fuse_ino_t ino,
 
 	free(dh->last);
 	free(dh);
-	fuse_reply_err(req, 0);
+	fuse_reply_err(done(req), 0);
 }
 
 static void gfs_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
@@ -847,7 +858,7 @@ static void gfs_statfs(fuse_req_t req, fuse_ino_t ino)
 	}
 	sv.f_favail = sv.f_ffree;
 	sv.f_namemax = 255;
-	fuse_reply_statfs(req, &sv);
+	fuse_reply_statfs(done(req), &sv);
 }
 
 /* ---- extended attributes and access ---- */
@@ -880,9 +891,9 @@ static void gfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	if (rc)
 		reply_err(req, rc);
 	else if (size == 0)
-		fuse_reply_xattr(req, len);
+		fuse_reply_xattr(done(req), len);
 	else
-		fuse_reply_buf(req, buf, len);
+		fuse_reply_buf(done(req), buf, len);
 	free(buf);
 }
 
@@ -901,9 +912,9 @@ static void gfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	if (rc)
 		reply_err(req, rc);
 	else if (size == 0)
-		fuse_reply_xattr(req, len);
+		fuse_reply_xattr(done(req), len);
 	else
-		fuse_reply_buf(req, buf, len);
+		fuse_reply_buf(done(req), buf, len);
 	free(buf);
 }
 
@@ -926,7 +937,7 @@ static void gfs_access(fuse_req_t req, fuse_ino_t ino, int mask)
 
 	if (rc == 0)
 		rc = store_fs_access(st, &c, ino, mask);
-	fuse_reply_err(req, -rc);
+	fuse_reply_err(done(req), -rc);
 }
 
 const struct fuse_lowlevel_ops fs_ops = {

@@ -58,6 +58,42 @@ check "the daemon released the file itself" \
 	grep -q "released 1 file(s) still open at unmount" "$T"/daemon.*.log
 same "and freed the unlinked item" "$(used_sales)" 0
 
+# The request loop (fs/loop.c): a request waiting for the database does
+# not hold up the others.  Another process holds the write lock; a write
+# through the mount waits for it, and meanwhile a lookup is answered on
+# another worker with a connection of its own.
+M3=$T/mnt3
+mount_fg "$M3" --as alice -o max_threads=2
+mkfifo "$T/sql.in"
+sqlite3 "$GROUPFS_STORE/db/store.db" <"$T/sql.in" >"$T/sql.out" 2>&1 &
+sqlpid=$!
+exec {sqlfd}>"$T/sql.in"
+printf 'BEGIN IMMEDIATE;\nSELECT %s;\n' "'locked'" >&"$sqlfd"
+wait_for "another process holds the write lock" 10 grep -q locked "$T/sql.out"
+"$PROBE" write "$M3/Sales/documents/waits.txt" later &
+writer=$!
+check "a lookup is answered while a write waits for the lock" \
+	timeout 10 bash -c "! stat '$M3/Sales/never-looked-up'"
+check "and the write is still waiting" kill -0 "$writer"
+printf 'COMMIT;\n' >&"$sqlfd"
+exec {sqlfd}>&-
+wait "$sqlpid"
+rc=0; wait "$writer" || rc=$?
+same "the write completes once the lock is free" "$rc" 0
+same "with its content" "$(cat "$M3/Sales/documents/waits.txt")" later
+umount_fs "$M3"
+
+# One worker (-s) serves too, and unmounts cleanly on SIGTERM.
+M4=$T/mnt4
+mount_fg "$M4" --as alice -s
+expect OK "-s: a write" "$PROBE" write "$M4/Sales/documents/one.txt" one
+same "-s: reads back" "$(cat "$M4/Sales/documents/one.txt")" one
+pid=$(daemon_pid "$M4")
+kill -TERM "$pid"
+rc=0; wait "$pid" || rc=$?
+same "-s: SIGTERM exits 0" "$rc" 0
+kill_fs "$M4"
+
 # A store whose master key is wrapped by a passphrase.
 P=$T/pstore
 printf 'correct horse\n' >"$T/pass"
