@@ -322,11 +322,23 @@ assert_eq 200 "$CODE" "a renamed folder shows under its new name"
 tree Staff mkdir documents/gone
 printf 'x\n' | tree Staff put documents/gone/file.txt
 GF=$(link Staff documents/gone/file.txt)
+gfid=$(gctl --json link list Staff | "$PY" -c 'import json,sys
+print(max(o["id"] for o in json.load(sys.stdin)))')
 GD=$(link Staff documents/gone)
 http "$U/l/$GF"
 assert_eq 200 "$CODE" "a link to a file about to go"
 tree Staff rm documents/gone/file.txt
 refuse "the file was deleted" "/l/$GF"
+run gctl --json link list Staff
+assert_json "all(o['id'] != $gfid for o in d)" \
+	"a file sent to the trash takes its link out of link list"
+assert_refused "no link $gfid" gctl --as "$ADMIN" link revoke "$gfid"
+run gctl --as "$ADMIN" history restore Staff documents/gone/file.txt
+assert_rc 0 "the file is restored from the trash"
+http "$U/l/$GD/file.txt"
+assert_eq "200 x" "$CODE $BODY" "... it is back, seen through its folder's link"
+refuse "a restored file is not published again" "/l/$GF"
+tree Staff rm documents/gone/file.txt
 tree Staff rmdir documents/gone
 refuse "the folder was deleted" "/l/$GD"
 run gctl --json link list Staff
