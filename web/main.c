@@ -111,7 +111,9 @@ static void backend_log(void *arg, enum store_log_level level, const char *msg)
  * libmicrohttpd's own messages: mostly one per connection a client drops
  * half-way ("closed with incomplete request", timeouts, limits), which a
  * single client can make by the thousand.  At most MHD_LOG_BURST a minute
- * reach the log, then one line saying how many were left out.
+ * reach the log, then one line saying how many were left out.  Each one
+ * is shown to serve.c first: the status of an error answer the library
+ * sends itself goes in that request's access line, whatever the limit.
  */
 #define MHD_LOG_BURST 10
 
@@ -127,6 +129,11 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	time_t now = time(NULL);
 	size_t n;
 
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	web_library_message(line);
 	pthread_mutex_lock(&mhd_log_lock);
 	if (now - window >= 60) {
 		was_dropped = dropped;
@@ -145,10 +152,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 			was_dropped);
 	if (!show)
 		return;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	n = strlen(line);
-	while (n && line[n - 1] == '\n')
-		line[--n] = '\0';
 	web_log(LOG_WARNING, "%s", line);
 }
 
@@ -527,7 +530,9 @@ static struct MHD_Daemon *start(const struct options *o, int lfd,
 		flags, 0, NULL, NULL, web_handle, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_THREAD_POOL_SIZE,
-		o->threads, MHD_OPTION_NOTIFY_COMPLETED, web_completed, NULL,
+		o->threads, MHD_OPTION_URI_LOG_CALLBACK, web_request_begin,
+		NULL, MHD_OPTION_NOTIFY_COMPLETED, web_completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, web_connection, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, web_unescape, NULL,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT,
 		MHD_OPTION_CONNECTION_LIMIT, limit,

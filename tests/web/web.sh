@@ -488,9 +488,62 @@ EOP
 assert_rc 0 "40 half-open connections from one address: the 41st refused, 127.0.0.2 served"
 assert_contains "$OUT" "flood ok"
 web_stop dos
-warnings=$(grep -vc '"GET \|serving \|stopping on' "$TMP/dos.log" || true)
+# An access line: ADDR "METHOD PATH" STATUS BYTES TIMEms [(why)].
+ACCESS=': [0-9a-f.:]+ "[^"]*" ([0-9]{3}|-) [0-9]+ [0-9]+ms'
+warnings=$(grep -Evc "$ACCESS|serving |stopping on" "$TMP/dos.log" || true)
 assert_eq 1 "$([ "$warnings" -le 11 ] && echo 1)" \
 	"the dropped connections leave at most 11 lines in the log ($warnings)"
+
+# One access line per request, also for those libmicrohttpd answers
+# itself: a fixed set of 9 requests to a fresh server, 9 lines.
+web_start acc
+run timeout 60 "$PY" - "$PORT_acc" "$FILE" <<'EOP'
+import socket, sys
+port, tok = int(sys.argv[1]), sys.argv[2]
+end = "Host: x\r\nConnection: close\r\n\r\n"
+reqs = [
+    ("200", f"GET /l/{tok} HTTP/1.1\r\n" + end),
+    ("200", f"HEAD /l/{tok} HTTP/1.1\r\n" + end),
+    ("405", f"POST /l/{tok} HTTP/1.1\r\nContent-Length: 1\r\n" + end + "x"),
+    ("404", "GET /nope HTTP/1.1\r\n" + end),
+    ("400", f"GET /l/{tok} HTTP/1.1\r\nContent-Length: abc\r\n" + end),
+    ("505", f"GET /l/{tok} HTTP/2.5\r\n" + end),
+    ("400", "GET /l/x HTTP/x\r\n" + end),
+    ("431", "GET /l/x HTTP/1.1\r\nX-Big: " + "a" * 100000 + "\r\n" + end),
+    ("", "GET /l/x HTTP/1.1\r\nHost: x\r\n"),  # the client leaves
+]
+for want, r in reqs:
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    data = b""
+    try:
+        s.sendall(r.encode())
+        if want:
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                data += d
+    except (ConnectionResetError, BrokenPipeError):
+        pass
+    s.close()
+    got = data.split(b"\r\n")[0].decode()
+    assert got.split(" ")[1:2] == ([want] if want else []), (want, got)
+print("asked", len(reqs))
+EOP
+assert_rc 0 "9 requests: 200, 200, 405, 404, bad Content-Length, HTTP/2.5, HTTP/x, 431, one left half-way"
+assert_contains "$OUT" "asked 9"
+web_stop acc
+assert_eq 9 "$(grep -Ec "$ACCESS" "$TMP/acc.log")" \
+	"... 9 access lines, one per request"
+for st in '" 200 ' '" 405 ' '" 404 ' '" 400 0 ' '" 505 0 ' '" 431 0 ' '" - 0 '; do
+	assert_contains "$(grep -E "$ACCESS" "$TMP/acc.log")" "$st" \
+		"... one with status${st#\"}"
+done
+# (The server may stop before it sees the last client leave.)
+assert_eq "4 1" "$(grep -Ec "$ACCESS \(refused by the HTTP library\)$" \
+	"$TMP/acc.log") $(grep -Ec "$ACCESS \((client gone|server stopping)\)$" \
+	"$TMP/acc.log")" "... marked: 4 refused by libmicrohttpd, 1 client gone"
+assert_not_contains "$(cat "$TMP/acc.log")" "$FILE" "... and no token"
 
 # Token-like strings from any method or path: none reaches the log.
 for m in GET HEAD POST PUT DELETE OPTIONS PATCH PROPFIND TRACE MKCOL; do
