@@ -454,17 +454,27 @@ static int listen_on(const struct sockaddr_storage *ss, socklen_t len,
 
 /* Started by root for a store that belongs to another user: become that
  * user, the store's operator, once the socket is bound and the TLS key
- * read; a network daemon keeps no more than it needs. */
+ * read; a network daemon keeps no more than it needs.  Anyone but root
+ * and the store's owner is refused here, with the rule, rather than by
+ * the store's files. */
 static int become_operator(const char *store)
 {
 	struct passwd *pw;
 	struct stat sb;
 
-	if (geteuid() != 0)
-		return 0;
 	if (stat(store, &sb) != 0) {
 		fprintf(stderr, "groupfs-web: %s: %s\n", store,
 			strerror(errno));
+		return -1;
+	}
+	if (geteuid() != 0) {
+		if (sb.st_uid == geteuid())
+			return 0;
+		pw = getpwuid(sb.st_uid);
+		fprintf(stderr,
+			"groupfs-web: %s: runs as the store's operator (its "
+			"owner, %s, or root), not as uid %u\n",
+			store, pw ? pw->pw_name : "?", (unsigned)geteuid());
 		return -1;
 	}
 	if (sb.st_uid == 0)

@@ -558,6 +558,53 @@ for m in GET HEAD POST PUT DELETE OPTIONS PATCH PROPFIND TRACE MKCOL; do
 done
 ok "every method and odd path with a real token asked"
 
+# ---- as the store's operator ----
+# Started by root for a store that belongs to another user, groupfs-web
+# becomes that user (uid, gid and groups) and serves; anyone else is
+# refused with the rule.
+if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null &&
+	command -v setpriv >/dev/null; then
+	OWNER=gfs_web_own_$$
+	OTHER=gfs_web_other_$$
+	useradd -M -U -s /bin/false "$OWNER"
+	at_exit userdel "$OWNER"
+	useradd -M -U -s /bin/false "$OTHER"
+	at_exit userdel "$OTHER"
+	chmod 755 "$TMP"
+	OWNED="$TMP/owned"
+	run gctl demo "$OWNED"
+	assert_rc 0 "a demo store for another user"
+	OCAL=$(GROUPFS_STORE=$OWNED link Staff calendar)
+	chown -R "$OWNER:" "$OWNED"
+	# The log is opened as the owner, after the switch.
+	: >"$TMP/owned.log"
+	chown "$OWNER:" "$TMP/owned.log"
+	GROUPFS_STORE=$OWNED web_start owned
+	pid=$(eval echo "\$PID_owned")
+	assert_eq "$(id -u "$OWNER") $(id -u "$OWNER") $(id -u "$OWNER") $(id -u "$OWNER")" \
+		"$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status")" \
+		"root becomes the store's owner: real, effective, saved and fs uid"
+	assert_eq "$(id -g "$OWNER") $(id -g "$OWNER")" \
+		"$(awk '/^Gid:/ { print $2, $3 }' "/proc/$pid/status")" \
+		"... and its group"
+	assert_eq "$(id -G "$OWNER")" \
+		"$(awk '/^Groups:/ { $1 = ""; sub(/^ /, ""); print }' "/proc/$pid/status")" \
+		"... and its groups only"
+	http "http://127.0.0.1:$PORT_owned/l/$OCAL"
+	assert_eq 200 "$CODE" "... and serves the store"
+	assert_contains "$BODY" BEGIN:VCALENDAR
+	web_stop owned
+	cp "$GROUPFS_WEB" "$TMP/groupfs-web"
+	chmod 755 "$TMP/groupfs-web"
+	run setpriv --reuid="$OTHER" --regid="$OTHER" --init-groups \
+		"$TMP/groupfs-web" "$OWNED" -f --listen 127.0.0.1:0
+	assert_rc 1 "another user may not serve the store"
+	assert_eq "groupfs-web: $OWNED: runs as the store's operator (its owner, $OWNER, or root), not as uid $(id -u "$OTHER")" \
+		"$ERR" "... and is told the rule"
+else
+	ok "skipped: the operator tests need root, useradd and setpriv"
+fi
+
 # ---- the access log: one line per request, no token ----
 web_stop main
 lines=$(grep -c '"GET \|"HEAD \|"POST \|"PUT \|"DELETE \|"OPTIONS \|"PATCH ' \
