@@ -430,6 +430,26 @@ tree Staff put documents/huge.bin <"$TMP/huge.bin"
 HUGE=$(link Staff documents/huge.bin)
 hid=$(gctl --json link list Staff | "$PY" -c 'import json,sys
 print(max(o["id"] for o in json.load(sys.stdin)))')
+# Memory stays flat: the server's peak resident size (VmHWM) grows by a
+# few MiB at most over a whole 48 MiB download, and a second one at once.
+# The peak is first brought down to what is resident now (clear_refs 5),
+# so that the earlier tests' peak (ab's 50 clients) cannot hide a rise.
+hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$PID_main/status"; }
+echo 5 >"/proc/$PID_main/clear_refs" 2>/dev/null || true
+hwm0=$(hwm)
+curl -s -o "$TMP/huge.a" "$U/l/$HUGE" &
+cpid=$!
+curl -s -o "$TMP/huge.b" "$U/l/$HUGE"
+wait "$cpid"
+hwm1=$(hwm)
+same=0
+for f in "$TMP/huge.a" "$TMP/huge.b"; do
+	cmp -s "$f" "$TMP/huge.bin" && same=$((same + 1))
+done
+rm -f "$TMP/huge.a" "$TMP/huge.b"
+assert_eq 2 "$same" "two 48 MiB downloads at once, byte for byte"
+assert_eq 1 "$([ $((hwm1 - hwm0)) -le 8192 ] && echo 1)" \
+	"... the server's peak memory grew by $(((hwm1 - hwm0) / 1024)) MiB (at most 8; VmHWM $((hwm0 / 1024)) -> $((hwm1 / 1024)) MiB)"
 curl -s --limit-rate 4M -o "$TMP/huge.out" "$U/l/$HUGE" &
 cpid=$!
 sleep 1
