@@ -35,6 +35,42 @@ FILE=$(link Staff documents/pub/hello.txt)
 assert_eq 32 "${#CAL}" "a token of 32 base64url characters (192 bits)"
 
 # ---- the calendar feed ----
+# Two events in another time zone, each file with its own VTIMEZONE: the
+# feed holds that zone once.
+for n in 1 2; do
+	cat >"$TMP/ny$n.ics" <<EOI
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VTIMEZONE
+TZID:America/New_York
+BEGIN:STANDARD
+DTSTART:20071104T020000
+RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU
+TZOFFSETFROM:-0400
+TZOFFSETTO:-0500
+TZNAME:EST
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:20070311T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU
+TZOFFSETFROM:-0500
+TZOFFSETTO:-0400
+TZNAME:EDT
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:web-ny-$n@example.org
+DTSTAMP:20250101T000000Z
+DTSTART;TZID=America/New_York:2025040${n}T090000
+DTEND;TZID=America/New_York:2025040${n}T100000
+SUMMARY:New York call $n
+END:VEVENT
+END:VCALENDAR
+EOI
+	run gctl --as "$ADMIN" calendar import Staff "$TMP/ny$n.ics"
+	assert_rc 0 "an event in America/New_York with its VTIMEZONE ($n)"
+done
 http "$U/l/$CAL"
 assert_eq 200 "$CODE" "calendar feed: 200"
 assert_eq "text/calendar; charset=utf-8" "$(header Content-Type)" \
@@ -46,8 +82,17 @@ else
 	not_ok "calendar feed differs from calendar export"
 fi
 assert_eq 1 "$(grep -c '^BEGIN:VCALENDAR' "$TMP/body")" "one VCALENDAR"
+tzs=$(grep -c '^BEGIN:VTIMEZONE' "$TMP/body" || true)
+assert_eq 1 "$([ "$tzs" -ge 2 ] && echo 1)" \
+	"VTIMEZONEs in the feed: $tzs (Europe/Brussels of the demo, America/New_York)"
+assert_eq "$tzs" "$(grep -c '^TZID:' "$TMP/body")" "... each with its TZID"
 assert_eq "" "$(grep '^TZID:' "$TMP/body" | sort | uniq -d)" \
-	"each VTIMEZONE once"
+	"... each TZID once"
+used=$(grep -o ';TZID=[^:;]*' "$TMP/body" | sed 's/;TZID=//' | sort -u)
+assert_eq "$used" "$(sed -n 's/^TZID://p' "$TMP/body" | tr -d '\r' | sort -u)" \
+	"... exactly the zones the events use"
+assert_eq 2 "$(grep -c '^SUMMARY:New York call' "$TMP/body")" \
+	"... and both New York events"
 events=$(grep -c '^BEGIN:VEVENT' "$TMP/body")
 items=$(gctl --as "$ADMIN" --json calendar list Staff --from 2000-01-01 \
 	--to 2100-01-01 | "$PY" -c 'import json,sys
@@ -308,12 +353,28 @@ SUMMARY:Published at once
 END:VEVENT
 END:VCALENDAR
 EOI
+lm0=$(header Last-Modified)
+before=$(date +%s)
+sleep 1 # Last-Modified counts in seconds
 run gctl --as "$ADMIN" calendar import Staff "$TMP/new.ics"
 assert_rc 0 "an event added to the Staff calendar"
 http "$U/l/$CAL"
 assert_contains "$BODY" "SUMMARY:Published at once" "the feed shows it at once"
 assert_eq 1 "$([ "$(header ETag)" != "$etag1" ] && echo 1)" \
 	"... with a new ETag"
+lm=$(header Last-Modified)
+lms=$(date -d "$lm" +%s 2>/dev/null || echo 0)
+assert_eq 1 "$([ "$lms" -gt "$before" ] && [ "$lms" -le "$(date +%s)" ] && echo 1)" \
+	"... and Last-Modified the time of the change ($lm; was $lm0)"
+http -H "If-Modified-Since: $lm" "$U/l/$CAL"
+assert_eq 304 "$CODE" "the feed: If-Modified-Since its Last-Modified: 304"
+# vdirsyncer, subscribed above, brings the new event into its vdir.
+run vdirsyncer -c "$TMP/vdirsyncer.conf" sync
+assert_rc 0 "vdirsyncer sync again"
+# (Its http storage replaces each item's UID by a hash of the item:
+# _ignore_uids in vdirsyncer 0.19; the summary tells the event.)
+assert_eq 1 "$(grep -l '^SUMMARY:Published at once' "$TMP/vdir"/*.ics | wc -l)" \
+	"... the new event arrives in the vdir"
 tree Staff mv documents/pub/sub documents/pub/moved
 http "$U/l/$PUB/moved/deep.txt"
 assert_eq 200 "$CODE" "a renamed folder shows under its new name"
