@@ -1179,6 +1179,10 @@ void web_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		web_log(LOG_INFO, "%s \"- %s\" %s 0 %ldms (%s)", addr, rq->path,
 			status, ms, ended(toe));
 	} else {
+		/* A HEAD is answered with the headers a GET would have (the
+		 * length of its body among them), and no body. */
+		if (strcmp(rq->method, MHD_HTTP_METHOD_HEAD) == 0)
+			rq->bytes = 0;
 		web_log(LOG_INFO, "%s \"%s %s\" %u %" PRIu64 " %ldms%s", addr,
 			rq->method, rq->path, rq->status, rq->bytes, ms,
 			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK

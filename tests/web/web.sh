@@ -129,6 +129,28 @@ assert_rc 0 "vdirsyncer sync from the feed"
 uids=$(grep -h '^UID:' "$TMP/body" | sort -u | wc -l)
 assert_eq "$uids" "$(ls "$TMP/vdir" | grep -c '\.ics$')" \
 	"vdirsyncer: one vdir item per UID of the feed"
+# README's vdirsyncer configuration as written (this test's paths and URL
+# put in) and its steps: mkdir -p, discover, sync.
+awk '$0 == "```ini" { inb = 1; buf = ""; next }
+	/^```$/ && inb { if (buf ~ /^# ~\/.config\/vdirsyncer\/config/) {
+		printf "%s", buf; exit } inb = 0; next }
+	inb { buf = buf $0 "\n" }' "$(dirname "$0")/../../README.md" |
+	sed -e "s#~/.local/share/vdirsyncer/status/#$TMP/rstatus/#" \
+		-e "s#~/.calendars/staff-public/#$TMP/rvdir/#" \
+		-e "s#http://127.0.0.1:8080/l/CALTOKEN#$U/l/$CAL#" >"$TMP/readme.conf"
+assert_contains "$(cat "$TMP/readme.conf")" "[general]" \
+	"README: the vdirsyncer configuration, with its [general] section"
+mkdir -p "$TMP/rvdir"
+run vdirsyncer -c "$TMP/readme.conf" discover staff_public
+assert_rc 0 "README's vdirsyncer configuration: discover"
+run vdirsyncer -c "$TMP/readme.conf" sync
+assert_rc 0 "... sync"
+assert_eq "$uids" "$(ls "$TMP/rvdir" | grep -c '\.ics$')" \
+	"... the feed's events in the vdir"
+http -I "$U/l/$CAL"
+assert_eq "200 $(stat -c %s "$TMP/export.ics")" "$CODE $(header Content-Length)" \
+	"the feed: HEAD, with the feed's length"
+assert_not_contains "$BODY" BEGIN:VCALENDAR "... and no body"
 
 # ---- a file: type, validators, HEAD, ranges, conditional GET ----
 http "$U/l/$FILE"
@@ -700,5 +722,11 @@ assert_match "$(cat "$TMP/main.log")" \
 	"a line: client, request with the link's number, status, bytes"
 assert_match "$(cat "$TMP/main.log")" '"GET /l/\?" 404 ' \
 	"an unknown token is logged as /l/?"
+calid=$(gctl --json link list Staff | "$PY" -c 'import json,sys
+print(min(o["id"] for o in json.load(sys.stdin) if o["kind"] == "calendar"))')
+assert_contains "$(cat "$TMP/main.log")" "\"HEAD /l/#$calid\" 200 0 " \
+	"a HEAD of the feed is logged with 0 bytes of body"
+assert_eq "" "$(grep '"HEAD ' "$TMP/main.log" | grep -Ev '" [0-9]{3} 0 ')" \
+	"... as every HEAD (files, folders, refusals)"
 
 finish
