@@ -531,8 +531,13 @@ for f in "$TMP/huge.a" "$TMP/huge.b"; do
 done
 rm -f "$TMP/huge.a" "$TMP/huge.b"
 assert_eq 2 "$same" "two 48 MiB downloads at once, byte for byte"
-assert_eq 1 "$([ $((hwm1 - hwm0)) -le 8192 ] && echo 1)" \
-	"... the server's peak memory grew by $(((hwm1 - hwm0) / 1024)) MiB (at most 8; VmHWM $((hwm0 / 1024)) -> $((hwm1 / 1024)) MiB)"
+if [[ "$(ldd "$GROUPFS_WEB")" == *libasan* ]]; then
+	# Its quarantine holds what is freed (256 MiB): no measure of ours.
+	ok "skipped under AddressSanitizer: the server's peak memory"
+else
+	assert_eq 1 "$([ $((hwm1 - hwm0)) -le 8192 ] && echo 1)" \
+		"... the server's peak memory grew by $(((hwm1 - hwm0) / 1024)) MiB (at most 8; VmHWM $((hwm0 / 1024)) -> $((hwm1 / 1024)) MiB)"
+fi
 curl -s --limit-rate 4M -o "$TMP/huge.out" "$U/l/$HUGE" &
 cpid=$!
 sleep 1
