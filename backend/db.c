@@ -599,6 +599,15 @@ static const char *const migrations[] = {
 	 * groupctl check looks for nodes held by history. */
 	"DROP INDEX hist_node;"
 	"DROP INDEX node_hist;",
+	/* issue 13: a link ends when its file loses its last name, to the
+	 * trash or for good, as a folder's link ends with the folder.  A
+	 * restore (which needs only the add right) brings the file back,
+	 * never its publication: only an administrator publishes. */
+	"CREATE TRIGGER link_node_unnamed AFTER UPDATE OF nlink ON node"
+	"  WHEN new.nlink = 0 AND old.nlink <> 0 BEGIN"
+	"  DELETE FROM link WHERE node = new.id; END;"
+	"DELETE FROM link WHERE node IN (SELECT id FROM node"
+	"  WHERE nlink = 0);",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

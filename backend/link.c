@@ -84,7 +84,9 @@ static void row_read(sqlite3_stmt *s, struct link_row *r)
 
 /* The link's target is still where it was published: a documents node
  * reachable from its space's documents folder (through any of its names),
- * or the calendar, which lives as long as its space. */
+ * or the calendar, which lives as long as its space.  A target that loses
+ * its last name takes its links with it (db.c, link_node_unnamed); this
+ * is the check of every request all the same. */
 static int target_alive(struct store *st, const struct link_row *r, bool *alive)
 {
 	int64_t one = 0;
@@ -452,9 +454,10 @@ static int revoke_locked(struct store *st, const struct store_caller *c,
 {
 	struct link_row r;
 	sqlite3_stmt *s;
-	bool alive = false;
 	int rc;
 
+	/* Whatever state its target is in: a link that exists can always
+	 * be ended. */
 	s = db_q(st, ROW_COLS " WHERE l.id = ?", "i", id);
 	if (!s)
 		return -EIO;
@@ -464,14 +467,11 @@ static int revoke_locked(struct store *st, const struct store_caller *c,
 	if (rc == 1) {
 		row_read(s, &r);
 		db_done(s);
-		rc = target_alive(st, &r, &alive);
-		if (rc)
-			return rc;
 	}
-	if (!alive || !link_visible(st, c, &r))
+	if (rc == 0 || !link_visible(st, c, &r))
 		return store_fail(st, -ENOENT, "no link %lld", (long long)id);
-	if (!c->operator&& r.group &&
-	     grp_role(st, r.group, c->account) < STORE_ROLE_COADMIN)
+	if (!c->operator && r.group &&
+	    grp_role(st, r.group, c->account) < STORE_ROLE_COADMIN)
 		return store_fail(st, -EACCES,
 				  "%s: only the administrator and "
 				  "co-administrators may publish or revoke "

@@ -844,6 +844,8 @@ int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
  * operator lists and revokes all).  A link dies when revoked, when it
  * expires, and when its group, account, folder or file is deleted (or
  * moved out of the documents tree); it follows its target through renames.
+ * Deleted means gone from the tree: a file sent to the trash loses its
+ * links for good, and restoring it does not publish it again.
  */
 #define STORE_LINK_TOKEN_LEN 32	/* characters, base64url */
 
@@ -874,8 +876,9 @@ int store_link_create(struct store *st, const struct store_caller *c,
  * one group (or "Private") or, with group NULL, all of them. */
 int store_link_list(struct store *st, const struct store_caller *c,
 		    const char *group, struct store_link **out, size_t *n);
-/* Revoke (delete) link `id`: -ENOENT when the caller cannot see it,
- * -EACCES for a member who may not manage the group's links. */
+/* Revoke (delete) link `id`, whatever state its target is in: -ENOENT
+ * when there is none or the caller cannot see it, -EACCES for a member
+ * who may not manage the group's links. */
 int store_link_revoke(struct store *st, const struct store_caller *c,
 		      int64_t id);
 /* The URL the links' web server is reached at (groupfs-web --base-url),

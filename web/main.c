@@ -111,7 +111,9 @@ static void backend_log(void *arg, enum store_log_level level, const char *msg)
  * libmicrohttpd's own messages: mostly one per connection a client drops
  * half-way ("closed with incomplete request", timeouts, limits), which a
  * single client can make by the thousand.  At most MHD_LOG_BURST a minute
- * reach the log, then one line saying how many were left out.
+ * reach the log, then one line saying how many were left out.  Each one
+ * is shown to serve.c first: the status of an error answer the library
+ * sends itself goes in that request's access line, whatever the limit.
  */
 #define MHD_LOG_BURST 10
 
@@ -127,6 +129,11 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	time_t now = time(NULL);
 	size_t n;
 
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	web_library_message(line);
 	pthread_mutex_lock(&mhd_log_lock);
 	if (now - window >= 60) {
 		was_dropped = dropped;
@@ -145,10 +152,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 			was_dropped);
 	if (!show)
 		return;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	n = strlen(line);
-	while (n && line[n - 1] == '\n')
-		line[--n] = '\0';
 	web_log(LOG_WARNING, "%s", line);
 }
 
@@ -451,17 +454,27 @@ static int listen_on(const struct sockaddr_storage *ss, socklen_t len,
 
 /* Started by root for a store that belongs to another user: become that
  * user, the store's operator, once the socket is bound and the TLS key
- * read; a network daemon keeps no more than it needs. */
+ * read; a network daemon keeps no more than it needs.  Anyone but root
+ * and the store's owner is refused here, with the rule, rather than by
+ * the store's files. */
 static int become_operator(const char *store)
 {
 	struct passwd *pw;
 	struct stat sb;
 
-	if (geteuid() != 0)
-		return 0;
 	if (stat(store, &sb) != 0) {
 		fprintf(stderr, "groupfs-web: %s: %s\n", store,
 			strerror(errno));
+		return -1;
+	}
+	if (geteuid() != 0) {
+		if (sb.st_uid == geteuid())
+			return 0;
+		pw = getpwuid(sb.st_uid);
+		fprintf(stderr,
+			"groupfs-web: %s: runs as the store's operator (its "
+			"owner, %s, or root), not as uid %u\n",
+			store, pw ? pw->pw_name : "?", (unsigned)geteuid());
 		return -1;
 	}
 	if (sb.st_uid == 0)
@@ -527,7 +540,9 @@ static struct MHD_Daemon *start(const struct options *o, int lfd,
 		flags, 0, NULL, NULL, web_handle, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_THREAD_POOL_SIZE,
-		o->threads, MHD_OPTION_NOTIFY_COMPLETED, web_completed, NULL,
+		o->threads, MHD_OPTION_URI_LOG_CALLBACK, web_request_begin,
+		NULL, MHD_OPTION_NOTIFY_COMPLETED, web_completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, web_connection, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, web_unescape, NULL,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT,
 		MHD_OPTION_CONNECTION_LIMIT, limit,

@@ -34,13 +34,15 @@
 	"sandbox; default-src 'none'; img-src 'none'; "                        \
 	"style-src 'unsafe-inline'"
 
-/* What the log line of a request needs, kept from start to completion. */
+/* What the log line of a request needs, kept from start to completion:
+ * made once the request line is read (web_request_begin), so that one
+ * libmicrohttpd answers itself is logged too. */
 struct req {
 	struct timespec start;
-	char method[16];
-	char *url;	/* the raw URL (a token in it): never logged as is */
-	char path[512]; /* the URL for the log: log_path */
-	int64_t link;	/* 0: no link resolved */
+	char method[16]; /* "" until web_handle sees the request */
+	char *url;	 /* the raw URL (a token in it): never logged as is */
+	char path[512];	 /* the URL for the log: log_path */
+	int64_t link;	 /* 0: no link resolved */
 	unsigned status;
 	uint64_t bytes;
 };
@@ -1040,6 +1042,25 @@ static enum MHD_Result serve(struct MHD_Connection *conn, struct req *rq,
 	return not_found(conn, rq);
 }
 
+static struct req *req_new(const char *uri)
+{
+	struct req *rq = calloc(1, sizeof(*rq));
+
+	if (!rq)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &rq->start);
+	/* The path, as web_handle gets it: the query is never logged. */
+	rq->url = uri ? strndup(uri, strcspn(uri, "?")) : NULL;
+	return rq;
+}
+
+void *web_request_begin(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	/* NULL (no memory): web_handle tries again, and a request it never
+	 * sees goes unlogged. */
+	return req_new(uri);
+}
+
 enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn,
 			   const char *url, const char *method,
 			   const char *version, const char *upload,
@@ -1048,7 +1069,7 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn,
 	struct req *rq = *con_cls;
 	bool head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 
-	if (rq) {
+	if (rq && rq->method[0]) {
 		/* A body is not wanted: dropped.  Once the request is all
 		 * read, the answer: the connection then stays open for the
 		 * next request (keep-alive). */
@@ -1060,16 +1081,19 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn,
 			return MHD_YES;
 		return serve(conn, rq, url, head);
 	}
-	rq = calloc(1, sizeof(*rq));
-	if (!rq)
-		return MHD_NO;
-	*con_cls = rq;
-	clock_gettime(CLOCK_MONOTONIC, &rq->start);
+	/* The first call, once the headers are read. */
+	if (!rq) {
+		rq = req_new(url);
+		if (!rq)
+			return MHD_NO;
+		*con_cls = rq;
+	}
 	snprintf(rq->method, sizeof(rq->method), "%.15s", method);
 	for (char *m = rq->method; *m; m++)
 		if ((unsigned char)*m < 0x21 || (unsigned char)*m >= 0x7f)
 			*m = '?';
-	rq->url = strdup(url);
+	if (!rq->method[0])
+		rq->method[0] = '?';
 	/* Other methods are answered at once, their body unread (the
 	 * connection closes after). */
 	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
@@ -1078,37 +1102,110 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn,
 	return MHD_YES;
 }
 
+/*
+ * The error answers libmicrohttpd sends itself (a malformed header, an
+ * HTTP version it does not speak, a header too large) reach us only as a
+ * message to its logger, "... HTTP response code is 505 ...".  It calls
+ * that logger, then the completion or the close of the same connection,
+ * from the thread that serves the connection (one of the pool's): the
+ * status waits here for them.
+ */
+static __thread unsigned library_status;
+
+void web_library_message(const char *msg)
+{
+	static const char key[] = "HTTP response code is ";
+	const char *p = strstr(msg, key);
+	unsigned long code;
+
+	if (!p)
+		return;
+	code = strtoul(p + sizeof(key) - 1, NULL, 10);
+	if (code >= 100 && code <= 599)
+		library_status = (unsigned)code;
+}
+
+static void client_addr(struct MHD_Connection *conn, char *addr, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	if (!sa ||
+	    getnameinfo(sa,
+			sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in),
+			addr, len, NULL, 0, NI_NUMERICHOST))
+		snprintf(addr, len, "-");
+}
+
+/* Why libmicrohttpd ended a request web_handle never answered. */
+static const char *ended(enum MHD_RequestTerminationCode toe)
+{
+	switch (toe) {
+	case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
+		return "timed out";
+	case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
+	case MHD_REQUEST_TERMINATED_READ_ERROR:
+		return "client gone";
+	case MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN:
+		return "server stopping";
+	default:
+		return "refused by the HTTP library";
+	}
+}
+
 void web_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		   enum MHD_RequestTerminationCode toe)
 {
 	struct req *rq = *con_cls;
-	const union MHD_ConnectionInfo *ci;
-	char addr[64] = "-";
+	char addr[64], status[16] = "-";
 	struct timespec end;
 	long ms;
 
 	if (!rq)
 		return;
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (getnameinfo(sa,
-				sa->sa_family == AF_INET6
-					? sizeof(struct sockaddr_in6)
-					: sizeof(struct sockaddr_in),
-				addr, sizeof(addr), NULL, 0, NI_NUMERICHOST))
-			snprintf(addr, sizeof(addr), "-");
-	}
+	client_addr(conn, addr, sizeof(addr));
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (end.tv_sec - rq->start.tv_sec) * 1000 +
 	     (end.tv_nsec - rq->start.tv_nsec) / 1000000;
 	log_path(rq, rq->url);
-	web_log(LOG_INFO, "%s \"%s %s\" %u %" PRIu64 " %ldms%s", addr,
-		rq->method, rq->path, rq->status, rq->bytes, ms,
-		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
-							   : " (cut short)");
+	/* A request web_handle never saw was ended by libmicrohttpd, with
+	 * its own error answer (library_status) or none: the method is not
+	 * known. */
+	if (!rq->method[0]) {
+		if (library_status)
+			snprintf(status, sizeof(status), "%u", library_status);
+		web_log(LOG_INFO, "%s \"- %s\" %s 0 %ldms (%s)", addr, rq->path,
+			status, ms, ended(toe));
+	} else {
+		/* A HEAD is answered with the headers a GET would have (the
+		 * length of its body among them), and no body. */
+		if (strcmp(rq->method, MHD_HTTP_METHOD_HEAD) == 0)
+			rq->bytes = 0;
+		web_log(LOG_INFO, "%s \"%s %s\" %u %" PRIu64 " %ldms%s", addr,
+			rq->method, rq->path, rq->status, rq->bytes, ms,
+			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK
+				? ""
+				: " (cut short)");
+	}
+	library_status = 0;
 	free(rq->url);
 	free(rq);
 	*con_cls = NULL;
+}
+
+void web_connection(void *cls, struct MHD_Connection *conn, void **sock_cls,
+		    enum MHD_ConnectionNotificationCode toe)
+{
+	char addr[64];
+
+	if (toe != MHD_CONNECTION_NOTIFY_CLOSED || !library_status)
+		return;
+	/* An error answer with no request begun: the request line itself
+	 * was refused (an HTTP version not spoken, a malformed one). */
+	client_addr(conn, addr, sizeof(addr));
+	web_log(LOG_INFO, "%s \"- -\" %u 0 0ms (refused by the HTTP library)",
+		addr, library_status);
+	library_status = 0;
 }

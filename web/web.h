@@ -24,10 +24,14 @@ struct store *web_store(void);
 void web_log(int priority, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* libmicrohttpd's callbacks for a request: the access handler, the
- * completion (which logs the request's line) and the URI unescaper
- * (none: serve.c decodes each path component itself, so that an encoded
- * '/' cannot pass for a separator). */
+/* libmicrohttpd's callbacks for a request: its beginning (the URI
+ * logger: the request line is read, the record of the request made), the
+ * access handler, the completion (which logs the request's line, also for
+ * one libmicrohttpd answered itself) and the URI unescaper (none: serve.c
+ * decodes each path component itself, so that an encoded '/' cannot pass
+ * for a separator). */
+void *web_request_begin(void *cls, const char *uri,
+			struct MHD_Connection *conn);
 enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn,
 			   const char *url, const char *method,
 			   const char *version, const char *upload,
@@ -35,6 +39,13 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn,
 void web_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		   enum MHD_RequestTerminationCode toe);
 size_t web_unescape(void *cls, struct MHD_Connection *conn, char *s);
+/* A connection's close: logs a request whose request line libmicrohttpd
+ * refused (no request began, so web_completed is not called). */
+void web_connection(void *cls, struct MHD_Connection *conn, void **sock_cls,
+		    enum MHD_ConnectionNotificationCode toe);
+/* Each of libmicrohttpd's log messages, seen by the thread it came from:
+ * the status of an error answer it sends itself, for the access log. */
+void web_library_message(const char *msg);
 
 /* Load /etc/mime.types (if present) for the types of files. */
 void web_types_load(const char *path);

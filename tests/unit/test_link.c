@@ -359,13 +359,14 @@ static void lifetime(struct fixture *fx)
 	struct store_attr a;
 	struct store_rename rn;
 	struct cast c;
-	uint64_t gone;
-	size_t n = 0;
+	uint64_t gone, fino;
+	int64_t idf = 0;
+	size_t n = 0, done = 0;
 
 	cast(fx, &c);
 	gone = fx_mkdir(fx, &c.boss, c.docs, "gone");
-	fx_create(fx, &c.boss, gone, "f.txt");
-	succeeds(fx, mk(fx, &c.boss, "G", "documents/gone/f.txt", 0, tf, NULL),
+	fino = fx_create(fx, &c.boss, gone, "f.txt");
+	succeeds(fx, mk(fx, &c.boss, "G", "documents/gone/f.txt", 0, tf, &idf),
 		 "a file link");
 	succeeds(fx, mk(fx, &c.boss, "G", "documents/gone", 0, td, NULL),
 		 "a folder link");
@@ -383,9 +384,26 @@ static void lifetime(struct fixture *fx)
 	free(v);
 	v = NULL;
 	succeeds(fx, store_fs_unlink(fx->st, &c.boss, gone, "f.txt"),
-		 "the file is deleted");
+		 "the file is deleted (to the trash)");
 	is_errno(store_link_resolve(fx->st, tf, "", &h), -ENOENT,
 		 "its link is gone");
+	refused(fx, store_link_revoke(fx->st, &c.boss, idf), -ENOENT, "no link",
+		"... for good: nothing left to revoke");
+	/* A restore (the add right) is not a publication (administrators
+	 * only): the file comes back, its link does not. */
+	fx_rights(fx, &c.boss, "G", "documents/gone", STORE_RIGHT_ADD, true,
+		  NULL);
+	succeeds(fx,
+		 store_history_restore(fx->st, &c.mem, "G",
+				       "documents/gone/f.txt", &done),
+		 "a member restores the file from the trash");
+	succeeds(fx, store_fs_lookup(fx->st, &c.boss, gone, "f.txt", &a),
+		 "it is back");
+	is_int(a.ino, fino, "... the very same item");
+	is_errno(store_link_resolve(fx->st, tf, "", &h), -ENOENT,
+		 "... and its link stays gone");
+	succeeds(fx, store_fs_unlink(fx->st, &c.boss, gone, "f.txt"),
+		 "the file is deleted again");
 	succeeds(fx, store_fs_rmdir(fx->st, &c.boss, c.docs, "gone"),
 		 "the folder is deleted");
 	is_errno(store_link_resolve(fx->st, td, "", &h), -ENOENT,
