@@ -445,25 +445,67 @@ static void rm_tree(const char *dir)
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* `dir` is missing (made here, *made set) or an empty directory. */
-static int empty_dir(const char *dir, mode_t mode, bool *made, char *err,
+/* Make `dir` 0700, and first each folder missing above it, 0700 too (as
+ * `mkdir -p`, but the runner's alone: a backup's parent is made for it).
+ * *top: the highest folder made here (NULL when none), which undo removes;
+ * -EEXIST when `dir` was there already. */
+static int make_dirs(const char *dir, char **top, char *err, size_t errlen)
+{
+	char *p = strdup(dir), *slash;
+	int rc = 0;
+
+	*top = NULL;
+	if (!p)
+		return -ENOMEM;
+	if (!p[0]) {
+		free(p);
+		snprintf(err, errlen, "no directory given");
+		return -ENOENT;
+	}
+	for (slash = p + strlen(p); slash > p + 1 && slash[-1] == '/';)
+		*--slash = '\0';
+	/* Each prefix in turn: "/backup", then "/backup/x" ... dir. */
+	for (slash = strchr(p + 1, '/');; slash = strchr(slash + 1, '/')) {
+		if (slash)
+			*slash = '\0';
+		if (mkdir(p, 0700) == 0) {
+			if (!*top && !(*top = strdup(p))) {
+				rc = -ENOMEM;
+				break;
+			}
+		} else if (errno != EEXIST || !slash) {
+			rc = -errno;
+			if (rc != -EEXIST)
+				snprintf(err, errlen, "cannot make %s: %s", p,
+					 strerror(errno));
+			break;
+		}
+		if (!slash)
+			break;
+		*slash = '/';
+	}
+	if (rc && *top) {
+		rm_tree(*top);
+		free(*top);
+		*top = NULL;
+	}
+	free(p);
+	return rc;
+}
+
+/* `dir` is missing (made here with what is missing above it; *top: the
+ * highest folder made, for undo_dir) or an empty directory (*top NULL). */
+static int empty_dir(const char *dir, mode_t mode, char **top, char *err,
 		     size_t errlen)
 {
 	struct dirent *e;
 	DIR *d;
-	int rc = 0;
+	int rc;
 
-	*made = false;
-	if (mkdir(dir, mode) == 0) {
-		*made = true;
-		return 0;
-	}
-	if (errno != EEXIST) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot make %s: %s", dir,
-			 strerror(errno));
+	rc = make_dirs(dir, top, err, errlen);
+	if (rc != -EEXIST)
 		return rc;
-	}
+	rc = 0;
 	d = opendir(dir);
 	if (!d) {
 		rc = -errno;
@@ -485,14 +527,15 @@ static int empty_dir(const char *dir, mode_t mode, bool *made, char *err,
 	return rc;
 }
 
-/* Empty what a failed copy left in `dir`, and `dir` itself if made here. */
-static void undo_dir(const char *dir, bool made)
+/* Empty what a failed copy left in `dir`, or remove `top` (and so dir)
+ * when the folders from `top` down were made here. */
+static void undo_dir(const char *dir, const char *top)
 {
 	struct dirent *e;
 	DIR *d;
 
-	if (made) {
-		rm_tree(dir);
+	if (top) {
+		rm_tree(top);
 		return;
 	}
 	d = opendir(dir);
@@ -679,7 +722,8 @@ int store_backup(struct store *st, const struct store_caller *c,
 	struct copier cp = {.st = st, .src = st->sh->dir, .dst = dest,
 			    .skip_db = true, .fn = fn, .arg = arg};
 	struct db_copy dc = {0};
-	bool made = false, locked = false;
+	bool locked = false;
+	char *made = NULL;
 	struct timespec t0, t1;
 	char *db = NULL;
 	int rc, pass;
@@ -850,7 +894,7 @@ int store_restore(const char *src, const char *dir, store_progress_fn fn,
 	struct copier cp = {.src = src, .dst = dir, .fn = fn, .arg = arg};
 	char *key = path_of(src, KEY_REL), *db = path_of(src, DB_REL);
 	struct stat s;
-	bool made = false;
+	char *made = NULL;
 	int rc = 0;
 
 	err[0] = '\0';

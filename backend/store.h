@@ -949,24 +949,26 @@ int store_check(struct store *st, const struct store_caller *c,
 typedef void (*store_progress_fn)(void *arg, const char *phase,
 				  uint64_t done, uint64_t total);
 /*
- * Write a copy of the store to `dest` (made if missing, else it must be an
- * empty directory), consistent at one instant while daemons and groupctl
+ * Write a copy of the store to `dest` (made if missing, with any folder
+ * missing above it, each 0700; else it must be an empty directory),
+ * consistent at one instant while daemons and groupctl
  * keep using the store: content files are copied first without any lock;
  * then, holding the store's write lock (every writer waits), the database
  * is copied through SQLite's online backup API and every file that changed
  * since its copy is copied again.  Content stays sealed and the master
  * key file is copied as it is (wrapped or not): the copy is a store.
  * Operator only (-EPERM).  -ENOTEMPTY for a non-empty `dest`.  On failure
- * nothing is left in `dest`.  `fn` may be NULL.
+ * nothing is left in `dest`, and the folders made for it are removed.  `fn` may be NULL.
  */
 int store_backup(struct store *st, const struct store_caller *c,
 		 const char *dest, store_progress_fn fn, void *arg);
 /*
- * Copy the backup in `src` to the new store `dir` (made if missing, else
- * an empty directory; -ENOTEMPTY otherwise), owned by the caller.
+ * Copy the backup in `src` to the new store `dir` (made if missing, with
+ * any folder missing above it, each 0700; else an empty directory;
+ * -ENOTEMPTY otherwise), owned by the caller.
  * -ENOENT when `src` holds no master key and database.  The copy is not
- * checked here: open it and run store_check().  On failure `err` says why
- * and nothing is left in `dir`.
+ * checked here: open it and run store_check().  On failure `err` says why,
+ * nothing is left in `dir`, and the folders made for it are removed.
  */
 int store_restore(const char *src, const char *dir, store_progress_fn fn,
 		  void *arg, char *err, size_t errlen);

@@ -107,14 +107,39 @@ static int rm_one(const char *path, const struct stat *sb, int flag,
 	return 0;
 }
 
+/* The highest folder missing on the way to `dir` (restore makes it and
+ * those below it); NULL when `dir` exists.  free() it. */
+static char *missing_top(const char *dir)
+{
+	char *p = strdup(dir), *top = NULL, *slash;
+	struct stat sb;
+
+	while (p && lstat(p, &sb) != 0 && errno == ENOENT) {
+		free(top);
+		top = strdup(p);
+		slash = strrchr(p, '/');
+		while (slash && slash > p && slash[1] == '\0') {
+			*slash = '\0'; /* a trailing slash */
+			slash = strrchr(p, '/');
+		}
+		if (!slash || slash == p)
+			break;
+		*slash = '\0';
+	}
+	free(p);
+	return top;
+}
+
 /* A restore that failed after the copy: DIR was new or empty (restore
- * refuses any other), so all that is in it is the restore's. */
-static void undo_restore(struct cmd_ctx *ctx, const char *dir, bool existed)
+ * refuses any other), so all that is in it is the restore's, and so are
+ * the folders it made above it (from `made` down). */
+static void undo_restore(struct cmd_ctx *ctx, const char *dir,
+			 const char *made)
 {
 	if (ctx->st)
 		store_close(ctx->st);
 	ctx->st = NULL;
-	if (existed) {
+	if (!made) {
 		DIR *d = opendir(dir);
 		struct dirent *e;
 
@@ -130,7 +155,7 @@ static void undo_restore(struct cmd_ctx *ctx, const char *dir, bool existed)
 		if (d)
 			closedir(d);
 	} else {
-		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		nftw(made, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	}
 }
 
@@ -139,15 +164,16 @@ static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
 	unsigned problems = 0;
 	char err[1024];
 	struct shown s = {0};
-	struct stat sb;
-	bool existed = lstat(a->pos[1], &sb) == 0;
+	char *made = missing_top(a->pos[1]);
 	int rc, status;
 
 	progress_init(&s, a);
 	rc = store_restore(a->pos[0], a->pos[1], show_progress, &s, err,
 			   sizeof(err));
-	if (rc < 0)
+	if (rc < 0) {
+		free(made);
 		return cmd_fail("%s", err[0] ? err : strerror(-rc));
+	}
 	/* The copy as a store: it opens, and groupctl check finds it
 	 * clean (content too, with a plain master key).  A copy that does
 	 * not open or cannot be checked is removed; one with problems is
@@ -155,16 +181,19 @@ static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
 	ctx->store_dir = a->pos[1];
 	status = cmd_open_store(ctx);
 	if (status != CMD_OK) {
-		undo_restore(ctx, a->pos[1], existed);
+		undo_restore(ctx, a->pos[1], made);
+		free(made);
 		return status;
 	}
 	rc = store_check(ctx->st, &ctx->caller, print_problem, NULL,
 			 &problems);
 	if (rc < 0) {
 		status = cmd_refused(ctx, rc);
-		undo_restore(ctx, a->pos[1], existed);
+		undo_restore(ctx, a->pos[1], made);
+		free(made);
 		return status;
 	}
+	free(made);
 	if (problems)
 		return cmd_fail("%s restored, but its check found %u "
 				"problem%s (see above)",
@@ -180,7 +209,9 @@ const struct cmd cmd_backup_commands[] = {
 		.synopsis = "DEST [--progress]",
 		.summary = "copy the store, consistently, while it is in use "
 			   "(operator only)",
-		.help = "DEST is made, or must be an empty directory. Content "
+		.help = "DEST is made (with any folder missing above it, "
+			"0700, as mkdir -p), or must be an empty directory. "
+			"Content "
 			"is copied first, in passes, while mounts and groupctl "
 			"go on writing; then, holding the store's write lock "
 			"(writers wait, briefly), every content file that "
@@ -202,7 +233,8 @@ const struct cmd cmd_backup_commands[] = {
 		.synopsis = "SRC DIR [--progress]",
 		.summary = "make a new store in DIR from the backup SRC, and "
 			   "check it",
-		.help = "DIR is made, or must be an empty directory, and may "
+		.help = "DIR is made (with any folder missing above it), or "
+			"must be an empty directory, and may "
 			"not be inside SRC nor hold it; SRC must hold a master "
 			"key file and a sound database. The new store belongs "
 			"to the one who runs restore (0600, folders 0700); a "

@@ -127,6 +127,24 @@ check "restore of a damaged backup fails its check" bash -c \
 	"! '$GROUPCTL' restore '$T/bad' '$T/rs-bad' >'$T/bad.out' 2>&1"
 check "naming the damaged item" grep -q 'restored copy: damaged content in item' "$T/bad.out"
 
+# A destination whose parents are missing: made, as mkdir -p makes them
+# (README: groupctl backup /backup/groupfs-$(date +%F) on a machine
+# without /backup), each the runner's alone; and so is restore's.
+check "backup into a folder whose parents are missing" \
+	"$GROUPCTL" backup "$T/new/deeper/bk" >/dev/null
+same "  makes them, 0700 each" \
+	"$(stat -c %a "$T/new" "$T/new/deeper" "$T/new/deeper/bk" | tr '\n' ' ')" \
+	"700 700 700 "
+check "  and the copy restores" "$GROUPCTL" restore "$T/new/deeper/bk" \
+	"$T/rnew/a/b" >/dev/null
+same "  into a folder whose parents restore made, 0700 each" \
+	"$(stat -c %a "$T/rnew" "$T/rnew/a" | tr '\n' ' ')" "700 700 "
+touch "$T/plain"
+check "a destination under a file is refused" bash -c \
+	"! '$GROUPCTL' backup '$T/plain/x/bk' 2>'$T/plain.err'"
+check "  naming why" grep -q "cannot make $T/plain/x: Not a directory" "$T/plain.err"
+rm -rf "$T/new" "$T/rnew"
+
 # Refusals.
 mkdir "$T/full" && touch "$T/full/x"
 expect groupctl: "backup into a non-empty directory is refused" \
@@ -187,8 +205,9 @@ cp -a "$T/bk" "$T/newer"
 "$PY" -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 99999"); c.commit()' \
 	"$T/newer/db/store.db"
 refused "restore of a backup from a newer groupfs" "schema version 99999" \
-	"$T/newer" "$T/rs-newer"
-check "and leaves nothing" test ! -e "$T/rs-newer"
+	"$T/newer" "$T/rs-newer/deeper"
+check "and leaves nothing, not even the folder made above DIR" \
+	test ! -e "$T/rs-newer"
 mkdir "$T/rs-empty"
 refused "restore of it into an empty directory" "schema version 99999" \
 	"$T/newer" "$T/rs-empty"
