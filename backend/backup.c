@@ -23,11 +23,20 @@
  *    file systems stamp times from a clock that ticks every few
  *    milliseconds (SETTLE_NS is far above it), or in whole seconds, 2 s
  *    for some (a time with no nanoseconds: SETTLE_S);
- *  - under the lock: a read transaction on the database begins (its
- *    snapshot is the instant of the copy), the content files that changed
+ *  - under the lock (the final pass): the content files that changed
  *    since their copy are copied again, files the source no longer has
- *    are removed from the copy; then the lock is released and the
- *    database is copied from that snapshot (WAL: writers go on meanwhile).
+ *    are removed from the copy, and a read transaction on the database
+ *    begins (its snapshot is the instant of the copy); then the lock is
+ *    released and the database is copied from that snapshot (WAL: writers
+ *    go on meanwhile);
+ *  - the final pass is bounded: one that would copy more than FEW_BYTES
+ *    or LOCKED_FILES files (writers changed that much since the last
+ *    pass, a large file rewritten without pause, say) stops, releases the
+ *    lock, and an unlocked pass catches up before the next try; the last
+ *    of LOCK_TRIES tries copies whatever it finds, and says so in the
+ *    log.  So writers wait for at most about FEW_BYTES of copying at a
+ *    time (mounts give up after 30 s), unless content keeps changing
+ *    faster than the passes copy it.
  *
  * Every file and folder of a copy, and of a restored store, is the
  * runner's alone (0600, 0700) from the moment it is made, whatever the
@@ -52,6 +61,8 @@
 #define MAX_PASSES 5		/* unlocked passes, the first included */
 #define FEW_FILES 64		/* changes few enough to copy under the lock */
 #define FEW_BYTES (64ULL << 20)
+#define LOCK_TRIES 5		/* final passes, the last one unbounded */
+#define LOCKED_FILES 1024	/* a bounded final pass copies at most these */
 #define DB_REL "db/store.db"  /* the database, copied by SQLite */
 #define KEY_REL "master.key"
 #define COPY_BUF (1 << 20)
@@ -78,6 +89,9 @@ struct copier {
 	const char *phase;
 	uint64_t done, total;
 	uint64_t changed_files, changed_bytes; /* copied in this pass */
+	/* A bounded final pass stops (-EAGAIN) rather than copy past these
+	 * (0: no bound). */
+	uint64_t max_files, max_bytes;
 	unsigned pass;
 	struct rec *recs;		       /* open addressing, by rel */
 	size_t nrecs, cap;
@@ -325,10 +339,16 @@ static int visit(struct copier *cp, const char *rel)
 	} else if (S_ISREG(s.st_mode)) {
 		struct rec *r;
 
-		if (!copy_current(cp, rel, &s))
-			rc = copy_file(cp, rel);
-		else
+		if (copy_current(cp, rel, &s))
 			cp->done += (uint64_t)s.st_size;
+		else if ((cp->max_files &&
+			  cp->changed_files + 1 > cp->max_files) ||
+			 (cp->max_bytes &&
+			  cp->changed_bytes + (uint64_t)s.st_size >
+				  cp->max_bytes))
+			rc = -EAGAIN;
+		else
+			rc = copy_file(cp, rel);
 		r = rec_slot(cp, rel);
 		if (rc == 0 && r && r->rel)
 			r->seen = cp->pass;
@@ -716,6 +736,30 @@ out:
 	return in;
 }
 
+/* One pass without the lock: what changed since its copy (all of it, the
+ * first time). */
+static int pass_unlocked(struct copier *cp, const char *db)
+{
+	cp->phase = "content";
+	cp->done = 0;
+	cp->total = bytes_under(cp->src) - bytes_under(db);
+	cp->changed_files = 0;
+	cp->changed_bytes = 0;
+	cp->max_files = 0;
+	cp->max_bytes = 0;
+	cp->pass++;
+	return walk(cp, "");
+}
+
+static uint64_t us_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (uint64_t)((t1.tv_sec - t0->tv_sec) * 1000000 +
+			  (t1.tv_nsec - t0->tv_nsec) / 1000);
+}
+
 int store_backup(struct store *st, const struct store_caller *c,
 		 const char *dest, store_progress_fn fn, void *arg)
 {
@@ -724,9 +768,10 @@ int store_backup(struct store *st, const struct store_caller *c,
 	struct db_copy dc = {0};
 	bool locked = false;
 	char *made = NULL;
-	struct timespec t0, t1;
+	struct timespec t0;
+	uint64_t held = 0, us;
 	char *db = NULL;
-	int rc, pass;
+	int rc, pass, try;
 
 	if (!c->operator)
 		return store_fail(st, -EPERM, "only the store operator may "
@@ -749,14 +794,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 	/* Without the lock: all of it, then what changed meanwhile, until
 	 * little did. */
 	for (pass = 0; pass < MAX_PASSES; pass++) {
-		cp.phase = "content";
-		cp.done = 0;
-		cp.total = bytes_under(st->sh->dir);
-		cp.total -= bytes_under(db);
-		cp.changed_files = 0;
-		cp.changed_bytes = 0;
-		cp.pass = (unsigned)pass + 1;
-		rc = walk(&cp, "");
+		rc = pass_unlocked(&cp, db);
 		if (rc)
 			goto undo;
 		if (pass > 0 && cp.changed_files < FEW_FILES &&
@@ -766,32 +804,60 @@ int store_backup(struct store *st, const struct store_caller *c,
 	rc = db_copy_open(&cp, &dc);
 	if (rc)
 		goto undo;
-	/* The instant the copy is of. */
-	rc = db_begin(st);
-	if (rc)
-		goto undo;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	locked = true;
-	rc = db_copy_snapshot(&cp, &dc);
-	if (rc)
-		goto undo;
-	cp.phase = "changes";
-	cp.done = 0;
-	cp.changed_files = 0;
-	cp.changed_bytes = 0;
-	cp.pass++;
-	rc = walk(&cp, "");
+	/* The final pass, under the lock: the instant the copy is of. */
+	for (try = 1;; try++) {
+		rc = db_begin(st);
+		if (rc)
+			goto undo;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		locked = true;
+		cp.phase = "lock";
+		cp.done = (uint64_t)try;
+		cp.total = LOCK_TRIES;
+		progress(&cp, true);
+		cp.phase = "changes";
+		cp.done = 0;
+		cp.changed_files = 0;
+		cp.changed_bytes = 0;
+		cp.max_files = try < LOCK_TRIES ? LOCKED_FILES : 0;
+		cp.max_bytes = try < LOCK_TRIES ? FEW_BYTES : 0;
+		cp.pass++;
+		rc = walk(&cp, "");
+		if (rc != -EAGAIN)
+			break;
+		/* Too much to copy while writers wait: let them go on, catch
+		 * up without the lock, and try again. */
+		db_end(st, 0);
+		locked = false;
+		us = us_since(&t0);
+		held = us > held ? us : held;
+		rc = pass_unlocked(&cp, db);
+		if (rc)
+			goto undo;
+	}
 	if (rc == 0)
 		rc = prune(&cp);
+	if (rc == 0)
+		rc = db_copy_snapshot(&cp, &dc);
 	if (rc)
 		goto undo;
 	db_end(st, 0);
 	locked = false;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	/* How long writers waited, for the one who runs it. */
+	us = us_since(&t0);
+	held = us > held ? us : held;
+	if (cp.changed_bytes > FEW_BYTES || cp.changed_files > LOCKED_FILES)
+		store_log(st, STORE_LOG_WARNING,
+			  "backup: content kept changing faster than it was "
+			  "copied: after %d tries, the final pass copied %llu "
+			  "bytes in %llu file%s holding the store's write "
+			  "lock, for %.3f s",
+			  try, (unsigned long long)cp.changed_bytes,
+			  (unsigned long long)cp.changed_files,
+			  cp.changed_files == 1 ? "" : "s",
+			  (double)us / 1e6);
+	/* How long writers waited at most, for the one who runs it. */
 	cp.phase = "locked";
-	cp.done = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
-			     (t1.tv_nsec - t0.tv_nsec) / 1000);
+	cp.done = held;
 	cp.total = cp.changed_files;
 	progress(&cp, true);
 	rc = db_copy_run(&cp, &dc);
@@ -809,6 +875,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 	recs_free(&cp);
 	free(cp.buf);
 	free(db);
+	free(made);
 	return 0;
 undo:
 	if (locked)
@@ -818,6 +885,7 @@ undo:
 	recs_free(&cp);
 	free(cp.buf);
 	free(db);
+	free(made);
 	if (!cp.err[0])
 		snprintf(cp.err, sizeof(cp.err), "%s", strerror(-rc));
 	return store_fail(st, rc, "backup to %s failed: %s", dest, cp.err);
@@ -951,5 +1019,6 @@ out:
 	free(cp.buf);
 	free(key);
 	free(db);
+	free(made);
 	return rc;
 }

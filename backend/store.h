@@ -943,9 +943,12 @@ int store_check(struct store *st, const struct store_caller *c,
 /* ---- backup and restore ----------------------------------------------- */
 
 /* Progress of a long copy: `phase` ("content", "database", "changes",
- * "restore", "done") and how far it is (bytes, or database pages); once,
- * "locked" with `done` the microseconds the backup held the store's write
- * lock (how long writers waited). */
+ * "restore", "done") and how far it is (bytes, or database pages); "lock"
+ * each time the final pass of a backup has taken the store's write lock,
+ * `done` the try (1, 2, ...) of `total` at most: the callback runs under
+ * the lock, so it must not block; once, "locked" with `done` the longest
+ * time in microseconds the backup held the lock (how long writers waited
+ * at most). */
 typedef void (*store_progress_fn)(void *arg, const char *phase,
 				  uint64_t done, uint64_t total);
 /*
@@ -953,9 +956,12 @@ typedef void (*store_progress_fn)(void *arg, const char *phase,
  * missing above it, each 0700; else it must be an empty directory),
  * consistent at one instant while daemons and groupctl
  * keep using the store: content files are copied first without any lock;
- * then, holding the store's write lock (every writer waits), the database
- * is copied through SQLite's online backup API and every file that changed
- * since its copy is copied again.  Content stays sealed and the master
+ * then, holding the store's write lock (every writer waits), every file
+ * that changed since its copy is copied again and a snapshot of the
+ * database is taken, which SQLite's online backup API copies once the lock
+ * is released.  When more than 64 MiB or 1024 files changed, the lock is
+ * released before copying them and taken again after another pass, five
+ * times at most (the last copies all, with a warning in the log).  Content stays sealed and the master
  * key file is copied as it is (wrapped or not): the copy is a store.
  * Operator only (-EPERM).  -ENOTEMPTY for a non-empty `dest`.  On failure
  * nothing is left in `dest`, and the folders made for it are removed.  `fn` may be NULL.

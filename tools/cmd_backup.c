@@ -31,6 +31,7 @@ struct shown {
 	bool tty;
 	time_t start;
 	uint64_t locked_us; /* how long the store's writers waited */
+	uint64_t tries;	    /* times the final pass took the lock */
 };
 
 static void show_progress(void *arg, const char *phase, uint64_t done,
@@ -42,6 +43,11 @@ static void show_progress(void *arg, const char *phase, uint64_t done,
 
 	if (strcmp(phase, "locked") == 0) {
 		s->locked_us = done;
+		return;
+	}
+	/* Under the store's write lock: nothing written that could block. */
+	if (strcmp(phase, "lock") == 0) {
+		s->tries = done;
 		return;
 	}
 	if (!s->on)
@@ -84,8 +90,14 @@ static int run_backup(struct cmd_ctx *ctx, const struct cmd_args *a)
 			fputs("\r\033[K", stderr);
 		return cmd_refused(ctx, rc);
 	}
-	printf("backup of %s written to %s (writers waited %.3f s)\n",
-	       ctx->store_dir, a->pos[0], (double)s.locked_us / 1e6);
+	if (s.tries > 1)
+		printf("backup of %s written to %s (%llu tries; writers waited "
+		       "%.3f s)\n",
+		       ctx->store_dir, a->pos[0], (unsigned long long)s.tries,
+		       (double)s.locked_us / 1e6);
+	else
+		printf("backup of %s written to %s (writers waited %.3f s)\n",
+		       ctx->store_dir, a->pos[0], (double)s.locked_us / 1e6);
 	return CMD_OK;
 }
 
@@ -215,7 +227,10 @@ const struct cmd cmd_backup_commands[] = {
 			"is copied first, in passes, while mounts and groupctl "
 			"go on writing; then, holding the store's write lock "
 			"(writers wait, briefly), every content file that "
-			"changed since its copy is copied again and a snapshot "
+			"changed since its copy is copied again (when more "
+			"than 64 MiB or 1024 files changed, the lock is "
+			"released, another pass catches up, and it tries "
+			"again, five times at most) and a snapshot "
 			"of the database is taken, which SQLite's online backup "
 			"API copies once the lock is released: the copy is the "
 			"store at that instant. Content stays encrypted and the "
