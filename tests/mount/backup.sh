@@ -3,8 +3,10 @@
 # groupctl backup during heavy writes through a background mount, and
 # groupctl restore: the restored store is clean for groupctl check and
 # holds, byte for byte, every file fsynced before the backup began (read
-# through a mount of the restored store).  Refusals: a non-empty
-# destination, a non-operator, a source that is no backup.
+# through a mount of the restored store); files and folders renamed and
+# deleted during the backup are each there once, whole; no plain text of
+# the content is in the backup.  Refusals: a non-empty destination, a
+# non-operator, a source that is no backup.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -51,8 +53,58 @@ while not os.path.exists(stop):
     i += 1
 os.close(fd)
 EOF
-as alice mkdir "$D/alice"
+# A churner: files and folders renamed back and forth, and files deleted
+# and made again, without pause (each of N files has fixed content, so
+# whichever name and state the copy caught, its content is known).
+cat >"$T/churner.py" <<'EOF2'
+import os, sys
+folder, count, stop = sys.argv[1:4]
+N = 200
+def content(kind, i):
+    return ("%s %d " % (kind, i)).encode() * (50 + i * 7)
+def put(path, data):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.write(fd, data)
+    os.fsync(fd)
+    os.close(fd)
+for i in range(N):
+    put(os.path.join(folder, "c-%03d" % i), content("c", i))
+    put(os.path.join(folder, "d-%03d" % i), content("d", i))
+for k in range(10):
+    os.mkdir(os.path.join(folder, "dir-%d" % k))
+    put(os.path.join(folder, "dir-%d" % k, "in"), content("dir", k))
+ops = 0
+with open(count, "w") as f:
+    f.write("0\n")
+while not os.path.exists(stop):
+    for i in range(N):
+        if os.path.exists(stop):
+            break
+        c, r = (os.path.join(folder, "%s-%03d" % (x, i)) for x in "cr")
+        if os.path.exists(c):
+            os.rename(c, r)
+        else:
+            os.rename(r, c)
+        d = os.path.join(folder, "d-%03d" % i)
+        os.unlink(d)
+        put(d, content("d", i))
+        k = i % 10
+        a, b = (os.path.join(folder, "%s-%d" % (x, k)) for x in ("dir", "dirR"))
+        if os.path.exists(a):
+            os.rename(a, b)
+        else:
+            os.rename(b, a)
+        ops += 3
+        with open(count, "w") as f:
+            f.write("%d\n" % ops)
+EOF2
+as alice mkdir "$D/alice" "$D/churn"
 as bob mkdir "$D/bob"
+# A marker in plain text, inside content (a large file, and a small one,
+# held in the database): a backup holds content sealed.
+MARK="groupfs-plaintext-marker-$$-$RANDOM"
+as alice sh -c "for i in \$(seq 2000); do echo '$MARK'; done >'$D/alice/marker.txt'"
+as alice sh -c "echo '$MARK' >'$D/alice/marker-small.txt'"
 WPIDS=()
 touch "$T/rec.a1" "$T/rec.a2" "$T/rec.b1"
 chmod 666 "$T"/rec.*
@@ -64,6 +116,10 @@ as bob "$PY" "$T/writer.py" "$D/bob" b1 "$T/rec.b1" "$T/stop" &
 WPIDS+=($!)
 as bob "$PY" "$T/rewriter.py" "$D/bob/big.bin" "$T/stop" &
 WPIDS+=($!)
+touch "$T/churn.count"
+chmod 666 "$T/churn.count"
+as alice "$PY" "$T/churner.py" "$D/churn" "$T/churn.count" "$T/stop" &
+WPIDS+=($!)
 stop_writers() {
 	touch "$T/stop"
 	for p in "${WPIDS[@]}"; do wait "$p" || true; done
@@ -74,9 +130,12 @@ trap 'stop_writers 2>/dev/null; cleanup' EXIT
 # Wait until the writers have fsynced a good number of files.
 enough() { [ "$(cat "$T"/rec.* 2>/dev/null | wc -l)" -ge 150 ]; }
 wait_for "the writers fsynced 150 files" 120 enough
+churned() { [ "$(cat "$T/churn.count" 2>/dev/null || echo 0)" -gt 0 ]; }
+wait_for "the churner renames and deletes" 120 churned
 # What was fsynced before the backup began (records are appended after
 # each fsync returned).
 cat "$T"/rec.* >"$T/before"
+churn_before=$(cat "$T/churn.count")
 start=$(date +%s.%N)
 check "groupctl backup while the writers go on" \
 	"$GROUPCTL" backup "$T/bk" --progress >"$T/bk.out" 2>"$T/bk.err"
@@ -84,11 +143,20 @@ end=$(date +%s.%N)
 check "--progress reports on stderr" grep -q '^groupctl: content ' "$T/bk.err"
 check "it says how long writers waited" grep -Eq 'writers waited [0-9]+\.[0-9]{3} s\)$' "$T/bk.out"
 after=$(cat "$T"/rec.* | wc -l)
+churn_ops=$(cat "$T/churn.count")
 stop_writers
 before=$(wc -l <"$T/before")
 say "# $(grep -o "writers waited.*" "$T/bk.out"); backup: $(du -sh "$T/bk" | cut -f1) in $(awk "BEGIN { printf \"%.1f\", $end - $start }")s;" \
 	"$before files fsynced before it began, $after when it ended"
 check "the writers went on during the backup" test "$after" -gt "$before"
+say "# the churner: $churn_before renames and deletions before the backup, $churn_ops by its end"
+check "the churner renamed and deleted during the backup" \
+	test "$churn_ops" -gt "$churn_before"
+check "the marker is in the store's content, read through the mount" \
+	as alice grep -qF "$MARK" "$D/alice/marker.txt"
+check "  in the small file too" as alice grep -qF "$MARK" "$D/alice/marker-small.txt"
+check "  but nowhere in the backup, which holds content sealed" \
+	bash -c "! grep -rqaF '$MARK' '$T/bk'"
 check "the backup holds the master key, the database and content" \
 	test -f "$T/bk/master.key" -a -f "$T/bk/db/store.db" -a -d "$T/bk/data"
 # The store is a --unix-group one (lib.sh): its folders and database are
@@ -117,6 +185,38 @@ check "every file fsynced before the backup began is in the copy, byte for byte"
 	bash -c "cd '$R/Sales/documents' && sha256sum --quiet -c '$T/before.sums'"
 same "the rewritten file has its full size in the copy" \
 	"$(stat -c %s "$R/Sales/documents/bob/big.bin")" $((2 << 20))
+# Renamed and deleted during the backup: each file under one of its two
+# names (not both, not neither), each folder too, a deleted and remade
+# file there or not, and whatever is there whole.
+"$PY" - "$R/Sales/documents/churn" >"$T/churn.out" <<'EOF2'
+import os, sys
+folder = sys.argv[1]
+def content(kind, i):
+    return ("%s %d " % (kind, i)).encode() * (50 + i * 7)
+def read(p):
+    with open(p, "rb") as f:
+        return f.read()
+bad = []
+for i in range(200):
+    c, r = (os.path.join(folder, "%s-%03d" % (x, i)) for x in "cr")
+    there = [p for p in (c, r) if os.path.exists(p)]
+    if len(there) != 1:
+        bad.append("c/r-%03d: %d names" % (i, len(there)))
+    elif read(there[0]) != content("c", i):
+        bad.append("%s: wrong content" % there[0])
+    d = os.path.join(folder, "d-%03d" % i)
+    if os.path.exists(d) and read(d) != content("d", i):
+        bad.append("d-%03d: wrong content" % i)
+for k in range(10):
+    there = [p for p in (os.path.join(folder, "%s-%d" % (x, k)) for x in ("dir", "dirR")) if os.path.isdir(p)]
+    if len(there) != 1:
+        bad.append("dir-%d: %d names" % (k, len(there)))
+    elif read(os.path.join(there[0], "in")) != content("dir", k):
+        bad.append("%s/in: wrong content" % there[0])
+print("\n".join(bad) if bad else "ok")
+EOF2
+same "files and folders renamed during the backup: each under one name, whole" \
+	"$(cat "$T/churn.out")" ok
 umount_fs "$R"
 
 # restore checks the copy: a damaged content file is reported (exit 1).
