@@ -56,23 +56,16 @@ done <"$T/hints"
 
 # README's khal example: its config block as written (the clone's path
 # put in), then its khal lines, by the ordinary user.
-# block LANG FIRST: README's ```LANG block whose text matches FIRST.
-block() {
-	awk -v lang="$1" -v first="$2" '
-	$0 == "```" lang { inb = 1; buf = ""; next }
-	/^```$/ && inb { if (buf ~ first) { printf "%s", buf; exit } inb = 0; next }
-	inb { buf = buf $0 "\n" }' "$ROOT/README.md"
-}
 mkdir -p "$T/home/.config/khal" "$T/home/.config/khard"
-block ini '^# ~/[.]config/khal/config' |
+readme_block ini '^# ~/[.]config/khal/config' |
 	sed "s#/path/to/groupfs/demo-mnt#$MNT#" >"$T/home/.config/khal/config"
-block ini '^# ~/[.]config/khard/khard[.]conf' |
+readme_block ini '^# ~/[.]config/khard/khard[.]conf' |
 	sed "s#/path/to/groupfs/demo-mnt#$MNT#" >"$T/home/.config/khard/khard.conf"
 chown -R "$u" "$T/home"
 check "README has the khal config block" grep -q '^\[locale\]' "$T/home/.config/khal/config"
 check "README has the khard config block" grep -q '^\[addressbooks\]' "$T/home/.config/khard/khard.conf"
 # The commands after them, run where the demo is (demo-mnt/ relative).
-block sh 'khal new' | sed 's/ *#.*//' >"$T/khal-lines"
+readme_block sh 'khal new' | sed 's/ *#.*//' >"$T/khal-lines"
 check "README has a khal new line" grep -q '^khal new .*10:00 11:00 Dentist' "$T/khal-lines"
 same "and five commands" "$(wc -l <"$T/khal-lines")" 5
 while IFS= read -r line; do

@@ -294,6 +294,16 @@ wait_for() {
 	pass "$desc"
 }
 
+# readme_block LANG MATCH: the text of README.md's first ```LANG block
+# that matches the regular expression MATCH (awk's), so that tests run
+# the README's examples as written.
+readme_block() {
+	awk -v lang="$1" -v first="$2" '
+	$0 == "```" lang { inb = 1; buf = ""; next }
+	/^```$/ && inb { if (buf ~ first) { printf "%s", buf; exit } inb = 0; next }
+	inb { buf = buf $0 "\n" }' "$(dirname "${BASH_SOURCE[0]}")/../../README.md"
+}
+
 finish() {
 	local m
 	for m in "${MOUNTS[@]}"; do
