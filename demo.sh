@@ -94,8 +94,9 @@ d=$MNT
 while [ "$d" != / ]; do
 	d=$(dirname "$d")
 	perm=$(stat -c %A "$d")
+	# Others' x, or t: x with the sticky bit (/tmp: drwxrwxrwt).
 	case $perm in
-	*x) ;;
+	*[xt]) ;;
 	*) hidden="$d" ;;
 	esac
 done

@@ -29,6 +29,9 @@ fi
 for p in claire.lambert nathalie.girard antoine.mercier karim.benali; do
 	check "$p's mount is there" mountpoint -q "$MNT/$p"
 done
+# Every folder above the mounts lets others through (/tmp: drwxrwxrwt).
+check "no folder above the mounts is said to be closed" \
+	bash -c "! grep -q 'is closed to other users' '$T/demo.out'"
 rc=0
 demo status >"$T/status.out" || rc=$?
 same "./demo.sh status exits 0" "$rc" 0
@@ -85,6 +88,14 @@ check "  with no all-day date" bash -c \
 	"! setpriv --reuid='$u' --regid='$UGROUP' --init-groups -- grep -q 'VALUE=DATE[:;]' '$ev'"
 check "khal lists it 10:00-11:00" bash -c \
 	"setpriv --reuid='$u' --regid='$UGROUP' --init-groups -- env HOME='$T/home' khal list tomorrow 1d | grep -q '10:00-11:00 Dentist'"
+
+# A folder above the mounts that others may not cross is named.
+chmod 750 "$DD"
+demo >"$T/demo2.out" 2>&1 || true
+chmod 755 "$DD"
+check "a folder above the mounts closed to others is named" \
+	grep -qxF "Note: $DD is closed to other users (chmod o+x it to let them in)." "$T/demo2.out"
+check "  and only it" test "$(grep -c 'is closed to other users' "$T/demo2.out")" = 1
 
 rc=0
 demo stop >/dev/null || rc=$?
