@@ -4,7 +4,8 @@
  * standard libfuse options plus ours, also as -o options for mount(8) and
  * fstab), opening the store, the session and its signal handlers, the
  * readiness signal and logging (stderr in the foreground, syslog
- * otherwise).  Requests are served by loop.c.
+ * otherwise, or a log file, reopened on SIGUSR1).  Requests are served by
+ * loop.c.
  *
  *   groupfs [options] STORE MOUNTPOINT
  */
@@ -101,7 +102,8 @@ static void usage(const char *prog)
 	       "    --ready-fd=N           write \"ready\\n\" to fd N once "
 	       "mounted\n"
 	       "    --log-file=PATH        log there, not to syslog or stderr "
-	       "(-o log_file=PATH)\n"
+	       "(-o log_file=PATH;\n"
+	       "                           SIGUSR1 reopens it)\n"
 	       "    -o cache_timeout=T     seconds the kernel may cache "
 	       "entries and\n"
 	       "                           attributes (default 1)\n"
@@ -118,6 +120,45 @@ static void usage(const char *prog)
 
 static bool log_syslog;
 static int log_fd = -1; /* -o log_file: one write(2) per line, appended */
+static char *log_path;	/* its absolute path, for reopen_log */
+
+/*
+ * SIGUSR1: the log file again by its name, so that it can be rotated
+ * (renamed, then SIGUSR1).  dup3() puts the new file behind the same
+ * descriptor at once: a line written meanwhile goes whole to the old file
+ * or to the new one.  open, dup3 and close are async-signal-safe.
+ */
+static void reopen_log(int sig)
+{
+	int saved = errno, fd;
+
+	(void)sig;
+	if (log_fd < 0 || !log_path)
+		return;
+	fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd >= 0) {
+		if (dup3(fd, log_fd, O_CLOEXEC) < 0) {
+			/* The old file stays. */
+		}
+		close(fd);
+	}
+	errno = saved;
+}
+
+/* The log file's path as an absolute one: the daemon leaves its working
+ * directory, and reopens the file by name. */
+static char *absolute(const char *path)
+{
+	char *cwd, *p = NULL;
+
+	if (path[0] == '/')
+		return strdup(path);
+	cwd = get_current_dir_name();
+	if (!cwd || asprintf(&p, "%s/%s", cwd, path) < 0)
+		p = NULL;
+	free(cwd);
+	return p;
+}
 
 /* msg with control characters (a newline in a name a user chose would
  * forge a log line) written as \xNN, into buf. */
@@ -403,14 +444,31 @@ int main(int argc, char *argv[])
 	if (log_syslog)
 		openlog("groupfs", LOG_PID, LOG_DAEMON);
 	if (o.log_file) {
+		log_path = absolute(o.log_file);
 		log_fd = open(o.log_file,
 			      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-		if (log_fd < 0) {
+		if (!log_path || log_fd < 0) {
 			fprintf(stderr, "groupfs: %s: %s\n", o.log_file,
-				strerror(errno));
+				strerror(log_path ? errno : ENOMEM));
 			goto out_session;
 		}
 	}
+	{
+		/* Installed without a log file too: SIGUSR1 never kills a
+		 * daemon that a logrotate script signals. */
+		struct sigaction sa = {.sa_handler = reopen_log,
+				       .sa_flags = SA_RESTART};
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGUSR1, &sa, NULL);
+	}
+	/* In the background the log goes to syslog, through /dev/log: on a
+	 * machine without it, nothing would ever say why a request was
+	 * refused.  Said while standard error is still the starter's. */
+	if (!cl.foreground && !o.log_file && access("/dev/log", F_OK) != 0)
+		fprintf(stderr, "groupfs: warning: there is no /dev/log: in "
+				"the background nothing will be logged; give "
+				"-o log_file=PATH (or -f)\n");
 	/* Every connection is opened after the fork, when a request or a
 	 * thread first needs it (see store_detach, loop.c). */
 	store_detach(fs.base);
@@ -470,7 +528,9 @@ out_args:
 	free(o.as);
 	free(o.passphrase_file);
 	free(o.log_file);
+	signal(SIGUSR1, SIG_IGN); /* reopen_log no more */
 	if (log_fd >= 0)
 		close(log_fd);
+	free(log_path);
 	return ret;
 }

@@ -4,7 +4,8 @@
 # named (as groupctl prints it), the request and the caller's uid, not
 # only the errno; what is not a refusal (a name that is not there) is not
 # logged.  The log is the daemon's stderr with -f (suite 'mount') or its
-# -o log_file (suite 'mount-bg'); either way $T/daemon.0.log here.
+# -o log_file (suite 'mount-bg'); either way $T/daemon.0.log here.  A log
+# file is reopened on SIGUSR1, for rotation.
 . "$(dirname "$0")/lib.sh"
 
 "$GROUPCTL" plan set tiny --max-groups 1 --max-members 5 --group-bytes 64K \
@@ -78,4 +79,24 @@ if [ "$logged" -lt 500 ]; then
 else
 	pass "this machine refused slower than 50 a second: nothing left out"
 fi
+
+# A log file is rotated by renaming it and sending SIGUSR1: the daemon
+# then writes to a new file of that name (relative to where it started:
+# in the background it has left that folder).
+M2=$T/m2
+cd "$T"
+mount_fs "$M2" -o allow_other,log_file=rot.log
+cd /
+pid2=$(daemon_pid "$M2")
+refuse2() { as bob "$PROBE" mkdir "$M2/Sales/documents/r2" >/dev/null 2>&1 || true; }
+refuse2
+check "a refusal goes to the log file" grep -q "refused mkdir for uid $bob" "$T/rot.log"
+mv "$T/rot.log" "$T/rot.log.1"
+kill -USR1 "$pid2"
+logged_anew() { refuse2; grep -q "refused mkdir for uid $bob" "$T/rot.log"; }
+wait_for "after SIGUSR1 the next ones go to a new rot.log" 10 logged_anew
+check "  the daemon still serves" as alice ls "$M2/Sales/documents"
+check "  the renamed file keeps what was written before" \
+	grep -q "refused mkdir for uid $bob" "$T/rot.log.1"
+umount_fs "$M2"
 finish
