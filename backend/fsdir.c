@@ -64,8 +64,11 @@ static int check_parent(struct store *st, const struct store_caller *c,
 				  "groups are created with groupctl, not in "
 				  "the mount");
 	if (p->ino == p->space_root)
-		return store_fail(st, -EACCES,
-				  "a group's folder holds only its tools");
+		return store_fail(st, -EACCES, "%s",
+				  p->kind == SPACE_PRIVATE
+					  ? "Private holds only its tools"
+					  : "a group's folder holds only its "
+					    "tools");
 	if ((p->tool == TOOL_CALENDAR || p->tool == TOOL_CONTACTS) &&
 	    !S_ISREG(mode))
 		return store_fail(st, -EPERM,
@@ -358,6 +361,14 @@ static int remove_locked(struct store *st, const struct store_caller *c,
 		return store_fail(st, -EACCES,
 				  "members/ is generated from the group: "
 				  "read-only");
+	/* The tools (members/ among them) are the space's fixed tree. */
+	if (p.ino == p.space_root)
+		return store_fail(st, -EACCES, "%s",
+				  p.kind == SPACE_PRIVATE
+					  ? "the tools of Private are fixed: "
+					    "none is removed"
+					  : "the tools of a group are fixed: "
+					    "none is removed");
 	if (want_dir && !S_ISDIR(n.mode))
 		return -ENOTDIR;
 	if (!want_dir && S_ISDIR(n.mode))

@@ -98,7 +98,7 @@ static int refuse_at(struct store *st, int64_t ino, enum store_right right)
 			  right == STORE_RIGHT_ADD      ? "adding to"
 			  : right == STORE_RIGHT_DELETE ? "deleting in"
 							: "changing",
-			  path[0] ? path : "this",
+			  path[0] ? path : "its top folder",
 			  right == STORE_RIGHT_ADD      ? "add"
 			  : right == STORE_RIGHT_DELETE ? "delete"
 							: "edit");
