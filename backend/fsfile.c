@@ -553,16 +553,18 @@ bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
 	return true;
 }
 
-void store_fs_release(struct store *st, struct store_file *f,
-		      struct store_gone *gone)
+int store_fs_release(struct store *st, struct store_file *f,
+		     struct store_gone *gone)
 {
 	uint64_t ino = f->is->ino;
 	int64_t nlink = 1;
 	bool last;
+	int refused;
 
-	/* What was never checked is checked now; a refusal here cannot be
-	 * reported, and leaves the stored version (or no new item). */
-	fitem_commit(st, f, true);
+	/* What was never checked is checked now; a refusal here cannot
+	 * reach the writer (only a log), and leaves the stored version (or
+	 * no new item). */
+	refused = fitem_commit(st, f, true);
 	if (gone && f->gone[0]) {
 		gone->parent = (uint64_t)f->dir;
 		copy_str(gone->name, sizeof(gone->name), f->gone);
@@ -588,6 +590,7 @@ void store_fs_release(struct store *st, struct store_file *f,
 		}
 	}
 	free(f);
+	return refused;
 }
 
 size_t store_fs_release_all(struct store *st)
@@ -601,7 +604,11 @@ size_t store_fs_release_all(struct store *st)
 		pthread_mutex_unlock(&st->sh->lock);
 		if (!f)
 			return n;
-		store_fs_release(st, f, NULL);
+		if (store_fs_release(st, f, NULL))
+			store_log(st, STORE_LOG_INFO,
+				  "refused at unmount, a new version of an "
+				  "item: %s",
+				  store_errmsg(st));
 		n++;
 	}
 }

@@ -119,14 +119,9 @@ static int reserve(struct store *st, struct store_file *f, size_t size)
 	unsigned char *p;
 	size_t cap = f->pcap ? f->pcap : 4096;
 
-	if (size > ITEM_MAX) {
-		store_log(st, STORE_LOG_INFO,
-			  "item refused: a write past %zu bytes; an item "
-			  "holds at most %d MiB",
-			  size, ITEM_MAX >> 20);
+	if (size > ITEM_MAX)
 		return store_fail(st, -EFBIG, "an item holds at most %d MiB",
 				  ITEM_MAX >> 20);
-	}
 	if (size <= f->pcap)
 		return 0;
 	while (cap < size)

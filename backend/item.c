@@ -141,16 +141,11 @@ int item_check(struct store *st, int type, const void *data, size_t len,
 	int rc;
 
 	memset(info, 0, sizeof(*info));
-	/* Before any hashing or parsing: the size alone refuses. */
-	if (len > PIM_MAX_BYTES) {
-		store_log(st, STORE_LOG_INFO,
-			  "item refused: %s of %zu bytes; an item holds at "
-			  "most %d MiB",
-			  type == ITEM_ICS ? "a calendar item" : "a contact",
-			  len, PIM_MAX_BYTES >> 20);
+	/* Before any hashing or parsing: the size alone refuses.  (A
+	 * refusal is the caller's to report, the daemon's log included.) */
+	if (len > PIM_MAX_BYTES)
 		return store_fail(st, -EFBIG, "an item holds at most %d MiB",
 				  PIM_MAX_BYTES >> 20);
-	}
 	crypto_generichash(hash, sizeof(hash), data, len, NULL, 0);
 	if (verdict_find(hash, type, info))
 		return 0;
@@ -164,13 +159,9 @@ int item_check(struct store *st, int type, const void *data, size_t len,
 		verdict_keep(hash, type, info);
 		return 0;
 	}
-	if (rc == -EINVAL || rc == -EFBIG) {
-		/* The daemon's log says why a member's write was refused. */
-		store_log(st, STORE_LOG_INFO, "item refused: %s: %s", what,
-			  why[0] ? why : "does not parse");
+	if (rc == -EINVAL || rc == -EFBIG)
 		return store_fail(st, rc, "%s: %s", what,
 				  why[0] ? why : "does not parse");
-	}
 	return rc;
 }
 

@@ -794,22 +794,24 @@ int store_fs_flush(struct store *st, struct store_file *f);
  * cache. */
 bool store_fs_file_gone(const struct store_file *f, uint64_t *parent,
 			const char **name);
-/* The last close of a handle (f is freed).  A new item version never
- * checked (no write since the open) is checked first; its refusal cannot
- * be reported, and leaves the stored version.  A new item refused here is
- * removed: when `gone` is not NULL its name is put there (name "" when
- * none), for the kernel's cache. */
+/* The last close of a handle (f is freed, whatever it returns).  A new
+ * item version never checked (no write since the open) is checked first;
+ * its refusal leaves the stored version, and is returned (as
+ * store_fs_flush's, store_errmsg() saying why) for a log only: the
+ * writer has closed.  A new item refused here is removed: when `gone` is
+ * not NULL its name is put there (name "" when none), for the kernel's
+ * cache. */
 struct store_gone {
 	uint64_t parent;
 	char name[256];
 };
-void store_fs_release(struct store *st, struct store_file *f,
-		      struct store_gone *gone);
+int store_fs_release(struct store *st, struct store_file *f,
+		     struct store_gone *gone);
 /* A daemon's stop, once no request runs any more: the handles the kernel
  * never released (files still open at an unmount, whose RELEASE requests
- * the kernel had not sent yet) are released as store_fs_release() would,
- * so that an unlinked item open only here is freed now rather than at the
- * next start.  Returns how many there were. */
+ * the kernel had not sent yet) are released as store_fs_release() would
+ * (a refusal logged), so that an unlinked item open only here is freed
+ * now rather than at the next start.  Returns how many there were. */
 size_t store_fs_release_all(struct store *st);
 uint64_t store_fs_file_ino(const struct store_file *f);
 /* May the kernel keep this item's pages across opens?  Not for generated

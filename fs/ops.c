@@ -198,14 +198,14 @@ static fuse_req_t done(fuse_req_t req)
 	return req;
 }
 
-/* Reply with error `rc` (negative errno); a refusal is logged first with
- * the rule the backend named, the request and who asked, so that the log
- * tells a user and their administrator why, not only "Permission denied". */
-static void reply_error(fuse_req_t req, int rc, const char *op)
+/* A refusal in the log, with the rule the backend named; store_errmsg()
+ * is cleared for the next request.  `who`: "for uid N" when NULL. */
+static void log_refusal(fuse_req_t req, int rc, const char *op,
+			const char *who)
 {
 	struct store *st = fs_store(fs_of(req));
 	const char *rule = st ? store_errmsg(st) : "";
-	char line[768];
+	char line[768], uid[32];
 
 	unsigned long skipped;
 
@@ -219,13 +219,25 @@ static void reply_error(fuse_req_t req, int rc, const char *op)
 		}
 		if (strncmp(op, "gfs_", 4) == 0)
 			op += 4;
-		snprintf(line, sizeof(line), "refused %s for uid %u: %s (%s)",
-			 op, (unsigned)fuse_req_ctx(req)->uid,
+		if (!who) {
+			snprintf(uid, sizeof(uid), "for uid %u",
+				 (unsigned)fuse_req_ctx(req)->uid);
+			who = uid;
+		}
+		snprintf(line, sizeof(line), "refused %s %s: %s (%s)", op, who,
 			 rule[0] ? rule : strerror(-rc), strerrorname_np(-rc));
 		fs_log(NULL, STORE_LOG_INFO, line);
 	}
 	if (st)
 		store_clear_errmsg(st);
+}
+
+/* Reply with error `rc` (negative errno); a refusal is logged first with
+ * the rule the backend named, the request and who asked, so that the log
+ * tells a user and their administrator why, not only "Permission denied". */
+static void reply_error(fuse_req_t req, int rc, const char *op)
+{
+	log_refusal(req, rc, op, NULL);
 	fuse_reply_err(done(req), -rc);
 }
 #define reply_err(req, rc) reply_error((req), (rc), __func__)
@@ -663,10 +675,21 @@ static void gfs_release(fuse_req_t req, fuse_ino_t ino,
 
 	if (st) {
 		struct store_gone gone = {0};
+		int rc;
 
 		/* Last close: an unchecked item is checked now; one refused
-		 * leaves the kernel's caches. */
-		store_fs_release(st, file_of(fi), &gone);
+		 * leaves the kernel's caches, and the log says why (the
+		 * writer, who has closed, cannot be told). */
+		rc = store_fs_release(st, file_of(fi), &gone);
+		if (rc) {
+			/* The kernel sends a release without the closer's
+			 * credentials: the inode says which. */
+			char who[64];
+
+			snprintf(who, sizeof(who), "of inode %llu (last close)",
+				 (unsigned long long)ino);
+			log_refusal(req, rc, "release", who);
+		}
 		if (gone.name[0]) {
 			fs_notify_inode(fs_of(req), ino);
 			fs_notify_entry(fs_of(req), gone.parent, gone.name);

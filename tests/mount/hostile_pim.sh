@@ -122,9 +122,10 @@ hostile mal "$K/qp.vcf" "$S/qp.vcf" EINVAL OK
 hostile mal "$C/big.ics" "$S/big.ics" EFBIG
 hostile mal "$C/rdates.ics" "$S/rdates.ics" EINVAL
 hostile mal "$M/Private/calendar/zone.ics" "$S/zone.ics" EINVAL
-check "the refusals are logged with their reason" \
-	grep -q "item refused: .*more than 100 parameters" "$LOG"
-check "the size refusal is logged" grep -q "item refused: .*at most 4 MiB" "$LOG"
+check "the refusals are logged with their reason" grep -Eq \
+	"refused [a-z]+ for uid [0-9]+: not a calendar item: .*more than 100 parameters" "$LOG"
+check "the size refusal is logged" grep -Eq \
+	"refused [a-z]+ for uid [0-9]+: an item holds at most 4 MiB \(EFBIG\)" "$LOG"
 for f in p50 p200 big rdates; do
 	expect ENOENT "refused $f.ics left nothing behind" as bob "$PROBE" stat "$C/$f.ics"
 done

@@ -50,6 +50,31 @@ grep 'refused ' "$LOG" | sed 's/^/# /'
 ls "$D/not-there" 2>/dev/null || true
 check "a name that is not there is no refusal" bash -c "! grep -q 'not-there\\|ENOENT' '$LOG'"
 
+# The fixed tree: the tools (members/ among them) are not removed, by
+# anyone; the log names that rule, not the delete right.
+alice=$(id -u "${UNIX[alice]}")
+for t in documents members; do
+	expect EACCES "the administrator may not remove $t/" \
+		as alice "$PROBE" rmdir "$M/Sales/$t"
+done
+check "  logged as the fixed tree's rule" test \
+	"$(grep -c "refused rmdir for uid $alice: the tools of a group are fixed: none is removed (EACCES)" "$LOG")" = 2
+expect EACCES "nor Private/documents/" as alice "$PROBE" rmdir "$M/Private/documents"
+check "  logged so" has "refused rmdir for uid $alice: the tools of Private are fixed: none is removed (EACCES)"
+check "  never as a missing delete right" bash -c "! grep -q 'deleting in this' '$LOG'"
+
+# An item refused is logged once, with its reason; one refused at its
+# last close (never written: nobody to tell) is logged too.
+as alice sh -c "printf 'BEGIN:VCALENDAR\n' >'$M/Sales/calendar/cut.ics'" 2>/dev/null || true
+check "a refused item is logged once" test \
+	"$(grep -c 'no END:VCALENDAR' "$LOG")" = 1
+check "  as a refused request with its rule" has \
+	"refused flush for uid $alice: not a calendar item: no END:VCALENDAR (EINVAL)"
+as alice touch "$M/Sales/calendar/empty.ics"
+logged_release() { grep -Eq 'refused release of inode [0-9]+ \(last close\): not a calendar item: empty file \(EINVAL\)$' "$LOG"; }
+wait_for "an item refused at its last close is logged" 10 logged_release
+check "  once" test "$(grep -c 'empty file' "$LOG")" = 1
+
 # A name is the user's to choose: a newline in it cannot forge a line.
 nl=$'x\nrefused forged line'
 as alice sh -c 'echo x >"$1"' sh "$D/$nl"
