@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # rsync -aHX of a whole group out of the mount exits 0 (symbolic links,
-# read-only folders, members/ and history/ included), and back into a
+# read-only folders, members/ and history/ included), by its
+# administrator and by a plain member, and back into a
 # fresh group of the same administrator it round-trips everything she may
-# write there: content, folders, modes, times, hard links, symbolic links
-# and user.* attributes (compared with rsync -n --itemize-changes, diff -r
+# write there: content, folders, modes, times, hard links, symbolic links,
+# calendar and contact items and user.* attributes (compared with rsync -n --itemize-changes, diff -r
 # and getfattr dumps; user.groupfs.* describe the store, not the copy).
 . "$(dirname "$0")/lib.sh"
 
@@ -54,6 +55,17 @@ END:VCALENDAR
 EOF
 chmod 644 "$T/ev.ics"
 as alice cp "$T/ev.ics" "$S/calendar/meeting.ics"
+cat >"$T/card.vcf" <<'EOF'
+BEGIN:VCARD
+VERSION:3.0
+UID:rsync-card-1@example.org
+FN:Jeanne Client
+N:Client;Jeanne;;;
+EMAIL:jeanne@example.org
+END:VCARD
+EOF
+chmod 644 "$T/card.vcf"
+as alice cp "$T/card.vcf" "$S/contacts/jeanne.vcf"
 
 # Out: the whole group, as its administrator.
 mkdir "$T/out"
@@ -69,6 +81,19 @@ same "user.* attributes are copied" \
 same "symbolic links are copied" "$(readlink "$T/out/documents/Archive/latest")" \
 	../Quotes/q1.txt
 check "members/ is copied" test -f "$T/out/members/bob/card.vcf"
+check "the contacts are copied" cmp -s "$T/card.vcf" "$T/out/contacts/jeanne.vcf"
+
+# Out as a plain member: all he may read, with no message either.
+mkdir "$T/bob-out"
+chown "${UNIX[bob]}" "$T/bob-out"
+check "rsync -aHX of the whole group out by a plain member exits 0" \
+	as bob rsync -aHX "$S/" "$T/bob-out/" 2>"$T/bob-out.err"
+same "  with no message" "$(cat "$T/bob-out.err")" ""
+check "  the documents are copied as alice copies them" \
+	diff -r --no-dereference "$T/out/documents" "$T/bob-out/documents"
+check "  the contacts" cmp -s "$T/card.vcf" "$T/bob-out/contacts/jeanne.vcf"
+check "  the calendar" cmp -s "$T/ev.ics" "$T/bob-out/calendar/meeting.ics"
+check "  what he dropped for alice" test -f "$T/bob-out/drop/alice/from-bob.txt"
 
 # Back: into a fresh group of the same administrator, all she may write
 # (not members/ and history/, which the store makes, nor the drop folders
@@ -85,6 +110,7 @@ same "a second rsync -n finds nothing to change (user.groupfs.* aside)" \
 check "diff -r finds the same content" \
 	as alice diff -r --no-dereference "$T/out/documents" "$M/Sales2/documents"
 check "  in the calendar" as alice diff -r "$T/out/calendar" "$M/Sales2/calendar"
+check "  in the contacts" as alice diff -r "$T/out/contacts" "$M/Sales2/contacts"
 check "  and alice's drop folder" as alice diff -r "$T/out/drop/alice" "$M/Sales2/drop/alice"
 dump() { # user.* attributes but user.groupfs.* under $1, sorted
 	as alice /usr/bin/python3 -c 'import os, sys
