@@ -74,8 +74,12 @@ for k in range(10):
     os.mkdir(os.path.join(folder, "dir-%d" % k))
     put(os.path.join(folder, "dir-%d" % k, "in"), content("dir", k))
 ops = 0
-with open(count, "w") as f:
-    f.write("0\n")
+def tell(n):
+    # Whole or not at all: the test reads it while this goes on.
+    with open(count + ".new", "w") as f:
+        f.write("%d\n" % n)
+    os.replace(count + ".new", count)
+tell(0)
 while not os.path.exists(stop):
     for i in range(N):
         if os.path.exists(stop):
@@ -95,8 +99,7 @@ while not os.path.exists(stop):
         else:
             os.rename(b, a)
         ops += 3
-        with open(count, "w") as f:
-            f.write("%d\n" % ops)
+        tell(ops)
 EOF2
 as alice mkdir "$D/alice" "$D/churn"
 as bob mkdir "$D/bob"
@@ -116,9 +119,9 @@ as bob "$PY" "$T/writer.py" "$D/bob" b1 "$T/rec.b1" "$T/stop" &
 WPIDS+=($!)
 as bob "$PY" "$T/rewriter.py" "$D/bob/big.bin" "$T/stop" &
 WPIDS+=($!)
-touch "$T/churn.count"
-chmod 666 "$T/churn.count"
-as alice "$PY" "$T/churner.py" "$D/churn" "$T/churn.count" "$T/stop" &
+mkdir "$T/cs"	# the churner's count, replaced whole by alice
+chown "${UNIX[alice]}" "$T/cs"
+as alice "$PY" "$T/churner.py" "$D/churn" "$T/cs/count" "$T/stop" &
 WPIDS+=($!)
 stop_writers() {
 	touch "$T/stop"
@@ -130,12 +133,12 @@ trap 'stop_writers 2>/dev/null; cleanup' EXIT
 # Wait until the writers have fsynced a good number of files.
 enough() { [ "$(cat "$T"/rec.* 2>/dev/null | wc -l)" -ge 150 ]; }
 wait_for "the writers fsynced 150 files" 120 enough
-churned() { [ "$(cat "$T/churn.count" 2>/dev/null || echo 0)" -gt 0 ]; }
+churned() { [ "$(cat "$T/cs/count" 2>/dev/null || echo 0)" -gt 0 ]; }
 wait_for "the churner renames and deletes" 120 churned
 # What was fsynced before the backup began (records are appended after
 # each fsync returned).
 cat "$T"/rec.* >"$T/before"
-churn_before=$(cat "$T/churn.count")
+churn_before=$(cat "$T/cs/count")
 start=$(date +%s.%N)
 check "groupctl backup while the writers go on" \
 	"$GROUPCTL" backup "$T/bk" --progress >"$T/bk.out" 2>"$T/bk.err"
@@ -143,7 +146,7 @@ end=$(date +%s.%N)
 check "--progress reports on stderr" grep -q '^groupctl: content ' "$T/bk.err"
 check "it says how long writers waited" grep -Eq 'writers waited [0-9]+\.[0-9]{3} s\)$' "$T/bk.out"
 after=$(cat "$T"/rec.* | wc -l)
-churn_ops=$(cat "$T/churn.count")
+churn_ops=$(cat "$T/cs/count")
 stop_writers
 before=$(wc -l <"$T/before")
 say "# $(grep -o "writers waited.*" "$T/bk.out"); backup: $(du -sh "$T/bk" | cut -f1) in $(awk "BEGIN { printf \"%.1f\", $end - $start }")s;" \
