@@ -165,16 +165,22 @@ static void put_header(FILE *f, const char *name, const char *value)
 		for (p = (const unsigned char *)value; *p; p++)
 			fputc(*p < 32 || *p == 127 ? ' ' : *p, f);
 	} else {
-		/* RFC 2047: one encoded word per 30 bytes, base64. */
+		/* RFC 2047: base64 encoded words of at most 30 bytes,
+		 * each a whole number of UTF-8 characters (section 5). */
 		static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
 					  "ghijklmnopqrstuvwxyz0123456789+/";
-		size_t len = strlen(value), i, k;
+		size_t len = strlen(value), i, k, n;
 
-		for (i = 0; i < len; i += 30) {
-			size_t n = len - i < 30 ? len - i : 30;
+		for (i = 0; i < len; i += n) {
 			const unsigned char *s =
 				(const unsigned char *)value + i;
 
+			n = len - i < 30 ? len - i : 30;
+			/* Back to the start of the character at the cut. */
+			while (n > 0 && i + n < len && (s[n] & 0xc0) == 0x80)
+				n--;
+			if (n == 0) /* not UTF-8: cut anywhere */
+				n = len - i < 30 ? len - i : 30;
 			fprintf(f, "%s=?UTF-8?B?", i ? "\n " : "");
 			for (k = 0; k < n; k += 3) {
 				unsigned v = s[k] << 16;
