@@ -13,8 +13,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -242,69 +247,231 @@ static void write_letter(FILE *f, const struct store_letter *l)
 		when, l->group, l->group);
 }
 
-/* Hand the letter to sendmail -t -i: 0, or a reason in `why`. */
+/* How long sendmail may take to accept a letter: GROUPCTL_SENDMAIL_TIMEOUT
+ * seconds (1 to 3600), 60 otherwise.  An MTA accepts a letter for its
+ * queue in well under a second; one that takes longer is stuck. */
+static int send_timeout(void)
+{
+	const char *s = getenv("GROUPCTL_SENDMAIL_TIMEOUT");
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return 60;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno || *end || v < 1 || v > 3600 ? 60 : (int)v;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The letter as bytes: 0, or -1 with errno. */
+static int letter_bytes(const struct store_letter *l, char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+
+	if (!f)
+		return -1;
+	write_letter(f, l);
+	if (ferror(f)) {
+		fclose(f);
+		free(*buf);
+		*buf = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/*
+ * Feed the letter to sendmail on the non-blocking pipe `fd` and wait for
+ * it to exit, until `deadline`, when its process group is killed: its
+ * wait status, whether it was killed, and in `werr` a write error.  Writes
+ * stop when sendmail exits, whatever is left unwritten.
+ */
+static int feed_and_wait(pid_t pid, int fd, const char *buf, size_t len,
+			 int64_t deadline, int *wstatus, bool *stopped,
+			 int *werr)
+{
+	size_t off = 0;
+	int64_t pause = 1, left;
+	pid_t r;
+
+	*stopped = false;
+	*werr = 0;
+	for (;;) {
+		while (fd >= 0 && off < len) {
+			ssize_t n = write(fd, buf + off, len - off);
+
+			if (n >= 0)
+				off += (size_t)n;
+			else if (errno != EINTR && errno != EAGAIN) {
+				*werr = errno;
+				off = len;
+			} else if (errno == EAGAIN)
+				break;
+		}
+		if (fd >= 0 && off == len) {
+			/* The end of the letter: sendmail -t reads to it. */
+			if (close(fd) < 0 && !*werr)
+				*werr = errno;
+			fd = -1;
+		}
+		r = waitpid(pid, wstatus, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		left = deadline - now_ms();
+		if (r == 0 && left <= 0) {
+			/* Its whole process group: a script and what it
+			 * started. */
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			*stopped = true;
+			while (waitpid(pid, wstatus, 0) < 0)
+				if (errno != EINTR)
+					return -1;
+			break;
+		}
+		if (left > pause)
+			left = pause;
+		pause = pause < 50 ? pause * 2 : 50;
+		if (fd >= 0) {
+			struct pollfd p = {.fd = fd, .events = POLLOUT};
+
+			poll(&p, 1, (int)left);
+		} else {
+			struct timespec ts = {0, (long)left * 1000000};
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* In the child: run sendmail on the pipe `in`; on failure, the errno goes
+ * to `report` (closed on exec, so the parent reads nothing on success). */
+static void run_sendmail(const char *prog, const char *from, int in, int report)
+{
+	/* The MTA runs as the caller, never with groupctl's set-id. */
+	gid_t gid = getgid();
+	uid_t uid = getuid();
+	int devnull = open("/dev/null", O_WRONLY), e;
+
+	/* Its own process group, so that a timeout stops all of it. */
+	setpgid(0, 0);
+	/* dup2 clears close-on-exec; fd 0 itself (no stdin) keeps it. */
+	if (setresgid(gid, gid, gid) == 0 && setresuid(uid, uid, uid) == 0 &&
+	    (in == 0 ? fcntl(0, F_SETFD, 0) : dup2(in, 0)) == 0) {
+		if (in != 0)
+			close(in);
+		if (devnull > 1 && dup2(devnull, 1) == 1)
+			close(devnull);
+		/* -f: bounces go back to the store's sender. */
+		execl(prog, prog, "-t", "-i", "-f", from, (char *)NULL);
+	}
+	e = errno;
+	if (write(report, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/*
+ * Hand the letter to sendmail -t -i -f FROM: 0, or -1 with a reason in
+ * `why`.  Whatever sendmail does (fails to start, exits without reading
+ * the letter, fails, hangs past the timeout), groupctl lives on to say
+ * so: it keeps the pipe's reading end open, so that no write meets
+ * SIGPIPE (ignored besides), and what is left in the pipe when sendmail
+ * has exited is a letter it did not take.
+ */
 static int send_letter(const struct store_letter *l, char *why, size_t len)
 {
 	const char *prog = l->config.sendmail[0] ? l->config.sendmail
 						 : "/usr/sbin/sendmail";
-	int fds[2], wstatus;
+	int fds[2] = {-1, -1}, rep[2] = {-1, -1}, wstatus = 0, werr = 0;
+	int timeout = send_timeout(), exec_err = 0, unread = 0, rc = -1;
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+	char *buf = NULL;
+	size_t buflen = 0;
+	bool stopped = false;
 	pid_t pid;
-	FILE *f;
 
-	if (pipe(fds) < 0) {
-		snprintf(why, len, "pipe: %s", strerror(errno));
+	if (letter_bytes(l, &buf, &buflen) < 0) {
+		snprintf(why, len, "the letter: %s", strerror(errno));
 		return -1;
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0) {
+		snprintf(why, len, "pipe: %s", strerror(errno));
+		goto close_pipes;
 	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid < 0) {
 		snprintf(why, len, "fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
+		goto close_pipes;
 	}
-	if (pid == 0) {
-		/* The MTA runs as the caller, never with groupctl's set-id. */
-		gid_t gid = getgid();
-		uid_t uid = getuid();
-		int devnull = open("/dev/null", O_WRONLY);
-
-		if (setresgid(gid, gid, gid) < 0 ||
-		    setresuid(uid, uid, uid) < 0)
-			_exit(126);
-		close(fds[1]);
-		if (dup2(fds[0], 0) < 0)
-			_exit(126);
-		if (devnull >= 0)
-			dup2(devnull, 1);
-		execl(prog, prog, "-t", "-i", (char *)NULL);
-		_exit(127);
+	if (pid == 0)
+		run_sendmail(prog, l->config.from, fds[0], rep[1]);
+	close(rep[1]);
+	rep[1] = -1;
+	sigaction(SIGPIPE, &ign, &old);
+	rc = fcntl(fds[1], F_SETFL, O_NONBLOCK);
+	if (rc == 0)
+		rc = feed_and_wait(pid, fds[1], buf, buflen,
+				   now_ms() + (int64_t)timeout * 1000, &wstatus,
+				   &stopped, &werr);
+	else
+		werr = errno;
+	fds[1] = -1; /* closed by feed_and_wait */
+	sigaction(SIGPIPE, &old, NULL);
+	if (rc < 0) {
+		snprintf(why, len, "waitpid: %s", strerror(errno));
+		goto close_pipes;
 	}
-	close(fds[0]);
-	f = fdopen(fds[1], "w");
-	if (!f) {
-		close(fds[1]);
-	} else {
-		write_letter(f, l);
-		fclose(f);
-	}
-	while (waitpid(pid, &wstatus, 0) < 0)
-		if (errno != EINTR) {
-			snprintf(why, len, "waitpid: %s", strerror(errno));
-			return -1;
-		}
-	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
-		return 0;
-	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127)
-		snprintf(why, len, "%s could not be run", prog);
-	else if (WIFEXITED(wstatus))
+	rc = -1;
+	if (read(rep[0], &exec_err, sizeof(exec_err)) != sizeof(exec_err))
+		exec_err = 0;
+	if (ioctl(fds[0], FIONREAD, &unread) < 0)
+		unread = 0;
+	if (exec_err)
+		snprintf(why, len, "%s could not be run: %s", prog,
+			 strerror(exec_err));
+	else if (stopped)
+		snprintf(why, len,
+			 "%s did not finish within %d s and was stopped", prog,
+			 timeout);
+	else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0)
 		snprintf(why, len, "%s exited with status %d", prog,
 			 WEXITSTATUS(wstatus));
-	else
+	else if (WIFSIGNALED(wstatus))
 		snprintf(why, len, "%s was killed by signal %d", prog,
 			 WTERMSIG(wstatus));
-	return -1;
+	else if (werr)
+		snprintf(why, len, "writing to %s: %s", prog, strerror(werr));
+	else if (unread > 0)
+		snprintf(why, len, "%s exited without reading the letter",
+			 prog);
+	else
+		rc = 0;
+close_pipes:
+	for (int i = 0; i < 2; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		if (rep[i] >= 0)
+			close(rep[i]);
+	}
+	free(buf);
+	return rc;
 }
 
 void cmd_mail_invitation(struct cmd_ctx *ctx, const char *group,
@@ -316,7 +483,18 @@ void cmd_mail_invitation(struct cmd_ctx *ctx, const char *group,
 
 	rc = store_invitation_letter(ctx->st, &ctx->caller, group, username,
 				     &l);
-	if (rc < 0 || !l.config.from[0])
+	if (rc < 0) {
+		/* The invitation was made: only its letter is missing. */
+		const char *msg = store_errmsg(ctx->st);
+
+		snprintf(line, sizeof(line),
+			 "no invitation mail to %s (%s); the invitation "
+			 "stands",
+			 username, msg && *msg ? msg : strerror(-rc));
+		cmd_say("warning: ", line);
+		return;
+	}
+	if (!l.config.from[0])
 		return; /* the store sends no mail */
 	if (!l.to[0]) {
 		snprintf(line, sizeof(line),
@@ -360,7 +538,10 @@ const struct cmd cmd_mail_commands[] = {
 		.synopsis = "[--mail-from ADDR] [--sendmail PATH]",
 		.summary = "set how the store sends mail (the store operator)",
 		.help = "With a sender address, group invite and group resend "
-			"mail the invitee through sendmail -t -i.",
+			"mail the invitee through sendmail -t -i -f ADDR; one "
+			"that fails, or takes longer than "
+			"GROUPCTL_SENDMAIL_TIMEOUT seconds (default 60), is a "
+			"warning and the invitation stands.",
 		.options = store_set_options,
 		.run = run_store_set,
 	},

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The invitation mail groupctl hands to sendmail(8) (SPEC.md section 7),
 # caught by a stand-in sendmail that keeps its arguments and its input:
-# a subject in RFC 2047 encoded words that each hold whole UTF-8
-# characters, so every mail reader decodes it.  The real
+# the envelope sender, and a subject in RFC 2047 encoded words that each
+# hold whole UTF-8 characters, so every mail reader decodes it.  The real
 # MTA and the failures of sendmail are tests/mount/mta.sh's.
 source "$(dirname "$0")/lib.sh"
 
@@ -25,6 +25,8 @@ G='Équipe été à Zürich — 日本語の会 🎉 ñandú'
 assert_exit 0 gctl --as alice group create "$G"
 assert_exit 0 gctl --as alice group invite "$G" bob
 assert_eq "" "$ERR" "the invitation is mailed without a warning"
+assert_eq "-t -i -f groupfs@example.org" "$(tr '\n' ' ' <"$TMP/args" | sed 's/ $//')" \
+	"sendmail -t -i -f: bounces go back to the store's sender"
 
 check_subject() {
 	"$PY" - "$TMP/letter" "$G" <<'EOP'
