@@ -151,6 +151,19 @@ int mail_allows(struct store *st, const struct store_caller *c,
 	return tool_right(st, c, n->space, role, right);
 }
 
+/* notmuch's database, where its default database.path puts it: the index
+ * is each reader's own, and a shared Xapian database in the mailbox
+ * would be every member's to break. */
+static int refuse_notmuch(struct store *st, const char *name)
+{
+	if (strcmp(name, ".notmuch") != 0)
+		return 0;
+	return store_fail(st, -EPERM,
+			  "mail/.notmuch: notmuch keeps its database outside "
+			  "the shared mailbox; set database.path in your "
+			  "notmuch config to a folder of your own");
+}
+
 int mail_shape(struct store *st, const struct node_info *p, const char *name,
 	       uint32_t mode)
 {
@@ -161,6 +174,9 @@ int mail_shape(struct store *st, const struct node_info *p, const char *name,
 		return rc;
 	switch (d.place) {
 	case MAIL_TOP:
+		rc = refuse_notmuch(st, name);
+		if (rc)
+			return rc;
 		if (S_ISDIR(mode) && (is_box(name) || is_folder_name(name)))
 			return 0;
 		return store_fail(st, -EPERM,
@@ -264,6 +280,9 @@ int mail_may_rename(struct store *st, const struct store_caller *c,
 			return store_fail(st, -EPERM,
 					  "only mail folders (.Name/) are "
 					  "renamed, within mail/");
+		rc = refuse_notmuch(st, newname);
+		if (rc)
+			return rc;
 		if (tool_right(st, c, p->space, role, STORE_RIGHT_ADD) ||
 		    tool_right(st, c, p->space, role, STORE_RIGHT_DELETE))
 			return refuse_mail(st, "renaming a folder",

@@ -211,6 +211,19 @@ nm dave tag +flagged -- subject:three >/dev/null 2>&1 || true
 same "dave (no edit): notmuch cannot flag for everyone" \
 	"$(count bob -F "$MD")" 1
 
+# notmuch's default database.path is the mail root: its .notmuch/ would
+# be one Xapian database in the shared mailbox, every member's to break.
+mkdir -p "$T/nm-default"
+printf '[database]\npath=%s\n' "$MD" >"$T/nm-default/config"
+rc=0
+as carol env HOME="$T/nm-default" NOTMUCH_CONFIG="$T/nm-default/config" \
+	notmuch new >/dev/null 2>&1 || rc=$?
+check "notmuch new with its database in the mailbox fails" [ "$rc" != 0 ]
+expect ENOENT "  and leaves no .notmuch behind" as bob "$PROBE" stat "$MD/.notmuch"
+refused "mail/.notmuch cannot be made" as alice "$PROBE" mkdir "$MD/.notmuch"
+check "  the daemon's log says to set database.path" \
+	grep -q 'mail/.notmuch: .*set database.path' "$T/daemon.0.log"
+
 # ---- expunge ----
 T1=$(as bob mlist -F "$MD")
 no "bob cannot delete the flagged message" as bob "$PROBE" unlink "$T1"

@@ -100,8 +100,16 @@ static void shape(struct fixture *fx)
 		-EPERM, "messages only", "a link in new/ is EPERM");
 	refused(fx, store_fs_rmdir(fx->st, &w.boss, w.mail, "cur"), -EPERM,
 		"mailbox", "the top cur/ is never removed");
+	refused(fx,
+		store_fs_mkdir(fx->st, &w.boss, w.mail, ".notmuch", 0755, &a),
+		-EPERM, "database.path",
+		"notmuch's database in mail/ is EPERM, naming database.path");
 	folder = fx_mkdir(fx, &w.deleter, w.mail, ".Archive");
 	fx_mkdir(fx, &w.deleter, folder, "cur");
+	refused(fx,
+		store_fs_rename(fx->st, &w.boss, w.mail, ".Archive", w.mail,
+				".notmuch", 0, NULL),
+		-EPERM, "database.path", "and so is a folder renamed to it");
 	succeeds(fx, put(fx, &w.deleter, folder, "maildirfolder", ""),
 		 "a folder may hold maildirfolder");
 	refused(fx, put(fx, &w.deleter, folder, "notes", ""), -EPERM,
