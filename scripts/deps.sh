@@ -16,14 +16,14 @@ set -eu
 # apache2-utils (ab).  The file managers' trash (tests/mount/gio_trash.sh):
 # gvfs (gvfsd-trash, behind gio's trash:// listing, restore and empty) and
 # dbus-daemon (dbus-run-session, the session bus gvfs needs).  The shared
-# mailbox (tests/mount/mail.sh, mutt.sh, mta.sh): the mail clients mblaze,
-# notmuch and mutt (driven in tmux), and Exim (exim4-daemon-light), the MTA
-# the test starts on loopback.
+# mailbox (tests/mount/mail.sh, mutt.sh, neomutt.sh, mta.sh): the mail
+# clients mblaze, notmuch, mutt and neomutt (driven in tmux), and Exim
+# (exim4-daemon-light), the MTA the test starts on loopback.
 PKGS="gcc meson ninja-build pkg-config libfuse3-dev fuse3 libsqlite3-dev
 libsodium-dev libssl-dev libical-dev tzdata python3 util-linux passwd sqlite3 rsync git
 tar khal khard vdirsyncer attr libglib2.0-bin man-db systemd
 libmicrohttpd-dev media-types curl openssl apache2-utils gvfs dbus-daemon
-mblaze notmuch mutt tmux exim4-daemon-light"
+mblaze notmuch mutt neomutt tmux exim4-daemon-light"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
