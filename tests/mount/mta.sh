@@ -4,7 +4,9 @@
 # loopback with a throwaway configuration and always stops it: a message
 # sent by SMTP to a group's address goes through Exim's pipe transport to
 # groupctl mail deliver (as the store's operator) and every member reads
-# it through the mount; a group at its capacity answers EX_TEMPFAIL and
+# it through the mount and sees it in mutt, on screen (mua.sh): read by
+# one, it shows seen in the others' mutt; a member without edit reads it
+# and no flag changes.  A group at its capacity answers EX_TEMPFAIL and
 # Exim keeps the message queued.  An invitation (and a reminder) goes out
 # through sendmail(8), Exim's own, and lands in the invitee's mailbox,
 # which is another group's, with the store's sender as its envelope
@@ -12,6 +14,7 @@
 # reading, exits non-zero, hangs past the timeout, or is Exim refusing
 # the letter) is one warning, groupctl exits 0 and the invitation stays.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mua.sh"
 
 EXIM=$(command -v exim4 || command -v exim || true)
 [ -n "$EXIM" ] || { echo "exim4 is not installed"; exit 77; }
@@ -19,8 +22,11 @@ command -v mlist >/dev/null || { echo "mblaze is not installed"; exit 77; }
 
 user alice pro
 user bob
+user carol
 user frank pro
-team alice Team bob
+team alice Team bob carol
+# carol is a member without edit on mail: she reads, flags nothing.
+ctl alice rights set Team mail --edit alice bob
 team frank Home
 ctl alice group edit Team --mail-address team@groupfs.test
 ctl frank group edit Home --mail-address home@groupfs.test
@@ -91,7 +97,7 @@ stop_exim() {
 	wait "$EXIM_PID" 2>/dev/null || true
 }
 # On a failure, what Exim said goes to the test's log.
-trap 'rc=$?; stop_exim
+trap 'rc=$?; stop_exim; mua_cleanup
 if [ "$rc" != 0 ] || [ "$FAILED" != 0 ]; then
 	cat "$X/stderr" "$X/log/"* 2>/dev/null | sed "s/^/# exim: /"
 fi
@@ -134,6 +140,44 @@ check "  Exim logged the pipe delivery" grep -q '=> .*groupfs_pipe' "$X/log/main
 rc=0; send nobody@groupfs.test "lost" 2>/dev/null || rc=$?
 check "a message to no group's address is refused at RCPT" [ "$rc" != 0 ]
 same "  nothing more arrived" "$(count bob "$M/Team/mail")" 1
+
+# ---- every member's mutt: the message, and flags shared by all ----
+# (the issue's test: a message mailed to the group's address appears in
+# every member's mutt; carol, without edit, cannot change its flags)
+MD=$M/Team/mail
+for who in alice bob carol; do mua_start "$who" "$MD"; done
+for who in alice bob carol; do
+	wait_for "$who's $MUA lists it, unread" 30 \
+		mua_shows "$who" "<N> Quarterly figures"
+	mua_keys "$who" q
+	check "  $who quits" mua_end "$who"
+done
+mua_start carol "$MD"
+wait_for "carol (no edit) opens it in $MUA" 30 mua_shows carol "<N> Quarterly figures"
+mua_keys carol Enter
+wait_for "  and reads it" 30 mua_shows carol "Hello from outside"
+# mutt does not ask whether a Maildir is writable: it tries to save the
+# seen flag, and the mount refuses the rename.
+mua_keys carol q q
+wait_for "  $MUA cannot save the seen flag" 30 mua_shows carol "Unable to write"
+mua_keys carol x
+check "  she leaves without saving" mua_end carol
+same "  the message is still unseen for everyone (in new/)" \
+	"$(as alice ls "$MD/new" | wc -l)" 1
+mua_start bob "$MD"
+wait_for "bob opens it in $MUA" 30 mua_shows bob "<N> Quarterly figures"
+mua_keys bob Enter
+wait_for "  and reads it" 30 mua_shows bob "Hello from outside"
+mua_keys bob q q
+check "  and quits: $MUA saves the seen flag" mua_end bob
+seen_by() { as "$1" ls "$MD/cur" | grep -q ':2,S$'; }
+for who in alice carol; do
+	check "  $who finds it seen: cur/...:2,S" seen_by "$who"
+	mua_start "$who" "$MD"
+	wait_for "  so does $who's $MUA" 30 mua_shows "$who" "<-> Quarterly figures"
+	mua_keys "$who" q
+	check "  $who quits" mua_end "$who"
+done
 
 # ---- a full group: try again later ----
 "$GROUPCTL" plan set tiny --max-groups 1 --max-members 5 --group-bytes 4K
