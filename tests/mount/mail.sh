@@ -236,6 +236,31 @@ ok "carol empties and removes .Old" bash -c "setpriv \
 	rm -r '$MD/.Old' && echo OK"
 same "  only the Maildir is left at the top" "$(list bob "$MD")" "cur new tmp "
 
+# ---- a folder made the way mutt makes one: mode 0700, its creator's ----
+# access(2) answers each caller's rights (SPEC.md section 3), never the
+# creator's mode bits: every member may read and enter it; only add or
+# delete make it writable.  The same in documents.
+A=$MD/.Archive.2024
+as carol bash -c "umask 077; mkdir '$A' '$A/cur' '$A/new' '$A/tmp' &&
+	printf 'Subject: kept\n\nArchived.\n' >'$A/cur/1.M1P1Q1.h:2,S'"
+same "carol's folder shows her mode, 0700" \
+	"$(as bob "$PROBE" stat "$A/cur" | awk '{print $4}')" 40700
+for who in bob dave; do
+	ok "  $who may read its cur/ (access R_OK)" as "$who" "$PROBE" access "$A/cur" r
+	ok "  $who may enter it (X_OK)" as "$who" "$PROBE" access "$A/cur" x
+	ok "  $who reads the 0600 message in it" as "$who" "$PROBE" read "$A/cur/1.M1P1Q1.h:2,S"
+done
+same "  bob lists it with mlist" "$(count bob "$A")" 1
+ok "  bob (add) may write in it (W_OK)" as bob "$PROBE" access "$A/cur" w
+no "  dave (no add, no delete) may not (W_OK)" as dave "$PROBE" access "$A/cur" w
+D=$M/Team/documents/mine
+as alice bash -c "umask 077; mkdir '$D' '$D/sub' && echo x >'$D/sub/f'"
+ok "documents: bob may read alice's 0700 folder (R_OK)" as bob "$PROBE" access "$D/sub" r
+ok "  and the 0600 file in it" as bob "$PROBE" access "$D/sub/f" r
+no "  but not write in it (no add)" as bob "$PROBE" access "$D/sub" w
+as carol rm -r "$A"
+as alice rm -r "$D"
+
 # ---- a store whose key is wrapped by a passphrase ----
 W=$T/wrapped
 printf 'sesame\n' >"$T/pass"

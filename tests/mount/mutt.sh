@@ -64,4 +64,16 @@ mua_as dave "<save-message>=.Archive<enter><sync-mailbox>"
 same "dave (no add, no delete) cannot move it" "$(count "$MD")" 1
 same "  nor file a copy" "$(count "$MD/.Archive")" 1
 
+# ---- a folder mutt makes (mode 0700): other members read it ----
+mua_as carol "<copy-message>=.Archive.2024<enter>"
+same "carol copies a message to a new folder: $MUA makes .Archive.2024" \
+	"$(count "$MD/.Archive.2024")" 1
+expect OK "  bob may read its cur/ (access R_OK)" as bob "$PROBE" access \
+	"$MD/.Archive.2024/cur" r
+mua_start bob "$MD/.Archive.2024"
+wait_for "  bob's $MUA opens it and lists the message" 30 \
+	mua_shows bob ".Archive.2024 [1]"
+mua_keys bob q
+check "  and quits" mua_end bob
+
 finish
