@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 int account_id(struct store *st, const char *username, int64_t *id)
 {
@@ -190,10 +191,10 @@ int store_account_add(struct store *st, const struct store_caller *c,
 	rc = check_fields(st, a, mask);
 	if (rc)
 		return rc;
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	rc = db_end(st, add_locked(st, a, mask, password, pwlen, &new_id));
+	rc = txn_end(st, add_locked(st, a, mask, password, pwlen, &new_id));
 	if (rc == 0 && id)
 		*id = new_id;
 	return rc;
@@ -264,10 +265,10 @@ int store_account_edit(struct store *st, const struct store_caller *c,
 	rc = check_fields(st, a, mask);
 	if (rc)
 		return rc;
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, edit_locked(st, id, a, mask));
+	return txn_end(st, edit_locked(st, id, a, mask));
 }
 
 #define ACCOUNT_COLS                                                         \
@@ -420,10 +421,10 @@ int store_account_remove(struct store *st, const struct store_caller *c,
 	if (!c->operator)
 		return store_fail(st, -EPERM,
 				  "only the store operator may remove accounts");
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, remove_locked(st, username));
+	return txn_end(st, remove_locked(st, username));
 }
 
 static const char *photo_kind(const unsigned char *p, size_t len)

@@ -55,6 +55,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define SETTLE_NS 100000000LL	/* see above */
 #define SETTLE_S 3LL
@@ -806,7 +807,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 		goto undo;
 	/* The final pass, under the lock: the instant the copy is of. */
 	for (try = 1;; try++) {
-		rc = db_begin(st);
+		rc = txn_begin(st);
 		if (rc)
 			goto undo;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -827,7 +828,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 			break;
 		/* Too much to copy while writers wait: let them go on, catch
 		 * up without the lock, and try again. */
-		db_end(st, 0);
+		txn_end(st, 0);
 		locked = false;
 		us = us_since(&t0);
 		held = us > held ? us : held;
@@ -841,7 +842,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 		rc = db_copy_snapshot(&cp, &dc);
 	if (rc)
 		goto undo;
-	db_end(st, 0);
+	txn_end(st, 0);
 	locked = false;
 	us = us_since(&t0);
 	held = us > held ? us : held;
@@ -879,7 +880,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 	return 0;
 undo:
 	if (locked)
-		db_end(st, 0);
+		txn_end(st, 0);
 	db_copy_close(&dc);
 	undo_dir(dest, made);
 	recs_free(&cp);

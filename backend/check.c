@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 struct rule {
 	const char *what; /* the rule broken; the row's column 0 follows */
@@ -185,7 +186,7 @@ static int run_rule(struct store *st, const char *what, const char *sql,
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	rc = sqlite3_prepare_v2(st->eng->db, sql, -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return db_error(st, rc, "check");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -285,7 +286,7 @@ int store_check(struct store *st, const struct store_caller *c,
 		return store_fail(st, -EPERM,
 				  "only the store operator may check the store");
 	/* One read transaction: every rule sees the same state. */
-	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+	rc = sqlite3_exec(st->eng->db, "BEGIN", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return db_error(st, rc, "check");
 	rc = run_rule(st, "database", "PRAGMA integrity_check", true, fn,
@@ -301,7 +302,7 @@ int store_check(struct store *st, const struct store_caller *c,
 		rc = check_names(st, fn, arg, &count);
 	if (rc == 0)
 		rc = check_content(st, fn, arg, &count);
-	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_exec(st->eng->db, "COMMIT", NULL, NULL, NULL);
 	if (rc == 0 && problems)
 		*problems = count;
 	return rc;

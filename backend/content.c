@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define NONCE 24	/* the nonce slot of a record or blob */
 #define TAG 16

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define DAEMONS_LOCK "db/daemons.lock"
 #define OPEN_LOCK "db/open.lock"
@@ -164,13 +165,13 @@ int store_fs_ack(struct store *st, uint64_t cursor)
 	int rc;
 
 	row_key(st, key, sizeof(key));
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc == 0)
 		rc = db_run(st,
 			    "INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT(k)"
 			    " DO UPDATE SET v = excluded.v WHERE excluded.v > v",
 			    "ti", key, (int64_t)cursor);
-	return db_end(st, rc);
+	return txn_end(st, rc);
 }
 
 void store_fs_leave(struct store *st)
@@ -179,10 +180,10 @@ void store_fs_leave(struct store *st)
 	int rc;
 
 	row_key(st, key, sizeof(key));
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc == 0)
 		rc = db_run(st, "DELETE FROM meta WHERE k = ?", "t", key);
-	db_end(st, rc);
+	txn_end(st, rc);
 }
 
 /* A row's daemon still runs (a killed one leaves its row behind). */

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 static int check_name(struct store *st, const char *name)
@@ -121,7 +122,7 @@ int node_make(struct store *st, const struct store_caller *c, int64_t parent,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = make_locked(st, c, parent, name, mode, target, &p, &n);
@@ -129,7 +130,7 @@ int node_make(struct store *st, const struct store_caller *c, int64_t parent,
 		rc = node_attr(st, c, &n, out);
 	if (rc == 0 && dir)
 		*dir = p;
-	return db_end(st, rc);
+	return txn_end(st, rc);
 }
 
 int store_fs_mkdir(struct store *st, const struct store_caller *c,
@@ -262,13 +263,13 @@ static int precheck_item(struct store *st, const struct store_caller *c,
 	struct pim_info info;
 	int type, rc;
 
-	if (db_read_begin(st) != 0)
+	if (txn_read_begin(st) != 0)
 		return 0;
 	rc = node_visible(st, c, newparent, &dir);
 	type = rc == 0 ? item_type(&dir, newname) : 0;
 	if (type && node_visible(st, c, ino, &n) == 0 && S_ISREG(n.mode))
 		rc = item_validate_node(st, n.ino, type, &info);
-	db_read_end(st);
+	txn_read_end(st);
 	return type && (rc == -EINVAL || rc == -EFBIG) ? rc : 0;
 }
 
@@ -283,13 +284,13 @@ int store_fs_link(struct store *st, const struct store_caller *c,
 	rc = precheck_item(st, c, (int64_t)ino, (int64_t)newparent, newname);
 	if (rc)
 		return rc;
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = link_locked(st, c, (int64_t)ino, (int64_t)newparent, newname, &n);
 	if (rc == 0)
 		rc = node_attr(st, c, &n, out);
-	return db_end(st, rc);
+	return txn_end(st, rc);
 }
 
 int node_drop_entry(struct store *st, int64_t parent, const char *name,
@@ -397,10 +398,10 @@ static int remove_entry(struct store *st, const struct store_caller *c,
 	st->errmsg[0] = '\0';
 	if (HIST_IS_VIEW(parent))
 		return hist_view_remove(st, c, parent, name, want_dir);
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	rc = db_end(st, remove_locked(st, c, (int64_t)parent, name, want_dir));
+	rc = txn_end(st, remove_locked(st, c, (int64_t)parent, name, want_dir));
 	if (rc == 0)
 		content_empty_trash(st);
 	return rc;
@@ -723,10 +724,10 @@ int store_fs_rename(struct store *st, const struct store_caller *c,
 		if (rc)
 			return rc;
 	}
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	rc = db_end(st, rename_locked(st, c, (int64_t)parent, name,
+	rc = txn_end(st, rename_locked(st, c, (int64_t)parent, name,
 				      (int64_t)newparent, newname, flags, &r));
 	if (rc == 0) {
 		content_empty_trash(st);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define JOURNAL_KEEP 100000
 /* The largest file: its chunk records, a page each, fit in an off_t. */
@@ -165,7 +166,7 @@ static int64_t rights_gen(struct store *st)
 {
 	int64_t v = 0;
 
-	db_rights_gen(st, &v);
+	meta_rights_gen(st, &v);
 	return v;
 }
 
@@ -285,7 +286,7 @@ int store_fs_open(struct store *st, const struct store_caller *c,
 	int64_t mtime;
 
 	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	if (HIST_IS_VIEW(ino)) {
@@ -298,7 +299,7 @@ int store_fs_open(struct store *st, const struct store_caller *c,
 			rc = -EINVAL;
 		if (rc == 0)
 			rc = new_handle(st, c, (uint64_t)n.ino, false, &f);
-		db_read_end(st);
+		txn_read_end(st);
 		if (rc == 0)
 			*out = f;
 		return rc;
@@ -312,7 +313,7 @@ int store_fs_open(struct store *st, const struct store_caller *c,
 		rc = members_content(st, &n, &f->gen, &f->glen, &mtime);
 	else if (rc == 0)
 		rc = fitem_open(st, f, &n, flags);
-	db_read_end(st);
+	txn_read_end(st);
 	if (rc == 0 && writable && (flags & O_TRUNC) && !f->item) {
 		struct store_setattr set = {.valid = STORE_SET_SIZE};
 		struct store_attr a;
@@ -394,14 +395,14 @@ int store_fs_read(struct store *st, struct store_file *f, uint64_t off,
 	if (rc == -EIO) {
 		/* Another process may be mid-write: read again once no
 		 * writer holds the store. */
-		rc = db_begin(st);
+		rc = txn_begin(st);
 		if (rc == 0) {
 			rc = content_load(st, (int64_t)f->is->ino, &ct);
 			if (rc == 0)
 				rc = content_read(st, f->is, &ct, off, size, buf,
 						  got);
 			content_free(&ct);
-			db_end(st, -EAGAIN);
+			txn_end(st, -EAGAIN);
 		}
 	}
 	pthread_rwlock_unlock(&f->is->rw);
@@ -463,9 +464,9 @@ int store_fs_write(struct store *st, struct store_file *f, uint64_t off,
 	} else {
 		bool keeping = false;
 
-		rc = db_begin(st);
+		rc = txn_begin(st);
 		if (rc == 0)
-			rc = db_end(st, write_locked(st, f, off, buf, size,
+			rc = txn_end(st, write_locked(st, f, off, buf, size,
 						     &keeping));
 		if (rc == 0 && keeping)
 			f->kept = true;
@@ -488,14 +489,14 @@ int store_fs_sync(struct store *st)
 		return 0;
 	/* A commit with synchronous=FULL syncs the WAL, and with it every
 	 * commit before it. */
-	rc = sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	rc = sqlite3_exec(st->eng->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return db_error(st, rc, "sync");
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc == 0)
-		rc = db_end(st, db_run(st, "UPDATE meta SET v = v + 1 WHERE"
+		rc = txn_end(st, db_run(st, "UPDATE meta SET v = v + 1 WHERE"
 					   " k = 'sync'", ""));
-	sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	sqlite3_exec(st->eng->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -579,13 +580,13 @@ int store_fs_release(struct store *st, struct store_file *f,
 		    (int64_t)ino) == 0 &&
 	     nlink == 0 && !open_elsewhere(st, ino))) {
 		/* The last close of an unlinked item frees it. */
-		if (db_begin(st) == 0) {
+		if (txn_begin(st) == 0) {
 			int rc = db_run(st,
 					"DELETE FROM node WHERE id = ? AND"
 					" nlink = 0 AND hist IS NULL",
 					"i", (int64_t)ino);
 
-			if (db_end(st, rc) == 0)
+			if (txn_end(st, rc) == 0)
 				content_empty_trash(st);
 		}
 	}
@@ -765,12 +766,12 @@ int store_fs_setattr(struct store *st, const struct store_caller *c,
 	st->errmsg[0] = '\0';
 	if (f)
 		pthread_rwlock_wrlock(&f->is->rw);
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc == 0) {
 		rc = setattr_locked(st, c, (int64_t)ino, set, f, &n, &keeping);
 		if (rc == 0)
 			rc = node_attr(st, c, &n, out);
-		rc = db_end(st, rc);
+		rc = txn_end(st, rc);
 	}
 	if (f && rc == 0 && keeping)
 		f->kept = true;
@@ -821,7 +822,7 @@ int store_fs_recover(struct store *st)
 
 	if (rc)
 		return rc;
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	/* Unlinked nodes are freed by the daemon that held them open; ones
@@ -835,7 +836,7 @@ int store_fs_recover(struct store *st)
 		rc = mail_ensure_all(st);
 	if (rc == 0)
 		rc = invitations_ensure_all(st);
-	rc = db_end(st, rc);
+	rc = txn_end(st, rc);
 	if (rc == 0)
 		rc = content_empty_trash(st);
 	return rc;

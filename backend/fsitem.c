@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 /* What a handle may hold of a new version: an item's limit (pim.h). */
@@ -257,7 +258,7 @@ static void drop_fresh(struct store *st, struct store_file *f)
 	int rc;
 
 	memcpy(saved, st->errmsg, sizeof(saved));
-	if (db_begin(st))
+	if (txn_begin(st))
 		return;
 	rc = node_info(st, (int64_t)f->is->ino, &n);
 	s = rc ? NULL
@@ -269,7 +270,7 @@ static void drop_fresh(struct store *st, struct store_file *f)
 		db_done(s);
 		rc = node_remove_name(st, f->dir, name, &n, 0, false);
 	}
-	if (db_end(st, rc) == 0)
+	if (txn_end(st, rc) == 0)
 		copy_str(f->gone, sizeof(f->gone), name);
 	memcpy(st->errmsg, saved, sizeof(saved));
 }
@@ -294,9 +295,9 @@ int fitem_commit(struct store *st, struct store_file *f, bool last)
 	pthread_rwlock_unlock(&f->is->rw);
 	if (rc == 0) {
 		pthread_rwlock_wrlock(&f->is->rw);
-		rc = db_begin(st);
+		rc = txn_begin(st);
 		if (rc == 0)
-			rc = db_end(st, commit_locked(st, f));
+			rc = txn_end(st, commit_locked(st, f));
 		pthread_rwlock_unlock(&f->is->rw);
 	}
 	f->dirty = false;

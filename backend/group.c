@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define GRP_COLS                                                             \
 	"SELECT g.id, s.id, g.name, g.description, g.published,"             \
@@ -97,7 +98,7 @@ enum store_role grp_role(struct store *st, int64_t gid, int64_t account)
 	int rc;
 
 	for (i = 0; st->txn_depth > 0 && i < MEMO_ROLES; i++)
-		if (m->role[i].wseq == m->wseq && m->role[i].group == gid &&
+		if (m->role[i].wseq == st->wseq && m->role[i].group == gid &&
 		    m->role[i].account == account)
 			return (enum store_role)m->role[i].role;
 	rc = db_int(st, &role,
@@ -108,7 +109,7 @@ enum store_role grp_role(struct store *st, int64_t gid, int64_t account)
 		role = STORE_ROLE_NONE;
 	if (st->txn_depth > 0 && (rc == 0 || rc == -ENOENT)) {
 		i = m->next_role++ % MEMO_ROLES;
-		m->role[i].wseq = m->wseq;
+		m->role[i].wseq = st->wseq;
 		m->role[i].group = gid;
 		m->role[i].account = account;
 		m->role[i].role = (int)role;
@@ -345,10 +346,10 @@ int store_group_create(struct store *st, const struct store_caller *c,
 	rc = settings_apply(st, name, &cur, s, s ? mask : 0);
 	if (rc)
 		return rc;
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	rc = db_end(st, create_locked(st, c, name, key, &cur, &gid));
+	rc = txn_end(st, create_locked(st, c, name, key, &cur, &gid));
 	if (rc == 0 && id)
 		*id = gid;
 	return rc;
@@ -362,7 +363,7 @@ int store_group_edit(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = grp_admin(st, c, name, &g, "change the group's settings");
@@ -370,7 +371,7 @@ int store_group_edit(struct store *st, const struct store_caller *c,
 		rc = settings_apply(st, g.name, &g.s, s, mask);
 	if (rc == 0)
 		rc = save_settings(st, g.id, &g.s);
-	return db_end(st, rc);
+	return txn_end(st, rc);
 }
 
 static int delete_locked(struct store *st, const struct store_caller *c,
@@ -411,10 +412,10 @@ int store_group_delete(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, delete_locked(st, c, name));
+	return txn_end(st, delete_locked(st, c, name));
 }
 
 /* What the caller may see of group `g`, into `out`. */

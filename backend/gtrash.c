@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define INFO_FOLDER ".trash-info"
 /* The most entries one move to the trash takes in its one transaction;
@@ -642,20 +643,20 @@ int gtrash_rename(struct store *st, const struct store_caller *c,
 	if (gt_mine(c, parent, GT_FILES) == 0 &&
 	    gt_mine(c, newparent, GT_EXPUNGED) == 0) {
 		/* gvfs empties the trash this way. */
-		rc = db_begin(st);
+		rc = txn_begin(st);
 		if (rc == 0)
-			rc = db_end(st, purge_locked(st, c, name));
+			rc = txn_end(st, purge_locked(st, c, name));
 	} else if (gt_mine(c, newparent, GT_FILES) == 0 &&
 		   !HIST_IS_VIEW(parent)) {
-		rc = db_begin(st);
+		rc = txn_begin(st);
 		if (rc == 0)
-			rc = db_end(st, put_locked(st, c, (int64_t)parent,
+			rc = txn_end(st, put_locked(st, c, (int64_t)parent,
 						   name, newname, out));
 	} else if (gt_mine(c, parent, GT_FILES) == 0 &&
 		   !HIST_IS_VIEW(newparent)) {
-		rc = db_begin(st);
+		rc = txn_begin(st);
 		if (rc == 0)
-			rc = db_end(st, take_locked(st, c, name,
+			rc = txn_end(st, take_locked(st, c, name,
 						    (int64_t)newparent,
 						    newname, out));
 	} else {
@@ -672,19 +673,19 @@ int gtrash_remove(struct store *st, const struct store_caller *c,
 	int rc;
 
 	if ((int)(parent >> HIST_INO_SHIFT) == GT_DIR) {
-		rc = db_begin(st);
+		rc = txn_begin(st);
 		if (rc == 0)
-			rc = db_end(st, purge_child(st, c, parent, name));
+			rc = txn_end(st, purge_child(st, c, parent, name));
 		if (rc == 0)
 			content_empty_trash(st);
 		return rc;
 	}
 	if (gt_mine(c, parent, GT_FILES) != 0)
 		return gt_mine(c, parent, GT_EXPUNGED) == 0 ? -ENOENT : -EROFS;
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	rc = db_end(st, purge_locked(st, c, name));
+	rc = txn_end(st, purge_locked(st, c, name));
 	if (rc == 0)
 		content_empty_trash(st);
 	return rc;

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define NS_PER_DAY (86400LL * 1000000000LL)
 /* What an entry costs beside its content (hist.cost, with its item's
@@ -386,10 +387,8 @@ static int kept_or_not(struct store *st, int rc, const char *what,
 	int r;
 
 	if (rc == 0)
-		return db_run(st, "RELEASE hist_keep", "");
-	r = db_run(st, "ROLLBACK TO hist_keep", "");
-	if (r == 0)
-		r = db_run(st, "RELEASE hist_keep", "");
+		return meta_savepoint_end(st, true);
+	r = meta_savepoint_end(st, false);
 	*kept = false;
 	if (r || rc == -ENOMEM || rc == -EIO || rc == -EBUSY)
 		return r ? r : rc;
@@ -402,7 +401,7 @@ static int kept_or_not(struct store *st, int rc, const char *what,
 int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
 	       const char *name, int64_t actor, bool *kept)
 {
-	int rc = db_run(st, "SAVEPOINT hist_keep", "");
+	int rc = meta_savepoint(st);
 
 	*kept = false;
 	if (rc)
@@ -414,7 +413,7 @@ int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
 int hist_version(struct store *st, int64_t ino, enum hist_how how,
 		 int64_t actor, bool *kept)
 {
-	int rc = db_run(st, "SAVEPOINT hist_keep", "");
+	int rc = meta_savepoint(st);
 
 	*kept = false;
 	if (rc)
@@ -499,4 +498,21 @@ int hist_prune_dirs(struct store *st)
 					    "i", id);
 		}
 	return rc;
+}
+
+void hist_note_gone(struct store *st, int64_t space, uint64_t hdir)
+{
+	int i;
+
+	if (st->hist_gone.n == 0 && !st->hist_gone.all)
+		st->hist_gone.space = space;
+	else if (st->hist_gone.space != space)
+		st->hist_gone.space = -1;
+	for (i = 0; i < st->hist_gone.n; i++)
+		if (st->hist_gone.hdir[i] == hdir)
+			return;
+	if (st->hist_gone.n < (int)ARRAY_SIZE(st->hist_gone.hdir))
+		st->hist_gone.hdir[st->hist_gone.n++] = hdir;
+	else
+		st->hist_gone.all = true;
 }

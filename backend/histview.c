@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 #define TIME_LEN 27 /* 2026-12-05T23.01.02.123456Z */
@@ -417,10 +418,10 @@ int hist_view_getattr(struct store *st, const struct store_caller *c,
 
 	if (gtrash_ino(ino))
 		return gtrash_getattr(st, c, ino, out);
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc == 0 && (int)(ino >> HIST_INO_SHIFT) == HIST_FILE) {
 		rc = file_attr(st, c, ino, out);
-		db_read_end(st);
+		txn_read_end(st);
 		return rc;
 	}
 
@@ -432,7 +433,7 @@ int hist_view_getattr(struct store *st, const struct store_caller *c,
 		rc = -ENOENT;
 	if (rc == 0)
 		dir_attr(ino, out);
-	db_read_end(st);
+	txn_read_end(st);
 	return rc;
 }
 
@@ -470,7 +471,7 @@ int hist_view_lookup(struct store *st, const struct store_caller *c,
 
 	if (gtrash_ino(parent))
 		return gtrash_lookup(st, c, parent, name, out);
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	if (!HIST_IS_VIEW(parent)) {
@@ -483,7 +484,7 @@ int hist_view_lookup(struct store *st, const struct store_caller *c,
 			     : 1;
 		if (rc == 0)
 			dir_attr(HIST_TOP_INO(HIST_TOP_ROOT, p.space), out);
-		db_read_end(st);
+		txn_read_end(st);
 		return rc;
 	}
 	rc = view_find(st, c, parent, name, &v, &e);
@@ -491,7 +492,7 @@ int hist_view_lookup(struct store *st, const struct store_caller *c,
 		rc = entry_attr(st, c, &e, out);
 		free(e.name);
 	}
-	db_read_end(st);
+	txn_read_end(st);
 	return rc;
 }
 
@@ -506,13 +507,13 @@ int hist_view_readdir(struct store *st, const struct store_caller *c,
 	int rc;
 
 	if (gtrash_ino(ino)) {
-		rc = db_read_begin(st);
+		rc = txn_read_begin(st);
 		if (rc == 0)
 			rc = gtrash_readdir(st, c, ino, after, skip, fn, arg);
-		db_read_end(st);
+		txn_read_end(st);
 		return rc;
 	}
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = view_of(st, c, ino, &v);
@@ -526,7 +527,7 @@ int hist_view_readdir(struct store *st, const struct store_caller *c,
 			break;
 	}
 	ventries_free(e, n);
-	db_read_end(st);
+	txn_read_end(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -663,7 +664,7 @@ int hist_view_remove(struct store *st, const struct store_caller *c,
 
 	if (gtrash_ino(parent))
 		return gtrash_remove(st, c, parent, name);
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = view_find(st, c, parent, name, &v, &e);
@@ -708,7 +709,7 @@ int hist_view_remove(struct store *st, const struct store_caller *c,
 	}
 out:
 	free(e.name);
-	rc = db_end(st, rc);
+	rc = txn_end(st, rc);
 	if (rc == 0)
 		content_empty_trash(st);
 	return rc;
@@ -934,11 +935,11 @@ int store_history_list(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = walk_path(st, c, group, path, &w);
-	db_read_end(st);
+	txn_read_end(st);
 	if (rc) {
 		walk_free(&w);
 		return rc;
@@ -960,7 +961,7 @@ int store_history_purge(struct store *st, const struct store_caller *c,
 
 	st->errmsg[0] = '\0';
 	*done = 0;
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = walk_path(st, c, group, path, &w);
@@ -970,7 +971,7 @@ int store_history_purge(struct store *st, const struct store_caller *c,
 			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i",
 				    w.ids[i]);
 	}
-	rc = db_end(st, rc);
+	rc = txn_end(st, rc);
 	if (rc == 0) {
 		*done = w.n;
 		content_empty_trash(st);
@@ -1365,7 +1366,7 @@ int store_history_restore(struct store *st, const struct store_caller *c,
 	*done = 0;
 	if (!path || !*path)
 		return store_fail(st, -EINVAL, "name what to restore");
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = hist_space(st, c, group, &space);
@@ -1380,7 +1381,7 @@ int store_history_restore(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = restore_walk(st, c, space, &w, done, &skipped);
 out:
-	rc = db_end(st, rc);
+	rc = txn_end(st, rc);
 	if (rc == 0 && skipped)
 		store_log(st, STORE_LOG_INFO,
 			  "history restore: %zu names were taken, left in "
@@ -1421,7 +1422,7 @@ int store_group_set_keep(struct store *st, const struct store_caller *c,
 	if (days > 36500 || versions > 10000)
 		return store_fail(st, -EINVAL,
 				  "keep at most 36500 days and 10000 versions");
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = grp_admin(st, c, group, &g,
@@ -1445,7 +1446,7 @@ int store_group_set_keep(struct store *st, const struct store_caller *c,
 			    "iii", g.space,
 			    k.days > 0 ? hist_cutoff(&k) : INT64_MAX,
 			    k.versions);
-	rc = db_end(st, rc);
+	rc = txn_end(st, rc);
 	if (rc == 0)
 		content_empty_trash(st);
 	return rc;

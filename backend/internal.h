@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Declarations shared between the backend's files.  Nothing outside
- * backend/ includes this header: it is where SQLite and libsodium types may
- * appear.
+ * backend/ includes this header.  It names no database: the rules reach
+ * the store's metadata through meta.h alone.
  */
 #ifndef GROUPFS_INTERNAL_H
 #define GROUPFS_INTERNAL_H
 
 #include <errno.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 
 #include "array.h"
+#include "meta.h"
 #include "store.h"
 
 #define STORE_KEY_BYTES 32
@@ -21,7 +21,6 @@
  * leaves each record wholly old or wholly new. */
 #define CHUNK 4056		/* plaintext bytes per sealed chunk */
 #define INLINE_MAX (64 * 1024)	/* larger items get a content file */
-#define STMT_CACHE_SLOTS 256
 
 /* Space kinds: a group's space or an account's private space. */
 enum space_kind { SPACE_GROUP = 1, SPACE_PRIVATE = 2 };
@@ -54,10 +53,6 @@ enum item_type { ITEM_NONE = 0, ITEM_ICS = 1, ITEM_VCF = 2 };
 
 struct node_info;
 
-struct stmt_slot {
-	const char *sql; /* identity: callers pass string literals */
-	sqlite3_stmt *stmt;
-};
 
 #define ITAB_SLOTS 1024
 
@@ -106,18 +101,22 @@ struct shared {
 	/* Every open handle, guarded by `lock`: what a stopping daemon
 	 * releases when the kernel never did (store_fs_release_all). */
 	struct store_file *files;
+	const struct meta_hooks *hooks; /* what the engine calls back */
 };
 
 struct memo;
 
+struct engine;
+
 struct store {
-	sqlite3 *db;
+	struct engine *eng; /* the engine's connection; NULL: detached */
 	struct shared *sh;
 	struct memo *memo; /* see struct memo (node.c) */
-	int txn_depth;	   /* nesting of db_begin */
+	uint64_t wseq;	   /* moves with every change (meta.h) */
+	int txn_depth;	   /* nesting of txn_begin */
 	bool wlocked;	   /* this connection holds sh->wlock */
 	int64_t rights_at_begin; /* outside daemons: meta 'rights' at BEGIN */
-	bool migrating;		 /* db_migrate: the schema may not be there */
+	bool migrating;		 /* migrate: the schema may not be there */
 	char errmsg[512];
 	bool hist_freed;   /* history gave way: content files to remove */
 	/* View folders whose entries went in this transaction (trigger
@@ -138,7 +137,6 @@ struct store {
 	} hist_memo;
 	store_log_fn log;
 	void *log_arg;
-	struct stmt_slot cache[STMT_CACHE_SLOTS];
 };
 
 /* A group row, as the rules need it. */
@@ -193,45 +191,17 @@ int valid_entry_name(const char *s);
 int casefold(const char *in, char *out, size_t outlen);
 int normalize_language(const char *in, char *out, size_t len);
 
-/* ---- db.c ---- */
-int db_open(struct store *st, const char *path, bool readonly, bool create);
-void db_close(struct store *st);
-int db_migrate(struct store *st);
-int db_error(struct store *st, int rc, const char *what);
-sqlite3_stmt *db_stmt(struct store *st, const char *sql);
-/* Prepare (cached) and bind: fmt chars i=int64 t=text (NULL binds NULL)
- * b=blob,size_t n=NULL.  NULL on error, with errmsg set. */
-sqlite3_stmt *db_q(struct store *st, const char *sql, const char *fmt, ...);
-/* Step: 1 for a row, 0 when done (statement reset), negative errno. */
-int db_row(struct store *st, sqlite3_stmt *s);
-void db_done(sqlite3_stmt *s);
-/* Run to completion; returns 0 or a negative errno.  *changes optional. */
-int db_run(struct store *st, const char *sql, const char *fmt, ...);
-/* First column of the first row as an integer: -ENOENT when no row. */
-int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
-	   ...);
-/* The first two columns of every row as integers, into *out (malloc'd,
- * *n rows; NULL and 0 on error), so that the caller may write to the
- * store for each row once the query is done. */
-int db_pairs(struct store *st, int64_t (**out)[2], size_t *n, const char *sql,
-	     const char *fmt, ...);
-/* The first column of every row as text, into *out (malloc'd strings in a
- * malloc'd array, *n of them; NULL and 0 on error). */
-int db_texts(struct store *st, char ***out, size_t *n, const char *sql,
-	     const char *fmt, ...);
-int db_begin(struct store *st);
-/* A read transaction (nests like db_begin). */
-int db_read_begin(struct store *st);
-void db_read_end(struct store *st);
+/* ---- txn.c ---- */
+/* A write transaction: this process's writers queue on shared.wlock, the
+ * first of a process runs the write hook, and a commit that changed rights
+ * outside a daemon waits for the daemons to apply it.  Nests. */
+int txn_begin(struct store *st);
+/* A read transaction: one snapshot for several reads (nests). */
+int txn_read_begin(struct store *st);
+void txn_read_end(struct store *st);
 /* Commit when rc == 0, roll back otherwise; returns rc or the commit's
- * error. */
-int db_end(struct store *st, int rc);
-/* The generation of rights (meta 'rights'): it moves with every change of
- * rights, membership or plans anywhere in the store. */
-int db_rights_gen(struct store *st, int64_t *out);
-int64_t db_changes(struct store *st);
-int64_t db_last_id(struct store *st);
-const char *col_text(sqlite3_stmt *s, int i);
+ * error.  The refusal's message survives the rollback. */
+int txn_end(struct store *st, int rc);
 
 /* ---- key.c ---- */
 int key_create(const char *path, const char *pass, size_t passlen,
@@ -346,12 +316,11 @@ struct node_info {
 };
 /* What one transaction read more than once (node.c node_info, group.c
  * grp_role): a request resolves a node and the caller's role in its group
- * several times.  An entry holds while `wseq` has not moved: any statement
+ * several times.  An entry holds while store.wseq has not moved: any call
  * that may write, and every transaction's start and end, move it. */
 #define MEMO_NODES 8
 #define MEMO_ROLES 4
 struct memo {
-	uint64_t wseq;
 	struct {
 		uint64_t wseq;
 		struct node_info info;
@@ -597,6 +566,9 @@ int hist_make_room(struct store *st, int64_t space, int64_t grow);
 /* Remove the view folders (hist_dir) left with nothing below them by the
  * entries removed in this transaction (st->hist_gone); db_end runs it. */
 int hist_prune_dirs(struct store *st);
+/* The engine's hooks->hist_gone: note view folder `hdir` for
+ * hist_prune_dirs at commit. */
+void hist_note_gone(struct store *st, int64_t space, uint64_t hdir);
 /* The view: the node of history file `ino` (HIST_FILE_INO) when the
  * caller may see it, -ENOENT otherwise (-EROFS: no file of history).  A
  * node kept by history is reached only so: through its own inode number

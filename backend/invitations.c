@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 static int invitations_files(struct store *st, int64_t owner, int64_t dir);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 static int invite_locked(struct store *st, const struct store_caller *c,
 			 const char *group, const char *username)
@@ -57,10 +58,10 @@ int store_group_invite(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, invite_locked(st, c, group, username));
+	return txn_end(st, invite_locked(st, c, group, username));
 }
 
 #define INVITE_COLS                                                          \
@@ -177,10 +178,10 @@ int store_group_resend(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, resend_locked(st, c, group, username));
+	return txn_end(st, resend_locked(st, c, group, username));
 }
 
 static int cancel_locked(struct store *st, const struct store_caller *c,
@@ -205,10 +206,10 @@ int store_group_cancel(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, cancel_locked(st, c, group, username));
+	return txn_end(st, cancel_locked(st, c, group, username));
 }
 
 int store_invitation_list(struct store *st, const struct store_caller *c,
@@ -276,10 +277,10 @@ int store_invitation_accept(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, answer_locked(st, c, group, true));
+	return txn_end(st, answer_locked(st, c, group, true));
 }
 
 int store_invitation_decline(struct store *st, const struct store_caller *c,
@@ -288,8 +289,8 @@ int store_invitation_decline(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, answer_locked(st, c, group, false));
+	return txn_end(st, answer_locked(st, c, group, false));
 }

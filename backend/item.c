@@ -26,6 +26,7 @@
 #endif
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 /* What item_read reads: items stored before the limit of pim.h (16 MiB)

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define TOKEN_BYTES	 24 /* 192 random bits */
 #define HASH_BYTES	 32
@@ -276,10 +277,10 @@ int store_link_create(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	rc = db_end(st,
+	rc = txn_end(st,
 		    create_locked(st, c, group, target, expires, tok, &lid));
 	if (rc == 0) {
 		memcpy(token, tok, sizeof(tok));
@@ -441,11 +442,11 @@ int store_link_list(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = list_locked(st, c, group, out, n);
-	db_read_end(st);
+	txn_read_end(st);
 	return rc;
 }
 
@@ -486,10 +487,10 @@ int store_link_revoke(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, revoke_locked(st, c, id));
+	return txn_end(st, revoke_locked(st, c, id));
 }
 
 int store_link_set_base_url(struct store *st, const struct store_caller *c,
@@ -509,14 +510,14 @@ int store_link_set_base_url(struct store *st, const struct store_caller *c,
 		return store_fail(st, -EINVAL,
 				  "a base URL starts with http:// or https:// "
 				  "and holds no space, quote or angle bracket");
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = db_run(st,
 		    "INSERT INTO link_setting (k, v) VALUES ('base_url', ?1)"
 		    " ON CONFLICT (k) DO UPDATE SET v = ?1",
 		    "t", url);
-	return db_end(st, rc);
+	return txn_end(st, rc);
 }
 
 int store_link_base_url(struct store *st, char *buf, size_t len)
@@ -735,14 +736,14 @@ static int serve_begin(struct store *st, const char *token, const char *rel,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = resolve_locked(st, token, rel ? rel : "", r, hit);
 	if (rc == 0 && want && hit->what != want)
 		rc = not ;
 	if (rc)
-		db_read_end(st);
+		txn_read_end(st);
 	return rc;
 }
 
@@ -755,7 +756,7 @@ int store_link_resolve(struct store *st, const char *token, const char *rel,
 
 	if (rc)
 		return rc;
-	db_read_end(st);
+	txn_read_end(st);
 	*out = hit;
 	return 0;
 }
@@ -771,7 +772,7 @@ int store_link_open(struct store *st, const char *token, const char *rel,
 	if (rc)
 		return rc;
 	rc = store_fs_open(st, &r.reader, hit.attr.ino, O_RDONLY, f);
-	db_read_end(st);
+	txn_read_end(st);
 	if (rc == 0)
 		*out = hit;
 	return rc;
@@ -788,7 +789,7 @@ int store_link_readdir(struct store *st, const char *token, const char *rel,
 	if (rc)
 		return rc;
 	rc = store_fs_readdir(st, &r.reader, hit.attr.ino, NULL, 0, fn, arg);
-	db_read_end(st);
+	txn_read_end(st);
 	return rc;
 }
 
@@ -807,7 +808,7 @@ int store_link_feed(struct store *st, const char *token,
 		return rc;
 	w.group = r.group ? r.group_name : NULL;
 	rc = store_pim_export(st, &r.reader, &w, &data, &n);
-	db_read_end(st);
+	txn_read_end(st);
 	if (rc)
 		return rc;
 	crypto_generichash(h, sizeof(h), (const unsigned char *)data, n, NULL,

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 /* Where a folder of mail/ sits. */
 enum mail_place {
@@ -547,10 +548,10 @@ int store_mail_deliver(struct store *st, const struct store_caller *c,
 	rc = message_check(st, msg, len, &start);
 	if (rc)
 		return rc;
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	rc = db_end(st, deliver_locked(st, c, group,
+	rc = txn_end(st, deliver_locked(st, c, group,
 				       (const unsigned char *)msg + start,
 				       len - start, tmp, sizeof(tmp)));
 	if (rc == 0)
@@ -595,10 +596,10 @@ int store_group_set_mail_address(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, set_address_locked(st, c, group, addr));
+	return txn_end(st, set_address_locked(st, c, group, addr));
 }
 
 static int address_of(struct store *st, int64_t gid, char *addr, size_t len)
@@ -627,13 +628,13 @@ int store_group_mail_address(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = grp_member(st, c, group, &g);
 	if (rc == 0)
 		rc = address_of(st, g.id, addr, len);
-	db_read_end(st);
+	txn_read_end(st);
 	return rc;
 }
 
@@ -654,12 +655,12 @@ int store_mail_config_get(struct store *st, struct store_mail_config *out)
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	config_value(st, "from", out->from, sizeof(out->from));
 	config_value(st, "sendmail", out->sendmail, sizeof(out->sendmail));
-	db_read_end(st);
+	txn_read_end(st);
 	return 0;
 }
 
@@ -692,14 +693,14 @@ int store_mail_config_set(struct store *st, const struct store_caller *c,
 		return store_fail(st, -EINVAL,
 				  "the sendmail program is given by its "
 				  "absolute path");
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	if (from)
 		rc = config_put(st, "from", from);
 	if (rc == 0 && sendmail)
 		rc = config_put(st, "sendmail", sendmail);
-	return db_end(st, rc);
+	return txn_end(st, rc);
 }
 
 /* ---- invitation letters ---- */
@@ -767,11 +768,11 @@ int store_invitation_letter(struct store *st, const struct store_caller *c,
 
 	st->errmsg[0] = '\0';
 	memset(&l, 0, sizeof(l));
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = letter_locked(st, c, group, username, &l);
-	db_read_end(st);
+	txn_read_end(st);
 	if (rc == 0)
 		*out = l;
 	return rc;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 /* Everything that ends when `account` stops being a member of `g`:
  * the membership, rights granted to them by name in the group, and the
@@ -159,10 +160,10 @@ int store_group_leave(struct store *st, const struct store_caller *c,
 	st->errmsg[0] = '\0';
 	rc = need_account(st, c);
 	if (rc == 0)
-		rc = db_begin(st);
+		rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, leave_locked(st, c, group));
+	return txn_end(st, leave_locked(st, c, group));
 }
 
 /* The member limit of the administrator's plan, for one more head. */
@@ -243,10 +244,10 @@ int store_group_join(struct store *st, const struct store_caller *c,
 	st->errmsg[0] = '\0';
 	rc = need_account(st, c);
 	if (rc == 0)
-		rc = db_begin(st);
+		rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, join_locked(st, c, group));
+	return txn_end(st, join_locked(st, c, group));
 }
 
 /* A member of `g` other than the caller, for the administrator's acts. */
@@ -292,10 +293,10 @@ int store_group_remove(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, remove_locked(st, c, group, username));
+	return txn_end(st, remove_locked(st, c, group, username));
 }
 
 static int remove_all_locked(struct store *st, const struct store_caller *c,
@@ -340,10 +341,10 @@ int store_group_remove_all(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	rc = db_end(st, remove_all_locked(st, c, group, &n));
+	rc = txn_end(st, remove_all_locked(st, c, group, &n));
 	if (rc == 0 && removed)
 		*removed = n;
 	return rc;
@@ -380,10 +381,10 @@ int store_group_set_coadmin(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, coadmin_locked(st, c, group, username, on));
+	return txn_end(st, coadmin_locked(st, c, group, username, on));
 }
 
 static int handover_locked(struct store *st, const struct store_caller *c,
@@ -454,8 +455,8 @@ int store_group_handover(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, handover_locked(st, c, group, username));
+	return txn_end(st, handover_locked(st, c, group, username));
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define INFO_SQL                                                             \
 	"SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"        \
@@ -32,7 +33,7 @@ int node_info(struct store *st, int64_t ino, struct node_info *out)
 	/* The history view is read-only: no node to change there. */
 	if (HIST_IS_VIEW(ino))
 		return -EROFS;
-	if (st->txn_depth > 0 && m->node[slot].wseq == m->wseq &&
+	if (st->txn_depth > 0 && m->node[slot].wseq == st->wseq &&
 	    m->node[slot].info.ino == ino) {
 		*out = m->node[slot].info;
 		return 0;
@@ -66,7 +67,7 @@ int node_info(struct store *st, int64_t ino, struct node_info *out)
 	db_done(s);
 	if (st->txn_depth > 0) {
 		m->node[slot].info = *out;
-		m->node[slot].wseq = m->wseq;
+		m->node[slot].wseq = st->wseq;
 	}
 	return 0;
 }
@@ -431,13 +432,13 @@ int store_fs_getattr(struct store *st, const struct store_caller *c,
 	if (HIST_IS_VIEW(ino))
 		return hist_view_getattr(st, c, ino, out);
 	/* One read transaction, not one per statement. */
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = node_visible(st, c, (int64_t)ino, &n);
 	if (rc == 0)
 		rc = node_attr(st, c, &n, out);
-	db_read_end(st);
+	txn_read_end(st);
 	return rc;
 }
 
@@ -510,13 +511,13 @@ int store_fs_lookup(struct store *st, const struct store_caller *c,
 		if (rc <= 0)
 			return rc;
 	}
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = node_lookup(st, c, (int64_t)parent, name, &n);
 	if (rc == 0)
 		rc = node_attr(st, c, &n, out);
-	db_read_end(st);
+	txn_read_end(st);
 	return rc;
 }
 
@@ -735,7 +736,7 @@ int store_fs_readdir(struct store *st, const struct store_caller *c,
 	       (d.kind == SPACE_PRIVATE && d.owner != c->account);
 	/* Batches of entries, one read transaction each. */
 	for (;;) {
-		rc = db_read_begin(st);
+		rc = txn_read_begin(st);
 		if (rc)
 			break;
 		rc = entries_read(st, c, (int64_t)ino, last ? last : after,
@@ -743,7 +744,7 @@ int store_fs_readdir(struct store *st, const struct store_caller *c,
 		for (i = 0; rc == 0 && i < n; i++)
 			rc = slow ? emit(st, c, v[i].ino, v[i].name, fn, arg)
 				  : emit_fast(st, c, &d, &v[i], fn, arg);
-		db_read_end(st);
+		txn_read_end(st);
 		if (rc == 0 && n == 256) {
 			free(last);
 			last = strdup(v[n - 1].name);

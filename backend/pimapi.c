@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 /* The folder `w` names, as the caller may reach it. */
@@ -196,11 +197,11 @@ int store_calendar_occurrences(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = occurrences_locked(st, c, w, from, to, out, n);
-	db_read_end(st);
+	txn_read_end(st);
 	return rc;
 }
 
@@ -245,11 +246,11 @@ int store_pim_export(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = export_locked(st, c, w, out, len);
-	db_read_end(st);
+	txn_read_end(st);
 	return rc;
 }
 
@@ -302,13 +303,13 @@ int store_pim_put(struct store *st, const struct store_caller *c,
 		if (rc)
 			return rc;
 	}
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = pim_dir(st, c, w, &dir);
 	if (rc == 0)
 		rc = put_locked(st, c, &dir, name, data, len);
-	rc = db_end(st, rc);
+	rc = txn_end(st, rc);
 	if (rc == 0)
 		content_empty_trash(st);
 	return rc;
@@ -400,7 +401,7 @@ int store_pim_import(struct store *st, const struct store_caller *c,
 		/* One transaction per item: a refusal stops only it.  An item
 		 * already there with this UID is replaced, whatever its
 		 * name. */
-		r->err = db_begin(st);
+		r->err = txn_begin(st);
 		if (r->err == 0) {
 			r->err = pim_dir(st, c, w, &dir);
 			if (r->err == 0 && parts[i].info.has_uid)
@@ -409,7 +410,7 @@ int store_pim_import(struct store *st, const struct store_caller *c,
 			if (r->err == 0)
 				r->err = put_locked(st, c, &dir, r->name,
 						    parts[i].data, parts[i].len);
-			r->err = db_end(st, r->err);
+			r->err = txn_end(st, r->err);
 		}
 		if (r->err)
 			copy_str(r->why, sizeof(r->why), st->errmsg[0]
@@ -445,13 +446,13 @@ int store_busy_times(struct store *st, const struct store_caller *c,
 		return store_fail(st, -ENOENT,
 				  "no account named %s among your co-members",
 				  username);
-	rc = db_read_begin(st);
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
 	rc = members_busy_periods(st, owner, &v, &k);
 	if (rc == 0 && ics)
 		rc = members_busy(st, owner, ics, ics_len, &mtime);
-	db_read_end(st);
+	txn_read_end(st);
 	if (rc == 0 && k) {
 		b = calloc(k, sizeof(*b));
 		if (!b)

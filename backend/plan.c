@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define MiB (1024LL * 1024)
 #define GiB (1024LL * MiB)
@@ -154,10 +155,10 @@ int store_plan_set(struct store *st, const struct store_caller *c,
 				  "invalid plan name '%s': use [a-z][a-z0-9._-]"
 				  " (at most 32)",
 				  p->name);
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	rc = db_end(st, plan_set_locked(st, p, mask, &made));
+	rc = txn_end(st, plan_set_locked(st, p, mask, &made));
 	if (rc == 0 && created)
 		*created = made;
 	return rc;
@@ -173,7 +174,7 @@ int store_plan_remove(struct store *st, const struct store_caller *c,
 	if (!c->operator)
 		return store_fail(st, -EPERM,
 				  "only the store operator may remove plans");
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = store_plan_get(st, name, &p);
@@ -184,7 +185,7 @@ int store_plan_remove(struct store *st, const struct store_caller *c,
 				name, (long long)p.accounts);
 	if (rc == 0)
 		rc = db_run(st, "DELETE FROM plan WHERE name = ?", "t", name);
-	return db_end(st, rc);
+	return txn_end(st, rc);
 }
 
 int limits_of(struct store *st, int64_t account, struct limits *out)

@@ -10,6 +10,7 @@
  * counters; this file holds the limits and the refusals.
  */
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 /* One entry per ENTRY_BYTES of capacity, never fewer than ENTRY_FLOOR: an
  * entry costs the database a few hundred bytes (its node, its name of up

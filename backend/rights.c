@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 int acl_default(struct store *st, int64_t node)
 {
@@ -425,7 +426,7 @@ int store_rights_get(struct store *st, const struct store_caller *c,
 
 	st->errmsg[0] = '\0';
 	memset(&r, 0, sizeof(r));
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = folder_target(st, c, group, target, &g, &ino, &tool_root);
@@ -437,7 +438,7 @@ int store_rights_get(struct store *st, const struct store_caller *c,
 		     store_tool_parse(target) == STORE_TOOL_MAIL;
 	if (r.has_edit)
 		rc = acl_read(st, ino, STORE_RIGHT_EDIT, &r.edit);
-	rc = db_end(st, rc);
+	rc = txn_end(st, rc);
 	if (rc) {
 		store_rights_release(&r);
 		return rc;
@@ -535,9 +536,9 @@ int store_rights_set(struct store *st, const struct store_caller *c,
 	ids = calloc(n ? n : 1, sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc == 0)
-		rc = db_end(st, rights_set_locked(st, c, group, target, right,
+		rc = txn_end(st, rights_set_locked(st, c, group, target, right,
 						  all_members, users, n, ids));
 	free(ids);
 	return rc;
@@ -575,10 +576,10 @@ int store_rights_inherit(struct store *st, const struct store_caller *c,
 	st->errmsg[0] = '\0';
 	rc = perm_check(st, target, right);
 	if (rc == 0)
-		rc = db_begin(st);
+		rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, inherit_locked(st, c, group, target, right));
+	return txn_end(st, inherit_locked(st, c, group, target, right));
 }
 
 void store_editors_release(struct store_editors *e)
@@ -622,7 +623,7 @@ int store_editors_get(struct store *st, const struct store_caller *c,
 
 	st->errmsg[0] = '\0';
 	memset(&e, 0, sizeof(e));
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
 	rc = item_target(st, c, group, path, &g, &n);
@@ -639,7 +640,7 @@ int store_editors_get(struct store *st, const struct store_caller *c,
 				   "i", n.ino),
 			      &e.named);
 	}
-	rc = db_end(st, rc);
+	rc = txn_end(st, rc);
 	if (rc) {
 		store_editors_release(&e);
 		return rc;
@@ -691,9 +692,9 @@ int store_editors_set(struct store *st, const struct store_caller *c,
 	ids = calloc(n ? n : 1, sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc == 0)
-		rc = db_end(st, editors_set_locked(st, c, group, path,
+		rc = txn_end(st, editors_set_locked(st, c, group, path,
 						   all_members, users, n, ids));
 	free(ids);
 	return rc;

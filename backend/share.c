@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 static int share_one(struct store *st, int64_t owner, const char *user,
 		     unsigned rights)
@@ -72,10 +73,10 @@ int store_share_calendar(struct store *st, const struct store_caller *c,
 		return store_fail(st, -EINVAL, "unknown calendar right");
 	if (n == 0)
 		return store_fail(st, -EINVAL, "share with whom?");
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = share_one(st, c->account, users[i], rights);
-	return db_end(st, rc);
+	return txn_end(st, rc);
 }
 
 int store_calendar_grants(struct store *st, const struct store_caller *c,

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define DB_DIR "db"
 #define DB_FILE "db/store.db"
@@ -53,6 +54,38 @@ static int dir_is_empty(const char *dir)
 	return empty;
 }
 
+/* The engine's calls back into the rules (meta.h). */
+static bool node_open_anywhere(struct store *st, uint64_t ino)
+{
+	return istate_open(st, ino) || open_elsewhere(st, ino);
+}
+
+static const struct meta_hooks hooks = {
+	.node_open = node_open_anywhere,
+	.hist_gone = hist_note_gone,
+};
+
+/* Bring the schema up to date, seeding a new store's plans in the same
+ * transaction. */
+static int migrate(struct store *st)
+{
+	bool behind, fresh;
+	int rc;
+
+	rc = meta_schema_behind(st, &behind);
+	if (rc || !behind)
+		return rc;
+	st->migrating = true;
+	rc = txn_begin(st);
+	st->migrating = false;
+	if (rc)
+		return rc;
+	rc = meta_migrate(st, &fresh);
+	if (rc == 0 && fresh)
+		rc = plans_seed(st);
+	return txn_end(st, rc);
+}
+
 static void init_undo(const char *dir, bool made_dir)
 {
 	static const char *const files[] = {
@@ -81,7 +114,8 @@ static void init_undo(const char *dir, bool made_dir)
 int store_init(const char *dir, const char *passphrase, size_t passlen,
 	       const char *unix_group, char *err, size_t errlen)
 {
-	struct shared sh = {.refs = 1, .daemons_fd = -1, .open_fd = -1};
+	struct shared sh = {.refs = 1, .daemons_fd = -1, .open_fd = -1,
+			    .hooks = &hooks};
 	struct memo memo = {0};
 	struct store st = {.sh = &sh, .memo = &memo};
 	char *key_path = NULL, *db_dir = NULL, *db_path = NULL;
@@ -142,15 +176,15 @@ int store_init(const char *dir, const char *passphrase, size_t passlen,
 	rc = key_create(key_path, passphrase, passlen, err, errlen);
 	if (rc)
 		goto undo;
-	rc = db_open(&st, db_path, false, true);
+	rc = meta_open(&st, db_path, false, true);
 	if (rc == 0)
-		rc = db_migrate(&st);
+		rc = migrate(&st);
 	if (rc) {
 		snprintf(err, errlen, "%s", st.errmsg);
-		db_close(&st);
+		meta_close(&st);
 		goto undo;
 	}
-	db_close(&st);
+	meta_close(&st);
 	if (unix_group &&
 	    (chown(db_path, (uid_t)-1, gid) != 0 || chmod(db_path, 0660) != 0)) {
 		rc = -errno;
@@ -237,6 +271,7 @@ static struct shared *shared_new(const char *dir)
 		return NULL;
 	}
 	sh->refs = 1;
+	sh->hooks = &hooks;
 	sh->daemons_fd = -1;
 	sh->open_fd = -1;
 	pthread_mutex_init(&sh->lock, NULL);
@@ -267,9 +302,9 @@ static int connect(struct shared *sh, bool readonly, struct store **out,
 	}
 	__atomic_add_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL);
 	st->sh = sh;
-	rc = db_open(st, db_path, readonly, false);
+	rc = meta_open(st, db_path, readonly, false);
 	if (rc == 0 && !readonly)
-		rc = db_migrate(st);
+		rc = migrate(st);
 	free(db_path);
 	if (rc) {
 		snprintf(err, errlen, "%s: %.*s", sh->dir, (int)(errlen / 2),
@@ -333,14 +368,14 @@ int store_clone(struct store *st, struct store **out)
 
 void store_detach(struct store *st)
 {
-	db_close(st);
+	meta_close(st);
 }
 
 void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	db_close(st);
+	meta_close(st);
 	shared_put(st->sh);
 	free(st->memo);
 	free(st);

@@ -24,6 +24,7 @@
 #include <sys/xattr.h>
 
 #include "internal.h"
+#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define GEN_PREFIX "user.groupfs."
 #define XATTR_MAX (64 * 1024)
@@ -300,10 +301,10 @@ int store_fs_setxattr(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, set_locked(st, c, (int64_t)ino, name, value, size,
+	return txn_end(st, set_locked(st, c, (int64_t)ino, name, value, size,
 				     flags));
 }
 
@@ -337,8 +338,8 @@ int store_fs_removexattr(struct store *st, const struct store_caller *c,
 	int rc;
 
 	st->errmsg[0] = '\0';
-	rc = db_begin(st);
+	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	return db_end(st, remove_locked(st, c, (int64_t)ino, name));
+	return txn_end(st, remove_locked(st, c, (int64_t)ino, name));
 }

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The storage seam: every call the rules make on the store's metadata.
+ * An engine implements all of it (the SQLite engine: backend/sqlite/); the
+ * rules above name no database, no SQL and no engine type.  Nothing outside
+ * backend/ includes this header.
+ *
+ * Conventions, for every call below unless its comment says otherwise:
+ *  - Returns 0 or a negative errno.  -ENOENT: no such row.  -EEXIST: a
+ *    uniqueness the engine keeps (a name in a folder, a group name) would
+ *    break.  -EBUSY: the store stayed locked.  -EIO: the engine failed; a
+ *    message is set (store_fail) and logged.
+ *  - Out-parameters hold their result only on 0; on error they are left
+ *    as they were, except that pointers a call allocates are NULL.
+ *  - Lists come back as malloc'd arrays the caller frees (and, for texts,
+ *    each string in them); no statement stays open across calls, so the
+ *    caller may write while it walks a list.
+ *  - A call that changes rows must run inside a write transaction
+ *    (txn_begin, backend/txn.c); a read outside one sees one statement's
+ *    snapshot only.
+ *  - st->wseq moves with every call that may change rows and at every
+ *    transaction boundary: caches above the engine compare it.
+ *
+ * What every engine keeps by itself, inside the transaction that makes the
+ * change (the SQLite engine does it with triggers, backend/sqlite/schema.c):
+ *  - space.used and space.hist_used: the bytes and entries each space holds
+ *    live and in history (quota.c reads them, never recounts);
+ *  - the folder counts (a folder's files and subfolders);
+ *  - the rights generation (meta_rights_gen): it moves with every change of
+ *    rights, membership, ACLs, editors, calendar grants, plans and an
+ *    account's plan or Unix user;
+ *  - the journal: one row per change of a node or a name, tagged with this
+ *    process's origin (shared.origin), for the daemons' cache invalidation;
+ *  - a node's public links end when the node loses its last name;
+ *  - the xattr byte counts of a node;
+ *  - history's folders: hooks->hist_gone when a view folder's entry goes;
+ *    a node still open (hooks->node_open) is never freed with its history.
+ */
+#ifndef GROUPFS_META_H
+#define GROUPFS_META_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* What the engine asks of the rules (set once per store: shared.hooks). */
+struct meta_hooks {
+	/* Whether item `ino` is open here or in another daemon: history
+	 * must not free what a descriptor still reads or writes. */
+	bool (*node_open)(struct store *st, uint64_t ino);
+	/* An entry of history's view folder `hdir` in `space` went. */
+	void (*hist_gone)(struct store *st, int64_t space, uint64_t hdir);
+};
+
+/* ---- connection, schema, transactions (sqlite/db.c, sqlite/schema.c) -- */
+/* Open the metadata at `path` (create: a new store). */
+int meta_open(struct store *st, const char *path, bool readonly, bool create);
+/* Close; st->eng is NULL after (a detached handle). */
+void meta_close(struct store *st);
+/* Whether the store's schema is older than this groupfs (-EPROTO, with a
+ * message, when it is newer). */
+int meta_schema_behind(struct store *st, bool *behind);
+/* In a write transaction: bring the schema up to date.  *fresh: the store
+ * was empty (its default rows are the caller's to add). */
+int meta_migrate(struct store *st, bool *fresh);
+/* The engine's own transaction; txn.c adds the rules' part around it. */
+int meta_begin(struct store *st, bool write);
+int meta_commit(struct store *st);
+void meta_rollback(struct store *st);
+/* A savepoint in the current transaction, and its end: kept (keep) or
+ * rolled back to and released. */
+int meta_savepoint(struct store *st);
+int meta_savepoint_end(struct store *st, bool keep);
+/* The rights generation (see above). */
+int meta_rights_gen(struct store *st, int64_t *out);
+
+/* ---- the tree: nodes, names, xattrs, links (sqlite/tree.c) ----------- */
+/* (tree) */
+
+
+/* ---- access: rights, calendar grants, quota (sqlite/access.c) -------- */
+/* (access) */
+
+
+/* ---- model: accounts, plans, invitations (sqlite/model.c) ------------ */
+/* (model) */
+
+
+/* ---- model: groups and membership (sqlite/group.c) ------------------- */
+/* (group) */
+
+
+/* ---- history: recording, trash (sqlite/history.c) -------------------- */
+/* (history) */
+
+
+/* ---- history: the view (sqlite/histview.c) --------------------------- */
+/* (histview) */
+
+
+/* ---- the mounted tree's changes and open files (sqlite/vfs.c) -------- */
+/* (vfs) */
+
+
+/* ---- PIM items, members/, mail (sqlite/pim.c) ------------------------ */
+/* (pim) */
+
+
+/* ---- the store: content rows, check, backup (sqlite/store.c) --------- */
+/* (store) */
+
+
+#endif

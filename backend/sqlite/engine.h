@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the SQLite engine's files share, and nothing outside backend/sqlite/
+ * includes: the connection, the cache of prepared statements and the
+ * statement helpers every query of the engine goes through.  The rules
+ * above see the engine only through meta.h.
+ */
+#ifndef GROUPFS_SQLITE_ENGINE_H
+#define GROUPFS_SQLITE_ENGINE_H
+
+#include <sqlite3.h>
+
+#include "internal.h"
+#include "meta.h"
+
+#define STMT_CACHE_SLOTS 256
+
+struct stmt_slot {
+	const char *sql; /* identity: callers pass string literals */
+	sqlite3_stmt *stmt;
+};
+
+/* One connection (struct store.eng). */
+struct engine {
+	sqlite3 *db;
+	struct stmt_slot cache[STMT_CACHE_SLOTS];
+};
+
+/* SQLite result code `rc` as a negative errno, with a message naming
+ * `what` (store_fail); 0 for SQLITE_OK, ROW and DONE. */
+int db_error(struct store *st, int rc, const char *what);
+/* Run SQL text of one or more statements, uncached. */
+int db_exec(struct store *st, const char *sql);
+sqlite3_stmt *db_stmt(struct store *st, const char *sql);
+/* Prepare (cached) and bind: fmt chars i=int64 t=text (NULL binds NULL)
+ * b=blob,size_t n=NULL.  NULL on error, with errmsg set. */
+sqlite3_stmt *db_q(struct store *st, const char *sql, const char *fmt, ...);
+/* Step: 1 for a row, 0 when done (statement reset), negative errno. */
+int db_row(struct store *st, sqlite3_stmt *s);
+void db_done(sqlite3_stmt *s);
+/* Run to completion; returns 0 or a negative errno. */
+int db_run(struct store *st, const char *sql, const char *fmt, ...);
+/* First column of the first row as an integer: -ENOENT when no row. */
+int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
+	   ...);
+/* The first two columns of every row as integers, into *out (malloc'd,
+ * *n rows; NULL and 0 on error), so that the caller may write to the
+ * store for each row once the query is done. */
+int db_pairs(struct store *st, int64_t (**out)[2], size_t *n, const char *sql,
+	     const char *fmt, ...);
+/* The first column of every row as text, into *out (malloc'd strings in a
+ * malloc'd array, *n of them; NULL and 0 on error). */
+int db_texts(struct store *st, char ***out, size_t *n, const char *sql,
+	     const char *fmt, ...);
+/* Rows the last statement changed, and the last row id it inserted. */
+int64_t db_changes(struct store *st);
+int64_t db_last_id(struct store *st);
+/* Column i as text, "" for NULL. */
+const char *col_text(sqlite3_stmt *s, int i);
+
+#endif
