@@ -9,56 +9,19 @@
 #include <string.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
-
-#define GRP_COLS                                                             \
-	"SELECT g.id, s.id, g.name, g.description, g.published,"             \
-	" g.members_published, g.open, g.business, g.sector, g.language,"     \
-	" g.created, (SELECT account_id FROM membership a"                    \
-	"   WHERE a.group_id = g.id AND a.role = 3),"                         \
-	" coalesce((SELECT role FROM membership m"                            \
-	"   WHERE m.group_id = g.id AND m.account_id = ?2), 0)"               \
-	" FROM grp g JOIN space s ON s.group_id = g.id"
-
-static void grp_row(sqlite3_stmt *s, struct grp *g)
-{
-	memset(g, 0, sizeof(*g));
-	g->id = sqlite3_column_int64(s, 0);
-	g->space = sqlite3_column_int64(s, 1);
-	copy_str(g->name, sizeof(g->name), col_text(s, 2));
-	copy_str(g->s.description, sizeof(g->s.description), col_text(s, 3));
-	g->s.published = sqlite3_column_int(s, 4);
-	g->s.members_published = sqlite3_column_int(s, 5);
-	g->s.open = sqlite3_column_int(s, 6);
-	g->s.business = sqlite3_column_int(s, 7);
-	copy_str(g->s.sector, sizeof(g->s.sector), col_text(s, 8));
-	copy_str(g->s.language, sizeof(g->s.language), col_text(s, 9));
-	g->created = sqlite3_column_int64(s, 10);
-	g->admin = sqlite3_column_int64(s, 11);
-	g->role = (enum store_role)sqlite3_column_int(s, 12);
-}
-
 int grp_find(struct store *st, const struct store_caller *c, const char *name,
 	     struct grp *out)
 {
 	char key[STORE_GROUPNAME_BYTES * 2 + 8];
-	sqlite3_stmt *s;
 	int rc;
 
 	if (strlen(name) > STORE_GROUPNAME_BYTES ||
 	    casefold(name, key, sizeof(key)))
 		return store_fail(st, -ENOENT, "no group named %s", name);
-	s = db_q(st, GRP_COLS " WHERE g.name_key = ?1", "ti", key,
-		 c->account);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		grp_row(s, out);
-		db_done(s);
-		return 0;
-	}
-	return rc < 0 ? rc : store_fail(st, -ENOENT, "no group named %s", name);
+	rc = meta_group_find(st, key, c->account, out);
+	if (rc == -ENOENT)
+		return store_fail(st, -ENOENT, "no group named %s", name);
+	return rc;
 }
 
 int grp_member(struct store *st, const struct store_caller *c,
@@ -93,7 +56,7 @@ int grp_admin(struct store *st, const struct store_caller *c,
 enum store_role grp_role(struct store *st, int64_t gid, int64_t account)
 {
 	struct memo *m = st->memo;
-	int64_t role;
+	int role;
 	unsigned i;
 	int rc;
 
@@ -101,10 +64,7 @@ enum store_role grp_role(struct store *st, int64_t gid, int64_t account)
 		if (m->role[i].wseq == st->wseq && m->role[i].group == gid &&
 		    m->role[i].account == account)
 			return (enum store_role)m->role[i].role;
-	rc = db_int(st, &role,
-		    "SELECT role FROM membership WHERE group_id = ?"
-		    " AND account_id = ?",
-		    "ii", gid, account);
+	rc = meta_membership_role(st, gid, account, &role);
 	if (rc)
 		role = STORE_ROLE_NONE;
 	if (st->txn_depth > 0 && (rc == 0 || rc == -ENOENT)) {
@@ -112,7 +72,7 @@ enum store_role grp_role(struct store *st, int64_t gid, int64_t account)
 		m->role[i].wseq = st->wseq;
 		m->role[i].group = gid;
 		m->role[i].account = account;
-		m->role[i].role = (int)role;
+		m->role[i].role = role;
 	}
 	return (enum store_role)role;
 }
@@ -122,10 +82,7 @@ int64_t grp_headcount(struct store *st, int64_t gid)
 {
 	int64_t n = 0;
 
-	db_int(st, &n,
-	       "SELECT (SELECT count(*) FROM membership WHERE group_id = ?1)"
-	       " + (SELECT count(*) FROM invitation WHERE group_id = ?1)",
-	       "i", gid);
+	meta_group_headcount(st, gid, &n);
 	return n;
 }
 
@@ -147,15 +104,9 @@ int space_create(struct store *st, enum space_kind kind, int64_t owner,
 	size_t i;
 	int rc;
 
-	if (kind == SPACE_GROUP)
-		rc = db_run(st, "INSERT INTO space (group_id) VALUES (?)", "i",
-			    owner);
-	else
-		rc = db_run(st, "INSERT INTO space (account_id) VALUES (?)",
-			    "i", owner);
+	rc = meta_space_add(st, kind == SPACE_GROUP, owner, &sp);
 	if (rc)
 		return rc;
-	sp = db_last_id(st);
 	rc = node_new(st, sp, TOOL_NONE, 0, NULL, 040755, creator, &root);
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(tools); i++) {
 		if (tools[i].group_only && kind != SPACE_GROUP)
@@ -165,13 +116,18 @@ int space_create(struct store *st, enum space_kind kind, int64_t owner,
 		if (rc == 0 && kind == SPACE_GROUP && tools[i].tool != TOOL_DROP)
 			rc = acl_default(st, ino[i]);
 	}
-	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE space SET root = ?, documents = ?,"
-			    " calendar = ?, contacts = ?, drop_dir = ?,"
-			    " members_dir = ?, files = 0 WHERE id = ?",
-			    "iiiiiii", root, ino[0], ino[1], ino[2], ino[3],
-			    ino[4], sp);
+	if (rc == 0) {
+		struct meta_space_dirs d = {
+			.root = root,
+			.documents = ino[0],
+			.calendar = ino[1],
+			.contacts = ino[2],
+			.drop = ino[3],
+			.members = ino[4],
+		};
+
+		rc = meta_space_set_dirs(st, sp, &d);
+	}
 	if (rc == 0 && kind == SPACE_GROUP)
 		rc = mail_ensure(st, sp, creator);
 	if (rc == 0 && kind == SPACE_PRIVATE)
@@ -250,18 +206,6 @@ static int settings_apply(struct store *st, const char *gname,
 	return 0;
 }
 
-static int save_settings(struct store *st, int64_t gid,
-			 const struct store_group_settings *s)
-{
-	return db_run(st,
-		      "UPDATE grp SET description = ?, published = ?,"
-		      " members_published = ?, open = ?, business = ?,"
-		      " sector = ?, language = ? WHERE id = ?",
-		      "tiiiitti", s->description, (int64_t)s->published,
-		      (int64_t)s->members_published, (int64_t)s->open,
-		      (int64_t)s->business, s->sector, s->language, gid);
-}
-
 static int create_locked(struct store *st, const struct store_caller *c,
 			 const char *name, const char *key,
 			 const struct store_group_settings *s, int64_t *id)
@@ -274,10 +218,7 @@ static int create_locked(struct store *st, const struct store_caller *c,
 
 	rc = limits_of(st, c->account, &lim);
 	if (rc == 0)
-		rc = db_int(st, &n,
-			    "SELECT count(*) FROM membership WHERE account_id ="
-			    " ? AND role = 3",
-			    "i", c->account);
+		rc = meta_membership_admin_count(st, c->account, &n);
 	if (rc)
 		return rc;
 	account_name(st, c->account, me, sizeof(me));
@@ -291,25 +232,18 @@ static int create_locked(struct store *st, const struct store_caller *c,
 		return store_fail(st, -EDQUOT,
 				  "%s: the plan of %s (%s) allows no members",
 				  name, me, lim.plan);
-	if (db_int(st, &n, "SELECT id FROM grp WHERE name_key = ?", "t",
-		   key) == 0)
+	if (meta_group_id(st, key, &n) == 0)
 		return store_fail(st, -EEXIST, "the group name %s is taken",
 				  name);
-	rc = db_run(st,
-		    "INSERT INTO grp (name, name_key, created) VALUES (?,?,?)",
-		    "tti", name, key, now_sec());
+	rc = meta_group_add(st, name, key, now_sec(), &gid);
 	if (rc)
 		return rc == -EEXIST ? store_fail(st, -EEXIST,
 						  "the group name %s is taken",
 						  name)
 				     : rc;
-	gid = db_last_id(st);
-	rc = save_settings(st, gid, s);
+	rc = meta_group_set_settings(st, gid, s);
 	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT INTO membership (group_id, account_id, role,"
-			    " joined) VALUES (?, ?, 3, ?)",
-			    "iii", gid, c->account, now_sec());
+		rc = meta_membership_add_admin(st, gid, c->account, now_sec());
 	if (rc == 0)
 		rc = space_create(st, SPACE_GROUP, gid, c->account, &space);
 	if (rc == 0)
@@ -370,7 +304,7 @@ int store_group_edit(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = settings_apply(st, g.name, &g.s, s, mask);
 	if (rc == 0)
-		rc = save_settings(st, g.id, &g.s);
+		rc = meta_group_set_settings(st, g.id, &g.s);
 	return txn_end(st, rc);
 }
 
@@ -384,8 +318,7 @@ static int delete_locked(struct store *st, const struct store_caller *c,
 	rc = grp_admin(st, c, name, &g, "delete the group");
 	if (rc)
 		return rc;
-	rc = db_int(st, &n, "SELECT count(*) FROM membership WHERE group_id = ?",
-		    "i", g.id);
+	rc = meta_membership_count(st, g.id, &n);
 	if (rc)
 		return rc;
 	if (n > 1)
@@ -394,16 +327,7 @@ static int delete_locked(struct store *st, const struct store_caller *c,
 				  "other member remains (%lld do: remove them "
 				  "first)",
 				  g.name, (long long)(n - 1));
-	/* Contents, invitations, rights and grants go by cascade. */
-	rc = db_run(st, "DELETE FROM grp WHERE id = ?", "i", g.id);
-	if (rc == 0)
-		rc = db_run(st,
-			    "DELETE FROM cal_grant WHERE NOT EXISTS (SELECT 1"
-			    " FROM cal_grant_via v WHERE v.owner_id ="
-			    " cal_grant.owner_id AND v.grantee_id ="
-			    " cal_grant.grantee_id)",
-			    "");
-	return rc;
+	return meta_group_delete(st, g.id);
 }
 
 int store_group_delete(struct store *st, const struct store_caller *c,
@@ -425,7 +349,6 @@ static int group_fill(struct store *st, const struct store_caller *c,
 	bool member = g->role != STORE_ROLE_NONE || c->operator;
 	bool manager = g->role >= STORE_ROLE_COADMIN || c->operator;
 	struct limits lim = {0};
-	sqlite3_stmt *s;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -437,38 +360,25 @@ static int group_fill(struct store *st, const struct store_caller *c,
 	out->members = out->invitations = out->max_members = -1;
 	out->used = out->capacity = -1;
 	if (member || (g->s.published && !g->s.open)) {
-		s = db_q(st, "SELECT username, email FROM account WHERE id = ?",
-			 "i", g->admin);
-		if (!s)
-			return -EIO;
-		rc = db_row(st, s);
-		if (rc < 0)
+		rc = meta_group_admin_contact(st, g->admin, out->admin,
+					      sizeof(out->admin),
+					      out->admin_email,
+					      sizeof(out->admin_email));
+		if (rc < 0 && rc != -ENOENT)
 			return rc;
-		if (rc == 1) {
-			copy_str(out->admin, sizeof(out->admin),
-				 col_text(s, 0));
-			copy_str(out->admin_email, sizeof(out->admin_email),
-				 col_text(s, 1));
-			db_done(s);
-		}
 	}
 	if (member || g->s.members_published)
-		db_int(st, &out->members,
-		       "SELECT count(*) FROM membership WHERE group_id = ?",
-		       "i", g->id);
+		meta_membership_count(st, g->id, &out->members);
 	if (!member)
 		return 0;
 	if (manager)
-		db_int(st, &out->invitations,
-		       "SELECT count(*) FROM invitation WHERE group_id = ?",
-		       "i", g->id);
+		meta_group_invitation_count(st, g->id, &out->invitations);
 	rc = limits_of(st, g->admin, &lim);
 	if (rc)
 		return rc;
 	out->max_members = lim.max_members;
 	out->capacity = lim.group_bytes;
-	return db_int(st, &out->used, "SELECT used FROM space WHERE id = ?",
-		      "i", g->space);
+	return meta_space_used(st, g->space, &out->used);
 }
 
 int store_group_get(struct store *st, const struct store_caller *c,
@@ -486,27 +396,17 @@ int store_group_get(struct store *st, const struct store_caller *c,
 	return group_fill(st, c, &g, out);
 }
 
-/* Run `sql` (GRP_COLS ..., ?2 = the caller) and fill a result array. */
+/* What the caller may see of each of `rows` (len of them, freed here),
+ * into a result array. */
 static int group_query(struct store *st, const struct store_caller *c,
-		       sqlite3_stmt *s, struct store_group **out, size_t *n)
+		       struct grp *rows, size_t len, struct store_group **out,
+		       size_t *n)
 {
-	struct grp *rows = NULL;
-	size_t rows_cap = 0;
 	struct store_group *v = NULL;
-	size_t len = 0, i;
-	int rc;
+	size_t i;
+	int rc = 0;
 
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(rows, len, rows_cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		grp_row(s, &rows[len++]);
-	}
-	if (rc == 0 && len) {
+	if (len) {
 		v = calloc(len, sizeof(*v));
 		if (!v)
 			rc = -ENOMEM;
@@ -526,18 +426,16 @@ static int group_query(struct store *st, const struct store_caller *c,
 int store_group_list(struct store *st, const struct store_caller *c,
 		     struct store_group **out, size_t *n)
 {
-	sqlite3_stmt *s;
+	struct grp *rows;
+	size_t len;
+	int rc;
 
 	st->errmsg[0] = '\0';
-	if (c->account == 0 && c->operator)
-		s = db_q(st, GRP_COLS " ORDER BY g.name_key", "ii",
-			 (int64_t)0, c->account);
-	else
-		s = db_q(st, GRP_COLS " WHERE g.id IN (SELECT group_id FROM"
-				      " membership WHERE account_id = ?2)"
-				      " ORDER BY g.name_key",
-			 "ii", (int64_t)0, c->account);
-	return group_query(st, c, s, out, n);
+	rc = meta_group_list(st, c->account, c->account == 0 && c->operator,
+			     &rows, &len);
+	if (rc)
+		return rc;
+	return group_query(st, c, rows, len, out, n);
 }
 
 int store_group_search(struct store *st, const struct store_caller *c,
@@ -547,8 +445,10 @@ int store_group_search(struct store *st, const struct store_caller *c,
 	char key[STORE_GROUPNAME_BYTES * 2 + 8] = "";
 	char lang[STORE_LANG_MAX + 1] = "";
 	const char *name = q->name;
+	struct grp *rows;
+	size_t len;
 	int criteria = 0;
-	sqlite3_stmt *s;
+	int rc;
 
 	st->errmsg[0] = '\0';
 	if (name && *name) {
@@ -578,16 +478,11 @@ int store_group_search(struct store *st, const struct store_caller *c,
 		return store_fail(st, -EINVAL,
 				  "a search needs at least two criteria among "
 				  "name, activity, sector and language");
-	s = db_q(st,
-		 GRP_COLS " WHERE g.published = 1"
-			  " AND (?1 = '' OR instr(g.name_key, ?1) > 0)"
-			  " AND (?3 < 0 OR g.business = ?3)"
-			  " AND (?4 = '' OR lower(g.sector) = lower(?4))"
-			  " AND (?5 = '' OR g.language = ?5)"
-			  " ORDER BY g.name_key",
-		 "tiitt", key, c->account, (int64_t)q->business,
-		 q->sector ? q->sector : "", lang);
-	return group_query(st, c, s, out, n);
+	rc = meta_group_search(st, c->account, key, q->business,
+			       q->sector ? q->sector : "", lang, &rows, &len);
+	if (rc)
+		return rc;
+	return group_query(st, c, rows, len, out, n);
 }
 
 static void usage_fill(const struct room *r, struct store_usage *u)
@@ -617,9 +512,7 @@ static int usage_row(struct store *st, const struct store_caller *c,
 	if (rc)
 		return rc;
 	usage_fill(&r, u);
-	return db_int(st, &u->members,
-		      "SELECT count(*) FROM membership WHERE group_id = ?", "i",
-		      g->id);
+	return meta_membership_count(st, g->id, &u->members);
 }
 
 static int private_usage(struct store *st, int64_t account,
@@ -632,8 +525,7 @@ static int private_usage(struct store *st, int64_t account,
 	memset(u, 0, sizeof(*u));
 	copy_str(u->name, sizeof(u->name), "Private");
 	u->members = u->max_members = -1;
-	rc = db_int(st, &space, "SELECT id FROM space WHERE account_id = ?",
-		    "i", account);
+	rc = meta_space_private(st, account, &space);
 	if (rc == 0)
 		rc = space_room(st, space, &r);
 	if (rc == 0)

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 /* Everything that ends when `account` stops being a member of `g`:
  * the membership, rights granted to them by name in the group, and the
@@ -19,34 +18,9 @@ int member_cleanup(struct store *st, const struct grp *g, int64_t account)
 {
 	int rc;
 
-	rc = db_run(st,
-		    "DELETE FROM membership WHERE group_id = ? AND account_id = ?",
-		    "ii", g->id, account);
+	rc = meta_membership_end(st, g->id, g->space, account);
 	if (rc == 0)
-		rc = db_run(st,
-			    "DELETE FROM acl_member WHERE account_id = ?1 AND"
-			    " (SELECT space_id FROM node n"
-			    "  WHERE n.id = acl_member.node) = ?2",
-			    "ii", account, g->space);
-	if (rc == 0)
-		rc = db_run(st,
-			    "DELETE FROM editor WHERE account_id = ?1 AND"
-			    " (SELECT space_id FROM node n"
-			    "  WHERE n.id = editor.node) = ?2",
-			    "ii", account, g->space);
-	if (rc == 0)
-		rc = db_run(st,
-			    "DELETE FROM cal_grant_via WHERE group_id = ?1 AND"
-			    " (owner_id = ?2 OR grantee_id = ?2)",
-			    "ii", g->id, account);
-	if (rc == 0)
-		rc = db_run(st,
-			    "DELETE FROM cal_grant WHERE (owner_id = ?1 OR"
-			    " grantee_id = ?1) AND NOT EXISTS (SELECT 1 FROM"
-			    " cal_grant_via v WHERE v.owner_id ="
-			    " cal_grant.owner_id AND v.grantee_id ="
-			    " cal_grant.grantee_id)",
-			    "i", account);
+		rc = meta_membership_grants_end(st, g->id, account);
 	return rc;
 }
 
@@ -59,8 +33,7 @@ int member_added(struct store *st, const struct grp *g, int64_t account)
 
 	rc = account_name(st, account, name, sizeof(name));
 	if (rc == 0)
-		rc = db_int(st, &drop, "SELECT drop_dir FROM space WHERE id = ?",
-			    "i", g->space);
+		rc = meta_space_drop_dir(st, g->space, &drop);
 	if (rc)
 		return rc;
 	/* A member's drop folder is the group's doing: not one of its
@@ -78,9 +51,7 @@ int store_group_members(struct store *st, const struct store_caller *c,
 			size_t *n)
 {
 	struct store_member *v = NULL;
-	size_t cap = 0;
-	size_t len = 0;
-	sqlite3_stmt *s;
+	size_t len = 0, i;
 	struct grp g;
 	bool full;
 	int rc;
@@ -96,38 +67,14 @@ int store_group_members(struct store *st, const struct store_caller *c,
 		return store_fail(st, -EACCES,
 				  "%s: the members list is not published",
 				  g.name);
-	s = db_q(st,
-		 "SELECT a.username, a.first, a.last, a.org, a.email,"
-		 " a.photo_type, m.role, m.joined FROM membership m"
-		 " JOIN account a ON a.id = m.account_id WHERE m.group_id = ?"
-		 " ORDER BY m.role DESC, a.username",
-		 "i", g.id);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		struct store_member *m;
-
-		if (ARRAY_GROW(v, len, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		m = &v[len++];
-		memset(m, 0, sizeof(*m));
-		copy_str(m->username, sizeof(m->username), col_text(s, 0));
-		copy_str(m->first, sizeof(m->first), col_text(s, 1));
-		copy_str(m->last, sizeof(m->last), col_text(s, 2));
-		m->role = (enum store_role)sqlite3_column_int(s, 6);
-		m->joined = sqlite3_column_int64(s, 7);
-		if (!full)
-			continue;
-		copy_str(m->org, sizeof(m->org), col_text(s, 3));
-		copy_str(m->email, sizeof(m->email), col_text(s, 4));
-		copy_str(m->photo_type, sizeof(m->photo_type), col_text(s, 5));
-	}
-	if (rc < 0) {
-		free(v);
+	rc = meta_membership_list(st, g.id, &v, &len);
+	if (rc)
 		return rc;
+	/* Contact details are for members and the operator only. */
+	for (i = 0; !full && i < len; i++) {
+		v[i].org[0] = '\0';
+		v[i].email[0] = '\0';
+		v[i].photo_type[0] = '\0';
 	}
 	*out = v;
 	*n = len;
@@ -188,7 +135,7 @@ static int join_locked(struct store *st, const struct store_caller *c,
 		       const char *group)
 {
 	struct grp g;
-	int64_t invited = 0;
+	bool invited;
 	int rc;
 
 	rc = grp_find(st, c, group, &g);
@@ -197,23 +144,16 @@ static int join_locked(struct store *st, const struct store_caller *c,
 	if (g.role != STORE_ROLE_NONE)
 		return store_fail(st, -EEXIST, "%s: you are already a member",
 				  g.name);
-	db_int(st, &invited,
-	       "SELECT 1 FROM invitation WHERE group_id = ? AND account_id = ?",
-	       "ii", g.id, c->account);
+	invited = meta_group_invited(st, g.id, c->account) == 0;
 	if (!invited) {
 		if (!g.s.published)
 			return store_fail(st, -ENOENT, "no group named %s",
 					  group);
 		if (!g.s.open) {
 			char email[STORE_EMAIL_MAX + 1] = "";
-			sqlite3_stmt *s = db_q(
-				st, "SELECT email FROM account WHERE id = ?",
-				"i", g.admin);
 
-			if (s && db_row(st, s) == 1) {
-				copy_str(email, sizeof(email), col_text(s, 0));
-				db_done(s);
-			}
+			meta_group_admin_contact(st, g.admin, NULL, 0, email,
+						 sizeof(email));
 			return store_fail(st, -EACCES,
 					  "%s: closed group: ask its "
 					  "administrator (%s) for an invitation",
@@ -223,14 +163,7 @@ static int join_locked(struct store *st, const struct store_caller *c,
 		if (rc)
 			return rc;
 	}
-	rc = db_run(st,
-		    "DELETE FROM invitation WHERE group_id = ? AND account_id = ?",
-		    "ii", g.id, c->account);
-	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT INTO membership (group_id, account_id, role,"
-			    " joined) VALUES (?, ?, 1, ?)",
-			    "iii", g.id, c->account, now_sec());
+	rc = meta_membership_join(st, g.id, c->account, now_sec());
 	if (rc == 0)
 		rc = member_added(st, &g, c->account);
 	return rc;
@@ -303,29 +236,16 @@ static int remove_all_locked(struct store *st, const struct store_caller *c,
 			     const char *group, size_t *removed)
 {
 	int64_t *ids = NULL;
-	size_t ids_cap = 0;
 	size_t n = 0, i;
-	sqlite3_stmt *s;
 	struct grp g;
 	int rc;
 
 	rc = grp_admin(st, c, group, &g, "remove members");
 	if (rc)
 		return rc;
-	s = db_q(st,
-		 "SELECT account_id FROM membership WHERE group_id = ?"
-		 " AND role <> 3",
-		 "i", g.id);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(ids, n, ids_cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		ids[n++] = sqlite3_column_int64(s, 0);
-	}
+	rc = meta_membership_others(st, g.id, &ids, &n);
+	if (rc)
+		return rc;
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = member_cleanup(st, &g, ids[i]);
 	free(ids);
@@ -367,12 +287,9 @@ static int coadmin_locked(struct store *st, const struct store_caller *c,
 		return rc;
 	/* Demotion drops only what the role gave: rights granted by name
 	 * are rows of their own and stay. */
-	return db_run(st,
-		      "UPDATE membership SET role = ? WHERE group_id = ?"
-		      " AND account_id = ?",
-		      "iii", (int64_t)(on ? STORE_ROLE_COADMIN
-					  : STORE_ROLE_MEMBER),
-		      g.id, id);
+	return meta_membership_set_role(st, g.id, id,
+					on ? STORE_ROLE_COADMIN
+					   : STORE_ROLE_MEMBER);
 }
 
 int store_group_set_coadmin(struct store *st, const struct store_caller *c,
@@ -402,13 +319,9 @@ static int handover_locked(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = limits_of(st, id, &lim);
 	if (rc == 0)
-		rc = db_int(st, &admins,
-			    "SELECT count(*) FROM membership WHERE account_id ="
-			    " ? AND role = 3",
-			    "i", id);
+		rc = meta_membership_admin_count(st, id, &admins);
 	if (rc == 0)
-		rc = db_int(st, &used, "SELECT used FROM space WHERE id = ?",
-			    "i", g.space);
+		rc = meta_space_used(st, g.space, &used);
 	if (rc)
 		return rc;
 	heads = grp_headcount(st, g.id);
@@ -437,16 +350,7 @@ static int handover_locked(struct store *st, const struct store_caller *c,
 				  "the group uses %s",
 				  g.name, username, lim.plan, a, b);
 	}
-	rc = db_run(st,
-		    "UPDATE membership SET role = 1 WHERE group_id = ?"
-		    " AND account_id = ?",
-		    "ii", g.id, c->account);
-	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE membership SET role = 3 WHERE group_id = ?"
-			    " AND account_id = ?",
-			    "ii", g.id, id);
-	return rc;
+	return meta_membership_handover(st, g.id, c->account, id);
 }
 
 int store_group_handover(struct store *st, const struct store_caller *c,
