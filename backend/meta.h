@@ -109,16 +109,16 @@ int meta_rights_gen(struct store *st, int64_t *out);
 /* A name of the view with its entry (or view folder) id and time. */
 struct meta_hview_name {
 	int64_t id;
-	int64_t at;	    /* ns (files only) */
-	char name[256];	    /* an entry name: 255 bytes at most */
+	int64_t at;	/* ns (files only) */
+	char name[256]; /* an entry name: 255 bytes at most */
 };
 /* What deciding a purge needs of a history entry. */
 struct meta_hview_origin {
-	int64_t space, group; /* group 0: a private space */
-	int64_t dir;	      /* the live folder it came from */
+	int64_t space, group;	     /* group 0: a private space */
+	int64_t dir;		     /* the live folder it came from */
 	int64_t drop_owner, dropper; /* 0 outside drop folders */
-	uint64_t hdir;	      /* its view folder */
-	int kind, tool;	      /* HIST_TRASH or HIST_VERSION; TOOL_* */
+	uint64_t hdir;		     /* its view folder */
+	int kind, tool;		     /* HIST_TRASH or HIST_VERSION; TOOL_* */
 	bool is_dir;
 };
 /* What groupctl shows of a history entry. */
@@ -136,8 +136,7 @@ struct meta_hview_detail {
 int meta_hview_space_owner(struct store *st, int64_t space, int64_t *group,
 			   int64_t *owner);
 /* The private space of `account`. */
-int meta_hview_private_space(struct store *st, int64_t account,
-			     int64_t *space);
+int meta_hview_private_space(struct store *st, int64_t account, int64_t *space);
 /* The root folder of `space`. */
 int meta_hview_space_root(struct store *st, int64_t space, int64_t *root);
 /* View folder `id`: its space and its parent's inode number. */
@@ -164,8 +163,8 @@ int meta_hview_subtree_any(struct store *st, uint64_t hdir, int64_t account,
 			   int64_t cutoff);
 /* *others: a visible entry at or below view folder `hdir` is not one of
  * that folder's own entries (the deleted folder's). */
-int meta_hview_subtree_others(struct store *st, uint64_t hdir,
-			      int64_t account, int64_t cutoff, bool *others);
+int meta_hview_subtree_others(struct store *st, uint64_t hdir, int64_t account,
+			      int64_t cutoff, bool *others);
 /* A visible own entry of view folder `hdir` (a deletion of the folder):
  * -ENOENT when none is left. */
 int meta_hview_own_any(struct store *st, uint64_t hdir, int64_t account,
@@ -178,9 +177,8 @@ int meta_hview_own_next(struct store *st, uint64_t hdir, int64_t account,
 int meta_hview_entry_node(struct store *st, int64_t id, int64_t *node);
 /* History entry `id`'s node when it holds one and is visible; -ENOENT
  * otherwise. */
-int meta_hview_entry_visible_node(struct store *st, int64_t id,
-				  int64_t account, int64_t cutoff,
-				  int64_t *node);
+int meta_hview_entry_visible_node(struct store *st, int64_t id, int64_t account,
+				  int64_t cutoff, int64_t *node);
 /* History entry `id`: its space, its tool, its view folder. */
 int meta_hview_entry_space(struct store *st, int64_t id, int64_t *space);
 int meta_hview_entry_tool(struct store *st, int64_t id, int64_t *tool);
@@ -218,8 +216,8 @@ int meta_hview_content_take(struct store *st, int64_t live, int64_t from,
 			    int64_t ctime);
 /* 0 when the move to `account`'s .Trash-UID/files/`name` made history
  * entry `hist`; -ENOENT otherwise. */
-int meta_hview_gtrash_has(struct store *st, int64_t account,
-			  const char *name, int64_t hist);
+int meta_hview_gtrash_has(struct store *st, int64_t account, const char *name,
+			  int64_t hist);
 /* Group `gid` keeps history `days` and `versions` (a negative value
  * leaves that setting as it is). */
 int meta_hview_keep_set(struct store *st, int64_t gid, int64_t days,

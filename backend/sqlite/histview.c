@@ -13,10 +13,10 @@ _Static_assert(sizeof(((struct meta_hview_detail *)0)->by) ==
 	       "meta_hview_detail.by holds a username");
 
 /* Visible to account ?2, kept until ?3 (hist row h). */
-#define VISIBLE                                                              \
-	" h.at >= ?3 AND (h.tool <> 4 OR ((h.drop_owner = ?2 OR"              \
-	" h.dropper = ?2) AND EXISTS (SELECT 1 FROM membership m JOIN space"  \
-	" s2 ON s2.group_id = m.group_id WHERE s2.id = h.space_id AND"        \
+#define VISIBLE                                                                \
+	" h.at >= ?3 AND (h.tool <> 4 OR ((h.drop_owner = ?2 OR"               \
+	" h.dropper = ?2) AND EXISTS (SELECT 1 FROM membership m JOIN space"   \
+	" s2 ON s2.group_id = m.group_id WHERE s2.id = h.space_id AND"         \
 	" m.account_id = h.drop_owner)))"
 
 int meta_hview_space_owner(struct store *st, int64_t space, int64_t *group,
@@ -25,8 +25,9 @@ int meta_hview_space_owner(struct store *st, int64_t space, int64_t *group,
 	sqlite3_stmt *s;
 	int rc;
 
-	s = db_q(st, "SELECT coalesce(group_id, 0), coalesce(account_id, 0)"
-		     " FROM space WHERE id = ?",
+	s = db_q(st,
+		 "SELECT coalesce(group_id, 0), coalesce(account_id, 0)"
+		 " FROM space WHERE id = ?",
 		 "i", space);
 	if (!s)
 		return -EIO;
@@ -39,8 +40,7 @@ int meta_hview_space_owner(struct store *st, int64_t space, int64_t *group,
 	return 0;
 }
 
-int meta_hview_private_space(struct store *st, int64_t account,
-			     int64_t *space)
+int meta_hview_private_space(struct store *st, int64_t account, int64_t *space)
 {
 	return db_int(st, space, "SELECT id FROM space WHERE account_id = ?",
 		      "i", account);
@@ -170,19 +170,20 @@ int meta_hview_subtree_any(struct store *st, uint64_t hdir, int64_t account,
 		      "iii", (int64_t)hdir, account, cutoff);
 }
 
-int meta_hview_subtree_others(struct store *st, uint64_t hdir,
-			      int64_t account, int64_t cutoff, bool *others)
+int meta_hview_subtree_others(struct store *st, uint64_t hdir, int64_t account,
+			      int64_t cutoff, bool *others)
 {
 	sqlite3_stmt *s;
 	bool found = false;
 	int rc;
 
-	s = db_q(st,
-		 "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
-		 " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
-		 " ON x.parent = sub.id) SELECT h.id, h.is_dir AND h.hdir = ?1"
-		 " FROM hist h WHERE h.hdir IN (SELECT id FROM sub) AND" VISIBLE,
-		 "iii", (int64_t)hdir, account, cutoff);
+	s = db_q(
+		st,
+		"WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
+		" SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
+		" ON x.parent = sub.id) SELECT h.id, h.is_dir AND h.hdir = ?1"
+		" FROM hist h WHERE h.hdir IN (SELECT id FROM sub) AND" VISIBLE,
+		"iii", (int64_t)hdir, account, cutoff);
 	if (!s)
 		return -EIO;
 	while ((rc = db_row(st, s)) == 1) {
@@ -236,13 +237,14 @@ int meta_hview_own_next(struct store *st, uint64_t hdir, int64_t account,
 
 int meta_hview_entry_node(struct store *st, int64_t id, int64_t *node)
 {
-	return db_int(st, node, "SELECT coalesce(node, 0) FROM hist"
-				" WHERE id = ?", "i", id);
+	return db_int(st, node,
+		      "SELECT coalesce(node, 0) FROM hist"
+		      " WHERE id = ?",
+		      "i", id);
 }
 
-int meta_hview_entry_visible_node(struct store *st, int64_t id,
-				  int64_t account, int64_t cutoff,
-				  int64_t *node)
+int meta_hview_entry_visible_node(struct store *st, int64_t id, int64_t account,
+				  int64_t cutoff, int64_t *node)
 {
 	return db_int(st, node,
 		      "SELECT h.node FROM hist h WHERE h.id = ?1 AND"
@@ -252,21 +254,19 @@ int meta_hview_entry_visible_node(struct store *st, int64_t id,
 
 int meta_hview_entry_space(struct store *st, int64_t id, int64_t *space)
 {
-	return db_int(st, space, "SELECT space_id FROM hist WHERE id = ?",
-		      "i", id);
+	return db_int(st, space, "SELECT space_id FROM hist WHERE id = ?", "i",
+		      id);
 }
 
 int meta_hview_entry_tool(struct store *st, int64_t id, int64_t *tool)
 {
-	return db_int(st, tool, "SELECT tool FROM hist WHERE id = ?", "i",
-		      id);
+	return db_int(st, tool, "SELECT tool FROM hist WHERE id = ?", "i", id);
 }
 
 int meta_hview_entry_hdir(struct store *st, int64_t id, uint64_t *hdir)
 {
 	int64_t v;
-	int rc = db_int(st, &v, "SELECT hdir FROM hist WHERE id = ?", "i",
-			id);
+	int rc = db_int(st, &v, "SELECT hdir FROM hist WHERE id = ?", "i", id);
 
 	if (rc == 0)
 		*hdir = (uint64_t)v;
@@ -279,8 +279,9 @@ int meta_hview_entry_place(struct store *st, int64_t id, uint64_t *hdir,
 	sqlite3_stmt *s;
 	int rc;
 
-	s = db_q(st, "SELECT hdir, name, coalesce(node, 0), is_dir FROM hist"
-		     " WHERE id = ?",
+	s = db_q(st,
+		 "SELECT hdir, name, coalesce(node, 0), is_dir FROM hist"
+		 " WHERE id = ?",
 		 "i", id);
 	if (!s)
 		return -EIO;
@@ -359,8 +360,8 @@ int meta_hview_entry_delete(struct store *st, int64_t id)
 
 int meta_hview_entry_release(struct store *st, int64_t id)
 {
-	int rc = db_run(st, "UPDATE hist SET node = NULL WHERE id = ?", "i",
-			id);
+	int rc =
+		db_run(st, "UPDATE hist SET node = NULL WHERE id = ?", "i", id);
 
 	if (rc == 0)
 		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
@@ -424,14 +425,15 @@ int meta_hview_content_take(struct store *st, int64_t live, int64_t from,
 	return rc;
 }
 
-int meta_hview_gtrash_has(struct store *st, int64_t account,
-			  const char *name, int64_t hist)
+int meta_hview_gtrash_has(struct store *st, int64_t account, const char *name,
+			  int64_t hist)
 {
 	int64_t one;
 
-	return db_int(st, &one, "SELECT 1 FROM gtrash_item WHERE"
-				" account_id = ? AND name = ? AND"
-				" hist = ?",
+	return db_int(st, &one,
+		      "SELECT 1 FROM gtrash_item WHERE"
+		      " account_id = ? AND name = ? AND"
+		      " hist = ?",
 		      "iti", account, name, hist);
 }
 
