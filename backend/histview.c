@@ -21,17 +21,9 @@
 #include <time.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 #define TIME_LEN 27 /* 2026-12-05T23.01.02.123456Z */
-
-/* Visible to account ?2, kept until ?3 (hist row h). */
-#define VISIBLE                                                              \
-	" h.at >= ?3 AND (h.tool <> 4 OR ((h.drop_owner = ?2 OR"              \
-	" h.dropper = ?2) AND EXISTS (SELECT 1 FROM membership m JOIN space"  \
-	" s2 ON s2.group_id = m.group_id WHERE s2.id = h.space_id AND"        \
-	" m.account_id = h.drop_owner)))"
 
 struct view {
 	uint64_t ino;
@@ -80,23 +72,14 @@ static bool gtrash_ino(uint64_t ino)
 static int space_access(struct store *st, const struct store_caller *c,
 			int64_t space)
 {
-	sqlite3_stmt *s;
 	int64_t group = 0, owner = 0;
 	int rc;
 
 	if (c->account <= 0)
 		return -ENOENT;
-	s = db_q(st, "SELECT coalesce(group_id, 0), coalesce(account_id, 0)"
-		     " FROM space WHERE id = ?",
-		 "i", space);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	group = sqlite3_column_int64(s, 0);
-	owner = sqlite3_column_int64(s, 1);
-	db_done(s);
+	rc = meta_hview_space_owner(st, space, &group, &owner);
+	if (rc)
+		return rc;
 	if (group)
 		return grp_role(st, group, c->account) != STORE_ROLE_NONE
 			       ? 0
@@ -115,19 +98,10 @@ static int view_of(struct store *st, const struct store_caller *c,
 	memset(v, 0, sizeof(*v));
 	v->ino = ino;
 	while (cur >> HIST_INO_SHIFT == 1 && depth++ < 4096) {
-		sqlite3_stmt *s = db_q(st,
-				       "SELECT space_id, parent FROM hist_dir"
-				       " WHERE id = ?",
-				       "i", (int64_t)(cur & ((1ULL << 48) - 1)));
-
-		if (!s)
-			return -EIO;
-		rc = db_row(st, s);
-		if (rc <= 0)
-			return rc < 0 ? rc : -ENOENT;
-		v->space = sqlite3_column_int64(s, 0);
-		cur = (uint64_t)sqlite3_column_int64(s, 1);
-		db_done(s);
+		rc = meta_hview_dir_up(st, (int64_t)(cur & ((1ULL << 48) - 1)),
+				       &v->space, &cur);
+		if (rc)
+			return rc;
 	}
 	v->top = (int)(cur >> HIST_INO_SHIFT);
 	if (v->top < HIST_TOP_ROOT || v->top > HIST_TOP_VERSIONS)
@@ -152,9 +126,7 @@ int hist_view_space(struct store *st, const struct store_caller *c,
 
 		rc = gtrash_getattr(st, c, ino, &a);
 		return rc ? rc
-			  : db_int(st, space, "SELECT id FROM space WHERE"
-					      " account_id = ?", "i",
-				   c->account);
+			  : meta_hview_private_space(st, c->account, space);
 	}
 	if ((int)(ino >> HIST_INO_SHIFT) == HIST_FILE) {
 		struct node_info n;
@@ -179,17 +151,14 @@ int hist_view_node(struct store *st, const struct store_caller *c,
 
 	if ((int)(ino >> HIST_INO_SHIFT) != HIST_FILE)
 		return -EROFS;
-	rc = db_int(st, &space, "SELECT space_id FROM hist WHERE id = ?", "i",
-		    id);
+	rc = meta_hview_entry_space(st, id, &space);
 	if (rc == 0)
 		rc = space_access(st, c, space);
 	if (rc == 0)
 		rc = hist_keep(st, space, &k);
 	if (rc == 0)
-		rc = db_int(st, &node,
-			    "SELECT h.node FROM hist h WHERE h.id = ?1 AND"
-			    " h.node IS NOT NULL AND" VISIBLE,
-			    "iii", id, c->account, hist_cutoff(&k));
+		rc = meta_hview_entry_visible_node(st, id, c->account,
+						   hist_cutoff(&k), &node);
 	if (rc == 0)
 		rc = node_info(st, node, n);
 	return rc;
@@ -213,15 +182,7 @@ static int file_attr(struct store *st, const struct store_caller *c,
 static bool subtree_visible(struct store *st, const struct store_caller *c,
 			    const struct view *v, uint64_t ino)
 {
-	int64_t one;
-
-	return db_int(st, &one,
-		      "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
-		      " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
-		      " ON x.parent = sub.id) SELECT 1 FROM hist h"
-		      " WHERE h.hdir IN (SELECT id FROM sub) AND" VISIBLE
-		      " LIMIT 1",
-		      "iii", (int64_t)ino, c->account, v->cutoff) == 0;
+	return meta_hview_subtree_any(st, ino, c->account, v->cutoff) == 0;
 }
 
 struct ventry {
@@ -284,9 +245,9 @@ static int view_list(struct store *st, const struct store_caller *c,
 		     struct ventry **out, size_t *n)
 {
 	struct ventry *e = NULL;
-	size_t len = 0, cap = 0, dirs, i;
+	struct meta_hview_name *r = NULL;
+	size_t len = 0, cap = 0, dirs, nr = 0, i, j;
 	char base[256] = "", prev[256] = "", name[320];
-	sqlite3_stmt *s;
 	int rc = 0;
 
 	if (only) {
@@ -308,21 +269,11 @@ static int view_list(struct store *st, const struct store_caller *c,
 					0, true);
 		goto out;
 	}
-	s = db_q(st,
-		 "SELECT id, name FROM hist_dir WHERE parent = ?1 AND"
-		 " (?2 IS NULL OR name IN (?2, ?3)) ORDER BY name",
-		 "itt", (int64_t)v->ino, only, only ? base : NULL);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		rc = ventry_add(&e, &len, &cap, col_text(s, 1),
-				HIST_DIR_INO(sqlite3_column_int64(s, 0)), 0,
-				true);
-		if (rc) {
-			db_done(s);
-			break;
-		}
-	}
+	rc = meta_hview_dirs(st, v->ino, only, only ? base : NULL, &r, &nr);
+	for (j = 0; rc == 0 && j < nr; j++)
+		rc = ventry_add(&e, &len, &cap, r[j].name,
+				HIST_DIR_INO(r[j].id), 0, true);
+	free(r);
 	/* Folders with nothing the caller may see are not there. */
 	for (i = 0; rc == 0 && i < len;) {
 		if (subtree_visible(st, c, v, e[i].ino)) {
@@ -335,20 +286,11 @@ static int view_list(struct store *st, const struct store_caller *c,
 	dirs = len;
 	if (rc)
 		goto out;
-	s = db_q(st,
-		 "SELECT h.id, h.name, h.node, h.at FROM hist h WHERE"
-		 " h.hdir = ?1 AND h.is_dir = 0 AND h.node IS NOT NULL AND"
-		 " (?4 IS NULL OR h.name = ?4 OR h.kind = 2) AND" VISIBLE
-		 " ORDER BY h.name, h.at DESC, h.id DESC",
-		 "iiit", (int64_t)v->ino, c->account, v->cutoff,
-		 only ? base : NULL);
-	if (!s) {
-		rc = -EIO;
-		goto out;
-	}
-	while ((rc = db_row(st, s)) == 1) {
-		const char *item = col_text(s, 1);
-		int64_t at = sqlite3_column_int64(s, 3);
+	rc = meta_hview_files(st, v->ino, c->account, v->cutoff,
+			      only ? base : NULL, &r, &nr);
+	for (j = 0; rc == 0 && j < nr; j++) {
+		const char *item = r[j].name;
+		int64_t at = r[j].at;
 		bool shadowed = false;
 
 		if (v->top == HIST_TOP_VERSIONS) {
@@ -368,14 +310,10 @@ static int view_list(struct store *st, const struct store_caller *c,
 		}
 		if (only && strcmp(name, only) != 0)
 			continue;
-		rc = ventry_add(&e, &len, &cap, name,
-				HIST_FILE_INO(sqlite3_column_int64(s, 0)),
-				sqlite3_column_int64(s, 0), false);
-		if (rc) {
-			db_done(s);
-			break;
-		}
+		rc = ventry_add(&e, &len, &cap, name, HIST_FILE_INO(r[j].id),
+				r[j].id, false);
 	}
+	free(r);
 out:
 	if (rc < 0) {
 		ventries_free(e, len);
@@ -534,29 +472,22 @@ int hist_view_readdir(struct store *st, const struct store_caller *c,
 /* The live path a view folder stands for: "documents/a/b" (no top). */
 static int view_path(struct store *st, uint64_t ino, char *buf, size_t len)
 {
-	char tmp[STORE_PATH_MAX];
+	char tmp[STORE_PATH_MAX], name[256];
 	int depth = 0;
 
 	buf[0] = '\0';
 	while (ino >> HIST_INO_SHIFT == 1 && depth++ < 4096) {
-		sqlite3_stmt *s = db_q(st,
-				       "SELECT parent, name FROM hist_dir"
-				       " WHERE id = ?",
-				       "i", (int64_t)(ino & ((1ULL << 48) - 1)));
-		int rc;
+		int rc = meta_hview_dir_name(
+			st, (int64_t)(ino & ((1ULL << 48) - 1)), &ino, name,
+			sizeof(name));
 
-		if (!s)
-			return -EIO;
-		rc = db_row(st, s);
-		if (rc <= 0)
-			return rc < 0 ? rc : -ENOENT;
+		if (rc)
+			return rc;
 		if (buf[0])
-			snprintf(tmp, sizeof(tmp), "%s/%s", col_text(s, 1), buf);
+			snprintf(tmp, sizeof(tmp), "%s/%s", name, buf);
 		else
-			copy_str(tmp, sizeof(tmp), col_text(s, 1));
+			copy_str(tmp, sizeof(tmp), name);
 		copy_str(buf, len, tmp);
-		ino = (uint64_t)sqlite3_column_int64(s, 0);
-		db_done(s);
 	}
 	return 0;
 }
@@ -571,8 +502,7 @@ static int nearest_folder(struct store *st, int64_t space, const char *path,
 
 	if (!copy)
 		return -ENOMEM;
-	rc = db_int(st, &cur, "SELECT root FROM space WHERE id = ?", "i",
-		    space);
+	rc = meta_hview_space_root(st, space, &cur);
 	for (part = rc ? NULL : strtok_r(copy, "/", &save); part;
 	     part = strtok_r(NULL, "/", &save)) {
 		struct node_info n;
@@ -592,56 +522,37 @@ int hist_may_purge(struct store *st, const struct store_caller *c,
 		   int64_t hist)
 {
 	char path[STORE_PATH_MAX];
+	struct meta_hview_origin h;
 	struct node_info d;
-	sqlite3_stmt *s;
-	int64_t space, group, dir, owner, dropper, folder;
-	uint64_t hdir;
-	int kind, tool, isdir, rc;
+	int64_t folder;
+	int rc;
 
-	s = db_q(st,
-		 "SELECT h.space_id, coalesce(s.group_id, 0), h.dir,"
-		 " h.drop_owner, h.dropper, h.hdir, h.kind, h.tool, h.is_dir"
-		 " FROM hist h JOIN space s ON s.id = h.space_id"
-		 " WHERE h.id = ?",
-		 "i", hist);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	space = sqlite3_column_int64(s, 0);
-	group = sqlite3_column_int64(s, 1);
-	dir = sqlite3_column_int64(s, 2);
-	owner = sqlite3_column_int64(s, 3);
-	dropper = sqlite3_column_int64(s, 4);
-	hdir = (uint64_t)sqlite3_column_int64(s, 5);
-	kind = sqlite3_column_int(s, 6);
-	tool = sqlite3_column_int(s, 7);
-	isdir = sqlite3_column_int(s, 8);
-	db_done(s);
-	if (!group || grp_role(st, group, c->account) >= STORE_ROLE_COADMIN)
+	rc = meta_hview_entry_origin(st, hist, &h);
+	if (rc)
+		return rc;
+	if (!h.group || grp_role(st, h.group, c->account) >= STORE_ROLE_COADMIN)
 		return 0;
-	if (tool == TOOL_DROP)
-		return owner == c->account || dropper == c->account
+	if (h.tool == TOOL_DROP)
+		return h.drop_owner == c->account || h.dropper == c->account
 			       ? 0
 			       : store_fail(st, -EACCES,
 					    "only the drop folder's owner and "
 					    "the depositor remove it from "
 					    "history");
 	/* The folder it came from, or what remains of its path. */
-	if (node_info(st, dir, &d) == 0 && !d.held && d.space == space &&
+	if (node_info(st, h.dir, &d) == 0 && !d.held && d.space == h.space &&
 	    (d.nlink > 0 || d.ino == d.space_root)) {
-		folder = dir;
+		folder = h.dir;
 	} else {
-		rc = view_path(st, hdir, path, sizeof(path));
-		if (rc == 0 && (kind == HIST_VERSION || isdir)) {
+		rc = view_path(st, h.hdir, path, sizeof(path));
+		if (rc == 0 && (h.kind == HIST_VERSION || h.is_dir)) {
 			char *slash = strrchr(path, '/');
 
 			if (slash)
 				*slash = '\0';
 		}
 		if (rc == 0)
-			rc = nearest_folder(st, space, path, &folder);
+			rc = nearest_folder(st, h.space, path, &folder);
 		if (rc)
 			return rc;
 	}
@@ -658,8 +569,8 @@ int hist_view_remove(struct store *st, const struct store_caller *c,
 {
 	struct ventry e = {0};
 	struct view v;
-	sqlite3_stmt *s;
 	int64_t id;
+	bool others = false;
 	int rc;
 
 	if (gtrash_ino(parent))
@@ -675,37 +586,20 @@ int hist_view_remove(struct store *st, const struct store_caller *c,
 	if (rc == 0 && !e.dir)
 		rc = hist_may_purge(st, c, e.hist);
 	if (rc == 0 && !e.dir)
-		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", e.hist);
+		rc = meta_hview_entry_delete(st, e.hist);
 	if (rc || !e.dir)
 		goto out;
 	/* A folder goes when only its own entries (it was deleted empty)
 	 * remain for the caller: they are purged with it. */
-	s = db_q(st,
-		 "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
-		 " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
-		 " ON x.parent = sub.id) SELECT h.id, h.is_dir AND h.hdir = ?1"
-		 " FROM hist h WHERE h.hdir IN (SELECT id FROM sub) AND" VISIBLE,
-		 "iii", (int64_t)e.ino, c->account, v.cutoff);
-	if (!s) {
-		rc = -EIO;
-		goto out;
-	}
-	while ((rc = db_row(st, s)) == 1) {
-		if (!sqlite3_column_int(s, 1)) {
-			db_done(s);
-			rc = -ENOTEMPTY;
-			break;
-		}
-	}
+	rc = meta_hview_subtree_others(st, e.ino, c->account, v.cutoff,
+				       &others);
+	if (rc == 0 && others)
+		rc = -ENOTEMPTY;
 	while (rc == 0 &&
-	       db_int(st, &id,
-		      "SELECT h.id FROM hist h WHERE h.hdir = ?1 AND"
-		      " h.is_dir = 1 AND" VISIBLE " LIMIT 1",
-		      "iii", (int64_t)e.ino, c->account, v.cutoff) == 0) {
+	       meta_hview_own_any(st, e.ino, c->account, v.cutoff, &id) == 0) {
 		rc = hist_may_purge(st, c, id);
 		if (rc == 0)
-			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i",
-				    id);
+			rc = meta_hview_entry_delete(st, id);
 	}
 out:
 	free(e.name);
@@ -726,9 +620,7 @@ static int hist_space(struct store *st, const struct store_caller *c,
 	if (!group) {
 		rc = need_account(st, c);
 		return rc ? rc
-			  : db_int(st, space,
-				   "SELECT id FROM space WHERE account_id = ?",
-				   "i", c->account);
+			  : meta_hview_private_space(st, c->account, space);
 	}
 	rc = grp_member(st, c, group, &g);
 	if (rc == 0)
@@ -794,7 +686,7 @@ static int walk_add(struct walk *w, int64_t id, const char *path)
 	struct store_hist_entry *x;
 	struct store *st = w->st;
 	char origin[STORE_PATH_MAX];
-	sqlite3_stmt *s;
+	struct meta_hview_detail d;
 	int rc, k;
 
 	if (ARRAY_GROW(w->v, w->n, w->cap) ||
@@ -802,32 +694,22 @@ static int walk_add(struct walk *w, int64_t id, const char *path)
 		return -ENOMEM;
 	x = &w->v[w->n];
 	memset(x, 0, sizeof(*x));
-	s = db_q(st,
-		 "SELECT h.kind, h.is_dir, h.at, coalesce(a.username, ''),"
-		 " coalesce(n.size, 0), h.hdir, h.name FROM hist h LEFT JOIN"
-		 " account a ON a.id = h.actor LEFT JOIN node n ON n.id ="
-		 " h.node WHERE h.id = ?",
-		 "i", id);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	x->version = sqlite3_column_int(s, 0) == HIST_VERSION;
-	x->dir = sqlite3_column_int(s, 1) != 0;
-	x->at = sqlite3_column_int64(s, 2);
-	copy_str(x->by, sizeof(x->by), col_text(s, 3));
-	x->size = sqlite3_column_int64(s, 4);
-	rc = view_path(st, (uint64_t)sqlite3_column_int64(s, 5), origin,
-		       sizeof(origin));
+	rc = meta_hview_entry_detail(st, id, &d);
+	if (rc)
+		return rc;
+	x->version = d.kind == HIST_VERSION;
+	x->dir = d.is_dir;
+	x->at = d.at;
+	copy_str(x->by, sizeof(x->by), d.by);
+	x->size = d.size;
+	rc = view_path(st, d.hdir, origin, sizeof(origin));
 	if (rc == 0 && !x->version && !x->dir) {
 		k = snprintf(x->origin, sizeof(x->origin), "%s/%s", origin,
-			     col_text(s, 6));
+			     d.name);
 		if (k < 0 || (size_t)k >= sizeof(x->origin))
 			rc = -ENAMETOOLONG;
 	} else if (rc == 0)
 		copy_str(x->origin, sizeof(x->origin), origin);
-	db_done(s);
 	copy_str(x->path, sizeof(x->path), path);
 	w->ids[w->n++] = id;
 	return rc;
@@ -839,8 +721,7 @@ static int walk(struct walk *w, const struct ventry *e, const char *path,
 	char sub[STORE_PATH_MAX + 300];
 	struct ventry *v = NULL;
 	struct view view;
-	sqlite3_stmt *s;
-	int64_t id;
+	int64_t id = 0;
 	size_t n = 0, i;
 	int rc;
 
@@ -850,28 +731,15 @@ static int walk(struct walk *w, const struct ventry *e, const char *path,
 		return -ELOOP;
 	rc = view_of(w->st, w->c, e->ino, &view);
 	/* A deleted folder's own entries. */
-	s = rc ? NULL
-	       : db_q(w->st,
-		      "SELECT h.id FROM hist h WHERE h.hdir = ?1 AND"
-		      " h.is_dir = 1 AND" VISIBLE " ORDER BY h.at",
-		      "iii", (int64_t)e->ino, w->c->account, view.cutoff);
-	if (!rc && !s)
-		rc = -EIO;
-	while (rc == 0 && (rc = db_row(w->st, s)) == 1) {
-		id = sqlite3_column_int64(s, 0);
-		db_done(s);
-		rc = walk_add(w, id, path);
-		if (rc)
+	while (rc == 0) {
+		rc = meta_hview_own_next(w->st, e->ino, w->c->account,
+					 view.cutoff, id, &id);
+		if (rc == -ENOENT) {
+			rc = 0;
 			break;
-		/* Again from the next one: walk_add ran queries. */
-		s = db_q(w->st,
-			 "SELECT h.id FROM hist h WHERE h.hdir = ?1 AND"
-			 " h.is_dir = 1 AND h.id > ?4 AND" VISIBLE
-			 " ORDER BY h.id",
-			 "iiii", (int64_t)e->ino, w->c->account, view.cutoff,
-			 id);
-		if (!s)
-			rc = -EIO;
+		}
+		if (rc == 0)
+			rc = walk_add(w, id, path);
 	}
 	if (rc == 0)
 		rc = view_list(w->st, w->c, &view, NULL, &v, &n);
@@ -968,8 +836,7 @@ int store_history_purge(struct store *st, const struct store_caller *c,
 	for (i = 0; rc == 0 && i < w.n; i++) {
 		rc = hist_may_purge(st, c, w.ids[i]);
 		if (rc == 0)
-			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i",
-				    w.ids[i]);
+			rc = meta_hview_entry_delete(st, w.ids[i]);
 	}
 	rc = txn_end(st, rc);
 	if (rc == 0) {
@@ -1019,8 +886,7 @@ static int live_folder(struct store *st, const struct store_caller *c,
 
 	if (!copy)
 		return -ENOMEM;
-	rc = db_int(st, &cur, "SELECT root FROM space WHERE id = ?", "i",
-		    space);
+	rc = meta_hview_space_root(st, space, &cur);
 	if (rc == 0)
 		rc = node_info(st, cur, &d);
 	for (part = rc ? NULL : strtok_r(copy, "/", &save); part && rc == 0;
@@ -1072,29 +938,19 @@ static int restore_trash(struct store *st, const struct store_caller *c,
 {
 	char path[STORE_PATH_MAX], name[256];
 	struct node_info d;
-	sqlite3_stmt *s;
 	int64_t node;
 	uint64_t hdir;
 	int rc;
 
-	s = db_q(st, "SELECT hdir, name, coalesce(node, 0), is_dir FROM hist"
-		     " WHERE id = ?",
-		 "i", id);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	hdir = (uint64_t)sqlite3_column_int64(s, 0);
-	copy_str(name, sizeof(name), col_text(s, 1));
-	node = sqlite3_column_int64(s, 2);
-	db_done(s);
+	rc = meta_hview_entry_place(st, id, &hdir, name, sizeof(name), &node);
+	if (rc)
+		return rc;
 	rc = view_path(st, hdir, path, sizeof(path));
 	if (rc == 0)
 		rc = live_folder(st, c, space, path, &d);
 	if (rc == 0 && !node)
 		/* A folder: it is there again. */
-		return db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
+		return meta_hview_entry_delete(st, id);
 	return rc ? rc : restore_into(st, c, space, id, node, &d, name);
 }
 
@@ -1109,11 +965,9 @@ int hist_restore_to(struct store *st, const struct store_caller *c,
 	if (rc == 0 && !S_ISDIR(d.mode))
 		rc = -ENOTDIR;
 	if (rc == 0)
-		rc = db_int(st, &node, "SELECT coalesce(node, 0) FROM hist"
-				       " WHERE id = ?", "i", hist);
+		rc = meta_hview_entry_node(st, hist, &node);
 	if (rc == 0)
-		rc = db_int(st, &space, "SELECT space_id FROM hist WHERE"
-					" id = ?", "i", hist);
+		rc = meta_hview_entry_space(st, hist, &space);
 	if (rc == 0 && (!node || d.space != space || d.kind == 0 ||
 			d.ino == d.space_root || d.tool == TOOL_MEMBERS))
 		rc = store_fail(st, -EXDEV,
@@ -1139,8 +993,7 @@ static int restore_into(struct store *st, const struct store_caller *c,
 	/* Into another tool it is a copy (EXDEV: GIO and mv then copy,
 	 * and the copy meets that tool's rules), as a rename would be. */
 	if (rc == 0)
-		rc = db_int(st, &tool, "SELECT tool FROM hist WHERE id = ?",
-			    "i", id);
+		rc = meta_hview_entry_tool(st, id, &tool);
 	if (rc == 0 && tool != (int64_t)d.tool)
 		rc = store_fail(st, -EXDEV,
 				"an item goes back into the tool it came "
@@ -1152,8 +1005,7 @@ static int restore_into(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = restore_rules(st, c, &d, name, n.mode);
 	if (rc == 0)
-		rc = db_int(st, &size, "SELECT size FROM node WHERE id = ?",
-			    "i", node);
+		rc = meta_hview_node_size(st, node, &size);
 	if (rc == 0)
 		rc = live_room(st, space, S_ISREG(n.mode) ? size : 0);
 	type = rc == 0 ? item_type(&d, name) : 0;
@@ -1164,20 +1016,10 @@ static int restore_into(struct store *st, const struct store_caller *c,
 	}
 	/* The node is live again, with its inode, creator and content. */
 	if (rc == 0)
-		rc = db_run(st, "UPDATE hist SET node = NULL WHERE id = ?", "i",
-			    id);
+		rc = meta_hview_entry_release(st, id);
 	if (rc == 0)
-		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
-	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET hist = NULL, nlink = 1, tool = ?,"
-			    " ctime = ? WHERE id = ?",
-			    "iii", (int64_t)d.tool, now_ns(), node);
-	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT INTO dirent (parent, name, child)"
-			    " VALUES (?, ?, ?)",
-			    "iti", d.ino, name, node);
+		rc = meta_hview_node_relink(st, node, d.tool, now_ns(), d.ino,
+					    name);
 	if (rc == 0)
 		rc = node_touch_dir(st, d.ino, 0);
 	if (rc == 0)
@@ -1198,16 +1040,13 @@ static int restore_version(struct store *st, const struct store_caller *c,
 	bool kept = false;
 	int type, rc;
 
-	rc = db_int(st, &node, "SELECT coalesce(node, 0) FROM hist WHERE"
-			       " id = ?", "i", id);
+	rc = meta_hview_entry_node(st, id, &node);
 	if (rc == 0)
-		rc = db_int(st, (int64_t *)&hdir,
-			    "SELECT hdir FROM hist WHERE id = ?", "i", id);
+		rc = meta_hview_entry_hdir(st, id, &hdir);
 	if (rc == 0)
 		rc = view_path(st, hdir, path, sizeof(path));
 	if (rc == 0)
-		rc = db_int(st, &live, "SELECT root FROM space WHERE id = ?",
-			    "i", space);
+		rc = meta_hview_space_root(st, space, &live);
 	if (rc == 0 && node_walk(st, live, path, &live) != 0)
 		rc = store_fail(st, -ENOENT,
 				"%s is not there: restore it from the trash "
@@ -1220,11 +1059,9 @@ static int restore_version(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = node_allows(st, c, live, STORE_RIGHT_EDIT);
 	if (rc == 0)
-		rc = db_int(st, &vsize, "SELECT size FROM node WHERE id = ?",
-			    "i", node);
+		rc = meta_hview_node_size(st, node, &vsize);
 	if (rc == 0)
-		rc = db_int(st, &lsize, "SELECT size FROM node WHERE id = ?",
-			    "i", live);
+		rc = meta_hview_node_size(st, live, &lsize);
 	if (rc == 0)
 		rc = live_room(st, space, vsize - lsize);
 	if (rc == 0)
@@ -1238,35 +1075,15 @@ static int restore_version(struct store *st, const struct store_caller *c,
 	/* The version leaves history first (keep_versions could take it),
 	 * then the item's content becomes a version and takes its place. */
 	if (rc == 0)
-		rc = db_run(st, "UPDATE hist SET node = NULL WHERE id = ?", "i",
-			    id);
+		rc = meta_hview_entry_release(st, id);
 	if (rc == 0)
-		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
-	if (rc == 0)
-		rc = db_run(st, "UPDATE node SET hist = NULL WHERE id = ?", "i",
-			    node);
+		rc = meta_hview_node_unhold(st, node);
 	if (rc == 0)
 		rc = hist_version(st, live, HIST_TAKE, c->account, &kept);
 	if (rc == 0 && !kept)
-		rc = db_run(st,
-			    "INSERT OR IGNORE INTO trash (cid) SELECT cid FROM"
-			    " node WHERE id = ? AND chunked = 1 AND cid IS NOT"
-			    " NULL",
-			    "i", live);
+		rc = meta_hview_content_trash(st, live);
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET (cid, cipher, inline, chunked, size,"
-			    " mtime, ctime) = (SELECT cid, cipher, inline,"
-			    " chunked, size, mtime, ?1 FROM node WHERE id = ?2)"
-			    " WHERE id = ?3",
-			    "iii", now_ns(), node, live);
-	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET cid = NULL, inline = NULL,"
-			    " chunked = 0, size = 0 WHERE id = ?",
-			    "i", node);
-	if (rc == 0)
-		rc = db_run(st, "DELETE FROM node WHERE id = ?", "i", node);
+		rc = meta_hview_content_take(st, live, node, now_ns());
 	if (rc == 0)
 		rc = hist_make_room(st, space, 0);
 	return rc;
@@ -1321,12 +1138,7 @@ int hist_tree_apply(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = walk(&w, &e, "trash", 0);
 	for (i = 0, done = 0; rc == 0 && gtname && i < w.n; i++) {
-		int64_t one;
-
-		rc = db_int(st, &one, "SELECT 1 FROM gtrash_item WHERE"
-				      " account_id = ? AND name = ? AND"
-				      " hist = ?",
-			    "iti", c->account, gtname, w.ids[i]);
+		rc = meta_hview_gtrash_has(st, c->account, gtname, w.ids[i]);
 		if (rc == -ENOENT) {
 			rc = 0; /* an earlier deletion at the same path */
 			continue;
@@ -1342,8 +1154,7 @@ int hist_tree_apply(struct store *st, const struct store_caller *c,
 	for (i = 0; rc == 0 && !restore && i < w.n; i++) {
 		rc = hist_may_purge(st, c, w.ids[i]);
 		if (rc == 0)
-			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i",
-				    w.ids[i]);
+			rc = meta_hview_entry_delete(st, w.ids[i]);
 	}
 	walk_free(&w);
 	return rc;
@@ -1428,24 +1239,14 @@ int store_group_set_keep(struct store *st, const struct store_caller *c,
 	rc = grp_admin(st, c, group, &g,
 		       "set how long history is kept");
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE grp SET keep_days = iif(?1 < 0, keep_days,"
-			    " ?1), keep_versions = iif(?2 < 0, keep_versions,"
-			    " ?2) WHERE id = ?3",
-			    "iii", days, versions, g.id);
+		rc = meta_hview_keep_set(st, g.id, days, versions);
 	/* What is past keeping now goes at once. */
 	if (rc == 0)
 		rc = hist_keep(st, g.space, &k);
 	if (rc == 0)
-		rc = db_run(st,
-			    "DELETE FROM hist WHERE space_id = ?1 AND (at < ?2"
-			    " OR (kind = 2 AND id NOT IN (SELECT id FROM (SELECT"
-			    " id, row_number() OVER (PARTITION BY hdir ORDER BY"
-			    " at DESC, id DESC) AS r FROM hist WHERE space_id ="
-			    " ?1 AND kind = 2) WHERE r <= ?3)))",
-			    "iii", g.space,
-			    k.days > 0 ? hist_cutoff(&k) : INT64_MAX,
-			    k.versions);
+		rc = meta_hview_keep_prune(
+			st, g.space, k.days > 0 ? hist_cutoff(&k) : INT64_MAX,
+			k.versions);
 	rc = txn_end(st, rc);
 	if (rc == 0)
 		content_empty_trash(st);

@@ -204,6 +204,134 @@ int meta_membership_grants_end(struct store *st, int64_t gid,
 
 /* ---- history: the view (sqlite/histview.c) --------------------------- */
 /* (histview) */
+/*
+ * History's view (histview.c).  Folders of the view are rows of hist_dir,
+ * named here by their id (the low 48 bits of their inode number) or by
+ * their inode number (uint64_t hdir).  "Visible" below: an entry account
+ * `account` sees, kept until `cutoff` (ns): not older than the cutoff and,
+ * for a drop folder's entry, only to the drop folder's owner and its
+ * depositor while the owner is still a member of the space's group.
+ */
+/* A name of the view with its entry (or view folder) id and time. */
+struct meta_hview_name {
+	int64_t id;
+	int64_t at;	/* ns (files only) */
+	char name[256]; /* an entry name: 255 bytes at most */
+};
+/* What deciding a purge needs of a history entry. */
+struct meta_hview_origin {
+	int64_t space, group;	     /* group 0: a private space */
+	int64_t dir;		     /* the live folder it came from */
+	int64_t drop_owner, dropper; /* 0 outside drop folders */
+	uint64_t hdir;		     /* its view folder */
+	int kind, tool;		     /* HIST_TRASH or HIST_VERSION; TOOL_* */
+	bool is_dir;
+};
+/* What groupctl shows of a history entry. */
+struct meta_hview_detail {
+	int kind; /* HIST_TRASH or HIST_VERSION */
+	bool is_dir;
+	int64_t at;
+	char by[32 + 1]; /* the actor's username (STORE_USERNAME_MAX), "" */
+	int64_t size;	 /* of its node, 0 without one */
+	uint64_t hdir;
+	char name[256];
+};
+/* Space `space`'s group (0 for a private space) and owner (0 for a group's
+ * space). */
+int meta_hview_space_owner(struct store *st, int64_t space, int64_t *group,
+			   int64_t *owner);
+/* The private space of `account`. */
+int meta_hview_private_space(struct store *st, int64_t account, int64_t *space);
+/* The root folder of `space`. */
+int meta_hview_space_root(struct store *st, int64_t space, int64_t *root);
+/* View folder `id`: its space and its parent's inode number. */
+int meta_hview_dir_up(struct store *st, int64_t id, int64_t *space,
+		      uint64_t *parent);
+/* View folder `id`: its parent's inode number and its name (into `name`,
+ * `len` bytes, truncated to fit). */
+int meta_hview_dir_name(struct store *st, int64_t id, uint64_t *parent,
+			char *name, size_t len);
+/* The view folders in view folder `parent`, by name (at is 0); with `only`
+ * set, the ones called `only` or `base`.  *out: malloc'd, *n of them, the
+ * caller frees; NULL and 0 on error. */
+int meta_hview_dirs(struct store *st, uint64_t parent, const char *only,
+		    const char *base, struct meta_hview_name **out, size_t *n);
+/* The visible entries of files in view folder `hdir` whose node history
+ * keeps, by name and then latest first; with `name` set, the ones called
+ * `name` and every version.  *out as for meta_hview_dirs. */
+int meta_hview_files(struct store *st, uint64_t hdir, int64_t account,
+		     int64_t cutoff, const char *name,
+		     struct meta_hview_name **out, size_t *n);
+/* 0 when an entry at or below view folder `hdir` is visible; -ENOENT when
+ * none is. */
+int meta_hview_subtree_any(struct store *st, uint64_t hdir, int64_t account,
+			   int64_t cutoff);
+/* *others: a visible entry at or below view folder `hdir` is not one of
+ * that folder's own entries (the deleted folder's). */
+int meta_hview_subtree_others(struct store *st, uint64_t hdir, int64_t account,
+			      int64_t cutoff, bool *others);
+/* A visible own entry of view folder `hdir` (a deletion of the folder):
+ * -ENOENT when none is left. */
+int meta_hview_own_any(struct store *st, uint64_t hdir, int64_t account,
+		       int64_t cutoff, int64_t *id);
+/* Its visible own entries one by one: `after` 0, the earliest; else the
+ * next by id after entry `after`.  -ENOENT: no more. */
+int meta_hview_own_next(struct store *st, uint64_t hdir, int64_t account,
+			int64_t cutoff, int64_t after, int64_t *id);
+/* History entry `id`: its node, 0 when it holds none (a folder's). */
+int meta_hview_entry_node(struct store *st, int64_t id, int64_t *node);
+/* History entry `id`'s node when it holds one and is visible; -ENOENT
+ * otherwise. */
+int meta_hview_entry_visible_node(struct store *st, int64_t id, int64_t account,
+				  int64_t cutoff, int64_t *node);
+/* History entry `id`: its space, its tool, its view folder. */
+int meta_hview_entry_space(struct store *st, int64_t id, int64_t *space);
+int meta_hview_entry_tool(struct store *st, int64_t id, int64_t *tool);
+int meta_hview_entry_hdir(struct store *st, int64_t id, uint64_t *hdir);
+/* History entry `id`: its view folder, its name (into `name`, `len`
+ * bytes) and its node (0 when none). */
+int meta_hview_entry_place(struct store *st, int64_t id, uint64_t *hdir,
+			   char *name, size_t len, int64_t *node);
+/* History entry `id` with its space's group, for a purge. */
+int meta_hview_entry_origin(struct store *st, int64_t id,
+			    struct meta_hview_origin *out);
+/* History entry `id` with its actor's name and its node's size. */
+int meta_hview_entry_detail(struct store *st, int64_t id,
+			    struct meta_hview_detail *out);
+/* Remove history entry `id` for good: its node goes with it (unless it
+ * is open: then it goes when closed). */
+int meta_hview_entry_delete(struct store *st, int64_t id);
+/* Remove history entry `id`, its node left out of it (the caller makes
+ * the node live again or frees it). */
+int meta_hview_entry_release(struct store *st, int64_t id);
+/* The size of node `node`. */
+int meta_hview_node_size(struct store *st, int64_t node, int64_t *size);
+/* Node `node`, which history no longer holds, live again as `name` in
+ * folder `parent` of tool `tool`, changed at `ctime`.  -EEXIST: the name
+ * is taken. */
+int meta_hview_node_relink(struct store *st, int64_t node, int tool,
+			   int64_t ctime, int64_t parent, const char *name);
+/* Node `node` no longer held by history. */
+int meta_hview_node_unhold(struct store *st, int64_t node);
+/* Node `node`'s chunked content (if any) to the content trash. */
+int meta_hview_content_trash(struct store *st, int64_t node);
+/* Node `live` takes the content of node `from` (changed at `ctime`);
+ * `from` goes, its content now `live`'s. */
+int meta_hview_content_take(struct store *st, int64_t live, int64_t from,
+			    int64_t ctime);
+/* 0 when the move to `account`'s .Trash-UID/files/`name` made history
+ * entry `hist`; -ENOENT otherwise. */
+int meta_hview_gtrash_has(struct store *st, int64_t account, const char *name,
+			  int64_t hist);
+/* Group `gid` keeps history `days` and `versions` (a negative value
+ * leaves that setting as it is). */
+int meta_hview_keep_set(struct store *st, int64_t gid, int64_t days,
+			int64_t versions);
+/* Remove the entries of `space` older than `cutoff` and the versions past
+ * the `versions` latest of each item. */
+int meta_hview_keep_prune(struct store *st, int64_t space, int64_t cutoff,
+			  int64_t versions);
 
 
 /* ---- the mounted tree's changes and open files (sqlite/vfs.c) -------- */
