@@ -242,6 +242,7 @@ int meta_mail_config_del(struct store *st, const char *key);
 int meta_mail_letter(struct store *st, int64_t group, int64_t account,
 		     struct store_letter *out);
 
+
 /* ---- the store: content rows, check, backup (sqlite/store.c) --------- */
 /* (store) */
 
