@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 #define DAY 86400
@@ -32,12 +31,6 @@ static const struct {
 	{"calendar", GEN_CALVIEW, S_IFDIR | 0755},
 };
 
-static int mark(struct store *st, int64_t ino, int gen)
-{
-	return db_run(st, "UPDATE node SET gen = ? WHERE id = ?", "ii",
-		      (int64_t)gen, ino);
-}
-
 int members_ensure(struct store *st, int64_t space, int64_t account)
 {
 	char name[STORE_USERNAME_MAX + 1];
@@ -47,16 +40,14 @@ int members_ensure(struct store *st, int64_t space, int64_t account)
 
 	rc = account_name(st, account, name, sizeof(name));
 	if (rc == 0)
-		rc = db_int(st, &dir, "SELECT members_dir FROM space WHERE"
-				      " id = ?",
-			    "i", space);
+		rc = meta_member_dir(st, space, &dir);
 	if (rc)
 		return rc;
 	if (node_child(st, dir, name, &mdir) != 0) {
 		rc = node_new(st, space, TOOL_MEMBERS, dir, name, S_IFDIR | 0555,
 			      account, &mdir);
 		if (rc == 0)
-			rc = mark(st, mdir, GEN_MEMBER);
+			rc = meta_member_mark(st, mdir, GEN_MEMBER);
 		if (rc)
 			return rc;
 	}
@@ -67,7 +58,7 @@ int members_ensure(struct store *st, int64_t space, int64_t account)
 			      member_files[i].name, member_files[i].mode,
 			      account, &ino);
 		if (rc == 0)
-			rc = mark(st, ino, member_files[i].gen);
+			rc = meta_member_mark(st, ino, member_files[i].gen);
 		if (rc)
 			return rc;
 	}
@@ -78,19 +69,13 @@ int members_ensure(struct store *st, int64_t space, int64_t account)
  * them, or a crash in between). */
 int members_ensure_all(struct store *st)
 {
-	int64_t(*v)[2];
+	struct meta_space_account *v;
 	size_t n, i;
 	int rc;
 
-	rc = db_pairs(st, &v, &n,
-		      "SELECT s.id, m.account_id FROM membership m JOIN space s"
-		      " ON s.group_id = m.group_id JOIN account a ON a.id ="
-		      " m.account_id WHERE s.members_dir <> 0 AND NOT EXISTS"
-		      " (SELECT 1 FROM dirent d WHERE d.parent = s.members_dir"
-		      " AND d.name = a.username)",
-		      "");
+	rc = meta_member_missing(st, &v, &n);
 	for (i = 0; rc == 0 && i < n; i++)
-		rc = members_ensure(st, v[i][0], v[i][1]);
+		rc = members_ensure(st, v[i].space, v[i].account);
 	free(v);
 	return rc;
 }
@@ -103,7 +88,6 @@ int members_visible(struct store *st, const struct store_caller *c,
 {
 	char owner[STORE_USERNAME_MAX + 1], type[16] = "";
 	unsigned rights = 0;
-	sqlite3_stmt *s;
 	int rc;
 
 	if (n->gen == 0)
@@ -113,15 +97,9 @@ int members_visible(struct store *st, const struct store_caller *c,
 	switch (n->gen) {
 	case GEN_PHOTO_JPG:
 	case GEN_PHOTO_PNG:
-		s = db_q(st, "SELECT photo_type FROM account WHERE id = ?", "i",
-			 n->creator);
-		if (!s)
-			return -EIO;
-		rc = db_row(st, s);
-		if (rc == 1) {
-			copy_str(type, sizeof(type), col_text(s, 0));
-			db_done(s);
-		}
+		rc = meta_member_photo_type(st, n->creator, type, sizeof(type));
+		if (rc && rc != -ENOENT)
+			return rc;
 		return strcmp(type, n->gen == GEN_PHOTO_JPG ? "image/jpeg"
 							    : "image/png") == 0
 			       ? 0
@@ -142,9 +120,7 @@ int members_calendar(struct store *st, const struct node_info *view,
 		     struct node_info *real)
 {
 	int64_t root;
-	int rc = db_int(st, &root, "SELECT calendar FROM space WHERE"
-				   " account_id = ?",
-			"i", view->creator);
+	int rc = meta_member_calendar(st, view->creator, &root);
 
 	return rc ? rc : node_info(st, root, real);
 }
@@ -165,26 +141,14 @@ static unsigned busy_clock;			 /* guarded by busy_lock */
 /* What changes when the calendar does: its folder's and items' times. */
 static int calendar_stamp(struct store *st, int64_t root, int64_t *stamp)
 {
-	sqlite3_stmt *s;
-	int rc;
+	struct meta_calendar_stamp m;
+	int rc = meta_member_calendar_stamp(st, root, &m);
 
-	s = db_q(st,
-		 "SELECT (SELECT mtime FROM node WHERE id = ?1),"
-		 " coalesce(max(n.mtime), 0), coalesce(max(n.ctime), 0),"
-		 " count(*) FROM dirent d JOIN node n ON n.id = d.child"
-		 " WHERE d.parent = ?1",
-		 "i", root);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
+	if (rc)
+		return rc;
 	/* Unsigned: the mixing may wrap. */
-	*stamp = (int64_t)((uint64_t)sqlite3_column_int64(s, 0) ^
-			   ((uint64_t)sqlite3_column_int64(s, 1) * 3) ^
-			   ((uint64_t)sqlite3_column_int64(s, 2) * 7) ^
-			   (uint64_t)sqlite3_column_int64(s, 3));
-	db_done(s);
+	*stamp = (int64_t)((uint64_t)m.mtime ^ ((uint64_t)m.max_mtime * 3) ^
+			   ((uint64_t)m.max_ctime * 7) ^ (uint64_t)m.count);
 	return 0;
 }
 
@@ -254,25 +218,11 @@ static int collect_busy(struct store *st, int64_t root, int64_t from,
 			int64_t to, struct busy_period **v, size_t *n)
 {
 	int64_t *ids = NULL;
-	size_t ids_cap = 0, bytes = 0;
+	size_t bytes = 0;
 	size_t k = 0, i;
-	sqlite3_stmt *s;
 	int rc;
 
-	s = db_q(st,
-		 "SELECT i.node FROM item i WHERE i.dir = ? AND i.kind = ?"
-		 " ORDER BY i.node",
-		 "ii", root, (int64_t)PIM_EVENT);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(ids, k, ids_cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		ids[k++] = sqlite3_column_int64(s, 0);
-	}
+	rc = meta_item_nodes(st, root, PIM_EVENT, &ids, &k);
 	for (i = 0; rc == 0 && i < k; i++) {
 		unsigned char *data = NULL;
 		size_t len = 0;
@@ -323,8 +273,7 @@ int members_busy_periods(struct store *st, int64_t owner,
 	busy_window(&from, &to, &day);
 	*v = NULL;
 	*n = 0;
-	rc = db_int(st, &root, "SELECT calendar FROM space WHERE account_id = ?",
-		    "i", owner);
+	rc = meta_member_calendar(st, owner, &root);
 	if (rc == 0)
 		rc = collect_busy(st, root, from, to, v, n);
 	if (rc == 0)
@@ -339,32 +288,23 @@ int members_busy(struct store *st, int64_t owner, char **data, size_t *len,
 	char name[STORE_USERNAME_MAX + 1];
 	struct busy_period *v = NULL;
 	int64_t root, stamp, day, from, to;
-	sqlite3_stmt *s;
 	size_t n = 0;
 	int rc;
 
 	busy_window(&from, &to, &day);
-	rc = db_int(st, &root, "SELECT calendar FROM space WHERE account_id = ?",
-		    "i", owner);
+	rc = meta_member_calendar(st, owner, &root);
 	if (rc == 0)
 		rc = calendar_stamp(st, root, &stamp);
 	if (rc == 0)
-		rc = db_int(st, mtime, "SELECT max(mtime, coalesce((SELECT"
-				       " max(n.mtime) FROM dirent d JOIN node n"
-				       " ON n.id = d.child WHERE d.parent ="
-				       " ?1), 0)) FROM node WHERE id = ?1",
-			    "i", root);
+		rc = meta_member_calendar_mtime(st, root, mtime);
 	if (rc)
 		return rc;
 	if (busy_lookup(owner, day, stamp, data, len))
 		return 0;
 	rc = account_name(st, owner, name, sizeof(name));
-	s = rc ? NULL : db_q(st, "SELECT email FROM account WHERE id = ?", "i",
-			     owner);
-	if (s && db_row(st, s) == 1) {
-		copy_str(email, sizeof(email), col_text(s, 0));
-		db_done(s);
-	}
+	/* No email is no reason to show no busy times. */
+	if (rc == 0)
+		meta_member_email(st, owner, email, sizeof(email));
 	if (rc == 0)
 		rc = collect_busy(st, root, from, to, &v, &n);
 	if (rc == 0) {
@@ -383,45 +323,21 @@ static int member_card(struct store *st, const struct node_info *n,
 		       char **data, size_t *len)
 {
 	struct card_profile p = {0};
-	char first[STORE_TEXT_MAX + 1], last[STORE_TEXT_MAX + 1];
-	char org[STORE_TEXT_MAX + 1], email[STORE_EMAIL_MAX + 1];
-	char user[STORE_USERNAME_MAX + 1], type[16];
+	struct store_account a;
 	void *photo = NULL;
-	sqlite3_stmt *s;
 	int rc;
 
-	s = db_q(st,
-		 "SELECT username, first, last, org, email, photo, photo_type"
-		 " FROM account WHERE id = ?",
-		 "i", n->creator);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	copy_str(user, sizeof(user), col_text(s, 0));
-	copy_str(first, sizeof(first), col_text(s, 1));
-	copy_str(last, sizeof(last), col_text(s, 2));
-	copy_str(org, sizeof(org), col_text(s, 3));
-	copy_str(email, sizeof(email), col_text(s, 4));
-	copy_str(type, sizeof(type), col_text(s, 6));
-	p.photo_len = (size_t)sqlite3_column_bytes(s, 5);
-	if (p.photo_len) {
-		photo = malloc(p.photo_len);
-		if (photo)
-			memcpy(photo, sqlite3_column_blob(s, 5), p.photo_len);
-		else
-			p.photo_len = 0;
-	}
-	db_done(s);
-	p.username = user;
-	p.first = first;
-	p.last = last;
-	p.org = org;
-	p.email = email;
+	rc = meta_member_card(st, n->creator, &a, &photo, &p.photo_len);
+	if (rc)
+		return rc;
+	p.username = a.username;
+	p.first = a.first;
+	p.last = a.last;
+	p.org = a.org;
+	p.email = a.email;
 	p.role = store_role_name(grp_role(st, n->group, n->creator));
 	p.photo = photo;
-	p.photo_type = type;
+	p.photo_type = a.photo_type;
 	rc = vcard_make(&p, data, len);
 	free(photo);
 	return rc;
@@ -430,23 +346,7 @@ static int member_card(struct store *st, const struct node_info *n,
 static int member_photo(struct store *st, const struct node_info *n,
 			char **data, size_t *len)
 {
-	sqlite3_stmt *s = db_q(st,
-			       "SELECT photo FROM account WHERE id = ? AND"
-			       " photo IS NOT NULL",
-			       "i", n->creator);
-	int rc;
-
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	*len = (size_t)sqlite3_column_bytes(s, 0);
-	*data = malloc(*len ? *len : 1);
-	if (*data)
-		memcpy(*data, sqlite3_column_blob(s, 0), *len);
-	db_done(s);
-	return *data ? 0 : -ENOMEM;
+	return meta_member_photo(st, n->creator, data, len);
 }
 
 int members_content(struct store *st, const struct node_info *n, char **data,

@@ -26,7 +26,6 @@
 #endif
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 /* What item_read reads: items stored before the limit of pim.h (16 MiB)
@@ -214,86 +213,50 @@ int item_validate_node(struct store *st, int64_t ino, int type,
 /* A UID's keyed hash: equal UIDs in one space hash alike; the hash tells
  * nothing without the key. */
 static void uid_hash(struct store *st, int64_t space, const char *uid,
-		     unsigned char out[16])
+		     unsigned char out[META_UID_BYTES])
 {
 	unsigned char key[STORE_KEY_BYTES];
 
 	crypto_kdf_derive_from_key(key, sizeof(key), (uint64_t)space,
 				   "groupuid", st->sh->key);
-	crypto_generichash(out, 16, (const unsigned char *)uid, strlen(uid),
-			   key, sizeof(key));
+	crypto_generichash(out, META_UID_BYTES, (const unsigned char *)uid,
+			   strlen(uid), key, sizeof(key));
 	sodium_memzero(key, sizeof(key));
 }
 
 int item_claim(struct store *st, int64_t ino, const struct node_info *dir,
 	       const struct pim_info *info, int64_t replacing)
 {
-	unsigned char h[16];
-	sqlite3_stmt *s;
+	unsigned char h[META_UID_BYTES];
+	char name[256];
 	int rc;
 
 	if (!info->has_uid)
-		return db_run(st,
-			      "INSERT OR REPLACE INTO item (node, dir, uid, kind)"
-			      " VALUES (?, ?, NULL, ?)",
-			      "iii", ino, dir->ino, (int64_t)info->kind);
+		return meta_item_claim(st, ino, dir->ino, NULL, info->kind);
 	uid_hash(st, dir->space, info->uid, h);
-	s = db_q(st,
-		 "SELECT d.name FROM item i JOIN dirent d ON d.child = i.node"
-		 " AND d.parent = i.dir WHERE i.dir = ? AND i.uid = ? AND"
-		 " i.node NOT IN (?, ?) LIMIT 1",
-		 "ibii", dir->ino, h, (size_t)16, ino, replacing);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		rc = store_fail(st, -EEXIST,
-				"the UID of this item is already used by %s "
-				"here",
-				col_text(s, 0));
-		db_done(s);
-		return rc;
-	}
-	if (rc < 0)
+	rc = meta_item_uid_taken(st, dir->ino, h, ino, replacing, name,
+				 sizeof(name));
+	if (rc == 0)
+		return store_fail(st, -EEXIST,
+				  "the UID of this item is already used by %s "
+				  "here",
+				  name);
+	if (rc != -ENOENT)
 		return rc;
 	/* A nameless item (unlinked, still open) gives its UID up. */
-	rc = db_run(st,
-		    "DELETE FROM item WHERE dir = ? AND uid = ? AND node <> ?",
-		    "ibi", dir->ino, h, (size_t)16, ino);
-	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT OR REPLACE INTO item (node, dir, uid, kind)"
-			    " VALUES (?, ?, ?, ?)",
-			    "iibi", ino, dir->ino, h, (size_t)16,
-			    (int64_t)info->kind);
-	return rc;
+	return meta_item_claim(st, ino, dir->ino, h, info->kind);
 }
 
 int item_find_uid(struct store *st, const struct node_info *dir,
 		  const char *uid, char *name, size_t len)
 {
-	unsigned char h[16];
-	sqlite3_stmt *s;
-	int rc;
+	unsigned char h[META_UID_BYTES];
 
 	uid_hash(st, dir->space, uid, h);
-	s = db_q(st,
-		 "SELECT d.name FROM item i JOIN dirent d ON d.child = i.node"
-		 " AND d.parent = i.dir WHERE i.dir = ? AND i.uid = ? AND"
-		 " (d.name LIKE '%.ics' OR d.name LIKE '%.vcf') LIMIT 1",
-		 "ib", dir->ino, h, (size_t)16);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		copy_str(name, len, col_text(s, 0));
-		db_done(s);
-		return 0;
-	}
-	return rc < 0 ? rc : -ENOENT;
+	return meta_item_find_uid(st, dir->ino, h, name, len);
 }
 
 int item_release(struct store *st, int64_t ino)
 {
-	return db_run(st, "DELETE FROM item WHERE node = ?", "i", ino);
+	return meta_item_release(st, ino);
 }

@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 /* Where a folder of mail/ sits. */
 enum mail_place {
@@ -52,8 +51,7 @@ static bool is_folder_name(const char *name)
 
 static int mail_root(struct store *st, int64_t space, int64_t *root)
 {
-	int rc = db_int(st, root, "SELECT mail FROM space WHERE id = ?", "i",
-			space);
+	int rc = meta_mail_root(st, space, root);
 
 	if (rc == 0 && *root == 0)
 		rc = -ENOENT;
@@ -65,21 +63,9 @@ static int mail_root(struct store *st, int64_t space, int64_t *root)
 static int entry_of(struct store *st, int64_t ino, int64_t *parent, char *name,
 		    size_t len)
 {
-	sqlite3_stmt *s = db_q(st,
-			       "SELECT parent, name FROM dirent WHERE child = ?"
-			       " LIMIT 1",
-			       "i", ino);
-	int rc;
+	int rc = meta_mail_entry(st, ino, parent, name, len);
 
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -EIO;
-	*parent = sqlite3_column_int64(s, 0);
-	copy_str(name, len, col_text(s, 1));
-	db_done(s);
-	return 0;
+	return rc == -ENOENT ? -EIO : rc;
 }
 
 static int mail_where(struct store *st, const struct node_info *d,
@@ -333,19 +319,16 @@ int mail_ensure(struct store *st, int64_t space, int64_t creator)
 	size_t i;
 	int rc;
 
-	rc = db_int(st, &have, "SELECT mail FROM space WHERE id = ?", "i",
-		    space);
+	rc = meta_mail_root(st, space, &have);
 	if (rc || have)
 		return rc;
-	rc = db_int(st, &root, "SELECT root FROM space WHERE id = ?", "i",
-		    space);
+	rc = meta_mail_space_root(st, space, &root);
 	if (rc == 0)
 		rc = node_new(st, space, TOOL_MAIL, root, "mail", 040755,
 			      creator, &have);
 	/* Known before its boxes are made: they are no member's entries. */
 	if (rc == 0)
-		rc = db_run(st, "UPDATE space SET mail = ? WHERE id = ?", "ii",
-			    have, space);
+		rc = meta_mail_root_set(st, space, have);
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(boxes); i++)
 		rc = node_new(st, space, TOOL_MAIL, have, boxes[i], 040755,
 			      creator, &box);
@@ -353,27 +336,19 @@ int mail_ensure(struct store *st, int64_t space, int64_t creator)
 		rc = acl_default(st, have);
 	/* Reading mail marks it seen: by default every member may. */
 	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT INTO acl (node, perm, all_members)"
-			    " VALUES (?, ?, 1)",
-			    "ii", have, (int64_t)STORE_RIGHT_EDIT);
+		rc = meta_mail_acl_members(st, have, STORE_RIGHT_EDIT);
 	return rc;
 }
 
 int mail_ensure_all(struct store *st)
 {
-	int64_t(*v)[2];
+	struct meta_space_account *v;
 	size_t n, i;
 	int rc;
 
-	rc = db_pairs(st, &v, &n,
-		      "SELECT s.id, coalesce((SELECT account_id FROM"
-		      " membership m WHERE m.group_id = s.group_id AND"
-		      " m.role = 3), 0) FROM space s WHERE s.group_id IS NOT"
-		      " NULL AND s.mail = 0",
-		      "");
+	rc = meta_mail_missing(st, &v, &n);
 	for (i = 0; rc == 0 && i < n; i++)
-		rc = mail_ensure(st, v[i][0], v[i][1]);
+		rc = mail_ensure(st, v[i].space, v[i].account);
 	free(v);
 	return rc;
 }
@@ -438,24 +413,13 @@ static int message_check(struct store *st, const unsigned char *m, size_t len,
 static int mail_group(struct store *st, const struct store_caller *c,
 		      const char *group, struct grp *g)
 {
-	sqlite3_stmt *s;
 	char name[STORE_GROUPNAME_BYTES + 1] = "";
 	int rc;
 
 	if (!strchr(group, '@'))
 		return grp_find(st, c, group, g);
-	s = db_q(st,
-		 "SELECT g.name FROM mail_address m JOIN grp g ON g.id ="
-		 " m.group_id WHERE m.address = ?",
-		 "t", group);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		copy_str(name, sizeof(name), col_text(s, 0));
-		db_done(s);
-	}
-	if (rc < 0)
+	rc = meta_mail_address_group(st, group, name, sizeof(name));
+	if (rc && rc != -ENOENT)
 		return rc;
 	if (!name[0])
 		return store_fail(st, -ENOENT, "no group has the address %s",
@@ -572,22 +536,15 @@ static int set_address_locked(struct store *st, const struct store_caller *c,
 	if (rc)
 		return rc;
 	if (!addr[0])
-		return db_run(st, "DELETE FROM mail_address WHERE group_id = ?",
-			      "i", g.id);
+		return meta_mail_address_del(st, g.id);
 	if (!valid_email(addr))
 		return store_fail(st, -EINVAL, "%s: '%s' is not a mail address",
 				  g.name, addr);
-	if (db_int(st, &other,
-		   "SELECT group_id FROM mail_address WHERE address = ?", "t",
-		   addr) == 0 &&
-	    other != g.id)
+	if (meta_mail_address_owner(st, addr, &other) == 0 && other != g.id)
 		return store_fail(st, -EEXIST,
 				  "%s: another group has the address %s",
 				  g.name, addr);
-	return db_run(st,
-		      "INSERT OR REPLACE INTO mail_address (group_id, address)"
-		      " VALUES (?, ?)",
-		      "it", g.id, addr);
+	return meta_mail_address_set(st, g.id, addr);
 }
 
 int store_group_set_mail_address(struct store *st, const struct store_caller *c,
@@ -604,21 +561,11 @@ int store_group_set_mail_address(struct store *st, const struct store_caller *c,
 
 static int address_of(struct store *st, int64_t gid, char *addr, size_t len)
 {
-	sqlite3_stmt *s = db_q(st,
-			       "SELECT address FROM mail_address WHERE"
-			       " group_id = ?",
-			       "i", gid);
 	int rc;
 
-	if (!s)
-		return -EIO;
 	addr[0] = '\0';
-	rc = db_row(st, s);
-	if (rc == 1) {
-		copy_str(addr, len, col_text(s, 0));
-		db_done(s);
-	}
-	return rc < 0 ? rc : 0;
+	rc = meta_mail_address_get(st, gid, addr, len);
+	return rc == -ENOENT ? 0 : rc;
 }
 
 int store_group_mail_address(struct store *st, const struct store_caller *c,
@@ -640,14 +587,9 @@ int store_group_mail_address(struct store *st, const struct store_caller *c,
 
 static void config_value(struct store *st, const char *k, char *out, size_t len)
 {
-	sqlite3_stmt *s =
-		db_q(st, "SELECT v FROM mail_config WHERE k = ?", "t", k);
-
+	/* Unset, or unreadable: the store sends as if it were unset. */
 	out[0] = '\0';
-	if (s && db_row(st, s) == 1) {
-		copy_str(out, len, col_text(s, 0));
-		db_done(s);
-	}
+	meta_mail_config_get(st, k, out, len);
 }
 
 int store_mail_config_get(struct store *st, struct store_mail_config *out)
@@ -667,12 +609,8 @@ int store_mail_config_get(struct store *st, struct store_mail_config *out)
 static int config_put(struct store *st, const char *k, const char *v)
 {
 	if (!v[0])
-		return db_run(st, "DELETE FROM mail_config WHERE k = ?", "t",
-			      k);
-	return db_run(st,
-		      "INSERT OR REPLACE INTO mail_config (k, v) VALUES"
-		      " (?, ?)",
-		      "tt", k, v);
+		return meta_mail_config_del(st, k);
+	return meta_mail_config_set(st, k, v);
 }
 
 int store_mail_config_set(struct store *st, const struct store_caller *c,
@@ -709,7 +647,6 @@ static int letter_locked(struct store *st, const struct store_caller *c,
 			 const char *group, const char *username,
 			 struct store_letter *out)
 {
-	sqlite3_stmt *s;
 	struct grp g;
 	int64_t id;
 	int rc;
@@ -725,28 +662,13 @@ static int letter_locked(struct store *st, const struct store_caller *c,
 	rc = account_id(st, username, &id);
 	if (rc)
 		return rc;
-	s = db_q(st,
-		 "SELECT a.email, a.username, coalesce(b.username, ''),"
-		 " coalesce(b.first || ' ' || b.last, ''), i.created, i.sent"
-		 " FROM invitation i JOIN account a ON a.id = i.account_id"
-		 " LEFT JOIN account b ON b.id = i.invited_by"
-		 " WHERE i.group_id = ? AND i.account_id = ?",
-		 "ii", g.id, id);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc
-			      : store_fail(st, -ENOENT,
-					   "%s: %s has no pending invitation",
-					   g.name, username);
-	copy_str(out->to, sizeof(out->to), col_text(s, 0));
-	copy_str(out->invitee, sizeof(out->invitee), col_text(s, 1));
-	copy_str(out->inviter, sizeof(out->inviter), col_text(s, 2));
-	copy_str(out->inviter_name, sizeof(out->inviter_name), col_text(s, 3));
-	out->created = sqlite3_column_int64(s, 4);
-	out->sent = sqlite3_column_int64(s, 5);
-	db_done(s);
+	rc = meta_mail_letter(st, g.id, id, out);
+	if (rc == -ENOENT)
+		return store_fail(st, -ENOENT,
+				  "%s: %s has no pending invitation", g.name,
+				  username);
+	if (rc)
+		return rc;
 	copy_str(out->group, sizeof(out->group), g.name);
 	copy_str(out->description, sizeof(out->description), g.s.description);
 	rc = address_of(st, g.id, out->group_address,

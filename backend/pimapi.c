@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 /* The folder `w` names, as the caller may reach it. */
@@ -38,9 +37,7 @@ static int pim_dir(struct store *st, const struct store_caller *c,
 					  "only a personal calendar is shared");
 		rc = account_id(st, w->owner, &owner);
 		if (rc == 0)
-			rc = db_int(st, &ino, "SELECT calendar FROM space WHERE"
-					      " account_id = ?",
-				    "i", owner);
+			rc = meta_member_calendar(st, owner, &ino);
 		if (rc)
 			return rc;
 		if (node_visible(st, c, ino, dir) != 0)
@@ -59,47 +56,22 @@ static int pim_dir(struct store *st, const struct store_caller *c,
 	return rc ? rc : node_info(st, (int64_t)root, dir);
 }
 
-struct named {
-	char name[256];
-	int64_t ino;
-};
-
 /* The items of a folder the caller may read, by name. */
 static int dir_items(struct store *st, const struct store_caller *c,
-		     const struct node_info *dir, struct named **out,
+		     const struct node_info *dir, struct meta_item **out,
 		     size_t *n)
 {
-	struct named *v = NULL;
-	size_t cap = 0;
+	struct meta_item *v = NULL;
 	struct node_info item;
 	size_t len = 0;
-	sqlite3_stmt *s;
 	int rc;
 
-	s = db_q(st,
-		 "SELECT d.name, d.child FROM dirent d JOIN item i ON i.node ="
-		 " d.child AND i.dir = d.parent WHERE d.parent = ?"
-		 " ORDER BY d.name",
-		 "i", dir->ino);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, len, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		copy_str(v[len].name, sizeof(v[len].name), col_text(s, 0));
-		v[len].ino = sqlite3_column_int64(s, 1);
-		len++;
-	}
-	/* Items the caller may not see (no *view*) are not read. */
-	if (rc == 0 && len && node_visible(st, c, v[0].ino, &item) != 0)
-		len = 0;
-	if (rc < 0) {
-		free(v);
+	rc = meta_item_list(st, dir->ino, &v, &len);
+	if (rc)
 		return rc;
-	}
+	/* Items the caller may not see (no *view*) are not read. */
+	if (len && node_visible(st, c, v[0].ino, &item) != 0)
+		len = 0;
 	*out = v;
 	*n = len;
 	return 0;
@@ -132,7 +104,7 @@ static int occurrences_locked(struct store *st, const struct store_caller *c,
 			      size_t *n)
 {
 	struct store_occurrence *v = NULL, *nv;
-	struct named *items = NULL;
+	struct meta_item *items = NULL;
 	struct node_info dir;
 	size_t len = 0, k = 0, i, j;
 	int rc;
@@ -209,7 +181,7 @@ static int export_locked(struct store *st, const struct store_caller *c,
 			 const struct store_pim_where *w, char **out,
 			 size_t *len)
 {
-	struct named *items = NULL;
+	struct meta_item *items = NULL;
 	unsigned char **data = NULL;
 	size_t *lens = NULL, k = 0, i;
 	struct node_info dir;
