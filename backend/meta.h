@@ -94,6 +94,86 @@ int meta_rights_gen(struct store *st, int64_t *out);
 
 /* ---- history: recording, trash (sqlite/history.c) -------------------- */
 /* (history) */
+struct hist_keep;
+
+/* How space `space` keeps history: its group's keep_days and
+ * keep_versions, `days` and `versions` where the group sets none (and for
+ * a private space); out->fits: whether `cost` more bytes fit in the
+ * space's capacity beside what it holds live, as metadata and in history.
+ * -ENOENT: no such space. */
+int meta_hist_keep(struct store *st, int64_t space, int64_t days,
+		   int64_t versions, int64_t cost, struct hist_keep *out);
+/* View folder `name` in view folder `parent` (an inode number of the
+ * view): its hist_dir id.  -ENOENT: none. */
+int meta_hist_dir_find(struct store *st, uint64_t parent, const char *name,
+		       int64_t *id);
+/* Make it, in `space`: *id its new hist_dir id.  -EEXIST: it exists. */
+int meta_hist_dir_add(struct store *st, int64_t space, uint64_t parent,
+		      const char *name, int64_t *id);
+/* 0 when view folder `id` (a hist_dir id) exists, else -ENOENT. */
+int meta_hist_dir_exists(struct store *st, int64_t id);
+/* Remove the entries of `space` recorded before `before` (ns); *gone:
+ * whether any went. */
+int meta_hist_expire(struct store *st, int64_t space, int64_t before,
+		     bool *gone);
+/* A new history entry (meta_hist_add). */
+struct meta_hist_entry {
+	int64_t space;
+	int kind;      /* HIST_TRASH, HIST_VERSION */
+	uint64_t hdir; /* its view folder */
+	const char *name;
+	bool is_dir;
+	int tool;
+	int64_t dir; /* the live folder it was in */
+	int64_t at;  /* ns */
+	int64_t actor;
+	int64_t drop_owner, dropper; /* a drop folder's; 0: none */
+	int64_t node;		     /* its node; 0: none (yet) */
+	/* What it costs beside its content; the engine adds its node's
+	 * link target and extended attributes. */
+	int64_t cost;
+};
+/* Record entry `e`: *id its id. */
+int meta_hist_add(struct store *st, const struct meta_hist_entry *e,
+		  int64_t *id);
+/* Node `node` now belongs to entry `hist`: no link left, ctime `ctime`. */
+int meta_hist_hold_node(struct store *st, int64_t node, int64_t hist,
+			int64_t ctime);
+/* The content size of node `node`.  -ENOENT: no such node. */
+int meta_hist_node_size(struct store *st, int64_t node, int64_t *size);
+/* One name of node `node`: its folder and the name (cut to `len`).
+ * -ENOENT: it has none. */
+int meta_hist_node_name(struct store *st, int64_t node, int64_t *parent,
+			char *name, size_t len);
+/* A detached copy of node `node`'s row for entry `hist`, which names it
+ * after (hist.node): *vid its id.  With `fresh`, it has no content yet,
+ * under content id `cid` (16 bytes); else it takes the node's. */
+int meta_hist_version_node(struct store *st, int64_t node, bool fresh,
+			   const unsigned char *cid, int64_t hist,
+			   int64_t *vid);
+/* Node `node` left empty, under new content id `cid` (16 bytes). */
+int meta_hist_node_empty(struct store *st, int64_t node,
+			 const unsigned char *cid);
+/* Keep the newest `keep` versions in view folder `hdir`, remove the
+ * others; *gone: whether any went. */
+int meta_hist_trim(struct store *st, uint64_t hdir, int64_t keep, bool *gone);
+/* The oldest entry of `space` whose node (if any) is not open.  -ENOENT:
+ * none. */
+int meta_hist_oldest(struct store *st, int64_t space, int64_t *id);
+/* Remove entry `id` for good; its node goes with it (one still open
+ * lives on unlinked until closed). */
+int meta_hist_remove(struct store *st, int64_t id);
+/* The largest entry id so far (0: none); ids only grow. */
+int meta_hist_last_id(struct store *st, int64_t *id);
+/* The node of entry `hist` (0: none).  -ENOENT: no such entry. */
+int meta_hist_node(struct store *st, int64_t hist, int64_t *node);
+/* Remove view folder `id` when empty (no entry in it, no folder below
+ * it, no entry of .Trash-UID showing it): *parent its parent (an inode
+ * number of the view).  -ENOENT: not empty, or gone. */
+int meta_hist_dir_prune(struct store *st, int64_t id, int64_t *parent);
+/* Remove every emptied view folder of `space` (-1: of every space),
+ * leaves up, until none is left. */
+int meta_hist_dirs_prune(struct store *st, int64_t space);
 
 
 /* ---- history: the view (sqlite/histview.c) --------------------------- */

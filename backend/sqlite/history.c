@@ -4,3 +4,237 @@
  * the file managers' trash (history.c, gtrash.c).
  */
 #include "engine.h"
+
+/* ---- recording (history.c) ---- */
+
+int meta_hist_keep(struct store *st, int64_t space, int64_t days,
+		   int64_t versions, int64_t cost, struct hist_keep *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT coalesce(g.keep_days, ?2), coalesce(g.keep_versions,"
+		 " ?3), s.used + s.meta + s.hist_used + ?4 <=" SPACE_CAPACITY
+		 " FROM space s" SPACE_PLAN " LEFT JOIN grp g"
+		 " ON g.id = s.group_id WHERE s.id = ?1",
+		 "iiii", space, days, versions, cost);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	out->days = sqlite3_column_int64(s, 0);
+	out->versions = sqlite3_column_int64(s, 1);
+	out->fits = sqlite3_column_int(s, 2) != 0;
+	db_done(s);
+	return 0;
+}
+
+int meta_hist_dir_find(struct store *st, uint64_t parent, const char *name,
+		       int64_t *id)
+{
+	return db_int(st, id,
+		      "SELECT id FROM hist_dir WHERE parent = ? AND name = ?",
+		      "it", (int64_t)parent, name);
+}
+
+int meta_hist_dir_add(struct store *st, int64_t space, uint64_t parent,
+		      const char *name, int64_t *id)
+{
+	int rc = db_run(st,
+			"INSERT INTO hist_dir (space_id, parent, name)"
+			" VALUES (?, ?, ?)",
+			"iit", space, (int64_t)parent, name);
+
+	if (rc == 0)
+		*id = db_last_id(st);
+	return rc;
+}
+
+int meta_hist_dir_exists(struct store *st, int64_t id)
+{
+	int64_t one;
+
+	return db_int(st, &one, "SELECT 1 FROM hist_dir WHERE id = ?", "i", id);
+}
+
+int meta_hist_expire(struct store *st, int64_t space, int64_t before,
+		     bool *gone)
+{
+	int rc = db_run(st, "DELETE FROM hist WHERE space_id = ? AND at < ?",
+			"ii", space, before);
+
+	if (rc == 0)
+		*gone = db_changes(st) > 0;
+	return rc;
+}
+
+int meta_hist_add(struct store *st, const struct meta_hist_entry *e,
+		  int64_t *id)
+{
+	int rc = db_run(st,
+			"INSERT INTO hist (space_id, kind, hdir, name, is_dir,"
+			" tool, dir, at, actor, drop_owner, dropper, node,"
+			" cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			" ?10, ?11, nullif(?12, 0), ?13 + coalesce((SELECT"
+			" length(CAST(target AS BLOB)) FROM node WHERE id ="
+			" ?12), 0) + coalesce((SELECT sum(length(CAST(name"
+			" AS BLOB)) + length(CAST(value AS BLOB))) FROM xattr"
+			" WHERE node = ?12), 0))",
+			"iiitiiiiiiiii", e->space, (int64_t)e->kind,
+			(int64_t)e->hdir, e->name, (int64_t)e->is_dir,
+			(int64_t)e->tool, e->dir, e->at, e->actor,
+			e->drop_owner, e->dropper, e->node, e->cost);
+
+	if (rc == 0)
+		*id = db_last_id(st);
+	return rc;
+}
+
+int meta_hist_hold_node(struct store *st, int64_t node, int64_t hist,
+			int64_t ctime)
+{
+	return db_run(st,
+		      "UPDATE node SET hist = ?, nlink = 0, ctime = ?"
+		      " WHERE id = ?",
+		      "iii", hist, ctime, node);
+}
+
+int meta_hist_node_size(struct store *st, int64_t node, int64_t *size)
+{
+	return db_int(st, size, "SELECT size FROM node WHERE id = ?", "i",
+		      node);
+}
+
+int meta_hist_node_name(struct store *st, int64_t node, int64_t *parent,
+			char *name, size_t len)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st, "SELECT parent, name FROM dirent WHERE child = ? LIMIT 1",
+		 "i", node);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	*parent = sqlite3_column_int64(s, 0);
+	copy_str(name, len, col_text(s, 1));
+	db_done(s);
+	return 0;
+}
+
+int meta_hist_version_node(struct store *st, int64_t node, bool fresh,
+			   const unsigned char *cid, int64_t hist, int64_t *vid)
+{
+	int64_t id;
+	int rc;
+
+	rc = db_run(st,
+		    "INSERT INTO node (space_id, tool, mode, nlink, size,"
+		    " creator, editors_all, atime, mtime, ctime, cid,"
+		    " inline, chunked, cipher, hist) SELECT space_id,"
+		    " tool, mode, 0, iif(?2, 0, size), creator,"
+		    " editors_all, atime, mtime, ctime, iif(?2, ?3, cid),"
+		    " iif(?2, NULL, inline), iif(?2, 0, chunked),"
+		    " cipher, ?4 FROM node WHERE id = ?1",
+		    "iibi", node, (int64_t)fresh, cid, (size_t)16, hist);
+	id = db_last_id(st);
+	if (rc == 0)
+		rc = db_run(st, "UPDATE hist SET node = ? WHERE id = ?", "ii",
+			    id, hist);
+	if (rc == 0)
+		*vid = id;
+	return rc;
+}
+
+int meta_hist_node_empty(struct store *st, int64_t node,
+			 const unsigned char *cid)
+{
+	return db_run(st,
+		      "UPDATE node SET cid = ?, inline = NULL,"
+		      " chunked = 0, size = 0 WHERE id = ?",
+		      "bi", cid, (size_t)16, node);
+}
+
+int meta_hist_trim(struct store *st, uint64_t hdir, int64_t keep, bool *gone)
+{
+	int rc = db_run(st,
+			"DELETE FROM hist WHERE hdir = ?1 AND kind = 2 AND"
+			" id NOT IN (SELECT id FROM hist WHERE hdir = ?1"
+			" AND kind = 2 ORDER BY at DESC, id DESC LIMIT ?2)",
+			"ii", (int64_t)hdir, keep);
+
+	if (rc == 0)
+		*gone = db_changes(st) > 0;
+	return rc;
+}
+
+int meta_hist_oldest(struct store *st, int64_t space, int64_t *id)
+{
+	return db_int(st, id,
+		      "SELECT id FROM hist WHERE space_id = ? AND"
+		      " (node IS NULL OR NOT gfs_node_open(node))"
+		      " ORDER BY at, id LIMIT 1",
+		      "i", space);
+}
+
+int meta_hist_remove(struct store *st, int64_t id)
+{
+	return db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
+}
+
+int meta_hist_last_id(struct store *st, int64_t *id)
+{
+	return db_int(st, id, "SELECT coalesce(max(id), 0) FROM hist", "");
+}
+
+int meta_hist_node(struct store *st, int64_t hist, int64_t *node)
+{
+	return db_int(st, node,
+		      "SELECT coalesce(node, 0) FROM hist"
+		      " WHERE id = ?",
+		      "i", hist);
+}
+
+/* Is view folder `ino` (a hist_dir) empty: no entry in it, no folder
+ * below it, none of .Trash-UID's entries showing it? */
+#define HDIR_EMPTY                                                             \
+	" NOT EXISTS (SELECT 1 FROM hist WHERE hdir = ((1 << 48) | d.id))"     \
+	" AND NOT EXISTS (SELECT 1 FROM hist_dir c"                            \
+	" WHERE c.parent = ((1 << 48) | d.id))"                                \
+	" AND NOT EXISTS (SELECT 1 FROM gtrash g"                              \
+	" WHERE g.hdir = ((1 << 48) | d.id))"                                  \
+	" AND NOT EXISTS (SELECT 1 FROM gtrash_dir g"                          \
+	" WHERE g.hdir = ((1 << 48) | d.id))"
+
+int meta_hist_dir_prune(struct store *st, int64_t id, int64_t *parent)
+{
+	int64_t up;
+	int rc;
+
+	rc = db_int(st, &up,
+		    "SELECT d.parent FROM hist_dir d WHERE"
+		    " d.id = ? AND" HDIR_EMPTY,
+		    "i", id);
+	if (rc == 0)
+		rc = db_run(st, "DELETE FROM hist_dir WHERE id = ?", "i", id);
+	if (rc == 0)
+		*parent = up;
+	return rc;
+}
+
+int meta_hist_dirs_prune(struct store *st, int64_t space)
+{
+	int rc;
+
+	do
+		rc = db_run(st,
+			    "DELETE FROM hist_dir AS d WHERE (?1 < 0 OR"
+			    " d.space_id = ?1) AND" HDIR_EMPTY,
+			    "i", space);
+	while (rc == 0 && db_changes(st) > 0);
+	return rc;
+}
