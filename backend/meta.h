@@ -175,6 +175,83 @@ int meta_hist_dir_prune(struct store *st, int64_t id, int64_t *parent);
  * leaves up, until none is left. */
 int meta_hist_dirs_prune(struct store *st, int64_t space);
 
+/* The file managers' trash (gtrash.c).  `account` is the caller's; `name`
+ * an entry of its .Trash-UID/files/. */
+/* Account `account`'s Unix user (-1: none).  -ENOENT: no such account. */
+int meta_gtrash_uid(struct store *st, int64_t account, int64_t *uid);
+/* Account `account`'s GTRASH_INFO_FOLDER in its private space.
+ * -ENOENT: none. */
+int meta_gtrash_info_folder(struct store *st, int64_t account, int64_t *ino);
+/* The root folder of private space `space`.  -ENOENT: no such private
+ * space. */
+int meta_gtrash_space_root(struct store *st, int64_t space, int64_t *root);
+/* The account of space `space` (0: a group's).  -ENOENT: no such space. */
+int meta_gtrash_space_owner(struct store *st, int64_t space, int64_t *account);
+/* The entry (copied to `name`, `len` bytes) and view folder of GT_DIR
+ * folder `id`.  -ENOENT: none of `account`'s. */
+int meta_gtrash_dir_get(struct store *st, int64_t id, int64_t account,
+			char *name, size_t len, uint64_t *hdir);
+/* 0 when an entry the move to `name` made is still in view folder
+ * `hdir` or below it; -ENOENT otherwise. */
+int meta_gtrash_dir_live(struct store *st, int64_t account, const char *name,
+			 uint64_t hdir);
+/* Entry `name`: its history entry (a file; 0: none), view folder (a
+ * folder; 0: none) and GT_DIR folder id (0: none). -ENOENT: no such
+ * entry. */
+int meta_gtrash_find(struct store *st, int64_t account, const char *name,
+		     int64_t *hist, uint64_t *hdir, int64_t *dir);
+/* The GT_DIR folder id of entry `gtname`'s view folder `child` in view
+ * folder `hdir`.  -ENOENT: none. */
+int meta_gtrash_child_dir(struct store *st, int64_t account, const char *gtname,
+			  uint64_t hdir, const char *child, int64_t *id);
+/* The latest file entry `child` in view folder `hdir` of the move to
+ * `gtname`.  -ENOENT: none. */
+int meta_gtrash_child_file(struct store *st, int64_t account,
+			   const char *gtname, uint64_t hdir, const char *child,
+			   int64_t *hist);
+/* The names of the folders and files of the move to `gtname` in view
+ * folder `hdir`, after `after` (NULL: all), sorted, each once. */
+int meta_gtrash_dir_names(struct store *st, int64_t account, const char *gtname,
+			  uint64_t hdir, const char *after, char ***names,
+			  size_t *n);
+/* The names of `account`'s files/ after `after` (NULL: all), sorted. */
+int meta_gtrash_names(struct store *st, int64_t account, const char *after,
+		      char ***names, size_t *n);
+/* Some name in live folder `dir` (cut to `len`).  -ENOENT: it is empty. */
+int meta_gtrash_some_child(struct store *st, int64_t dir, char *name,
+			   size_t len);
+/* How many items folder `ino` is with all below it, counting no further
+ * than `limit`. */
+int meta_gtrash_tree_count(struct store *st, int64_t ino, int64_t limit,
+			   int64_t *count);
+/* The history entry node `ino` belongs to (0: none).  -ENOENT: no such
+ * node. */
+int meta_gtrash_node_hist(struct store *st, int64_t ino, int64_t *hist);
+/* Entry `name` now stands for history entry `hist` (a file) or view
+ * folder `hdir` (a folder) of `space`, moved at `at`; an entry of that
+ * name before is replaced. */
+int meta_gtrash_add(struct store *st, int64_t account, const char *name,
+		    int64_t space, int64_t hist, uint64_t hdir, int64_t at);
+/* Folder entry `name` (view folder `hdir`): the trash entries of `space`
+ * after entry `first` are its, and so are the view folders from them up
+ * to `hdir`; *dir: the GT_DIR folder id of `hdir`. */
+int meta_gtrash_add_tree(struct store *st, int64_t account, const char *name,
+			 int64_t space, int64_t first, uint64_t hdir,
+			 int64_t *dir);
+/* The space entry `name` came from.  -ENOENT: no such entry. */
+int meta_gtrash_space(struct store *st, int64_t account, const char *name,
+		      int64_t *space);
+/* Remove entry `name` (its history stays). */
+int meta_gtrash_remove(struct store *st, int64_t account, const char *name);
+/* 0 when the move to `name` has an entry in view folder `hdir` or below
+ * other than the deleted folder `hdir` itself; -ENOENT otherwise. */
+int meta_gtrash_dir_holds(struct store *st, int64_t account, const char *name,
+			  uint64_t hdir);
+/* One entry the move to `name` made in view folder `hdir`.  -ENOENT:
+ * none. */
+int meta_gtrash_dir_entry(struct store *st, int64_t account, const char *name,
+			  uint64_t hdir, int64_t *hist);
+
 
 /* ---- history: the view (sqlite/histview.c) --------------------------- */
 /* (histview) */

@@ -238,3 +238,266 @@ int meta_hist_dirs_prune(struct store *st, int64_t space)
 	while (rc == 0 && db_changes(st) > 0);
 	return rc;
 }
+
+/* ---- the file managers' trash (gtrash.c) ---- */
+
+int meta_gtrash_uid(struct store *st, int64_t account, int64_t *uid)
+{
+	return db_int(st, uid,
+		      "SELECT coalesce(unix_uid, -1) FROM account"
+		      " WHERE id = ?",
+		      "i", account);
+}
+
+int meta_gtrash_info_folder(struct store *st, int64_t account, int64_t *ino)
+{
+	return db_int(st, ino,
+		      "SELECT d.child FROM space s JOIN dirent d ON"
+		      " d.parent = s.root AND d.name = '" GTRASH_INFO_FOLDER
+		      "' WHERE s.account_id = ?",
+		      "i", account);
+}
+
+int meta_gtrash_space_root(struct store *st, int64_t space, int64_t *root)
+{
+	return db_int(st, root,
+		      "SELECT root FROM space WHERE id = ? AND"
+		      " account_id IS NOT NULL",
+		      "i", space);
+}
+
+int meta_gtrash_space_owner(struct store *st, int64_t space, int64_t *account)
+{
+	return db_int(st, account, "SELECT account_id FROM space WHERE id = ?",
+		      "i", space);
+}
+
+int meta_gtrash_dir_get(struct store *st, int64_t id, int64_t account,
+			char *name, size_t len, uint64_t *hdir)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT name, hdir FROM gtrash_dir WHERE id = ? AND"
+		 " account_id = ?",
+		 "ii", id, account);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	copy_str(name, len, col_text(s, 0));
+	*hdir = (uint64_t)sqlite3_column_int64(s, 1);
+	db_done(s);
+	return 0;
+}
+
+int meta_gtrash_dir_live(struct store *st, int64_t account, const char *name,
+			 uint64_t hdir)
+{
+	int64_t one;
+
+	return db_int(st, &one,
+		      "WITH RECURSIVE sub(id) AS (SELECT ?3 UNION ALL"
+		      " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
+		      " ON x.parent = sub.id) SELECT 1 FROM gtrash_item i"
+		      " JOIN hist h ON h.id = i.hist WHERE i.account_id = ?1"
+		      " AND i.name = ?2 AND h.hdir IN (SELECT id FROM sub)"
+		      " LIMIT 1",
+		      "iti", account, name, (int64_t)hdir);
+}
+
+int meta_gtrash_find(struct store *st, int64_t account, const char *name,
+		     int64_t *hist, uint64_t *hdir, int64_t *dir)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT coalesce(g.hist, 0), coalesce(g.hdir, 0),"
+		 " coalesce((SELECT d.id FROM gtrash_dir d WHERE"
+		 " d.account_id = g.account_id AND d.name = g.name AND"
+		 " d.hdir = g.hdir), 0) FROM gtrash g"
+		 " WHERE g.account_id = ? AND g.name = ?",
+		 "it", account, name);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	*hist = sqlite3_column_int64(s, 0);
+	*hdir = (uint64_t)sqlite3_column_int64(s, 1);
+	*dir = sqlite3_column_int64(s, 2);
+	db_done(s);
+	return 0;
+}
+
+int meta_gtrash_child_dir(struct store *st, int64_t account, const char *gtname,
+			  uint64_t hdir, const char *child, int64_t *id)
+{
+	return db_int(st, id,
+		      "SELECT g.id FROM gtrash_dir g JOIN hist_dir x ON"
+		      " ((1 << 48) | x.id) = g.hdir WHERE g.account_id = ? AND"
+		      " g.name = ? AND x.parent = ? AND x.name = ?",
+		      "itit", account, gtname, (int64_t)hdir, child);
+}
+
+int meta_gtrash_child_file(struct store *st, int64_t account,
+			   const char *gtname, uint64_t hdir, const char *child,
+			   int64_t *hist)
+{
+	return db_int(st, hist,
+		      "SELECT h.id FROM hist h JOIN gtrash_item i ON"
+		      " i.hist = h.id WHERE i.account_id = ? AND i.name = ?"
+		      " AND h.hdir = ? AND h.name = ? AND h.is_dir = 0 AND"
+		      " h.node IS NOT NULL ORDER BY h.at DESC, h.id DESC"
+		      " LIMIT 1",
+		      "itit", account, gtname, (int64_t)hdir, child);
+}
+
+int meta_gtrash_dir_names(struct store *st, int64_t account, const char *gtname,
+			  uint64_t hdir, const char *after, char ***names,
+			  size_t *n)
+{
+	return db_texts(st, names, n,
+			"SELECT x.name FROM gtrash_dir g JOIN hist_dir x ON"
+			" ((1 << 48) | x.id) = g.hdir WHERE g.account_id = ?1"
+			" AND g.name = ?2 AND x.parent = ?3 AND x.name > ?4"
+			" UNION SELECT h.name FROM hist h JOIN gtrash_item i"
+			" ON i.hist = h.id WHERE i.account_id = ?1 AND"
+			" i.name = ?2 AND h.hdir = ?3 AND h.is_dir = 0 AND"
+			" h.node IS NOT NULL AND h.name > ?4 ORDER BY 1",
+			"itit", account, gtname, (int64_t)hdir,
+			after ? after : "");
+}
+
+int meta_gtrash_names(struct store *st, int64_t account, const char *after,
+		      char ***names, size_t *n)
+{
+	return db_texts(st, names, n,
+			"SELECT name FROM gtrash WHERE account_id = ? AND"
+			" name > ? ORDER BY name",
+			"it", account, after ? after : "");
+}
+
+int meta_gtrash_some_child(struct store *st, int64_t dir, char *name,
+			   size_t len)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st, "SELECT name FROM dirent WHERE parent = ? LIMIT 1", "i",
+		 dir);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	copy_str(name, len, col_text(s, 0));
+	db_done(s);
+	return 0;
+}
+
+int meta_gtrash_tree_count(struct store *st, int64_t ino, int64_t limit,
+			   int64_t *count)
+{
+	return db_int(st, count,
+		      "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
+		      " SELECT d.child FROM dirent d JOIN sub ON"
+		      " d.parent = sub.id LIMIT ?2) SELECT count(*)"
+		      " FROM sub",
+		      "ii", ino, limit);
+}
+
+int meta_gtrash_node_hist(struct store *st, int64_t ino, int64_t *hist)
+{
+	return db_int(st, hist,
+		      "SELECT coalesce(hist, 0) FROM node"
+		      " WHERE id = ?",
+		      "i", ino);
+}
+
+int meta_gtrash_add(struct store *st, int64_t account, const char *name,
+		    int64_t space, int64_t hist, uint64_t hdir, int64_t at)
+{
+	return db_run(st,
+		      "INSERT OR REPLACE INTO gtrash (account_id, name,"
+		      " space_id, hist, hdir, at) VALUES (?, ?, ?,"
+		      " nullif(?, 0), nullif(?, 0), ?)",
+		      "itiiii", account, name, space, hist, (int64_t)hdir, at);
+}
+
+int meta_gtrash_add_tree(struct store *st, int64_t account, const char *name,
+			 int64_t space, int64_t first, uint64_t hdir,
+			 int64_t *dir)
+{
+	int rc;
+
+	rc = db_run(st,
+		    "INSERT OR IGNORE INTO gtrash_item (account_id,"
+		    " name, hist) SELECT ?, ?, id FROM hist WHERE"
+		    " id > ? AND space_id = ? AND kind = ?",
+		    "itiii", account, name, first, space, (int64_t)HIST_TRASH);
+	if (rc == 0)
+		rc = db_run(st,
+			    "WITH RECURSIVE up(d) AS (SELECT h.hdir FROM hist h"
+			    " JOIN gtrash_item i ON i.hist = h.id WHERE"
+			    " i.account_id = ?1 AND i.name = ?2 UNION"
+			    " SELECT x.parent FROM hist_dir x JOIN up ON"
+			    " ((1 << 48) | x.id) = up.d WHERE up.d <> ?3)"
+			    " INSERT OR IGNORE INTO gtrash_dir (account_id,"
+			    " name, hdir) SELECT ?1, ?2, d FROM up"
+			    " UNION SELECT ?1, ?2, ?3",
+			    "iti", account, name, (int64_t)hdir);
+	if (rc == 0)
+		rc = db_int(st, dir,
+			    "SELECT id FROM gtrash_dir WHERE"
+			    " account_id = ? AND name = ? AND"
+			    " hdir = ?",
+			    "iti", account, name, (int64_t)hdir);
+	return rc;
+}
+
+int meta_gtrash_space(struct store *st, int64_t account, const char *name,
+		      int64_t *space)
+{
+	return db_int(st, space,
+		      "SELECT space_id FROM gtrash"
+		      " WHERE account_id = ? AND"
+		      " name = ?",
+		      "it", account, name);
+}
+
+int meta_gtrash_remove(struct store *st, int64_t account, const char *name)
+{
+	return db_run(st,
+		      "DELETE FROM gtrash WHERE account_id = ? AND"
+		      " name = ?",
+		      "it", account, name);
+}
+
+int meta_gtrash_dir_holds(struct store *st, int64_t account, const char *name,
+			  uint64_t hdir)
+{
+	int64_t one;
+
+	return db_int(st, &one,
+		      "WITH RECURSIVE sub(id) AS (SELECT ?3 UNION ALL"
+		      " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
+		      " ON x.parent = sub.id) SELECT 1 FROM gtrash_item i"
+		      " JOIN hist h ON h.id = i.hist WHERE i.account_id = ?1"
+		      " AND i.name = ?2 AND h.hdir IN (SELECT id FROM sub) AND"
+		      " NOT (h.is_dir = 1 AND h.hdir = ?3) LIMIT 1",
+		      "iti", account, name, (int64_t)hdir);
+}
+
+int meta_gtrash_dir_entry(struct store *st, int64_t account, const char *name,
+			  uint64_t hdir, int64_t *hist)
+{
+	return db_int(st, hist,
+		      "SELECT h.id FROM gtrash_item i JOIN hist h ON"
+		      " h.id = i.hist WHERE i.account_id = ? AND i.name = ?"
+		      " AND h.hdir = ? LIMIT 1",
+		      "iti", account, name, (int64_t)hdir);
+}
