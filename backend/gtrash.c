@@ -22,9 +22,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
-#define INFO_FOLDER ".trash-info"
 /* The most entries one move to the trash takes in its one transaction;
  * beyond, EXDEV: GIO then deletes the tree item by item. */
 #define GT_TREE_MAX 10000
@@ -33,9 +31,7 @@ static int64_t caller_uid(struct store *st, const struct store_caller *c)
 {
 	int64_t uid = -1;
 
-	if (c->account <= 0 ||
-	    db_int(st, &uid, "SELECT coalesce(unix_uid, -1) FROM account"
-			     " WHERE id = ?", "i", c->account))
+	if (c->account <= 0 || meta_gtrash_uid(st, c->account, &uid))
 		return -1;
 	return uid;
 }
@@ -79,9 +75,7 @@ int gtrash_lookup_root(struct store *st, const struct store_caller *c,
 static int info_folder(struct store *st, const struct store_caller *c,
 		       int64_t *ino)
 {
-	return db_int(st, ino, "SELECT d.child FROM space s JOIN dirent d ON"
-			       " d.parent = s.root AND d.name = '" INFO_FOLDER
-			       "' WHERE s.account_id = ?", "i", c->account);
+	return meta_gtrash_info_folder(st, c->account, ino);
 }
 
 int gtrash_info_ensure(struct store *st, int64_t space)
@@ -89,16 +83,14 @@ int gtrash_info_ensure(struct store *st, int64_t space)
 	int64_t root, owner, ino;
 	int rc;
 
-	rc = db_int(st, &root, "SELECT root FROM space WHERE id = ? AND"
-			       " account_id IS NOT NULL", "i", space);
+	rc = meta_gtrash_space_root(st, space, &root);
 	if (rc)
 		return rc == -ENOENT ? 0 : rc;
-	if (node_child(st, root, INFO_FOLDER, &ino) == 0)
+	if (node_child(st, root, GTRASH_INFO_FOLDER, &ino) == 0)
 		return 0;
-	rc = db_int(st, &owner, "SELECT account_id FROM space WHERE id = ?",
-		    "i", space);
+	rc = meta_gtrash_space_owner(st, space, &owner);
 	return rc ? rc
-		  : node_new(st, space, TOOL_NONE, root, INFO_FOLDER,
+		  : node_new(st, space, TOOL_NONE, root, GTRASH_INFO_FOLDER,
 			     S_IFDIR | 0700, owner, &ino);
 }
 
@@ -124,33 +116,17 @@ struct gt_dir {
 static int gt_dir(struct store *st, const struct store_caller *c,
 		  uint64_t ino, struct gt_dir *d)
 {
-	sqlite3_stmt *s;
-	int64_t one;
 	int rc;
 
 	if ((int)(ino >> HIST_INO_SHIFT) != GT_DIR || c->account <= 0)
 		return -ENOENT;
-	s = db_q(st, "SELECT name, hdir FROM gtrash_dir WHERE id = ? AND"
-		     " account_id = ?",
-		 "ii", (int64_t)(ino & ((1ULL << 48) - 1)), c->account);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	copy_str(d->name, sizeof(d->name), col_text(s, 0));
-	d->hdir = (uint64_t)sqlite3_column_int64(s, 1);
-	db_done(s);
+	rc = meta_gtrash_dir_get(st, (int64_t)(ino & ((1ULL << 48) - 1)),
+				 c->account, d->name, sizeof(d->name),
+				 &d->hdir);
+	if (rc)
+		return rc;
 	/* Gone from history meanwhile (expired, purged): gone here. */
-	rc = db_int(st, &one,
-		    "WITH RECURSIVE sub(id) AS (SELECT ?3 UNION ALL"
-		    " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
-		    " ON x.parent = sub.id) SELECT 1 FROM gtrash_item i"
-		    " JOIN hist h ON h.id = i.hist WHERE i.account_id = ?1"
-		    " AND i.name = ?2 AND h.hdir IN (SELECT id FROM sub)"
-		    " LIMIT 1",
-		    "iti", c->account, d->name, (int64_t)d->hdir);
-	return rc;
+	return meta_gtrash_dir_live(st, c->account, d->name, d->hdir);
 }
 
 int gtrash_getattr(struct store *st, const struct store_caller *c,
@@ -184,27 +160,13 @@ struct gt_entry {
 static int gt_find(struct store *st, const struct store_caller *c,
 		   const char *name, struct gt_entry *e)
 {
-	sqlite3_stmt *s;
+	int64_t dir;
 	int rc;
 
-	s = db_q(st,
-		 "SELECT coalesce(g.hist, 0), coalesce(g.hdir, 0),"
-		 " coalesce((SELECT d.id FROM gtrash_dir d WHERE"
-		 " d.account_id = g.account_id AND d.name = g.name AND"
-		 " d.hdir = g.hdir), 0) FROM gtrash g"
-		 " WHERE g.account_id = ? AND g.name = ?",
-		 "it", c->account, name);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	e->hist = sqlite3_column_int64(s, 0);
-	e->hdir = (uint64_t)sqlite3_column_int64(s, 1);
-	e->dir = sqlite3_column_int64(s, 2)
-			 ? HIST_TOP_INO(GT_DIR, sqlite3_column_int64(s, 2))
-			 : 0;
-	db_done(s);
+	rc = meta_gtrash_find(st, c->account, name, &e->hist, &e->hdir, &dir);
+	if (rc)
+		return rc;
+	e->dir = dir ? HIST_TOP_INO(GT_DIR, dir) : 0;
 	return 0;
 }
 
@@ -228,24 +190,15 @@ static int gt_child(struct store *st, const struct store_caller *c,
 
 	*dir = 0;
 	*hist = 0;
-	rc = db_int(st, &id,
-		    "SELECT g.id FROM gtrash_dir g JOIN hist_dir x ON"
-		    " ((1 << 48) | x.id) = g.hdir WHERE g.account_id = ? AND"
-		    " g.name = ? AND x.parent = ? AND x.name = ?",
-		    "itit", c->account, d->name, (int64_t)d->hdir, name);
+	rc = meta_gtrash_child_dir(st, c->account, d->name, d->hdir, name, &id);
 	if (rc == 0) {
 		*dir = HIST_TOP_INO(GT_DIR, id);
 		return 0;
 	}
 	if (rc != -ENOENT)
 		return rc;
-	return db_int(st, hist,
-		      "SELECT h.id FROM hist h JOIN gtrash_item i ON"
-		      " i.hist = h.id WHERE i.account_id = ? AND i.name = ?"
-		      " AND h.hdir = ? AND h.name = ? AND h.is_dir = 0 AND"
-		      " h.node IS NOT NULL ORDER BY h.at DESC, h.id DESC"
-		      " LIMIT 1",
-		      "itit", c->account, d->name, (int64_t)d->hdir, name);
+	return meta_gtrash_child_file(st, c->account, d->name, d->hdir, name,
+				      hist);
 }
 
 static int gt_child_attr(struct store *st, const struct store_caller *c,
@@ -260,16 +213,8 @@ static int gt_dir_names(struct store *st, const struct store_caller *c,
 			const struct gt_dir *d, const char *after,
 			char ***out, size_t *n)
 {
-	return db_texts(st, out, n,
-			"SELECT x.name FROM gtrash_dir g JOIN hist_dir x ON"
-			" ((1 << 48) | x.id) = g.hdir WHERE g.account_id = ?1"
-			" AND g.name = ?2 AND x.parent = ?3 AND x.name > ?4"
-			" UNION SELECT h.name FROM hist h JOIN gtrash_item i"
-			" ON i.hist = h.id WHERE i.account_id = ?1 AND"
-			" i.name = ?2 AND h.hdir = ?3 AND h.is_dir = 0 AND"
-			" h.node IS NOT NULL AND h.name > ?4 ORDER BY 1",
-			"itit", c->account, d->name, (int64_t)d->hdir,
-			after ? after : "");
+	return meta_gtrash_dir_names(st, c->account, d->name, d->hdir, after,
+				     out, n);
 }
 
 int gtrash_lookup(struct store *st, const struct store_caller *c,
@@ -362,10 +307,7 @@ int gtrash_readdir(struct store *st, const struct store_caller *c,
 	rc = gt_mine(c, ino, GT_FILES);
 	if (rc)
 		return rc;
-	rc = db_texts(st, &names, &n,
-		      "SELECT name FROM gtrash WHERE account_id = ? AND"
-		      " name > ? ORDER BY name",
-		      "it", c->account, after ? after : "");
+	rc = meta_gtrash_names(st, c->account, after, &names, &n);
 	for (i = 0; rc == 0 && i < n; i++) {
 		if (!after && i < skip)
 			continue;
@@ -388,7 +330,6 @@ static int trash_tree(struct store *st, const struct store_caller *c,
 		      const struct node_info *p, const char *name,
 		      const struct node_info *n, int depth)
 {
-	sqlite3_stmt *s;
 	struct node_info child;
 	char sub[256];
 	int rc;
@@ -397,15 +338,12 @@ static int trash_tree(struct store *st, const struct store_caller *c,
 		return -ELOOP;
 	rc = node_may_delete(st, c, p, n);
 	while (rc == 0 && S_ISDIR(n->mode)) {
-		s = db_q(st, "SELECT name FROM dirent WHERE parent = ? LIMIT 1",
-			 "i", n->ino);
-		if (!s)
-			return -EIO;
-		rc = db_row(st, s);
-		if (rc <= 0)
+		rc = meta_gtrash_some_child(st, n->ino, sub, sizeof(sub));
+		if (rc) {
+			if (rc == -ENOENT)
+				rc = 0;
 			break;
-		copy_str(sub, sizeof(sub), col_text(s, 0));
-		db_done(s);
+		}
 		rc = node_lookup(st, c, n->ino, sub, &child);
 		if (rc == -ENOENT) /* someone else's drop: not ours to move */
 			rc = store_fail(st, -EACCES,
@@ -449,12 +387,7 @@ static int put_locked(struct store *st, const struct store_caller *c,
 	if (rc == 0 && S_ISDIR(n.mode)) {
 		int64_t count = 0;
 
-		rc = db_int(st, &count,
-			    "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
-			    " SELECT d.child FROM dirent d JOIN sub ON"
-			    " d.parent = sub.id LIMIT ?2) SELECT count(*)"
-			    " FROM sub",
-			    "ii", n.ino, (int64_t)GT_TREE_MAX + 1);
+		rc = meta_gtrash_tree_count(st, n.ino, GT_TREE_MAX + 1, &count);
 		if (rc == 0 && count > GT_TREE_MAX)
 			rc = store_fail(st, -EXDEV,
 					"over %d items: they go to the trash "
@@ -464,8 +397,7 @@ static int put_locked(struct store *st, const struct store_caller *c,
 	/* hist ids only grow (AUTOINCREMENT) and this is the only writer:
 	 * the trash entries above `first` in this space are this move's. */
 	if (rc == 0)
-		rc = db_int(st, &first, "SELECT coalesce(max(id), 0) FROM hist",
-			    "");
+		rc = meta_hist_last_id(st, &first);
 	if (rc == 0)
 		rc = trash_tree(st, c, &p, name, &n, 0);
 	if (rc)
@@ -473,46 +405,21 @@ static int put_locked(struct store *st, const struct store_caller *c,
 	if (S_ISDIR(n.mode)) {
 		rc = hist_trash_folder(st, p.space, path, name, &hdir);
 	} else {
-		rc = db_int(st, &hist, "SELECT coalesce(hist, 0) FROM node"
-				       " WHERE id = ?", "i", n.ino);
+		rc = meta_gtrash_node_hist(st, n.ino, &hist);
 		if (rc == 0 && !hist)
 			rc = store_fail(st, -EXDEV,
 					"this item cannot be kept: delete it "
 					"for good instead");
 	}
 	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT OR REPLACE INTO gtrash (account_id, name,"
-			    " space_id, hist, hdir, at) VALUES (?, ?, ?,"
-			    " nullif(?, 0), nullif(?, 0), ?)",
-			    "itiiii", c->account, newname, p.space, hist,
-			    (int64_t)hdir, now_ns());
+		rc = meta_gtrash_add(st, c->account, newname, p.space, hist,
+				     hdir, now_ns());
 	/* A folder: what this move put in history, and the view folders
 	 * that lead to it (an earlier deletion at the same path is not
 	 * this entry's). */
 	if (rc == 0 && hdir)
-		rc = db_run(st,
-			    "INSERT OR IGNORE INTO gtrash_item (account_id,"
-			    " name, hist) SELECT ?, ?, id FROM hist WHERE"
-			    " id > ? AND space_id = ? AND kind = ?",
-			    "itiii", c->account, newname, first, p.space,
-			    (int64_t)HIST_TRASH);
-	if (rc == 0 && hdir)
-		rc = db_run(st,
-			    "WITH RECURSIVE up(d) AS (SELECT h.hdir FROM hist h"
-			    " JOIN gtrash_item i ON i.hist = h.id WHERE"
-			    " i.account_id = ?1 AND i.name = ?2 UNION"
-			    " SELECT x.parent FROM hist_dir x JOIN up ON"
-			    " ((1 << 48) | x.id) = up.d WHERE up.d <> ?3)"
-			    " INSERT OR IGNORE INTO gtrash_dir (account_id,"
-			    " name, hdir) SELECT ?1, ?2, d FROM up"
-			    " UNION SELECT ?1, ?2, ?3",
-			    "iti", c->account, newname, (int64_t)hdir);
-	if (rc == 0 && hdir)
-		rc = db_int(st, &dir, "SELECT id FROM gtrash_dir WHERE"
-				      " account_id = ? AND name = ? AND"
-				      " hdir = ?",
-			    "iti", c->account, newname, (int64_t)hdir);
+		rc = meta_gtrash_add_tree(st, c->account, newname, p.space,
+					  first, hdir, &dir);
 	/* The kernel moved the item's name into files/; what it names
 	 * there is history's, under another inode number. */
 	out->source = (uint64_t)n.ino;
@@ -544,10 +451,7 @@ static int take_locked(struct store *st, const struct store_caller *c,
 		if (rc == 0)
 			rc = node_path(st, d.ino, to, sizeof(to) - 256);
 		if (rc == 0)
-			rc = db_int(st, &space, "SELECT space_id FROM gtrash"
-						" WHERE account_id = ? AND"
-						" name = ?",
-				    "it", c->account, name);
+			rc = meta_gtrash_space(st, c->account, name, &space);
 		if (rc)
 			return rc;
 		strcat(to, "/");
@@ -557,16 +461,14 @@ static int take_locked(struct store *st, const struct store_caller *c,
 		rc = hist_tree_apply(st, c, e.hdir, true,
 				     e.dir ? name : NULL);
 	} else {
-		rc = db_int(st, &node, "SELECT coalesce(node, 0) FROM hist"
-				       " WHERE id = ?", "i", e.hist);
+		rc = meta_hist_node(st, e.hist, &node);
 		if (rc == 0)
 			rc = hist_restore_to(st, c, e.hist, parent, newname);
 	}
 	out->source = e.hist ? HIST_FILE_INO(e.hist) : e.dir ? e.dir : e.hdir;
 	out->kept = node ? (uint64_t)node : out->source;
 	if (rc == 0)
-		rc = db_run(st, "DELETE FROM gtrash WHERE account_id = ? AND"
-				" name = ?", "it", c->account, name);
+		rc = meta_gtrash_remove(st, c->account, name);
 	return rc;
 }
 
@@ -579,13 +481,12 @@ static int purge_locked(struct store *st, const struct store_caller *c,
 	if (rc == 0 && e.hist)
 		rc = hist_may_purge(st, c, e.hist);
 	if (rc == 0 && e.hist)
-		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", e.hist);
+		rc = meta_hist_remove(st, e.hist);
 	if (rc == 0 && !e.hist)
 		rc = hist_tree_apply(st, c, e.hdir, false,
 				     e.dir ? name : NULL);
 	if (rc == 0)
-		rc = db_run(st, "DELETE FROM gtrash WHERE account_id = ? AND"
-				" name = ?", "it", c->account, name);
+		rc = meta_gtrash_remove(st, c->account, name);
 	return rc;
 }
 
@@ -597,7 +498,7 @@ static int purge_child(struct store *st, const struct store_caller *c,
 {
 	struct gt_dir d, sub;
 	uint64_t dir;
-	int64_t hist, one;
+	int64_t hist;
 	int rc;
 
 	rc = gt_dir(st, c, parent, &d);
@@ -606,30 +507,18 @@ static int purge_child(struct store *st, const struct store_caller *c,
 	if (rc == 0 && !dir)
 		rc = hist_may_purge(st, c, hist);
 	if (rc == 0 && !dir)
-		return db_run(st, "DELETE FROM hist WHERE id = ?", "i", hist);
+		return meta_hist_remove(st, hist);
 	if (rc == 0)
 		rc = gt_dir(st, c, dir, &sub);
 	if (rc)
 		return rc;
-	if (db_int(st, &one,
-		   "WITH RECURSIVE sub(id) AS (SELECT ?3 UNION ALL"
-		   " SELECT (1 << 48) | x.id FROM hist_dir x JOIN sub"
-		   " ON x.parent = sub.id) SELECT 1 FROM gtrash_item i"
-		   " JOIN hist h ON h.id = i.hist WHERE i.account_id = ?1"
-		   " AND i.name = ?2 AND h.hdir IN (SELECT id FROM sub) AND"
-		   " NOT (h.is_dir = 1 AND h.hdir = ?3) LIMIT 1",
-		   "iti", c->account, sub.name, (int64_t)sub.hdir) == 0)
+	if (meta_gtrash_dir_holds(st, c->account, sub.name, sub.hdir) == 0)
 		return -ENOTEMPTY;
-	while (rc == 0 &&
-	       db_int(st, &hist,
-		      "SELECT h.id FROM gtrash_item i JOIN hist h ON"
-		      " h.id = i.hist WHERE i.account_id = ? AND i.name = ?"
-		      " AND h.hdir = ? LIMIT 1",
-		      "iti", c->account, sub.name, (int64_t)sub.hdir) == 0) {
+	while (rc == 0 && meta_gtrash_dir_entry(st, c->account, sub.name,
+						sub.hdir, &hist) == 0) {
 		rc = hist_may_purge(st, c, hist);
 		if (rc == 0)
-			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i",
-				    hist);
+			rc = meta_hist_remove(st, hist);
 	}
 	return rc;
 }

@@ -21,7 +21,6 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define NS_PER_DAY (86400LL * 1000000000LL)
 /* What an entry costs beside its content (hist.cost, with its item's
@@ -31,7 +30,6 @@
 
 int hist_keep(struct store *st, int64_t space, struct hist_keep *out)
 {
-	sqlite3_stmt *s;
 	int rc;
 
 	out->days = HIST_KEEP_DAYS;
@@ -41,23 +39,9 @@ int hist_keep(struct store *st, int64_t space, struct hist_keep *out)
 	 * name), so the room an entry needs (SPACE_CAPACITY, quota: capacity
 	 * from the plan of the group's administrator, or of the private
 	 * space's owner) comes with the settings. */
-	s = db_q(st,
-		 "SELECT coalesce(g.keep_days, ?2), coalesce(g.keep_versions,"
-		 " ?3), s.used + s.meta + s.hist_used + ?4 <=" SPACE_CAPACITY
-		 " FROM space s" SPACE_PLAN " LEFT JOIN grp g"
-		 " ON g.id = s.group_id WHERE s.id = ?1",
-		 "iiii", space, (int64_t)HIST_KEEP_DAYS,
-		 (int64_t)HIST_KEEP_VERSIONS, (int64_t)ENTRY_COST);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		out->days = sqlite3_column_int64(s, 0);
-		out->versions = sqlite3_column_int64(s, 1);
-		out->fits = sqlite3_column_int(s, 2) != 0;
-		db_done(s);
-	}
-	return rc < 0 ? rc : 0;
+	rc = meta_hist_keep(st, space, HIST_KEEP_DAYS, HIST_KEEP_VERSIONS,
+			    ENTRY_COST, out);
+	return rc == -ENOENT ? 0 : rc;
 }
 
 int64_t hist_cutoff(const struct hist_keep *k)
@@ -71,16 +55,9 @@ int hist_dir_child(struct store *st, int64_t space, uint64_t parent,
 	int64_t id;
 	int rc;
 
-	rc = db_int(st, &id,
-		    "SELECT id FROM hist_dir WHERE parent = ? AND name = ?",
-		    "it", (int64_t)parent, name);
-	if (rc == -ENOENT && create) {
-		rc = db_run(st,
-			    "INSERT INTO hist_dir (space_id, parent, name)"
-			    " VALUES (?, ?, ?)",
-			    "iit", space, (int64_t)parent, name);
-		id = db_last_id(st);
-	}
+	rc = meta_hist_dir_find(st, parent, name, &id);
+	if (rc == -ENOENT && create)
+		rc = meta_hist_dir_add(st, space, parent, name, &id);
 	if (rc == 0)
 		*out = HIST_DIR_INO(id);
 	return rc;
@@ -115,10 +92,10 @@ int hist_trash_folder(struct store *st, int64_t space, const char *path,
  * commit, with content_empty_trash). */
 static int expire(struct store *st, int64_t space, const struct hist_keep *k)
 {
-	int rc = db_run(st, "DELETE FROM hist WHERE space_id = ? AND at < ?",
-			"ii", space, hist_cutoff(k));
+	bool gone = false;
+	int rc = meta_hist_expire(st, space, hist_cutoff(k), &gone);
 
-	if (rc == 0 && db_changes(st) > 0)
+	if (rc == 0 && gone)
 		st->hist_freed = true;
 	return rc;
 }
@@ -143,30 +120,29 @@ static int add_entry(struct store *st, const struct node_info *n,
 		     const char *name, int64_t dir, int64_t actor,
 		     int64_t node, int64_t *id)
 {
-	int64_t owner, dropper;
+	struct meta_hist_entry e = {
+		.space = n->space,
+		.kind = kind,
+		.hdir = hdir,
+		.name = name,
+		.is_dir = S_ISDIR(n->mode),
+		.tool = n->tool,
+		.dir = dir,
+		.actor = actor,
+		.node = node,
+		.cost = ENTRY_COST,
+	};
 	int rc = 0;
 
-	drop_people(st, n, &owner, &dropper);
+	drop_people(st, n, &e.drop_owner, &e.dropper);
 	/* Room first: an entry costs ENTRY_COST more than its item did
 	 * live (its bytes and metadata move from live to history). */
 	if (!k->fits)
 		rc = hist_make_room(st, n->space, ENTRY_COST);
-	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT INTO hist (space_id, kind, hdir, name, is_dir,"
-			    " tool, dir, at, actor, drop_owner, dropper, node,"
-			    " cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-			    " ?10, ?11, nullif(?12, 0), ?13 + coalesce((SELECT"
-			    " length(CAST(target AS BLOB)) FROM node WHERE id ="
-			    " ?12), 0) + coalesce((SELECT sum(length(CAST(name"
-			    " AS BLOB)) + length(CAST(value AS BLOB))) FROM xattr"
-			    " WHERE node = ?12), 0))",
-			    "iiitiiiiiiiii", n->space, (int64_t)kind,
-			    (int64_t)hdir, name, (int64_t)S_ISDIR(n->mode),
-			    (int64_t)n->tool, dir, now_ns(), actor, owner,
-			    dropper, node, (int64_t)ENTRY_COST);
-	if (rc == 0)
-		*id = db_last_id(st);
+	if (rc == 0) {
+		e.at = now_ns();
+		rc = meta_hist_add(st, &e, id);
+	}
 	return rc;
 }
 
@@ -189,7 +165,7 @@ static int trash_dir(struct store *st, const struct node_info *n,
 		     int64_t parent, struct hist_keep *k, uint64_t *hdir)
 {
 	char path[STORE_PATH_MAX];
-	int64_t t = now_ns(), one;
+	int64_t t = now_ns();
 	uint64_t gen = __atomic_load_n(&tree_gen, __ATOMIC_RELAXED);
 	int rc;
 
@@ -198,8 +174,8 @@ static int trash_dir(struct store *st, const struct node_info *n,
 		return rc;
 	if (st->hist_memo.dir == parent && st->hist_memo.space == n->space &&
 	    st->hist_memo.tree_gen == gen && t - st->hist_memo.at < 1000000000 &&
-	    db_int(st, &one, "SELECT 1 FROM hist_dir WHERE id = ?", "i",
-		   (int64_t)(st->hist_memo.hdir & ((1ULL << 48) - 1))) == 0) {
+	    meta_hist_dir_exists(st, (int64_t)(st->hist_memo.hdir &
+					       ((1ULL << 48) - 1))) == 0) {
 		*hdir = st->hist_memo.hdir;
 		return 0;
 	}
@@ -242,10 +218,7 @@ static int trash_in(struct store *st, const struct node_info *n,
 		rc = add_entry(st, n, &k, HIST_TRASH, hdir, name, parent, actor,
 			       S_ISDIR(n->mode) ? 0 : n->ino, &id);
 	if (rc == 0 && !S_ISDIR(n->mode)) {
-		rc = db_run(st,
-			    "UPDATE node SET hist = ?, nlink = 0, ctime = ?"
-			    " WHERE id = ?",
-			    "iii", id, now_ns(), n->ino);
+		rc = meta_hist_hold_node(st, n->ino, id, now_ns());
 		*kept = rc == 0;
 	}
 	/* What is past keeping goes, once a second at most. */
@@ -295,9 +268,9 @@ static int version_in(struct store *st, int64_t ino, enum hist_how how,
 	unsigned char cid[16];
 	struct node_info n;
 	struct hist_keep k;
-	sqlite3_stmt *s;
 	int64_t size = 0, parent, id, vid;
 	uint64_t hdir;
+	bool gone = false;
 	int rc;
 
 	*kept = false;
@@ -305,23 +278,15 @@ static int version_in(struct store *st, int64_t ino, enum hist_how how,
 	if (rc || n.kind == 0 || n.held || n.nlink == 0 || !S_ISREG(n.mode) ||
 	    n.tool == TOOL_MEMBERS || n.tool == TOOL_NONE || n.gen)
 		return rc;
-	rc = db_int(st, &size, "SELECT size FROM node WHERE id = ?", "i",
-		    n.ino);
+	rc = meta_hist_node_size(st, n.ino, &size);
 	if (rc || size == 0)
 		return rc;
 	rc = hist_keep(st, n.space, &k);
 	if (rc || k.days <= 0 || k.versions <= 0)
 		return rc;
-	s = db_q(st, "SELECT parent, name FROM dirent WHERE child = ? LIMIT 1",
-		 "i", n.ino);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc;
-	parent = sqlite3_column_int64(s, 0);
-	copy_str(name, sizeof(name), col_text(s, 1));
-	db_done(s);
+	rc = meta_hist_node_name(st, n.ino, &parent, name, sizeof(name));
+	if (rc)
+		return rc == -ENOENT ? 0 : rc;
 	rc = node_path(st, n.ino, path, sizeof(path));
 	if (rc == 0)
 		rc = hist_dir_path(st, n.space, HIST_TOP_VERSIONS, path, true,
@@ -333,37 +298,18 @@ static int version_in(struct store *st, int64_t ino, enum hist_how how,
 	 * takes the content (or, for COPY, a copy of it). */
 	content_new_cid(cid);
 	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT INTO node (space_id, tool, mode, nlink, size,"
-			    " creator, editors_all, atime, mtime, ctime, cid,"
-			    " inline, chunked, cipher, hist) SELECT space_id,"
-			    " tool, mode, 0, iif(?2, 0, size), creator,"
-			    " editors_all, atime, mtime, ctime, iif(?2, ?3, cid),"
-			    " iif(?2, NULL, inline), iif(?2, 0, chunked),"
-			    " cipher, ?4 FROM node WHERE id = ?1",
-			    "iibi", n.ino, (int64_t)(how == HIST_COPY), cid,
-			    (size_t)16, id);
-	vid = db_last_id(st);
-	if (rc == 0)
-		rc = db_run(st, "UPDATE hist SET node = ? WHERE id = ?", "ii",
-			    vid, id);
+		rc = meta_hist_version_node(st, n.ino, how == HIST_COPY, cid,
+					    id, &vid);
 	if (rc == 0 && how == HIST_COPY)
 		rc = copy_content(st, n.ino, vid);
 	if (rc == 0 && how == HIST_MOVE) {
 		content_new_cid(cid);
-		rc = db_run(st,
-			    "UPDATE node SET cid = ?, inline = NULL,"
-			    " chunked = 0, size = 0 WHERE id = ?",
-			    "bi", cid, (size_t)16, n.ino);
+		rc = meta_hist_node_empty(st, n.ino, cid);
 	}
 	/* At most keep_versions per item, the newest. */
 	if (rc == 0)
-		rc = db_run(st,
-			    "DELETE FROM hist WHERE hdir = ?1 AND kind = 2 AND"
-			    " id NOT IN (SELECT id FROM hist WHERE hdir = ?1"
-			    " AND kind = 2 ORDER BY at DESC, id DESC LIMIT ?2)",
-			    "ii", (int64_t)hdir, k.versions);
-	if (rc == 0 && db_changes(st) > 0)
+		rc = meta_hist_trim(st, hdir, k.versions, &gone);
+	if (rc == 0 && gone)
 		st->hist_freed = true;
 	if (rc == 0)
 		rc = expire(st, n.space, &k);
@@ -436,31 +382,16 @@ int hist_make_room(struct store *st, int64_t space, int64_t grow)
 		/* The oldest entry gives way (each costs room: its bytes,
 		 * its metadata, ENTRY_COST); one still open would only move
 		 * its bytes to live use. */
-		rc = db_int(st, &id,
-			    "SELECT id FROM hist WHERE space_id = ? AND"
-			    " (node IS NULL OR NOT gfs_node_open(node))"
-			    " ORDER BY at, id LIMIT 1",
-			    "i", space);
+		rc = meta_hist_oldest(st, space, &id);
 		if (rc == -ENOENT)
 			return 0;
 		if (rc == 0)
-			rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
+			rc = meta_hist_remove(st, id);
 		if (rc)
 			return rc;
 		st->hist_freed = true;
 	}
 }
-
-/* Is view folder `ino` (a hist_dir) empty: no entry in it, no folder
- * below it, none of .Trash-UID's entries showing it? */
-#define HDIR_EMPTY                                                            \
-	" NOT EXISTS (SELECT 1 FROM hist WHERE hdir = ((1 << 48) | d.id))"    \
-	" AND NOT EXISTS (SELECT 1 FROM hist_dir c"                           \
-	" WHERE c.parent = ((1 << 48) | d.id))"                               \
-	" AND NOT EXISTS (SELECT 1 FROM gtrash g"                             \
-	" WHERE g.hdir = ((1 << 48) | d.id))"                                 \
-	" AND NOT EXISTS (SELECT 1 FROM gtrash_dir g"                         \
-	" WHERE g.hdir = ((1 << 48) | d.id))"
 
 int hist_prune_dirs(struct store *st)
 {
@@ -469,33 +400,20 @@ int hist_prune_dirs(struct store *st)
 	int i, rc = 0;
 
 	st->hist_memo.dir = 0;
-	if (st->hist_gone.all) {
-		/* Many folders: every emptied one of the space, leaves up. */
-		do
-			rc = db_run(st,
-				    "DELETE FROM hist_dir AS d WHERE (?1 < 0 OR"
-				    " d.space_id = ?1) AND" HDIR_EMPTY,
-				    "i", space);
-		while (rc == 0 && db_changes(st) > 0);
-		return rc;
-	}
+	/* Many folders: every emptied one of the space, leaves up. */
+	if (st->hist_gone.all)
+		return meta_hist_dirs_prune(st, space);
 	for (i = 0; i < st->hist_gone.n && rc == 0; i++)
 		for (hdir = st->hist_gone.hdir[i];
 		     rc == 0 && (hdir >> HIST_INO_SHIFT) == 1;
 		     hdir = (uint64_t)parent) {
 			int64_t id = (int64_t)(hdir & ((1ULL << 48) - 1));
 
-			rc = db_int(st, &parent,
-				    "SELECT d.parent FROM hist_dir d WHERE"
-				    " d.id = ? AND" HDIR_EMPTY,
-				    "i", id);
+			rc = meta_hist_dir_prune(st, id, &parent);
 			if (rc == -ENOENT) {
 				rc = 0; /* not empty (or gone): stop here */
 				break;
 			}
-			if (rc == 0)
-				rc = db_run(st, "DELETE FROM hist_dir WHERE id = ?",
-					    "i", id);
 		}
 	return rc;
 }

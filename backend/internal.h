@@ -602,6 +602,8 @@ int hist_tree_apply(struct store *st, const struct store_caller *c,
 /* The live path a view folder stands for: "documents/a/b". */
 int hist_dir_origin(struct store *st, uint64_t hdir, char *buf, size_t len);
 /* ---- gtrash.c ---- */
+/* The private space's folder for GIO's .trashinfo files. */
+#define GTRASH_INFO_FOLDER ".trash-info"
 bool gtrash_name(const char *name);
 /* Private space `space`'s folder for GIO's .trashinfo files, made when
  * missing (in a write transaction: space creation, mount time). */
