@@ -96,7 +96,7 @@ int meta_node_creator(struct store *st, int64_t ino, int64_t *creator);
 /* A new node, with no name yet (see meta_dirent_add). */
 struct meta_node_new {
 	int64_t space;
-	int tool;		  /* enum node_tool */
+	int tool; /* enum node_tool */
 	uint32_t mode;
 	int64_t nlink;
 	int64_t creator;	  /* 0: none */
@@ -127,8 +127,8 @@ int meta_dirent_parent(struct store *st, int64_t child, int64_t *parent);
 /* A folder that holds `child` (any one) and the name it has there, into
  * name (len bytes).  -ENAMETOOLONG: the name does not fit (nothing is
  * copied).  -ENOENT: it has no name. */
-int meta_dirent_up(struct store *st, int64_t child, int64_t *parent,
-		   char *name, size_t len);
+int meta_dirent_up(struct store *st, int64_t child, int64_t *parent, char *name,
+		   size_t len);
 /* As meta_dirent_up, but always the name in the folder of lowest id;
  * parent may be NULL. */
 int meta_dirent_first(struct store *st, int64_t child, int64_t *parent,
@@ -165,12 +165,11 @@ int meta_root_list(struct store *st, int64_t account, const char *after,
 		   size_t *n);
 
 /* The root folder of private space of `account`. */
-int meta_space_private_root(struct store *st, int64_t account,
-			    int64_t *root);
+int meta_space_private_root(struct store *st, int64_t account, int64_t *root);
 /* The root folder of the space of group `name`, of which `account` is a
  * member.  -ENOENT: no such group, or not a member. */
-int meta_space_group_root(struct store *st, const char *name,
-			  int64_t account, int64_t *root);
+int meta_space_group_root(struct store *st, const char *name, int64_t account,
+			  int64_t *root);
 /* The private space of `account`. */
 int meta_space_private(struct store *st, int64_t account, int64_t *space);
 /* The folder of tool `tool` in space `space` (0 when it has none).
@@ -181,15 +180,14 @@ int meta_space_tool(struct store *st, int64_t space, enum store_tool tool,
 /* Value of extended attribute `name` of node `node`: *len its length; it
  * is copied to buf when it fits `size` bytes.  -ENOENT: no such
  * attribute. */
-int meta_xattr_get(struct store *st, int64_t node, const char *name,
-		   void *buf, size_t size, size_t *len);
+int meta_xattr_get(struct store *st, int64_t node, const char *name, void *buf,
+		   size_t size, size_t *len);
 /* The length of that value.  -ENOENT: no such attribute. */
 int meta_xattr_size(struct store *st, int64_t node, const char *name,
 		    int64_t *len);
 /* The names of node's attributes in order: *out malloc'd strings in a
  * malloc'd array of *n; the caller frees them. */
-int meta_xattr_names(struct store *st, int64_t node, char ***out,
-		     size_t *n);
+int meta_xattr_names(struct store *st, int64_t node, char ***out, size_t *n);
 /* Set (add or replace) an attribute; value may be NULL when size is 0. */
 int meta_xattr_set(struct store *st, int64_t node, const char *name,
 		   const void *value, size_t size);
@@ -203,13 +201,13 @@ int meta_editor_names(struct store *st, int64_t node, int64_t except,
 /* A public link with what serving it needs. */
 struct meta_link {
 	int64_t id, space, node, expires, created;
-	int tool;		/* enum store_tool */
-	int64_t created_by;	/* 0: unknown */
-	int64_t group;		/* 0 for a private space */
-	int64_t owner;		/* private space: its account */
-	int64_t docroot;	/* the space's documents folder */
-	int64_t reader;		/* the space's administrator or owner, 0:
-				   none */
+	int tool;	    /* enum store_tool */
+	int64_t created_by; /* 0: unknown */
+	int64_t group;	    /* 0 for a private space */
+	int64_t owner;	    /* private space: its account */
+	int64_t docroot;    /* the space's documents folder */
+	int64_t reader;	    /* the space's administrator or owner, 0:
+			       none */
 	char group_name[STORE_GROUPNAME_BYTES + 1]; /* "" if private */
 };
 /* The link whose token hashes to `hash` (hash_len bytes). */
@@ -222,10 +220,10 @@ int meta_link_get(struct store *st, int64_t id, struct meta_link *out);
 int meta_link_list(struct store *st, int64_t space, struct meta_link **out,
 		   size_t *n);
 /* A new link; *id its id. */
-int meta_link_add(struct store *st, const unsigned char *hash,
-		  size_t hash_len, int64_t space, int64_t node,
-		  enum store_tool tool, int64_t created_by, int64_t created,
-		  int64_t expires, int64_t *id);
+int meta_link_add(struct store *st, const unsigned char *hash, size_t hash_len,
+		  int64_t space, int64_t node, enum store_tool tool,
+		  int64_t created_by, int64_t created, int64_t expires,
+		  int64_t *id);
 /* End link `id` (no error when there is none). */
 int meta_link_remove(struct store *st, int64_t id);
 /* The links' base URL: set it, or read it into buf (len bytes, cut to
@@ -233,10 +231,8 @@ int meta_link_remove(struct store *st, int64_t id);
 int meta_link_base_url_set(struct store *st, const char *url);
 int meta_link_base_url_get(struct store *st, char *buf, size_t len);
 
-
 /* ---- access: rights, calendar grants, quota (sqlite/access.c) -------- */
 /* (access) */
-
 
 /* ---- model: accounts, plans, invitations (sqlite/model.c) ------------ */
 /* (model) */

@@ -10,12 +10,12 @@
 
 /* ---- nodes ---- */
 
-#define INFO_SQL                                                             \
-	"SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"        \
-	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"        \
-	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"       \
-	" n.nlink, n.gen, coalesce(n.hist, 0) FROM node n"                    \
-	" LEFT JOIN space s ON s.id = n.space_id"                             \
+#define INFO_SQL                                                               \
+	"SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"         \
+	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"         \
+	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"        \
+	" n.nlink, n.gen, coalesce(n.hist, 0) FROM node n"                     \
+	" LEFT JOIN space s ON s.id = n.space_id"                              \
 	" WHERE n.id = " RESOLVE
 
 int meta_node_get(struct store *st, int64_t ino, struct node_info *out)
@@ -90,8 +90,7 @@ int meta_node_creator(struct store *st, int64_t ino, int64_t *creator)
 		      ino);
 }
 
-int meta_node_add(struct store *st, const struct meta_node_new *n,
-		  int64_t *ino)
+int meta_node_add(struct store *st, const struct meta_node_new *n, int64_t *ino)
 {
 	int rc;
 
@@ -174,8 +173,8 @@ static int name_row(struct store *st, sqlite3_stmt *s, int pcol, int ncol,
 	return 0;
 }
 
-int meta_dirent_up(struct store *st, int64_t child, int64_t *parent,
-		   char *name, size_t len)
+int meta_dirent_up(struct store *st, int64_t child, int64_t *parent, char *name,
+		   size_t len)
 {
 	return name_row(st,
 			db_q(st,
@@ -331,21 +330,21 @@ int meta_root_list(struct store *st, int64_t account, const char *after,
 
 /* ---- spaces ---- */
 
-int meta_space_private_root(struct store *st, int64_t account,
-			    int64_t *root)
+int meta_space_private_root(struct store *st, int64_t account, int64_t *root)
 {
 	return db_int(st, root, "SELECT root FROM space WHERE account_id = ?",
 		      "i", account);
 }
 
-int meta_space_group_root(struct store *st, const char *name,
-			  int64_t account, int64_t *root)
+int meta_space_group_root(struct store *st, const char *name, int64_t account,
+			  int64_t *root)
 {
-	return db_int(st, root,
-		      "SELECT s.root FROM grp g JOIN space s ON s.group_id = g.id"
-		      " JOIN membership m ON m.group_id = g.id"
-		      " WHERE g.name = ? AND m.account_id = ?",
-		      "ti", name, account);
+	return db_int(
+		st, root,
+		"SELECT s.root FROM grp g JOIN space s ON s.group_id = g.id"
+		" JOIN membership m ON m.group_id = g.id"
+		" WHERE g.name = ? AND m.account_id = ?",
+		"ti", name, account);
 }
 
 int meta_space_private(struct store *st, int64_t account, int64_t *space)
@@ -358,9 +357,12 @@ int meta_space_tool(struct store *st, int64_t space, enum store_tool tool,
 		    int64_t *folder)
 {
 	static const char *const col[] = {
-		[STORE_TOOL_DOCUMENTS] = "SELECT documents FROM space WHERE id = ?",
-		[STORE_TOOL_CALENDAR] = "SELECT calendar FROM space WHERE id = ?",
-		[STORE_TOOL_CONTACTS] = "SELECT contacts FROM space WHERE id = ?",
+		[STORE_TOOL_DOCUMENTS] =
+			"SELECT documents FROM space WHERE id = ?",
+		[STORE_TOOL_CALENDAR] =
+			"SELECT calendar FROM space WHERE id = ?",
+		[STORE_TOOL_CONTACTS] =
+			"SELECT contacts FROM space WHERE id = ?",
 		[STORE_TOOL_MAIL] = "SELECT mail FROM space WHERE id = ?",
 	};
 
@@ -371,8 +373,8 @@ int meta_space_tool(struct store *st, int64_t space, enum store_tool tool,
 
 /* ---- extended attributes ---- */
 
-int meta_xattr_get(struct store *st, int64_t node, const char *name,
-		   void *buf, size_t size, size_t *len)
+int meta_xattr_get(struct store *st, int64_t node, const char *name, void *buf,
+		   size_t size, size_t *len)
 {
 	sqlite3_stmt *s;
 	size_t n;
@@ -402,8 +404,7 @@ int meta_xattr_size(struct store *st, int64_t node, const char *name,
 		      "it", node, name);
 }
 
-int meta_xattr_names(struct store *st, int64_t node, char ***out,
-		     size_t *n)
+int meta_xattr_names(struct store *st, int64_t node, char ***out, size_t *n)
 {
 	return db_texts(st, out, n,
 			"SELECT name FROM xattr WHERE node = ? ORDER BY name",
@@ -413,10 +414,11 @@ int meta_xattr_names(struct store *st, int64_t node, char ***out,
 int meta_xattr_set(struct store *st, int64_t node, const char *name,
 		   const void *value, size_t size)
 {
-	return db_run(st,
-		      "INSERT INTO xattr (node, name, value) VALUES (?1, ?2, ?3)"
-		      " ON CONFLICT (node, name) DO UPDATE SET value = ?3",
-		      "itb", node, name, value ? value : "", size);
+	return db_run(
+		st,
+		"INSERT INTO xattr (node, name, value) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (node, name) DO UPDATE SET value = ?3",
+		"itb", node, name, value ? value : "", size);
 }
 
 int meta_xattr_remove(struct store *st, int64_t node, const char *name)
@@ -432,11 +434,12 @@ int meta_xattr_remove(struct store *st, int64_t node, const char *name)
 int meta_editor_names(struct store *st, int64_t node, int64_t except,
 		      char ***out, size_t *n)
 {
-	return db_texts(st, out, n,
-			"SELECT a.username FROM editor e JOIN account a ON a.id ="
-			" e.account_id WHERE e.node = ? AND e.account_id <> ?"
-			" ORDER BY a.username",
-			"ii", node, except);
+	return db_texts(
+		st, out, n,
+		"SELECT a.username FROM editor e JOIN account a ON a.id ="
+		" e.account_id WHERE e.node = ? AND e.account_id <> ?"
+		" ORDER BY a.username",
+		"ii", node, except);
 }
 
 /* ---- public links ---- */
@@ -493,8 +496,7 @@ int meta_link_by_hash(struct store *st, const unsigned char *hash,
 
 int meta_link_get(struct store *st, int64_t id, struct meta_link *out)
 {
-	return link_one(st, db_q(st, ROW_COLS " WHERE l.id = ?", "i", id),
-			out);
+	return link_one(st, db_q(st, ROW_COLS " WHERE l.id = ?", "i", id), out);
 }
 
 int meta_link_list(struct store *st, int64_t space, struct meta_link **out,
@@ -528,10 +530,10 @@ int meta_link_list(struct store *st, int64_t space, struct meta_link **out,
 	return 0;
 }
 
-int meta_link_add(struct store *st, const unsigned char *hash,
-		  size_t hash_len, int64_t space, int64_t node,
-		  enum store_tool tool, int64_t created_by, int64_t created,
-		  int64_t expires, int64_t *id)
+int meta_link_add(struct store *st, const unsigned char *hash, size_t hash_len,
+		  int64_t space, int64_t node, enum store_tool tool,
+		  int64_t created_by, int64_t created, int64_t expires,
+		  int64_t *id)
 {
 	int rc;
 
