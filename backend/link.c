@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define TOKEN_BYTES	 24 /* 192 random bits */
 #define HASH_BYTES	 32
@@ -57,30 +56,22 @@ static bool token_well_formed(const char *t)
 	return i == STORE_LINK_TOKEN_LEN;
 }
 
-#define ROW_COLS                                                               \
-	"SELECT l.id, l.space_id, l.node, l.tool, l.expires, l.created,"       \
-	" coalesce(l.created_by, 0), coalesce(s.group_id, 0),"                 \
-	" coalesce(s.account_id, 0), s.documents, coalesce(g.name, ''),"       \
-	" coalesce((SELECT m.account_id FROM membership m WHERE"               \
-	" m.group_id = s.group_id AND m.role = 3), s.account_id, 0)"           \
-	" FROM link l JOIN space s ON s.id = l.space_id"                       \
-	" LEFT JOIN grp g ON g.id = s.group_id"
-
-static void row_read(sqlite3_stmt *s, struct link_row *r)
+/* A stored link, its reader a caller. */
+static void row_read(const struct meta_link *m, struct link_row *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_column_int64(s, 0);
-	r->space = sqlite3_column_int64(s, 1);
-	r->node = sqlite3_column_int64(s, 2);
-	r->tool = sqlite3_column_int64(s, 3);
-	r->expires = sqlite3_column_int64(s, 4);
-	r->created = sqlite3_column_int64(s, 5);
-	r->created_by = sqlite3_column_int64(s, 6);
-	r->group = sqlite3_column_int64(s, 7);
-	r->owner = sqlite3_column_int64(s, 8);
-	r->docroot = sqlite3_column_int64(s, 9);
-	copy_str(r->group_name, sizeof(r->group_name), col_text(s, 10));
-	r->reader.account = sqlite3_column_int64(s, 11);
+	r->id = m->id;
+	r->space = m->space;
+	r->node = m->node;
+	r->tool = m->tool;
+	r->expires = m->expires;
+	r->created = m->created;
+	r->created_by = m->created_by;
+	r->group = m->group;
+	r->owner = m->owner;
+	r->docroot = m->docroot;
+	copy_str(r->group_name, sizeof(r->group_name), m->group_name);
+	r->reader.account = m->reader;
 }
 
 /* The link's target is still where it was published: a documents node
@@ -90,22 +81,10 @@ static void row_read(sqlite3_stmt *s, struct link_row *r)
  * is the check of every request all the same. */
 static int target_alive(struct store *st, const struct link_row *r, bool *alive)
 {
-	int64_t one = 0;
-	int rc;
-
 	*alive = true;
 	if (r->tool != STORE_TOOL_DOCUMENTS || r->node == r->docroot)
 		return 0;
-	rc = db_int(st, &one,
-		    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT"
-		    " d.parent FROM dirent d JOIN up ON d.child = up.id)"
-		    " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",
-		    "ii", r->node, r->docroot);
-	if (rc == -ENOENT) {
-		*alive = false;
-		return 0;
-	}
-	return rc;
+	return meta_dirent_reaches(st, r->node, r->docroot, alive);
 }
 
 static bool expired(const struct link_row *r, int64_t now)
@@ -120,23 +99,17 @@ static int link_by_token(struct store *st, const char *token,
 			 struct link_row *out)
 {
 	unsigned char h[HASH_BYTES];
-	sqlite3_stmt *s;
+	struct meta_link m;
 	bool alive;
 	int rc;
 
 	if (!token || !token_well_formed(token))
 		return -ENOENT;
 	token_hash(token, h);
-	s = db_q(st, ROW_COLS " WHERE l.token_hash = ?", "b", h, sizeof(h));
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc < 0)
+	rc = meta_link_by_hash(st, h, sizeof(h), &m);
+	if (rc)
 		return rc;
-	if (rc == 0)
-		return -ENOENT;
-	row_read(s, out);
-	db_done(s);
+	row_read(&m, out);
 	if (expired(out, now_sec()) || out->reader.account <= 0)
 		return -ENOENT;
 	rc = target_alive(st, out, &alive);
@@ -162,9 +135,7 @@ static int space_of(struct store *st, const struct store_caller *c,
 			return rc;
 		copy_str(gname, glen, "Private");
 		*group_id = 0;
-		return db_int(st, space,
-			      "SELECT id FROM space WHERE account_id = ?", "i",
-			      c->account);
+		return meta_space_private(st, c->account, space);
 	}
 	if (manage) {
 		rc = need_account(st, c);
@@ -217,16 +188,12 @@ static int create_locked(struct store *st, const struct store_caller *c,
 		return rc;
 	if (strcmp(target, "calendar") == 0) {
 		tool = STORE_TOOL_CALENDAR;
-		rc = db_int(st, &node,
-			    "SELECT calendar FROM space WHERE id = ?", "i",
-			    space);
+		rc = meta_space_tool(st, space, tool, &node);
 	} else if (strncmp(target, "documents", 9) == 0 &&
 		   (target[9] == '\0' || target[9] == '/')) {
 		tool = STORE_TOOL_DOCUMENTS;
 		rest = target + 9;
-		rc = db_int(st, &root,
-			    "SELECT documents FROM space WHERE id = ?", "i",
-			    space);
+		rc = meta_space_tool(st, space, tool, &root);
 		if (rc == 0)
 			rc = node_walk(st, root, rest, &node);
 		if (rc == -ENOENT)
@@ -257,15 +224,8 @@ static int create_locked(struct store *st, const struct store_caller *c,
 				  "future");
 	token_new(token);
 	token_hash(token, h);
-	rc = db_run(st,
-		    "INSERT INTO link (token_hash, space_id, node, tool,"
-		    " created_by, created, expires) VALUES (?, ?, ?, ?, ?, ?,"
-		    " ?)",
-		    "biiiiii", h, sizeof(h), space, node, (int64_t)tool,
-		    c->account, now_sec(), expires);
-	if (rc == 0)
-		*id = db_last_id(st);
-	return rc;
+	return meta_link_add(st, h, sizeof(h), space, node, tool, c->account,
+			     now_sec(), expires, id);
 }
 
 int store_link_create(struct store *st, const struct store_caller *c,
@@ -309,26 +269,16 @@ static int target_path(struct store *st, const struct link_row *r, char *buf,
 		return -ENOMEM;
 	buf[0] = '\0';
 	while (cur != r->docroot && depth++ < 4096 && rc == 0) {
-		sqlite3_stmt *s = db_q(st,
-				       "SELECT parent, name FROM dirent WHERE"
-				       " child = ? ORDER BY parent LIMIT 1",
-				       "i", cur);
+		char name[256]; /* names are at most 255 bytes (util.c) */
+		int64_t parent;
 
-		if (!s) {
-			rc = -EIO;
-			break;
-		}
-		rc = db_row(st, s);
-		if (rc == 1) {
-			rc = snprintf(tmp, len, "/%s%s", col_text(s, 1), buf) >=
-					     (int)len
+		rc = meta_dirent_first(st, cur, &parent, name, sizeof(name));
+		if (rc == 0) {
+			rc = snprintf(tmp, len, "/%s%s", name, buf) >= (int)len
 				     ? -ENAMETOOLONG
 				     : 0;
 			copy_str(buf, len, tmp);
-			cur = sqlite3_column_int64(s, 0);
-			db_done(s);
-		} else if (rc == 0) {
-			rc = -ENOENT;
+			cur = parent;
 		}
 	}
 	if (rc == 0 && snprintf(tmp, len, "documents%s", buf) >= (int)len)
@@ -385,10 +335,10 @@ static int list_locked(struct store *st, const struct store_caller *c,
 {
 	char gname[STORE_GROUPNAME_BYTES + 1];
 	struct store_link *v = NULL;
-	struct link_row *rows = NULL;
-	size_t len = 0, cap = 0, nrows = 0, rcap = 0, i;
+	struct meta_link *rows = NULL;
+	struct link_row r;
+	size_t len = 0, cap = 0, nrows = 0, i;
 	int64_t space = 0, gid;
-	sqlite3_stmt *s;
 	bool alive;
 	int rc;
 
@@ -398,29 +348,19 @@ static int list_locked(struct store *st, const struct store_caller *c,
 		if (rc)
 			return rc;
 	}
-	s = db_q(st, ROW_COLS " WHERE ?1 = 0 OR l.space_id = ?1 ORDER BY l.id",
-		 "i", space);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(rows, nrows, rcap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		row_read(s, &rows[nrows++]);
-	}
+	rc = meta_link_list(st, space, &rows, &nrows);
 	for (i = 0; rc == 0 && i < nrows; i++) {
-		if (!link_visible(st, c, &rows[i]))
+		row_read(&rows[i], &r);
+		if (!link_visible(st, c, &r))
 			continue;
-		rc = target_alive(st, &rows[i], &alive);
+		rc = target_alive(st, &r, &alive);
 		if (rc || !alive)
 			continue;
 		if (ARRAY_GROW(v, len, cap)) {
 			rc = -ENOMEM;
 			break;
 		}
-		rc = link_fill(st, &rows[i], &v[len]);
+		rc = link_fill(st, &r, &v[len]);
 		if (rc == 0)
 			len++;
 	}
@@ -453,23 +393,18 @@ int store_link_list(struct store *st, const struct store_caller *c,
 static int revoke_locked(struct store *st, const struct store_caller *c,
 			 int64_t id)
 {
+	struct meta_link m;
 	struct link_row r;
-	sqlite3_stmt *s;
 	int rc;
 
 	/* Whatever state its target is in: a link that exists can always
 	 * be ended. */
-	s = db_q(st, ROW_COLS " WHERE l.id = ?", "i", id);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc < 0)
+	rc = meta_link_get(st, id, &m);
+	if (rc && rc != -ENOENT)
 		return rc;
-	if (rc == 1) {
-		row_read(s, &r);
-		db_done(s);
-	}
-	if (rc == 0 || !link_visible(st, c, &r))
+	if (rc == 0)
+		row_read(&m, &r);
+	if (rc == -ENOENT || !link_visible(st, c, &r))
 		return store_fail(st, -ENOENT, "no link %lld", (long long)id);
 	if (!c->operator && r.group &&
 	    grp_role(st, r.group, c->account) < STORE_ROLE_COADMIN)
@@ -478,7 +413,7 @@ static int revoke_locked(struct store *st, const struct store_caller *c,
 				  "co-administrators may publish or revoke "
 				  "links",
 				  r.group_name);
-	return db_run(st, "DELETE FROM link WHERE id = ?", "i", id);
+	return meta_link_remove(st, id);
 }
 
 int store_link_revoke(struct store *st, const struct store_caller *c,
@@ -513,32 +448,22 @@ int store_link_set_base_url(struct store *st, const struct store_caller *c,
 	rc = txn_begin(st);
 	if (rc)
 		return rc;
-	rc = db_run(st,
-		    "INSERT INTO link_setting (k, v) VALUES ('base_url', ?1)"
-		    " ON CONFLICT (k) DO UPDATE SET v = ?1",
-		    "t", url);
-	return txn_end(st, rc);
+	return txn_end(st, meta_link_base_url_set(st, url));
 }
 
 int store_link_base_url(struct store *st, char *buf, size_t len)
 {
-	sqlite3_stmt *s;
 	int rc;
 
 	st->errmsg[0] = '\0';
 	copy_str(buf, len, DEFAULT_BASE_URL);
-	s = db_q(st, "SELECT v FROM link_setting WHERE k = 'base_url'", "");
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		copy_str(buf, len, col_text(s, 0));
-		db_done(s);
-	}
+	rc = meta_link_base_url_get(st, buf, len);
+	if (rc == -ENOENT)
+		rc = 0;
 	/* No trailing slash: URLs are BASE/l/TOKEN. */
 	for (size_t n = strlen(buf); n > 0 && buf[n - 1] == '/'; n--)
 		buf[n - 1] = '\0';
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* ---- serving ---- */
@@ -667,15 +592,10 @@ static void file_etag(const struct store_attr *a, char *buf, size_t len)
 /* The name a linked node has (its first), "" if none. */
 static void link_name(struct store *st, int64_t ino, char *buf, size_t len)
 {
-	sqlite3_stmt *s = db_q(st,
-			       "SELECT name FROM dirent WHERE child = ?"
-			       " ORDER BY parent LIMIT 1",
-			       "i", ino);
+	char name[256]; /* names are at most 255 bytes (util.c) */
 
-	if (s && db_row(st, s) == 1) {
-		copy_str(buf, len, col_text(s, 0));
-		db_done(s);
-	}
+	if (meta_dirent_first(st, ino, NULL, name, sizeof(name)) == 0)
+		copy_str(buf, len, name);
 }
 
 static int resolve_locked(struct store *st, const char *token, const char *rel,
@@ -698,11 +618,7 @@ static int resolve_locked(struct store *st, const char *token, const char *rel,
 		if (rc)
 			return -ENOENT;
 		/* The feed changes with any item of the folder. */
-		if (db_int(st, &newest,
-			   "SELECT max(max(n.mtime), max(n.ctime)) FROM dirent"
-			   " d JOIN node n ON n.id = d.child WHERE d.parent = "
-			   "?",
-			   "i", r->node) == 0 &&
+		if (meta_dirent_newest(st, r->node, &newest) == 0 &&
 		    newest > out->attr.mtime_ns)
 			out->attr.mtime_ns = newest;
 		if (out->attr.ctime_ns > out->attr.mtime_ns)

@@ -12,19 +12,9 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
-
-#define INFO_SQL                                                             \
-	"SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"        \
-	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"        \
-	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"       \
-	" n.nlink, n.gen, coalesce(n.hist, 0) FROM node n"                    \
-	" LEFT JOIN space s ON s.id = n.space_id"                             \
-	" WHERE n.id = " RESOLVE
 
 int node_info(struct store *st, int64_t ino, struct node_info *out)
 {
-	sqlite3_stmt *s;
 	int rc;
 
 	struct memo *m = st->memo;
@@ -38,33 +28,9 @@ int node_info(struct store *st, int64_t ino, struct node_info *out)
 		*out = m->node[slot].info;
 		return 0;
 	}
-	s = db_q(st, INFO_SQL, "i", ino);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	memset(out, 0, sizeof(*out));
-	out->ino = sqlite3_column_int64(s, 0);
-	out->space = sqlite3_column_int64(s, 1);
-	out->parent = sqlite3_column_int64(s, 2);
-	out->tool = sqlite3_column_int(s, 3);
-	out->mode = (uint32_t)sqlite3_column_int64(s, 4);
-	out->creator = sqlite3_column_int64(s, 5);
-	out->editors_all = sqlite3_column_int(s, 6) != 0;
-	if (sqlite3_column_type(s, 7) != SQLITE_NULL) {
-		out->kind = SPACE_GROUP;
-		out->group = sqlite3_column_int64(s, 7);
-	} else if (sqlite3_column_type(s, 8) != SQLITE_NULL) {
-		out->kind = SPACE_PRIVATE;
-		out->owner = sqlite3_column_int64(s, 8);
-	}
-	out->space_root = sqlite3_column_int64(s, 9);
-	out->drop_dir = sqlite3_column_int64(s, 10);
-	out->nlink = sqlite3_column_int64(s, 11);
-	out->gen = sqlite3_column_int(s, 12);
-	out->held = sqlite3_column_int64(s, 13);
-	db_done(s);
+	rc = meta_node_get(st, ino, out);
+	if (rc)
+		return rc;
 	if (st->txn_depth > 0) {
 		m->node[slot].info = *out;
 		m->node[slot].wseq = st->wseq;
@@ -76,27 +42,28 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 	     const char *name, uint32_t mode, int64_t creator, int64_t *ino)
 {
 	unsigned char cid[16];
-	int64_t t = now_ns();
+	struct meta_node_new n = {
+		.space = space,
+		.tool = tool,
+		.mode = mode,
+		.nlink = S_ISDIR(mode) ? 2 : 1,
+		.creator = creator,
+		.time_ns = now_ns(),
+		.cid = cid,
+		.cid_len = S_ISREG(mode) ? 16 : 0,
+		.cipher = CIPHER_DEFAULT,
+	};
 	int rc;
 
 	content_new_cid(cid);
-	rc = db_run(st,
-		    "INSERT INTO node (space_id, tool, mode, nlink, creator,"
-		    " atime, mtime, ctime, cid, cipher) VALUES (?1, ?2, ?3,"
-		    " ?4, nullif(?5, 0), ?6, ?6, ?6, ?7, ?8)",
-		    "iiiiiibi", space, (int64_t)tool, (int64_t)mode,
-		    (int64_t)(S_ISDIR(mode) ? 2 : 1), creator ? creator : 0, t,
-		    cid, (size_t)(S_ISREG(mode) ? 16 : 0),
-		    (int64_t)CIPHER_DEFAULT);
+	rc = meta_node_add(st, &n, ino);
 	if (rc)
 		return rc;
-	*ino = db_last_id(st);
-	/* No creator (nullif above): no UPDATE of it, which would count as
-	 * a change of rights and make groupctl wait for the mounts. */
+	/* No creator (0 in the new row): no UPDATE of it, which would count
+	 * as a change of rights and make groupctl wait for the mounts. */
 	if (!parent)
 		return rc;
-	rc = db_run(st, "INSERT INTO dirent (parent, name, child) VALUES (?,?,?)",
-		    "iti", parent, name, *ino);
+	rc = meta_dirent_add(st, parent, name, *ino);
 	if (rc == 0)
 		rc = node_touch_dir(st, parent, S_ISDIR(mode) ? 1 : 0);
 	/* What members put there counts (a trigger keeps space.files) and
@@ -108,12 +75,7 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 
 int node_touch_dir(struct store *st, int64_t dir, int nlink_delta)
 {
-	int64_t t = now_ns();
-
-	return db_run(st,
-		      "UPDATE node SET nlink = nlink + ?, mtime = ?, ctime = ?"
-		      " WHERE id = ?",
-		      "iiii", (int64_t)nlink_delta, t, t, dir);
+	return meta_node_touch_dir(st, dir, nlink_delta, now_ns());
 }
 
 int node_path(struct store *st, int64_t ino, char *buf, size_t len)
@@ -126,24 +88,15 @@ int node_path(struct store *st, int64_t ino, char *buf, size_t len)
 		return -ENOMEM;
 	buf[0] = '\0';
 	while (depth++ < 4096) {
-		sqlite3_stmt *s = db_q(st,
-				       "SELECT parent, name FROM dirent WHERE"
-				       " child = ? LIMIT 1",
-				       "i", ino);
-		const char *name;
+		char name[256]; /* names are at most 255 bytes (util.c) */
+		int64_t parent;
 		size_t n;
 
-		if (!s) {
-			rc = -EIO;
+		rc = meta_dirent_up(st, ino, &parent, name, sizeof(name));
+		if (rc)
 			break;
-		}
-		rc = db_row(st, s);
-		if (rc <= 0)
-			break;
-		name = col_text(s, 1);
 		n = strlen(name);
 		if (used + n + 2 > len) {
-			db_done(s);
 			rc = -ENAMETOOLONG;
 			break;
 		}
@@ -158,19 +111,17 @@ int node_path(struct store *st, int64_t ino, char *buf, size_t len)
 			buf[n] = '\0';
 			used = n;
 		}
-		ino = sqlite3_column_int64(s, 0);
-		db_done(s);
+		ino = parent;
 	}
 	free(tmp);
-	return rc < 0 ? rc : 0;
+	/* -ENOENT: the top, a node with no name. */
+	return rc == -ENOENT ? 0 : rc;
 }
 
 int node_child(struct store *st, int64_t parent, const char *name,
 	       int64_t *child)
 {
-	return db_int(st, child,
-		      "SELECT child FROM dirent WHERE parent = ? AND name = ?",
-		      "it", parent, name);
+	return meta_dirent_find(st, parent, name, child);
 }
 
 int node_walk(struct store *st, int64_t root, const char *path, int64_t *ino)
@@ -201,12 +152,6 @@ int target_resolve(struct store *st, const struct store_caller *c,
 		   const char *group, const char *path, struct grp *g,
 		   int64_t *ino)
 {
-	static const char *const col[] = {
-		[STORE_TOOL_DOCUMENTS] = "SELECT documents FROM space WHERE id = ?",
-		[STORE_TOOL_CALENDAR] = "SELECT calendar FROM space WHERE id = ?",
-		[STORE_TOOL_CONTACTS] = "SELECT contacts FROM space WHERE id = ?",
-		[STORE_TOOL_MAIL] = "SELECT mail FROM space WHERE id = ?",
-	};
 	char tool[16];
 	const char *rest = strchr(path, '/');
 	size_t n = rest ? (size_t)(rest - path) : strlen(path);
@@ -224,7 +169,7 @@ int target_resolve(struct store *st, const struct store_caller *c,
 	t = store_tool_parse(tool);
 	if (!t)
 		goto bad;
-	rc = db_int(st, &root, col[t], "i", g->space);
+	rc = meta_space_tool(st, g->space, t, &root);
 	if (rc)
 		return rc;
 	rc = node_walk(st, root, rest ? rest : "", ino);
@@ -261,21 +206,15 @@ int drop_place(struct store *st, const struct node_info *n, int *depth,
 		cur = parent;
 		if (cur == n->drop_dir)
 			break;
-		rc = db_int(st, &parent,
-			    "SELECT parent FROM dirent WHERE child = ? LIMIT 1",
-			    "i", cur);
+		rc = meta_dirent_parent(st, cur, &parent);
 		if (rc)
 			return rc == -ENOENT ? -EIO : rc;
 	}
 	*depth = k;
 	if (k >= 1)
-		db_int(st, owner,
-		       "SELECT coalesce(creator, 0) FROM node WHERE id = ?", "i",
-		       path[k - 1]);
+		meta_node_creator(st, path[k - 1], owner);
 	if (k >= 2)
-		db_int(st, dropper,
-		       "SELECT coalesce(creator, 0) FROM node WHERE id = ?", "i",
-		       path[k - 2]);
+		meta_node_creator(st, path[k - 2], dropper);
 	return 0;
 }
 
@@ -341,41 +280,11 @@ int node_visible(struct store *st, const struct store_caller *c, int64_t ino,
 	return -ENOENT;
 }
 
-static int attr_row(struct store *st, int64_t ino, struct store_attr *out)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	s = db_q(st,
-		 "SELECT n.mode, n.nlink, n.size, n.atime, n.mtime, n.ctime,"
-		 " a.unix_uid FROM node n LEFT JOIN account a"
-		 " ON a.id = n.creator WHERE n.id = " RESOLVE,
-		 "i", ino);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	memset(out, 0, sizeof(*out));
-	out->ino = (uint64_t)ino;
-	out->mode = (uint32_t)sqlite3_column_int64(s, 0);
-	out->nlink = (uint32_t)sqlite3_column_int64(s, 1);
-	out->size = (uint64_t)sqlite3_column_int64(s, 2);
-	out->atime_ns = sqlite3_column_int64(s, 3);
-	out->mtime_ns = sqlite3_column_int64(s, 4);
-	out->ctime_ns = sqlite3_column_int64(s, 5);
-	out->uid = sqlite3_column_type(s, 6) == SQLITE_NULL
-			   ? -1
-			   : sqlite3_column_int64(s, 6);
-	db_done(s);
-	return 0;
-}
-
 /* The attributes of a visible node as this caller's mount shows them. */
 int node_attr(struct store *st, const struct store_caller *c,
 	      const struct node_info *n, struct store_attr *out)
 {
-	int rc = attr_row(st, n->ino, out);
+	int rc = meta_node_attr(st, n->ino, out);
 
 	if (rc)
 		return rc;
@@ -449,14 +358,8 @@ static int root_child(struct store *st, const struct store_caller *c,
 	if (c->account <= 0)
 		return -ENOENT;
 	if (strcmp(name, "Private") == 0)
-		return db_int(st, ino,
-			      "SELECT root FROM space WHERE account_id = ?", "i",
-			      c->account);
-	return db_int(st, ino,
-		      "SELECT s.root FROM grp g JOIN space s ON s.group_id = g.id"
-		      " JOIN membership m ON m.group_id = g.id"
-		      " WHERE g.name = ? AND m.account_id = ?",
-		      "ti", name, c->account);
+		return meta_space_private_root(st, c->account, ino);
+	return meta_space_group_root(st, name, c->account, ino);
 }
 
 int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
@@ -538,41 +441,13 @@ static int emit(struct store *st, const struct store_caller *c, int64_t ino,
 	return fn(arg, name, &a) ? 1 : 0;
 }
 
-struct entry {
-	char *name;
-	int64_t ino;
-	struct store_attr a;
-	int64_t creator;
-	bool editors_all, editor;
-};
-
-static void entry_row(sqlite3_stmt *s, struct entry *e)
-{
-	struct store_attr *a = &e->a;
-
-	memset(a, 0, sizeof(*a));
-	a->ino = (uint64_t)e->ino;
-	a->mode = (uint32_t)sqlite3_column_int64(s, 2);
-	a->nlink = (uint32_t)sqlite3_column_int64(s, 3);
-	a->size = (uint64_t)sqlite3_column_int64(s, 4);
-	a->atime_ns = sqlite3_column_int64(s, 5);
-	a->mtime_ns = sqlite3_column_int64(s, 6);
-	a->ctime_ns = sqlite3_column_int64(s, 7);
-	a->uid = sqlite3_column_type(s, 8) == SQLITE_NULL
-			 ? -1
-			 : sqlite3_column_int64(s, 8);
-	e->creator = sqlite3_column_int64(s, 9);
-	e->editors_all = sqlite3_column_int(s, 10) != 0;
-	e->editor = sqlite3_column_int(s, 11) != 0;
-}
-
 /*
  * An entry of an ordinary folder (not the root, not in drop/): visible
  * when the folder is, and its attributes are in the row already.  Only
  * a folder's own rights need more queries, in single-account mounts.
  */
 static int emit_fast(struct store *st, const struct store_caller *c,
-		     const struct node_info *d, struct entry *e,
+		     const struct node_info *d, struct meta_dirent *e,
 		     store_dirent_fn fn, void *arg)
 {
 	struct store_attr *a = &e->a;
@@ -595,7 +470,7 @@ static int emit_fast(struct store *st, const struct store_caller *c,
 	return fn(arg, e->name, a) ? 1 : 0;
 }
 
-static void entries_free(struct entry *v, size_t n)
+static void entries_free(struct meta_dirent *v, size_t n)
 {
 	size_t i;
 
@@ -609,57 +484,13 @@ static void entries_free(struct entry *v, size_t n)
  * the callback may run other queries. */
 static int entries_read(struct store *st, const struct store_caller *c,
 			int64_t ino, const char *after, uint64_t skip,
-			size_t max, struct entry **out, size_t *n)
+			size_t max, struct meta_dirent **out, size_t *n)
 {
-	struct entry *v = NULL;
-	size_t cap = 0;
-	size_t len = 0;
-	sqlite3_stmt *s;
-	int rc;
-
 	if (ino == STORE_ROOT_INO)
-		s = db_q(st,
-			 "SELECT name, root FROM (SELECT 'Private' AS name,"
-			 " s.root AS root FROM space s WHERE s.account_id = ?1"
-			 " UNION ALL SELECT g.name, s.root FROM grp g"
-			 " JOIN space s ON s.group_id = g.id"
-			 " JOIN membership m ON m.group_id = g.id"
-			 " WHERE m.account_id = ?1) WHERE name > ?2"
-			 " ORDER BY name LIMIT ?3 OFFSET ?4",
-			 "itii", c->account, after ? after : "",
-			 (int64_t)max, (int64_t)(after ? 0 : skip));
-	else
-		s = db_q(st,
-			 "SELECT d.name, d.child, n.mode, n.nlink, n.size,"
-			 " n.atime, n.mtime, n.ctime, a.unix_uid, n.creator,"
-			 " n.editors_all, EXISTS (SELECT 1 FROM editor e WHERE"
-			 " e.node = n.id AND e.account_id = ?5) FROM dirent d"
-			 " JOIN node n ON n.id = d.child LEFT JOIN account a"
-			 " ON a.id = n.creator WHERE d.parent = ?1 AND d.name > ?2"
-			 " ORDER BY d.name LIMIT ?3 OFFSET ?4",
-			 "itiii", ino, after ? after : "", (int64_t)max,
-			 (int64_t)(after ? 0 : skip), c->account);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, len, cap) ||
-		    !(v[len].name = strdup(col_text(s, 0)))) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		v[len].ino = sqlite3_column_int64(s, 1);
-		if (ino != STORE_ROOT_INO)
-			entry_row(s, &v[len]);
-		len++;
-	}
-	if (rc < 0) {
-		entries_free(v, len);
-		return rc;
-	}
-	*out = v;
-	*n = len;
-	return 0;
+		return meta_root_list(st, c->account, after ? after : "", max,
+				      after ? 0 : skip, out, n);
+	return meta_dirent_list(st, ino, c->account, after ? after : "", max,
+				after ? 0 : skip, out, n);
 }
 
 /* A space's root lists history/ among its tools, in name order. */
@@ -706,7 +537,7 @@ int store_fs_readdir(struct store *st, const struct store_caller *c,
 		     store_dirent_fn fn, void *arg)
 {
 	struct with_history w = {st, c, ino, after, false, fn, arg};
-	struct entry *v = NULL;
+	struct meta_dirent *v = NULL;
 	struct node_info d;
 	char *last = NULL;
 	size_t n = 0, i;

@@ -24,7 +24,6 @@
 #include <sys/xattr.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define GEN_PREFIX "user.groupfs."
 #define XATTR_MAX (64 * 1024)
@@ -57,8 +56,8 @@ static int gen_value(struct store *st, const struct store_caller *c,
 		     const struct node_info *n, const char *name, char *buf,
 		     size_t len)
 {
-	size_t used = 0;
-	sqlite3_stmt *s;
+	char **names = NULL;
+	size_t used = 0, n_names = 0, i;
 	int rc;
 
 	buf[0] = '\0';
@@ -91,22 +90,20 @@ static int gen_value(struct store *st, const struct store_caller *c,
 		return 0;
 	}
 	used = strlen(buf);
-	s = db_q(st,
-		 "SELECT a.username FROM editor e JOIN account a ON a.id ="
-		 " e.account_id WHERE e.node = ? AND e.account_id <> ?"
-		 " ORDER BY a.username",
-		 "ii", n->ino, n->creator);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		const char *u = col_text(s, 0);
+	rc = meta_editor_names(st, n->ino, n->creator, &names, &n_names);
+	if (rc)
+		return rc;
+	for (i = 0; i < n_names; i++) {
+		const char *u = names[i];
 
 		if (used + strlen(u) + 2 < len) {
 			used += (size_t)snprintf(buf + used, len - used, ",%s",
 						 u);
 		}
+		free(names[i]);
 	}
-	return rc < 0 ? rc : 0;
+	free(names);
+	return 0;
 }
 
 /* Whether node `n` lists the generated attribute `name`: a regular file
@@ -140,7 +137,7 @@ int store_fs_getxattr(struct store *st, const struct store_caller *c,
 {
 	char val[4096];
 	struct node_info n;
-	sqlite3_stmt *s;
+	size_t n_value;
 	int rc;
 
 	st->errmsg[0] = '\0';
@@ -157,26 +154,20 @@ int store_fs_getxattr(struct store *st, const struct store_caller *c,
 		return rc ? rc : reply(val, strlen(val), buf, size, len);
 	}
 	/* n.ino: a save's source answers as its target (node_visible). */
-	s = db_q(st, "SELECT value FROM xattr WHERE node = ? AND name = ?",
-		 "it", n.ino, name);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENODATA;
-	rc = reply(sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0),
-		   buf, size, len);
-	db_done(s);
-	return rc;
+	rc = meta_xattr_get(st, n.ino, name, buf, size, &n_value);
+	if (rc)
+		return rc == -ENOENT ? -ENODATA : rc;
+	/* As reply(), the value being in buf already when it fits. */
+	*len = n_value;
+	return size && size < n_value ? -ERANGE : 0;
 }
 
 int store_fs_listxattr(struct store *st, const struct store_caller *c,
 		       uint64_t ino, char *buf, size_t size, size_t *len)
 {
-	char *list = NULL, *nl;
+	char *list = NULL, *nl, **names = NULL;
 	struct node_info n;
-	size_t used = 0, i;
-	sqlite3_stmt *s;
+	size_t used = 0, n_names = 0, i;
 	int rc;
 
 	st->errmsg[0] = '\0';
@@ -198,19 +189,13 @@ int store_fs_listxattr(struct store *st, const struct store_caller *c,
 		memcpy(list + used, generated[i], strlen(generated[i]) + 1);
 		used += strlen(generated[i]) + 1;
 	}
-	s = db_q(st, "SELECT name FROM xattr WHERE node = ? ORDER BY name", "i",
-		 n.ino);
-	if (!s) {
-		free(list);
-		return -EIO;
-	}
-	while ((rc = db_row(st, s)) == 1) {
-		const char *name = col_text(s, 0);
+	rc = meta_xattr_names(st, n.ino, &names, &n_names);
+	for (i = 0; rc == 0 && i < n_names; i++) {
+		const char *name = names[i];
 		size_t k = strlen(name) + 1;
 
 		nl = realloc(list, used + k);
 		if (!nl) {
-			db_done(s);
 			rc = -ENOMEM;
 			break;
 		}
@@ -220,6 +205,9 @@ int store_fs_listxattr(struct store *st, const struct store_caller *c,
 	}
 	if (rc == 0)
 		rc = reply(list, used, buf, size, len);
+	for (i = 0; i < n_names; i++)
+		free(names[i]);
+	free(names);
 	free(list);
 	return rc;
 }
@@ -269,10 +257,7 @@ static int set_locked(struct store *st, const struct store_caller *c,
 	rc = may_write_xattr(st, c, &n);
 	if (rc)
 		return rc;
-	exists = db_int(st, &old,
-			"SELECT length(CAST(value AS BLOB)) FROM xattr WHERE"
-			" node = ? AND name = ?",
-			"it", n.ino, name) == 0;
+	exists = meta_xattr_size(st, n.ino, name, &old) == 0;
 	if ((flags & XATTR_CREATE) && exists)
 		return -EEXIST;
 	if ((flags & XATTR_REPLACE) && !exists)
@@ -284,13 +269,9 @@ static int set_locked(struct store *st, const struct store_caller *c,
 			     "extended attributes (names and values)");
 	if (rc)
 		return rc;
-	rc = db_run(st,
-		    "INSERT INTO xattr (node, name, value) VALUES (?1, ?2, ?3)"
-		    " ON CONFLICT (node, name) DO UPDATE SET value = ?3",
-		    "itb", n.ino, name, value ? value : "", size);
+	rc = meta_xattr_set(st, n.ino, name, value, size);
 	if (rc == 0)
-		rc = db_run(st, "UPDATE node SET ctime = ? WHERE id = ?", "ii",
-			    now_ns(), n.ino);
+		rc = meta_node_set_ctime(st, n.ino, now_ns());
 	return rc;
 }
 
@@ -324,11 +305,11 @@ static int remove_locked(struct store *st, const struct store_caller *c,
 				  "user.groupfs.* describe the store and are "
 				  "read-only");
 	rc = may_write_xattr(st, c, &n);
-	if (rc == 0)
-		rc = db_run(st, "DELETE FROM xattr WHERE node = ? AND name = ?",
-			    "it", n.ino, name);
-	if (rc == 0 && db_changes(st) == 0)
-		rc = -ENODATA;
+	if (rc == 0) {
+		rc = meta_xattr_remove(st, n.ino, name);
+		if (rc == -ENOENT)
+			rc = -ENODATA;
+	}
 	return rc;
 }
 
