@@ -170,8 +170,8 @@ int meta_space_private_root(struct store *st, int64_t account, int64_t *root);
  * member.  -ENOENT: no such group, or not a member. */
 int meta_space_group_root(struct store *st, const char *name, int64_t account,
 			  int64_t *root);
-/* The private space of `account`. */
-int meta_space_private(struct store *st, int64_t account, int64_t *space);
+/* meta_space_private (model: groups and membership) gives the private
+ * space of an account. */
 /* The folder of tool `tool` in space `space` (0 when it has none).
  * -EINVAL: a tool spaces do not hold. */
 int meta_space_tool(struct store *st, int64_t space, enum store_tool tool,

@@ -347,12 +347,6 @@ int meta_space_group_root(struct store *st, const char *name, int64_t account,
 		"ti", name, account);
 }
 
-int meta_space_private(struct store *st, int64_t account, int64_t *space)
-{
-	return db_int(st, space, "SELECT id FROM space WHERE account_id = ?",
-		      "i", account);
-}
-
 int meta_space_tool(struct store *st, int64_t space, enum store_tool tool,
 		    int64_t *folder)
 {
