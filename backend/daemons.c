@@ -12,12 +12,13 @@
  * stays readable), and the daemon frees it at its last close.
  *
  * Each daemon also keeps a record in the store, by process id and origin
- * (meta_daemon_ack), with how far it has applied the journal (its kernel caches dropped).  A process that
- * changes rights or membership (groupctl) waits, after its commit, until
- * every live daemon has applied the change: SPEC's "a removed member loses
- * all access at once (open files included: their next operation fails)"
- * then holds for the very next read, which the kernel's page cache would
- * otherwise answer for up to one poll of the journal.
+ * (meta_daemon_ack), with how far it has applied the journal (its kernel
+ * caches dropped).  A process that changes rights or membership (groupctl)
+ * waits, after its commit, until every live daemon has applied the
+ * change: SPEC's "a removed member loses all access at once (open files
+ * included: their next operation fails)" then holds for the very next
+ * read, which the kernel's page cache would otherwise answer for up to one
+ * poll of the journal.
  */
 #include <errno.h>
 #include <fcntl.h>
