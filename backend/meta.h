@@ -148,8 +148,7 @@ int meta_node_target_set(struct store *st, int64_t ino, const char *target);
 int meta_node_target(struct store *st, int64_t ino, char *buf, size_t len);
 /* Node `ino`'s folder is of tool `tool` now (a rename), changed at
  * `ctime`. */
-int meta_node_tool_set(struct store *st, int64_t ino, int tool,
-		       int64_t ctime);
+int meta_node_tool_set(struct store *st, int64_t ino, int tool, int64_t ctime);
 /* The save pattern (fsdir.c save_over), in this order: */
 /* The chunked content of node `ino`, if any, goes to the trash (emptied by
  * content_empty_trash after the commit). */
@@ -165,8 +164,7 @@ int meta_xattr_move(struct store *st, int64_t src, int64_t dst);
 int meta_node_content_clear(struct store *st, int64_t ino);
 /* Node `src` is unlinked and answers as node `dst` (an alias, removed at
  * the next mount), changed at `ctime`. */
-int meta_node_alias(struct store *st, int64_t src, int64_t dst,
-		    int64_t ctime);
+int meta_node_alias(struct store *st, int64_t src, int64_t dst, int64_t ctime);
 
 /* Open files and attributes (fsfile.c, fsitem.c). */
 /* Into *gen the rights generation (meta_rights_gen) and into *alias
@@ -186,7 +184,7 @@ int meta_node_mtime_set(struct store *st, int64_t ino, int64_t t);
 /* What meta_node_attrs_set changes: a false flag keeps the column. */
 struct meta_node_attrs {
 	bool set_mode, set_atime, set_mtime;
-	uint32_t mode; /* permission bits only (07777) */
+	uint32_t mode;		     /* permission bits only (07777) */
 	int64_t atime, mtime, ctime; /* ns; ctime is always set */
 };
 int meta_node_attrs_set(struct store *st, int64_t ino,
@@ -205,8 +203,8 @@ int meta_private_tool(struct store *st, int64_t account, int tool,
 /* Into *parent and name (len bytes, cut to fit), a name of node `ino`,
  * an item name (NAME.ics, NAME.vcf) if it has one.  -ENOENT: it has no
  * name. */
-int meta_item_place(struct store *st, int64_t ino, int64_t *parent,
-		    char *name, size_t len);
+int meta_item_place(struct store *st, int64_t ino, int64_t *parent, char *name,
+		    size_t len);
 /* 0 when node `ino` is a stored item; -ENOENT when it is not. */
 int meta_item_is(struct store *st, int64_t ino);
 /* Durability of the next commits.  full: from the return on, a commit is
@@ -243,8 +241,7 @@ int meta_journal_trim(struct store *st, int64_t seq);
 int meta_journal_last_of(struct store *st, int64_t origin, int64_t *seq);
 /* Daemon `pid` of origin `origin` has applied the journal up to `seq`
  * (its record never moves back). */
-int meta_daemon_ack(struct store *st, int64_t pid, int64_t origin,
-		    int64_t seq);
+int meta_daemon_ack(struct store *st, int64_t pid, int64_t origin, int64_t seq);
 /* Daemon `pid` of origin `origin` has stopped: its record goes. */
 int meta_daemon_leave(struct store *st, int64_t pid, int64_t origin);
 /* Into *pids (*n of them), the daemons whose record is behind `seq`; a

@@ -76,8 +76,7 @@ int meta_dirent_name(struct store *st, int64_t parent, int64_t child,
 	return 0;
 }
 
-int meta_node_nlink_add(struct store *st, int64_t ino, int delta,
-			int64_t ctime)
+int meta_node_nlink_add(struct store *st, int64_t ino, int delta, int64_t ctime)
 {
 	if (delta > 0)
 		return db_run(st,
@@ -92,8 +91,9 @@ int meta_node_nlink_add(struct store *st, int64_t ino, int delta,
 
 int meta_node_unlinked(struct store *st, int64_t ino, int64_t ctime)
 {
-	return db_run(st, "UPDATE node SET nlink = 0, ctime = ? WHERE"
-			  " id = ?",
+	return db_run(st,
+		      "UPDATE node SET nlink = 0, ctime = ? WHERE"
+		      " id = ?",
 		      "ii", ctime, ino);
 }
 
@@ -137,8 +137,7 @@ int meta_node_target(struct store *st, int64_t ino, char *buf, size_t len)
 	return rc < 0 ? rc : 0;
 }
 
-int meta_node_tool_set(struct store *st, int64_t ino, int tool,
-		       int64_t ctime)
+int meta_node_tool_set(struct store *st, int64_t ino, int tool, int64_t ctime)
 {
 	return db_run(st, "UPDATE node SET ctime = ?, tool = ? WHERE id = ?",
 		      "iii", ctime, (int64_t)tool, ino);
@@ -182,8 +181,7 @@ int meta_node_content_clear(struct store *st, int64_t ino)
 		      "i", ino);
 }
 
-int meta_node_alias(struct store *st, int64_t src, int64_t dst,
-		    int64_t ctime)
+int meta_node_alias(struct store *st, int64_t src, int64_t dst, int64_t ctime)
 {
 	return db_run(st,
 		      "UPDATE node SET nlink = 0, alias = ?, ctime = ? WHERE"
@@ -230,14 +228,17 @@ int meta_node_free_unlinked(struct store *st, int64_t ino)
 
 int meta_nodes_free_unlinked(struct store *st)
 {
-	return db_run(st, "DELETE FROM node WHERE nlink = 0 AND"
-			  " hist IS NULL", "");
+	return db_run(st,
+		      "DELETE FROM node WHERE nlink = 0 AND"
+		      " hist IS NULL",
+		      "");
 }
 
 int meta_node_mtime_set(struct store *st, int64_t ino, int64_t t)
 {
-	return db_run(st, "UPDATE node SET mtime = ?1, ctime = ?1 WHERE"
-			  " id = ?2",
+	return db_run(st,
+		      "UPDATE node SET mtime = ?1, ctime = ?1 WHERE"
+		      " id = ?2",
 		      "ii", t, ino);
 }
 
@@ -257,19 +258,21 @@ int meta_node_attrs_set(struct store *st, int64_t ino,
 
 int meta_space_root(struct store *st, int64_t space, int64_t *root)
 {
-	return db_int(st, root, "SELECT root FROM space WHERE"
-				" id = ?", "i", space);
+	return db_int(st, root,
+		      "SELECT root FROM space WHERE"
+		      " id = ?",
+		      "i", space);
 }
 
 int meta_private_root(struct store *st, int64_t account, int64_t *root)
 {
-	return db_int(st, root, "SELECT root FROM space WHERE"
-				" account_id = ?",
+	return db_int(st, root,
+		      "SELECT root FROM space WHERE"
+		      " account_id = ?",
 		      "i", account);
 }
 
-int meta_private_tool(struct store *st, int64_t account, int tool,
-		      int64_t *ino)
+int meta_private_tool(struct store *st, int64_t account, int tool, int64_t *ino)
 {
 	static const char *const col[] = {
 		[STORE_TOOL_DOCUMENTS] =
@@ -285,15 +288,16 @@ int meta_private_tool(struct store *st, int64_t account, int tool,
 	return db_int(st, ino, col[tool], "i", account);
 }
 
-int meta_item_place(struct store *st, int64_t ino, int64_t *parent,
-		    char *name, size_t len)
+int meta_item_place(struct store *st, int64_t ino, int64_t *parent, char *name,
+		    size_t len)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	s = db_q(st, "SELECT parent, name FROM dirent WHERE child = ?"
-		     " ORDER BY (name LIKE '%.ics' OR name LIKE '%.vcf') DESC"
-		     " LIMIT 1",
+	s = db_q(st,
+		 "SELECT parent, name FROM dirent WHERE child = ?"
+		 " ORDER BY (name LIKE '%.ics' OR name LIKE '%.vcf') DESC"
+		 " LIMIT 1",
 		 "i", ino);
 	if (!s)
 		return -EIO;
@@ -396,10 +400,11 @@ int meta_journal_trim(struct store *st, int64_t seq)
 
 int meta_journal_last_of(struct store *st, int64_t origin, int64_t *seq)
 {
-	return db_int(st, seq,
-		      "SELECT seq FROM journal WHERE origin = ? ORDER BY seq DESC"
-		      " LIMIT 1",
-		      "i", origin);
+	return db_int(
+		st, seq,
+		"SELECT seq FROM journal WHERE origin = ? ORDER BY seq DESC"
+		" LIMIT 1",
+		"i", origin);
 }
 
 /* A daemon's record is the meta row "daemon:PID:ORIGIN" (daemons.c). */
@@ -408,8 +413,7 @@ static void daemon_key(char *buf, size_t len, int64_t pid, int64_t origin)
 	snprintf(buf, len, "daemon:%ld:%lld", (long)pid, (long long)origin);
 }
 
-int meta_daemon_ack(struct store *st, int64_t pid, int64_t origin,
-		    int64_t seq)
+int meta_daemon_ack(struct store *st, int64_t pid, int64_t origin, int64_t seq)
 {
 	char key[64];
 
@@ -428,8 +432,7 @@ int meta_daemon_leave(struct store *st, int64_t pid, int64_t origin)
 	return db_run(st, "DELETE FROM meta WHERE k = ?", "t", key);
 }
 
-int meta_daemon_behind(struct store *st, int64_t seq, int64_t **pids,
-		       size_t *n)
+int meta_daemon_behind(struct store *st, int64_t seq, int64_t **pids, size_t *n)
 {
 	int64_t *v = NULL;
 	size_t len = 0, cap = 0;
