@@ -187,6 +187,7 @@ struct meta_node_attrs {
 	uint32_t mode;		     /* permission bits only (07777) */
 	int64_t atime, mtime, ctime; /* ns; ctime is always set */
 };
+/* Node `ino`'s mode bits and times as `a` says, in one change. */
 int meta_node_attrs_set(struct store *st, int64_t ino,
 			const struct meta_node_attrs *a);
 /* Into *root, the root folder of space `space`.  -ENOENT: no such
