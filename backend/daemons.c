@@ -11,13 +11,14 @@
  * item, nameless, for that daemon's descriptors (SPEC: an unlinked open file
  * stays readable), and the daemon frees it at its last close.
  *
- * Each daemon also keeps a row in meta, "daemon:PID:ORIGIN", with how far
- * it has applied the journal (its kernel caches dropped).  A process that
- * changes rights or membership (groupctl) waits, after its commit, until
- * every live daemon has applied the change: SPEC's "a removed member loses
- * all access at once (open files included: their next operation fails)"
- * then holds for the very next read, which the kernel's page cache would
- * otherwise answer for up to one poll of the journal.
+ * Each daemon also keeps a record in the store, by process id and origin
+ * (meta_daemon_ack), with how far it has applied the journal (its kernel
+ * caches dropped).  A process that changes rights or membership (groupctl)
+ * waits, after its commit, until every live daemon has applied the
+ * change: SPEC's "a removed member loses all access at once (open files
+ * included: their next operation fails)" then holds for the very next
+ * read, which the kernel's page cache would otherwise answer for up to one
+ * poll of the journal.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +32,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define DAEMONS_LOCK "db/daemons.lock"
 #define OPEN_LOCK "db/open.lock"
@@ -153,45 +153,31 @@ bool open_elsewhere(struct store *st, uint64_t ino)
 	return l.l_type != F_UNLCK;
 }
 
-static void row_key(struct store *st, char *buf, size_t len)
-{
-	snprintf(buf, len, "daemon:%ld:%lld", (long)getpid(),
-		 (long long)st->sh->origin);
-}
-
 int store_fs_ack(struct store *st, uint64_t cursor)
 {
-	char key[64];
 	int rc;
 
-	row_key(st, key, sizeof(key));
 	rc = txn_begin(st);
 	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT(k)"
-			    " DO UPDATE SET v = excluded.v WHERE excluded.v > v",
-			    "ti", key, (int64_t)cursor);
+		rc = meta_daemon_ack(st, (int64_t)getpid(), st->sh->origin,
+				     (int64_t)cursor);
 	return txn_end(st, rc);
 }
 
 void store_fs_leave(struct store *st)
 {
-	char key[64];
 	int rc;
 
-	row_key(st, key, sizeof(key));
 	rc = txn_begin(st);
 	if (rc == 0)
-		rc = db_run(st, "DELETE FROM meta WHERE k = ?", "t", key);
+		rc = meta_daemon_leave(st, (int64_t)getpid(), st->sh->origin);
 	txn_end(st, rc);
 }
 
 /* A row's daemon still runs (a killed one leaves its row behind). */
-static bool row_alive(const char *key)
+static bool row_alive(int64_t pid)
 {
-	long pid = 0;
-
-	if (sscanf(key, "daemon:%ld:", &pid) != 1 || pid <= 0)
+	if (pid <= 0)
 		return false;
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
@@ -199,19 +185,19 @@ static bool row_alive(const char *key)
 /* Live daemons that have not applied the journal up to seq. */
 static int behind(struct store *st, int64_t seq, int *count)
 {
-	sqlite3_stmt *s = db_q(st,
-			       "SELECT k FROM meta WHERE k >= 'daemon:' AND"
-			       " k < 'daemon;' AND v < ?",
-			       "i", seq);
+	int64_t *pids;
+	size_t i, n;
 	int rc;
 
 	*count = 0;
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1)
-		if (row_alive(col_text(s, 0)))
+	rc = meta_daemon_behind(st, seq, &pids, &n);
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (row_alive(pids[i]))
 			(*count)++;
-	return rc;
+	free(pids);
+	return 0;
 }
 
 void daemons_wait(struct store *st)
@@ -224,10 +210,7 @@ void daemons_wait(struct store *st)
 		return; /* a daemon never waits on the others */
 	/* Our own last change: a daemon's cursor moves over the rows of
 	 * others only, and may stop short of rows that came after ours. */
-	if (db_int(st, &seq,
-		   "SELECT seq FROM journal WHERE origin = ? ORDER BY seq DESC"
-		   " LIMIT 1",
-		   "i", st->sh->origin) != 0)
+	if (meta_journal_last_of(st, st->sh->origin, &seq) != 0)
 		return;
 	for (waited = 0;; waited += 5) {
 		if (behind(st, seq, &n) != 0 || n == 0)

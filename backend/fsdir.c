@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 static int check_name(struct store *st, const char *name)
@@ -106,9 +105,7 @@ static int make_locked(struct store *st, const struct store_caller *c,
 	rc = node_new(st, p->space, p->tool, p->ino, name, mode, c->account,
 		      &ino);
 	if (rc == 0 && target)
-		rc = db_run(st,
-			    "UPDATE node SET target = ?, size = ? WHERE id = ?",
-			    "tii", target, (int64_t)strlen(target), ino);
+		rc = meta_node_target_set(st, ino, target);
 	if (rc == 0)
 		rc = node_info(st, ino, out);
 	return rc;
@@ -167,7 +164,6 @@ int store_fs_readlink(struct store *st, const struct store_caller *c,
 		      uint64_t ino, char *buf, size_t len)
 {
 	struct node_info n;
-	sqlite3_stmt *s;
 	int rc;
 
 	rc = HIST_IS_VIEW(ino) ? hist_view_node(st, c, ino, &n)
@@ -176,18 +172,7 @@ int store_fs_readlink(struct store *st, const struct store_caller *c,
 		return rc;
 	if (!S_ISLNK(n.mode))
 		return -EINVAL;
-	s = db_q(st, "SELECT target FROM node WHERE id = ?", "i", n.ino);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	if (strlen(col_text(s, 0)) >= len)
-		rc = -ENAMETOOLONG;
-	else
-		copy_str(buf, len, col_text(s, 0));
-	db_done(s);
-	return rc < 0 ? rc : 0;
+	return meta_node_target(st, n.ino, buf, len);
 }
 
 static int link_locked(struct store *st, const struct store_caller *c,
@@ -231,18 +216,14 @@ static int link_locked(struct store *st, const struct store_caller *c,
 		if (rc)
 			return rc;
 	}
-	rc = db_run(st, "INSERT INTO dirent (parent, name, child) VALUES (?,?,?)",
-		    "iti", newparent, newname, ino);
+	rc = meta_dirent_add(st, newparent, newname, ino);
 	/* A name is an entry like any other: bounded by the capacity. */
 	if (rc == 0)
 		rc = check_entries(st, p.space, newparent);
 	if (rc == 0)
 		rc = node_touch_dir(st, newparent, 0);
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET nlink = nlink + 1, ctime = ?"
-			    " WHERE id = ?",
-			    "ii", now_ns(), ino);
+		rc = meta_node_nlink_add(st, ino, 1, now_ns());
 	if (rc == 0)
 		rc = node_info(st, ino, out);
 	return rc;
@@ -309,26 +290,16 @@ int node_remove_name(struct store *st, int64_t parent, const char *name,
 	if (keep && (dir || n->nlink <= 1))
 		rc = hist_trash(st, n, parent, name, actor, &kept);
 	if (rc == 0)
-		rc = db_run(st,
-			    "DELETE FROM dirent WHERE parent = ? AND name = ?",
-			    "it", parent, name);
+		rc = meta_dirent_del(st, parent, name);
 	if (rc == 0)
 		rc = node_touch_dir(st, parent, dir ? -1 : 0);
 	/* An item with no item name left in its folder is no item. */
 	if (rc == 0)
-		rc = db_run(st,
-			    "DELETE FROM item WHERE node = ?1 AND dir = ?2 AND"
-			    " NOT EXISTS (SELECT 1 FROM dirent WHERE child = ?1"
-			    " AND parent = ?2 AND (name LIKE '%.ics' OR name"
-			    " LIKE '%.vcf'))",
-			    "ii", n->ino, parent);
+		rc = meta_item_drop_unnamed(st, n->ino, parent);
 	if (rc)
 		return rc;
 	if (!dir && n->nlink > 1)
-		return db_run(st,
-			      "UPDATE node SET nlink = nlink - 1, ctime = ?"
-			      " WHERE id = ?",
-			      "ii", now_ns(), n->ino);
+		return meta_node_nlink_add(st, n->ino, -1, now_ns());
 	if (kept) {
 		/* History holds it now (nlink 0); a handle still open on it
 		 * reads and writes what the trash shows. */
@@ -339,17 +310,14 @@ int node_remove_name(struct store *st, int64_t parent, const char *name,
 		     open_elsewhere(st, (uint64_t)n->ino)))
 		/* Open (here or in another daemon): it lives on, nameless,
 		 * until its last close. */
-		return db_run(st, "UPDATE node SET nlink = 0, ctime = ? WHERE"
-				  " id = ?",
-			      "ii", now_ns(), n->ino);
-	return db_run(st, "DELETE FROM node WHERE id = ?", "i", n->ino);
+		return meta_node_unlinked(st, n->ino, now_ns());
+	return meta_node_del(st, n->ino);
 }
 
 static int remove_locked(struct store *st, const struct store_caller *c,
 			 int64_t parent, const char *name, bool want_dir)
 {
 	struct node_info p, n;
-	int64_t one;
 	int rc;
 
 	rc = node_dir(st, c, parent, &p);
@@ -383,9 +351,7 @@ static int remove_locked(struct store *st, const struct store_caller *c,
 		rc = node_may_delete(st, c, &p, &n);
 	if (rc)
 		return rc;
-	if (want_dir &&
-	    db_int(st, &one, "SELECT 1 FROM dirent WHERE parent = ? LIMIT 1",
-		   "i", n.ino) == 0)
+	if (want_dir && meta_dirent_any(st, n.ino) == 0)
 		return store_fail(st, -ENOTEMPTY, "%s is not empty", name);
 	return node_remove_name(st, parent, name, &n, c->account, true);
 }
@@ -427,9 +393,7 @@ static bool is_below(struct store *st, int64_t dir, int64_t ancestor)
 	while (dir && depth++ < 4096) {
 		if (dir == ancestor)
 			return true;
-		if (db_int(st, &dir,
-			   "SELECT parent FROM dirent WHERE child = ? LIMIT 1",
-			   "i", dir))
+		if (meta_dirent_parent(st, dir, &dir))
 			return false;
 	}
 	return false;
@@ -448,49 +412,29 @@ static int save_over(struct store *st, const struct node_info *src,
 	/* What it replaces becomes an earlier version (history.c). */
 	rc = hist_version(st, dst->ino, HIST_TAKE, actor, &kept);
 	if (rc == 0 && !kept)
-		rc = db_run(st,
-			    "INSERT OR IGNORE INTO trash (cid) SELECT cid FROM"
-			    " node WHERE id = ? AND chunked = 1 AND cid IS NOT"
-			    " NULL",
-			    "i", dst->ino);
+		rc = meta_node_content_trash(st, dst->ino);
 	/* The new version brings its content, mode bits, times and user
 	 * attributes (rsync -a -X sets them on its temporary file); the
 	 * target keeps its inode, creator and editors.  Attributes asked
 	 * for by the source's inode until the kernel learns the target's
 	 * are the target's: the source is an alias now. */
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET (cid, cipher, inline, chunked,"
-			    " size, mode, atime, mtime, ctime) = (SELECT cid,"
-			    " cipher, inline, chunked, size, mode, atime, mtime,"
-			    " ?1 FROM node WHERE id = ?2) WHERE id = ?3",
-			    "iii", t, src->ino, dst->ino);
+		rc = meta_node_content_take(st, src->ino, dst->ino, t);
 	if (rc == 0)
-		rc = db_run(st, "DELETE FROM xattr WHERE node = ?", "i",
-			    dst->ino);
-	if (rc == 0)
-		rc = db_run(st, "UPDATE xattr SET node = ? WHERE node = ?", "ii",
-			    dst->ino, src->ino);
+		rc = meta_xattr_move(st, src->ino, dst->ino);
 	/* The source gives its content away: its row must not trash it.
 	 * Until the kernel learns that newname is the target (an
 	 * invalidation that can only follow our reply), the source's inode
 	 * answers as the target: it becomes an alias, removed at the next
 	 * mount. */
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET cid = NULL, inline = NULL,"
-			    " chunked = 0, size = 0 WHERE id = ?",
-			    "i", src->ino);
+		rc = meta_node_content_clear(st, src->ino);
 	if (rc == 0)
-		rc = db_run(st, "DELETE FROM dirent WHERE parent = ? AND name = ?",
-			    "it", parent, name);
+		rc = meta_dirent_del(st, parent, name);
 	if (rc == 0)
 		rc = node_touch_dir(st, parent, 0);
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET nlink = 0, alias = ?, ctime = ? WHERE"
-			    " id = ?",
-			    "iii", dst->ino, t, src->ino);
+		rc = meta_node_alias(st, src->ino, dst->ino, t);
 	if (rc == 0)
 		istate_orphan(st, (uint64_t)src->ino);
 	if (rc == 0 && newparent != parent)
@@ -536,15 +480,9 @@ static int exchange(struct store *st, const struct store_caller *c,
 			rc = node_allows(st, c, np->ino, STORE_RIGHT_ADD);
 	}
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE dirent SET child = ? WHERE parent = ? AND"
-			    " name = ?",
-			    "iit", dst->ino, p->ino, name);
+		rc = meta_dirent_set_child(st, p->ino, name, dst->ino);
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE dirent SET child = ? WHERE parent = ? AND"
-			    " name = ?",
-			    "iit", src->ino, np->ino, newname);
+		rc = meta_dirent_set_child(st, np->ino, newname, src->ino);
 	delta = (S_ISDIR(src->mode) ? 1 : 0) - (S_ISDIR(dst->mode) ? 1 : 0);
 	if (rc == 0)
 		rc = node_touch_dir(st, p->ino, p->ino == np->ino ? 0 : -delta);
@@ -560,7 +498,7 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 {
 	struct node_info p, np, src, dst;
 	struct pim_info info;
-	int64_t dst_ino = 0, one;
+	int64_t dst_ino = 0;
 	bool have_dst, same, mail;
 	int type, rc;
 
@@ -625,10 +563,7 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 			return -ENOTDIR;
 		if (!S_ISDIR(src.mode) && S_ISDIR(dst.mode))
 			return -EISDIR;
-		if (S_ISDIR(dst.mode) &&
-		    db_int(st, &one,
-			   "SELECT 1 FROM dirent WHERE parent = ? LIMIT 1", "i",
-			   dst.ino) == 0)
+		if (S_ISDIR(dst.mode) && meta_dirent_any(st, dst.ino) == 0)
 			return -ENOTEMPTY;
 	}
 	same = parent == newparent;
@@ -681,18 +616,14 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 		rc = node_remove_name(st, newparent, newname, &dst, c->account,
 				      true);
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE dirent SET parent = ?, name = ? WHERE"
-			    " parent = ? AND name = ?",
-			    "itit", newparent, newname, parent, name);
+		rc = meta_dirent_move(st, parent, name, newparent, newname);
 	if (rc == 0)
 		rc = node_touch_dir(st, parent,
 				    !same && S_ISDIR(src.mode) ? -1 : 0);
 	if (rc == 0 && !same)
 		rc = node_touch_dir(st, newparent, S_ISDIR(src.mode) ? 1 : 0);
 	if (rc == 0)
-		rc = db_run(st, "UPDATE node SET ctime = ?, tool = ? WHERE id = ?",
-			    "iii", now_ns(), (int64_t)np.tool, src.ino);
+		rc = meta_node_tool_set(st, src.ino, np.tool, now_ns());
 	if (rc == 0)
 		rc = type ? item_claim(st, src.ino, &np, &info,
 				       have_dst ? dst.ino : 0)
@@ -742,14 +673,6 @@ int store_fs_rename(struct store *st, const struct store_caller *c,
 int store_tool_root(struct store *st, const struct store_caller *c,
 		    const char *group, enum store_tool tool, uint64_t *ino)
 {
-	static const char *const col[] = {
-		[STORE_TOOL_DOCUMENTS] =
-			"SELECT documents FROM space WHERE account_id = ?",
-		[STORE_TOOL_CALENDAR] =
-			"SELECT calendar FROM space WHERE account_id = ?",
-		[STORE_TOOL_CONTACTS] =
-			"SELECT contacts FROM space WHERE account_id = ?",
-	};
 	struct grp g;
 	int64_t id;
 	int rc;
@@ -763,7 +686,7 @@ int store_tool_root(struct store *st, const struct store_caller *c,
 	} else {
 		rc = need_account(st, c);
 		if (rc == 0)
-			rc = db_int(st, &id, col[tool], "i", c->account);
+			rc = meta_private_tool(st, c->account, (int)tool, &id);
 	}
 	if (rc == 0)
 		*ino = (uint64_t)id;

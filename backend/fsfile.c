@@ -4,8 +4,8 @@
  * space's capacity, truncation, durability, attributes, statfs, access(2),
  * and the journal through which a mount learns what other processes
  * changed.  A handle keeps its caller; when rights change anywhere in the
- * store (meta 'rights' moves), its next operation checks again, so a
- * removed member's open descriptors stop working.
+ * store (the rights generation moves), its next operation checks again, so
+ * a removed member's open descriptors stop working.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define JOURNAL_KEEP 100000
 /* The largest file: its chunk records, a page each, fit in an off_t. */
@@ -128,8 +127,7 @@ int store_fs_statfs(struct store *st, const struct store_caller *c,
 
 		rc = hist_view_space(st, c, ino, &space);
 		if (rc == 0)
-			rc = db_int(st, &root, "SELECT root FROM space WHERE"
-					       " id = ?", "i", space);
+			rc = meta_space_root(st, space, &root);
 		if (rc)
 			return rc;
 		ino = (uint64_t)root;
@@ -141,9 +139,7 @@ int store_fs_statfs(struct store *st, const struct store_caller *c,
 		memset(out, 0, sizeof(*out));
 		if (c->account <= 0)
 			return 0;
-		rc = db_int(st, &root, "SELECT root FROM space WHERE"
-				       " account_id = ?",
-			    "i", c->account);
+		rc = meta_private_root(st, c->account, &root);
 		if (rc == 0)
 			rc = node_info(st, root, &n);
 		if (rc)
@@ -174,19 +170,10 @@ static int64_t rights_gen(struct store *st)
  * save-pattern rename (an alias of the file that kept its identity). */
 static int64_t rights_gen_alias(struct store *st, uint64_t ino, bool *alias)
 {
-	sqlite3_stmt *s;
 	int64_t v = 0;
 
 	*alias = false;
-	s = db_q(st,
-		 "SELECT (SELECT v FROM meta WHERE k = 'rights'),"
-		 " (SELECT alias FROM node WHERE id = ?)",
-		 "i", (int64_t)ino);
-	if (s && db_row(st, s) == 1) {
-		v = sqlite3_column_int64(s, 0);
-		*alias = sqlite3_column_type(s, 1) != SQLITE_NULL;
-		db_done(s);
-	}
+	meta_rights_gen_alias(st, (int64_t)ino, &v, alias);
 	return v;
 }
 
@@ -487,16 +474,14 @@ int store_fs_sync(struct store *st)
 
 	if (!st->sh->fast_commit)
 		return 0;
-	/* A commit with synchronous=FULL syncs the WAL, and with it every
-	 * commit before it. */
-	rc = sqlite3_exec(st->eng->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return db_error(st, rc, "sync");
+	/* A durable commit makes every commit before it durable too. */
+	rc = meta_durable(st, true);
+	if (rc)
+		return rc;
 	rc = txn_begin(st);
 	if (rc == 0)
-		rc = txn_end(st, db_run(st, "UPDATE meta SET v = v + 1 WHERE"
-					   " k = 'sync'", ""));
-	sqlite3_exec(st->eng->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+		rc = txn_end(st, meta_sync_mark(st));
+	meta_durable(st, false);
 	return rc;
 }
 
@@ -575,16 +560,11 @@ int store_fs_release(struct store *st, struct store_file *f,
 	/* An item unlinked by another process while open here is freed here
 	 * too, at the last close, unless yet another daemon holds it. */
 	if (istate_put(st, f->is, &last) ||
-	    (last &&
-	     db_int(st, &nlink, "SELECT nlink FROM node WHERE id = ?", "i",
-		    (int64_t)ino) == 0 &&
+	    (last && meta_node_nlink(st, (int64_t)ino, &nlink) == 0 &&
 	     nlink == 0 && !open_elsewhere(st, ino))) {
 		/* The last close of an unlinked item frees it. */
 		if (txn_begin(st) == 0) {
-			int rc = db_run(st,
-					"DELETE FROM node WHERE id = ? AND"
-					" nlink = 0 AND hist IS NULL",
-					"i", (int64_t)ino);
+			int rc = meta_node_free_unlinked(st, (int64_t)ino);
 
 			if (txn_end(st, rc) == 0)
 				content_empty_trash(st);
@@ -641,6 +621,7 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 {
 	unsigned v = set->valid;
 	int64_t t = now_ns();
+	struct meta_node_attrs attrs;
 	struct content ct;
 	int rc;
 
@@ -720,10 +701,7 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 					    0, (int64_t)set->size);
 		content_free(&ct);
 		if (rc == 0)
-			rc = db_run(st,
-				    "UPDATE node SET mtime = ?1, ctime = ?1"
-				    " WHERE id = ?2",
-				    "ii", t, ino);
+			rc = meta_node_mtime_set(st, ino, t);
 		if (rc)
 			return rc;
 	}
@@ -741,18 +719,15 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 	if (!(v & (STORE_SET_MODE | STORE_SET_ATIME | STORE_SET_ATIME_NOW |
 		   STORE_SET_MTIME | STORE_SET_MTIME_NOW)))
 		return 0;
-	/* One UPDATE: a flag of 0 keeps the column. */
-	return db_run(st,
-		      "UPDATE node SET"
-		      " mode = iif(?1, (mode & ~4095) | ?2, mode),"
-		      " atime = iif(?3, ?4, atime), mtime = iif(?5, ?6, mtime),"
-		      " ctime = ?7 WHERE id = ?8",
-		      "iiiiiiii", (int64_t)((v & STORE_SET_MODE) != 0),
-		      (int64_t)(set->mode & 07777),
-		      (int64_t)((v & (STORE_SET_ATIME | STORE_SET_ATIME_NOW)) != 0),
-		      (v & STORE_SET_ATIME_NOW) ? t : set->atime_ns,
-		      (int64_t)((v & (STORE_SET_MTIME | STORE_SET_MTIME_NOW)) != 0),
-		      (v & STORE_SET_MTIME_NOW) ? t : set->mtime_ns, t, ino);
+	/* One change: a false flag keeps the column. */
+	attrs.set_mode = (v & STORE_SET_MODE) != 0;
+	attrs.mode = set->mode & 07777;
+	attrs.set_atime = (v & (STORE_SET_ATIME | STORE_SET_ATIME_NOW)) != 0;
+	attrs.atime = (v & STORE_SET_ATIME_NOW) ? t : set->atime_ns;
+	attrs.set_mtime = (v & (STORE_SET_MTIME | STORE_SET_MTIME_NOW)) != 0;
+	attrs.mtime = (v & STORE_SET_MTIME_NOW) ? t : set->mtime_ns;
+	attrs.ctime = t;
+	return meta_node_attrs_set(st, ino, &attrs);
 }
 
 int store_fs_setattr(struct store *st, const struct store_caller *c,
@@ -828,8 +803,7 @@ int store_fs_recover(struct store *st)
 	/* Unlinked nodes are freed by the daemon that held them open; ones
 	 * left by a crash, only while no other daemon may hold them. */
 	if (alone)
-		rc = db_run(st, "DELETE FROM node WHERE nlink = 0 AND"
-				" hist IS NULL", "");
+		rc = meta_nodes_free_unlinked(st);
 	if (rc == 0)
 		rc = members_ensure_all(st);
 	if (rc == 0)
@@ -845,41 +819,34 @@ int store_fs_recover(struct store *st)
 int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 		     void *arg)
 {
-	sqlite3_stmt *s;
+	struct meta_change *ch;
 	int64_t last = 0;
+	size_t i, n;
 	int rc;
 
 	if (*cursor == 0) {
-		rc = db_int(st, &last,
-			    "SELECT coalesce(max(seq), 0) FROM journal", "");
+		rc = meta_journal_end(st, &last);
 		if (rc == 0)
 			*cursor = (uint64_t)last;
 		return rc;
 	}
-	s = db_q(st,
-		 "SELECT seq, ino, parent, name FROM journal WHERE seq > ? AND"
-		 " origin <> ? ORDER BY seq LIMIT 4096",
-		 "ii", (int64_t)*cursor, st->sh->origin);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		last = sqlite3_column_int64(s, 0);
-		fn(arg, (uint64_t)sqlite3_column_int64(s, 1),
-		   (uint64_t)sqlite3_column_int64(s, 2),
-		   sqlite3_column_type(s, 3) == SQLITE_NULL ? NULL
-							    : col_text(s, 3));
-	}
+	rc = meta_journal_since(st, (int64_t)*cursor, st->sh->origin, &ch, &n);
 	if (rc < 0)
 		return rc;
+	for (i = 0; i < n; i++) {
+		last = ch[i].seq;
+		fn(arg, (uint64_t)ch[i].ino, (uint64_t)ch[i].parent,
+		   ch[i].name);
+		free(ch[i].name);
+	}
+	free(ch);
 	if (last == 0)
-		db_int(st, &last, "SELECT coalesce(max(seq), 0) FROM journal",
-		       "");
+		meta_journal_end(st, &last);
 	/* Rows every mount has long read (they poll ten times a second):
 	 * keep the last JOURNAL_KEEP. */
 	if ((uint64_t)last / JOURNAL_KEEP != *cursor / JOURNAL_KEEP &&
 	    last > JOURNAL_KEEP)
-		db_run(st, "DELETE FROM journal WHERE seq <= ?", "i",
-		       last - JOURNAL_KEEP);
+		meta_journal_trim(st, last - JOURNAL_KEEP);
 	if ((uint64_t)last > *cursor)
 		*cursor = (uint64_t)last;
 	return 0;

@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 #include "pim.h"
 
 /* What a handle may hold of a new version: an item's limit (pim.h). */
@@ -30,36 +29,23 @@
 static int item_place(struct store *st, int64_t ino, struct node_info *dir,
 		      char *name, size_t len)
 {
-	sqlite3_stmt *s;
 	int64_t parent;
 	int rc;
 
-	s = db_q(st, "SELECT parent, name FROM dirent WHERE child = ?"
-		     " ORDER BY (name LIKE '%.ics' OR name LIKE '%.vcf') DESC"
-		     " LIMIT 1",
-		 "i", ino);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	parent = sqlite3_column_int64(s, 0);
-	copy_str(name, len, col_text(s, 1));
-	db_done(s);
+	rc = meta_item_place(st, ino, &parent, name, len);
+	if (rc)
+		return rc;
 	return node_info(st, parent, dir);
 }
 
 static int setup(struct store *st, struct store_file *f,
 		 const struct node_info *dir, const char *name)
 {
-	int64_t one;
-
 	f->item = item_type(dir, name);
 	if (!f->item)
 		return 0;
 	f->dir = dir->ino;
-	f->fresh = db_int(st, &one, "SELECT 1 FROM item WHERE node = ?", "i",
-			  (int64_t)f->is->ino) != 0;
+	f->fresh = meta_item_is(st, (int64_t)f->is->ino) != 0;
 	return 0;
 }
 
@@ -226,9 +212,7 @@ static int put_version(struct store *st, const struct node_info *n,
 		rc = content_update(st, is, &ct, 0, data, len, -1);
 	content_free(&ct);
 	if (rc == 0)
-		rc = db_run(st, "UPDATE node SET mtime = ?1, ctime = ?1 WHERE"
-				" id = ?2",
-			    "ii", t, n->ino);
+		rc = meta_node_mtime_set(st, n->ino, t);
 	return rc;
 }
 
@@ -252,7 +236,6 @@ static int commit_locked(struct store *st, struct store_file *f)
 static void drop_fresh(struct store *st, struct store_file *f)
 {
 	char saved[sizeof(st->errmsg)];
-	sqlite3_stmt *s;
 	struct node_info n;
 	char name[256] = "";
 	int rc;
@@ -261,15 +244,9 @@ static void drop_fresh(struct store *st, struct store_file *f)
 	if (txn_begin(st))
 		return;
 	rc = node_info(st, (int64_t)f->is->ino, &n);
-	s = rc ? NULL
-	       : db_q(st,
-		      "SELECT name FROM dirent WHERE child = ? AND parent = ?",
-		      "ii", n.ino, f->dir);
-	if (s && db_row(st, s) == 1) {
-		copy_str(name, sizeof(name), col_text(s, 0));
-		db_done(s);
+	if (rc == 0 &&
+	    meta_dirent_name(st, f->dir, n.ino, name, sizeof(name)) == 0)
 		rc = node_remove_name(st, f->dir, name, &n, 0, false);
-	}
 	if (txn_end(st, rc) == 0)
 		copy_str(f->gone, sizeof(f->gone), name);
 	memcpy(st->errmsg, saved, sizeof(saved));
