@@ -644,10 +644,7 @@ int meta_hview_keep_prune(struct store *st, int64_t space, int64_t cutoff,
 /* ---- the mounted tree's changes and open files (sqlite/vfs.c) -------- */
 /* (vfs) */
 /* Names and links (fsdir.c). */
-/* Add the name `name` in folder `parent` for node `child`.  -EEXIST: the
- * folder holds that name already. */
-int meta_dirent_add(struct store *st, int64_t parent, const char *name,
-		    int64_t child);
+/* meta_dirent_add and meta_dirent_parent: see the tree. */
 /* Remove the name `name` from folder `parent` (0 when it held none). */
 int meta_dirent_del(struct store *st, int64_t parent, const char *name);
 /* Point the name `name` of folder `parent` at node `child` (0 when the
@@ -661,9 +658,6 @@ int meta_dirent_move(struct store *st, int64_t parent, const char *name,
 /* 0 when folder `parent` holds at least one name; -ENOENT when it holds
  * none. */
 int meta_dirent_any(struct store *st, int64_t parent);
-/* Into *parent, a folder that holds a name of node `child` (any one, when
- * it has several).  -ENOENT: the node has no name. */
-int meta_dirent_parent(struct store *st, int64_t child, int64_t *parent);
 /* Into name (len bytes, cut to fit), the name node `child` has in folder
  * `parent` (any one, when it has several there).  -ENOENT: none. */
 int meta_dirent_name(struct store *st, int64_t parent, int64_t child,

@@ -11,14 +11,6 @@
 
 /* ---- names and links ---- */
 
-int meta_dirent_add(struct store *st, int64_t parent, const char *name,
-		    int64_t child)
-{
-	return db_run(st,
-		      "INSERT INTO dirent (parent, name, child) VALUES (?,?,?)",
-		      "iti", parent, name, child);
-}
-
 int meta_dirent_del(struct store *st, int64_t parent, const char *name)
 {
 	return db_run(st, "DELETE FROM dirent WHERE parent = ? AND name = ?",
@@ -49,13 +41,6 @@ int meta_dirent_any(struct store *st, int64_t parent)
 
 	return db_int(st, &one, "SELECT 1 FROM dirent WHERE parent = ? LIMIT 1",
 		      "i", parent);
-}
-
-int meta_dirent_parent(struct store *st, int64_t child, int64_t *parent)
-{
-	return db_int(st, parent,
-		      "SELECT parent FROM dirent WHERE child = ? LIMIT 1", "i",
-		      child);
 }
 
 int meta_dirent_name(struct store *st, int64_t parent, int64_t child,
