@@ -86,6 +86,25 @@ int meta_rights_gen(struct store *st, int64_t *out);
 
 /* ---- model: accounts, plans, invitations (sqlite/model.c) ------------ */
 /* (model) */
+struct limits;
+struct store_account;
+struct store_invitation;
+struct store_plan;
+
+/* A new plan (plans_seed): -EEXIST when one has its name already. */
+int meta_plan_add(struct store *st, const struct store_plan *p);
+/* Make plan p->name hold p's four limits, adding it if there is none. */
+int meta_plan_set(struct store *st, const struct store_plan *p);
+/* Plan `name`, with the count of accounts on it. */
+int meta_plan_get(struct store *st, const char *name, struct store_plan *out);
+/* Every plan, smallest group capacity first: *out (malloc'd, *n). */
+int meta_plan_list(struct store *st, struct store_plan **out, size_t *n);
+/* Remove plan `name` (nothing when there is none). */
+int meta_plan_remove(struct store *st, const char *name);
+/* The id of plan `name`. */
+int meta_plan_id(struct store *st, const char *name, int64_t *id);
+/* The plan limits of `account`: -ENOENT when there is no such account. */
+int meta_plan_limits(struct store *st, int64_t account, struct limits *out);
 
 
 /* ---- model: groups and membership (sqlite/group.c) ------------------- */
