@@ -106,6 +106,58 @@ int meta_plan_id(struct store *st, const char *name, int64_t *id);
 /* The plan limits of `account`: -ENOENT when there is no such account. */
 int meta_plan_limits(struct store *st, int64_t account, struct limits *out);
 
+/* The id of the account named `username` (no message on -ENOENT). */
+int meta_account_id(struct store *st, const char *username, int64_t *id);
+/* The username of account `id`, into buf (len bytes). */
+int meta_account_name(struct store *st, int64_t id, char *buf, size_t len);
+/* The account bound to Unix uid `uid`. */
+int meta_account_by_uid(struct store *st, int64_t uid, int64_t *id);
+/* 0 when accounts a and b are members of one group, -ENOENT when not. */
+int meta_account_co_members(struct store *st, int64_t a, int64_t b);
+/* A new account: a's username, first, last and email with `org`, the
+ * password hash `pwhash` (NULL: none), plan id `plan`, creation time
+ * `created` and Unix uid `unix_uid` (-1: none); *id: its id.  -EEXIST: the
+ * username or the uid is taken. */
+int meta_account_add(struct store *st, const struct store_account *a,
+		     const char *org, const char *pwhash, int64_t plan,
+		     int64_t created, int64_t unix_uid, int64_t *id);
+/* Set one text field of account `id`: `field` is STORE_ACCOUNT_FIRST,
+ * _LAST, _ORG or _EMAIL (-EINVAL for any other). */
+int meta_account_set_text(struct store *st, int64_t id, unsigned field,
+			  const char *value);
+/* Put account `id` on plan id `plan`. */
+int meta_account_set_plan(struct store *st, int64_t id, int64_t plan);
+/* Bind account `id` to Unix uid `uid` (-1: unbind).  -EEXIST: another
+ * account has it. */
+int meta_account_set_uid(struct store *st, int64_t id, int64_t uid);
+/* Account `id`, every field filled (the rules hide what a caller may not
+ * see). */
+int meta_account_get(struct store *st, int64_t id, struct store_account *out);
+/* By username: every account (all), else `account` and its co-members;
+ * every field filled.  *out: malloc'd, *n of them. */
+int meta_account_list(struct store *st, bool all, int64_t account,
+		      struct store_account **out, size_t *n);
+/* The name of the first group (by name) account `id` administers, into
+ * buf (len bytes): -ENOENT when it administers none. */
+int meta_account_admin_of(struct store *st, int64_t id, char *buf, size_t len);
+/* Remove account `id`; its memberships, grants, private space and content
+ * go with it. */
+int meta_account_remove(struct store *st, int64_t id);
+/* Set the photo of account `id` (`len` bytes of MIME type `type`), or
+ * remove it when data is NULL. */
+int meta_account_set_photo(struct store *st, int64_t id, const void *data,
+			   size_t len, const char *type);
+/* The photo of account `id`: *data (malloc'd, the caller frees), *len and
+ * its MIME type.  -ENOENT: it has none. */
+int meta_account_photo(struct store *st, int64_t id, void **data, size_t *len,
+		       char type[16]);
+/* Set the password hash of account `id` (NULL: no password). */
+int meta_account_set_pwhash(struct store *st, int64_t id, const char *hash);
+/* The password hash of the account named `username`, into buf (len
+ * bytes): -ENOENT when there is no such account or it has no password. */
+int meta_account_pwhash(struct store *st, const char *username, char *buf,
+			size_t len);
+
 
 /* ---- model: groups and membership (sqlite/group.c) ------------------- */
 /* (group) */

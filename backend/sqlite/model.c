@@ -4,6 +4,7 @@
  * invitations (account.c, plan.c, invite.c, invitations.c).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine.h"
 
@@ -117,6 +118,295 @@ int meta_plan_limits(struct store *st, int64_t account, struct limits *out)
 		out->max_members = sqlite3_column_int64(s, 2);
 		out->group_bytes = sqlite3_column_int64(s, 3);
 		out->private_bytes = sqlite3_column_int64(s, 4);
+		db_done(s);
+		return 0;
+	}
+	return rc < 0 ? rc : -ENOENT;
+}
+
+/* ---- accounts (account.c) ---- */
+
+int meta_account_id(struct store *st, const char *username, int64_t *id)
+{
+	return db_int(st, id, "SELECT id FROM account WHERE username = ?", "t",
+		      username);
+}
+
+int meta_account_name(struct store *st, int64_t id, char *buf, size_t len)
+{
+	sqlite3_stmt *s = db_q(st, "SELECT username FROM account WHERE id = ?",
+			       "i", id);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc == 1) {
+		copy_str(buf, len, col_text(s, 0));
+		db_done(s);
+		return 0;
+	}
+	return rc < 0 ? rc : -ENOENT;
+}
+
+int meta_account_by_uid(struct store *st, int64_t uid, int64_t *id)
+{
+	return db_int(st, id, "SELECT id FROM account WHERE unix_uid = ?", "i",
+		      uid);
+}
+
+int meta_account_co_members(struct store *st, int64_t a, int64_t b)
+{
+	int64_t one;
+
+	return db_int(st, &one,
+		      "SELECT 1 FROM membership m1 JOIN membership m2"
+		      " ON m2.group_id = m1.group_id"
+		      " WHERE m1.account_id = ? AND m2.account_id = ? LIMIT 1",
+		      "ii", a, b);
+}
+
+int meta_account_add(struct store *st, const struct store_account *a,
+		     const char *org, const char *pwhash, int64_t plan,
+		     int64_t created, int64_t unix_uid, int64_t *id)
+{
+	int64_t new_id;
+	int rc;
+
+	rc = db_run(st,
+		    "INSERT INTO account (username, first, last, org, email,"
+		    " pwhash, plan_id, created) VALUES (?,?,?,?,?,?,?,?)",
+		    "ttttttii", a->username, a->first, a->last, org, a->email,
+		    pwhash, plan, created);
+	if (rc)
+		return rc;
+	new_id = db_last_id(st);
+	if (unix_uid >= 0)
+		rc = db_run(st, "UPDATE account SET unix_uid = ? WHERE id = ?",
+			    "ii", unix_uid, new_id);
+	if (rc == 0)
+		*id = new_id;
+	return rc;
+}
+
+int meta_account_set_text(struct store *st, int64_t id, unsigned field,
+			  const char *value)
+{
+	const char *sql;
+
+	switch (field) {
+	case STORE_ACCOUNT_FIRST:
+		sql = "UPDATE account SET first = ? WHERE id = ?";
+		break;
+	case STORE_ACCOUNT_LAST:
+		sql = "UPDATE account SET last = ? WHERE id = ?";
+		break;
+	case STORE_ACCOUNT_ORG:
+		sql = "UPDATE account SET org = ? WHERE id = ?";
+		break;
+	case STORE_ACCOUNT_EMAIL:
+		sql = "UPDATE account SET email = ? WHERE id = ?";
+		break;
+	default:
+		return -EINVAL;
+	}
+	return db_run(st, sql, "ti", value, id);
+}
+
+int meta_account_set_plan(struct store *st, int64_t id, int64_t plan)
+{
+	return db_run(st, "UPDATE account SET plan_id = ? WHERE id = ?", "ii",
+		      plan, id);
+}
+
+int meta_account_set_uid(struct store *st, int64_t id, int64_t uid)
+{
+	if (uid < 0)
+		return db_run(st,
+			      "UPDATE account SET unix_uid = NULL"
+			      " WHERE id = ?",
+			      "i", id);
+	return db_run(st,
+		      "UPDATE account SET unix_uid = ?"
+		      " WHERE id = ?",
+		      "ii", uid, id);
+}
+
+#define ACCOUNT_COLS                                                         \
+	"SELECT a.id, a.username, a.first, a.last, a.org, a.email, p.name,"   \
+	" a.unix_uid, a.pwhash IS NOT NULL, a.created, a.photo_type,"         \
+	" length(a.photo) FROM account a JOIN plan p ON p.id = a.plan_id"
+
+static void account_row(sqlite3_stmt *s, struct store_account *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	copy_str(out->username, sizeof(out->username), col_text(s, 1));
+	copy_str(out->first, sizeof(out->first), col_text(s, 2));
+	copy_str(out->last, sizeof(out->last), col_text(s, 3));
+	copy_str(out->org, sizeof(out->org), col_text(s, 4));
+	copy_str(out->email, sizeof(out->email), col_text(s, 5));
+	copy_str(out->photo_type, sizeof(out->photo_type), col_text(s, 10));
+	out->photo_size = (uint32_t)sqlite3_column_int64(s, 11);
+	copy_str(out->plan, sizeof(out->plan), col_text(s, 6));
+	out->unix_uid = -1;
+	if (sqlite3_column_type(s, 7) != SQLITE_NULL)
+		out->unix_uid = sqlite3_column_int64(s, 7);
+	out->has_password = sqlite3_column_int(s, 8) != 0;
+	out->created = sqlite3_column_int64(s, 9);
+}
+
+int meta_account_get(struct store *st, int64_t id, struct store_account *out)
+{
+	sqlite3_stmt *s = db_q(st, ACCOUNT_COLS " WHERE a.id = ?", "i", id);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc == 1) {
+		account_row(s, out);
+		db_done(s);
+		return 0;
+	}
+	return rc < 0 ? rc : -ENOENT;
+}
+
+int meta_account_list(struct store *st, bool all, int64_t account,
+		      struct store_account **out, size_t *n)
+{
+	struct store_account *v = NULL;
+	size_t cap = 0;
+	size_t len = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	if (all)
+		s = db_q(st, ACCOUNT_COLS " ORDER BY a.username", "");
+	else
+		s = db_q(st,
+			 ACCOUNT_COLS " WHERE a.id = ?1 OR a.id IN"
+				      " (SELECT m2.account_id FROM membership m1"
+				      " JOIN membership m2"
+				      " ON m2.group_id = m1.group_id"
+				      " WHERE m1.account_id = ?1)"
+				      " ORDER BY a.username",
+			 "i", account);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		if (ARRAY_GROW(v, len, cap)) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		account_row(s, &v[len++]);
+	}
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int meta_account_admin_of(struct store *st, int64_t id, char *buf, size_t len)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT g.name FROM membership m JOIN grp g"
+		 " ON g.id = m.group_id WHERE m.account_id = ? AND m.role = 3"
+		 " ORDER BY g.name LIMIT 1",
+		 "i", id);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc == 1) {
+		copy_str(buf, len, col_text(s, 0));
+		db_done(s);
+		return 0;
+	}
+	return rc < 0 ? rc : -ENOENT;
+}
+
+int meta_account_remove(struct store *st, int64_t id)
+{
+	return db_run(st, "DELETE FROM account WHERE id = ?", "i", id);
+}
+
+int meta_account_set_photo(struct store *st, int64_t id, const void *data,
+			   size_t len, const char *type)
+{
+	if (data)
+		return db_run(st,
+			      "UPDATE account SET photo = ?, photo_type = ?"
+			      " WHERE id = ?",
+			      "bti", data, len, type, id);
+	return db_run(st,
+		      "UPDATE account SET photo = NULL, photo_type = ''"
+		      " WHERE id = ?",
+		      "i", id);
+}
+
+int meta_account_photo(struct store *st, int64_t id, void **data, size_t *len,
+		       char type[16])
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*data = NULL;
+	s = db_q(st, "SELECT photo, photo_type FROM account WHERE id = ?"
+		     " AND photo IS NOT NULL",
+		 "i", id);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc == 1) {
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+		void *p = malloc(n ? n : 1);
+
+		if (!p) {
+			db_done(s);
+			return -ENOMEM;
+		}
+		memcpy(p, sqlite3_column_blob(s, 0), n);
+		copy_str(type, 16, col_text(s, 1));
+		db_done(s);
+		*data = p;
+		*len = n;
+		return 0;
+	}
+	return rc < 0 ? rc : -ENOENT;
+}
+
+int meta_account_set_pwhash(struct store *st, int64_t id, const char *hash)
+{
+	if (!hash)
+		return db_run(st,
+			      "UPDATE account SET pwhash = NULL WHERE id = ?",
+			      "i", id);
+	return db_run(st, "UPDATE account SET pwhash = ? WHERE id = ?", "ti",
+		      hash, id);
+}
+
+int meta_account_pwhash(struct store *st, const char *username, char *buf,
+			size_t len)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st, "SELECT pwhash FROM account WHERE username = ?"
+		     " AND pwhash IS NOT NULL",
+		 "t", username);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc == 1) {
+		copy_str(buf, len, col_text(s, 0));
 		db_done(s);
 		return 0;
 	}
