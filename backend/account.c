@@ -298,8 +298,8 @@ static int remove_locked(struct store *st, const char *username)
 	rc = meta_account_admin_of(st, id, group, sizeof(group));
 	if (rc == 0)
 		return store_fail(st, -EBUSY,
-				  "%s administers the group %s: hand it over or "
-				  "delete it first",
+				  "%s administers the group %s: hand it over "
+				  "or delete it first",
 				  username, group);
 	if (rc != -ENOENT)
 		return rc;
