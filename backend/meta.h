@@ -158,6 +158,32 @@ int meta_account_set_pwhash(struct store *st, int64_t id, const char *hash);
 int meta_account_pwhash(struct store *st, const char *username, char *buf,
 			size_t len);
 
+/* 0 when account `account` has a pending invitation to group `group`,
+ * -ENOENT when not. */
+int meta_invitation_find(struct store *st, int64_t group, int64_t account);
+/* Invite `account` to `group`, by account `by`, at time `now` (its first
+ * sending).  -EEXIST: it is invited already. */
+int meta_invitation_add(struct store *st, int64_t group, int64_t account,
+			int64_t by, int64_t now);
+/* The pending invitations to `group`, by invitee's username, or of
+ * `account`, by group name: *out (malloc'd, *n of them). */
+int meta_invitation_list_group(struct store *st, int64_t group,
+			       struct store_invitation **out, size_t *n);
+int meta_invitation_list_account(struct store *st, int64_t account,
+				 struct store_invitation **out, size_t *n);
+/* Count one more sending of the invitation of `account` to `group`, at
+ * time `now`. */
+int meta_invitation_resend(struct store *st, int64_t group, int64_t account,
+			   int64_t now);
+/* Remove the invitation of `account` to `group` (nothing when there is
+ * none). */
+int meta_invitation_remove(struct store *st, int64_t group, int64_t account);
+/* The invitation of `account` to `group` accepted: it goes, and `account`
+ * joins `group` as a member at time `now`.  -EEXIST: it is a member
+ * already. */
+int meta_invitation_accept(struct store *st, int64_t group, int64_t account,
+			   int64_t now);
+
 
 /* ---- model: groups and membership (sqlite/group.c) ------------------- */
 /* (group) */

@@ -412,3 +412,120 @@ int meta_account_pwhash(struct store *st, const char *username, char *buf,
 	}
 	return rc < 0 ? rc : -ENOENT;
 }
+
+/* ---- invitations (invite.c) ---- */
+
+int meta_invitation_find(struct store *st, int64_t group, int64_t account)
+{
+	int64_t one;
+
+	return db_int(st, &one,
+		      "SELECT 1 FROM invitation WHERE group_id = ? AND"
+		      " account_id = ?",
+		      "ii", group, account);
+}
+
+int meta_invitation_add(struct store *st, int64_t group, int64_t account,
+			int64_t by, int64_t now)
+{
+	return db_run(st,
+		      "INSERT INTO invitation (group_id, account_id,"
+		      " invited_by, created, last_sent)"
+		      " VALUES (?1, ?2, ?3, ?4, ?4)",
+		      "iiii", group, account, by, now);
+}
+
+#define INVITE_COLS                                                          \
+	"SELECT g.name, a.username, coalesce(b.username, ''), i.created,"     \
+	" i.last_sent, i.sent FROM invitation i"                              \
+	" JOIN grp g ON g.id = i.group_id"                                    \
+	" JOIN account a ON a.id = i.account_id"                              \
+	" LEFT JOIN account b ON b.id = i.invited_by"
+
+static int invite_rows(struct store *st, sqlite3_stmt *s,
+		       struct store_invitation **out, size_t *n)
+{
+	struct store_invitation *v = NULL;
+	size_t cap = 0;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		struct store_invitation *inv;
+
+		if (ARRAY_GROW(v, len, cap)) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		inv = &v[len++];
+		memset(inv, 0, sizeof(*inv));
+		copy_str(inv->group, sizeof(inv->group), col_text(s, 0));
+		copy_str(inv->username, sizeof(inv->username), col_text(s, 1));
+		copy_str(inv->invited_by, sizeof(inv->invited_by),
+			 col_text(s, 2));
+		inv->created = sqlite3_column_int64(s, 3);
+		inv->last_sent = sqlite3_column_int64(s, 4);
+		inv->sent = sqlite3_column_int64(s, 5);
+	}
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int meta_invitation_list_group(struct store *st, int64_t group,
+			       struct store_invitation **out, size_t *n)
+{
+	return invite_rows(st,
+			   db_q(st, INVITE_COLS " WHERE i.group_id = ?"
+						" ORDER BY a.username",
+				"i", group),
+			   out, n);
+}
+
+int meta_invitation_list_account(struct store *st, int64_t account,
+				 struct store_invitation **out, size_t *n)
+{
+	return invite_rows(st,
+			   db_q(st, INVITE_COLS " WHERE i.account_id = ?"
+						" ORDER BY g.name_key",
+				"i", account),
+			   out, n);
+}
+
+int meta_invitation_resend(struct store *st, int64_t group, int64_t account,
+			   int64_t now)
+{
+	return db_run(st,
+		      "UPDATE invitation SET sent = sent + 1, last_sent = ?"
+		      " WHERE group_id = ? AND account_id = ?",
+		      "iii", now, group, account);
+}
+
+int meta_invitation_remove(struct store *st, int64_t group, int64_t account)
+{
+	return db_run(st,
+		      "DELETE FROM invitation WHERE group_id = ? AND"
+		      " account_id = ?",
+		      "ii", group, account);
+}
+
+int meta_invitation_accept(struct store *st, int64_t group, int64_t account,
+			   int64_t now)
+{
+	int rc = meta_invitation_remove(st, group, account);
+
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT INTO membership (group_id, account_id, role,"
+			    " joined) VALUES (?, ?, 1, ?)",
+			    "iii", group, account, now);
+	return rc;
+}
