@@ -86,10 +86,9 @@ int meta_rights_gen(struct store *st, int64_t *out);
 
 /* ---- model: accounts, plans, invitations (sqlite/model.c) ------------ */
 /* (model) */
+#include "store.h" /* the sizes of the structs below */
+
 struct limits;
-struct store_account;
-struct store_invitation;
-struct store_plan;
 
 /* A new plan (plans_seed): -EEXIST when one has its name already. */
 int meta_plan_add(struct store *st, const struct store_plan *p);
@@ -183,6 +182,45 @@ int meta_invitation_remove(struct store *st, int64_t group, int64_t account);
  * already. */
 int meta_invitation_accept(struct store *st, int64_t group, int64_t account,
 			   int64_t now);
+
+/* Private/invitations/ (invitations.c). */
+/* The root folder of space `space`: -ENOENT when it is not a private
+ * space. */
+int meta_private_root(struct store *st, int64_t space, int64_t *root);
+/* The account of space `space` (0 for a group's space). */
+int meta_private_owner(struct store *st, int64_t space, int64_t *owner);
+/* The private space of `account`. */
+int meta_private_space(struct store *st, int64_t account, int64_t *space);
+/* The invitations/ folder of the private space of `account`: -ENOENT when
+ * it has none. */
+int meta_invitations_dir(struct store *st, int64_t account, int64_t *dir);
+/* The private spaces that lack invitations/ or .trash-info: *out
+ * (malloc'd, *n of them). */
+int meta_invitations_unmade(struct store *st, int64_t **out, size_t *n);
+/* A pending invitation that has no file yet. */
+struct meta_invitation_unfiled {
+	int64_t group;
+	char name[STORE_GROUPNAME_BYTES + 1]; /* the group's */
+};
+/* The pending invitations of `account` that have no file: *out (malloc'd,
+ * *n of them). */
+int meta_invitation_unfiled(struct store *st, int64_t account,
+			    struct meta_invitation_unfiled **out, size_t *n);
+/* Node `ino` becomes the file (GEN_INVITATION) that shows the invitation
+ * of `account` to `group`; it goes with the invitation. */
+int meta_invitation_file_add(struct store *st, int64_t ino, int64_t group,
+			     int64_t account);
+/* What the file `ino` shows of its invitation. */
+struct meta_invitation_file {
+	char group[STORE_GROUPNAME_BYTES + 1];
+	char description[STORE_DESC_MAX + 1]; /* the group's */
+	char by[STORE_USERNAME_MAX + 1];      /* "" when the inviter is gone */
+	char by_name[2 * STORE_TEXT_MAX + 2]; /* "first last", or "" */
+	int64_t created, last_sent, sent;
+};
+/* -ENOENT: `ino` shows no invitation (any more). */
+int meta_invitation_file_get(struct store *st, int64_t ino,
+			     struct meta_invitation_file *out);
 
 
 /* ---- model: groups and membership (sqlite/group.c) ------------------- */

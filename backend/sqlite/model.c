@@ -529,3 +529,160 @@ int meta_invitation_accept(struct store *st, int64_t group, int64_t account,
 			    "iii", group, account, now);
 	return rc;
 }
+
+/* ---- Private/invitations/ (invitations.c) ---- */
+
+int meta_private_root(struct store *st, int64_t space, int64_t *root)
+{
+	return db_int(st, root,
+		      "SELECT root FROM space WHERE id = ? AND"
+		      " account_id IS NOT NULL",
+		      "i", space);
+}
+
+int meta_private_owner(struct store *st, int64_t space, int64_t *owner)
+{
+	return db_int(st, owner, "SELECT account_id FROM space WHERE id = ?",
+		      "i", space);
+}
+
+int meta_private_space(struct store *st, int64_t account, int64_t *space)
+{
+	return db_int(st, space, "SELECT id FROM space WHERE account_id = ?",
+		      "i", account);
+}
+
+int meta_invitations_dir(struct store *st, int64_t account, int64_t *dir)
+{
+	return db_int(st, dir,
+		      "SELECT d.child FROM space s JOIN dirent d ON d.parent ="
+		      " s.root AND d.name = 'invitations'"
+		      " WHERE s.account_id = ?",
+		      "i", account);
+}
+
+int meta_invitations_unmade(struct store *st, int64_t **out, size_t *n)
+{
+	int64_t *v = NULL;
+	size_t cap = 0, len = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	s = db_q(st,
+		 "SELECT s.id FROM space s WHERE s.account_id IS NOT NULL AND"
+		 " (NOT EXISTS (SELECT 1 FROM dirent d WHERE d.parent = s.root"
+		 " AND d.name = 'invitations') OR NOT EXISTS (SELECT 1 FROM"
+		 " dirent d WHERE d.parent = s.root AND"
+		 " d.name = '.trash-info'))",
+		 "");
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		if (ARRAY_GROW(v, len, cap)) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		v[len++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int meta_invitation_unfiled(struct store *st, int64_t account,
+			    struct meta_invitation_unfiled **out, size_t *n)
+{
+	struct meta_invitation_unfiled *v = NULL;
+	int64_t(*p)[2] = NULL;
+	size_t np = 0, i;
+	int rc;
+
+	*out = NULL;
+	rc = db_pairs(st, &p, &np,
+		      "SELECT i.group_id, i.created FROM invitation i WHERE"
+		      " i.account_id = ? AND NOT EXISTS (SELECT 1 FROM"
+		      " invitation_file f WHERE f.group_id = i.group_id AND"
+		      " f.account_id = i.account_id)",
+		      "i", account);
+	if (rc == 0 && np > 0) {
+		v = calloc(np, sizeof(*v));
+		if (!v)
+			rc = -ENOMEM;
+	}
+	for (i = 0; rc == 0 && i < np; i++) {
+		sqlite3_stmt *g = db_q(st, "SELECT name FROM grp WHERE id = ?",
+				       "i", p[i][0]);
+
+		if (!g) {
+			rc = -EIO;
+			break;
+		}
+		rc = db_row(st, g);
+		if (rc != 1) {
+			rc = rc < 0 ? rc : -EIO;
+			break;
+		}
+		v[i].group = p[i][0];
+		copy_str(v[i].name, sizeof(v[i].name), col_text(g, 0));
+		db_done(g);
+		rc = 0;
+	}
+	free(p);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = np;
+	return 0;
+}
+
+int meta_invitation_file_add(struct store *st, int64_t ino, int64_t group,
+			     int64_t account)
+{
+	int rc = db_run(st, "UPDATE node SET gen = ? WHERE id = ?", "ii",
+			(int64_t)GEN_INVITATION, ino);
+
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT INTO invitation_file (node, group_id,"
+			    " account_id) VALUES (?, ?, ?)",
+			    "iii", ino, group, account);
+	return rc;
+}
+
+int meta_invitation_file_get(struct store *st, int64_t ino,
+			     struct meta_invitation_file *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT g.name, g.description, coalesce(b.username, ''),"
+		 " coalesce(b.first || ' ' || b.last, ''), i.created,"
+		 " i.last_sent, i.sent FROM invitation_file x"
+		 " JOIN invitation i ON i.group_id = x.group_id AND"
+		 " i.account_id = x.account_id JOIN grp g ON g.id = i.group_id"
+		 " LEFT JOIN account b ON b.id = i.invited_by WHERE x.node = ?",
+		 "i", ino);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	copy_str(out->group, sizeof(out->group), col_text(s, 0));
+	copy_str(out->description, sizeof(out->description), col_text(s, 1));
+	copy_str(out->by, sizeof(out->by), col_text(s, 2));
+	copy_str(out->by_name, sizeof(out->by_name), col_text(s, 3));
+	out->created = sqlite3_column_int64(s, 4);
+	out->last_sent = sqlite3_column_int64(s, 5);
+	out->sent = sqlite3_column_int64(s, 6);
+	db_done(s);
+	return 0;
+}
