@@ -9,12 +9,10 @@
 #include <string.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 int account_id(struct store *st, const char *username, int64_t *id)
 {
-	int rc = db_int(st, id, "SELECT id FROM account WHERE username = ?",
-			"t", username);
+	int rc = meta_account_id(st, username, id);
 
 	if (rc == -ENOENT)
 		return store_fail(st, -ENOENT, "no account named %s",
@@ -24,20 +22,8 @@ int account_id(struct store *st, const char *username, int64_t *id)
 
 int account_name(struct store *st, int64_t id, char *buf, size_t len)
 {
-	sqlite3_stmt *s = db_q(st, "SELECT username FROM account WHERE id = ?",
-			       "i", id);
-	int rc;
-
 	buf[0] = '\0';
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		copy_str(buf, len, col_text(s, 0));
-		db_done(s);
-		return 0;
-	}
-	return rc < 0 ? rc : -ENOENT;
+	return meta_account_name(st, id, buf, len);
 }
 
 int need_account(struct store *st, const struct store_caller *c)
@@ -50,15 +36,9 @@ int need_account(struct store *st, const struct store_caller *c)
 
 bool co_members(struct store *st, int64_t a, int64_t b)
 {
-	int64_t one;
-
 	if (a <= 0 || b <= 0)
 		return false;
-	return db_int(st, &one,
-		      "SELECT 1 FROM membership m1 JOIN membership m2"
-		      " ON m2.group_id = m1.group_id"
-		      " WHERE m1.account_id = ? AND m2.account_id = ? LIMIT 1",
-		      "ii", a, b) == 0;
+	return meta_account_co_members(st, a, b) == 0;
 }
 
 static int check_fields(struct store *st, const struct store_account *a,
@@ -92,8 +72,7 @@ static int check_fields(struct store *st, const struct store_account *a,
 
 static int plan_id(struct store *st, const char *name, int64_t *id)
 {
-	int rc = db_int(st, id, "SELECT id FROM plan WHERE name = ?", "t",
-			name);
+	int rc = meta_plan_id(st, name, id);
 
 	if (rc == -ENOENT)
 		return store_fail(st, -ENOENT, "no plan named %s", name);
@@ -108,8 +87,7 @@ static int uid_free(struct store *st, int64_t uid, int64_t self)
 
 	if (uid < 0)
 		return 0;
-	rc = db_int(st, &id, "SELECT id FROM account WHERE unix_uid = ?", "i",
-		    uid);
+	rc = meta_account_by_uid(st, uid, &id);
 	if (rc == -ENOENT || (rc == 0 && id == self))
 		return 0;
 	if (rc)
@@ -137,8 +115,7 @@ static int add_locked(struct store *st, const struct store_account *a,
 	int64_t uid = (mask & STORE_ACCOUNT_UNIX_UID) ? a->unix_uid : -1;
 	int rc;
 
-	if (db_int(st, &existing, "SELECT id FROM account WHERE username = ?",
-		   "t", a->username) == 0)
+	if (meta_account_id(st, a->username, &existing) == 0)
 		return store_fail(st, -EEXIST, "the username %s is taken",
 				  a->username);
 	rc = plan_id(st, (mask & STORE_ACCOUNT_PLAN) ? a->plan : "free",
@@ -149,18 +126,8 @@ static int add_locked(struct store *st, const struct store_account *a,
 		rc = hash_password(st, pw, pwlen, hash);
 	if (rc)
 		return rc;
-	rc = db_run(st,
-		    "INSERT INTO account (username, first, last, org, email,"
-		    " pwhash, plan_id, created) VALUES (?,?,?,?,?,?,?,?)",
-		    "ttttttii", a->username, a->first, a->last,
-		    (mask & STORE_ACCOUNT_ORG) ? a->org : "", a->email,
-		    pw ? hash : NULL, plan, now_sec());
-	if (rc)
-		return rc;
-	*id = db_last_id(st);
-	if (uid >= 0)
-		rc = db_run(st, "UPDATE account SET unix_uid = ? WHERE id = ?",
-			    "ii", uid, *id);
+	rc = meta_account_add(st, a, (mask & STORE_ACCOUNT_ORG) ? a->org : "",
+			      pw ? hash : NULL, plan, now_sec(), uid, id);
 	if (rc == 0)
 		rc = space_create(st, SPACE_PRIVATE, *id, *id, &space);
 	return rc;
@@ -207,36 +174,24 @@ static int edit_locked(struct store *st, int64_t id,
 	int rc = 0;
 
 	if (mask & STORE_ACCOUNT_FIRST)
-		rc = db_run(st, "UPDATE account SET first = ? WHERE id = ?",
-			    "ti", a->first, id);
+		rc = meta_account_set_text(st, id, STORE_ACCOUNT_FIRST,
+					   a->first);
 	if (rc == 0 && (mask & STORE_ACCOUNT_LAST))
-		rc = db_run(st, "UPDATE account SET last = ? WHERE id = ?",
-			    "ti", a->last, id);
+		rc = meta_account_set_text(st, id, STORE_ACCOUNT_LAST, a->last);
 	if (rc == 0 && (mask & STORE_ACCOUNT_ORG))
-		rc = db_run(st, "UPDATE account SET org = ? WHERE id = ?",
-			    "ti", a->org, id);
+		rc = meta_account_set_text(st, id, STORE_ACCOUNT_ORG, a->org);
 	if (rc == 0 && (mask & STORE_ACCOUNT_EMAIL))
-		rc = db_run(st, "UPDATE account SET email = ? WHERE id = ?",
-			    "ti", a->email, id);
+		rc = meta_account_set_text(st, id, STORE_ACCOUNT_EMAIL,
+					   a->email);
 	if (rc == 0 && (mask & STORE_ACCOUNT_PLAN)) {
 		rc = plan_id(st, a->plan, &plan);
 		if (rc == 0)
-			rc = db_run(st,
-				    "UPDATE account SET plan_id = ? WHERE id = ?",
-				    "ii", plan, id);
+			rc = meta_account_set_plan(st, id, plan);
 	}
 	if (rc == 0 && (mask & STORE_ACCOUNT_UNIX_UID)) {
 		rc = uid_free(st, a->unix_uid, id);
-		if (rc == 0 && a->unix_uid < 0)
-			rc = db_run(st,
-				    "UPDATE account SET unix_uid = NULL"
-				    " WHERE id = ?",
-				    "i", id);
-		else if (rc == 0)
-			rc = db_run(st,
-				    "UPDATE account SET unix_uid = ?"
-				    " WHERE id = ?",
-				    "ii", a->unix_uid, id);
+		if (rc == 0)
+			rc = meta_account_set_uid(st, id, a->unix_uid);
 	}
 	return rc;
 }
@@ -271,32 +226,13 @@ int store_account_edit(struct store *st, const struct store_caller *c,
 	return txn_end(st, edit_locked(st, id, a, mask));
 }
 
-#define ACCOUNT_COLS                                                         \
-	"SELECT a.id, a.username, a.first, a.last, a.org, a.email, p.name,"   \
-	" a.unix_uid, a.pwhash IS NOT NULL, a.created, a.photo_type,"         \
-	" length(a.photo) FROM account a JOIN plan p ON p.id = a.plan_id"
-
-/* Fill `out` from a row, hiding what the caller may not see. */
-static void account_row(sqlite3_stmt *s, bool full, struct store_account *out)
+/* Hide from `a` what only the account itself and the operator see. */
+static void hide_private(struct store_account *a)
 {
-	memset(out, 0, sizeof(*out));
-	out->id = sqlite3_column_int64(s, 0);
-	copy_str(out->username, sizeof(out->username), col_text(s, 1));
-	copy_str(out->first, sizeof(out->first), col_text(s, 2));
-	copy_str(out->last, sizeof(out->last), col_text(s, 3));
-	copy_str(out->org, sizeof(out->org), col_text(s, 4));
-	copy_str(out->email, sizeof(out->email), col_text(s, 5));
-	copy_str(out->photo_type, sizeof(out->photo_type), col_text(s, 10));
-	out->photo_size = (uint32_t)sqlite3_column_int64(s, 11);
-	out->unix_uid = -1;
-	out->created = -1;
-	if (!full)
-		return;
-	copy_str(out->plan, sizeof(out->plan), col_text(s, 6));
-	if (sqlite3_column_type(s, 7) != SQLITE_NULL)
-		out->unix_uid = sqlite3_column_int64(s, 7);
-	out->has_password = sqlite3_column_int(s, 8) != 0;
-	out->created = sqlite3_column_int64(s, 9);
+	memset(a->plan, 0, sizeof(a->plan));
+	a->unix_uid = -1;
+	a->has_password = false;
+	a->created = -1;
 }
 
 /* 1: full view, 0: profile only, -ENOENT: nothing. */
@@ -313,7 +249,6 @@ static int visibility(struct store *st, const struct store_caller *c,
 int store_account_get(struct store *st, const struct store_caller *c,
 		      const char *username, struct store_account *out)
 {
-	sqlite3_stmt *s;
 	int64_t id;
 	int rc, vis;
 
@@ -326,55 +261,26 @@ int store_account_get(struct store *st, const struct store_caller *c,
 		return store_fail(st, -ENOENT,
 				  "no account named %s among your co-members",
 				  username);
-	s = db_q(st, ACCOUNT_COLS " WHERE a.id = ?", "i", id);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		account_row(s, vis == 1, out);
-		db_done(s);
-		return 0;
-	}
-	return rc < 0 ? rc : -ENOENT;
+	rc = meta_account_get(st, id, out);
+	if (rc == 0 && vis != 1)
+		hide_private(out);
+	return rc;
 }
 
 int store_account_list(struct store *st, const struct store_caller *c,
 		       struct store_account **out, size_t *n)
 {
 	struct store_account *v = NULL;
-	size_t cap = 0;
-	size_t len = 0;
-	sqlite3_stmt *s;
+	size_t len = 0, i;
 	int rc;
 
 	st->errmsg[0] = '\0';
-	if (c->operator)
-		s = db_q(st, ACCOUNT_COLS " ORDER BY a.username", "");
-	else
-		s = db_q(st,
-			 ACCOUNT_COLS " WHERE a.id = ?1 OR a.id IN"
-				      " (SELECT m2.account_id FROM membership m1"
-				      " JOIN membership m2"
-				      " ON m2.group_id = m1.group_id"
-				      " WHERE m1.account_id = ?1)"
-				      " ORDER BY a.username",
-			 "i", c->account);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, len, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		account_row(s, c->operator ||
-				       sqlite3_column_int64(s, 0) == c->account,
-			    &v[len++]);
-	}
-	if (rc < 0) {
-		free(v);
+	rc = meta_account_list(st, c->operator, c->account, &v, &len);
+	if (rc)
 		return rc;
-	}
+	for (i = 0; i < len; i++)
+		if (!c->operator && v[i].id != c->account)
+			hide_private(&v[i]);
 	*out = v;
 	*n = len;
 	return 0;
@@ -382,34 +288,24 @@ int store_account_list(struct store *st, const struct store_caller *c,
 
 static int remove_locked(struct store *st, const char *username)
 {
-	sqlite3_stmt *s;
+	char group[STORE_GROUPNAME_BYTES + 1];
 	int64_t id;
 	int rc;
 
 	rc = account_id(st, username, &id);
 	if (rc)
 		return rc;
-	s = db_q(st,
-		 "SELECT g.name FROM membership m JOIN grp g"
-		 " ON g.id = m.group_id WHERE m.account_id = ? AND m.role = 3"
-		 " ORDER BY g.name LIMIT 1",
-		 "i", id);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		rc = store_fail(st, -EBUSY,
-				"%s administers the group %s: hand it over or "
-				"delete it first",
-				username, col_text(s, 0));
-		db_done(s);
-		return rc;
-	}
-	if (rc < 0)
+	rc = meta_account_admin_of(st, id, group, sizeof(group));
+	if (rc == 0)
+		return store_fail(st, -EBUSY,
+				  "%s administers the group %s: hand it over "
+				  "or delete it first",
+				  username, group);
+	if (rc != -ENOENT)
 		return rc;
 	/* Grants made through groups go with the memberships (cascade);
 	 * the private space and its content go with the account. */
-	return db_run(st, "DELETE FROM account WHERE id = ?", "i", id);
+	return meta_account_remove(st, id);
 }
 
 int store_account_remove(struct store *st, const struct store_caller *c,
@@ -465,22 +361,13 @@ int store_account_set_photo(struct store *st, const struct store_caller *c,
 			return store_fail(st, -EINVAL,
 					  "a photo must be a JPEG or PNG image");
 	}
-	if (data)
-		return db_run(st,
-			      "UPDATE account SET photo = ?, photo_type = ?"
-			      " WHERE id = ?",
-			      "bti", data, len, type, id);
-	return db_run(st,
-		      "UPDATE account SET photo = NULL, photo_type = ''"
-		      " WHERE id = ?",
-		      "i", id);
+	return meta_account_set_photo(st, id, data, len, type);
 }
 
 int store_account_photo(struct store *st, const struct store_caller *c,
 			const char *username, void **data, size_t *len,
 			char type[16])
 {
-	sqlite3_stmt *s;
 	int64_t id;
 	int rc;
 
@@ -492,29 +379,10 @@ int store_account_photo(struct store *st, const struct store_caller *c,
 		return store_fail(st, -ENOENT,
 				  "no account named %s among your co-members",
 				  username);
-	s = db_q(st, "SELECT photo, photo_type FROM account WHERE id = ?"
-		     " AND photo IS NOT NULL",
-		 "i", id);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		size_t n = (size_t)sqlite3_column_bytes(s, 0);
-		void *p = malloc(n ? n : 1);
-
-		if (!p) {
-			db_done(s);
-			return -ENOMEM;
-		}
-		memcpy(p, sqlite3_column_blob(s, 0), n);
-		copy_str(type, 16, col_text(s, 1));
-		db_done(s);
-		*data = p;
-		*len = n;
-		return 0;
-	}
-	return rc < 0 ? rc
-		      : store_fail(st, -ENOENT, "%s has no photo", username);
+	rc = meta_account_photo(st, id, data, len, type);
+	if (rc == -ENOENT)
+		return store_fail(st, -ENOENT, "%s has no photo", username);
+	return rc;
 }
 
 int store_account_set_password(struct store *st, const struct store_caller *c,
@@ -535,12 +403,10 @@ int store_account_set_password(struct store *st, const struct store_caller *c,
 				  "operator may set its password",
 				  username);
 	if (!password)
-		return db_run(st, "UPDATE account SET pwhash = NULL WHERE id = ?",
-			      "i", id);
+		return meta_account_set_pwhash(st, id, NULL);
 	rc = hash_password(st, password, pwlen, hash);
 	if (rc == 0)
-		rc = db_run(st, "UPDATE account SET pwhash = ? WHERE id = ?",
-			    "ti", hash, id);
+		rc = meta_account_set_pwhash(st, id, hash);
 	sodium_memzero(hash, sizeof(hash));
 	return rc;
 }
@@ -549,23 +415,13 @@ int store_account_verify_password(struct store *st, const char *username,
 				  const char *password, size_t pwlen)
 {
 	char hash[crypto_pwhash_STRBYTES] = "";
-	sqlite3_stmt *s;
 	int rc;
 
 	st->errmsg[0] = '\0';
-	s = db_q(st, "SELECT pwhash FROM account WHERE username = ?"
-		     " AND pwhash IS NOT NULL",
-		 "t", username);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		copy_str(hash, sizeof(hash), col_text(s, 0));
-		db_done(s);
-	}
-	if (rc < 0)
+	rc = meta_account_pwhash(st, username, hash, sizeof(hash));
+	if (rc < 0 && rc != -ENOENT)
 		return rc;
-	if (rc == 0 ||
+	if (rc == -ENOENT ||
 	    crypto_pwhash_str_verify(hash, password, pwlen) != 0)
 		return store_fail(st, -EACCES, "wrong username or password");
 	return 0;

@@ -5,11 +5,7 @@
  * space).  The default tiers are written when a store is created; the
  * operator lists, edits, adds and removes plans.
  */
-#include <stdlib.h>
-#include <string.h>
-
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define MiB (1024LL * 1024)
 #define GiB (1024LL * MiB)
@@ -27,74 +23,23 @@ int plans_seed(struct store *st)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; rc == 0 && i < ARRAY_SIZE(default_plans); i++) {
-		const struct store_plan *p = &default_plans[i];
-
-		rc = db_run(st,
-			    "INSERT INTO plan (name, max_groups, max_members,"
-			    " group_bytes, private_bytes) VALUES (?,?,?,?,?)",
-			    "tiiii", p->name, p->max_groups, p->max_members,
-			    (int64_t)p->group_bytes, (int64_t)p->private_bytes);
-	}
+	for (i = 0; rc == 0 && i < ARRAY_SIZE(default_plans); i++)
+		rc = meta_plan_add(st, &default_plans[i]);
 	return rc;
 }
 
-static void plan_row(sqlite3_stmt *s, struct store_plan *p)
-{
-	copy_str(p->name, sizeof(p->name), col_text(s, 0));
-	p->max_groups = sqlite3_column_int64(s, 1);
-	p->max_members = sqlite3_column_int64(s, 2);
-	p->group_bytes = (uint64_t)sqlite3_column_int64(s, 3);
-	p->private_bytes = (uint64_t)sqlite3_column_int64(s, 4);
-	p->accounts = sqlite3_column_int64(s, 5);
-}
-
-#define PLAN_COLS                                                            \
-	"SELECT name, max_groups, max_members, group_bytes, private_bytes,"   \
-	" (SELECT count(*) FROM account a WHERE a.plan_id = plan.id) FROM plan"
-
 int store_plan_list(struct store *st, struct store_plan **out, size_t *n)
 {
-	struct store_plan *v = NULL;
-	size_t cap = 0;
-	size_t len = 0;
-	sqlite3_stmt *s;
-	int rc;
-
-	s = db_q(st, PLAN_COLS " ORDER BY group_bytes, max_groups, name", "");
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, len, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		plan_row(s, &v[len++]);
-	}
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	*out = v;
-	*n = len;
-	return 0;
+	return meta_plan_list(st, out, n);
 }
 
 int store_plan_get(struct store *st, const char *name, struct store_plan *out)
 {
-	sqlite3_stmt *s = db_q(st, PLAN_COLS " WHERE name = ?", "t", name);
-	int rc;
+	int rc = meta_plan_get(st, name, out);
 
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		plan_row(s, out);
-		db_done(s);
-		return 0;
-	}
-	return rc < 0 ? rc : store_fail(st, -ENOENT, "no plan named %s", name);
+	if (rc == -ENOENT)
+		return store_fail(st, -ENOENT, "no plan named %s", name);
+	return rc;
 }
 
 static int plan_set_locked(struct store *st, const struct store_plan *p,
@@ -131,13 +76,7 @@ static int plan_set_locked(struct store *st, const struct store_plan *p,
 				  "plan %s: a plan that allows groups must "
 				  "allow at least 1 member (the administrator)",
 				  p->name);
-	return db_run(st,
-		      "INSERT INTO plan (name, max_groups, max_members,"
-		      " group_bytes, private_bytes) VALUES (?1,?2,?3,?4,?5)"
-		      " ON CONFLICT (name) DO UPDATE SET max_groups = ?2,"
-		      " max_members = ?3, group_bytes = ?4, private_bytes = ?5",
-		      "tiiii", cur.name, cur.max_groups, cur.max_members,
-		      (int64_t)cur.group_bytes, (int64_t)cur.private_bytes);
+	return meta_plan_set(st, &cur);
 }
 
 int store_plan_set(struct store *st, const struct store_caller *c,
@@ -184,31 +123,11 @@ int store_plan_remove(struct store *st, const struct store_caller *c,
 				"another plan first",
 				name, (long long)p.accounts);
 	if (rc == 0)
-		rc = db_run(st, "DELETE FROM plan WHERE name = ?", "t", name);
+		rc = meta_plan_remove(st, name);
 	return txn_end(st, rc);
 }
 
 int limits_of(struct store *st, int64_t account, struct limits *out)
 {
-	sqlite3_stmt *s;
-	int rc;
-
-	s = db_q(st,
-		 "SELECT p.name, p.max_groups, p.max_members, p.group_bytes,"
-		 " p.private_bytes FROM account a JOIN plan p"
-		 " ON p.id = a.plan_id WHERE a.id = ?",
-		 "i", account);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc == 1) {
-		copy_str(out->plan, sizeof(out->plan), col_text(s, 0));
-		out->max_groups = sqlite3_column_int64(s, 1);
-		out->max_members = sqlite3_column_int64(s, 2);
-		out->group_bytes = sqlite3_column_int64(s, 3);
-		out->private_bytes = sqlite3_column_int64(s, 4);
-		db_done(s);
-		return 0;
-	}
-	return rc < 0 ? rc : -ENOENT;
+	return meta_plan_limits(st, account, out);
 }
