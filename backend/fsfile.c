@@ -139,7 +139,7 @@ int store_fs_statfs(struct store *st, const struct store_caller *c,
 		memset(out, 0, sizeof(*out));
 		if (c->account <= 0)
 			return 0;
-		rc = meta_private_root(st, c->account, &root);
+		rc = meta_space_private_root(st, c->account, &root);
 		if (rc == 0)
 			rc = node_info(st, root, &n);
 		if (rc)

@@ -28,7 +28,7 @@ int invitations_ensure(struct store *st, int64_t space)
 	/* The other folder every private space has outside the tools. */
 	rc = gtrash_info_ensure(st, space);
 	if (rc == 0)
-		rc = meta_private_root(st, space, &root);
+		rc = meta_space_root_if_private(st, space, &root);
 	if (rc)
 		return rc == -ENOENT ? 0 : rc;
 	if (node_child(st, root, "invitations", &dir) == 0)

@@ -336,7 +336,8 @@ int meta_invitation_accept(struct store *st, int64_t group, int64_t account,
 /* Private/invitations/ (invitations.c). */
 /* The root folder of space `space`: -ENOENT when it is not a private
  * space. */
-int meta_private_root(struct store *st, int64_t space, int64_t *root);
+int meta_space_root_if_private(struct store *st, int64_t space,
+				int64_t *root);
 /* The account of space `space` (0 for a group's space). */
 int meta_private_owner(struct store *st, int64_t space, int64_t *owner);
 /* The private space of `account`. */
@@ -863,9 +864,6 @@ int meta_node_attrs_set(struct store *st, int64_t ino,
 /* Into *root, the root folder of space `space`.  -ENOENT: no such
  * space. */
 int meta_space_root(struct store *st, int64_t space, int64_t *root);
-/* Into *root, the root folder of account `account`'s private space.
- * -ENOENT: the account has none. */
-int meta_private_root(struct store *st, int64_t account, int64_t *root);
 /* Into *ino, the folder of `tool` (enum store_tool: documents, calendar
  * or contacts, else -EINVAL with no message) in account `account`'s
  * private space.  -ENOENT: the account has none. */

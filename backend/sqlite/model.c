@@ -532,7 +532,8 @@ int meta_invitation_accept(struct store *st, int64_t group, int64_t account,
 
 /* ---- Private/invitations/ (invitations.c) ---- */
 
-int meta_private_root(struct store *st, int64_t space, int64_t *root)
+int meta_space_root_if_private(struct store *st, int64_t space,
+				int64_t *root)
 {
 	return db_int(st, root,
 		      "SELECT root FROM space WHERE id = ? AND"

@@ -249,14 +249,6 @@ int meta_space_root(struct store *st, int64_t space, int64_t *root)
 		      "i", space);
 }
 
-int meta_private_root(struct store *st, int64_t account, int64_t *root)
-{
-	return db_int(st, root,
-		      "SELECT root FROM space WHERE"
-		      " account_id = ?",
-		      "i", account);
-}
-
 int meta_private_tool(struct store *st, int64_t account, int tool, int64_t *ino)
 {
 	static const char *const col[] = {
