@@ -82,6 +82,76 @@ int meta_rights_gen(struct store *st, int64_t *out);
 
 /* ---- access: rights, calendar grants, quota (sqlite/access.c) -------- */
 /* (access) */
+struct room;
+struct store_names;
+struct store_cal_grant;
+
+/* Add `node`'s setting of right `perm` (enum store_right) with the
+ * schema's defaults (all members hold it, nobody named). */
+int meta_acl_add_default(struct store *st, int64_t node, int perm);
+/* The folder whose setting governs `perm` on folder `node`: the nearest
+ * one upwards (itself included) with a setting, into *owner.  -ENOENT:
+ * none up to the top. */
+int meta_acl_owner(struct store *st, int64_t node, int perm, int64_t *owner);
+/* Whether `node`'s own setting of `perm` grants it to `account` (all
+ * members, or named), into *yes.  -ENOENT: `node` has no such setting. */
+int meta_acl_grants(struct store *st, int64_t node, int perm, int64_t account,
+		    bool *yes);
+/* Whether `node`'s own setting of `perm` is for all members, into *all.
+ * -ENOENT: `node` has no such setting. */
+int meta_acl_all(struct store *st, int64_t node, int perm, bool *all);
+/* The members named in `node`'s setting of `perm`, by username, into
+ * *out (out->name malloc'd, the caller's to free; NULL when none). */
+int meta_acl_members(struct store *st, int64_t node, int perm,
+		     struct store_names *out);
+/* Replace `node`'s setting of `perm`: for all members (all) and/or the
+ * `n` accounts in `ids` (a repeated id counts once). */
+int meta_acl_set(struct store *st, int64_t node, int perm, bool all,
+		 const int64_t *ids, size_t n);
+/* Drop `node`'s own setting of `perm` (it inherits again); 0 when it had
+ * none. */
+int meta_acl_clear(struct store *st, int64_t node, int perm);
+/* 0 when `account` is named among item `node`'s editors, -ENOENT when
+ * not. */
+int meta_editor_has(struct store *st, int64_t node, int64_t account);
+/* How many of `node` and, for a folder, the nodes below it `account`
+ * does not edit by their own setting (creator, all members, named), into
+ * *count. */
+int meta_editor_missing(struct store *st, int64_t node, int64_t account,
+			int64_t *count);
+/* Item `node`'s named editors, by username, into *out (out->name
+ * malloc'd, the caller's to free; NULL when none). */
+int meta_editors_list(struct store *st, int64_t node, struct store_names *out);
+/* Replace item `node`'s editors: all members (all) and the `n` accounts
+ * in `ids` (a repeated id counts once). */
+int meta_editors_set(struct store *st, int64_t node, bool all,
+		     const int64_t *ids, size_t n);
+/* The name of the group whose space holds `node`, into buf (len bytes).
+ * -ENOENT: no such node, or a private space's. */
+int meta_node_group_name(struct store *st, int64_t node, char *buf,
+			 size_t len);
+/* 0 when `node` is the root folder of `space`, -ENOENT when not. */
+int meta_space_root_is(struct store *st, int64_t space, int64_t node);
+/* The space's counters, its root and drop folder and its capacity (its
+ * administrator's or owner's plan) into *out; max_files is left to the
+ * caller.  -ENOENT: no such space. */
+int meta_space_room(struct store *st, int64_t space, struct room *out);
+
+/* End `owner`'s calendar grant to `grantee` (0 when there was none). */
+int meta_cal_grant_drop(struct store *st, int64_t owner, int64_t grantee);
+/* Set `owner`'s grant of `rights` (STORE_CAL_*) to `grantee`, held
+ * through every group the two share now (added to the ones it held);
+ * *links: the groups it is held through after. */
+int meta_cal_grant_set(struct store *st, int64_t owner, int64_t grantee,
+		       unsigned rights, int64_t *links);
+/* The grants `account` made or holds, ordered by owner then grantee,
+ * into *out (malloc'd, *n of them; the caller frees). */
+int meta_cal_grant_list(struct store *st, int64_t account,
+			struct store_cal_grant **out, size_t *n);
+/* The rights `owner` grants `grantee` while a group link holds the
+ * grant, into *rights.  -ENOENT: no grant, or none held. */
+int meta_cal_grant_rights(struct store *st, int64_t owner, int64_t grantee,
+			  unsigned *rights);
 
 
 /* ---- model: accounts, plans, invitations (sqlite/model.c) ------------ */
