@@ -180,6 +180,31 @@ int meta_cal_grant_rights(struct store *st, int64_t owner, int64_t grantee,
 
 /* ---- the store: content rows, check, backup (sqlite/store.c) --------- */
 /* (store) */
+struct content;
+
+/* Item `ino`'s content row (an alias resolved to the node it stands for)
+ * into *ct: its id, space, size, content id, cipher, whether chunked and,
+ * when inline, a malloc'd copy of the sealed blob (ct->inline_blob, the
+ * caller's to free: content_free).  Other fields are left as they were.
+ * -ENOENT: no such node. */
+int meta_content_get(struct store *st, int64_t ino, struct content *ct);
+/* Item `ino`'s content is now inline: the sealed `blob` (len bytes; NULL
+ * and 0 for none), content id `cid`, `size` bytes; with touch != 0 (ns)
+ * its mtime and ctime too. */
+int meta_content_set_inline(struct store *st, int64_t ino,
+			    const unsigned char *blob, size_t len,
+			    const unsigned char cid[16], int64_t size,
+			    int64_t touch);
+/* Item `ino`'s content is now in the content file of `cid`, `size`
+ * bytes; with touch != 0 (ns) its mtime and ctime too. */
+int meta_content_set_chunked(struct store *st, int64_t ino,
+			     const unsigned char cid[16], int64_t size,
+			     int64_t touch);
+/* The content id of one content file whose deletion committed, into cid
+ * (malformed rows are dropped on the way).  -ENOENT: none left. */
+int meta_trash_next(struct store *st, unsigned char cid[16]);
+/* Forget the content file of `cid`: it is removed. */
+int meta_trash_drop(struct store *st, const unsigned char cid[16]);
 
 
 #endif
