@@ -206,5 +206,63 @@ int meta_trash_next(struct store *st, unsigned char cid[16]);
 /* Forget the content file of `cid`: it is removed. */
 int meta_trash_drop(struct store *st, const unsigned char cid[16]);
 
+/* The model's invariants that meta_check_rule looks for rows breaking
+ * (check.c names each rule for the report). */
+enum meta_rule {
+	META_RULE_GROUP_ADMIN,
+	META_RULE_GROUP_SPACE,
+	META_RULE_ACCOUNT_SPACE,
+	META_RULE_TOOL_ACL,
+	META_RULE_INVITED_MEMBER,
+	META_RULE_GRANT_UNLINKED,
+	META_RULE_GRANT_LEFT,
+	META_RULE_ACL_NONMEMBER,
+	META_RULE_EDITOR_NONMEMBER,
+	META_RULE_DIRENT_PARENT,
+	META_RULE_NLINK_FILE,
+	META_RULE_NLINK_DIR,
+	META_RULE_NODE_UNNAMED,
+	META_RULE_SPACE_USED,
+	META_RULE_SPACE_HIST,
+	META_RULE_HIST_DIR_EMPTY,
+	META_RULE_HIST_NODE,
+	META_RULE_SPACE_META,
+	META_RULE_UNLINKED_NAMED,
+	META_RULE_UNREACHABLE,
+	META_RULE_DIR_TWICE,
+	META_RULE_BAD_NAME,
+	META_RULE_PIM_NOT_FILE,
+	META_RULE_DROP_NOT_DIR,
+	META_RULE_DROP_MISSING,
+	META_RULE_LINK_ACROSS,
+	META_RULE_ALIAS_NAMED,
+	META_RULE_ALIAS_LOOP,
+	META_RULE_GROUP_NAME_KEY,
+	META_RULE_SPACE_FILES,
+	META_RULES /* how many */
+};
+/*
+ * The store's check (check.c), in a read transaction (meta_begin) so that
+ * every call sees one state.  Each returns one malloc'd text per problem
+ * found in *out (a malloc'd array of *n; the caller frees both; an entry
+ * is NULL where the row names nothing).
+ *  - meta_check_integrity: the engine's own check of its files, indexes
+ *    and records (its messages);
+ *  - meta_check_references: rows pointing to rows that are not there
+ *    (the tables holding them);
+ *  - meta_check_rule: the rows breaking `rule` (the group, account, item,
+ *    entry or space each names).
+ */
+int meta_check_integrity(struct store *st, char ***out, size_t *n);
+int meta_check_references(struct store *st, char ***out, size_t *n);
+int meta_check_rule(struct store *st, enum meta_rule rule, char ***out,
+		    size_t *n);
+/* Every group's name, in order of id, into *out (malloc'd strings in a
+ * malloc'd array of *n; the caller frees both). */
+int meta_check_group_names(struct store *st, char ***out, size_t *n);
+/* The ids of every regular file of a space still linked (nlink > 0),
+ * ascending, into *out (malloc'd, *n of them; the caller frees). */
+int meta_check_files(struct store *st, int64_t **out, size_t *n);
+
 
 #endif

@@ -100,3 +100,263 @@ int meta_trash_drop(struct store *st, const unsigned char cid[16])
 	return db_run(st, "DELETE FROM trash WHERE cid = ?", "b", cid,
 		      (size_t)16);
 }
+
+/* The rows breaking each rule of meta_check_rule; column 0 names them. */
+static const struct {
+	enum meta_rule rule;
+	const char *sql;
+} rule_sql[] = {
+	{META_RULE_GROUP_ADMIN,
+	 "SELECT g.name FROM grp g WHERE (SELECT count(*) FROM membership m"
+	 " WHERE m.group_id = g.id AND m.role = 3) <> 1"},
+	{META_RULE_GROUP_SPACE,
+	 "SELECT g.name FROM grp g WHERE NOT EXISTS (SELECT 1 FROM space s"
+	 " WHERE s.group_id = g.id)"},
+	{META_RULE_ACCOUNT_SPACE,
+	 "SELECT a.username FROM account a WHERE NOT EXISTS (SELECT 1 FROM"
+	 " space s WHERE s.account_id = a.id)"},
+	{META_RULE_TOOL_ACL,
+	 "SELECT g.name FROM grp g JOIN space s ON s.group_id = g.id"
+	 " WHERE (SELECT count(*) FROM acl a WHERE a.node IN (s.documents,"
+	 " s.calendar, s.contacts)) <> 6"},
+	{META_RULE_INVITED_MEMBER,
+	 "SELECT g.name || '/' || a.username FROM invitation i"
+	 " JOIN membership m USING (group_id, account_id)"
+	 " JOIN grp g ON g.id = i.group_id JOIN account a"
+	 " ON a.id = i.account_id"},
+	{META_RULE_GRANT_UNLINKED,
+	 "SELECT o.username || ' -> ' || e.username FROM cal_grant c"
+	 " JOIN account o ON o.id = c.owner_id JOIN account e"
+	 " ON e.id = c.grantee_id WHERE NOT EXISTS (SELECT 1 FROM"
+	 " cal_grant_via v WHERE v.owner_id = c.owner_id AND v.grantee_id ="
+	 " c.grantee_id)"},
+	{META_RULE_GRANT_LEFT,
+	 "SELECT g.name FROM cal_grant_via v JOIN grp g ON g.id = v.group_id"
+	 " WHERE NOT EXISTS (SELECT 1 FROM membership m WHERE m.group_id ="
+	 " v.group_id AND m.account_id = v.owner_id) OR NOT EXISTS (SELECT 1"
+	 " FROM membership m WHERE m.group_id = v.group_id AND m.account_id ="
+	 " v.grantee_id)"},
+	{META_RULE_ACL_NONMEMBER,
+	 "SELECT a.username FROM acl_member x JOIN account a"
+	 " ON a.id = x.account_id JOIN node n ON n.id = x.node JOIN space s"
+	 " ON s.id = n.space_id WHERE s.group_id IS NOT NULL AND NOT EXISTS"
+	 " (SELECT 1 FROM membership m WHERE m.group_id = s.group_id AND"
+	 " m.account_id = x.account_id)"},
+	{META_RULE_EDITOR_NONMEMBER,
+	 "SELECT a.username FROM editor x JOIN account a ON a.id = x.account_id"
+	 " JOIN node n ON n.id = x.node JOIN space s ON s.id = n.space_id"
+	 " WHERE s.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+	 " membership m WHERE m.group_id = s.group_id AND m.account_id ="
+	 " x.account_id)"},
+	{META_RULE_DIRENT_PARENT,
+	 "SELECT d.name FROM dirent d JOIN node p ON p.id = d.parent JOIN node c"
+	 " ON c.id = d.child WHERE (p.mode & 61440) <> 16384 OR"
+	 " p.space_id IS NOT c.space_id"},
+	{META_RULE_NLINK_FILE,
+	 "SELECT n.id FROM node n WHERE n.id <> 1 AND (n.mode & 61440) <> 16384"
+	 " AND n.nlink <> (SELECT count(*) FROM dirent d WHERE d.child ="
+	 " n.id) AND n.nlink <> 0"},
+	{META_RULE_NLINK_DIR,
+	 "SELECT n.id FROM node n WHERE n.id <> 1 AND (n.mode & 61440) = 16384"
+	 " AND n.nlink <> 2 + (SELECT count(*) FROM dirent d JOIN node c"
+	 " ON c.id = d.child WHERE d.parent = n.id AND (c.mode & 61440) ="
+	 " 16384)"},
+	{META_RULE_NODE_UNNAMED,
+	 "SELECT n.id FROM node n WHERE n.id <> 1 AND n.nlink > 0 AND NOT"
+	 " EXISTS (SELECT 1 FROM dirent d WHERE d.child = n.id) AND NOT EXISTS"
+	 " (SELECT 1 FROM space s WHERE s.root = n.id)"},
+	{META_RULE_SPACE_USED,
+	 "SELECT s.id FROM space s WHERE s.used <> coalesce((SELECT sum(size)"
+	 " FROM node n WHERE n.space_id = s.id AND (n.mode & 61440) = 32768"
+	 " AND n.hist IS NULL), 0)"},
+	{META_RULE_SPACE_HIST,
+	 "SELECT s.id FROM space s WHERE s.hist_used <> coalesce((SELECT"
+	 " sum(size) FROM node n WHERE n.space_id = s.id AND (n.mode & 61440)"
+	 " = 32768 AND n.hist IS NOT NULL), 0) + coalesce((SELECT sum(cost)"
+	 " FROM hist h WHERE h.space_id = s.id), 0)"},
+	{META_RULE_HIST_DIR_EMPTY,
+	 "SELECT d.id FROM hist_dir d WHERE NOT EXISTS (SELECT 1 FROM hist"
+	 " WHERE hdir = ((1 << 48) | d.id)) AND NOT EXISTS (SELECT 1 FROM"
+	 " hist_dir c WHERE c.parent = ((1 << 48) | d.id)) AND NOT EXISTS"
+	 " (SELECT 1 FROM gtrash g WHERE g.hdir = ((1 << 48) | d.id)) AND NOT"
+	 " EXISTS (SELECT 1 FROM gtrash_dir g WHERE g.hdir = ((1 << 48) |"
+	 " d.id))"},
+	{META_RULE_HIST_NODE,
+	 "SELECT n.id FROM node n WHERE n.hist IS NOT NULL AND NOT EXISTS"
+	 " (SELECT 1 FROM hist h WHERE h.id = n.hist AND h.node = n.id)"},
+	{META_RULE_SPACE_META,
+	 "SELECT s.id FROM space s WHERE s.meta <> coalesce((SELECT"
+	 " sum(length(CAST(x.name AS BLOB)) + length(CAST(x.value AS BLOB)))"
+	 " FROM xattr x JOIN node n ON n.id = x.node WHERE n.space_id = s.id"
+	 " AND n.hist IS NULL), 0) + coalesce((SELECT"
+	 " sum(length(CAST(n.target AS BLOB))) FROM node n WHERE n.space_id ="
+	 " s.id AND n.target IS NOT NULL AND n.hist IS NULL), 0)"},
+	{META_RULE_UNLINKED_NAMED,
+	 "SELECT n.id FROM node n WHERE n.nlink = 0 AND EXISTS (SELECT 1 FROM"
+	 " dirent d WHERE d.child = n.id)"},
+	{META_RULE_UNREACHABLE,
+	 "WITH RECURSIVE r(id, depth) AS (SELECT root, 0 FROM space"
+	 " UNION SELECT d.child, r.depth + 1 FROM r JOIN dirent d"
+	 " ON d.parent = r.id WHERE r.depth < 4096)"
+	 " SELECT n.id FROM node n WHERE n.space_id IS NOT NULL"
+	 " AND n.nlink > 0 AND n.id NOT IN (SELECT id FROM r)"},
+	{META_RULE_DIR_TWICE,
+	 "SELECT d.child FROM dirent d JOIN node c ON c.id = d.child"
+	 " WHERE (c.mode & 61440) = 16384 GROUP BY d.child"
+	 " HAVING count(*) > 1"},
+	{META_RULE_BAD_NAME,
+	 "SELECT d.parent || '/' || quote(d.name) FROM dirent d"
+	 " WHERE d.name = '' OR d.name IN ('.', '..') OR instr(d.name, '/')"
+	 " OR length(CAST(d.name AS BLOB)) > 255"},
+	{META_RULE_PIM_NOT_FILE,
+	 "SELECT d.name FROM dirent d JOIN node p ON p.id = d.parent"
+	 " JOIN node c ON c.id = d.child JOIN space s ON s.id = p.space_id"
+	 " WHERE p.id IN (s.calendar, s.contacts)"
+	 " AND (c.mode & 61440) <> 32768"},
+	{META_RULE_DROP_NOT_DIR,
+	 "SELECT d.name FROM dirent d JOIN space s ON s.drop_dir = d.parent"
+	 " JOIN node c ON c.id = d.child WHERE (c.mode & 61440) <> 16384"},
+	{META_RULE_DROP_MISSING,
+	 "SELECT g.name || '/' || a.username FROM membership m"
+	 " JOIN grp g ON g.id = m.group_id JOIN account a"
+	 " ON a.id = m.account_id JOIN space s ON s.group_id = g.id"
+	 " WHERE NOT EXISTS (SELECT 1 FROM dirent d JOIN node c"
+	 " ON c.id = d.child WHERE d.parent = s.drop_dir AND d.name ="
+	 " a.username AND (c.mode & 61440) = 16384)"},
+	{META_RULE_LINK_ACROSS,
+	 "WITH RECURSIVE up(child, cur, depth) AS (SELECT d.child, d.parent,"
+	 " 0 FROM dirent d JOIN node c ON c.id = d.child"
+	 " WHERE (c.mode & 61440) <> 16384 AND c.nlink > 1"
+	 " UNION SELECT up.child, p.parent, up.depth + 1 FROM up"
+	 " JOIN dirent p ON p.child = up.cur JOIN node n ON n.id = up.cur"
+	 " JOIN space s ON s.id = n.space_id"
+	 " WHERE p.parent NOT IN (s.root, s.drop_dir) AND up.depth < 4096)"
+	 " SELECT up.child FROM up JOIN node n ON n.id = up.cur"
+	 " JOIN space s ON s.id = n.space_id JOIN dirent p ON p.child = up.cur"
+	 " WHERE p.parent IN (s.root, s.drop_dir)"
+	 " GROUP BY up.child HAVING count(DISTINCT up.cur) > 1"},
+	{META_RULE_ALIAS_NAMED,
+	 "SELECT n.id FROM node n WHERE n.alias IS NOT NULL AND n.nlink > 0"},
+	{META_RULE_ALIAS_LOOP,
+	 "WITH RECURSIVE w(start, cur, depth) AS (SELECT id, alias, 0 FROM"
+	 " node WHERE alias IS NOT NULL UNION SELECT w.start, n.alias,"
+	 " w.depth + 1 FROM w JOIN node n ON n.id = w.cur"
+	 " WHERE n.alias IS NOT NULL AND w.depth < 64)"
+	 " SELECT DISTINCT start FROM w WHERE depth >= 64"},
+	{META_RULE_GROUP_NAME_KEY,
+	 "SELECT g.name FROM grp g WHERE g.name_key IS NOT gfs_fold(g.name)"},
+	{META_RULE_SPACE_FILES,
+	 "SELECT s.id FROM space s WHERE s.files <> (SELECT count(*) FROM"
+	 " dirent d JOIN node c ON c.id = d.child WHERE c.space_id = s.id"
+	 " AND c.tool <> 5 AND d.parent NOT IN (s.root, s.drop_dir)"
+	 " AND NOT (d.parent = s.mail AND d.name IN ('cur', 'new', 'tmp')))"},
+};
+
+static void texts_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Column 0 of every row of `sql` (uncached: each runs once per check),
+ * NULL where it is NULL; with skip_ok, rows saying "ok" are left out. */
+static int check_texts(struct store *st, const char *sql, bool skip_ok,
+		       char ***out, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	char **v = NULL;
+	size_t cap = 0;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	rc = sqlite3_prepare_v2(st->eng->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st, rc, "check");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *item = (const char *)sqlite3_column_text(s, 0);
+
+		if (skip_ok && item && strcmp(item, "ok") == 0)
+			continue;
+		if (ARRAY_GROW(v, len, cap)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		v[len] = item ? strdup(item) : NULL;
+		if (item && !v[len]) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		len++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		texts_free(v, len);
+		return rc == SQLITE_NOMEM ? -ENOMEM : db_error(st, rc, "check");
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int meta_check_integrity(struct store *st, char ***out, size_t *n)
+{
+	return check_texts(st, "PRAGMA integrity_check", true, out, n);
+}
+
+int meta_check_references(struct store *st, char ***out, size_t *n)
+{
+	return check_texts(st, "PRAGMA foreign_key_check", false, out, n);
+}
+
+int meta_check_rule(struct store *st, enum meta_rule rule, char ***out,
+		    size_t *n)
+{
+	size_t i;
+
+	*out = NULL;
+	for (i = 0; i < ARRAY_SIZE(rule_sql); i++)
+		if (rule_sql[i].rule == rule)
+			return check_texts(st, rule_sql[i].sql, false, out, n);
+	return store_fail(st, -EINVAL, "check: unknown rule %d", (int)rule);
+}
+
+int meta_check_group_names(struct store *st, char ***out, size_t *n)
+{
+	return db_texts(st, out, n, "SELECT name FROM grp ORDER BY id", "");
+}
+
+int meta_check_files(struct store *st, int64_t **out, size_t *n)
+{
+	int64_t *ids = NULL;
+	size_t cap = 0;
+	size_t len = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	s = db_q(st,
+		 "SELECT id FROM node WHERE space_id IS NOT NULL AND"
+		 " (mode & 61440) = 32768 AND nlink > 0 ORDER BY id",
+		 "");
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		if (ARRAY_GROW(ids, len, cap)) {
+			db_done(s);
+			free(ids);
+			return -ENOMEM;
+		}
+		ids[len++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc < 0) {
+		free(ids);
+		return rc;
+	}
+	*out = ids;
+	*n = len;
+	return 0;
+}
