@@ -264,5 +264,38 @@ int meta_check_group_names(struct store *st, char ***out, size_t *n);
  * ascending, into *out (malloc'd, *n of them; the caller frees). */
 int meta_check_files(struct store *st, int64_t **out, size_t *n);
 
+/*
+ * An online copy of a store's database file, for backup.c.  It runs on
+ * connections of its own (not a store's), so that the store may go on
+ * writing while it copies:
+ *  - meta_backup_open: before the store's write lock, open `src` and the
+ *    copy `dest` (an empty file the caller made, whose mode the engine's
+ *    own files next to it take);
+ *  - meta_backup_snapshot: under the lock, fix the instant the copy is of
+ *    (a read transaction on `src`);
+ *  - meta_backup_run: after the lock, copy that snapshot, calling
+ *    step(arg, done, total) as it goes (units of the engine's choosing);
+ *  - meta_backup_end: end the snapshot and close the copy, complete in
+ *    its one file;
+ *  - meta_backup_close: free it, whatever came before (NULL: nothing).
+ * Each returns 0 or -EIO (-ENOMEM) with the engine's reason in why (len
+ * bytes; the caller names the copy); meta_backup_end says no reason.
+ */
+struct meta_backup;
+int meta_backup_open(const char *src, const char *dest,
+		     struct meta_backup **out, char *why, size_t len);
+int meta_backup_snapshot(struct meta_backup *b, char *why, size_t len);
+int meta_backup_run(struct meta_backup *b,
+		    void (*step)(void *arg, uint64_t done, uint64_t total),
+		    void *arg, char *why, size_t len);
+int meta_backup_end(struct meta_backup *b);
+void meta_backup_close(struct meta_backup *b);
+/* 0 when the database file at `path` opens read-only (nothing written
+ * next to it) and passes the engine's quick check of itself; -EINVAL when
+ * not, -ENOMEM. */
+int meta_backup_sound(const char *path);
+/* The account whose Unix user is `uid`, into *id.  -ENOENT: none. */
+int meta_caller_account(struct store *st, int64_t uid, int64_t *id);
+
 
 #endif

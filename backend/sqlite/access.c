@@ -3,10 +3,10 @@
  * The SQLite engine's part of meta.h for access: rights, calendar grants and
  * quota (rights.c, share.c, quota.c).
  */
-#include "engine.h"
-
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine.h"
 
 int meta_acl_add_default(struct store *st, int64_t node, int perm)
 {

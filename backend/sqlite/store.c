@@ -3,10 +3,11 @@
  * The SQLite engine's part of meta.h for the store as a whole: content rows,
  * the check, backup (content.c, check.c, backup.c, store.c).
  */
-#include "engine.h"
-
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine.h"
 
 /* Set mtime and ctime to parameter N when it is not 0. */
 #define TOUCH(N)                                                   \
@@ -359,4 +360,160 @@ int meta_check_files(struct store *st, int64_t **out, size_t *n)
 	*out = ids;
 	*n = len;
 	return 0;
+}
+
+/* The copy: a read transaction on the source (`in`) begun while the store
+ * holds its write lock, then copied with SQLite's online backup API once
+ * the lock is released.  (SQLite's backup refuses a source connection
+ * inside a write transaction: a second one reads.) */
+struct meta_backup {
+	sqlite3 *in, *out;
+	sqlite3_backup *b;
+};
+
+#define BACKUP_STEP_PAGES 1024
+
+int meta_backup_open(const char *src, const char *dest,
+		     struct meta_backup **out, char *why, size_t len)
+{
+	struct meta_backup *b = calloc(1, sizeof(*b));
+	int r;
+
+	*out = NULL;
+	if (!b)
+		return -ENOMEM;
+	r = sqlite3_open_v2(src, &b->in,
+			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (r == SQLITE_OK) {
+		sqlite3_busy_timeout(b->in, 30000);
+		r = sqlite3_open_v2(dest, &b->out,
+				    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				    NULL);
+	}
+	if (r != SQLITE_OK) {
+		snprintf(why, len, "%s",
+			 b->out  ? sqlite3_errmsg(b->out)
+			 : b->in ? sqlite3_errmsg(b->in)
+				 : sqlite3_errstr(r));
+		meta_backup_close(b);
+		return -EIO;
+	}
+	*out = b;
+	return 0;
+}
+
+int meta_backup_snapshot(struct meta_backup *b, char *why, size_t len)
+{
+	int r = sqlite3_exec(b->in, "BEGIN; SELECT count(*) FROM "
+			     "sqlite_master;", NULL, NULL, NULL);
+
+	if (r == SQLITE_OK)
+		b->b = sqlite3_backup_init(b->out, "main", b->in, "main");
+	if (r != SQLITE_OK || !b->b) {
+		snprintf(why, len, "%s",
+			 r != SQLITE_OK ? sqlite3_errmsg(b->in)
+					: sqlite3_errmsg(b->out));
+		return -EIO;
+	}
+	return 0;
+}
+
+int meta_backup_run(struct meta_backup *b,
+		    void (*step)(void *arg, uint64_t done, uint64_t total),
+		    void *arg, char *why, size_t len)
+{
+	uint64_t total;
+	int r;
+
+	do {
+		r = sqlite3_backup_step(b->b, BACKUP_STEP_PAGES);
+		total = (uint64_t)sqlite3_backup_pagecount(b->b);
+		step(arg, total - (uint64_t)sqlite3_backup_remaining(b->b),
+		     total);
+	} while (r == SQLITE_OK);
+	r = sqlite3_backup_finish(b->b);
+	b->b = NULL;
+	if (r != SQLITE_OK) {
+		snprintf(why, len, "%s", sqlite3_errmsg(b->out));
+		return -EIO;
+	}
+	return 0;
+}
+
+int meta_backup_end(struct meta_backup *b)
+{
+	int r;
+
+	sqlite3_exec(b->in, "COMMIT", NULL, NULL, NULL);
+	/* A copy in WAL mode folds its log into the file when closed. */
+	r = sqlite3_close(b->out);
+	b->out = NULL;
+	return r == SQLITE_OK ? 0 : -EIO;
+}
+
+void meta_backup_close(struct meta_backup *b)
+{
+	if (!b)
+		return;
+	if (b->b)
+		sqlite3_backup_finish(b->b);
+	if (b->out)
+		sqlite3_close(b->out);
+	if (b->in)
+		sqlite3_close(b->in);
+	free(b);
+}
+
+/* `path` as an SQLite URI opening it read-only and immutable: nothing is
+ * written next to it (no -shm or -wal file in the backup). */
+static char *ro_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *u = malloc(strlen(path) * 3 + 32), *o = u;
+	const unsigned char *p;
+
+	if (!u)
+		return NULL;
+	o += sprintf(o, "file:");
+	for (p = (const unsigned char *)path; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	strcpy(o, "?mode=ro&immutable=1");
+	return u;
+}
+
+int meta_backup_sound(const char *path)
+{
+	char *uri = ro_uri(path);
+	sqlite3_stmt *q = NULL;
+	sqlite3 *d = NULL;
+	int rc = -EINVAL;
+
+	if (!uri)
+		return -ENOMEM;
+	if (sqlite3_open_v2(uri, &d,
+			    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+				    SQLITE_OPEN_NOMUTEX,
+			    NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(d, "PRAGMA quick_check", -1, &q, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW &&
+	    !strcmp((const char *)sqlite3_column_text(q, 0) ?: "", "ok"))
+		rc = 0;
+	sqlite3_finalize(q);
+	sqlite3_close(d);
+	free(uri);
+	return rc;
+}
+
+int meta_caller_account(struct store *st, int64_t uid, int64_t *id)
+{
+	return db_int(st, id, "SELECT id FROM account WHERE unix_uid = ?", "i",
+		      uid);
 }
