@@ -86,8 +86,9 @@ struct room;
 struct store_names;
 struct store_cal_grant;
 
-/* Add `node`'s setting of right `perm` (enum store_right) with the
- * schema's defaults (all members hold it, nobody named). */
+/* Add `node`'s own setting of right `perm` (enum store_right) as a new
+ * folder's: not for all members, nobody named (the administrators hold
+ * it still). */
 int meta_acl_add_default(struct store *st, int64_t node, int perm);
 /* The folder whose setting governs `perm` on folder `node`: the nearest
  * one upwards (itself included) with a setting, into *owner.  -ENOENT:
