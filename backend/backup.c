@@ -2,7 +2,7 @@
 /*
  * Backup and restore of a whole store, while daemons and groupctl keep
  * using it.  This file owns the copy of a store directory: the database
- * through SQLite's online backup API, every other file (the master key,
+ * through the engine's online copy (meta.h), every other file (the master key,
  * the content files under data/) as bytes, still sealed.
  *
  * A copy is consistent at one instant, the moment the final pass holds the
@@ -55,7 +55,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define SETTLE_NS 100000000LL	/* see above */
 #define SETTLE_S 3LL
@@ -64,10 +63,9 @@
 #define FEW_BYTES (64ULL << 20)
 #define LOCK_TRIES 5		/* final passes, the last one unbounded */
 #define LOCKED_FILES 1024	/* a bounded final pass copies at most these */
-#define DB_REL "db/store.db"  /* the database, copied by SQLite */
+#define DB_REL "db/store.db"  /* the database, copied by the engine */
 #define KEY_REL "master.key"
 #define COPY_BUF (1 << 20)
-#define DB_STEP_PAGES 1024
 
 /* The source of a copied file as it was when its copy began. */
 struct rec {
@@ -84,7 +82,7 @@ struct rec {
 struct copier {
 	struct store *st;      /* NULL in a restore */
 	const char *src, *dst; /* directories */
-	bool skip_db;	       /* db/ is SQLite's (backup) */
+	bool skip_db;	       /* db/ is the engine's (backup) */
 	store_progress_fn fn;
 	void *arg;
 	const char *phase;
@@ -575,35 +573,28 @@ static void undo_dir(const char *dir, const char *top)
 	closedir(d);
 }
 
-/* The database's copy: a read transaction on the source begun while
- * `st` holds the write lock (its snapshot is the instant of the copy),
- * then copied with SQLite's online backup API once the lock is released.
- * (SQLite's backup refuses a source connection inside a write
- * transaction: a second one reads.) */
+/* The database's copy: a snapshot of the source taken while `st` holds
+ * the write lock (its instant is the copy's), copied by the engine
+ * (meta_backup_*, meta.h) once the lock is released. */
 struct db_copy {
-	sqlite3 *in, *out;
-	sqlite3_backup *b;
+	struct meta_backup *mb;
 	char *dp;
 };
 
 static void db_copy_close(struct db_copy *dc)
 {
-	if (dc->b)
-		sqlite3_backup_finish(dc->b);
-	if (dc->out)
-		sqlite3_close(dc->out);
-	if (dc->in)
-		sqlite3_close(dc->in);
+	meta_backup_close(dc->mb);
 	free(dc->dp);
 	memset(dc, 0, sizeof(*dc));
 }
 
-/* Before the lock: both databases open, the copy made 0600 (SQLite gives
- * its journal and WAL files the database file's mode). */
+/* Before the lock: both databases open, the copy made 0600 (the engine
+ * gives its journal and WAL files the database file's mode). */
 static int db_copy_open(struct copier *cp, struct db_copy *dc)
 {
 	char *dir = path_of(cp->dst, "db"), *sp = path_of(cp->src, DB_REL);
-	int rc = 0, r = SQLITE_OK, fd;
+	char why[256];
+	int rc = 0, fd;
 
 	dc->dp = path_of(cp->dst, DB_REL);
 	if (!dir || !dc->dp || !sp) {
@@ -622,21 +613,10 @@ static int db_copy_open(struct copier *cp, struct db_copy *dc)
 		goto out;
 	}
 	close(fd);
-	r = sqlite3_open_v2(sp, &dc->in,
-			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-	if (r == SQLITE_OK) {
-		sqlite3_busy_timeout(dc->in, 30000);
-		r = sqlite3_open_v2(dc->dp, &dc->out,
-				    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-				    NULL);
-	}
-	if (r != SQLITE_OK) {
+	rc = meta_backup_open(sp, dc->dp, &dc->mb, why, sizeof(why));
+	if (rc == -EIO)
 		snprintf(cp->err, sizeof(cp->err), "cannot copy the database "
-			 "to %s: %s", dc->dp, dc->out ? sqlite3_errmsg(dc->out)
-				       : dc->in ? sqlite3_errmsg(dc->in)
-						: sqlite3_errstr(r));
-		rc = -EIO;
-	}
+			 "to %s: %s", dc->dp, why);
 out:
 	free(dir);
 	free(sp);
@@ -646,51 +626,44 @@ out:
 /* Under the lock: the snapshot. */
 static int db_copy_snapshot(struct copier *cp, struct db_copy *dc)
 {
-	int r = sqlite3_exec(dc->in, "BEGIN; SELECT count(*) FROM "
-			     "sqlite_master;", NULL, NULL, NULL);
+	char why[256];
+	int rc = meta_backup_snapshot(dc->mb, why, sizeof(why));
 
-	if (r == SQLITE_OK)
-		dc->b = sqlite3_backup_init(dc->out, "main", dc->in, "main");
-	if (r != SQLITE_OK || !dc->b) {
+	if (rc)
 		snprintf(cp->err, sizeof(cp->err), "cannot copy the database "
-			 "to %s: %s", dc->dp, r != SQLITE_OK
-				       ? sqlite3_errmsg(dc->in)
-				       : sqlite3_errmsg(dc->out));
-		return -EIO;
-	}
-	return 0;
+			 "to %s: %s", dc->dp, why);
+	return rc;
+}
+
+static void db_copy_step(void *arg, uint64_t done, uint64_t total)
+{
+	struct copier *cp = arg;
+
+	cp->total = total;
+	cp->done = done;
+	progress(cp, false);
 }
 
 /* After the lock: the snapshot copied. */
 static int db_copy_run(struct copier *cp, struct db_copy *dc)
 {
-	int r;
+	char why[256];
+	int rc;
 
 	cp->phase = "database";
 	cp->done = 0;
 	cp->total = 0;
-	do {
-		r = sqlite3_backup_step(dc->b, DB_STEP_PAGES);
-		cp->total = (uint64_t)sqlite3_backup_pagecount(dc->b);
-		cp->done = cp->total -
-			   (uint64_t)sqlite3_backup_remaining(dc->b);
-		progress(cp, false);
-	} while (r == SQLITE_OK);
-	r = sqlite3_backup_finish(dc->b);
-	dc->b = NULL;
-	if (r != SQLITE_OK) {
+	rc = meta_backup_run(dc->mb, db_copy_step, cp, why, sizeof(why));
+	if (rc) {
 		snprintf(cp->err, sizeof(cp->err), "cannot copy the database "
-			 "to %s: %s", dc->dp, sqlite3_errmsg(dc->out));
-		return -EIO;
+			 "to %s: %s", dc->dp, why);
+		return rc;
 	}
 	progress(cp, true);
-	sqlite3_exec(dc->in, "COMMIT", NULL, NULL, NULL);
-	/* A copy in WAL mode folds its log into the file when closed. */
-	r = sqlite3_close(dc->out);
-	dc->out = NULL;
-	if (r != SQLITE_OK) {
+	rc = meta_backup_end(dc->mb);
+	if (rc) {
 		snprintf(cp->err, sizeof(cp->err), "cannot write %s", dc->dp);
-		return -EIO;
+		return rc;
 	}
 	return 0;
 }
@@ -892,68 +865,29 @@ undo:
 	return store_fail(st, rc, "backup to %s failed: %s", dest, cp.err);
 }
 
-/* `path` as an SQLite URI opening it read-only and immutable: nothing is
- * written next to it (no -shm or -wal file in the backup). */
-static char *ro_uri(const char *path)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *u = malloc(strlen(path) * 3 + 32), *o = u;
-	const unsigned char *p;
-
-	if (!u)
-		return NULL;
-	o += sprintf(o, "file:");
-	for (p = (const unsigned char *)path; *p; p++)
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p)) {
-			*o++ = (char)*p;
-		} else {
-			*o++ = '%';
-			*o++ = hex[*p >> 4];
-			*o++ = hex[*p & 15];
-		}
-	strcpy(o, "?mode=ro&immutable=1");
-	return u;
-}
-
 /* Whether `src` is a backup: a master key file (wrapped or not) and a
- * database that opens read-only and passes SQLite's quick check. */
+ * database that opens read-only and passes the engine's quick check. */
 static int check_backup(const char *src, const char *key, const char *db,
 			char *err, size_t errlen)
 {
-	char *uri = ro_uri(db);
-	sqlite3_stmt *q = NULL;
-	sqlite3 *d = NULL;
 	bool wrapped;
 	int rc = -EINVAL;
 
-	if (!uri)
-		return -ENOMEM;
 	if (key_is_wrapped(key, &wrapped) != 0) {
 		snprintf(err, errlen, "%s is not a backup of a store: %s is "
 			 "missing or not a groupfs master key file", src, key);
-		rc = access(key, F_OK) != 0 ? -ENOENT : -EINVAL;
-		goto out;
+		return access(key, F_OK) != 0 ? -ENOENT : -EINVAL;
 	}
-	if (access(db, R_OK) == 0 &&
-	    sqlite3_open_v2(uri, &d, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
-				     SQLITE_OPEN_NOMUTEX,
-			    NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(d, "PRAGMA quick_check", -1, &q, NULL) ==
-		    SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW &&
-	    !strcmp((const char *)sqlite3_column_text(q, 0) ?: "", "ok"))
-		rc = 0;
-	else
+	if (access(db, R_OK) == 0)
+		rc = meta_backup_sound(db);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc)
 		snprintf(err, errlen, "%s is not a backup of a store: %s is "
 			 "missing or not a sound database", src, db);
 	/* store.h: -ENOENT when there is no key or database at all. */
 	if (rc && (access(key, F_OK) != 0 || access(db, F_OK) != 0))
 		rc = -ENOENT;
-out:
-	sqlite3_finalize(q);
-	sqlite3_close(d);
-	free(uri);
 	return rc;
 }
 

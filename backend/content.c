@@ -35,7 +35,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define NONCE 24	/* the nonce slot of a record or blob */
 #define TAG 16
@@ -47,10 +46,6 @@ _Static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == NONCE &&
 #define GCM_IV 12
 #define INLINE_INDEX UINT64_MAX
 #define GROW_STEP (256 * (uint64_t)CHUNK)
-/* Set mtime and ctime to parameter N when it is not 0. */
-#define TOUCH(N)                                                   \
-	"mtime = iif(?" #N " <> 0, ?" #N ", mtime),"               \
-	" ctime = iif(?" #N " <> 0, ?" #N ", ctime)"
 
 /*
  * The keys of one content for one call.  XChaCha20-Poly1305 (the cipher
@@ -327,39 +322,8 @@ void content_free(struct content *ct)
 
 int content_load(struct store *st, int64_t ino, struct content *ct)
 {
-	sqlite3_stmt *s;
-	int rc;
-
 	memset(ct, 0, sizeof(*ct));
-	s = db_q(st,
-		 "SELECT space_id, size, cid, chunked, inline, id, cipher"
-		 " FROM node"
-		 " WHERE id = " RESOLVE,
-		 "i", ino);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	ct->ino = sqlite3_column_int64(s, 5);
-	ct->space = sqlite3_column_int64(s, 0);
-	ct->size = sqlite3_column_int64(s, 1);
-	if (sqlite3_column_bytes(s, 2) == 16)
-		memcpy(ct->cid, sqlite3_column_blob(s, 2), 16);
-	ct->chunked = sqlite3_column_int(s, 3) != 0;
-	ct->cipher = sqlite3_column_int(s, 6);
-	ct->inline_len = (size_t)sqlite3_column_bytes(s, 4);
-	if (ct->inline_len) {
-		ct->inline_blob = malloc(ct->inline_len);
-		if (!ct->inline_blob) {
-			db_done(s);
-			return -ENOMEM;
-		}
-		memcpy(ct->inline_blob, sqlite3_column_blob(s, 4),
-		       ct->inline_len);
-	}
-	db_done(s);
-	return 0;
+	return meta_content_get(st, ino, ct);
 }
 
 static int corrupt(struct store *st, const struct content *ct,
@@ -518,12 +482,9 @@ static int inline_store(struct store *st, struct sealer *s,
 			  : -ENOMEM;
 	}
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET inline = ?1, chunked = 0, cid = ?2,"
-			    " size = ?3, " TOUCH(4) " WHERE id = ?5",
-			    "bbiii", blob, size ? size + NONCE + TAG : 0,
-			    ct->cid, (size_t)16, (int64_t)size, ct->touch,
-			    ct->ino);
+		rc = meta_content_set_inline(st, ct->ino, blob,
+					     size ? size + NONCE + TAG : 0,
+					     ct->cid, (int64_t)size, ct->touch);
 	free(blob);
 	return rc;
 }
@@ -653,11 +614,8 @@ resize:
 	if (rc == 0 && newsize < oldsize && ftruncate(fd, file_size(newsize)))
 		rc = -errno;
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET chunked = 1, inline = NULL,"
-			    " cid = ?1, size = ?2, " TOUCH(3) " WHERE id = ?4",
-			    "biii", ct->cid, (size_t)16, (int64_t)newsize,
-			    ct->touch, ct->ino);
+		rc = meta_content_set_chunked(st, ct->ino, ct->cid,
+					      (int64_t)newsize, ct->touch);
 	if (rc == 0)
 		ct->size = (int64_t)newsize;
 out:
@@ -712,32 +670,17 @@ int content_empty_trash(struct store *st)
 {
 	unsigned char cid[16];
 	char path[4096];
-	sqlite3_stmt *s;
 	int rc;
 
 	for (;;) {
-		s = db_q(st, "SELECT cid FROM trash LIMIT 1", "");
-		if (!s)
-			return -EIO;
-		rc = db_row(st, s);
-		if (rc <= 0)
-			return rc;
-		if (sqlite3_column_bytes(s, 0) != 16) {
-			db_done(s);
-			rc = db_run(st, "DELETE FROM trash WHERE length(cid) <> 16",
-				    "");
-			if (rc)
-				return rc;
-			continue;
-		}
-		memcpy(cid, sqlite3_column_blob(s, 0), 16);
-		db_done(s);
+		rc = meta_trash_next(st, cid);
+		if (rc)
+			return rc == -ENOENT ? 0 : rc;
 		cid_path(st, cid, path, sizeof(path), false);
 		if (unlink(path) != 0 && errno != ENOENT)
 			store_log(st, STORE_LOG_WARNING, "cannot remove %s: %m",
 				  path);
-		rc = db_run(st, "DELETE FROM trash WHERE cid = ?", "b", cid,
-			    (size_t)16);
+		rc = meta_trash_drop(st, cid);
 		if (rc)
 			return rc;
 	}

@@ -10,7 +10,6 @@
  * counters; this file holds the limits and the refusals.
  */
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 /* One entry per ENTRY_BYTES of capacity, never fewer than ENTRY_FLOOR: an
  * entry costs the database a few hundred bytes (its node, its name of up
@@ -29,29 +28,11 @@ int64_t quota_max_entries(int64_t capacity)
 
 int space_room(struct store *st, int64_t space, struct room *out)
 {
-	sqlite3_stmt *s;
-	int rc;
+	int rc = meta_space_room(st, space, out);
 
-	s = db_q(st,
-		 "SELECT s.used, s.meta, s.files, s.root, s.drop_dir,"
-		 " s.hist_used," SPACE_CAPACITY " FROM space s" SPACE_PLAN
-		 " WHERE s.id = ?",
-		 "i", space);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	out->used = sqlite3_column_int64(s, 0);
-	out->meta = sqlite3_column_int64(s, 1);
-	out->files = sqlite3_column_int64(s, 2);
-	out->root = sqlite3_column_int64(s, 3);
-	out->drop_dir = sqlite3_column_int64(s, 4);
-	out->hist = sqlite3_column_int64(s, 5);
-	out->capacity = sqlite3_column_int64(s, 6);
-	db_done(s);
-	out->max_files = quota_max_entries(out->capacity);
-	return 0;
+	if (rc == 0)
+		out->max_files = quota_max_entries(out->capacity);
+	return rc;
 }
 
 /* May the space take `grow` more bytes of content or metadata? */

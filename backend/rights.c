@@ -12,16 +12,13 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 int acl_default(struct store *st, int64_t node)
 {
-	int rc = db_run(st, "INSERT INTO acl (node, perm) VALUES (?, ?)", "ii",
-			node, (int64_t)STORE_RIGHT_ADD);
+	int rc = meta_acl_add_default(st, node, STORE_RIGHT_ADD);
 
 	if (rc == 0)
-		rc = db_run(st, "INSERT INTO acl (node, perm) VALUES (?, ?)",
-			    "ii", node, (int64_t)STORE_RIGHT_DELETE);
+		rc = meta_acl_add_default(st, node, STORE_RIGHT_DELETE);
 	return rc;
 }
 
@@ -31,15 +28,7 @@ int acl_default(struct store *st, int64_t node)
  */
 static int acl_owner(struct store *st, int64_t ino, int perm, int64_t *owner)
 {
-	int rc = db_int(st, owner,
-			"WITH RECURSIVE up(id, depth) AS (SELECT ?1, 0"
-			" UNION ALL SELECT d.parent, up.depth + 1 FROM up"
-			" JOIN dirent d ON d.child = up.id"
-			" WHERE up.depth < 4096 AND NOT EXISTS (SELECT 1 FROM"
-			" acl a WHERE a.node = up.id AND a.perm = ?2))"
-			" SELECT up.id FROM up JOIN acl a ON a.node = up.id"
-			" AND a.perm = ?2 ORDER BY up.depth LIMIT 1",
-			"ii", ino, (int64_t)perm);
+	int rc = meta_acl_owner(st, ino, perm, owner);
 
 	return rc == -ENOENT ? -EACCES : rc;
 }
@@ -47,13 +36,8 @@ static int acl_owner(struct store *st, int64_t ino, int perm, int64_t *owner)
 static int acl_grants(struct store *st, int64_t node, int perm,
 		      int64_t account)
 {
-	int64_t yes = 0;
-	int rc = db_int(st, &yes,
-			"SELECT a.all_members OR EXISTS (SELECT 1 FROM"
-			" acl_member m WHERE m.node = a.node AND m.perm ="
-			" a.perm AND m.account_id = ?3) FROM acl a"
-			" WHERE a.node = ?1 AND a.perm = ?2",
-			"iii", node, (int64_t)perm, account);
+	bool yes = false;
+	int rc = meta_acl_grants(st, node, perm, account, &yes);
 
 	if (rc)
 		return rc == -ENOENT ? -EACCES : rc;
@@ -68,13 +52,9 @@ int acl_holds(struct store *st, int64_t node, int perm, int64_t account)
 static int may_edit(struct store *st, const struct node_info *n,
 		    int64_t account)
 {
-	int64_t one;
-
 	if (n->creator == account || n->editors_all)
 		return 0;
-	if (db_int(st, &one,
-		   "SELECT 1 FROM editor WHERE node = ? AND account_id = ?",
-		   "ii", n->ino, account) == 0)
+	if (meta_editor_has(st, n->ino, account) == 0)
 		return 0;
 	return -EACCES;
 }
@@ -83,17 +63,9 @@ static int may_edit(struct store *st, const struct node_info *n,
 static int refuse_at(struct store *st, int64_t ino, enum store_right right)
 {
 	char path[STORE_PATH_MAX] = "", where[STORE_GROUPNAME_BYTES + 16];
-	sqlite3_stmt *s;
 
-	copy_str(where, sizeof(where), "Private");
-	s = db_q(st,
-		 "SELECT g.name FROM node n JOIN space sp ON sp.id = n.space_id"
-		 " JOIN grp g ON g.id = sp.group_id WHERE n.id = ?",
-		 "i", ino);
-	if (s && db_row(st, s) == 1) {
-		copy_str(where, sizeof(where), col_text(s, 0));
-		db_done(s);
-	}
+	if (meta_node_group_name(st, ino, where, sizeof(where)) != 0)
+		copy_str(where, sizeof(where), "Private");
 	node_path(st, ino, path, sizeof(path));
 	return store_fail(st, -EACCES, "%s: %s %s needs the %s right", where,
 			  right == STORE_RIGHT_ADD      ? "adding to"
@@ -277,15 +249,7 @@ int node_may_move_into(struct store *st, const struct store_caller *c,
 	if (from->tool == TOOL_DROP && from_owner == to_owner)
 		return 0;
 	/* The node and, for a folder, everything below it. */
-	rc = db_int(st, &bad,
-		    "WITH RECURSIVE sub(id, depth) AS (SELECT ?1, 0"
-		    " UNION SELECT d.child, sub.depth + 1 FROM sub"
-		    " JOIN dirent d ON d.parent = sub.id WHERE sub.depth < 4096)"
-		    " SELECT count(*) FROM sub JOIN node n ON n.id = sub.id"
-		    " WHERE coalesce(n.creator, 0) <> ?2 AND NOT n.editors_all"
-		    " AND NOT EXISTS (SELECT 1 FROM editor e WHERE"
-		    " e.node = n.id AND e.account_id = ?2)",
-		    "ii", n->ino, c->account);
+	rc = meta_editor_missing(st, n->ino, c->account, &bad);
 	if (rc)
 		return rc;
 	if (bad)
@@ -319,36 +283,11 @@ int node_may_link_into(struct store *st, const struct node_info *n,
 	return 0;
 }
 
-static int names_of(struct store *st, sqlite3_stmt *s, struct store_names *out)
-{
-	char(*v)[STORE_USERNAME_MAX + 1] = NULL;
-	size_t cap = 0;
-	size_t len = 0;
-	int rc;
-
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, len, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		copy_str(v[len++], sizeof(*v), col_text(s, 0));
-	}
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	out->n = len;
-	out->name = v;
-	return 0;
-}
-
 static int acl_read(struct store *st, int64_t ino, int perm,
 		    struct store_acl *out)
 {
-	int64_t owner, all = 0;
+	bool all = false;
+	int64_t owner;
 	int rc;
 
 	rc = acl_owner(st, ino, perm, &owner);
@@ -358,21 +297,12 @@ static int acl_read(struct store *st, int64_t ino, int perm,
 	if (rc == 0)
 		rc = node_path(st, owner, out->from, sizeof(out->from));
 	if (rc == 0)
-		rc = db_int(st, &all,
-			    "SELECT all_members FROM acl WHERE node = ? AND"
-			    " perm = ?",
-			    "ii", owner, (int64_t)perm);
+		rc = meta_acl_all(st, owner, perm, &all);
 	if (rc)
 		return rc;
 	out->own = owner == ino;
-	out->all_members = all != 0;
-	return names_of(st,
-			db_q(st,
-			     "SELECT a.username FROM acl_member m JOIN account a"
-			     " ON a.id = m.account_id WHERE m.node = ? AND"
-			     " m.perm = ? ORDER BY a.username",
-			     "ii", owner, (int64_t)perm),
-			&out->named);
+	out->all_members = all;
+	return meta_acl_members(st, owner, perm, &out->named);
 }
 
 void store_rights_release(struct store_rights *r)
@@ -403,9 +333,7 @@ static int folder_target(struct store *st, const struct store_caller *c,
 				  "tools and folders",
 				  g->name, target);
 	*tool_root = n.parent != 0 &&
-		     db_int(st, &(int64_t){0},
-			    "SELECT 1 FROM space WHERE id = ? AND root = ?",
-			    "ii", n.space, n.parent) == 0;
+		     meta_space_root_is(st, n.space, n.parent) == 0;
 	if (n.tool == TOOL_MAIL && !*tool_root)
 		return store_fail(st, -EINVAL,
 				  "%s: the mailbox's rights are set on the "
@@ -497,7 +425,6 @@ static int rights_set_locked(struct store *st, const struct store_caller *c,
 	struct grp g;
 	bool tool_root;
 	int64_t ino;
-	size_t i;
 	int rc;
 
 	rc = folder_target(st, c, group, target, &g, &ino, &tool_root);
@@ -506,18 +433,7 @@ static int rights_set_locked(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = member_ids(st, &g, users, n, ids);
 	if (rc == 0)
-		rc = db_run(st, "DELETE FROM acl WHERE node = ? AND perm = ?",
-			    "ii", ino, (int64_t)right);
-	if (rc == 0)
-		rc = db_run(st,
-			    "INSERT INTO acl (node, perm, all_members)"
-			    " VALUES (?, ?, ?)",
-			    "iii", ino, (int64_t)right, (int64_t)all);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = db_run(st,
-			    "INSERT OR IGNORE INTO acl_member (node, perm,"
-			    " account_id) VALUES (?, ?, ?)",
-			    "iii", ino, (int64_t)right, ids[i]);
+		rc = meta_acl_set(st, ino, right, all, ids, n);
 	return rc;
 }
 
@@ -563,8 +479,7 @@ static int inherit_locked(struct store *st, const struct store_caller *c,
 				  "%s: %s is a tool: it has a setting of its "
 				  "own and inherits from nothing",
 				  g.name, target);
-	return db_run(st, "DELETE FROM acl WHERE node = ? AND perm = ?", "ii",
-		      ino, (int64_t)right);
+	return meta_acl_clear(st, ino, right);
 }
 
 int store_rights_inherit(struct store *st, const struct store_caller *c,
@@ -602,9 +517,7 @@ static int item_target(struct store *st, const struct store_caller *c,
 		rc = node_info(st, ino, n);
 	if (rc)
 		return rc;
-	if (db_int(st, &(int64_t){0},
-		   "SELECT 1 FROM space WHERE id = ? AND root = ?", "ii",
-		   n->space, n->parent) == 0)
+	if (meta_space_root_is(st, n->space, n->parent) == 0)
 		return store_fail(st, -EINVAL,
 				  "%s: %s is a tool, not an item: its items "
 				  "have editors",
@@ -632,13 +545,7 @@ int store_editors_get(struct store *st, const struct store_caller *c,
 			account_name(st, n.creator, e.creator,
 				     sizeof(e.creator));
 		e.all_members = n.editors_all;
-		rc = names_of(st,
-			      db_q(st,
-				   "SELECT a.username FROM editor e JOIN"
-				   " account a ON a.id = e.account_id"
-				   " WHERE e.node = ? ORDER BY a.username",
-				   "i", n.ino),
-			      &e.named);
+		rc = meta_editors_list(st, n.ino, &e.named);
 	}
 	rc = txn_end(st, rc);
 	if (rc) {
@@ -655,7 +562,6 @@ static int editors_set_locked(struct store *st, const struct store_caller *c,
 {
 	struct node_info node;
 	struct grp g;
-	size_t i;
 	int rc;
 
 	rc = item_target(st, c, group, path, &g, &node);
@@ -668,16 +574,7 @@ static int editors_set_locked(struct store *st, const struct store_caller *c,
 				  g.name, path);
 	rc = member_ids(st, &g, users, n, ids);
 	if (rc == 0)
-		rc = db_run(st, "UPDATE node SET editors_all = ? WHERE id = ?",
-			    "ii", (int64_t)all, node.ino);
-	if (rc == 0)
-		rc = db_run(st, "DELETE FROM editor WHERE node = ?", "i",
-			    node.ino);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = db_run(st,
-			    "INSERT OR IGNORE INTO editor (node, account_id)"
-			    " VALUES (?, ?)",
-			    "ii", node.ino, ids[i]);
+		rc = meta_editors_set(st, node.ino, all, ids, n);
 	return rc;
 }
 

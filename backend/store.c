@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "sqlite/engine.h" /* until its SQL moves behind meta.h */
 
 #define DB_DIR "db"
 #define DB_FILE "db/store.db"
@@ -430,8 +429,7 @@ int store_caller_for_uid(struct store *st, uid_t uid, const char *as_user,
 		out->rights_in_mode = false;
 		return 0;
 	}
-	rc = db_int(st, &id, "SELECT id FROM account WHERE unix_uid = ?", "i",
-		    (int64_t)uid);
+	rc = meta_caller_account(st, (int64_t)uid, &id);
 	if (rc && rc != -ENOENT)
 		return rc;
 	out->account = rc == 0 ? id : 0;
