@@ -457,16 +457,6 @@ struct room {
 	int64_t hist;	   /* bytes kept in history (only free capacity) */
 };
 int64_t quota_max_entries(int64_t capacity);
-/* A space's capacity (the plan of the group's administrator, or of the
- * private space's owner), for queries on `space s`: SELECT ...
- * SPACE_CAPACITY ... FROM space s SPACE_PLAN WHERE ... */
-#define SPACE_PLAN                                                            \
-	" JOIN account qa ON qa.id = coalesce((SELECT m.account_id FROM"      \
-	" membership m WHERE m.group_id = s.group_id AND m.role = 3),"        \
-	" s.account_id) JOIN plan qp ON qp.id = qa.plan_id"
-#define SPACE_CAPACITY                                                        \
-	" CASE WHEN s.group_id IS NULL THEN qp.private_bytes"                 \
-	" ELSE qp.group_bytes END"
 int space_room(struct store *st, int64_t space, struct room *out);
 /* -ENOSPC (with the rule) when item `n` may not grow from `from` to `to`
  * bytes; shrinking always may. */
@@ -632,10 +622,6 @@ void hist_time_name(int64_t ns, char *buf, size_t len);
 int hist_view_space(struct store *st, const struct store_caller *c,
 		    uint64_t ino, int64_t *space);
 
-/* A node consumed by a save-pattern rename answers, until the kernel has
- * learnt the target's inode, as the node that kept its identity: queries
- * by inode number go through RESOLVE (the parameter is ?1). */
-#define RESOLVE "coalesce((SELECT alias FROM node WHERE id = ?1), ?1)"
 
 #define STR(x) #x
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

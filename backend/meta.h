@@ -43,6 +43,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store.h"
+
 struct store;
 
 /* What the engine asks of the rules (set once per store: shared.hooks). */
@@ -80,11 +82,10 @@ int meta_rights_gen(struct store *st, int64_t *out);
 /* (tree) */
 /* The model's vocabulary: enum store_tool, struct store_attr and the sizes
  * of names the structs below hold. */
-#include "store.h"
 
 struct node_info;
 
-/* Node `ino` (through its alias, see RESOLVE in internal.h) with its space
+/* Node `ino` (through its alias, see RESOLVE in sqlite/engine.h) with its space
  * and its first folder, into *out (all of it: node.c's memo keeps it). */
 int meta_node_get(struct store *st, int64_t ino, struct node_info *out);
 /* What the mount shows of node `ino` (through its alias): mode, nlink,
@@ -307,7 +308,6 @@ int meta_cal_grant_rights(struct store *st, int64_t owner, int64_t grantee,
 
 /* ---- model: accounts, plans, invitations (sqlite/model.c) ------------ */
 /* (model) */
-#include "store.h" /* the sizes of the structs below */
 
 struct limits;
 
@@ -1245,8 +1245,6 @@ void meta_backup_close(struct meta_backup *b);
  * next to it) and passes the engine's quick check of itself; -EINVAL when
  * not, -ENOMEM. */
 int meta_backup_sound(const char *path);
-/* The account whose Unix user is `uid`, into *id.  -ENOENT: none. */
-int meta_caller_account(struct store *st, int64_t uid, int64_t *id);
 
 
 #endif

@@ -15,6 +15,22 @@
 
 #define STMT_CACHE_SLOTS 256
 
+/* A space's capacity (the plan of the group's administrator, or of the
+ * private space's owner), for queries on `space s`: SELECT ...
+ * SPACE_CAPACITY ... FROM space s SPACE_PLAN WHERE ... */
+#define SPACE_PLAN                                                            \
+	" JOIN account qa ON qa.id = coalesce((SELECT m.account_id FROM"      \
+	" membership m WHERE m.group_id = s.group_id AND m.role = 3),"        \
+	" s.account_id) JOIN plan qp ON qp.id = qa.plan_id"
+#define SPACE_CAPACITY                                                        \
+	" CASE WHEN s.group_id IS NULL THEN qp.private_bytes"                 \
+	" ELSE qp.group_bytes END"
+
+/* A node consumed by a save-pattern rename answers, until the kernel has
+ * learnt the target's inode, as the node that kept its identity: queries
+ * by inode number go through RESOLVE (the parameter is ?1). */
+#define RESOLVE "coalesce((SELECT alias FROM node WHERE id = ?1), ?1)"
+
 struct stmt_slot {
 	const char *sql; /* identity: callers pass string literals */
 	sqlite3_stmt *stmt;

@@ -512,8 +512,3 @@ int meta_backup_sound(const char *path)
 	return rc;
 }
 
-int meta_caller_account(struct store *st, int64_t uid, int64_t *id)
-{
-	return db_int(st, id, "SELECT id FROM account WHERE unix_uid = ?", "i",
-		      uid);
-}
