@@ -129,6 +129,10 @@ struct store {
 		int64_t space;
 		uint64_t hdir[32];
 	} hist_gone;
+	/* A module's last step of a write transaction, set during it: run
+	 * by txn_end before COMMIT (commit: true; its error rolls back) or
+	 * at a rollback (false), then cleared. */
+	int (*at_txn_end)(struct store *st, bool commit);
 	/* The last folder an item was trashed from (history.c): rm -rf
 	 * empties folders one name at a time. */
 	struct {
@@ -156,149 +160,7 @@ struct limits {
 	int64_t max_groups, max_members, group_bytes, private_bytes;
 };
 
-/* ---- util.c ---- */
-/* Join the daemons serving this store (a shared lock on db/daemons.lock,
- * held until the store's last handle closes); *alone tells whether no other
- * daemon served at that moment. */
-int daemons_join(struct store *st, bool *alone);
-/* Outside a daemon, after a commit that changed rights or membership: wait
- * (a few seconds at most) until every daemon serving the store has applied
- * it to the kernel's caches. */
-void daemons_wait(struct store *st);
-/* In a daemon, under shared.lock: mark item `ino` as open in this process
- * (its first open) or no longer (its last close), for other processes. */
-void open_mark(struct store *st, uint64_t ino, bool open);
-/* Whether another daemon holds item `ino` open (so its last name may go,
- * but not the item).  When that cannot be known, true. */
-bool open_elsewhere(struct store *st, uint64_t ino);
-int store_fail(struct store *st, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void store_log(struct store *st, enum store_log_level lvl, const char *fmt,
-	       ...) __attribute__((format(printf, 3, 4)));
-void copy_str(char *dst, size_t len, const char *src);
-int64_t now_sec(void);
-int64_t now_ns(void);
-int valid_username(const char *s);
-int valid_email(const char *s);
-int valid_text(const char *s, size_t max, bool allow_empty);
-int valid_groupname(const char *s);
-/* The rule a group name breaks, NULL when it is valid. */
-const char *groupname_problem(const char *s);
-/* `in` for a message: control, invisible and odd space characters and
- * bytes that are not UTF-8 as \xNN / \uNNNN. */
-void escape_name(const char *in, char *out, size_t len);
-int valid_entry_name(const char *s);
-int casefold(const char *in, char *out, size_t outlen);
-int normalize_language(const char *in, char *out, size_t len);
-
-/* ---- txn.c ---- */
-/* A write transaction: this process's writers queue on shared.wlock, the
- * first of a process runs the write hook, and a commit that changed rights
- * outside a daemon waits for the daemons to apply it.  Nests. */
-int txn_begin(struct store *st);
-/* A read transaction: one snapshot for several reads (nests). */
-int txn_read_begin(struct store *st);
-void txn_read_end(struct store *st);
-/* Commit when rc == 0, roll back otherwise; returns rc or the commit's
- * error.  The refusal's message survives the rollback. */
-int txn_end(struct store *st, int rc);
-
-/* ---- key.c ---- */
-int key_create(const char *path, const char *pass, size_t passlen,
-	       char *err, size_t errlen);
-int key_load(const char *path, const char *pass, size_t passlen,
-	     unsigned char key[STORE_KEY_BYTES], char *err, size_t errlen);
-int key_is_wrapped(const char *path, bool *wrapped);
-int crypto_ready(void);
-
-/* ---- plan.c ---- */
-int limits_of(struct store *st, int64_t account, struct limits *out);
-int plans_seed(struct store *st);
-
-/* ---- account.c ---- */
-int account_id(struct store *st, const char *username, int64_t *id);
-int account_name(struct store *st, int64_t id, char *buf, size_t len);
-int need_account(struct store *st, const struct store_caller *c);
-bool co_members(struct store *st, int64_t a, int64_t b);
-
-/* ---- group.c ---- */
-/* Find a group by name (case-insensitive) with the caller's role. */
-int grp_find(struct store *st, const struct store_caller *c,
-	     const char *name, struct grp *out);
-/* Find a group the caller may see as a member: -ENOENT otherwise. */
-int grp_member(struct store *st, const struct store_caller *c,
-	       const char *name, struct grp *out);
-/* Require the administrator role (message names `what`). */
-int grp_admin(struct store *st, const struct store_caller *c,
-	      const char *name, struct grp *out, const char *what);
-enum store_role grp_role(struct store *st, int64_t gid, int64_t account);
-int64_t grp_headcount(struct store *st, int64_t gid);
-int member_cleanup(struct store *st, const struct grp *g, int64_t account);
-int space_create(struct store *st, enum space_kind kind, int64_t owner,
-		 int64_t creator, int64_t *space);
-
-/* ---- rights.c ---- */
-int acl_default(struct store *st, int64_t node);
-/* add on a folder, edit on an item: 0 or -EACCES (with a message). */
-int node_allows(struct store *st, const struct store_caller *c, int64_t ino,
-		enum store_right right);
-/* Removing `child` (its name) from folder `parent`. */
-int node_may_delete(struct store *st, const struct store_caller *c,
-		    const struct node_info *parent,
-		    const struct node_info *child);
-/* Moving `n` from folder `from` into folder `to`: a move into a drop folder
- * (from anywhere but that same drop folder) makes its owner an editor, so
- * the caller must already edit `n`, and everything below it, by the item's
- * own setting (creator or named editors): 0 or -EACCES. */
-int node_may_move_into(struct store *st, const struct store_caller *c,
-		       const struct node_info *from,
-		       const struct node_info *to,
-		       const struct node_info *n);
-/* A hard link to `n` in folder `to`: -EXDEV when it would cross the
- * boundary of a drop folder. */
-int node_may_link_into(struct store *st, const struct node_info *n,
-		       const struct node_info *to);
-int member_added(struct store *st, const struct grp *g, int64_t account);
-
-/* ---- mail.c ---- */
-/* A group space's mail/ (cur, new, tmp, its rights), made if missing. */
-int mail_ensure(struct store *st, int64_t space, int64_t creator);
-/* Every group's, for stores made before mail/ existed. */
-int mail_ensure_all(struct store *st);
-/* *add*, *delete* or *edit* (of a message's content) on a node of mail/
- * for a member of role `role`: 0 or -EACCES. */
-int mail_allows(struct store *st, const struct store_caller *c,
-		const struct node_info *n, enum store_role role,
-		enum store_right right);
-/* A new entry `name` of type `mode` in folder `p` of mail/: -EPERM when it
- * is not Maildir shape. */
-int mail_shape(struct store *st, const struct node_info *p, const char *name,
-	       uint32_t mode);
-/* Removing `child` from folder `parent` of mail/. */
-int mail_may_delete(struct store *st, const struct store_caller *c,
-		    const struct node_info *parent,
-		    const struct node_info *child);
-/* Renaming `src` (name -> newname) from `p` to `np`, one of them in mail/:
- * the shape and every right it needs (a change of flags needs *edit*, a
- * move *delete* and *add*, filing one's own message from tmp/ *add*). */
-int mail_may_rename(struct store *st, const struct store_caller *c,
-		    const struct node_info *p, const struct node_info *np,
-		    const struct node_info *src, const char *name,
-		    const char *newname);
-/* Does the account hold `perm` by the setting on folder `node`? */
-int acl_holds(struct store *st, int64_t node, int perm, int64_t account);
-
-/* ---- invitations.c ---- */
-/* Private/invitations/ of a private space, made if missing, with a file
- * per pending invitation; invitations_add gives `account` the files of
- * invitations made since; invitations_text is a file's content. */
-int invitations_ensure(struct store *st, int64_t space);
-int invitations_ensure_all(struct store *st);
-int invitations_add(struct store *st, int64_t account);
-int invitations_text(struct store *st, const struct node_info *n,
-		     char **data, size_t *len, int64_t *mtime);
-
-/* ---- node.c ---- */
+/* ---- types and constants the layers share ---- */
 struct node_info {
 	int64_t ino, space, parent;
 	int tool;
@@ -314,12 +176,14 @@ struct node_info {
 	int gen;	    /* enum node_gen */
 	int64_t held;	    /* its history entry (history.c), 0 when live */
 };
-/* What one transaction read more than once (node.c node_info, group.c
+
+/* What one transaction read more than once (tree/node.c node_info, access/who.c
  * grp_role): a request resolves a node and the caller's role in its group
  * several times.  An entry holds while store.wseq has not moved: any call
  * that may write, and every transaction's start and end, move it. */
 #define MEMO_NODES 8
 #define MEMO_ROLES 4
+
 struct memo {
 	struct {
 		uint64_t wseq;
@@ -333,51 +197,9 @@ struct memo {
 	unsigned next_role;
 };
 
-int node_info(struct store *st, int64_t ino, struct node_info *out);
-int node_new(struct store *st, int64_t space, int tool, int64_t parent,
-	     const char *name, uint32_t mode, int64_t creator, int64_t *ino);
-int node_touch_dir(struct store *st, int64_t dir, int nlink_delta);
-int node_path(struct store *st, int64_t ino, char *buf, size_t len);
-int node_child(struct store *st, int64_t parent, const char *name,
-	       int64_t *child);
-int node_walk(struct store *st, int64_t root, const char *path, int64_t *ino);
-int target_resolve(struct store *st, const struct store_caller *c,
-		   const char *group, const char *path, struct grp *g,
-		   int64_t *ino);
-int drop_place(struct store *st, const struct node_info *n, int *depth,
-	       int64_t *owner, int64_t *dropper);
-/* 0 when the caller may see the node (filled into *n), else -ENOENT. */
-int node_visible(struct store *st, const struct store_caller *c, int64_t ino,
-		 struct node_info *n);
-int node_attr(struct store *st, const struct store_caller *c,
-	      const struct node_info *n, struct store_attr *out);
-int node_lookup(struct store *st, const struct store_caller *c,
-		int64_t parent, const char *name, struct node_info *child);
-/* A folder the caller may see, with members/<u>/calendar/ resolved to
- * the personal calendar it shows. */
-int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
-	     struct node_info *out);
-
-/* ---- fsdir.c, fsfile.c ---- */
-int node_make(struct store *st, const struct store_caller *c, int64_t parent,
-	      const char *name, uint32_t mode, const char *target,
-	      struct store_attr *out, struct node_info *dir);
-int node_drop_entry(struct store *st, int64_t parent, const char *name,
-		    const struct node_info *n);
-/* node_drop_entry by `actor`; `keep`: its last name sends it to history
- * (false: an item that never held a valid version). */
-int node_remove_name(struct store *st, int64_t parent, const char *name,
-		     const struct node_info *n, int64_t actor, bool keep);
-/* Item `ino` is losing its last name: true when it is open, and then its
- * last close frees it.  (Checked and marked at once: a last close either
- * came before, or sees the mark and frees the node after this commits.) */
-bool istate_orphan(struct store *st, uint64_t ino);
-/* Whether item `ino` is open in this process. */
-bool istate_open(struct store *st, uint64_t ino);
-
-/* ---- content.c ---- */
 /* Ciphers of content (node.cipher). */
 enum { CIPHER_XCHACHA20 = 0, CIPHER_AES256GCM = 1 };
+
 #define CIPHER_DEFAULT CIPHER_AES256GCM
 
 struct content {
@@ -389,17 +211,6 @@ struct content {
 	size_t inline_len;
 	int64_t touch;	/* ns: content_update also sets mtime and ctime */
 };
-void content_new_cid(unsigned char cid[16]);
-int content_load(struct store *st, int64_t ino, struct content *ct);
-void content_free(struct content *ct);
-int content_read(struct store *st, struct istate *is, const struct content *ct,
-		 uint64_t off, size_t size, unsigned char *buf, size_t *got);
-int content_update(struct store *st, struct istate *is, struct content *ct,
-		   uint64_t off, const unsigned char *buf, size_t len,
-		   int64_t truncate_to);
-int content_sync(struct store *st, struct istate *is, const struct content *ct);
-int content_empty_trash(struct store *st);
-int content_verify(struct store *st, int64_t ino);
 
 /* An open item.  A handle writing a calendar or contact item keeps its new
  * version aside until close or fsync, where it is checked and takes effect
@@ -425,7 +236,358 @@ struct store_file {
 	struct store_file *next, *prev; /* shared.files, under shared.lock */
 };
 
-/* ---- fsitem.c ---- */
+/* What a space holds and may hold. */
+struct room {
+	int64_t capacity;  /* bytes: the administrator's (owner's) plan */
+	int64_t used;	   /* bytes of file content, at apparent size */
+	int64_t meta;	   /* bytes of xattr names and values, link targets */
+	int64_t files;	   /* entries members made: files, folders, links */
+	int64_t max_files; /* quota_max_entries(capacity) */
+	int64_t root, drop_dir;
+	int64_t hist;	   /* bytes kept in history (only free capacity) */
+};
+
+struct pim_info;
+
+struct busy_period;
+
+#define HIST_KEEP_DAYS 30
+#define HIST_KEEP_VERSIONS 20
+
+enum { HIST_TRASH = 1, HIST_VERSION = 2 };
+
+enum { HIST_TOP_ROOT = 2, HIST_TOP_TRASH = 3, HIST_TOP_VERSIONS = 4 };
+
+/* The file managers' trash (gtrash.c): .Trash-UID and its files/, the
+ * low bits the account. */
+enum { GT_ROOT = 5, GT_FILES = 6, GT_EXPUNGED = 7 };
+
+/* A file of the history view: its own inode number, the entry's id. */
+enum { HIST_FILE = 8 };
+
+/* A folder of an entry of .Trash-UID/files/ (gtrash_dir.id). */
+enum { GT_DIR = 9 };
+
+#define HIST_FILE_INO(id) HIST_TOP_INO(HIST_FILE, (id))
+
+/* Inode numbers of the history view: node ids stay below 2^48. */
+#define HIST_INO_SHIFT 48
+#define HIST_DIR_INO(id) (((uint64_t)1 << HIST_INO_SHIFT) | (uint64_t)(id))
+#define HIST_TOP_INO(top, space)                                              \
+	(((uint64_t)(top) << HIST_INO_SHIFT) | (uint64_t)(space))
+#define HIST_IS_VIEW(ino) ((uint64_t)(ino) >> HIST_INO_SHIFT != 0)
+
+struct hist_keep {
+	int64_t days, versions;
+	bool fits; /* one more entry fits in the free room as it is */
+};
+
+enum hist_how {
+	HIST_MOVE, /* the version takes the content; the item is left empty */
+	HIST_TAKE, /* the version takes it; the caller gives the item new */
+	HIST_COPY, /* the version gets a copy; the item keeps its own */
+};
+
+/* The private space's folder for GIO's .trashinfo files. */
+#define GTRASH_INFO_FOLDER ".trash-info"
+
+#define STR(x) #x
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- base/key.c ---- */
+int key_create(const char *path, const char *pass, size_t passlen,
+	       char *err, size_t errlen);
+int key_load(const char *path, const char *pass, size_t passlen,
+	     unsigned char key[STORE_KEY_BYTES], char *err, size_t errlen);
+int key_is_wrapped(const char *path, bool *wrapped);
+int crypto_ready(void);
+
+/* ---- base/util.c ---- */
+int store_fail(struct store *st, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void store_log(struct store *st, enum store_log_level lvl, const char *fmt,
+	       ...) __attribute__((format(printf, 3, 4)));
+void copy_str(char *dst, size_t len, const char *src);
+int64_t now_sec(void);
+int64_t now_ns(void);
+int valid_username(const char *s);
+int valid_email(const char *s);
+int valid_text(const char *s, size_t max, bool allow_empty);
+int valid_groupname(const char *s);
+/* The rule a group name breaks, NULL when it is valid. */
+const char *groupname_problem(const char *s);
+/* `in` for a message: control, invisible and odd space characters and
+ * bytes that are not UTF-8 as \xNN / \uNNNN. */
+void escape_name(const char *in, char *out, size_t len);
+int valid_entry_name(const char *s);
+int casefold(const char *in, char *out, size_t outlen);
+int normalize_language(const char *in, char *out, size_t len);
+
+/* ---- core/daemons.c ---- */
+/* Join the daemons serving this store (a shared lock on db/daemons.lock,
+ * held until the store's last handle closes); *alone tells whether no other
+ * daemon served at that moment. */
+int daemons_join(struct store *st, bool *alone);
+/* Outside a daemon, after a commit that changed rights or membership: wait
+ * (a few seconds at most) until every daemon serving the store has applied
+ * it to the kernel's caches. */
+void daemons_wait(struct store *st);
+/* In a daemon, under shared.lock: mark item `ino` as open in this process
+ * (its first open) or no longer (its last close), for other processes. */
+void open_mark(struct store *st, uint64_t ino, bool open);
+/* Whether another daemon holds item `ino` open (so its last name may go,
+ * but not the item).  When that cannot be known, true. */
+bool open_elsewhere(struct store *st, uint64_t ino);
+
+/* ---- core/txn.c ---- */
+/* A write transaction: this process's writers queue on shared.wlock, the
+ * first of a process runs the write hook, and a commit that changed rights
+ * outside a daemon waits for the daemons to apply it.  Nests. */
+int txn_begin(struct store *st);
+/* A read transaction: one snapshot for several reads (nests). */
+int txn_read_begin(struct store *st);
+void txn_read_end(struct store *st);
+/* Commit when rc == 0, roll back otherwise; returns rc or the commit's
+ * error.  The refusal's message survives the rollback. */
+int txn_end(struct store *st, int rc);
+
+/* ---- content/content.c ---- */
+void content_new_cid(unsigned char cid[16]);
+int content_load(struct store *st, int64_t ino, struct content *ct);
+void content_free(struct content *ct);
+int content_read(struct store *st, struct istate *is, const struct content *ct,
+		 uint64_t off, size_t size, unsigned char *buf, size_t *got);
+int content_update(struct store *st, struct istate *is, struct content *ct,
+		   uint64_t off, const unsigned char *buf, size_t len,
+		   int64_t truncate_to);
+int content_sync(struct store *st, struct istate *is, const struct content *ct);
+int content_empty_trash(struct store *st);
+int content_verify(struct store *st, int64_t ino);
+
+/* ---- quota/quota.c ---- */
+int64_t quota_max_entries(int64_t capacity);
+int space_room(struct store *st, int64_t space, struct room *out);
+/* -ENOSPC (with the rule) when item `n` may not grow from `from` to `to`
+ * bytes; shrinking always may. */
+int check_room(struct store *st, const struct node_info *n, int64_t from,
+	       int64_t to);
+/* -ENOSPC when `grow` more bytes of metadata (`what`, for the message)
+ * would pass the capacity of `space`. */
+int check_meta_room(struct store *st, int64_t space, int64_t grow,
+		    const char *what);
+/* Called after an entry was added under `parent`: -ENOSPC when the space
+ * now holds more entries than its capacity allows. */
+int check_entries(struct store *st, int64_t space, int64_t parent);
+/* Let history give way, oldest first, until live content may grow by
+ * `grow` bytes within the capacity. */
+int hist_make_room(struct store *st, int64_t space, int64_t grow);
+
+/* ---- tree/node.c ---- */
+int node_info(struct store *st, int64_t ino, struct node_info *out);
+int node_new(struct store *st, int64_t space, int tool, int64_t parent,
+	     const char *name, uint32_t mode, int64_t creator, int64_t *ino);
+int node_touch_dir(struct store *st, int64_t dir, int nlink_delta);
+int node_path(struct store *st, int64_t ino, char *buf, size_t len);
+int node_child(struct store *st, int64_t parent, const char *name,
+	       int64_t *child);
+int node_walk(struct store *st, int64_t root, const char *path, int64_t *ino);
+int drop_place(struct store *st, const struct node_info *n, int *depth,
+	       int64_t *owner, int64_t *dropper);
+
+/* ---- tree/open.c ---- */
+/* Item `ino` is losing its last name: true when it is open, and then its
+ * last close frees it.  (Checked and marked at once: a last close either
+ * came before, or sees the mark and frees the node after this commits.) */
+bool istate_orphan(struct store *st, uint64_t ino);
+/* Whether item `ino` is open in this process. */
+bool istate_open(struct store *st, uint64_t ino);
+/* One more open of item `ino` in this process (NULL: no memory). */
+struct istate *istate_get(struct store *st, uint64_t ino);
+/* Drop one open; true when it was the last of an orphan (the caller frees
+ * it).  *last: it was the last open in this process. */
+bool istate_put(struct store *st, struct istate *is, bool *lastp);
+
+/* ---- access/mailbox.c ---- */
+/* The mail/ folder of `space` (-EIO, with a message, when it has none). */
+int mail_root(struct store *st, int64_t space, int64_t *root);
+/* *add*, *delete* or *edit* (of a message's content) on a node of mail/
+ * for a member of role `role`: 0 or -EACCES. */
+int mail_allows(struct store *st, const struct store_caller *c,
+		const struct node_info *n, enum store_role role,
+		enum store_right right);
+/* A new entry `name` of type `mode` in folder `p` of mail/: -EPERM when it
+ * is not Maildir shape. */
+int mail_shape(struct store *st, const struct node_info *p, const char *name,
+	       uint32_t mode);
+/* Removing `child` from folder `parent` of mail/. */
+int mail_may_delete(struct store *st, const struct store_caller *c,
+		    const struct node_info *parent,
+		    const struct node_info *child);
+/* Renaming `src` (name -> newname) from `p` to `np`, one of them in mail/:
+ * the shape and every right it needs (a change of flags needs *edit*, a
+ * move *delete* and *add*, filing one's own message from tmp/ *add*). */
+int mail_may_rename(struct store *st, const struct store_caller *c,
+		    const struct node_info *p, const struct node_info *np,
+		    const struct node_info *src, const char *name,
+		    const char *newname);
+
+/* ---- access/rights.c ---- */
+int acl_default(struct store *st, int64_t node);
+/* add on a folder, edit on an item: 0 or -EACCES (with a message). */
+int node_allows(struct store *st, const struct store_caller *c, int64_t ino,
+		enum store_right right);
+/* Removing `child` (its name) from folder `parent`. */
+int node_may_delete(struct store *st, const struct store_caller *c,
+		    const struct node_info *parent,
+		    const struct node_info *child);
+/* Moving `n` from folder `from` into folder `to`: a move into a drop folder
+ * (from anywhere but that same drop folder) makes its owner an editor, so
+ * the caller must already edit `n`, and everything below it, by the item's
+ * own setting (creator or named editors): 0 or -EACCES. */
+int node_may_move_into(struct store *st, const struct store_caller *c,
+		       const struct node_info *from,
+		       const struct node_info *to,
+		       const struct node_info *n);
+/* A hard link to `n` in folder `to`: -EXDEV when it would cross the
+ * boundary of a drop folder. */
+int node_may_link_into(struct store *st, const struct node_info *n,
+		       const struct node_info *to);
+/* Does the account hold `perm` by the setting on folder `node`? */
+int acl_holds(struct store *st, int64_t node, int perm, int64_t account);
+
+/* ---- access/visible.c ---- */
+/* 0 when the caller may see the node (filled into *n), else -ENOENT. */
+int node_visible(struct store *st, const struct store_caller *c, int64_t ino,
+		 struct node_info *n);
+int members_visible(struct store *st, const struct store_caller *c,
+		    const struct node_info *n);
+
+/* ---- access/who.c ---- */
+int account_id(struct store *st, const char *username, int64_t *id);
+int account_name(struct store *st, int64_t id, char *buf, size_t len);
+int need_account(struct store *st, const struct store_caller *c);
+bool co_members(struct store *st, int64_t a, int64_t b);
+/* Find a group by name (case-insensitive) with the caller's role. */
+int grp_find(struct store *st, const struct store_caller *c,
+	     const char *name, struct grp *out);
+/* Find a group the caller may see as a member: -ENOENT otherwise. */
+int grp_member(struct store *st, const struct store_caller *c,
+	       const char *name, struct grp *out);
+/* Require the administrator role (message names `what`). */
+int grp_admin(struct store *st, const struct store_caller *c,
+	      const char *name, struct grp *out, const char *what);
+enum store_role grp_role(struct store *st, int64_t gid, int64_t account);
+int target_resolve(struct store *st, const struct store_caller *c,
+		   const char *group, const char *path, struct grp *g,
+		   int64_t *ino);
+
+/* ---- history/history.c ---- */
+/* How a space keeps history: the group's settings, defaults elsewhere;
+ * and whether its free room takes one more entry without eviction. */
+int hist_keep(struct store *st, int64_t space, struct hist_keep *out);
+/* Entries older than this (ns) are past keeping. */
+int64_t hist_cutoff(const struct hist_keep *k);
+int hist_dir_child(struct store *st, int64_t space, uint64_t parent,
+		   const char *name, bool create, uint64_t *out);
+/* Node `n` is losing its last name (`name` in folder `parent`): record it
+ * in the trash.  *kept: the node (a file or link) now belongs to history
+ * and must not be freed; a folder is recorded and freed as before.
+ * Nothing is kept where the group keeps no history. */
+int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
+	       const char *name, int64_t actor, bool *kept);
+/* Keep the content of live item `ino` as an earlier version (nothing for
+ * an empty item, or where the group keeps no history): *kept says. */
+int hist_version(struct store *st, int64_t ino, enum hist_how how,
+		 int64_t actor, bool *kept);
+/* A folder moved: paths remembered for the trash are stale. */
+void hist_tree_changed(void);
+/* Remove the view folders (hist_dir) left with nothing below them by the
+ * entries removed in this transaction (st->hist_gone): hist_note_gone has
+ * txn_end run it before the commit. */
+int hist_prune_dirs(struct store *st);
+/* The engine's hooks->hist_gone: note view folder `hdir` for
+ * hist_prune_dirs at commit. */
+void hist_note_gone(struct store *st, int64_t space, uint64_t hdir);
+/* The trash's view folder of deleted folder `name` in `path`. */
+int hist_trash_folder(struct store *st, int64_t space, const char *path,
+		      const char *name, uint64_t *hdir);
+/* Private space `space`'s folder for GIO's .trashinfo files, made when
+ * missing (in a write transaction: space creation, mount time). */
+int gtrash_info_ensure(struct store *st, int64_t space);
+
+/* ---- pim/gen.c ---- */
+int invitations_text(struct store *st, const struct node_info *n,
+		     char **data, size_t *len, int64_t *mtime);
+int members_ensure(struct store *st, int64_t space, int64_t account);
+int members_ensure_all(struct store *st);
+int members_calendar(struct store *st, const struct node_info *view,
+		     struct node_info *real);
+int members_content(struct store *st, const struct node_info *n, char **data,
+		    size_t *len, int64_t *mtime);
+int members_busy(struct store *st, int64_t owner, char **data, size_t *len,
+		 int64_t *mtime);
+int members_busy_periods(struct store *st, int64_t owner,
+			 struct busy_period **v, size_t *n);
+
+/* ---- pim/item.c ---- */
+int item_type(const struct node_info *dir, const char *name);
+int item_check(struct store *st, int type, const void *data, size_t len,
+	       struct pim_info *info);
+int item_read(struct store *st, int64_t ino, unsigned char **data,
+	      size_t *len);
+int item_validate_node(struct store *st, int64_t ino, int type,
+		       struct pim_info *info);
+/* Index `ino` as an item of folder `dir`: -EEXIST when another item there
+ * has its UID (`replacing`, the item it replaces, excepted). */
+int item_claim(struct store *st, int64_t ino, const struct node_info *dir,
+	       const struct pim_info *info, int64_t replacing);
+int item_release(struct store *st, int64_t ino);
+/* The name of the item of `dir` with this UID: -ENOENT when none. */
+int item_find_uid(struct store *st, const struct node_info *dir,
+		  const char *uid, char *name, size_t len);
+
+/* ---- mail/mail.c ---- */
+/* A group space's mail/ (cur, new, tmp, its rights), made if missing. */
+int mail_ensure(struct store *st, int64_t space, int64_t creator);
+/* Every group's, for stores made before mail/ existed. */
+int mail_ensure_all(struct store *st);
+
+/* ---- model/group.c ---- */
+int64_t grp_headcount(struct store *st, int64_t gid);
+int space_create(struct store *st, enum space_kind kind, int64_t owner,
+		 int64_t creator, int64_t *space);
+
+/* ---- model/invitations.c ---- */
+/* Private/invitations/ of a private space, made if missing, with a file
+ * per pending invitation; invitations_add gives `account` the files of
+ * invitations made since; invitations_text is a file's content. */
+int invitations_ensure(struct store *st, int64_t space);
+int invitations_ensure_all(struct store *st);
+int invitations_add(struct store *st, int64_t account);
+
+/* ---- model/membership.c ---- */
+int member_cleanup(struct store *st, const struct grp *g, int64_t account);
+int member_added(struct store *st, const struct grp *g, int64_t account);
+
+/* ---- model/plan.c ---- */
+int limits_of(struct store *st, int64_t account, struct limits *out);
+int plans_seed(struct store *st);
+
+/* ---- vfs/fsdir.c ---- */
+int node_make(struct store *st, const struct store_caller *c, int64_t parent,
+	      const char *name, uint32_t mode, const char *target,
+	      struct store_attr *out, struct node_info *dir);
+int node_drop_entry(struct store *st, int64_t parent, const char *name,
+		    const struct node_info *n);
+/* node_drop_entry by `actor`; `keep`: its last name sends it to history
+ * (false: an item that never held a valid version). */
+int node_remove_name(struct store *st, int64_t parent, const char *name,
+		     const struct node_info *n, int64_t actor, bool keep);
+
+/* ---- vfs/fsfile.c ---- */
+int check_handle(struct store *st, struct store_file *f, bool write);
+
+/* ---- vfs/fsitem.c ---- */
 int fitem_open(struct store *st, struct store_file *f,
 	       const struct node_info *n, int flags);
 /* A handle on a node just made in folder `dir`, an item of type `item`. */
@@ -443,122 +605,26 @@ void fitem_free(struct store_file *f);
 int item_put_version(struct store *st, const struct node_info *n,
 		     const struct node_info *dir, int type, const void *data,
 		     size_t len);
-int check_handle(struct store *st, struct store_file *f, bool write);
 
-/* ---- quota.c ---- */
-/* What a space holds and may hold. */
-struct room {
-	int64_t capacity;  /* bytes: the administrator's (owner's) plan */
-	int64_t used;	   /* bytes of file content, at apparent size */
-	int64_t meta;	   /* bytes of xattr names and values, link targets */
-	int64_t files;	   /* entries members made: files, folders, links */
-	int64_t max_files; /* quota_max_entries(capacity) */
-	int64_t root, drop_dir;
-	int64_t hist;	   /* bytes kept in history (only free capacity) */
-};
-int64_t quota_max_entries(int64_t capacity);
-int space_room(struct store *st, int64_t space, struct room *out);
-/* -ENOSPC (with the rule) when item `n` may not grow from `from` to `to`
- * bytes; shrinking always may. */
-int check_room(struct store *st, const struct node_info *n, int64_t from,
-	       int64_t to);
-/* -ENOSPC when `grow` more bytes of metadata (`what`, for the message)
- * would pass the capacity of `space`. */
-int check_meta_room(struct store *st, int64_t space, int64_t grow,
-		    const char *what);
-/* Called after an entry was added under `parent`: -ENOSPC when the space
- * now holds more entries than its capacity allows. */
-int check_entries(struct store *st, int64_t space, int64_t parent);
+/* ---- vfs/gtrash.c ---- */
+bool gtrash_name(const char *name);
+int gtrash_lookup_root(struct store *st, const struct store_caller *c,
+		       const char *name, struct store_attr *out);
+int gtrash_getattr(struct store *st, const struct store_caller *c,
+		   uint64_t ino, struct store_attr *out);
+int gtrash_lookup(struct store *st, const struct store_caller *c,
+		  uint64_t parent, const char *name, struct store_attr *out);
+int gtrash_readdir(struct store *st, const struct store_caller *c,
+		   uint64_t ino, const char *after, uint64_t skip,
+		   store_dirent_fn fn, void *arg);
+/* A rename into the caller's files/ (to the trash) or out of it. */
+int gtrash_rename(struct store *st, const struct store_caller *c,
+		  uint64_t parent, const char *name, uint64_t newparent,
+		  const char *newname, struct store_rename *out);
+int gtrash_remove(struct store *st, const struct store_caller *c,
+		  uint64_t parent, const char *name);
 
-/* ---- item.c ---- */
-struct pim_info;
-int item_type(const struct node_info *dir, const char *name);
-int item_check(struct store *st, int type, const void *data, size_t len,
-	       struct pim_info *info);
-int item_read(struct store *st, int64_t ino, unsigned char **data,
-	      size_t *len);
-int item_validate_node(struct store *st, int64_t ino, int type,
-		       struct pim_info *info);
-/* Index `ino` as an item of folder `dir`: -EEXIST when another item there
- * has its UID (`replacing`, the item it replaces, excepted). */
-int item_claim(struct store *st, int64_t ino, const struct node_info *dir,
-	       const struct pim_info *info, int64_t replacing);
-int item_release(struct store *st, int64_t ino);
-/* The name of the item of `dir` with this UID: -ENOENT when none. */
-int item_find_uid(struct store *st, const struct node_info *dir,
-		  const char *uid, char *name, size_t len);
-
-/* ---- gen.c ---- */
-int members_ensure(struct store *st, int64_t space, int64_t account);
-int members_ensure_all(struct store *st);
-int members_visible(struct store *st, const struct store_caller *c,
-		    const struct node_info *n);
-int members_calendar(struct store *st, const struct node_info *view,
-		     struct node_info *real);
-int members_content(struct store *st, const struct node_info *n, char **data,
-		    size_t *len, int64_t *mtime);
-int members_busy(struct store *st, int64_t owner, char **data, size_t *len,
-		 int64_t *mtime);
-struct busy_period;
-int members_busy_periods(struct store *st, int64_t owner,
-			 struct busy_period **v, size_t *n);
-
-/* ---- history.c, histview.c ---- */
-#define HIST_KEEP_DAYS 30
-#define HIST_KEEP_VERSIONS 20
-enum { HIST_TRASH = 1, HIST_VERSION = 2 };
-enum { HIST_TOP_ROOT = 2, HIST_TOP_TRASH = 3, HIST_TOP_VERSIONS = 4 };
-/* The file managers' trash (gtrash.c): .Trash-UID and its files/, the
- * low bits the account. */
-enum { GT_ROOT = 5, GT_FILES = 6, GT_EXPUNGED = 7 };
-/* A file of the history view: its own inode number, the entry's id. */
-enum { HIST_FILE = 8 };
-/* A folder of an entry of .Trash-UID/files/ (gtrash_dir.id). */
-enum { GT_DIR = 9 };
-#define HIST_FILE_INO(id) HIST_TOP_INO(HIST_FILE, (id))
-/* Inode numbers of the history view: node ids stay below 2^48. */
-#define HIST_INO_SHIFT 48
-#define HIST_DIR_INO(id) (((uint64_t)1 << HIST_INO_SHIFT) | (uint64_t)(id))
-#define HIST_TOP_INO(top, space)                                              \
-	(((uint64_t)(top) << HIST_INO_SHIFT) | (uint64_t)(space))
-#define HIST_IS_VIEW(ino) ((uint64_t)(ino) >> HIST_INO_SHIFT != 0)
-struct hist_keep {
-	int64_t days, versions;
-	bool fits; /* one more entry fits in the free room as it is */
-};
-/* How a space keeps history: the group's settings, defaults elsewhere;
- * and whether its free room takes one more entry without eviction. */
-int hist_keep(struct store *st, int64_t space, struct hist_keep *out);
-/* Entries older than this (ns) are past keeping. */
-int64_t hist_cutoff(const struct hist_keep *k);
-int hist_dir_child(struct store *st, int64_t space, uint64_t parent,
-		   const char *name, bool create, uint64_t *out);
-/* Node `n` is losing its last name (`name` in folder `parent`): record it
- * in the trash.  *kept: the node (a file or link) now belongs to history
- * and must not be freed; a folder is recorded and freed as before.
- * Nothing is kept where the group keeps no history. */
-int hist_trash(struct store *st, const struct node_info *n, int64_t parent,
-	       const char *name, int64_t actor, bool *kept);
-enum hist_how {
-	HIST_MOVE, /* the version takes the content; the item is left empty */
-	HIST_TAKE, /* the version takes it; the caller gives the item new */
-	HIST_COPY, /* the version gets a copy; the item keeps its own */
-};
-/* Keep the content of live item `ino` as an earlier version (nothing for
- * an empty item, or where the group keeps no history): *kept says. */
-int hist_version(struct store *st, int64_t ino, enum hist_how how,
-		 int64_t actor, bool *kept);
-/* A folder moved: paths remembered for the trash are stale. */
-void hist_tree_changed(void);
-/* Let history give way, oldest first, until live content may grow by
- * `grow` bytes within the capacity. */
-int hist_make_room(struct store *st, int64_t space, int64_t grow);
-/* Remove the view folders (hist_dir) left with nothing below them by the
- * entries removed in this transaction (st->hist_gone); db_end runs it. */
-int hist_prune_dirs(struct store *st);
-/* The engine's hooks->hist_gone: note view folder `hdir` for
- * hist_prune_dirs at commit. */
-void hist_note_gone(struct store *st, int64_t space, uint64_t hdir);
+/* ---- vfs/histview.c ---- */
 /* The view: the node of history file `ino` (HIST_FILE_INO) when the
  * caller may see it, -ENOENT otherwise (-EROFS: no file of history).  A
  * node kept by history is reached only so: through its own inode number
@@ -576,9 +642,6 @@ int hist_view_readdir(struct store *st, const struct store_caller *c,
 /* unlink / rmdir in the view: purge for good. */
 int hist_view_remove(struct store *st, const struct store_caller *c,
 		     uint64_t parent, const char *name, bool want_dir);
-/* The trash's view folder of deleted folder `name` in `path`. */
-int hist_trash_folder(struct store *st, int64_t space, const char *path,
-		      const char *name, uint64_t *hdir);
 /* Put the file of history entry `hist` back as `name` in live folder
  * `parent`: the add right there. */
 int hist_restore_to(struct store *st, const struct store_caller *c,
@@ -591,28 +654,6 @@ int hist_tree_apply(struct store *st, const struct store_caller *c,
 		    uint64_t hdir, bool restore, const char *gtname);
 /* The live path a view folder stands for: "documents/a/b". */
 int hist_dir_origin(struct store *st, uint64_t hdir, char *buf, size_t len);
-/* ---- gtrash.c ---- */
-/* The private space's folder for GIO's .trashinfo files. */
-#define GTRASH_INFO_FOLDER ".trash-info"
-bool gtrash_name(const char *name);
-/* Private space `space`'s folder for GIO's .trashinfo files, made when
- * missing (in a write transaction: space creation, mount time). */
-int gtrash_info_ensure(struct store *st, int64_t space);
-int gtrash_lookup_root(struct store *st, const struct store_caller *c,
-		       const char *name, struct store_attr *out);
-int gtrash_getattr(struct store *st, const struct store_caller *c,
-		   uint64_t ino, struct store_attr *out);
-int gtrash_lookup(struct store *st, const struct store_caller *c,
-		  uint64_t parent, const char *name, struct store_attr *out);
-int gtrash_readdir(struct store *st, const struct store_caller *c,
-		   uint64_t ino, const char *after, uint64_t skip,
-		   store_dirent_fn fn, void *arg);
-/* A rename into the caller's files/ (to the trash) or out of it. */
-int gtrash_rename(struct store *st, const struct store_caller *c,
-		  uint64_t parent, const char *name, uint64_t newparent,
-		  const char *newname, struct store_rename *out);
-int gtrash_remove(struct store *st, const struct store_caller *c,
-		  uint64_t parent, const char *name);
 /* 0 when the caller may remove history entry `hist` for good. */
 int hist_may_purge(struct store *st, const struct store_caller *c,
 		   int64_t hist);
@@ -622,8 +663,14 @@ void hist_time_name(int64_t ns, char *buf, size_t len);
 int hist_view_space(struct store *st, const struct store_caller *c,
 		    uint64_t ino, int64_t *space);
 
-
-#define STR(x) #x
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* ---- vfs/lookup.c ---- */
+int node_attr(struct store *st, const struct store_caller *c,
+	      const struct node_info *n, struct store_attr *out);
+int node_lookup(struct store *st, const struct store_caller *c,
+		int64_t parent, const char *name, struct node_info *child);
+/* A folder the caller may see, with members/<u>/calendar/ resolved to
+ * the personal calendar it shows. */
+int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
+	     struct node_info *out);
 
 #endif

@@ -579,7 +579,7 @@ static const char *const migrations[] = {
 	/* A view folder of history (hist_dir) left with no entry below it
 	 * goes in the transaction that removed its last entry, whatever
 	 * removed it (purge, expiry, eviction, retention, Empty trash):
-	 * gfs_hist_gone notes the folder, db_end prunes (history.c). */
+	 * gfs_hist_gone notes the folder, txn_end prunes (history.c). */
 	"CREATE TRIGGER hist_dir_gone AFTER DELETE ON hist BEGIN"
 	"  SELECT gfs_hist_gone(old.space_id, old.hdir); END;"
 	/* Those left so far go: all but the folders holding something and

@@ -7,11 +7,14 @@
  * These are nodes of their own, made when the member joins, so their inode
  * numbers are stable; their content is generated when read and is always
  * current.  busy.ics is cached per owner until their calendar changes.
+ * The text of Private/invitations/GROUP.txt (invitations.c makes those
+ * files) is generated here the same way.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "internal.h"
 #include "pim.h"
@@ -78,41 +81,6 @@ int members_ensure_all(struct store *st)
 		rc = members_ensure(st, v[i].space, v[i].account);
 	free(v);
 	return rc;
-}
-
-/* Visibility of a node under members/: a current member's folder; a photo
- * of the type they have; their calendar for a co-member they granted
- * rights on it. */
-int members_visible(struct store *st, const struct store_caller *c,
-		    const struct node_info *n)
-{
-	char owner[STORE_USERNAME_MAX + 1], type[16] = "";
-	unsigned rights = 0;
-	int rc;
-
-	if (n->gen == 0)
-		return 0; /* members/ itself */
-	if (!n->creator || grp_role(st, n->group, n->creator) == STORE_ROLE_NONE)
-		return -ENOENT;
-	switch (n->gen) {
-	case GEN_PHOTO_JPG:
-	case GEN_PHOTO_PNG:
-		rc = meta_member_photo_type(st, n->creator, type, sizeof(type));
-		if (rc && rc != -ENOENT)
-			return rc;
-		return strcmp(type, n->gen == GEN_PHOTO_JPG ? "image/jpeg"
-							    : "image/png") == 0
-			       ? 0
-			       : -ENOENT;
-	case GEN_CALVIEW:
-		if (n->creator == c->account)
-			return -ENOENT;
-		rc = account_name(st, n->creator, owner, sizeof(owner));
-		if (rc == 0)
-			rc = store_calendar_rights(st, c, owner, &rights);
-		return rc == 0 && rights ? 0 : -ENOENT;
-	}
-	return 0;
 }
 
 /* The owner's personal calendar folder behind a members/<u>/calendar. */
@@ -365,4 +333,49 @@ int members_content(struct store *st, const struct node_info *n, char **data,
 		return invitations_text(st, n, data, len, mtime);
 	}
 	return -EISDIR;
+}
+
+int invitations_text(struct store *st, const struct node_info *n, char **data,
+		     size_t *len, int64_t *mtime)
+{
+	struct meta_invitation_file inv;
+	char when[64], last[64];
+	struct tm tm;
+	time_t t;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+	int rc;
+
+	rc = meta_invitation_file_get(st, n->ino, &inv);
+	if (rc)
+		return rc;
+	f = open_memstream(&buf, &size);
+	if (!f)
+		return -ENOMEM;
+	t = (time_t)inv.created;
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm));
+	t = (time_t)inv.last_sent;
+	strftime(last, sizeof(last), "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm));
+	fprintf(f, "Invitation to the group %s\n\n", inv.group);
+	if (inv.by[0])
+		fprintf(f, "Invited by:  %s (%s)\n", inv.by_name, inv.by);
+	fprintf(f, "Invited on:  %s\n", when);
+	if (inv.sent > 1)
+		fprintf(f, "Reminded:    %s (sent %lld times)\n", last,
+			(long long)inv.sent);
+	if (inv.description[0])
+		fprintf(f, "About it:    %s\n", inv.description);
+	fprintf(f,
+		"\nTo accept:   groupctl invitation accept %s\n"
+		"To decline:  groupctl invitation decline %s\n",
+		inv.group, inv.group);
+	*mtime = inv.last_sent * 1000000000;
+	if (fclose(f) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*data = buf;
+	*len = size;
+	return 0;
 }

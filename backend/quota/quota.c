@@ -6,7 +6,7 @@
  * values of extended attributes, the targets of symbolic links).  The
  * number of entries (names of files, folders and links that members put
  * there: space.files) is bounded by the capacity too, so nobody grows the
- * database by megabytes at 0 bytes used.  Triggers (db.c) keep the three
+ * database by megabytes at 0 bytes used.  The engine keeps the three
  * counters; this file holds the limits and the refusals.
  */
 #include "internal.h"
@@ -93,4 +93,29 @@ int check_entries(struct store *st, int64_t space, int64_t parent)
 				  (long long)r.max_files, ENTRY_BYTES / 1024,
 				  ENTRY_FLOOR);
 	return 0;
+}
+
+int hist_make_room(struct store *st, int64_t space, int64_t grow)
+{
+	struct room r;
+	int64_t id;
+	int rc;
+
+	for (;;) {
+		rc = space_room(st, space, &r);
+		if (rc || r.hist <= 0 ||
+		    r.used + r.meta + r.hist + grow <= r.capacity)
+			return rc;
+		/* The oldest entry gives way (each costs room: its bytes,
+		 * its metadata, ENTRY_COST); one still open would only move
+		 * its bytes to live use. */
+		rc = meta_hist_oldest(st, space, &id);
+		if (rc == -ENOENT)
+			return 0;
+		if (rc == 0)
+			rc = meta_hist_remove(st, id);
+		if (rc)
+			return rc;
+		st->hist_freed = true;
+	}
 }

@@ -10,37 +10,6 @@
 
 #include "internal.h"
 
-int account_id(struct store *st, const char *username, int64_t *id)
-{
-	int rc = meta_account_id(st, username, id);
-
-	if (rc == -ENOENT)
-		return store_fail(st, -ENOENT, "no account named %s",
-				  username);
-	return rc;
-}
-
-int account_name(struct store *st, int64_t id, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	return meta_account_name(st, id, buf, len);
-}
-
-int need_account(struct store *st, const struct store_caller *c)
-{
-	if (c->account > 0)
-		return 0;
-	return store_fail(st, -EACCES,
-			  "no groupfs account is bound to this Unix user");
-}
-
-bool co_members(struct store *st, int64_t a, int64_t b)
-{
-	if (a <= 0 || b <= 0)
-		return false;
-	return meta_account_co_members(st, a, b) == 0;
-}
-
 static int check_fields(struct store *st, const struct store_account *a,
 			unsigned mask)
 {

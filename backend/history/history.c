@@ -368,37 +368,14 @@ int hist_version(struct store *st, int64_t ino, enum hist_how how,
 	return kept_or_not(st, rc, "earlier version", ino, kept);
 }
 
-int hist_make_room(struct store *st, int64_t space, int64_t grow)
-{
-	struct room r;
-	int64_t id;
-	int rc;
-
-	for (;;) {
-		rc = space_room(st, space, &r);
-		if (rc || r.hist <= 0 ||
-		    r.used + r.meta + r.hist + grow <= r.capacity)
-			return rc;
-		/* The oldest entry gives way (each costs room: its bytes,
-		 * its metadata, ENTRY_COST); one still open would only move
-		 * its bytes to live use. */
-		rc = meta_hist_oldest(st, space, &id);
-		if (rc == -ENOENT)
-			return 0;
-		if (rc == 0)
-			rc = meta_hist_remove(st, id);
-		if (rc)
-			return rc;
-		st->hist_freed = true;
-	}
-}
-
 int hist_prune_dirs(struct store *st)
 {
 	int64_t space = st->hist_gone.space, parent;
 	uint64_t hdir;
 	int i, rc = 0;
 
+	if (!st->hist_gone.n && !st->hist_gone.all)
+		return 0;
 	st->hist_memo.dir = 0;
 	/* Many folders: every emptied one of the space, leaves up. */
 	if (st->hist_gone.all)
@@ -418,10 +395,21 @@ int hist_prune_dirs(struct store *st)
 	return rc;
 }
 
+/* txn_end's hook: prune at a commit, forget at any end. */
+static int hist_txn_end(struct store *st, bool commit)
+{
+	int rc = commit ? hist_prune_dirs(st) : 0;
+
+	st->hist_gone.n = 0;
+	st->hist_gone.all = false;
+	return rc;
+}
+
 void hist_note_gone(struct store *st, int64_t space, uint64_t hdir)
 {
 	int i;
 
+	st->at_txn_end = hist_txn_end;
 	if (st->hist_gone.n == 0 && !st->hist_gone.all)
 		st->hist_gone.space = space;
 	else if (st->hist_gone.space != space)
@@ -433,4 +421,20 @@ void hist_note_gone(struct store *st, int64_t space, uint64_t hdir)
 		st->hist_gone.hdir[st->hist_gone.n++] = hdir;
 	else
 		st->hist_gone.all = true;
+}
+
+int gtrash_info_ensure(struct store *st, int64_t space)
+{
+	int64_t root, owner, ino;
+	int rc;
+
+	rc = meta_gtrash_space_root(st, space, &root);
+	if (rc)
+		return rc == -ENOENT ? 0 : rc;
+	if (node_child(st, root, GTRASH_INFO_FOLDER, &ino) == 0)
+		return 0;
+	rc = meta_gtrash_space_owner(st, space, &owner);
+	return rc ? rc
+		  : node_new(st, space, TOOL_NONE, root, GTRASH_INFO_FOLDER,
+			     S_IFDIR | 0700, owner, &ino);
 }

@@ -77,7 +77,7 @@ static void row_read(const struct meta_link *m, struct link_row *r)
 /* The link's target is still where it was published: a documents node
  * reachable from its space's documents folder (through any of its names),
  * or the calendar, which lives as long as its space.  A target that loses
- * its last name takes its links with it (db.c, link_node_unnamed); this
+ * its last name takes its links with it (meta.h, an engine duty); this
  * is the check of every request all the same. */
 static int target_alive(struct store *st, const struct link_row *r, bool *alive)
 {

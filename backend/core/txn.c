@@ -3,8 +3,9 @@
  * Transactions as the rules see them: the engine's transaction (meta.h)
  * with what the store adds around it.  This process's writers queue on
  * one mutex (shared.wlock) instead of in the engine's busy wait; the first
- * write of a daemon runs its write hook; history prunes the view folders a
- * transaction emptied before it commits; and a commit outside a daemon that
+ * write of a daemon runs its write hook; a module may ask for a last step
+ * before the commit (store.at_txn_end: history prunes the view folders the
+ * transaction emptied); and a commit outside a daemon that
  * changed rights waits until every daemon has applied it (SPEC.md: a
  * change applies to the very next operation).
  */
@@ -87,10 +88,13 @@ int txn_end(struct store *st, int rc)
 {
 	if (--st->txn_depth > 0)
 		return rc;
-	if (rc == 0 && (st->hist_gone.n || st->hist_gone.all))
-		rc = hist_prune_dirs(st);
-	st->hist_gone.n = 0;
-	st->hist_gone.all = false;
+	if (st->at_txn_end) {
+		int r = st->at_txn_end(st, rc == 0);
+
+		st->at_txn_end = NULL;
+		if (rc == 0)
+			rc = r;
+	}
 	if (rc == 0) {
 		rc = meta_commit(st);
 		if (rc == 0) {

@@ -78,22 +78,6 @@ static int info_folder(struct store *st, const struct store_caller *c,
 	return meta_gtrash_info_folder(st, c->account, ino);
 }
 
-int gtrash_info_ensure(struct store *st, int64_t space)
-{
-	int64_t root, owner, ino;
-	int rc;
-
-	rc = meta_gtrash_space_root(st, space, &root);
-	if (rc)
-		return rc == -ENOENT ? 0 : rc;
-	if (node_child(st, root, GTRASH_INFO_FOLDER, &ino) == 0)
-		return 0;
-	rc = meta_gtrash_space_owner(st, space, &owner);
-	return rc ? rc
-		  : node_new(st, space, TOOL_NONE, root, GTRASH_INFO_FOLDER,
-			     S_IFDIR | 0700, owner, &ino);
-}
-
 /* Whether view inode `ino` is the caller's .Trash-UID (GT_ROOT) or its
  * files/ (GT_FILES): 0, else -ENOENT. */
 static int gt_mine(const struct store_caller *c, uint64_t ino, int kind)

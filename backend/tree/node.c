@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Nodes: the folders and items of each space.  A node's id is its inode
+ * number (AUTOINCREMENT: never reused); directory entries are rows of their
+ * own, so an item may have several names (hard links).  Who may see a node
+ * is visible.c's; how the mount shows the tree, lookup.c's.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+int node_info(struct store *st, int64_t ino, struct node_info *out)
+{
+	int rc;
+
+	struct memo *m = st->memo;
+	unsigned slot = (unsigned)((uint64_t)ino % MEMO_NODES);
+
+	/* The history view is read-only: no node to change there. */
+	if (HIST_IS_VIEW(ino))
+		return -EROFS;
+	if (st->txn_depth > 0 && m->node[slot].wseq == st->wseq &&
+	    m->node[slot].info.ino == ino) {
+		*out = m->node[slot].info;
+		return 0;
+	}
+	rc = meta_node_get(st, ino, out);
+	if (rc)
+		return rc;
+	if (st->txn_depth > 0) {
+		m->node[slot].info = *out;
+		m->node[slot].wseq = st->wseq;
+	}
+	return 0;
+}
+
+int node_new(struct store *st, int64_t space, int tool, int64_t parent,
+	     const char *name, uint32_t mode, int64_t creator, int64_t *ino)
+{
+	unsigned char cid[16];
+	struct meta_node_new n = {
+		.space = space,
+		.tool = tool,
+		.mode = mode,
+		.nlink = S_ISDIR(mode) ? 2 : 1,
+		.creator = creator,
+		.time_ns = now_ns(),
+		.cid = cid,
+		.cid_len = S_ISREG(mode) ? 16 : 0,
+		.cipher = CIPHER_DEFAULT,
+	};
+	int rc;
+
+	content_new_cid(cid);
+	rc = meta_node_add(st, &n, ino);
+	if (rc)
+		return rc;
+	/* No creator (0 in the new row): no UPDATE of it, which would count
+	 * as a change of rights and make groupctl wait for the mounts. */
+	if (!parent)
+		return rc;
+	rc = meta_dirent_add(st, parent, name, *ino);
+	if (rc == 0)
+		rc = node_touch_dir(st, parent, S_ISDIR(mode) ? 1 : 0);
+	/* What members put there counts (a trigger keeps space.files) and
+	 * is bounded; the generated members/ is not theirs. */
+	if (rc == 0 && tool != TOOL_MEMBERS)
+		rc = check_entries(st, space, parent);
+	return rc;
+}
+
+int node_touch_dir(struct store *st, int64_t dir, int nlink_delta)
+{
+	return meta_node_touch_dir(st, dir, nlink_delta, now_ns());
+}
+
+int node_path(struct store *st, int64_t ino, char *buf, size_t len)
+{
+	char *tmp = malloc(len);
+	size_t used = 0;
+	int depth = 0, rc = 0;
+
+	if (!tmp)
+		return -ENOMEM;
+	buf[0] = '\0';
+	while (depth++ < 4096) {
+		char name[256]; /* names are at most 255 bytes (util.c) */
+		int64_t parent;
+		size_t n;
+
+		rc = meta_dirent_up(st, ino, &parent, name, sizeof(name));
+		if (rc)
+			break;
+		n = strlen(name);
+		if (used + n + 2 > len) {
+			rc = -ENAMETOOLONG;
+			break;
+		}
+		/* Prepend "name/" to what we have. */
+		memcpy(tmp, buf, used + 1);
+		memcpy(buf, name, n);
+		if (used) {
+			buf[n] = '/';
+			memcpy(buf + n + 1, tmp, used + 1);
+			used += n + 1;
+		} else {
+			buf[n] = '\0';
+			used = n;
+		}
+		ino = parent;
+	}
+	free(tmp);
+	/* -ENOENT: the top, a node with no name. */
+	return rc == -ENOENT ? 0 : rc;
+}
+
+int node_child(struct store *st, int64_t parent, const char *name,
+	       int64_t *child)
+{
+	return meta_dirent_find(st, parent, name, child);
+}
+
+int node_walk(struct store *st, int64_t root, const char *path, int64_t *ino)
+{
+	char *copy = strdup(path), *save = NULL, *part;
+	int64_t cur = root;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (part = strtok_r(copy, "/", &save); part;
+	     part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0 || strcmp(part, "..") == 0) {
+			rc = -EINVAL;
+			break;
+		}
+		rc = node_child(st, cur, part, &cur);
+		if (rc)
+			break;
+	}
+	free(copy);
+	if (rc == 0)
+		*ino = cur;
+	return rc;
+}
+
+/*
+ * Where a drop-folder node sits: depth 0 is drop/ itself, 1 a member's
+ * folder drop/<u>, 2 an item dropped in it, and so on.  *owner is the
+ * folder's member, *dropper the creator of the depth-2 ancestor.
+ */
+int drop_place(struct store *st, const struct node_info *n, int *depth,
+	       int64_t *owner, int64_t *dropper)
+{
+	int64_t path[64];
+	int64_t cur = n->ino, parent = n->parent;
+	int k = 0, rc;
+
+	*owner = *dropper = 0;
+	while (cur != n->drop_dir) {
+		if (k == (int)ARRAY_SIZE(path) || parent == 0)
+			return -EIO;
+		path[k++] = cur;
+		cur = parent;
+		if (cur == n->drop_dir)
+			break;
+		rc = meta_dirent_parent(st, cur, &parent);
+		if (rc)
+			return rc == -ENOENT ? -EIO : rc;
+	}
+	*depth = k;
+	if (k >= 1)
+		meta_node_creator(st, path[k - 1], owner);
+	if (k >= 2)
+		meta_node_creator(st, path[k - 2], dropper);
+	return 0;
+}
