@@ -179,8 +179,9 @@ struct node_info {
 
 /* What one transaction read more than once (node_info in tree/node.c,
  * grp_role in access/who.c): a request resolves a node and the caller's
- * role in its group several times.  An entry holds while store.wseq has not moved: any call
- * that may write, and every transaction's start and end, move it. */
+ * role in its group several times.  An entry holds while store.wseq has
+ * not moved: any call that may write, and every transaction's start and
+ * end, move it. */
 #define MEMO_NODES 8
 #define MEMO_ROLES 4
 

@@ -2,13 +2,13 @@
 /*
  * Extended attributes.  user.* attributes are stored per node (64 KiB a
  * value at most; names and values count against the space's capacity,
- * kept in space.meta by triggers); user.groupfs.creator, .editors and .rights are generated
- * from the store (who added the item, who may edit it, and what the caller
- * may do) and cannot be changed: setting one to the value it already has
- * is accepted as a no-op, and so is setting it to another value by a
- * caller who may edit the item, so that copies that carry them back
- * (rsync -X into a group) do not fail; anyone else is refused.  Other
- * namespaces are not supported.
+ * kept in space.meta by the engine); user.groupfs.creator, .editors and
+ * .rights are generated from the store (who added the item, who may edit
+ * it, and what the caller may do) and cannot be changed: setting one to
+ * the value it already has is accepted as a no-op, and so is setting it to
+ * another value by a caller who may edit the item, so that copies that
+ * carry them back (rsync -X into a group) do not fail; anyone else is
+ * refused.  Other namespaces are not supported.
  *
  * Only regular files list the generated names.  A folder's rights are read
  * by name: rsync -X cannot copy a read-only folder that lists attributes
