@@ -963,10 +963,11 @@ typedef void (*store_progress_fn)(void *arg, const char *phase,
  * database is taken, which SQLite's online backup API copies once the lock
  * is released.  When more than 64 MiB or 1024 files changed, the lock is
  * released before copying them and taken again after another pass, five
- * times at most (the last copies all, with a warning in the log).  Content stays sealed and the master
- * key file is copied as it is (wrapped or not): the copy is a store.
- * Operator only (-EPERM).  -ENOTEMPTY for a non-empty `dest`.  On failure
- * nothing is left in `dest`, and the folders made for it are removed.  `fn` may be NULL.
+ * times at most (the last copies all, with a warning in the log).  Content
+ * stays sealed and the master key file is copied as it is (wrapped or
+ * not): the copy is a store.  Operator only (-EPERM).  -ENOTEMPTY for a
+ * non-empty `dest`.  On failure nothing is left in `dest`, and the folders
+ * made for it are removed.  `fn` may be NULL.
  */
 int store_backup(struct store *st, const struct store_caller *c,
 		 const char *dest, store_progress_fn fn, void *arg);
