@@ -162,6 +162,7 @@ int meta_open(struct store *st, const char *path, bool readonly, bool create)
 				    "PRAGMA trusted_schema = OFF;");
 	if (rc)
 		return rc;
+	db_profile_attach(st);
 	if (create && !readonly)
 		rc = db_exec(st, "PRAGMA journal_mode = WAL;");
 	return rc;

@@ -71,6 +71,9 @@ int db_texts(struct store *st, char ***out, size_t *n, const char *sql,
 /* Rows the last statement changed, and the last row id it inserted. */
 int64_t db_changes(struct store *st);
 int64_t db_last_id(struct store *st);
+/* With GROUPFS_SQL_PROFILE set, profile this connection's statements
+ * (profile.c). */
+void db_profile_attach(struct store *st);
 /* Column i as text, "" for NULL. */
 const char *col_text(sqlite3_stmt *s, int i);
 
