@@ -744,9 +744,12 @@ static int walk(struct walk *w, const struct ventry *e, const char *path,
 	if (rc == 0)
 		rc = view_list(w->st, w->c, &view, NULL, &v, &n);
 	for (i = 0; rc == 0 && i < n; i++) {
-		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "/" : "",
-			 v[i].name);
-		rc = walk(w, &v[i], sub, depth + 1);
+		int len = snprintf(sub, sizeof(sub), "%s%s%s", path,
+				   *path ? "/" : "", v[i].name);
+
+		rc = len < 0 || (size_t)len >= sizeof(sub)
+			     ? -ENAMETOOLONG
+			     : walk(w, &v[i], sub, depth + 1);
 	}
 	ventries_free(v, n);
 	return rc;
