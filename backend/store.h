@@ -817,6 +817,11 @@ uint64_t store_fs_file_ino(const struct store_file *f);
 /* May the kernel keep this item's pages across opens?  Not for generated
  * files (members/), whose content changes without writes. */
 bool store_fs_file_cacheable(const struct store_file *f);
+/* Whether a close of this handle has anything to do (store_fs_flush): only
+ * a handle writing a calendar or contact item, whose new version is checked
+ * and takes effect there.  Any other handle's writes are stored and counted
+ * against the capacity as they come, so its close can report nothing. */
+bool store_fs_file_flushes(const struct store_file *f);
 /* Whether a new version of the item took effect (at flush or fsync) since
  * the last call: its stored size and times changed at once, while what
  * others were told of it meanwhile (a listing) still held the old ones. */

@@ -567,10 +567,11 @@ static void gfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * what it cached stays true across opens; generated files change
 	 * without writes. */
 	fi->keep_cache = store_fs_file_cacheable(f);
-	/* A read-only descriptor has nothing to report at close (flush
-	 * checks and commits what was written): no FLUSH round trip for
-	 * each close, which a mail client pays once per message. */
-	fi->noflush = (fi->flags & O_ACCMODE) == O_RDONLY;
+	/* Only a handle writing a calendar or contact item has something
+	 * to report at close (flush checks and commits its new version):
+	 * no FLUSH round trip for any other close, which cp, tar, rsync and
+	 * a mail client pay once per file. */
+	fi->noflush = !store_fs_file_flushes(f);
 	if (fuse_reply_open(done(req), fi) != 0)
 		store_fs_release(fs_store(fs_of(req)), f, NULL);
 }
@@ -597,6 +598,7 @@ static void gfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 	fi->fh = (uint64_t)(uintptr_t)f;
 	fi->keep_cache = 1;
+	fi->noflush = !store_fs_file_flushes(f);
 	fill_entry(fs, &a, &e);
 	fs_known_add(fs->known, a.ino, 1);
 	if (fuse_reply_create(done(req), &e, fi) != 0) {

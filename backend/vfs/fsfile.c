@@ -228,6 +228,11 @@ bool store_fs_file_cacheable(const struct store_file *f)
 	return !f->gen;
 }
 
+bool store_fs_file_flushes(const struct store_file *f)
+{
+	return f->item != 0;
+}
+
 bool store_fs_file_took_effect(struct store_file *f)
 {
 	bool was = f->took_effect;
