@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdarg.h>
 
 #include "array.h"
@@ -86,8 +87,10 @@ struct shared {
 	uint64_t nonce_ctr;	/* atomic */
 	pthread_mutex_t lock;
 	/* Held by this process's one write transaction: threads queue here
-	 * instead of in SQLite's busy handler, which sleeps milliseconds. */
-	pthread_mutex_t wlock;
+	 * instead of in SQLite's busy handler, which sleeps milliseconds.  A
+	 * semaphore, not a mutex: a batch (txn.c) is opened by one thread
+	 * and may be committed by another. */
+	sem_t wlock;
 	struct istate *itab[ITAB_SLOTS];
 	/* A daemon's share of db/daemons.lock, held while it serves (-1:
 	 * none): what a starting daemon may free depends on who else runs. */
@@ -115,6 +118,8 @@ struct store {
 	uint64_t wseq;	   /* moves with every change (meta.h) */
 	int txn_depth;	   /* nesting of txn_begin */
 	bool wlocked;	   /* this connection holds sh->wlock */
+	bool batch;	   /* group commit: store_batch_mode (txn.c) */
+	bool batch_open;   /* a batch holds changes not yet committed */
 	int64_t rights_at_begin; /* outside daemons: meta 'rights' at BEGIN */
 	bool migrating;		 /* migrate: the schema may not be there */
 	char errmsg[512];

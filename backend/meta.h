@@ -77,6 +77,9 @@ int meta_savepoint(struct store *st);
 int meta_savepoint_end(struct store *st, bool keep);
 /* The rights generation (see above). */
 int meta_rights_gen(struct store *st, int64_t *out);
+/* Whether a transaction is open on st (the engine may end one by itself
+ * on some errors: a full disk, an I/O error). */
+bool meta_txn_active(struct store *st);
 
 /* ---- the tree: nodes, names, xattrs, links (sqlite/tree.c) ----------- */
 /* (tree) */

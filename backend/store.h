@@ -650,6 +650,27 @@ int store_clone(struct store *st, struct store **out);
  * it.  Other calls on st itself answer -EIO.
  */
 void store_detach(struct store *st);
+/*
+ * Group commit, for a daemon.  On a handle in batch mode, write
+ * transactions that end well do not commit: they join one open
+ * transaction, which store_batch_commit() commits.  Reads on that handle
+ * see the batch; other handles and processes see it once committed (a
+ * writer elsewhere waits for the commit: the batch holds the write lock).
+ * Each call is still all or nothing within the batch.  The daemon commits
+ * a batch after a few milliseconds, and store_fs_fsync/store_fs_sync
+ * commit it durably; store_close commits what is left.  Turning the mode
+ * off commits.
+ */
+void store_batch_mode(struct store *st, bool on);
+/* Whether st holds changes of a batch not yet committed. */
+bool store_batch_pending(const struct store *st);
+/* Commit st's batch (0 when there is none).  On failure the batch is lost
+ * (logged). */
+int store_batch_commit(struct store *st);
+/* Wait until no batch of any daemon holds uncommitted changes: what every
+ * mount acknowledged before this call is then visible to st.  groupctl
+ * calls it once, first. */
+int store_settle(struct store *st);
 /* A daemon starts serving the store: it joins the store's daemons (held
  * until st's shared state goes, across a fork) and cleans up after a
  * crash: content files left to delete and, when no other daemon serves,

@@ -482,3 +482,8 @@ int meta_savepoint_end(struct store *st, bool keep)
 	rc = db_run(st, "ROLLBACK TO keep", "");
 	return rc ? rc : db_run(st, "RELEASE keep", "");
 }
+
+bool meta_txn_active(struct store *st)
+{
+	return st->eng && sqlite3_get_autocommit(st->eng->db) == 0;
+}

@@ -175,15 +175,16 @@ int store_init(const char *dir, const char *passphrase, size_t passlen,
 	rc = key_create(key_path, passphrase, passlen, err, errlen);
 	if (rc)
 		goto undo;
+	sem_init(&sh.wlock, 0, 1);
 	rc = meta_open(&st, db_path, false, true);
 	if (rc == 0)
 		rc = migrate(&st);
-	if (rc) {
+	if (rc)
 		snprintf(err, errlen, "%s", st.errmsg);
-		meta_close(&st);
-		goto undo;
-	}
 	meta_close(&st);
+	sem_destroy(&sh.wlock);
+	if (rc)
+		goto undo;
 	if (unix_group &&
 	    (chown(db_path, (uid_t)-1, gid) != 0 || chmod(db_path, 0660) != 0)) {
 		rc = -errno;
@@ -252,7 +253,7 @@ static void shared_put(struct shared *sh)
 	if (sh->open_fd >= 0)
 		close(sh->open_fd);
 	pthread_mutex_destroy(&sh->lock);
-	pthread_mutex_destroy(&sh->wlock);
+	sem_destroy(&sh->wlock);
 	sodium_memzero(sh->key, sizeof(sh->key));
 	free(sh->dir);
 	free(sh);
@@ -274,7 +275,7 @@ static struct shared *shared_new(const char *dir)
 	sh->daemons_fd = -1;
 	sh->open_fd = -1;
 	pthread_mutex_init(&sh->lock, NULL);
-	pthread_mutex_init(&sh->wlock, NULL);
+	sem_init(&sh->wlock, 0, 1);
 	randombytes_buf(&sh->origin, sizeof(sh->origin));
 	sh->origin &= INT64_MAX;
 	randombytes_buf(sh->nonce_prefix, sizeof(sh->nonce_prefix));
@@ -374,6 +375,8 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	/* What a batch holds was acknowledged: it is committed, not lost. */
+	store_batch_commit(st);
 	meta_close(st);
 	shared_put(st->sh);
 	free(st->memo);

@@ -386,8 +386,12 @@ int store_fs_sync(struct store *st)
 {
 	int rc;
 
-	if (!st->sh->fast_commit)
-		return 0;
+	/* A batch commits first: the engine changes how durable its
+	 * commits are only outside a transaction.  With synchronous=FULL
+	 * that commit is durable already. */
+	rc = store_batch_commit(st);
+	if (rc || !st->sh->fast_commit)
+		return rc;
 	/* A durable commit makes every commit before it durable too. */
 	rc = meta_durable(st, true);
 	if (rc)
@@ -395,6 +399,9 @@ int store_fs_sync(struct store *st)
 	rc = txn_begin(st);
 	if (rc == 0)
 		rc = txn_end(st, meta_sync_mark(st));
+	/* In batch mode the mark opened a batch of its own. */
+	if (rc == 0)
+		rc = store_batch_commit(st);
 	meta_durable(st, false);
 	return rc;
 }

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Group commit (store_batch_mode): on a handle in batch mode the calls
+ * that change the store join one open transaction.  That handle reads its
+ * batch at once, another handle (another connection, as another daemon or
+ * groupctl has) only once it is committed; a call refused inside a batch
+ * undoes itself and nothing else; fsync (store_fs_sync), turning the mode
+ * off and closing the handle commit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+
+#define MIB (1024ULL * 1024)
+
+struct world {
+	struct store_caller boss;
+	uint64_t docs;
+	struct store *other; /* a second connection */
+};
+
+static void world(struct fixture *fx, struct world *w)
+{
+	fx_plan(fx, "small", 5, 5, MIB, MIB / 2);
+	w->boss = fx_account(fx, "boss", "small");
+	fx_group(fx, &w->boss, "G", 0);
+	w->docs = fx_root(fx, &w->boss, "G", STORE_TOOL_DOCUMENTS);
+	if (store_clone(fx->st, &w->other) != 0)
+		fx_bail(fx, -EIO, "store_clone");
+}
+
+/* Whether `name` exists in the documents, as st sees it. */
+static bool sees(struct store *st, const struct world *w, const char *name)
+{
+	struct store_attr a;
+
+	return store_fs_lookup(st, &w->boss, w->docs, name, &a) == 0;
+}
+
+static int put(struct fixture *fx, const struct world *w, const char *name,
+	       size_t len)
+{
+	struct store_file *f = NULL;
+	struct store_attr a;
+	char *data = calloc(1, len ? len : 1);
+	size_t done = 0;
+	int rc;
+
+	rc = data ? store_fs_create(fx->st, &w->boss, w->docs, name, 0644,
+				    O_WRONLY | O_CREAT, &a, &f)
+		  : -ENOMEM;
+	if (rc == 0)
+		rc = store_fs_write(fx->st, f, 0, data, len, &done);
+	if (f)
+		store_fs_release(fx->st, f, NULL);
+	free(data);
+	return rc;
+}
+
+static void visibility(struct fixture *fx)
+{
+	struct world w;
+
+	world(fx, &w);
+	store_batch_mode(fx->st, true);
+	ok(!store_batch_pending(fx->st), "no batch before a change");
+	succeeds(fx, put(fx, &w, "a", 10), "create a in a batch");
+	ok(store_batch_pending(fx->st), "the change is held in a batch");
+	ok(sees(fx->st, &w, "a"), "the batch's handle sees it");
+	ok(!sees(w.other, &w, "a"), "another connection does not, yet");
+	succeeds(fx, put(fx, &w, "b", 10), "create b in the same batch");
+	succeeds(fx, store_batch_commit(fx->st), "commit");
+	ok(!store_batch_pending(fx->st), "nothing pending after the commit");
+	ok(sees(w.other, &w, "a") && sees(w.other, &w, "b"),
+	   "the other connection sees both after the commit");
+	succeeds(fx, store_batch_commit(fx->st), "a commit with no batch is 0");
+	store_close(w.other);
+}
+
+static void refusal(struct fixture *fx)
+{
+	struct world w;
+	struct store_attr a;
+
+	world(fx, &w);
+	store_batch_mode(fx->st, true);
+	succeeds(fx, put(fx, &w, "before", 100), "a change before");
+	refused(fx, put(fx, &w, "huge", 2 * MIB), -ENOSPC, "capacity",
+		"a write past the capacity inside the batch");
+	refused(fx,
+		store_fs_mkdir(fx->st, &w.boss, w.docs, "before", 0755, &a),
+		-EEXIST, NULL, "a name taken inside the batch");
+	succeeds(fx, put(fx, &w, "after", 100), "a change after");
+	ok(store_batch_pending(fx->st), "the batch survives the refusals");
+	store_batch_mode(fx->st, false);
+	ok(!store_batch_pending(fx->st), "turning the mode off commits");
+	ok(sees(w.other, &w, "before") && sees(w.other, &w, "after"),
+	   "the changes around the refusals are committed");
+	store_close(w.other);
+}
+
+static void sync_and_close(struct fixture *fx)
+{
+	struct world w;
+	struct store *b = NULL;
+
+	world(fx, &w);
+	if (store_clone(fx->st, &b) != 0)
+		fx_bail(fx, -EIO, "store_clone");
+	store_batch_mode(b, true);
+	{
+		struct store *keep = fx->st;
+
+		fx->st = b;
+		succeeds(fx, put(fx, &w, "synced", 10), "a change");
+		fx->st = keep;
+	}
+	ok(!sees(w.other, &w, "synced"), "held in the batch");
+	succeeds(fx, store_fs_sync(b), "store_fs_sync");
+	ok(!store_batch_pending(b), "fsync commits the batch");
+	ok(sees(w.other, &w, "synced"), "and others see it");
+	{
+		struct store *keep = fx->st;
+
+		fx->st = b;
+		succeeds(fx, put(fx, &w, "closed", 10), "another change");
+		fx->st = keep;
+	}
+	ok(!sees(w.other, &w, "closed"), "held in the batch");
+	store_close(b);
+	ok(sees(w.other, &w, "closed"), "closing the handle commits");
+	succeeds(fx, store_settle(w.other), "store_settle with no batch");
+	store_close(w.other);
+}
+
+int main(void)
+{
+	fx_run("a batch is seen by its handle, by others once committed",
+	       visibility);
+	fx_run("a refusal inside a batch undoes itself alone", refusal);
+	fx_run("fsync and close commit a batch", sync_and_close);
+	return done_testing();
+}
