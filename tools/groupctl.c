@@ -909,6 +909,12 @@ int cmd_open_store(struct cmd_ctx *ctx)
 		return cmd_fail("%s", err[0] ? err : strerror(-rc));
 	}
 	store_set_logger(ctx->st, log_line, NULL);
+	/* This command sees everything the mounts acknowledged before it
+	 * started (their group commit holds changes a few milliseconds).
+	 * A user who may not write to the store cannot take the lock this
+	 * waits on: their reads go on without waiting. */
+	store_settle(ctx->st);
+	store_clear_errmsg(ctx->st);
 	store_set_write_hook(ctx->st, before_write, NULL);
 	rc = store_caller_for_uid(ctx->st, getuid(), ctx->as_user,
 				  &ctx->caller);
