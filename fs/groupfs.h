@@ -31,6 +31,20 @@ struct fs {
 		struct store *idle[64];
 		int n;		  /* guarded by lock */
 	} pool;
+	struct {		  /* group commit (loop.c) */
+		pthread_mutex_t lock;
+		pthread_cond_t free; /* requests waiting for the handle */
+		pthread_cond_t tick; /* the committer's */
+		struct store *st; /* the batch handle; NULL: none */
+		int ms;		  /* -o commit_ms; 0: no batch */
+		int waiting;	  /* requests in batch_take's wait */
+		bool busy;	  /* a request or the committer uses it */
+		bool armed;	  /* it holds a batch, due at `due` */
+		bool commit_wanted; /* the committer waits for it */
+		bool stop;
+		struct timespec due; /* CLOCK_MONOTONIC */
+		pthread_t thread; /* the committer */
+	} batch;
 	bool single;		  /* serves one account (--as or private) */
 	bool have_as;		  /* --as: one fixed caller */
 	struct store_caller as;	  /* the caller with --as */

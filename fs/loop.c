@@ -12,11 +12,19 @@
  * on one connection with a warm cache, and concurrent requests still get
  * a connection each.
  *
+ * Group commit (store_batch_mode): one handle, the batch handle, is in
+ * batch mode.  A request that may change the store (by its opcode) takes
+ * it, and its writes join the open batch; while a batch holds changes
+ * every other request takes it too, so that it reads them.  The committer
+ * thread commits a batch -o commit_ms after it opened (an fsync commits at
+ * once, in the backend), then the handles of the pool serve reads again.
+ *
  * A worker reads with cancellation enabled and answers with it disabled:
  * at the end the main thread cancels workers that wait in read(), never
  * one in the middle of a request.
  */
 #include <errno.h>
+#include <linux/fuse.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -30,7 +38,133 @@
 #define POOL_MAX 64
 
 static __thread bool serving;	       /* this worker answers a request */
+static __thread bool writes;	       /* its opcode may change the store */
 static __thread struct store *current; /* the handle it took for it */
+
+/* Whether a request may change the store: it then takes the batch handle,
+ * so that its changes join the batch. */
+static bool opcode_writes(const struct fuse_buf *buf)
+{
+	const struct fuse_in_header *in = buf->mem;
+
+	if ((buf->flags & FUSE_BUF_IS_FD) || buf->size < sizeof(*in))
+		return true;
+	switch (in->opcode) {
+	case FUSE_LOOKUP:
+	case FUSE_FORGET:
+	case FUSE_BATCH_FORGET:
+	case FUSE_GETATTR:
+	case FUSE_READLINK:
+	case FUSE_READ:
+	case FUSE_STATFS:
+	case FUSE_GETXATTR:
+	case FUSE_LISTXATTR:
+	case FUSE_OPENDIR:
+	case FUSE_READDIR:
+	case FUSE_READDIRPLUS:
+	case FUSE_RELEASEDIR:
+	case FUSE_ACCESS:
+	case FUSE_INTERRUPT:
+	case FUSE_LSEEK:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* The batch handle for this request, waiting while another request uses
+ * it: always when the request writes, and for a read while a batch holds
+ * changes (armed: a request that made them has been answered).  NULL: a
+ * read that the pool serves. */
+static struct store *batch_take(struct fs *fs)
+{
+	struct store *st = NULL;
+
+	pthread_mutex_lock(&fs->batch.lock);
+	while (fs->batch.st && (writes || fs->batch.armed)) {
+		if (!fs->batch.busy && !fs->batch.commit_wanted) {
+			fs->batch.busy = true;
+			st = fs->batch.st;
+			break;
+		}
+		fs->batch.waiting++;
+		pthread_cond_wait(&fs->batch.free, &fs->batch.lock);
+		fs->batch.waiting--;
+	}
+	pthread_mutex_unlock(&fs->batch.lock);
+	return st;
+}
+
+/* The batch handle is free again; a batch it now holds is timed. */
+static void batch_give(struct fs *fs)
+{
+	pthread_mutex_lock(&fs->batch.lock);
+	fs->batch.busy = false;
+	if (!fs->batch.armed && store_batch_pending(fs->batch.st)) {
+		fs->batch.armed = true;
+		clock_gettime(CLOCK_MONOTONIC, &fs->batch.due);
+		fs->batch.due.tv_nsec += fs->batch.ms * 1000000L;
+		if (fs->batch.due.tv_nsec >= 1000000000L) {
+			fs->batch.due.tv_sec++;
+			fs->batch.due.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_signal(&fs->batch.tick);
+	}
+	if (fs->batch.commit_wanted || fs->batch.stop)
+		pthread_cond_signal(&fs->batch.tick);
+	else if (fs->batch.waiting)
+		pthread_cond_signal(&fs->batch.free);
+	pthread_mutex_unlock(&fs->batch.lock);
+}
+
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Commit each batch when it is due (waiting for the request using the
+ * handle, and keeping new ones out meanwhile), and what is left at the
+ * end. */
+static void *committer(void *arg)
+{
+	struct fs *fs = arg;
+	struct timespec now;
+
+	pthread_mutex_lock(&fs->batch.lock);
+	for (;;) {
+		if (!fs->batch.stop) {
+			if (!fs->batch.armed) {
+				pthread_cond_wait(&fs->batch.tick,
+						  &fs->batch.lock);
+				continue;
+			}
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (before(&now, &fs->batch.due)) {
+				pthread_cond_timedwait(&fs->batch.tick,
+						       &fs->batch.lock,
+						       &fs->batch.due);
+				continue;
+			}
+		}
+		fs->batch.commit_wanted = true;
+		while (fs->batch.busy)
+			pthread_cond_wait(&fs->batch.tick, &fs->batch.lock);
+		fs->batch.busy = true;
+		fs->batch.commit_wanted = false;
+		pthread_mutex_unlock(&fs->batch.lock);
+		store_batch_commit(fs->batch.st);
+		pthread_mutex_lock(&fs->batch.lock);
+		fs->batch.busy = false;
+		fs->batch.armed = false;
+		/* Reads waiting for the batch may use the pool again. */
+		pthread_cond_broadcast(&fs->batch.free);
+		if (fs->batch.stop)
+			break;
+	}
+	pthread_mutex_unlock(&fs->batch.lock);
+	return NULL;
+}
 
 static struct store *pool_get(struct fs *fs)
 {
@@ -65,6 +199,8 @@ struct store *fs_store(struct fs *fs)
 
 	if (serving) {
 		if (!current)
+			current = batch_take(fs);
+		if (!current)
 			current = pool_get(fs);
 		return current;
 	}
@@ -77,12 +213,62 @@ struct store *fs_store(struct fs *fs)
 	return st;
 }
 
+/* The request's handle goes back where it came from. */
+static void put_current(struct fs *fs)
+{
+	if (current && current == fs->batch.st)
+		batch_give(fs);
+	else
+		pool_put(fs, current);
+	current = NULL;
+}
+
 void fs_store_done(struct fs *fs)
 {
-	if (serving && current) {
-		pool_put(fs, current);
-		current = NULL;
+	if (serving && current)
+		put_current(fs);
+}
+
+/* Group commit on, when -o commit_ms is not 0 and the handle opens. */
+static void batch_start(struct fs *fs)
+{
+	pthread_condattr_t monotonic;
+
+	pthread_mutex_init(&fs->batch.lock, NULL);
+	pthread_condattr_init(&monotonic);
+	/* `due` is on the monotonic clock, which a clock change never
+	 * moves. */
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&fs->batch.free, NULL);
+	pthread_cond_init(&fs->batch.tick, &monotonic);
+	pthread_condattr_destroy(&monotonic);
+	if (fs->batch.ms <= 0)
+		return;
+	fs->batch.st = fs_store_open(fs);
+	if (!fs->batch.st)
+		return;
+	store_batch_mode(fs->batch.st, true);
+	if (pthread_create(&fs->batch.thread, NULL, committer, fs) != 0) {
+		store_close(fs->batch.st);
+		fs->batch.st = NULL;
 	}
+}
+
+/* After the last request: commit what is left. */
+static void batch_stop(struct fs *fs)
+{
+	if (fs->batch.st) {
+		pthread_mutex_lock(&fs->batch.lock);
+		fs->batch.stop = true;
+		pthread_cond_signal(&fs->batch.tick);
+		pthread_mutex_unlock(&fs->batch.lock);
+		pthread_join(fs->batch.thread, NULL);
+		store_close(fs->batch.st);
+		fs->batch.st = NULL;
+	}
+	pthread_cond_destroy(&fs->batch.free);
+	pthread_cond_destroy(&fs->batch.tick);
+	pthread_mutex_destroy(&fs->batch.lock);
 }
 
 struct loop {
@@ -115,10 +301,10 @@ static int serve(struct loop *l, struct fuse_buf *buf)
 		if (res < 0)
 			return res;
 		serving = true;
+		writes = opcode_writes(buf);
 		fuse_session_process_buf(se, buf);
 		serving = false;
-		pool_put(l->fs, current);
-		current = NULL;
+		put_current(l->fs);
 	}
 	return 0;
 }
@@ -170,6 +356,7 @@ int fs_loop(struct fs *fs, unsigned threads)
 	pthread_mutex_init(&fs->pool.lock, NULL);
 	pthread_mutex_init(&l.lock, NULL);
 	sem_init(&l.finish, 0, 0);
+	batch_start(fs);
 	for (i = 0; i < threads; i++) {
 		rc = -pthread_create(&t[i], NULL, worker, &l);
 		if (rc)
@@ -201,6 +388,7 @@ int fs_loop(struct fs *fs, unsigned threads)
 	for (i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
 	free(t);
+	batch_stop(fs);
 	while (fs->pool.n)
 		store_close(fs->pool.idle[--fs->pool.n]);
 	sem_destroy(&l.finish);

@@ -40,6 +40,7 @@ struct options {
 	int show_version;
 	int nonopts;
 	double timeout;
+	int commit_ms;
 };
 
 enum { KEY_HELP, KEY_VERSION, KEY_ALLOW_OTHER };
@@ -54,6 +55,7 @@ static const struct fuse_opt opt_spec[] = {
 	OPT("--log-file=%s", log_file),
 	OPT("log_file=%s", log_file),
 	OPT("cache_timeout=%lf", timeout),
+	OPT("commit_ms=%d", commit_ms),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -107,6 +109,10 @@ static void usage(const char *prog)
 	       "    -o cache_timeout=T     seconds the kernel may cache "
 	       "entries and\n"
 	       "                           attributes (default 1)\n"
+	       "    -o commit_ms=N         group commit: changes of up to N "
+	       "ms share one\n"
+	       "                           commit (default 5; 0: one commit "
+	       "per change)\n"
 
 	       "    -h, --help             this help\n"
 	       "    -V, --version          the version\n\n"
@@ -377,7 +383,7 @@ static int join_long_options(int argc, char *argv[], struct fuse_args *out)
 int main(int argc, char *argv[])
 {
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
-	struct options o = {.timeout = 1.0};
+	struct options o = {.timeout = 1.0, .commit_ms = 5};
 	struct fuse_cmdline_opts cl = {0};
 	struct fs fs = {0};
 	bool key_made = false, mounted = false, signals = false;
@@ -416,6 +422,12 @@ int main(int argc, char *argv[])
 		goto out_cl;
 	}
 	fs.timeout = o.timeout;
+	if (o.commit_ms < 0 || o.commit_ms > 1000) {
+		fprintf(stderr, "groupfs: commit_ms must be 0 to 1000\n");
+		ret = 2;
+		goto out_cl;
+	}
+	fs.batch.ms = o.commit_ms;
 	fs.uid = getuid();
 	fs.gid = getgid();
 	if (open_store(&fs, &o))

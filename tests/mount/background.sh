@@ -166,8 +166,11 @@ as alice dd if="$SRC/open2" of="$D/open2" bs=64k conv=fsync status=none
 hold h2 alice "$D/open2" r
 as carol rm "$M2/Sales/documents/open2"
 check "the second daemon unlinked it" as carol test ! -e "$M2/Sales/documents/open2"
-same "  the first daemon's descriptor still reads it (size, no link)" \
-	"$(hsend h2 fstat)" "OK 300000 0"
+# The other daemon's change reaches this one once committed (group
+# commit: within -o commit_ms).
+h2_unlinked() { [ "$(hsend h2 fstat)" = "OK 300000 0" ]; }
+wait_for "  the first daemon's descriptor still reads it (size, no link)" 5 \
+	h2_unlinked
 unhold h2
 same "  at its last close it is freed (the group's use is back)" "$(used)" "$before"
 umount_fs "$M2"

@@ -160,7 +160,8 @@ ok "the unit's mount serves alice her account" \
 	test "$(as_alice ls "$RD/groups" | tr '\n' ' ')" = "Private Team "
 pid=$(daemon_of "$RD/groups")
 ok "its daemon runs in the background" test -n "$pid"
-ok "alice writes there" as_alice sh -c "echo hello >'$RD/groups/Team/documents/hello.txt'"
+# fsync (sync FILE): what survives a kill -9 (SPEC.md, durability).
+ok "alice writes there" as_alice sh -c "echo hello >'$RD/groups/Team/documents/hello.txt' && sync '$RD/groups/Team/documents/hello.txt'"
 
 # The daemon dies: its dead mount stays ("Transport endpoint is not
 # connected"); the unit starts again over it, as Restart= does.
