@@ -73,7 +73,10 @@ struct istate {
  * What every handle on one open store shares (store_clone): the key and
  * the table of open items.  Lock order: istate.rw, then the write lock
  * (shared.wlock with BEGIN IMMEDIATE), then istate.fd_lock; shared.lock is
- * taken last and never held while waiting for another.
+ * taken last and never held while waiting for another.  A batch (group
+ * commit, txn.c) holds the write lock across the requests on its handle,
+ * which take istate.rw: no other thread may wait for the write lock while
+ * it holds an istate.rw (store_fs_read's reread shows how).
  */
 struct shared {
 	int refs;		/* atomic */

@@ -274,6 +274,39 @@ uint64_t store_fs_file_ino(const struct store_file *f)
 	return f->is->ino;
 }
 
+/*
+ * A read again under the store's write lock.  The lock is taken with the
+ * item's released and the item's is then only tried: a daemon's batch
+ * (group commit) holds the write lock across requests that take item
+ * locks, so waiting for one while holding the other could wait forever.
+ */
+static int reread(struct store *st, struct store_file *f, uint64_t off,
+		  size_t size, void *buf, size_t *got)
+{
+	struct content ct;
+	int rc;
+
+	for (;;) {
+		rc = txn_begin(st);
+		if (rc)
+			return rc;
+		if (pthread_rwlock_tryrdlock(&f->is->rw) == 0)
+			break;
+		txn_end(st, -EAGAIN);
+		/* A writer of this item has it: let it finish first. */
+		pthread_rwlock_rdlock(&f->is->rw);
+		pthread_rwlock_unlock(&f->is->rw);
+	}
+	*got = 0;
+	rc = content_load(st, (int64_t)f->is->ino, &ct);
+	if (rc == 0)
+		rc = content_read(st, f->is, &ct, off, size, buf, got);
+	content_free(&ct);
+	pthread_rwlock_unlock(&f->is->rw);
+	txn_end(st, -EAGAIN);
+	return rc;
+}
+
 int store_fs_read(struct store *st, struct store_file *f, uint64_t off,
 		  size_t size, void *buf, size_t *got)
 {
@@ -293,21 +326,10 @@ int store_fs_read(struct store *st, struct store_file *f, uint64_t off,
 	if (rc == 0)
 		rc = content_read(st, f->is, &ct, off, size, buf, got);
 	content_free(&ct);
-	if (rc == -EIO) {
-		/* Another process may be mid-write: read again once no
-		 * writer holds the store. */
-		rc = txn_begin(st);
-		if (rc == 0) {
-			rc = content_load(st, (int64_t)f->is->ino, &ct);
-			if (rc == 0)
-				rc = content_read(st, f->is, &ct, off, size, buf,
-						  got);
-			content_free(&ct);
-			txn_end(st, -EAGAIN);
-		}
-	}
 	pthread_rwlock_unlock(&f->is->rw);
-	return rc;
+	/* Another process may be mid-write: read again once no writer
+	 * holds the store. */
+	return rc == -EIO ? reread(st, f, off, size, buf, got) : rc;
 }
 
 static int write_locked(struct store *st, struct store_file *f, uint64_t off,
