@@ -451,8 +451,6 @@ int meta_invitation_file_get(struct store *st, int64_t ino,
 /* ---- model: groups and membership (sqlite/group.c) ------------------- */
 /* (group) */
 struct grp;
-struct store_group_settings;
-struct store_member;
 
 /* Group `key` (its name's casefold()) as account `account` sees it, into
  * *out (role STORE_ROLE_NONE where `account` is no member).  -ENOENT: no
@@ -540,9 +538,9 @@ int meta_membership_add_admin(struct store *st, int64_t gid, int64_t account,
  * the group, if any, is used up.  -EEXIST: it is a member already. */
 int meta_membership_join(struct store *st, int64_t gid, int64_t account,
 			 int64_t joined);
-/* Set the role (enum store_role) of member `account` of group `gid`. */
+/* Set the role of member `account` of group `gid`. */
 int meta_membership_set_role(struct store *st, int64_t gid, int64_t account,
-			     int role);
+			     enum store_role role);
 /* The administrator role of group `gid` passes from member `from` (who
  * stays a member) to member `to`. */
 int meta_membership_handover(struct store *st, int64_t gid, int64_t from,
@@ -749,7 +747,7 @@ struct meta_hview_detail {
 	int kind; /* HIST_TRASH or HIST_VERSION */
 	bool is_dir;
 	int64_t at;
-	char by[32 + 1]; /* the actor's username (STORE_USERNAME_MAX), "" */
+	char by[STORE_USERNAME_MAX + 1]; /* the actor's username, "" */
 	int64_t size;	 /* of its node, 0 without one */
 	uint64_t hdir;
 	char name[256];
@@ -995,8 +993,6 @@ int meta_daemon_behind(struct store *st, int64_t seq, int64_t **pids,
 
 /* ---- PIM items, members/, mail (sqlite/pim.c) ------------------------ */
 /* (pim) */
-struct store_account;
-struct store_letter;
 
 /* The bytes of an item's keyed UID hash (item.c): the engine stores it,
  * never the UID. */

@@ -392,7 +392,7 @@ int meta_membership_join(struct store *st, int64_t gid, int64_t account,
 }
 
 int meta_membership_set_role(struct store *st, int64_t gid, int64_t account,
-			     int role)
+			     enum store_role role)
 {
 	return db_run(st,
 		      "UPDATE membership SET role = ? WHERE group_id = ?"

@@ -8,10 +8,6 @@
 
 #include "engine.h"
 
-_Static_assert(sizeof(((struct meta_hview_detail *)0)->by) ==
-		       STORE_USERNAME_MAX + 1,
-	       "meta_hview_detail.by holds a username");
-
 /* Visible to account ?2, kept until ?3 (hist row h). */
 #define VISIBLE                                                                \
 	" h.at >= ?3 AND (h.tool <> 4 OR ((h.drop_owner = ?2 OR"               \
