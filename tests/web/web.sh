@@ -397,6 +397,38 @@ assert_rc 0 "vdirsyncer sync again"
 # _ignore_uids in vdirsyncer 0.19; the summary tells the event.)
 assert_eq 1 "$(grep -l '^SUMMARY:Published at once' "$TMP/vdir"/*.ics | wc -l)" \
 	"... the new event arrives in the vdir"
+# A deleted event leaves the feed, and the feed's Last-Modified moves (it
+# is the calendar folder's time, which a deletion changes): a client that
+# asks If-Modified-Since the old one gets the new feed, not a 304.
+cat >"$TMP/gone.ics" <<'EOI'
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:web-gone-event@example.org
+DTSTAMP:20250101T000000Z
+DTSTART:20250302T100000Z
+DTEND:20250302T110000Z
+SUMMARY:Soon deleted
+END:VEVENT
+END:VCALENDAR
+EOI
+tree Staff put calendar/web-gone.ics <"$TMP/gone.ics"
+http "$U/l/$CAL"
+assert_contains "$BODY" "SUMMARY:Soon deleted" "an event put into the calendar"
+lm0=$(header Last-Modified)
+before=$(date +%s)
+sleep 1 # Last-Modified counts in seconds
+tree Staff rm calendar/web-gone.ics
+http "$U/l/$CAL"
+assert_eq 0 "$(grep -c 'SUMMARY:Soon deleted' <<<"$BODY")" \
+	"a deleted event leaves the feed"
+lm=$(header Last-Modified)
+lms=$(date -d "$lm" +%s 2>/dev/null || echo 0)
+assert_eq 1 "$([ "$lms" -gt "$before" ] && echo 1)" \
+	"... and Last-Modified moves to the deletion ($lm; was $lm0)"
+http -H "If-Modified-Since: $lm0" "$U/l/$CAL"
+assert_eq 200 "$CODE" "If-Modified-Since the time before the deletion: 200"
 tree Staff mv documents/pub/sub documents/pub/moved
 http "$U/l/$PUB/moved/deep.txt"
 assert_eq 200 "$CODE" "a renamed folder shows under its new name"
