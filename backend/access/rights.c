@@ -77,14 +77,29 @@ static int refuse_at(struct store *st, int64_t ino, enum store_right right)
 							: "edit");
 }
 
-static int refuse(struct store *st, enum store_right right)
+/* The refusals of the drop folders' rules (SPEC.md section 3), naming
+ * the rule and whose folder it is.  depth: 0 drop/, 1 drop/<owner>, 2 and
+ * more inside it. */
+static int refuse_drop(struct store *st, int depth, int64_t owner)
 {
-	return store_fail(st, -EACCES, "%s",
-			  right == STORE_RIGHT_ADD
-				  ? "adding here needs the add right"
-			  : right == STORE_RIGHT_DELETE
-				  ? "deleting here needs the delete right"
-				  : "changing this item needs the edit right");
+	char who[STORE_USERNAME_MAX + 1] = "its owner";
+
+	if (depth == 0)
+		return store_fail(st, -EACCES,
+				  "drop/ holds one folder per member, made and "
+				  "removed with the membership: drop into "
+				  "drop/USER/");
+	if (owner > 0)
+		account_name(st, owner, who, sizeof(who));
+	if (depth == 1)
+		return store_fail(st, -EACCES,
+				  "drop/%s is %s's drop folder: others drop "
+				  "files into it, nobody renames or changes it",
+				  who, who);
+	return store_fail(st, -EACCES,
+			  "in %s's drop folder only %s and the member who "
+			  "dropped an item change or remove it",
+			  who, who);
 }
 
 /* Drop folders: the owner manages everything in drop/<owner>/; another
@@ -99,15 +114,17 @@ static int drop_allows(struct store *st, const struct store_caller *c,
 	if (rc)
 		return rc;
 	if (depth == 0)
-		return -EACCES; /* drop/ itself: one folder per member */
+		return refuse_drop(st, 0, 0); /* one folder per member */
 	if (depth == 1) {
 		if (right == STORE_RIGHT_ADD)
 			return 0;
 		if (right == STORE_RIGHT_DELETE && owner == c->account)
 			return 0;
-		return -EACCES; /* drop/<u> is not renamed or edited */
+		return refuse_drop(st, 1, owner); /* not renamed or edited */
 	}
-	return owner == c->account || dropper == c->account ? 0 : -EACCES;
+	return owner == c->account || dropper == c->account
+		       ? 0
+		       : refuse_drop(st, depth, owner);
 }
 
 /* A co-member on someone's personal calendar: what they were granted. */
@@ -133,8 +150,9 @@ static int granted(struct store *st, const struct store_caller *c,
 	return -EACCES;
 }
 
+/* *named: the refusal already names its rule (store_fail). */
 static int allows(struct store *st, const struct store_caller *c, int64_t ino,
-		  enum store_right right)
+		  enum store_right right, bool *named)
 {
 	struct node_info n;
 	enum store_role role;
@@ -162,8 +180,10 @@ static int allows(struct store *st, const struct store_caller *c, int64_t ino,
 	role = grp_role(st, n.group, c->account);
 	if (role == STORE_ROLE_NONE || n.tool == TOOL_MEMBERS)
 		return -EACCES;
-	if (n.tool == TOOL_DROP)
+	if (n.tool == TOOL_DROP) {
+		*named = true;
 		return drop_allows(st, c, &n, right);
+	}
 	if (n.tool == TOOL_MAIL)
 		return mail_allows(st, c, &n, role, right);
 	if (right == STORE_RIGHT_EDIT)
@@ -182,9 +202,10 @@ static int allows(struct store *st, const struct store_caller *c, int64_t ino,
 int node_allows(struct store *st, const struct store_caller *c, int64_t ino,
 		enum store_right right)
 {
-	int rc = allows(st, c, ino, right);
+	bool named = false;
+	int rc = allows(st, c, ino, right, &named);
 
-	return rc == -EACCES ? refuse_at(st, ino, right) : rc;
+	return rc == -EACCES && !named ? refuse_at(st, ino, right) : rc;
 }
 
 int node_may_delete(struct store *st, const struct store_caller *c,
@@ -206,7 +227,8 @@ int node_may_delete(struct store *st, const struct store_caller *c,
 	    (owner == c->account ||
 	     (depth == 1 ? child->creator : dropper) == c->account))
 		return 0;
-	return refuse(st, STORE_RIGHT_DELETE);
+	/* Removing drop/<u> itself, or an item of someone else's. */
+	return refuse_drop(st, depth == 0 ? 0 : 2, owner);
 }
 
 /* The member whose drop folder holds node `n` (0: drop/ itself, or not in

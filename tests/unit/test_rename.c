@@ -288,9 +288,40 @@ static void too_big(struct fixture *fx)
 		-ENOSPC, NULL, "past the capacity: ENOSPC");
 }
 
+/* Each refusal in drop/ names the drop folders' rule and whose folder it
+ * is, not a right that nobody could be granted there. */
+static void drop_refusals(struct fixture *fx)
+{
+	struct world w;
+	struct store_attr a;
+	struct store_rename rn;
+	uint64_t carols;
+
+	world(fx, &w);
+	carols = look(fx, &w.carol, w.drop, "carol");
+	put(fx, &w.carol, carols, "hers.txt", "carol's own");
+	refused(fx, store_fs_mkdir(fx->st, &w.bob, w.drop, "x", 0755, &a),
+		-EACCES, "one folder per member", "a folder of one's own in drop/");
+	refused(fx, store_fs_rmdir(fx->st, &w.bob, w.drop, "carol"), -EACCES,
+		"one folder per member", "removing another member's drop folder");
+	refused(fx, store_fs_rmdir(fx->st, &w.carol, w.drop, "carol"), -EACCES,
+		"made and removed with the membership",
+		"removing one's own drop folder");
+	refused(fx,
+		store_fs_rename(fx->st, &w.carol, w.drop, "carol", w.drop,
+				"caroline", 0, &rn),
+		-EACCES, "carol's drop folder", "renaming one's drop folder");
+	is_int(store_fs_unlink(fx->st, &w.bob, carols, "hers.txt"), -ENOENT,
+	       "an item the owner put in her drop folder: others do not see "
+	       "it, so they cannot remove it");
+	succeeds(fx, store_fs_unlink(fx->st, &w.carol, carols, "hers.txt"),
+		 "the owner removes it");
+}
+
 int main(void)
 {
 	fx_run("moving into a drop folder needs the edit right", into_drop);
+	fx_run("refusals in drop/ name the rule", drop_refusals);
 	fx_run("RENAME_EXCHANGE in documents only", exchange);
 	fx_run("a handle on a saved-over source", alias_handle);
 	fx_run("hard links and drop folders, snapshots", links);
