@@ -414,8 +414,6 @@ int meta_space_root_if_private(struct store *st, int64_t space,
 				int64_t *root);
 /* The account of space `space` (0 for a group's space). */
 int meta_private_owner(struct store *st, int64_t space, int64_t *owner);
-/* The private space of `account`. */
-int meta_private_space(struct store *st, int64_t account, int64_t *space);
 /* The invitations/ folder of the private space of `account`: -ENOENT when
  * it has none. */
 int meta_invitations_dir(struct store *st, int64_t account, int64_t *dir);
@@ -485,8 +483,6 @@ int meta_group_delete(struct store *st, int64_t gid);
 int meta_group_headcount(struct store *st, int64_t gid, int64_t *n);
 /* Pending invitations of group `gid`, into *n. */
 int meta_group_invitation_count(struct store *st, int64_t gid, int64_t *n);
-/* 0 when `account` holds an invitation to group `gid`; -ENOENT when not. */
-int meta_group_invited(struct store *st, int64_t gid, int64_t account);
 /* The user name (unless `username` is NULL) and email of account `admin`,
  * a group's administrator, into the buffers.  -ENOENT: no such account. */
 int meta_group_admin_contact(struct store *st, int64_t admin, char *username,
@@ -646,11 +642,6 @@ int meta_gtrash_uid(struct store *st, int64_t account, int64_t *uid);
 /* Account `account`'s GTRASH_INFO_FOLDER in its private space.
  * -ENOENT: none. */
 int meta_gtrash_info_folder(struct store *st, int64_t account, int64_t *ino);
-/* The root folder of private space `space`.  -ENOENT: no such private
- * space. */
-int meta_gtrash_space_root(struct store *st, int64_t space, int64_t *root);
-/* The account of space `space` (0: a group's).  -ENOENT: no such space. */
-int meta_gtrash_space_owner(struct store *st, int64_t space, int64_t *account);
 /* The entry (copied to `name`, `len` bytes) and view folder of GT_DIR
  * folder `id`.  -ENOENT: none of `account`'s. */
 int meta_gtrash_dir_get(struct store *st, int64_t id, int64_t account,
@@ -756,10 +747,6 @@ struct meta_hview_detail {
  * space). */
 int meta_hview_space_owner(struct store *st, int64_t space, int64_t *group,
 			   int64_t *owner);
-/* The private space of `account`. */
-int meta_hview_private_space(struct store *st, int64_t account, int64_t *space);
-/* The root folder of `space`. */
-int meta_hview_space_root(struct store *st, int64_t space, int64_t *root);
 /* View folder `id`: its space and its parent's inode number. */
 int meta_hview_dir_up(struct store *st, int64_t id, int64_t *space,
 		      uint64_t *parent);
@@ -794,8 +781,6 @@ int meta_hview_own_any(struct store *st, uint64_t hdir, int64_t account,
  * next by id after entry `after`.  -ENOENT: no more. */
 int meta_hview_own_next(struct store *st, uint64_t hdir, int64_t account,
 			int64_t cutoff, int64_t after, int64_t *id);
-/* History entry `id`: its node, 0 when it holds none (a folder's). */
-int meta_hview_entry_node(struct store *st, int64_t id, int64_t *node);
 /* History entry `id`'s node when it holds one and is visible; -ENOENT
  * otherwise. */
 int meta_hview_entry_visible_node(struct store *st, int64_t id, int64_t account,
@@ -814,14 +799,9 @@ int meta_hview_entry_origin(struct store *st, int64_t id,
 /* History entry `id` with its actor's name and its node's size. */
 int meta_hview_entry_detail(struct store *st, int64_t id,
 			    struct meta_hview_detail *out);
-/* Remove history entry `id` for good: its node goes with it (unless it
- * is open: then it goes when closed). */
-int meta_hview_entry_delete(struct store *st, int64_t id);
 /* Remove history entry `id`, its node left out of it (the caller makes
  * the node live again or frees it). */
 int meta_hview_entry_release(struct store *st, int64_t id);
-/* The size of node `node`. */
-int meta_hview_node_size(struct store *st, int64_t node, int64_t *size);
 /* Node `node`, which history no longer holds, live again as `name` in
  * folder `parent` of tool `tool`, changed at `ctime`.  -EEXIST: the name
  * is taken. */
@@ -829,8 +809,6 @@ int meta_hview_node_relink(struct store *st, int64_t node, int tool,
 			   int64_t ctime, int64_t parent, const char *name);
 /* Node `node` no longer held by history. */
 int meta_hview_node_unhold(struct store *st, int64_t node);
-/* Node `node`'s chunked content (if any) to the content trash. */
-int meta_hview_content_trash(struct store *st, int64_t node);
 /* Node `live` takes the content of node `from` (changed at `ctime`);
  * `from` goes, its content now `live`'s. */
 int meta_hview_content_take(struct store *st, int64_t live, int64_t from,
@@ -1083,8 +1061,6 @@ int meta_member_photo(struct store *st, int64_t account, char **data,
 /* The mail/ folder of `space` into *mail (0: none made yet); -ENOENT when
  * no such space. */
 int meta_mail_root(struct store *st, int64_t space, int64_t *mail);
-/* The root folder of `space` into *root; -ENOENT when no such space. */
-int meta_mail_space_root(struct store *st, int64_t space, int64_t *root);
 /* Record `mail` as the mail/ folder of `space`. */
 int meta_mail_root_set(struct store *st, int64_t space, int64_t mail);
 /* Every member holds right `perm` (enum store_right) on node `node`. */

@@ -428,12 +428,12 @@ int gtrash_info_ensure(struct store *st, int64_t space)
 	int64_t root, owner, ino;
 	int rc;
 
-	rc = meta_gtrash_space_root(st, space, &root);
+	rc = meta_space_root_if_private(st, space, &root);
 	if (rc)
 		return rc == -ENOENT ? 0 : rc;
 	if (node_child(st, root, GTRASH_INFO_FOLDER, &ino) == 0)
 		return 0;
-	rc = meta_gtrash_space_owner(st, space, &owner);
+	rc = meta_private_owner(st, space, &owner);
 	return rc ? rc
 		  : node_new(st, space, TOOL_NONE, root, GTRASH_INFO_FOLDER,
 			     S_IFDIR | 0700, owner, &ino);

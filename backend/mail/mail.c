@@ -28,7 +28,7 @@ int mail_ensure(struct store *st, int64_t space, int64_t creator)
 	rc = meta_mail_root(st, space, &have);
 	if (rc || have)
 		return rc;
-	rc = meta_mail_space_root(st, space, &root);
+	rc = meta_space_root(st, space, &root);
 	if (rc == 0)
 		rc = node_new(st, space, TOOL_MAIL, root, "mail", 040755,
 			      creator, &have);

@@ -52,7 +52,7 @@ static int invitations_files(struct store *st, int64_t owner, int64_t dir)
 	char name[STORE_GROUPNAME_BYTES + 8];
 	int rc;
 
-	rc = meta_private_space(st, owner, &space);
+	rc = meta_space_private(st, owner, &space);
 	if (rc)
 		return rc;
 	rc = meta_invitation_unfiled(st, owner, &v, &n);

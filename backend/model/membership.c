@@ -144,7 +144,7 @@ static int join_locked(struct store *st, const struct store_caller *c,
 	if (g.role != STORE_ROLE_NONE)
 		return store_fail(st, -EEXIST, "%s: you are already a member",
 				  g.name);
-	invited = meta_group_invited(st, g.id, c->account) == 0;
+	invited = meta_invitation_find(st, g.id, c->account) == 0;
 	if (!invited) {
 		if (!g.s.published)
 			return store_fail(st, -ENOENT, "no group named %s",

@@ -345,6 +345,39 @@ int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
 	return rc == 0 ? -ENOENT : rc;
 }
 
+int db_ints(struct store *st, int64_t **out, size_t *n, const char *sql,
+	    const char *fmt, ...)
+{
+	int64_t *v = NULL;
+	size_t len = 0, cap = 0;
+	sqlite3_stmt *s;
+	va_list ap;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	va_start(ap, fmt);
+	s = vquery(st, sql, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return -EIO;
+	while ((rc = db_row(st, s)) == 1) {
+		if (ARRAY_GROW(v, len, cap)) {
+			db_done(s);
+			rc = -ENOMEM;
+			break;
+		}
+		v[len++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
 int db_pairs(struct store *st, int64_t (**out)[2], size_t *n, const char *sql,
 	     const char *fmt, ...)
 {

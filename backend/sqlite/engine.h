@@ -59,6 +59,10 @@ int db_run(struct store *st, const char *sql, const char *fmt, ...);
 /* First column of the first row as an integer: -ENOENT when no row. */
 int db_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
 	   ...);
+/* The first column of every row as an integer, into *out (malloc'd, *n
+ * of them; NULL and 0 on error). */
+int db_ints(struct store *st, int64_t **out, size_t *n, const char *sql,
+	    const char *fmt, ...);
 /* The first two columns of every row as integers, into *out (malloc'd,
  * *n rows; NULL and 0 on error), so that the caller may write to the
  * store for each row once the query is done. */

@@ -180,16 +180,6 @@ int meta_group_invitation_count(struct store *st, int64_t gid, int64_t *n)
 		      gid);
 }
 
-int meta_group_invited(struct store *st, int64_t gid, int64_t account)
-{
-	int64_t one;
-
-	return db_int(st, &one,
-		      "SELECT 1 FROM invitation WHERE group_id = ?"
-		      " AND account_id = ?",
-		      "ii", gid, account);
-}
-
 int meta_group_admin_contact(struct store *st, int64_t admin, char *username,
 			     size_t ulen, char *email, size_t elen)
 {
@@ -335,34 +325,10 @@ int meta_membership_list(struct store *st, int64_t gid,
 int meta_membership_others(struct store *st, int64_t gid, int64_t **ids,
 			   size_t *n)
 {
-	int64_t *v = NULL;
-	size_t len = 0, cap = 0;
-	sqlite3_stmt *s;
-	int rc;
-
-	*ids = NULL;
-	*n = 0;
-	s = db_q(st,
-		 "SELECT account_id FROM membership WHERE group_id = ?"
-		 " AND role <> 3",
-		 "i", gid);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, len, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		v[len++] = sqlite3_column_int64(s, 0);
-	}
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	*ids = v;
-	*n = len;
-	return 0;
+	return db_ints(st, ids, n,
+		       "SELECT account_id FROM membership WHERE group_id = ?"
+		       " AND role <> 3",
+		       "i", gid);
 }
 
 int meta_membership_add_admin(struct store *st, int64_t gid, int64_t account,

@@ -258,20 +258,6 @@ int meta_gtrash_info_folder(struct store *st, int64_t account, int64_t *ino)
 		      "i", account);
 }
 
-int meta_gtrash_space_root(struct store *st, int64_t space, int64_t *root)
-{
-	return db_int(st, root,
-		      "SELECT root FROM space WHERE id = ? AND"
-		      " account_id IS NOT NULL",
-		      "i", space);
-}
-
-int meta_gtrash_space_owner(struct store *st, int64_t space, int64_t *account)
-{
-	return db_int(st, account, "SELECT account_id FROM space WHERE id = ?",
-		      "i", space);
-}
-
 int meta_gtrash_dir_get(struct store *st, int64_t id, int64_t account,
 			char *name, size_t len, uint64_t *hdir)
 {

@@ -36,18 +36,6 @@ int meta_hview_space_owner(struct store *st, int64_t space, int64_t *group,
 	return 0;
 }
 
-int meta_hview_private_space(struct store *st, int64_t account, int64_t *space)
-{
-	return db_int(st, space, "SELECT id FROM space WHERE account_id = ?",
-		      "i", account);
-}
-
-int meta_hview_space_root(struct store *st, int64_t space, int64_t *root)
-{
-	return db_int(st, root, "SELECT root FROM space WHERE id = ?", "i",
-		      space);
-}
-
 int meta_hview_dir_up(struct store *st, int64_t id, int64_t *space,
 		      uint64_t *parent)
 {
@@ -231,14 +219,6 @@ int meta_hview_own_next(struct store *st, uint64_t hdir, int64_t account,
 	return 0;
 }
 
-int meta_hview_entry_node(struct store *st, int64_t id, int64_t *node)
-{
-	return db_int(st, node,
-		      "SELECT coalesce(node, 0) FROM hist"
-		      " WHERE id = ?",
-		      "i", id);
-}
-
 int meta_hview_entry_visible_node(struct store *st, int64_t id, int64_t account,
 				  int64_t cutoff, int64_t *node)
 {
@@ -349,11 +329,6 @@ int meta_hview_entry_detail(struct store *st, int64_t id,
 	return 0;
 }
 
-int meta_hview_entry_delete(struct store *st, int64_t id)
-{
-	return db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
-}
-
 int meta_hview_entry_release(struct store *st, int64_t id)
 {
 	int rc =
@@ -362,12 +337,6 @@ int meta_hview_entry_release(struct store *st, int64_t id)
 	if (rc == 0)
 		rc = db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
 	return rc;
-}
-
-int meta_hview_node_size(struct store *st, int64_t node, int64_t *size)
-{
-	return db_int(st, size, "SELECT size FROM node WHERE id = ?", "i",
-		      node);
 }
 
 int meta_hview_node_relink(struct store *st, int64_t node, int tool,
@@ -390,15 +359,6 @@ int meta_hview_node_unhold(struct store *st, int64_t node)
 {
 	return db_run(st, "UPDATE node SET hist = NULL WHERE id = ?", "i",
 		      node);
-}
-
-int meta_hview_content_trash(struct store *st, int64_t node)
-{
-	return db_run(st,
-		      "INSERT OR IGNORE INTO trash (cid) SELECT cid FROM"
-		      " node WHERE id = ? AND chunked = 1 AND cid IS NOT"
-		      " NULL",
-		      "i", node);
 }
 
 int meta_hview_content_take(struct store *st, int64_t live, int64_t from,

@@ -547,12 +547,6 @@ int meta_private_owner(struct store *st, int64_t space, int64_t *owner)
 		      "i", space);
 }
 
-int meta_private_space(struct store *st, int64_t account, int64_t *space)
-{
-	return db_int(st, space, "SELECT id FROM space WHERE account_id = ?",
-		      "i", account);
-}
-
 int meta_invitations_dir(struct store *st, int64_t account, int64_t *dir)
 {
 	return db_int(st, dir,
@@ -564,36 +558,13 @@ int meta_invitations_dir(struct store *st, int64_t account, int64_t *dir)
 
 int meta_invitations_unmade(struct store *st, int64_t **out, size_t *n)
 {
-	int64_t *v = NULL;
-	size_t cap = 0, len = 0;
-	sqlite3_stmt *s;
-	int rc;
-
-	*out = NULL;
-	s = db_q(st,
-		 "SELECT s.id FROM space s WHERE s.account_id IS NOT NULL AND"
-		 " (NOT EXISTS (SELECT 1 FROM dirent d WHERE d.parent = s.root"
-		 " AND d.name = 'invitations') OR NOT EXISTS (SELECT 1 FROM"
-		 " dirent d WHERE d.parent = s.root AND"
-		 " d.name = '.trash-info'))",
-		 "");
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, len, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		v[len++] = sqlite3_column_int64(s, 0);
-	}
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	*out = v;
-	*n = len;
-	return 0;
+	return db_ints(st, out, n,
+		       "SELECT s.id FROM space s WHERE s.account_id IS NOT NULL"
+		       " AND (NOT EXISTS (SELECT 1 FROM dirent d WHERE"
+		       " d.parent = s.root AND d.name = 'invitations') OR NOT"
+		       " EXISTS (SELECT 1 FROM dirent d WHERE d.parent = s.root"
+		       " AND d.name = '.trash-info'))",
+		       "");
 }
 
 int meta_invitation_unfiled(struct store *st, int64_t account,

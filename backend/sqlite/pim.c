@@ -149,34 +149,10 @@ int meta_item_list(struct store *st, int64_t dir, struct meta_item **out,
 int meta_item_nodes(struct store *st, int64_t dir, int kind, int64_t **out,
 		    size_t *n)
 {
-	int64_t *v = NULL;
-	size_t len = 0, cap = 0;
-	sqlite3_stmt *s;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	s = db_q(st,
-		 "SELECT i.node FROM item i WHERE i.dir = ? AND i.kind = ?"
-		 " ORDER BY i.node",
-		 "ii", dir, (int64_t)kind);
-	if (!s)
-		return -EIO;
-	while ((rc = db_row(st, s)) == 1) {
-		if (ARRAY_GROW(v, len, cap)) {
-			db_done(s);
-			rc = -ENOMEM;
-			break;
-		}
-		v[len++] = sqlite3_column_int64(s, 0);
-	}
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	*out = v;
-	*n = len;
-	return 0;
+	return db_ints(st, out, n,
+		       "SELECT i.node FROM item i WHERE i.dir = ? AND"
+		       " i.kind = ? ORDER BY i.node",
+		       "ii", dir, (int64_t)kind);
 }
 
 /* ---- members/ ---- */
@@ -331,12 +307,6 @@ int meta_member_photo(struct store *st, int64_t account, char **data,
 int meta_mail_root(struct store *st, int64_t space, int64_t *mail)
 {
 	return db_int(st, mail, "SELECT mail FROM space WHERE id = ?", "i",
-		      space);
-}
-
-int meta_mail_space_root(struct store *st, int64_t space, int64_t *root)
-{
-	return db_int(st, root, "SELECT root FROM space WHERE id = ?", "i",
 		      space);
 }
 

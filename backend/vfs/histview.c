@@ -126,7 +126,7 @@ int hist_view_space(struct store *st, const struct store_caller *c,
 
 		rc = gtrash_getattr(st, c, ino, &a);
 		return rc ? rc
-			  : meta_hview_private_space(st, c->account, space);
+			  : meta_space_private(st, c->account, space);
 	}
 	if ((int)(ino >> HIST_INO_SHIFT) == HIST_FILE) {
 		struct node_info n;
@@ -502,7 +502,7 @@ static int nearest_folder(struct store *st, int64_t space, const char *path,
 
 	if (!copy)
 		return -ENOMEM;
-	rc = meta_hview_space_root(st, space, &cur);
+	rc = meta_space_root(st, space, &cur);
 	for (part = rc ? NULL : strtok_r(copy, "/", &save); part;
 	     part = strtok_r(NULL, "/", &save)) {
 		struct node_info n;
@@ -586,7 +586,7 @@ int hist_view_remove(struct store *st, const struct store_caller *c,
 	if (rc == 0 && !e.dir)
 		rc = hist_may_purge(st, c, e.hist);
 	if (rc == 0 && !e.dir)
-		rc = meta_hview_entry_delete(st, e.hist);
+		rc = meta_hist_remove(st, e.hist);
 	if (rc || !e.dir)
 		goto out;
 	/* A folder goes when only its own entries (it was deleted empty)
@@ -599,7 +599,7 @@ int hist_view_remove(struct store *st, const struct store_caller *c,
 	       meta_hview_own_any(st, e.ino, c->account, v.cutoff, &id) == 0) {
 		rc = hist_may_purge(st, c, id);
 		if (rc == 0)
-			rc = meta_hview_entry_delete(st, id);
+			rc = meta_hist_remove(st, id);
 	}
 out:
 	free(e.name);
@@ -620,7 +620,7 @@ static int hist_space(struct store *st, const struct store_caller *c,
 	if (!group) {
 		rc = need_account(st, c);
 		return rc ? rc
-			  : meta_hview_private_space(st, c->account, space);
+			  : meta_space_private(st, c->account, space);
 	}
 	rc = grp_member(st, c, group, &g);
 	if (rc == 0)
@@ -839,7 +839,7 @@ int store_history_purge(struct store *st, const struct store_caller *c,
 	for (i = 0; rc == 0 && i < w.n; i++) {
 		rc = hist_may_purge(st, c, w.ids[i]);
 		if (rc == 0)
-			rc = meta_hview_entry_delete(st, w.ids[i]);
+			rc = meta_hist_remove(st, w.ids[i]);
 	}
 	rc = txn_end(st, rc);
 	if (rc == 0) {
@@ -889,7 +889,7 @@ static int live_folder(struct store *st, const struct store_caller *c,
 
 	if (!copy)
 		return -ENOMEM;
-	rc = meta_hview_space_root(st, space, &cur);
+	rc = meta_space_root(st, space, &cur);
 	if (rc == 0)
 		rc = node_info(st, cur, &d);
 	for (part = rc ? NULL : strtok_r(copy, "/", &save); part && rc == 0;
@@ -953,7 +953,7 @@ static int restore_trash(struct store *st, const struct store_caller *c,
 		rc = live_folder(st, c, space, path, &d);
 	if (rc == 0 && !node)
 		/* A folder: it is there again. */
-		return meta_hview_entry_delete(st, id);
+		return meta_hist_remove(st, id);
 	return rc ? rc : restore_into(st, c, space, id, node, &d, name);
 }
 
@@ -968,7 +968,7 @@ int hist_restore_to(struct store *st, const struct store_caller *c,
 	if (rc == 0 && !S_ISDIR(d.mode))
 		rc = -ENOTDIR;
 	if (rc == 0)
-		rc = meta_hview_entry_node(st, hist, &node);
+		rc = meta_hist_node(st, hist, &node);
 	if (rc == 0)
 		rc = meta_hview_entry_space(st, hist, &space);
 	if (rc == 0 && (!node || d.space != space || d.kind == 0 ||
@@ -1008,7 +1008,7 @@ static int restore_into(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = restore_rules(st, c, &d, name, n.mode);
 	if (rc == 0)
-		rc = meta_hview_node_size(st, node, &size);
+		rc = meta_hist_node_size(st, node, &size);
 	if (rc == 0)
 		rc = live_room(st, space, S_ISREG(n.mode) ? size : 0);
 	type = rc == 0 ? item_type(&d, name) : 0;
@@ -1043,13 +1043,13 @@ static int restore_version(struct store *st, const struct store_caller *c,
 	bool kept = false;
 	int type, rc;
 
-	rc = meta_hview_entry_node(st, id, &node);
+	rc = meta_hist_node(st, id, &node);
 	if (rc == 0)
 		rc = meta_hview_entry_hdir(st, id, &hdir);
 	if (rc == 0)
 		rc = view_path(st, hdir, path, sizeof(path));
 	if (rc == 0)
-		rc = meta_hview_space_root(st, space, &live);
+		rc = meta_space_root(st, space, &live);
 	if (rc == 0 && node_walk(st, live, path, &live) != 0)
 		rc = store_fail(st, -ENOENT,
 				"%s is not there: restore it from the trash "
@@ -1062,9 +1062,9 @@ static int restore_version(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = node_allows(st, c, live, STORE_RIGHT_EDIT);
 	if (rc == 0)
-		rc = meta_hview_node_size(st, node, &vsize);
+		rc = meta_hist_node_size(st, node, &vsize);
 	if (rc == 0)
-		rc = meta_hview_node_size(st, live, &lsize);
+		rc = meta_hist_node_size(st, live, &lsize);
 	if (rc == 0)
 		rc = live_room(st, space, vsize - lsize);
 	if (rc == 0)
@@ -1084,7 +1084,7 @@ static int restore_version(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = hist_version(st, live, HIST_TAKE, c->account, &kept);
 	if (rc == 0 && !kept)
-		rc = meta_hview_content_trash(st, live);
+		rc = meta_node_content_trash(st, live);
 	if (rc == 0)
 		rc = meta_hview_content_take(st, live, node, now_ns());
 	if (rc == 0)
@@ -1157,7 +1157,7 @@ int hist_tree_apply(struct store *st, const struct store_caller *c,
 	for (i = 0; rc == 0 && !restore && i < w.n; i++) {
 		rc = hist_may_purge(st, c, w.ids[i]);
 		if (rc == 0)
-			rc = meta_hview_entry_delete(st, w.ids[i]);
+			rc = meta_hist_remove(st, w.ids[i]);
 	}
 	walk_free(&w);
 	return rc;
