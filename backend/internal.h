@@ -113,9 +113,13 @@ struct shared {
 struct memo;
 
 struct engine;
+struct meta_ops;
 
 struct store {
-	struct engine *eng; /* the engine's connection; NULL: detached */
+	/* The engine (meta.h; chosen by meta_open, core/engine.c) and its
+	 * connection: the engine's own type; NULL: detached. */
+	const struct meta_ops *ops;
+	struct engine *eng;
 	struct shared *sh;
 	struct memo *memo; /* see struct memo (node.c) */
 	uint64_t wseq;	   /* moves with every change (meta.h) */

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The storage seam: every call the rules make on the store's metadata.
- * An engine implements all of it (the SQLite engine: backend/sqlite/); the
- * rules above name no database, no SQL and no engine type.  Nothing outside
- * backend/ includes this header.
+ * An engine implements all of it under its own prefix (the SQLite engine,
+ * backend/sqlite/: sq_node_get for meta_node_get); the rules above name no
+ * database, no SQL and no engine type.  Nothing outside backend/ includes
+ * this header.
+ *
+ * Each call taking the store first goes through the table of the engine
+ * the store opened with (st->ops, chosen by meta_open in core/engine.c).
+ * The table, the calls through it and each engine's prototypes are made
+ * from this header at build time (scripts/gen-meta-ops), so a call is
+ * written here once, with its contract, and an engine that misses one or
+ * types it otherwise does not build.
  *
  * Conventions, for every call below unless its comment says otherwise:
  *  - Returns 0 or a negative errno.  -ENOENT: no such row.  -EEXIST: a

@@ -8,13 +8,13 @@
 
 #include "engine.h"
 
-int meta_acl_add_default(struct store *st, int64_t node, int perm)
+int sq_acl_add_default(struct store *st, int64_t node, int perm)
 {
 	return db_run(st, "INSERT INTO acl (node, perm) VALUES (?, ?)", "ii",
 		      node, (int64_t)perm);
 }
 
-int meta_acl_owner(struct store *st, int64_t node, int perm, int64_t *owner)
+int sq_acl_owner(struct store *st, int64_t node, int perm, int64_t *owner)
 {
 	return db_int(st, owner,
 		      "WITH RECURSIVE up(id, depth) AS (SELECT ?1, 0"
@@ -27,7 +27,7 @@ int meta_acl_owner(struct store *st, int64_t node, int perm, int64_t *owner)
 		      "ii", node, (int64_t)perm);
 }
 
-int meta_acl_grants(struct store *st, int64_t node, int perm, int64_t account,
+int sq_acl_grants(struct store *st, int64_t node, int perm, int64_t account,
 		    bool *yes)
 {
 	int64_t v = 0;
@@ -43,7 +43,7 @@ int meta_acl_grants(struct store *st, int64_t node, int perm, int64_t account,
 	return rc;
 }
 
-int meta_acl_all(struct store *st, int64_t node, int perm, bool *all)
+int sq_acl_all(struct store *st, int64_t node, int perm, bool *all)
 {
 	int64_t v = 0;
 	int rc = db_int(st, &v,
@@ -83,7 +83,7 @@ static int names_of(struct store *st, sqlite3_stmt *s, struct store_names *out)
 	return 0;
 }
 
-int meta_acl_members(struct store *st, int64_t node, int perm,
+int sq_acl_members(struct store *st, int64_t node, int perm,
 		     struct store_names *out)
 {
 	sqlite3_stmt *s = db_q(st,
@@ -95,7 +95,7 @@ int meta_acl_members(struct store *st, int64_t node, int perm,
 	return names_of(st, s, out);
 }
 
-int meta_acl_set(struct store *st, int64_t node, int perm, bool all,
+int sq_acl_set(struct store *st, int64_t node, int perm, bool all,
 		 const int64_t *ids, size_t n)
 {
 	size_t i;
@@ -116,13 +116,13 @@ int meta_acl_set(struct store *st, int64_t node, int perm, bool all,
 	return rc;
 }
 
-int meta_acl_clear(struct store *st, int64_t node, int perm)
+int sq_acl_clear(struct store *st, int64_t node, int perm)
 {
 	return db_run(st, "DELETE FROM acl WHERE node = ? AND perm = ?", "ii",
 		      node, (int64_t)perm);
 }
 
-int meta_editor_has(struct store *st, int64_t node, int64_t account)
+int sq_editor_has(struct store *st, int64_t node, int64_t account)
 {
 	int64_t one;
 
@@ -131,7 +131,7 @@ int meta_editor_has(struct store *st, int64_t node, int64_t account)
 		      "ii", node, account);
 }
 
-int meta_editor_missing(struct store *st, int64_t node, int64_t account,
+int sq_editor_missing(struct store *st, int64_t node, int64_t account,
 			int64_t *count)
 {
 	return db_int(st, count,
@@ -147,7 +147,7 @@ int meta_editor_missing(struct store *st, int64_t node, int64_t account,
 		      "ii", node, account);
 }
 
-int meta_editors_list(struct store *st, int64_t node, struct store_names *out)
+int sq_editors_list(struct store *st, int64_t node, struct store_names *out)
 {
 	return names_of(st,
 			db_q(st,
@@ -158,7 +158,7 @@ int meta_editors_list(struct store *st, int64_t node, struct store_names *out)
 			out);
 }
 
-int meta_editors_set(struct store *st, int64_t node, bool all,
+int sq_editors_set(struct store *st, int64_t node, bool all,
 		     const int64_t *ids, size_t n)
 {
 	size_t i;
@@ -176,7 +176,7 @@ int meta_editors_set(struct store *st, int64_t node, bool all,
 	return rc;
 }
 
-int meta_node_group_name(struct store *st, int64_t node, char *buf,
+int sq_node_group_name(struct store *st, int64_t node, char *buf,
 			 size_t len)
 {
 	sqlite3_stmt *s;
@@ -196,7 +196,7 @@ int meta_node_group_name(struct store *st, int64_t node, char *buf,
 	return 0;
 }
 
-int meta_space_root_is(struct store *st, int64_t space, int64_t node)
+int sq_space_root_is(struct store *st, int64_t space, int64_t node)
 {
 	int64_t one;
 
@@ -204,7 +204,7 @@ int meta_space_root_is(struct store *st, int64_t space, int64_t node)
 		      "ii", space, node);
 }
 
-int meta_space_room(struct store *st, int64_t space, struct room *out)
+int sq_space_room(struct store *st, int64_t space, struct room *out)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -230,7 +230,7 @@ int meta_space_room(struct store *st, int64_t space, struct room *out)
 	return 0;
 }
 
-int meta_cal_grant_drop(struct store *st, int64_t owner, int64_t grantee)
+int sq_cal_grant_drop(struct store *st, int64_t owner, int64_t grantee)
 {
 	return db_run(st,
 		      "DELETE FROM cal_grant WHERE owner_id = ? AND"
@@ -238,7 +238,7 @@ int meta_cal_grant_drop(struct store *st, int64_t owner, int64_t grantee)
 		      "ii", owner, grantee);
 }
 
-int meta_cal_grant_set(struct store *st, int64_t owner, int64_t grantee,
+int sq_cal_grant_set(struct store *st, int64_t owner, int64_t grantee,
 		       unsigned rights, int64_t *links)
 {
 	int rc;
@@ -264,7 +264,7 @@ int meta_cal_grant_set(struct store *st, int64_t owner, int64_t grantee,
 	return rc;
 }
 
-int meta_cal_grant_list(struct store *st, int64_t account,
+int sq_cal_grant_list(struct store *st, int64_t account,
 			struct store_cal_grant **out, size_t *n)
 {
 	struct store_cal_grant *v = NULL;
@@ -308,7 +308,7 @@ int meta_cal_grant_list(struct store *st, int64_t account,
 	return 0;
 }
 
-int meta_cal_grant_rights(struct store *st, int64_t owner, int64_t grantee,
+int sq_cal_grant_rights(struct store *st, int64_t owner, int64_t grantee,
 			  unsigned *rights)
 {
 	int64_t r = 0;

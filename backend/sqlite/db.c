@@ -111,7 +111,7 @@ static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
-int meta_open(struct store *st, const char *path, bool readonly, bool create)
+int sq_open(struct store *st, const char *path, bool readonly, bool create)
 {
 	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
 	int rc;
@@ -168,7 +168,7 @@ int meta_open(struct store *st, const char *path, bool readonly, bool create)
 	return rc;
 }
 
-void meta_close(struct store *st)
+void sq_close(struct store *st)
 {
 	size_t i;
 
@@ -449,7 +449,7 @@ int db_texts(struct store *st, char ***out, size_t *n, const char *sql,
 	return 0;
 }
 
-int meta_begin(struct store *st, bool write)
+int sq_begin(struct store *st, bool write)
 {
 	int rc;
 
@@ -459,7 +459,7 @@ int meta_begin(struct store *st, bool write)
 	return rc == SQLITE_OK ? 0 : db_error(st, rc, "begin");
 }
 
-int meta_commit(struct store *st)
+int sq_commit(struct store *st)
 {
 	int rc;
 
@@ -468,7 +468,7 @@ int meta_commit(struct store *st)
 	return rc == SQLITE_OK ? 0 : db_error(st, rc, "commit");
 }
 
-void meta_rollback(struct store *st)
+void sq_rollback(struct store *st)
 {
 	int rc;
 
@@ -479,7 +479,7 @@ void meta_rollback(struct store *st)
 			  sqlite3_errmsg(st->eng->db));
 }
 
-int meta_rights_gen(struct store *st, int64_t *out)
+int sq_rights_gen(struct store *st, int64_t *out)
 {
 	return db_int(st, out, "SELECT v FROM meta WHERE k = 'rights'", "");
 }
@@ -501,12 +501,12 @@ const char *col_text(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
-int meta_savepoint(struct store *st)
+int sq_savepoint(struct store *st)
 {
 	return db_run(st, "SAVEPOINT keep", "");
 }
 
-int meta_savepoint_end(struct store *st, bool keep)
+int sq_savepoint_end(struct store *st, bool keep)
 {
 	int rc;
 
@@ -516,7 +516,7 @@ int meta_savepoint_end(struct store *st, bool keep)
 	return rc ? rc : db_run(st, "RELEASE keep", "");
 }
 
-bool meta_txn_active(struct store *st)
+bool sq_txn_active(struct store *st)
 {
 	return st->eng && sqlite3_get_autocommit(st->eng->db) == 0;
 }

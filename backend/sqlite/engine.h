@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "meta.h"
+#include "sq_calls.h" /* this engine's meta.h: sq_X for meta_X */
 
 #define STMT_CACHE_SLOTS 256
 

@@ -36,7 +36,7 @@ static void grp_row(sqlite3_stmt *s, struct grp *g)
 	g->role = (enum store_role)sqlite3_column_int(s, 12);
 }
 
-int meta_group_find(struct store *st, const char *key, int64_t account,
+int sq_group_find(struct store *st, const char *key, int64_t account,
 		    struct grp *out)
 {
 	sqlite3_stmt *s;
@@ -83,7 +83,7 @@ static int grp_rows(struct store *st, sqlite3_stmt *s, struct grp **out,
 	return 0;
 }
 
-int meta_group_list(struct store *st, int64_t account, bool all,
+int sq_group_list(struct store *st, int64_t account, bool all,
 		    struct grp **out, size_t *n)
 {
 	sqlite3_stmt *s;
@@ -99,7 +99,7 @@ int meta_group_list(struct store *st, int64_t account, bool all,
 	return grp_rows(st, s, out, n);
 }
 
-int meta_group_search(struct store *st, int64_t account, const char *key,
+int sq_group_search(struct store *st, int64_t account, const char *key,
 		      int business, const char *sector, const char *language,
 		      struct grp **out, size_t *n)
 {
@@ -116,13 +116,13 @@ int meta_group_search(struct store *st, int64_t account, const char *key,
 	return grp_rows(st, s, out, n);
 }
 
-int meta_group_id(struct store *st, const char *key, int64_t *id)
+int sq_group_id(struct store *st, const char *key, int64_t *id)
 {
 	return db_int(st, id, "SELECT id FROM grp WHERE name_key = ?", "t",
 		      key);
 }
 
-int meta_group_add(struct store *st, const char *name, const char *key,
+int sq_group_add(struct store *st, const char *name, const char *key,
 		   int64_t created, int64_t *id)
 {
 	int rc;
@@ -135,7 +135,7 @@ int meta_group_add(struct store *st, const char *name, const char *key,
 	return rc;
 }
 
-int meta_group_set_settings(struct store *st, int64_t gid,
+int sq_group_set_settings(struct store *st, int64_t gid,
 			    const struct store_group_settings *s)
 {
 	return db_run(st,
@@ -147,7 +147,7 @@ int meta_group_set_settings(struct store *st, int64_t gid,
 		      (int64_t)s->business, s->sector, s->language, gid);
 }
 
-int meta_group_delete(struct store *st, int64_t gid)
+int sq_group_delete(struct store *st, int64_t gid)
 {
 	int rc;
 
@@ -163,7 +163,7 @@ int meta_group_delete(struct store *st, int64_t gid)
 	return rc;
 }
 
-int meta_group_headcount(struct store *st, int64_t gid, int64_t *n)
+int sq_group_headcount(struct store *st, int64_t gid, int64_t *n)
 {
 	return db_int(st, n,
 		      "SELECT (SELECT count(*) FROM membership"
@@ -173,14 +173,14 @@ int meta_group_headcount(struct store *st, int64_t gid, int64_t *n)
 		      "i", gid);
 }
 
-int meta_group_invitation_count(struct store *st, int64_t gid, int64_t *n)
+int sq_group_invitation_count(struct store *st, int64_t gid, int64_t *n)
 {
 	return db_int(st, n,
 		      "SELECT count(*) FROM invitation WHERE group_id = ?", "i",
 		      gid);
 }
 
-int meta_group_admin_contact(struct store *st, int64_t admin, char *username,
+int sq_group_admin_contact(struct store *st, int64_t admin, char *username,
 			     size_t ulen, char *email, size_t elen)
 {
 	sqlite3_stmt *s;
@@ -200,7 +200,7 @@ int meta_group_admin_contact(struct store *st, int64_t admin, char *username,
 	return 0;
 }
 
-int meta_space_add(struct store *st, bool group, int64_t owner,
+int sq_space_add(struct store *st, bool group, int64_t owner,
 		   int64_t *space)
 {
 	int rc;
@@ -216,7 +216,7 @@ int meta_space_add(struct store *st, bool group, int64_t owner,
 	return rc;
 }
 
-int meta_space_set_dirs(struct store *st, int64_t space,
+int sq_space_set_dirs(struct store *st, int64_t space,
 			const struct meta_space_dirs *d)
 {
 	return db_run(st,
@@ -227,25 +227,25 @@ int meta_space_set_dirs(struct store *st, int64_t space,
 		      d->contacts, d->drop, d->members, space);
 }
 
-int meta_space_private(struct store *st, int64_t account, int64_t *space)
+int sq_space_private(struct store *st, int64_t account, int64_t *space)
 {
 	return db_int(st, space, "SELECT id FROM space WHERE account_id = ?",
 		      "i", account);
 }
 
-int meta_space_used(struct store *st, int64_t space, int64_t *used)
+int sq_space_used(struct store *st, int64_t space, int64_t *used)
 {
 	return db_int(st, used, "SELECT used FROM space WHERE id = ?", "i",
 		      space);
 }
 
-int meta_space_drop_dir(struct store *st, int64_t space, int64_t *drop)
+int sq_space_drop_dir(struct store *st, int64_t space, int64_t *drop)
 {
 	return db_int(st, drop, "SELECT drop_dir FROM space WHERE id = ?", "i",
 		      space);
 }
 
-int meta_membership_role(struct store *st, int64_t gid, int64_t account,
+int sq_membership_role(struct store *st, int64_t gid, int64_t account,
 			 int *role)
 {
 	int64_t v;
@@ -260,14 +260,14 @@ int meta_membership_role(struct store *st, int64_t gid, int64_t account,
 	return rc;
 }
 
-int meta_membership_count(struct store *st, int64_t gid, int64_t *n)
+int sq_membership_count(struct store *st, int64_t gid, int64_t *n)
 {
 	return db_int(st, n,
 		      "SELECT count(*) FROM membership WHERE group_id = ?", "i",
 		      gid);
 }
 
-int meta_membership_admin_count(struct store *st, int64_t account,
+int sq_membership_admin_count(struct store *st, int64_t account,
 				int64_t *n)
 {
 	return db_int(st, n,
@@ -276,7 +276,7 @@ int meta_membership_admin_count(struct store *st, int64_t account,
 		      "i", account);
 }
 
-int meta_membership_list(struct store *st, int64_t gid,
+int sq_membership_list(struct store *st, int64_t gid,
 			 struct store_member **out, size_t *n)
 {
 	struct store_member *v = NULL;
@@ -322,7 +322,7 @@ int meta_membership_list(struct store *st, int64_t gid,
 	return 0;
 }
 
-int meta_membership_others(struct store *st, int64_t gid, int64_t **ids,
+int sq_membership_others(struct store *st, int64_t gid, int64_t **ids,
 			   size_t *n)
 {
 	return db_ints(st, ids, n,
@@ -331,7 +331,7 @@ int meta_membership_others(struct store *st, int64_t gid, int64_t **ids,
 		       "i", gid);
 }
 
-int meta_membership_add_admin(struct store *st, int64_t gid, int64_t account,
+int sq_membership_add_admin(struct store *st, int64_t gid, int64_t account,
 			      int64_t joined)
 {
 	return db_run(st,
@@ -340,7 +340,7 @@ int meta_membership_add_admin(struct store *st, int64_t gid, int64_t account,
 		      "iii", gid, account, joined);
 }
 
-int meta_membership_join(struct store *st, int64_t gid, int64_t account,
+int sq_membership_join(struct store *st, int64_t gid, int64_t account,
 			 int64_t joined)
 {
 	int rc;
@@ -357,7 +357,7 @@ int meta_membership_join(struct store *st, int64_t gid, int64_t account,
 	return rc;
 }
 
-int meta_membership_set_role(struct store *st, int64_t gid, int64_t account,
+int sq_membership_set_role(struct store *st, int64_t gid, int64_t account,
 			     enum store_role role)
 {
 	return db_run(st,
@@ -366,7 +366,7 @@ int meta_membership_set_role(struct store *st, int64_t gid, int64_t account,
 		      "iii", (int64_t)role, gid, account);
 }
 
-int meta_membership_handover(struct store *st, int64_t gid, int64_t from,
+int sq_membership_handover(struct store *st, int64_t gid, int64_t from,
 			     int64_t to)
 {
 	int rc;
@@ -383,7 +383,7 @@ int meta_membership_handover(struct store *st, int64_t gid, int64_t from,
 	return rc;
 }
 
-int meta_membership_end(struct store *st, int64_t gid, int64_t space,
+int sq_membership_end(struct store *st, int64_t gid, int64_t space,
 			int64_t account)
 {
 	int rc;
@@ -407,7 +407,7 @@ int meta_membership_end(struct store *st, int64_t gid, int64_t space,
 	return rc;
 }
 
-int meta_membership_grants_end(struct store *st, int64_t gid,
+int sq_membership_grants_end(struct store *st, int64_t gid,
 			       int64_t account)
 {
 	int rc;

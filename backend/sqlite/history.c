@@ -7,7 +7,7 @@
 
 /* ---- recording (history.c) ---- */
 
-int meta_hist_keep(struct store *st, int64_t space, int64_t days,
+int sq_hist_keep(struct store *st, int64_t space, int64_t days,
 		   int64_t versions, int64_t cost, struct hist_keep *out)
 {
 	sqlite3_stmt *s;
@@ -31,7 +31,7 @@ int meta_hist_keep(struct store *st, int64_t space, int64_t days,
 	return 0;
 }
 
-int meta_hist_dir_find(struct store *st, uint64_t parent, const char *name,
+int sq_hist_dir_find(struct store *st, uint64_t parent, const char *name,
 		       int64_t *id)
 {
 	return db_int(st, id,
@@ -39,7 +39,7 @@ int meta_hist_dir_find(struct store *st, uint64_t parent, const char *name,
 		      "it", (int64_t)parent, name);
 }
 
-int meta_hist_dir_add(struct store *st, int64_t space, uint64_t parent,
+int sq_hist_dir_add(struct store *st, int64_t space, uint64_t parent,
 		      const char *name, int64_t *id)
 {
 	int rc = db_run(st,
@@ -52,14 +52,14 @@ int meta_hist_dir_add(struct store *st, int64_t space, uint64_t parent,
 	return rc;
 }
 
-int meta_hist_dir_exists(struct store *st, int64_t id)
+int sq_hist_dir_exists(struct store *st, int64_t id)
 {
 	int64_t one;
 
 	return db_int(st, &one, "SELECT 1 FROM hist_dir WHERE id = ?", "i", id);
 }
 
-int meta_hist_expire(struct store *st, int64_t space, int64_t before,
+int sq_hist_expire(struct store *st, int64_t space, int64_t before,
 		     bool *gone)
 {
 	int rc = db_run(st, "DELETE FROM hist WHERE space_id = ? AND at < ?",
@@ -70,7 +70,7 @@ int meta_hist_expire(struct store *st, int64_t space, int64_t before,
 	return rc;
 }
 
-int meta_hist_add(struct store *st, const struct meta_hist_entry *e,
+int sq_hist_add(struct store *st, const struct meta_hist_entry *e,
 		  int64_t *id)
 {
 	int rc = db_run(st,
@@ -92,7 +92,7 @@ int meta_hist_add(struct store *st, const struct meta_hist_entry *e,
 	return rc;
 }
 
-int meta_hist_hold_node(struct store *st, int64_t node, int64_t hist,
+int sq_hist_hold_node(struct store *st, int64_t node, int64_t hist,
 			int64_t ctime)
 {
 	return db_run(st,
@@ -101,13 +101,13 @@ int meta_hist_hold_node(struct store *st, int64_t node, int64_t hist,
 		      "iii", hist, ctime, node);
 }
 
-int meta_hist_node_size(struct store *st, int64_t node, int64_t *size)
+int sq_hist_node_size(struct store *st, int64_t node, int64_t *size)
 {
 	return db_int(st, size, "SELECT size FROM node WHERE id = ?", "i",
 		      node);
 }
 
-int meta_hist_node_name(struct store *st, int64_t node, int64_t *parent,
+int sq_hist_node_name(struct store *st, int64_t node, int64_t *parent,
 			char *name, size_t len)
 {
 	sqlite3_stmt *s;
@@ -126,7 +126,7 @@ int meta_hist_node_name(struct store *st, int64_t node, int64_t *parent,
 	return 0;
 }
 
-int meta_hist_version_node(struct store *st, int64_t node, bool fresh,
+int sq_hist_version_node(struct store *st, int64_t node, bool fresh,
 			   const unsigned char *cid, int64_t hist, int64_t *vid)
 {
 	int64_t id;
@@ -150,7 +150,7 @@ int meta_hist_version_node(struct store *st, int64_t node, bool fresh,
 	return rc;
 }
 
-int meta_hist_node_empty(struct store *st, int64_t node,
+int sq_hist_node_empty(struct store *st, int64_t node,
 			 const unsigned char *cid)
 {
 	return db_run(st,
@@ -159,7 +159,7 @@ int meta_hist_node_empty(struct store *st, int64_t node,
 		      "bi", cid, (size_t)16, node);
 }
 
-int meta_hist_trim(struct store *st, uint64_t hdir, int64_t keep, bool *gone)
+int sq_hist_trim(struct store *st, uint64_t hdir, int64_t keep, bool *gone)
 {
 	int rc = db_run(st,
 			"DELETE FROM hist WHERE hdir = ?1 AND kind = 2 AND"
@@ -172,7 +172,7 @@ int meta_hist_trim(struct store *st, uint64_t hdir, int64_t keep, bool *gone)
 	return rc;
 }
 
-int meta_hist_oldest(struct store *st, int64_t space, int64_t *id)
+int sq_hist_oldest(struct store *st, int64_t space, int64_t *id)
 {
 	return db_int(st, id,
 		      "SELECT id FROM hist WHERE space_id = ? AND"
@@ -181,17 +181,17 @@ int meta_hist_oldest(struct store *st, int64_t space, int64_t *id)
 		      "i", space);
 }
 
-int meta_hist_remove(struct store *st, int64_t id)
+int sq_hist_remove(struct store *st, int64_t id)
 {
 	return db_run(st, "DELETE FROM hist WHERE id = ?", "i", id);
 }
 
-int meta_hist_last_id(struct store *st, int64_t *id)
+int sq_hist_last_id(struct store *st, int64_t *id)
 {
 	return db_int(st, id, "SELECT coalesce(max(id), 0) FROM hist", "");
 }
 
-int meta_hist_node(struct store *st, int64_t hist, int64_t *node)
+int sq_hist_node(struct store *st, int64_t hist, int64_t *node)
 {
 	return db_int(st, node,
 		      "SELECT coalesce(node, 0) FROM hist"
@@ -210,7 +210,7 @@ int meta_hist_node(struct store *st, int64_t hist, int64_t *node)
 	" AND NOT EXISTS (SELECT 1 FROM gtrash_dir g"                          \
 	" WHERE g.hdir = ((1 << 48) | d.id))"
 
-int meta_hist_dir_prune(struct store *st, int64_t id, int64_t *parent)
+int sq_hist_dir_prune(struct store *st, int64_t id, int64_t *parent)
 {
 	int64_t up;
 	int rc;
@@ -226,7 +226,7 @@ int meta_hist_dir_prune(struct store *st, int64_t id, int64_t *parent)
 	return rc;
 }
 
-int meta_hist_dirs_prune(struct store *st, int64_t space)
+int sq_hist_dirs_prune(struct store *st, int64_t space)
 {
 	int rc;
 
@@ -241,7 +241,7 @@ int meta_hist_dirs_prune(struct store *st, int64_t space)
 
 /* ---- the file managers' trash (gtrash.c) ---- */
 
-int meta_gtrash_uid(struct store *st, int64_t account, int64_t *uid)
+int sq_gtrash_uid(struct store *st, int64_t account, int64_t *uid)
 {
 	return db_int(st, uid,
 		      "SELECT coalesce(unix_uid, -1) FROM account"
@@ -249,7 +249,7 @@ int meta_gtrash_uid(struct store *st, int64_t account, int64_t *uid)
 		      "i", account);
 }
 
-int meta_gtrash_info_folder(struct store *st, int64_t account, int64_t *ino)
+int sq_gtrash_info_folder(struct store *st, int64_t account, int64_t *ino)
 {
 	return db_int(st, ino,
 		      "SELECT d.child FROM space s JOIN dirent d ON"
@@ -258,7 +258,7 @@ int meta_gtrash_info_folder(struct store *st, int64_t account, int64_t *ino)
 		      "i", account);
 }
 
-int meta_gtrash_dir_get(struct store *st, int64_t id, int64_t account,
+int sq_gtrash_dir_get(struct store *st, int64_t id, int64_t account,
 			char *name, size_t len, uint64_t *hdir)
 {
 	sqlite3_stmt *s;
@@ -279,7 +279,7 @@ int meta_gtrash_dir_get(struct store *st, int64_t id, int64_t account,
 	return 0;
 }
 
-int meta_gtrash_dir_live(struct store *st, int64_t account, const char *name,
+int sq_gtrash_dir_live(struct store *st, int64_t account, const char *name,
 			 uint64_t hdir)
 {
 	int64_t one;
@@ -294,7 +294,7 @@ int meta_gtrash_dir_live(struct store *st, int64_t account, const char *name,
 		      "iti", account, name, (int64_t)hdir);
 }
 
-int meta_gtrash_find(struct store *st, int64_t account, const char *name,
+int sq_gtrash_find(struct store *st, int64_t account, const char *name,
 		     int64_t *hist, uint64_t *hdir, int64_t *dir)
 {
 	sqlite3_stmt *s;
@@ -319,7 +319,7 @@ int meta_gtrash_find(struct store *st, int64_t account, const char *name,
 	return 0;
 }
 
-int meta_gtrash_child_dir(struct store *st, int64_t account, const char *gtname,
+int sq_gtrash_child_dir(struct store *st, int64_t account, const char *gtname,
 			  uint64_t hdir, const char *child, int64_t *id)
 {
 	return db_int(st, id,
@@ -329,7 +329,7 @@ int meta_gtrash_child_dir(struct store *st, int64_t account, const char *gtname,
 		      "itit", account, gtname, (int64_t)hdir, child);
 }
 
-int meta_gtrash_child_file(struct store *st, int64_t account,
+int sq_gtrash_child_file(struct store *st, int64_t account,
 			   const char *gtname, uint64_t hdir, const char *child,
 			   int64_t *hist)
 {
@@ -342,7 +342,7 @@ int meta_gtrash_child_file(struct store *st, int64_t account,
 		      "itit", account, gtname, (int64_t)hdir, child);
 }
 
-int meta_gtrash_dir_names(struct store *st, int64_t account, const char *gtname,
+int sq_gtrash_dir_names(struct store *st, int64_t account, const char *gtname,
 			  uint64_t hdir, const char *after, char ***names,
 			  size_t *n)
 {
@@ -358,7 +358,7 @@ int meta_gtrash_dir_names(struct store *st, int64_t account, const char *gtname,
 			after ? after : "");
 }
 
-int meta_gtrash_names(struct store *st, int64_t account, const char *after,
+int sq_gtrash_names(struct store *st, int64_t account, const char *after,
 		      char ***names, size_t *n)
 {
 	return db_texts(st, names, n,
@@ -367,7 +367,7 @@ int meta_gtrash_names(struct store *st, int64_t account, const char *after,
 			"it", account, after ? after : "");
 }
 
-int meta_gtrash_some_child(struct store *st, int64_t dir, char *name,
+int sq_gtrash_some_child(struct store *st, int64_t dir, char *name,
 			   size_t len)
 {
 	sqlite3_stmt *s;
@@ -385,7 +385,7 @@ int meta_gtrash_some_child(struct store *st, int64_t dir, char *name,
 	return 0;
 }
 
-int meta_gtrash_tree_count(struct store *st, int64_t ino, int64_t limit,
+int sq_gtrash_tree_count(struct store *st, int64_t ino, int64_t limit,
 			   int64_t *count)
 {
 	return db_int(st, count,
@@ -396,7 +396,7 @@ int meta_gtrash_tree_count(struct store *st, int64_t ino, int64_t limit,
 		      "ii", ino, limit);
 }
 
-int meta_gtrash_node_hist(struct store *st, int64_t ino, int64_t *hist)
+int sq_gtrash_node_hist(struct store *st, int64_t ino, int64_t *hist)
 {
 	return db_int(st, hist,
 		      "SELECT coalesce(hist, 0) FROM node"
@@ -404,7 +404,7 @@ int meta_gtrash_node_hist(struct store *st, int64_t ino, int64_t *hist)
 		      "i", ino);
 }
 
-int meta_gtrash_add(struct store *st, int64_t account, const char *name,
+int sq_gtrash_add(struct store *st, int64_t account, const char *name,
 		    int64_t space, int64_t hist, uint64_t hdir, int64_t at)
 {
 	return db_run(st,
@@ -414,7 +414,7 @@ int meta_gtrash_add(struct store *st, int64_t account, const char *name,
 		      "itiiii", account, name, space, hist, (int64_t)hdir, at);
 }
 
-int meta_gtrash_add_tree(struct store *st, int64_t account, const char *name,
+int sq_gtrash_add_tree(struct store *st, int64_t account, const char *name,
 			 int64_t space, int64_t first, uint64_t hdir,
 			 int64_t *dir)
 {
@@ -445,7 +445,7 @@ int meta_gtrash_add_tree(struct store *st, int64_t account, const char *name,
 	return rc;
 }
 
-int meta_gtrash_space(struct store *st, int64_t account, const char *name,
+int sq_gtrash_space(struct store *st, int64_t account, const char *name,
 		      int64_t *space)
 {
 	return db_int(st, space,
@@ -455,7 +455,7 @@ int meta_gtrash_space(struct store *st, int64_t account, const char *name,
 		      "it", account, name);
 }
 
-int meta_gtrash_remove(struct store *st, int64_t account, const char *name)
+int sq_gtrash_remove(struct store *st, int64_t account, const char *name)
 {
 	return db_run(st,
 		      "DELETE FROM gtrash WHERE account_id = ? AND"
@@ -463,7 +463,7 @@ int meta_gtrash_remove(struct store *st, int64_t account, const char *name)
 		      "it", account, name);
 }
 
-int meta_gtrash_dir_holds(struct store *st, int64_t account, const char *name,
+int sq_gtrash_dir_holds(struct store *st, int64_t account, const char *name,
 			  uint64_t hdir)
 {
 	int64_t one;
@@ -478,7 +478,7 @@ int meta_gtrash_dir_holds(struct store *st, int64_t account, const char *name,
 		      "iti", account, name, (int64_t)hdir);
 }
 
-int meta_gtrash_dir_entry(struct store *st, int64_t account, const char *name,
+int sq_gtrash_dir_entry(struct store *st, int64_t account, const char *name,
 			  uint64_t hdir, int64_t *hist)
 {
 	return db_int(st, hist,

@@ -15,7 +15,7 @@
 	" s2 ON s2.group_id = m.group_id WHERE s2.id = h.space_id AND"         \
 	" m.account_id = h.drop_owner)))"
 
-int meta_hview_space_owner(struct store *st, int64_t space, int64_t *group,
+int sq_hview_space_owner(struct store *st, int64_t space, int64_t *group,
 			   int64_t *owner)
 {
 	sqlite3_stmt *s;
@@ -36,7 +36,7 @@ int meta_hview_space_owner(struct store *st, int64_t space, int64_t *group,
 	return 0;
 }
 
-int meta_hview_dir_up(struct store *st, int64_t id, int64_t *space,
+int sq_hview_dir_up(struct store *st, int64_t id, int64_t *space,
 		      uint64_t *parent)
 {
 	sqlite3_stmt *s = db_q(st,
@@ -56,7 +56,7 @@ int meta_hview_dir_up(struct store *st, int64_t id, int64_t *space,
 	return 0;
 }
 
-int meta_hview_dir_name(struct store *st, int64_t id, uint64_t *parent,
+int sq_hview_dir_name(struct store *st, int64_t id, uint64_t *parent,
 			char *name, size_t len)
 {
 	sqlite3_stmt *s = db_q(st,
@@ -105,7 +105,7 @@ static int names_collect(struct store *st, sqlite3_stmt *s, int at_col,
 	return 0;
 }
 
-int meta_hview_dirs(struct store *st, uint64_t parent, const char *only,
+int sq_hview_dirs(struct store *st, uint64_t parent, const char *only,
 		    const char *base, struct meta_hview_name **out, size_t *n)
 {
 	sqlite3_stmt *s;
@@ -121,7 +121,7 @@ int meta_hview_dirs(struct store *st, uint64_t parent, const char *only,
 	return names_collect(st, s, -1, out, n);
 }
 
-int meta_hview_files(struct store *st, uint64_t hdir, int64_t account,
+int sq_hview_files(struct store *st, uint64_t hdir, int64_t account,
 		     int64_t cutoff, const char *name,
 		     struct meta_hview_name **out, size_t *n)
 {
@@ -140,7 +140,7 @@ int meta_hview_files(struct store *st, uint64_t hdir, int64_t account,
 	return names_collect(st, s, 3, out, n);
 }
 
-int meta_hview_subtree_any(struct store *st, uint64_t hdir, int64_t account,
+int sq_hview_subtree_any(struct store *st, uint64_t hdir, int64_t account,
 			   int64_t cutoff)
 {
 	int64_t one;
@@ -154,7 +154,7 @@ int meta_hview_subtree_any(struct store *st, uint64_t hdir, int64_t account,
 		      "iii", (int64_t)hdir, account, cutoff);
 }
 
-int meta_hview_subtree_others(struct store *st, uint64_t hdir, int64_t account,
+int sq_hview_subtree_others(struct store *st, uint64_t hdir, int64_t account,
 			      int64_t cutoff, bool *others)
 {
 	sqlite3_stmt *s;
@@ -183,7 +183,7 @@ int meta_hview_subtree_others(struct store *st, uint64_t hdir, int64_t account,
 	return rc;
 }
 
-int meta_hview_own_any(struct store *st, uint64_t hdir, int64_t account,
+int sq_hview_own_any(struct store *st, uint64_t hdir, int64_t account,
 		       int64_t cutoff, int64_t *id)
 {
 	return db_int(st, id,
@@ -192,7 +192,7 @@ int meta_hview_own_any(struct store *st, uint64_t hdir, int64_t account,
 		      "iii", (int64_t)hdir, account, cutoff);
 }
 
-int meta_hview_own_next(struct store *st, uint64_t hdir, int64_t account,
+int sq_hview_own_next(struct store *st, uint64_t hdir, int64_t account,
 			int64_t cutoff, int64_t after, int64_t *id)
 {
 	sqlite3_stmt *s;
@@ -219,7 +219,7 @@ int meta_hview_own_next(struct store *st, uint64_t hdir, int64_t account,
 	return 0;
 }
 
-int meta_hview_entry_visible_node(struct store *st, int64_t id, int64_t account,
+int sq_hview_entry_visible_node(struct store *st, int64_t id, int64_t account,
 				  int64_t cutoff, int64_t *node)
 {
 	return db_int(st, node,
@@ -228,18 +228,18 @@ int meta_hview_entry_visible_node(struct store *st, int64_t id, int64_t account,
 		      "iii", id, account, cutoff);
 }
 
-int meta_hview_entry_space(struct store *st, int64_t id, int64_t *space)
+int sq_hview_entry_space(struct store *st, int64_t id, int64_t *space)
 {
 	return db_int(st, space, "SELECT space_id FROM hist WHERE id = ?", "i",
 		      id);
 }
 
-int meta_hview_entry_tool(struct store *st, int64_t id, int64_t *tool)
+int sq_hview_entry_tool(struct store *st, int64_t id, int64_t *tool)
 {
 	return db_int(st, tool, "SELECT tool FROM hist WHERE id = ?", "i", id);
 }
 
-int meta_hview_entry_hdir(struct store *st, int64_t id, uint64_t *hdir)
+int sq_hview_entry_hdir(struct store *st, int64_t id, uint64_t *hdir)
 {
 	int64_t v;
 	int rc = db_int(st, &v, "SELECT hdir FROM hist WHERE id = ?", "i", id);
@@ -249,7 +249,7 @@ int meta_hview_entry_hdir(struct store *st, int64_t id, uint64_t *hdir)
 	return rc;
 }
 
-int meta_hview_entry_place(struct store *st, int64_t id, uint64_t *hdir,
+int sq_hview_entry_place(struct store *st, int64_t id, uint64_t *hdir,
 			   char *name, size_t len, int64_t *node)
 {
 	sqlite3_stmt *s;
@@ -271,7 +271,7 @@ int meta_hview_entry_place(struct store *st, int64_t id, uint64_t *hdir,
 	return 0;
 }
 
-int meta_hview_entry_origin(struct store *st, int64_t id,
+int sq_hview_entry_origin(struct store *st, int64_t id,
 			    struct meta_hview_origin *out)
 {
 	sqlite3_stmt *s;
@@ -301,7 +301,7 @@ int meta_hview_entry_origin(struct store *st, int64_t id,
 	return 0;
 }
 
-int meta_hview_entry_detail(struct store *st, int64_t id,
+int sq_hview_entry_detail(struct store *st, int64_t id,
 			    struct meta_hview_detail *out)
 {
 	sqlite3_stmt *s;
@@ -329,7 +329,7 @@ int meta_hview_entry_detail(struct store *st, int64_t id,
 	return 0;
 }
 
-int meta_hview_entry_release(struct store *st, int64_t id)
+int sq_hview_entry_release(struct store *st, int64_t id)
 {
 	int rc =
 		db_run(st, "UPDATE hist SET node = NULL WHERE id = ?", "i", id);
@@ -339,7 +339,7 @@ int meta_hview_entry_release(struct store *st, int64_t id)
 	return rc;
 }
 
-int meta_hview_node_relink(struct store *st, int64_t node, int tool,
+int sq_hview_node_relink(struct store *st, int64_t node, int tool,
 			   int64_t ctime, int64_t parent, const char *name)
 {
 	int rc = db_run(st,
@@ -355,13 +355,13 @@ int meta_hview_node_relink(struct store *st, int64_t node, int tool,
 	return rc;
 }
 
-int meta_hview_node_unhold(struct store *st, int64_t node)
+int sq_hview_node_unhold(struct store *st, int64_t node)
 {
 	return db_run(st, "UPDATE node SET hist = NULL WHERE id = ?", "i",
 		      node);
 }
 
-int meta_hview_content_take(struct store *st, int64_t live, int64_t from,
+int sq_hview_content_take(struct store *st, int64_t live, int64_t from,
 			    int64_t ctime)
 {
 	int rc = db_run(st,
@@ -381,7 +381,7 @@ int meta_hview_content_take(struct store *st, int64_t live, int64_t from,
 	return rc;
 }
 
-int meta_hview_gtrash_has(struct store *st, int64_t account, const char *name,
+int sq_hview_gtrash_has(struct store *st, int64_t account, const char *name,
 			  int64_t hist)
 {
 	int64_t one;
@@ -393,7 +393,7 @@ int meta_hview_gtrash_has(struct store *st, int64_t account, const char *name,
 		      "iti", account, name, hist);
 }
 
-int meta_hview_keep_set(struct store *st, int64_t gid, int64_t days,
+int sq_hview_keep_set(struct store *st, int64_t gid, int64_t days,
 			int64_t versions)
 {
 	return db_run(st,
@@ -403,7 +403,7 @@ int meta_hview_keep_set(struct store *st, int64_t gid, int64_t days,
 		      "iii", days, versions, gid);
 }
 
-int meta_hview_keep_prune(struct store *st, int64_t space, int64_t cutoff,
+int sq_hview_keep_prune(struct store *st, int64_t space, int64_t cutoff,
 			  int64_t versions)
 {
 	return db_run(st,

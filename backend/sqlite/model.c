@@ -10,7 +10,7 @@
 
 /* ---- plans (plan.c) ---- */
 
-int meta_plan_add(struct store *st, const struct store_plan *p)
+int sq_plan_add(struct store *st, const struct store_plan *p)
 {
 	return db_run(st,
 		      "INSERT INTO plan (name, max_groups, max_members,"
@@ -19,7 +19,7 @@ int meta_plan_add(struct store *st, const struct store_plan *p)
 		      (int64_t)p->group_bytes, (int64_t)p->private_bytes);
 }
 
-int meta_plan_set(struct store *st, const struct store_plan *p)
+int sq_plan_set(struct store *st, const struct store_plan *p)
 {
 	return db_run(st,
 		      "INSERT INTO plan (name, max_groups, max_members,"
@@ -44,7 +44,7 @@ static void plan_row(sqlite3_stmt *s, struct store_plan *p)
 	"SELECT name, max_groups, max_members, group_bytes, private_bytes,"   \
 	" (SELECT count(*) FROM account a WHERE a.plan_id = plan.id) FROM plan"
 
-int meta_plan_list(struct store *st, struct store_plan **out, size_t *n)
+int sq_plan_list(struct store *st, struct store_plan **out, size_t *n)
 {
 	struct store_plan *v = NULL;
 	size_t cap = 0;
@@ -73,7 +73,7 @@ int meta_plan_list(struct store *st, struct store_plan **out, size_t *n)
 	return 0;
 }
 
-int meta_plan_get(struct store *st, const char *name, struct store_plan *out)
+int sq_plan_get(struct store *st, const char *name, struct store_plan *out)
 {
 	sqlite3_stmt *s = db_q(st, PLAN_COLS " WHERE name = ?", "t", name);
 	int rc;
@@ -89,17 +89,17 @@ int meta_plan_get(struct store *st, const char *name, struct store_plan *out)
 	return rc < 0 ? rc : -ENOENT;
 }
 
-int meta_plan_remove(struct store *st, const char *name)
+int sq_plan_remove(struct store *st, const char *name)
 {
 	return db_run(st, "DELETE FROM plan WHERE name = ?", "t", name);
 }
 
-int meta_plan_id(struct store *st, const char *name, int64_t *id)
+int sq_plan_id(struct store *st, const char *name, int64_t *id)
 {
 	return db_int(st, id, "SELECT id FROM plan WHERE name = ?", "t", name);
 }
 
-int meta_plan_limits(struct store *st, int64_t account, struct limits *out)
+int sq_plan_limits(struct store *st, int64_t account, struct limits *out)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -126,13 +126,13 @@ int meta_plan_limits(struct store *st, int64_t account, struct limits *out)
 
 /* ---- accounts (account.c) ---- */
 
-int meta_account_id(struct store *st, const char *username, int64_t *id)
+int sq_account_id(struct store *st, const char *username, int64_t *id)
 {
 	return db_int(st, id, "SELECT id FROM account WHERE username = ?", "t",
 		      username);
 }
 
-int meta_account_name(struct store *st, int64_t id, char *buf, size_t len)
+int sq_account_name(struct store *st, int64_t id, char *buf, size_t len)
 {
 	sqlite3_stmt *s = db_q(st, "SELECT username FROM account WHERE id = ?",
 			       "i", id);
@@ -149,13 +149,13 @@ int meta_account_name(struct store *st, int64_t id, char *buf, size_t len)
 	return rc < 0 ? rc : -ENOENT;
 }
 
-int meta_account_by_uid(struct store *st, int64_t uid, int64_t *id)
+int sq_account_by_uid(struct store *st, int64_t uid, int64_t *id)
 {
 	return db_int(st, id, "SELECT id FROM account WHERE unix_uid = ?", "i",
 		      uid);
 }
 
-int meta_account_co_members(struct store *st, int64_t a, int64_t b)
+int sq_account_co_members(struct store *st, int64_t a, int64_t b)
 {
 	int64_t one;
 
@@ -166,7 +166,7 @@ int meta_account_co_members(struct store *st, int64_t a, int64_t b)
 		      "ii", a, b);
 }
 
-int meta_account_add(struct store *st, const struct store_account *a,
+int sq_account_add(struct store *st, const struct store_account *a,
 		     const char *org, const char *pwhash, int64_t plan,
 		     int64_t created, int64_t unix_uid, int64_t *id)
 {
@@ -189,7 +189,7 @@ int meta_account_add(struct store *st, const struct store_account *a,
 	return rc;
 }
 
-int meta_account_set_text(struct store *st, int64_t id, unsigned field,
+int sq_account_set_text(struct store *st, int64_t id, unsigned field,
 			  const char *value)
 {
 	const char *sql;
@@ -213,13 +213,13 @@ int meta_account_set_text(struct store *st, int64_t id, unsigned field,
 	return db_run(st, sql, "ti", value, id);
 }
 
-int meta_account_set_plan(struct store *st, int64_t id, int64_t plan)
+int sq_account_set_plan(struct store *st, int64_t id, int64_t plan)
 {
 	return db_run(st, "UPDATE account SET plan_id = ? WHERE id = ?", "ii",
 		      plan, id);
 }
 
-int meta_account_set_uid(struct store *st, int64_t id, int64_t uid)
+int sq_account_set_uid(struct store *st, int64_t id, int64_t uid)
 {
 	if (uid < 0)
 		return db_run(st,
@@ -256,7 +256,7 @@ static void account_row(sqlite3_stmt *s, struct store_account *out)
 	out->created = sqlite3_column_int64(s, 9);
 }
 
-int meta_account_get(struct store *st, int64_t id, struct store_account *out)
+int sq_account_get(struct store *st, int64_t id, struct store_account *out)
 {
 	sqlite3_stmt *s = db_q(st, ACCOUNT_COLS " WHERE a.id = ?", "i", id);
 	int rc;
@@ -272,7 +272,7 @@ int meta_account_get(struct store *st, int64_t id, struct store_account *out)
 	return rc < 0 ? rc : -ENOENT;
 }
 
-int meta_account_list(struct store *st, bool all, int64_t account,
+int sq_account_list(struct store *st, bool all, int64_t account,
 		      struct store_account **out, size_t *n)
 {
 	struct store_account *v = NULL;
@@ -312,7 +312,7 @@ int meta_account_list(struct store *st, bool all, int64_t account,
 	return 0;
 }
 
-int meta_account_admin_of(struct store *st, int64_t id, char *buf, size_t len)
+int sq_account_admin_of(struct store *st, int64_t id, char *buf, size_t len)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -333,12 +333,12 @@ int meta_account_admin_of(struct store *st, int64_t id, char *buf, size_t len)
 	return rc < 0 ? rc : -ENOENT;
 }
 
-int meta_account_remove(struct store *st, int64_t id)
+int sq_account_remove(struct store *st, int64_t id)
 {
 	return db_run(st, "DELETE FROM account WHERE id = ?", "i", id);
 }
 
-int meta_account_set_photo(struct store *st, int64_t id, const void *data,
+int sq_account_set_photo(struct store *st, int64_t id, const void *data,
 			   size_t len, const char *type)
 {
 	if (data)
@@ -352,7 +352,7 @@ int meta_account_set_photo(struct store *st, int64_t id, const void *data,
 		      "i", id);
 }
 
-int meta_account_photo(struct store *st, int64_t id, void **data, size_t *len,
+int sq_account_photo(struct store *st, int64_t id, void **data, size_t *len,
 		       char type[16])
 {
 	sqlite3_stmt *s;
@@ -383,7 +383,7 @@ int meta_account_photo(struct store *st, int64_t id, void **data, size_t *len,
 	return rc < 0 ? rc : -ENOENT;
 }
 
-int meta_account_set_pwhash(struct store *st, int64_t id, const char *hash)
+int sq_account_set_pwhash(struct store *st, int64_t id, const char *hash)
 {
 	if (!hash)
 		return db_run(st,
@@ -393,7 +393,7 @@ int meta_account_set_pwhash(struct store *st, int64_t id, const char *hash)
 		      hash, id);
 }
 
-int meta_account_pwhash(struct store *st, const char *username, char *buf,
+int sq_account_pwhash(struct store *st, const char *username, char *buf,
 			size_t len)
 {
 	sqlite3_stmt *s;
@@ -415,7 +415,7 @@ int meta_account_pwhash(struct store *st, const char *username, char *buf,
 
 /* ---- invitations (invite.c) ---- */
 
-int meta_invitation_find(struct store *st, int64_t group, int64_t account)
+int sq_invitation_find(struct store *st, int64_t group, int64_t account)
 {
 	int64_t one;
 
@@ -425,7 +425,7 @@ int meta_invitation_find(struct store *st, int64_t group, int64_t account)
 		      "ii", group, account);
 }
 
-int meta_invitation_add(struct store *st, int64_t group, int64_t account,
+int sq_invitation_add(struct store *st, int64_t group, int64_t account,
 			int64_t by, int64_t now)
 {
 	return db_run(st,
@@ -480,7 +480,7 @@ static int invite_rows(struct store *st, sqlite3_stmt *s,
 	return 0;
 }
 
-int meta_invitation_list_group(struct store *st, int64_t group,
+int sq_invitation_list_group(struct store *st, int64_t group,
 			       struct store_invitation **out, size_t *n)
 {
 	return invite_rows(st,
@@ -490,7 +490,7 @@ int meta_invitation_list_group(struct store *st, int64_t group,
 			   out, n);
 }
 
-int meta_invitation_list_account(struct store *st, int64_t account,
+int sq_invitation_list_account(struct store *st, int64_t account,
 				 struct store_invitation **out, size_t *n)
 {
 	return invite_rows(st,
@@ -500,7 +500,7 @@ int meta_invitation_list_account(struct store *st, int64_t account,
 			   out, n);
 }
 
-int meta_invitation_resend(struct store *st, int64_t group, int64_t account,
+int sq_invitation_resend(struct store *st, int64_t group, int64_t account,
 			   int64_t now)
 {
 	return db_run(st,
@@ -509,7 +509,7 @@ int meta_invitation_resend(struct store *st, int64_t group, int64_t account,
 		      "iii", now, group, account);
 }
 
-int meta_invitation_remove(struct store *st, int64_t group, int64_t account)
+int sq_invitation_remove(struct store *st, int64_t group, int64_t account)
 {
 	return db_run(st,
 		      "DELETE FROM invitation WHERE group_id = ? AND"
@@ -517,10 +517,10 @@ int meta_invitation_remove(struct store *st, int64_t group, int64_t account)
 		      "ii", group, account);
 }
 
-int meta_invitation_accept(struct store *st, int64_t group, int64_t account,
+int sq_invitation_accept(struct store *st, int64_t group, int64_t account,
 			   int64_t now)
 {
-	int rc = meta_invitation_remove(st, group, account);
+	int rc = sq_invitation_remove(st, group, account);
 
 	if (rc == 0)
 		rc = db_run(st,
@@ -532,7 +532,7 @@ int meta_invitation_accept(struct store *st, int64_t group, int64_t account,
 
 /* ---- Private/invitations/ (invitations.c) ---- */
 
-int meta_space_root_if_private(struct store *st, int64_t space,
+int sq_space_root_if_private(struct store *st, int64_t space,
 				int64_t *root)
 {
 	return db_int(st, root,
@@ -541,13 +541,13 @@ int meta_space_root_if_private(struct store *st, int64_t space,
 		      "i", space);
 }
 
-int meta_private_owner(struct store *st, int64_t space, int64_t *owner)
+int sq_private_owner(struct store *st, int64_t space, int64_t *owner)
 {
 	return db_int(st, owner, "SELECT account_id FROM space WHERE id = ?",
 		      "i", space);
 }
 
-int meta_invitations_dir(struct store *st, int64_t account, int64_t *dir)
+int sq_invitations_dir(struct store *st, int64_t account, int64_t *dir)
 {
 	return db_int(st, dir,
 		      "SELECT d.child FROM space s JOIN dirent d ON d.parent ="
@@ -556,7 +556,7 @@ int meta_invitations_dir(struct store *st, int64_t account, int64_t *dir)
 		      "i", account);
 }
 
-int meta_invitations_unmade(struct store *st, int64_t **out, size_t *n)
+int sq_invitations_unmade(struct store *st, int64_t **out, size_t *n)
 {
 	return db_ints(st, out, n,
 		       "SELECT s.id FROM space s WHERE s.account_id IS NOT NULL"
@@ -567,7 +567,7 @@ int meta_invitations_unmade(struct store *st, int64_t **out, size_t *n)
 		       "");
 }
 
-int meta_invitation_unfiled(struct store *st, int64_t account,
+int sq_invitation_unfiled(struct store *st, int64_t account,
 			    struct meta_invitation_unfiled **out, size_t *n)
 {
 	struct meta_invitation_unfiled *v = NULL;
@@ -615,7 +615,7 @@ int meta_invitation_unfiled(struct store *st, int64_t account,
 	return 0;
 }
 
-int meta_invitation_file_add(struct store *st, int64_t ino, int64_t group,
+int sq_invitation_file_add(struct store *st, int64_t ino, int64_t group,
 			     int64_t account)
 {
 	int rc = db_run(st, "UPDATE node SET gen = ? WHERE id = ?", "ii",
@@ -629,7 +629,7 @@ int meta_invitation_file_add(struct store *st, int64_t ino, int64_t group,
 	return rc;
 }
 
-int meta_invitation_file_get(struct store *st, int64_t ino,
+int sq_invitation_file_get(struct store *st, int64_t ino,
 			     struct meta_invitation_file *out)
 {
 	sqlite3_stmt *s;

@@ -57,7 +57,7 @@ static int space_accounts(struct store *st, const char *sql,
 
 /* ---- items ---- */
 
-int meta_item_uid_taken(struct store *st, int64_t dir, const unsigned char *uid,
+int sq_item_uid_taken(struct store *st, int64_t dir, const unsigned char *uid,
 			int64_t ino, int64_t replacing, char *name, size_t len)
 {
 	return one_text(st, name, len,
@@ -70,7 +70,7 @@ int meta_item_uid_taken(struct store *st, int64_t dir, const unsigned char *uid,
 			     replacing));
 }
 
-int meta_item_claim(struct store *st, int64_t ino, int64_t dir,
+int sq_item_claim(struct store *st, int64_t ino, int64_t dir,
 		    const unsigned char *uid, int kind)
 {
 	int rc;
@@ -93,7 +93,7 @@ int meta_item_claim(struct store *st, int64_t ino, int64_t dir,
 	return rc;
 }
 
-int meta_item_find_uid(struct store *st, int64_t dir, const unsigned char *uid,
+int sq_item_find_uid(struct store *st, int64_t dir, const unsigned char *uid,
 		       char *name, size_t len)
 {
 	return one_text(st, name, len,
@@ -105,12 +105,12 @@ int meta_item_find_uid(struct store *st, int64_t dir, const unsigned char *uid,
 			     "ib", dir, uid, (size_t)META_UID_BYTES));
 }
 
-int meta_item_release(struct store *st, int64_t ino)
+int sq_item_release(struct store *st, int64_t ino)
 {
 	return db_run(st, "DELETE FROM item WHERE node = ?", "i", ino);
 }
 
-int meta_item_list(struct store *st, int64_t dir, struct meta_item **out,
+int sq_item_list(struct store *st, int64_t dir, struct meta_item **out,
 		   size_t *n)
 {
 	struct meta_item *v = NULL;
@@ -146,7 +146,7 @@ int meta_item_list(struct store *st, int64_t dir, struct meta_item **out,
 	return 0;
 }
 
-int meta_item_nodes(struct store *st, int64_t dir, int kind, int64_t **out,
+int sq_item_nodes(struct store *st, int64_t dir, int kind, int64_t **out,
 		    size_t *n)
 {
 	return db_ints(st, out, n,
@@ -157,19 +157,19 @@ int meta_item_nodes(struct store *st, int64_t dir, int kind, int64_t **out,
 
 /* ---- members/ ---- */
 
-int meta_member_dir(struct store *st, int64_t space, int64_t *dir)
+int sq_member_dir(struct store *st, int64_t space, int64_t *dir)
 {
 	return db_int(st, dir, "SELECT members_dir FROM space WHERE id = ?",
 		      "i", space);
 }
 
-int meta_member_mark(struct store *st, int64_t ino, int gen)
+int sq_member_mark(struct store *st, int64_t ino, int gen)
 {
 	return db_run(st, "UPDATE node SET gen = ? WHERE id = ?", "ii",
 		      (int64_t)gen, ino);
 }
 
-int meta_member_missing(struct store *st, struct meta_space_account **out,
+int sq_member_missing(struct store *st, struct meta_space_account **out,
 			size_t *n)
 {
 	return space_accounts(st,
@@ -182,14 +182,14 @@ int meta_member_missing(struct store *st, struct meta_space_account **out,
 			      out, n);
 }
 
-int meta_member_calendar(struct store *st, int64_t account, int64_t *root)
+int sq_member_calendar(struct store *st, int64_t account, int64_t *root)
 {
 	return db_int(st, root,
 		      "SELECT calendar FROM space WHERE account_id = ?", "i",
 		      account);
 }
 
-int meta_member_calendar_stamp(struct store *st, int64_t root,
+int sq_member_calendar_stamp(struct store *st, int64_t root,
 			       struct meta_calendar_stamp *out)
 {
 	sqlite3_stmt *s;
@@ -214,7 +214,7 @@ int meta_member_calendar_stamp(struct store *st, int64_t root,
 	return 0;
 }
 
-int meta_member_calendar_mtime(struct store *st, int64_t root, int64_t *mtime)
+int sq_member_calendar_mtime(struct store *st, int64_t root, int64_t *mtime)
 {
 	return db_int(st, mtime,
 		      "SELECT max(mtime, coalesce((SELECT max(n.mtime) FROM"
@@ -223,7 +223,7 @@ int meta_member_calendar_mtime(struct store *st, int64_t root, int64_t *mtime)
 		      "i", root);
 }
 
-int meta_member_photo_type(struct store *st, int64_t account, char *type,
+int sq_member_photo_type(struct store *st, int64_t account, char *type,
 			   size_t len)
 {
 	return one_text(st, type, len,
@@ -231,7 +231,7 @@ int meta_member_photo_type(struct store *st, int64_t account, char *type,
 			     "i", account));
 }
 
-int meta_member_email(struct store *st, int64_t account, char *email,
+int sq_member_email(struct store *st, int64_t account, char *email,
 		      size_t len)
 {
 	return one_text(st, email, len,
@@ -239,7 +239,7 @@ int meta_member_email(struct store *st, int64_t account, char *email,
 			     account));
 }
 
-int meta_member_card(struct store *st, int64_t account,
+int sq_member_card(struct store *st, int64_t account,
 		     struct store_account *out, void **photo, size_t *photo_len)
 {
 	sqlite3_stmt *s;
@@ -275,7 +275,7 @@ int meta_member_card(struct store *st, int64_t account,
 	return 0;
 }
 
-int meta_member_photo(struct store *st, int64_t account, char **data,
+int sq_member_photo(struct store *st, int64_t account, char **data,
 		      size_t *len)
 {
 	sqlite3_stmt *s = db_q(st,
@@ -304,19 +304,19 @@ int meta_member_photo(struct store *st, int64_t account, char **data,
 
 /* ---- mail/ ---- */
 
-int meta_mail_root(struct store *st, int64_t space, int64_t *mail)
+int sq_mail_root(struct store *st, int64_t space, int64_t *mail)
 {
 	return db_int(st, mail, "SELECT mail FROM space WHERE id = ?", "i",
 		      space);
 }
 
-int meta_mail_root_set(struct store *st, int64_t space, int64_t mail)
+int sq_mail_root_set(struct store *st, int64_t space, int64_t mail)
 {
 	return db_run(st, "UPDATE space SET mail = ? WHERE id = ?", "ii", mail,
 		      space);
 }
 
-int meta_mail_acl_members(struct store *st, int64_t node, int perm)
+int sq_mail_acl_members(struct store *st, int64_t node, int perm)
 {
 	return db_run(st,
 		      "INSERT INTO acl (node, perm, all_members)"
@@ -324,7 +324,7 @@ int meta_mail_acl_members(struct store *st, int64_t node, int perm)
 		      "ii", node, (int64_t)perm);
 }
 
-int meta_mail_missing(struct store *st, struct meta_space_account **out,
+int sq_mail_missing(struct store *st, struct meta_space_account **out,
 		      size_t *n)
 {
 	return space_accounts(st,
@@ -335,7 +335,7 @@ int meta_mail_missing(struct store *st, struct meta_space_account **out,
 			      out, n);
 }
 
-int meta_mail_entry(struct store *st, int64_t ino, int64_t *parent, char *name,
+int sq_mail_entry(struct store *st, int64_t ino, int64_t *parent, char *name,
 		    size_t len)
 {
 	sqlite3_stmt *s = db_q(st,
@@ -355,7 +355,7 @@ int meta_mail_entry(struct store *st, int64_t ino, int64_t *parent, char *name,
 	return 0;
 }
 
-int meta_mail_address_group(struct store *st, const char *address, char *name,
+int sq_mail_address_group(struct store *st, const char *address, char *name,
 			    size_t len)
 {
 	return one_text(st, name, len,
@@ -365,7 +365,7 @@ int meta_mail_address_group(struct store *st, const char *address, char *name,
 			     "t", address));
 }
 
-int meta_mail_address_owner(struct store *st, const char *address,
+int sq_mail_address_owner(struct store *st, const char *address,
 			    int64_t *group)
 {
 	return db_int(st, group,
@@ -373,7 +373,7 @@ int meta_mail_address_owner(struct store *st, const char *address,
 		      "t", address);
 }
 
-int meta_mail_address_get(struct store *st, int64_t group, char *addr,
+int sq_mail_address_get(struct store *st, int64_t group, char *addr,
 			  size_t len)
 {
 	return one_text(st, addr, len,
@@ -383,7 +383,7 @@ int meta_mail_address_get(struct store *st, int64_t group, char *addr,
 			     "i", group));
 }
 
-int meta_mail_address_set(struct store *st, int64_t group, const char *addr)
+int sq_mail_address_set(struct store *st, int64_t group, const char *addr)
 {
 	return db_run(st,
 		      "INSERT OR REPLACE INTO mail_address (group_id, address)"
@@ -391,13 +391,13 @@ int meta_mail_address_set(struct store *st, int64_t group, const char *addr)
 		      "it", group, addr);
 }
 
-int meta_mail_address_del(struct store *st, int64_t group)
+int sq_mail_address_del(struct store *st, int64_t group)
 {
 	return db_run(st, "DELETE FROM mail_address WHERE group_id = ?", "i",
 		      group);
 }
 
-int meta_mail_config_get(struct store *st, const char *key, char *out,
+int sq_mail_config_get(struct store *st, const char *key, char *out,
 			 size_t len)
 {
 	return one_text(
@@ -405,7 +405,7 @@ int meta_mail_config_get(struct store *st, const char *key, char *out,
 		db_q(st, "SELECT v FROM mail_config WHERE k = ?", "t", key));
 }
 
-int meta_mail_config_set(struct store *st, const char *key, const char *value)
+int sq_mail_config_set(struct store *st, const char *key, const char *value)
 {
 	return db_run(st,
 		      "INSERT OR REPLACE INTO mail_config (k, v) VALUES"
@@ -413,12 +413,12 @@ int meta_mail_config_set(struct store *st, const char *key, const char *value)
 		      "tt", key, value);
 }
 
-int meta_mail_config_del(struct store *st, const char *key)
+int sq_mail_config_del(struct store *st, const char *key)
 {
 	return db_run(st, "DELETE FROM mail_config WHERE k = ?", "t", key);
 }
 
-int meta_mail_letter(struct store *st, int64_t group, int64_t account,
+int sq_mail_letter(struct store *st, int64_t group, int64_t account,
 		     struct store_letter *out)
 {
 	sqlite3_stmt *s;

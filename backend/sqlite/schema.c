@@ -610,7 +610,7 @@ static const char *const migrations[] = {
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
 
-int meta_schema_behind(struct store *st, bool *behind)
+int sq_schema_behind(struct store *st, bool *behind)
 {
 	int64_t version;
 	int rc;
@@ -628,7 +628,7 @@ int meta_schema_behind(struct store *st, bool *behind)
 	return 0;
 }
 
-int meta_migrate(struct store *st, bool *fresh)
+int sq_migrate(struct store *st, bool *fresh)
 {
 	int64_t version;
 	int rc, i;

@@ -14,7 +14,7 @@
 	"mtime = iif(?" #N " <> 0, ?" #N ", mtime),"               \
 	" ctime = iif(?" #N " <> 0, ?" #N ", ctime)"
 
-int meta_content_get(struct store *st, int64_t ino, struct content *ct)
+int sq_content_get(struct store *st, int64_t ino, struct content *ct)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -50,7 +50,7 @@ int meta_content_get(struct store *st, int64_t ino, struct content *ct)
 	return 0;
 }
 
-int meta_content_set_inline(struct store *st, int64_t ino,
+int sq_content_set_inline(struct store *st, int64_t ino,
 			    const unsigned char *blob, size_t len,
 			    const unsigned char cid[16], int64_t size,
 			    int64_t touch)
@@ -61,7 +61,7 @@ int meta_content_set_inline(struct store *st, int64_t ino,
 		      "bbiii", blob, len, cid, (size_t)16, size, touch, ino);
 }
 
-int meta_content_set_chunked(struct store *st, int64_t ino,
+int sq_content_set_chunked(struct store *st, int64_t ino,
 			     const unsigned char cid[16], int64_t size,
 			     int64_t touch)
 {
@@ -71,7 +71,7 @@ int meta_content_set_chunked(struct store *st, int64_t ino,
 		      "biii", cid, (size_t)16, size, touch, ino);
 }
 
-int meta_trash_next(struct store *st, unsigned char cid[16])
+int sq_trash_next(struct store *st, unsigned char cid[16])
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -96,13 +96,13 @@ int meta_trash_next(struct store *st, unsigned char cid[16])
 	return 0;
 }
 
-int meta_trash_drop(struct store *st, const unsigned char cid[16])
+int sq_trash_drop(struct store *st, const unsigned char cid[16])
 {
 	return db_run(st, "DELETE FROM trash WHERE cid = ?", "b", cid,
 		      (size_t)16);
 }
 
-/* The rows breaking each rule of meta_check_rule; column 0 names them. */
+/* The rows breaking each rule of sq_check_rule; column 0 names them. */
 static const struct {
 	enum meta_rule rule;
 	const char *sql;
@@ -303,17 +303,17 @@ static int check_texts(struct store *st, const char *sql, bool skip_ok,
 	return 0;
 }
 
-int meta_check_integrity(struct store *st, char ***out, size_t *n)
+int sq_check_integrity(struct store *st, char ***out, size_t *n)
 {
 	return check_texts(st, "PRAGMA integrity_check", true, out, n);
 }
 
-int meta_check_references(struct store *st, char ***out, size_t *n)
+int sq_check_references(struct store *st, char ***out, size_t *n)
 {
 	return check_texts(st, "PRAGMA foreign_key_check", false, out, n);
 }
 
-int meta_check_rule(struct store *st, enum meta_rule rule, char ***out,
+int sq_check_rule(struct store *st, enum meta_rule rule, char ***out,
 		    size_t *n)
 {
 	size_t i;
@@ -325,12 +325,12 @@ int meta_check_rule(struct store *st, enum meta_rule rule, char ***out,
 	return store_fail(st, -EINVAL, "check: unknown rule %d", (int)rule);
 }
 
-int meta_check_group_names(struct store *st, char ***out, size_t *n)
+int sq_check_group_names(struct store *st, char ***out, size_t *n)
 {
 	return db_texts(st, out, n, "SELECT name FROM grp ORDER BY id", "");
 }
 
-int meta_check_files(struct store *st, int64_t **out, size_t *n)
+int sq_check_files(struct store *st, int64_t **out, size_t *n)
 {
 	int64_t *ids = NULL;
 	size_t cap = 0;

@@ -18,7 +18,7 @@
 	" LEFT JOIN space s ON s.id = n.space_id"                              \
 	" WHERE n.id = " RESOLVE
 
-int meta_node_get(struct store *st, int64_t ino, struct node_info *out)
+int sq_node_get(struct store *st, int64_t ino, struct node_info *out)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -53,7 +53,7 @@ int meta_node_get(struct store *st, int64_t ino, struct node_info *out)
 	return 0;
 }
 
-int meta_node_attr(struct store *st, int64_t ino, struct store_attr *out)
+int sq_node_attr(struct store *st, int64_t ino, struct store_attr *out)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -83,14 +83,14 @@ int meta_node_attr(struct store *st, int64_t ino, struct store_attr *out)
 	return 0;
 }
 
-int meta_node_creator(struct store *st, int64_t ino, int64_t *creator)
+int sq_node_creator(struct store *st, int64_t ino, int64_t *creator)
 {
 	return db_int(st, creator,
 		      "SELECT coalesce(creator, 0) FROM node WHERE id = ?", "i",
 		      ino);
 }
 
-int meta_node_add(struct store *st, const struct meta_node_new *n, int64_t *ino)
+int sq_node_add(struct store *st, const struct meta_node_new *n, int64_t *ino)
 {
 	int rc;
 
@@ -106,7 +106,7 @@ int meta_node_add(struct store *st, const struct meta_node_new *n, int64_t *ino)
 	return rc;
 }
 
-int meta_node_touch_dir(struct store *st, int64_t dir, int nlink_delta,
+int sq_node_touch_dir(struct store *st, int64_t dir, int nlink_delta,
 			int64_t time_ns)
 {
 	return db_run(st,
@@ -115,7 +115,7 @@ int meta_node_touch_dir(struct store *st, int64_t dir, int nlink_delta,
 		      "iiii", (int64_t)nlink_delta, time_ns, time_ns, dir);
 }
 
-int meta_node_set_ctime(struct store *st, int64_t ino, int64_t time_ns)
+int sq_node_set_ctime(struct store *st, int64_t ino, int64_t time_ns)
 {
 	return db_run(st, "UPDATE node SET ctime = ? WHERE id = ?", "ii",
 		      time_ns, ino);
@@ -123,7 +123,7 @@ int meta_node_set_ctime(struct store *st, int64_t ino, int64_t time_ns)
 
 /* ---- names ---- */
 
-int meta_dirent_find(struct store *st, int64_t parent, const char *name,
+int sq_dirent_find(struct store *st, int64_t parent, const char *name,
 		     int64_t *child)
 {
 	return db_int(st, child,
@@ -131,7 +131,7 @@ int meta_dirent_find(struct store *st, int64_t parent, const char *name,
 		      "it", parent, name);
 }
 
-int meta_dirent_add(struct store *st, int64_t parent, const char *name,
+int sq_dirent_add(struct store *st, int64_t parent, const char *name,
 		    int64_t child)
 {
 	return db_run(st,
@@ -139,7 +139,7 @@ int meta_dirent_add(struct store *st, int64_t parent, const char *name,
 		      "iti", parent, name, child);
 }
 
-int meta_dirent_parent(struct store *st, int64_t child, int64_t *parent)
+int sq_dirent_parent(struct store *st, int64_t child, int64_t *parent)
 {
 	return db_int(st, parent,
 		      "SELECT parent FROM dirent WHERE child = ? LIMIT 1", "i",
@@ -173,7 +173,7 @@ static int name_row(struct store *st, sqlite3_stmt *s, int pcol, int ncol,
 	return 0;
 }
 
-int meta_dirent_up(struct store *st, int64_t child, int64_t *parent, char *name,
+int sq_dirent_up(struct store *st, int64_t child, int64_t *parent, char *name,
 		   size_t len)
 {
 	return name_row(st,
@@ -184,7 +184,7 @@ int meta_dirent_up(struct store *st, int64_t child, int64_t *parent, char *name,
 			0, 1, parent, name, len);
 }
 
-int meta_dirent_first(struct store *st, int64_t child, int64_t *parent,
+int sq_dirent_first(struct store *st, int64_t child, int64_t *parent,
 		      char *name, size_t len)
 {
 	if (!parent)
@@ -202,7 +202,7 @@ int meta_dirent_first(struct store *st, int64_t child, int64_t *parent,
 			0, 1, parent, name, len);
 }
 
-int meta_dirent_reaches(struct store *st, int64_t node, int64_t ancestor,
+int sq_dirent_reaches(struct store *st, int64_t node, int64_t ancestor,
 			bool *reaches)
 {
 	int64_t one = 0;
@@ -222,7 +222,7 @@ int meta_dirent_reaches(struct store *st, int64_t node, int64_t ancestor,
 	return rc;
 }
 
-int meta_dirent_newest(struct store *st, int64_t dir, int64_t *ns)
+int sq_dirent_newest(struct store *st, int64_t dir, int64_t *ns)
 {
 	return db_int(st, ns,
 		      "SELECT max(max(n.mtime), max(n.ctime)) FROM dirent"
@@ -241,7 +241,7 @@ static void dirents_free(struct meta_dirent *v, size_t n)
 }
 
 /* Collect the rows of s: name, ino and, with `full`, the attributes and
- * editorship that meta_dirent_list selects. */
+ * editorship that sq_dirent_list selects. */
 static int dirents_read(struct store *st, sqlite3_stmt *s, bool full,
 			struct meta_dirent **out, size_t *n)
 {
@@ -287,7 +287,7 @@ static int dirents_read(struct store *st, sqlite3_stmt *s, bool full,
 	return 0;
 }
 
-int meta_dirent_list(struct store *st, int64_t dir, int64_t account,
+int sq_dirent_list(struct store *st, int64_t dir, int64_t account,
 		     const char *after, size_t max, uint64_t offset,
 		     struct meta_dirent **out, size_t *n)
 {
@@ -308,7 +308,7 @@ int meta_dirent_list(struct store *st, int64_t dir, int64_t account,
 		true, out, n);
 }
 
-int meta_root_list(struct store *st, int64_t account, const char *after,
+int sq_root_list(struct store *st, int64_t account, const char *after,
 		   size_t max, uint64_t offset, struct meta_dirent **out,
 		   size_t *n)
 {
@@ -330,13 +330,13 @@ int meta_root_list(struct store *st, int64_t account, const char *after,
 
 /* ---- spaces ---- */
 
-int meta_space_private_root(struct store *st, int64_t account, int64_t *root)
+int sq_space_private_root(struct store *st, int64_t account, int64_t *root)
 {
 	return db_int(st, root, "SELECT root FROM space WHERE account_id = ?",
 		      "i", account);
 }
 
-int meta_space_group_root(struct store *st, const char *name, int64_t account,
+int sq_space_group_root(struct store *st, const char *name, int64_t account,
 			  int64_t *root)
 {
 	return db_int(
@@ -347,7 +347,7 @@ int meta_space_group_root(struct store *st, const char *name, int64_t account,
 		"ti", name, account);
 }
 
-int meta_space_tool(struct store *st, int64_t space, enum store_tool tool,
+int sq_space_tool(struct store *st, int64_t space, enum store_tool tool,
 		    int64_t *folder)
 {
 	static const char *const col[] = {
@@ -367,7 +367,7 @@ int meta_space_tool(struct store *st, int64_t space, enum store_tool tool,
 
 /* ---- extended attributes ---- */
 
-int meta_xattr_get(struct store *st, int64_t node, const char *name, void *buf,
+int sq_xattr_get(struct store *st, int64_t node, const char *name, void *buf,
 		   size_t size, size_t *len)
 {
 	sqlite3_stmt *s;
@@ -389,7 +389,7 @@ int meta_xattr_get(struct store *st, int64_t node, const char *name, void *buf,
 	return 0;
 }
 
-int meta_xattr_size(struct store *st, int64_t node, const char *name,
+int sq_xattr_size(struct store *st, int64_t node, const char *name,
 		    int64_t *len)
 {
 	return db_int(st, len,
@@ -398,14 +398,14 @@ int meta_xattr_size(struct store *st, int64_t node, const char *name,
 		      "it", node, name);
 }
 
-int meta_xattr_names(struct store *st, int64_t node, char ***out, size_t *n)
+int sq_xattr_names(struct store *st, int64_t node, char ***out, size_t *n)
 {
 	return db_texts(st, out, n,
 			"SELECT name FROM xattr WHERE node = ? ORDER BY name",
 			"i", node);
 }
 
-int meta_xattr_set(struct store *st, int64_t node, const char *name,
+int sq_xattr_set(struct store *st, int64_t node, const char *name,
 		   const void *value, size_t size)
 {
 	return db_run(
@@ -415,7 +415,7 @@ int meta_xattr_set(struct store *st, int64_t node, const char *name,
 		"itb", node, name, value ? value : "", size);
 }
 
-int meta_xattr_remove(struct store *st, int64_t node, const char *name)
+int sq_xattr_remove(struct store *st, int64_t node, const char *name)
 {
 	int rc = db_run(st, "DELETE FROM xattr WHERE node = ? AND name = ?",
 			"it", node, name);
@@ -425,7 +425,7 @@ int meta_xattr_remove(struct store *st, int64_t node, const char *name)
 	return rc;
 }
 
-int meta_editor_names(struct store *st, int64_t node, int64_t except,
+int sq_editor_names(struct store *st, int64_t node, int64_t except,
 		      char ***out, size_t *n)
 {
 	return db_texts(
@@ -479,7 +479,7 @@ static int link_one(struct store *st, sqlite3_stmt *s, struct meta_link *out)
 	return 0;
 }
 
-int meta_link_by_hash(struct store *st, const unsigned char *hash,
+int sq_link_by_hash(struct store *st, const unsigned char *hash,
 		      size_t hash_len, struct meta_link *out)
 {
 	return link_one(st,
@@ -488,12 +488,12 @@ int meta_link_by_hash(struct store *st, const unsigned char *hash,
 			out);
 }
 
-int meta_link_get(struct store *st, int64_t id, struct meta_link *out)
+int sq_link_get(struct store *st, int64_t id, struct meta_link *out)
 {
 	return link_one(st, db_q(st, ROW_COLS " WHERE l.id = ?", "i", id), out);
 }
 
-int meta_link_list(struct store *st, int64_t space, struct meta_link **out,
+int sq_link_list(struct store *st, int64_t space, struct meta_link **out,
 		   size_t *n)
 {
 	struct meta_link *v = NULL;
@@ -524,7 +524,7 @@ int meta_link_list(struct store *st, int64_t space, struct meta_link **out,
 	return 0;
 }
 
-int meta_link_add(struct store *st, const unsigned char *hash, size_t hash_len,
+int sq_link_add(struct store *st, const unsigned char *hash, size_t hash_len,
 		  int64_t space, int64_t node, enum store_tool tool,
 		  int64_t created_by, int64_t created, int64_t expires,
 		  int64_t *id)
@@ -542,12 +542,12 @@ int meta_link_add(struct store *st, const unsigned char *hash, size_t hash_len,
 	return rc;
 }
 
-int meta_link_remove(struct store *st, int64_t id)
+int sq_link_remove(struct store *st, int64_t id)
 {
 	return db_run(st, "DELETE FROM link WHERE id = ?", "i", id);
 }
 
-int meta_link_base_url_set(struct store *st, const char *url)
+int sq_link_base_url_set(struct store *st, const char *url)
 {
 	return db_run(st,
 		      "INSERT INTO link_setting (k, v) VALUES ('base_url', ?1)"
@@ -555,7 +555,7 @@ int meta_link_base_url_set(struct store *st, const char *url)
 		      "t", url);
 }
 
-int meta_link_base_url_get(struct store *st, char *buf, size_t len)
+int sq_link_base_url_get(struct store *st, char *buf, size_t len)
 {
 	sqlite3_stmt *s;
 	int rc;

@@ -11,13 +11,13 @@
 
 /* ---- names and links ---- */
 
-int meta_dirent_del(struct store *st, int64_t parent, const char *name)
+int sq_dirent_del(struct store *st, int64_t parent, const char *name)
 {
 	return db_run(st, "DELETE FROM dirent WHERE parent = ? AND name = ?",
 		      "it", parent, name);
 }
 
-int meta_dirent_set_child(struct store *st, int64_t parent, const char *name,
+int sq_dirent_set_child(struct store *st, int64_t parent, const char *name,
 			  int64_t child)
 {
 	return db_run(st,
@@ -26,7 +26,7 @@ int meta_dirent_set_child(struct store *st, int64_t parent, const char *name,
 		      "iit", child, parent, name);
 }
 
-int meta_dirent_move(struct store *st, int64_t parent, const char *name,
+int sq_dirent_move(struct store *st, int64_t parent, const char *name,
 		     int64_t newparent, const char *newname)
 {
 	return db_run(st,
@@ -35,7 +35,7 @@ int meta_dirent_move(struct store *st, int64_t parent, const char *name,
 		      "itit", newparent, newname, parent, name);
 }
 
-int meta_dirent_any(struct store *st, int64_t parent)
+int sq_dirent_any(struct store *st, int64_t parent)
 {
 	int64_t one;
 
@@ -43,7 +43,7 @@ int meta_dirent_any(struct store *st, int64_t parent)
 		      "i", parent);
 }
 
-int meta_dirent_name(struct store *st, int64_t parent, int64_t child,
+int sq_dirent_name(struct store *st, int64_t parent, int64_t child,
 		     char *name, size_t len)
 {
 	sqlite3_stmt *s;
@@ -61,7 +61,7 @@ int meta_dirent_name(struct store *st, int64_t parent, int64_t child,
 	return 0;
 }
 
-int meta_node_nlink_add(struct store *st, int64_t ino, int delta, int64_t ctime)
+int sq_node_nlink_add(struct store *st, int64_t ino, int delta, int64_t ctime)
 {
 	if (delta > 0)
 		return db_run(st,
@@ -74,7 +74,7 @@ int meta_node_nlink_add(struct store *st, int64_t ino, int delta, int64_t ctime)
 		      "ii", ctime, ino);
 }
 
-int meta_node_unlinked(struct store *st, int64_t ino, int64_t ctime)
+int sq_node_unlinked(struct store *st, int64_t ino, int64_t ctime)
 {
 	return db_run(st,
 		      "UPDATE node SET nlink = 0, ctime = ? WHERE"
@@ -82,12 +82,12 @@ int meta_node_unlinked(struct store *st, int64_t ino, int64_t ctime)
 		      "ii", ctime, ino);
 }
 
-int meta_node_del(struct store *st, int64_t ino)
+int sq_node_del(struct store *st, int64_t ino)
 {
 	return db_run(st, "DELETE FROM node WHERE id = ?", "i", ino);
 }
 
-int meta_item_drop_unnamed(struct store *st, int64_t ino, int64_t dir)
+int sq_item_drop_unnamed(struct store *st, int64_t ino, int64_t dir)
 {
 	return db_run(st,
 		      "DELETE FROM item WHERE node = ?1 AND dir = ?2 AND"
@@ -97,13 +97,13 @@ int meta_item_drop_unnamed(struct store *st, int64_t ino, int64_t dir)
 		      "ii", ino, dir);
 }
 
-int meta_node_target_set(struct store *st, int64_t ino, const char *target)
+int sq_node_target_set(struct store *st, int64_t ino, const char *target)
 {
 	return db_run(st, "UPDATE node SET target = ?, size = ? WHERE id = ?",
 		      "tii", target, (int64_t)strlen(target), ino);
 }
 
-int meta_node_target(struct store *st, int64_t ino, char *buf, size_t len)
+int sq_node_target(struct store *st, int64_t ino, char *buf, size_t len)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -122,13 +122,13 @@ int meta_node_target(struct store *st, int64_t ino, char *buf, size_t len)
 	return rc < 0 ? rc : 0;
 }
 
-int meta_node_tool_set(struct store *st, int64_t ino, int tool, int64_t ctime)
+int sq_node_tool_set(struct store *st, int64_t ino, int tool, int64_t ctime)
 {
 	return db_run(st, "UPDATE node SET ctime = ?, tool = ? WHERE id = ?",
 		      "iii", ctime, (int64_t)tool, ino);
 }
 
-int meta_node_content_trash(struct store *st, int64_t ino)
+int sq_node_content_trash(struct store *st, int64_t ino)
 {
 	return db_run(st,
 		      "INSERT OR IGNORE INTO trash (cid) SELECT cid FROM"
@@ -137,7 +137,7 @@ int meta_node_content_trash(struct store *st, int64_t ino)
 		      "i", ino);
 }
 
-int meta_node_content_take(struct store *st, int64_t src, int64_t dst,
+int sq_node_content_take(struct store *st, int64_t src, int64_t dst,
 			   int64_t ctime)
 {
 	return db_run(st,
@@ -148,7 +148,7 @@ int meta_node_content_take(struct store *st, int64_t src, int64_t dst,
 		      "iii", ctime, src, dst);
 }
 
-int meta_xattr_move(struct store *st, int64_t src, int64_t dst)
+int sq_xattr_move(struct store *st, int64_t src, int64_t dst)
 {
 	int rc = db_run(st, "DELETE FROM xattr WHERE node = ?", "i", dst);
 
@@ -158,7 +158,7 @@ int meta_xattr_move(struct store *st, int64_t src, int64_t dst)
 	return rc;
 }
 
-int meta_node_content_clear(struct store *st, int64_t ino)
+int sq_node_content_clear(struct store *st, int64_t ino)
 {
 	return db_run(st,
 		      "UPDATE node SET cid = NULL, inline = NULL,"
@@ -166,7 +166,7 @@ int meta_node_content_clear(struct store *st, int64_t ino)
 		      "i", ino);
 }
 
-int meta_node_alias(struct store *st, int64_t src, int64_t dst, int64_t ctime)
+int sq_node_alias(struct store *st, int64_t src, int64_t dst, int64_t ctime)
 {
 	return db_run(st,
 		      "UPDATE node SET nlink = 0, alias = ?, ctime = ? WHERE"
@@ -176,7 +176,7 @@ int meta_node_alias(struct store *st, int64_t src, int64_t dst, int64_t ctime)
 
 /* ---- open files and attributes ---- */
 
-int meta_rights_gen_alias(struct store *st, int64_t ino, int64_t *gen,
+int sq_rights_gen_alias(struct store *st, int64_t ino, int64_t *gen,
 			  bool *alias)
 {
 	sqlite3_stmt *s;
@@ -197,13 +197,13 @@ int meta_rights_gen_alias(struct store *st, int64_t ino, int64_t *gen,
 	return 0;
 }
 
-int meta_node_nlink(struct store *st, int64_t ino, int64_t *nlink)
+int sq_node_nlink(struct store *st, int64_t ino, int64_t *nlink)
 {
 	return db_int(st, nlink, "SELECT nlink FROM node WHERE id = ?", "i",
 		      ino);
 }
 
-int meta_node_free_unlinked(struct store *st, int64_t ino)
+int sq_node_free_unlinked(struct store *st, int64_t ino)
 {
 	return db_run(st,
 		      "DELETE FROM node WHERE id = ? AND"
@@ -211,7 +211,7 @@ int meta_node_free_unlinked(struct store *st, int64_t ino)
 		      "i", ino);
 }
 
-int meta_nodes_free_unlinked(struct store *st)
+int sq_nodes_free_unlinked(struct store *st)
 {
 	return db_run(st,
 		      "DELETE FROM node WHERE nlink = 0 AND"
@@ -219,7 +219,7 @@ int meta_nodes_free_unlinked(struct store *st)
 		      "");
 }
 
-int meta_node_mtime_set(struct store *st, int64_t ino, int64_t t)
+int sq_node_mtime_set(struct store *st, int64_t ino, int64_t t)
 {
 	return db_run(st,
 		      "UPDATE node SET mtime = ?1, ctime = ?1 WHERE"
@@ -227,7 +227,7 @@ int meta_node_mtime_set(struct store *st, int64_t ino, int64_t t)
 		      "ii", t, ino);
 }
 
-int meta_node_attrs_set(struct store *st, int64_t ino,
+int sq_node_attrs_set(struct store *st, int64_t ino,
 			const struct meta_node_attrs *a)
 {
 	/* One UPDATE: a flag of 0 keeps the column. */
@@ -241,7 +241,7 @@ int meta_node_attrs_set(struct store *st, int64_t ino,
 		      a->atime, (int64_t)a->set_mtime, a->mtime, a->ctime, ino);
 }
 
-int meta_space_root(struct store *st, int64_t space, int64_t *root)
+int sq_space_root(struct store *st, int64_t space, int64_t *root)
 {
 	return db_int(st, root,
 		      "SELECT root FROM space WHERE"
@@ -249,7 +249,7 @@ int meta_space_root(struct store *st, int64_t space, int64_t *root)
 		      "i", space);
 }
 
-int meta_private_tool(struct store *st, int64_t account, int tool, int64_t *ino)
+int sq_private_tool(struct store *st, int64_t account, int tool, int64_t *ino)
 {
 	static const char *const col[] = {
 		[STORE_TOOL_DOCUMENTS] =
@@ -265,7 +265,7 @@ int meta_private_tool(struct store *st, int64_t account, int tool, int64_t *ino)
 	return db_int(st, ino, col[tool], "i", account);
 }
 
-int meta_item_place(struct store *st, int64_t ino, int64_t *parent, char *name,
+int sq_item_place(struct store *st, int64_t ino, int64_t *parent, char *name,
 		    size_t len)
 {
 	sqlite3_stmt *s;
@@ -287,14 +287,14 @@ int meta_item_place(struct store *st, int64_t ino, int64_t *parent, char *name,
 	return 0;
 }
 
-int meta_item_is(struct store *st, int64_t ino)
+int sq_item_is(struct store *st, int64_t ino)
 {
 	int64_t one;
 
 	return db_int(st, &one, "SELECT 1 FROM item WHERE node = ?", "i", ino);
 }
 
-int meta_durable(struct store *st, bool full)
+int sq_durable(struct store *st, bool full)
 {
 	int rc;
 
@@ -308,14 +308,14 @@ int meta_durable(struct store *st, bool full)
 	return rc == SQLITE_OK ? 0 : db_error(st, rc, "sync");
 }
 
-int meta_sync_mark(struct store *st)
+int sq_sync_mark(struct store *st)
 {
 	return db_run(st, "UPDATE meta SET v = v + 1 WHERE k = 'sync'", "");
 }
 
 /* ---- the journal and the daemons ---- */
 
-int meta_journal_end(struct store *st, int64_t *seq)
+int sq_journal_end(struct store *st, int64_t *seq)
 {
 	return db_int(st, seq, "SELECT coalesce(max(seq), 0) FROM journal", "");
 }
@@ -327,7 +327,7 @@ static void changes_free(struct meta_change *v, size_t n)
 	free(v);
 }
 
-int meta_journal_since(struct store *st, int64_t seq, int64_t origin,
+int sq_journal_since(struct store *st, int64_t seq, int64_t origin,
 		       struct meta_change **out, size_t *n)
 {
 	struct meta_change *v = NULL;
@@ -370,12 +370,12 @@ int meta_journal_since(struct store *st, int64_t seq, int64_t origin,
 	return 0;
 }
 
-int meta_journal_trim(struct store *st, int64_t seq)
+int sq_journal_trim(struct store *st, int64_t seq)
 {
 	return db_run(st, "DELETE FROM journal WHERE seq <= ?", "i", seq);
 }
 
-int meta_journal_last_of(struct store *st, int64_t origin, int64_t *seq)
+int sq_journal_last_of(struct store *st, int64_t origin, int64_t *seq)
 {
 	return db_int(
 		st, seq,
@@ -390,7 +390,7 @@ static void daemon_key(char *buf, size_t len, int64_t pid, int64_t origin)
 	snprintf(buf, len, "daemon:%ld:%lld", (long)pid, (long long)origin);
 }
 
-int meta_daemon_ack(struct store *st, int64_t pid, int64_t origin, int64_t seq)
+int sq_daemon_ack(struct store *st, int64_t pid, int64_t origin, int64_t seq)
 {
 	char key[64];
 
@@ -401,7 +401,7 @@ int meta_daemon_ack(struct store *st, int64_t pid, int64_t origin, int64_t seq)
 		      "ti", key, seq);
 }
 
-int meta_daemon_leave(struct store *st, int64_t pid, int64_t origin)
+int sq_daemon_leave(struct store *st, int64_t pid, int64_t origin)
 {
 	char key[64];
 
@@ -409,7 +409,7 @@ int meta_daemon_leave(struct store *st, int64_t pid, int64_t origin)
 	return db_run(st, "DELETE FROM meta WHERE k = ?", "t", key);
 }
 
-int meta_daemon_behind(struct store *st, int64_t seq, int64_t **pids, size_t *n)
+int sq_daemon_behind(struct store *st, int64_t seq, int64_t **pids, size_t *n)
 {
 	int64_t *v = NULL;
 	size_t len = 0, cap = 0;

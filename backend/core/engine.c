@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Which engine holds a store's metadata.  Every meta_* call goes through
+ * st->ops, the table of the engine chosen here when the store opens; the
+ * table and the calls that go through it are made from meta.h at build
+ * time (scripts/gen-meta-ops: meta_ops.h, meta_dispatch.c), so that an
+ * engine cannot miss a call or disagree with its contract's types.
+ */
+#include "internal.h"
+#include "meta_ops.h"
+
+int meta_open(struct store *st, const char *path, bool readonly, bool create)
+{
+	st->ops = &sq_ops;
+	return st->ops->open(st, path, readonly, create);
+}
