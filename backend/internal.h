@@ -391,6 +391,9 @@ int check_meta_room(struct store *st, int64_t space, int64_t grow,
 /* Called after an entry was added under `parent`: -ENOSPC when the space
  * now holds more entries than its capacity allows. */
 int check_entries(struct store *st, int64_t space, int64_t parent);
+/* -ENOSPC when restoring `grow` bytes from history would pass the
+ * capacity of `space` (history does not give way to its own restore). */
+int check_restore_room(struct store *st, int64_t space, int64_t grow);
 /* Let history give way, oldest first, until live content may grow by
  * `grow` bytes within the capacity. */
 int hist_make_room(struct store *st, int64_t space, int64_t grow);

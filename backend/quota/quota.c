@@ -8,6 +8,17 @@
  * there: space.files) is bounded by the capacity too, so nobody grows the
  * database by megabytes at 0 bytes used.  The engine keeps the three
  * counters; this file holds the limits and the refusals.
+ *
+ * One errno for each kind of limit, everywhere (SPEC.md, Quotas):
+ *  - ENOSPC: a space is full: content bytes, metadata bytes or entries
+ *    (this file, and only this file, says so);
+ *  - EDQUOT: a plan's count is reached: groups administered, members
+ *    (pending invitations included), invitations (model/);
+ *  - EFBIG: one object is larger than any may be: a file past the largest
+ *    offset, a calendar or contact item, an account photo, a message
+ *    (vfs/, pim/, model/account.c, mail/).
+ * The file system passes each to the caller as it is; groupctl prints
+ * the reason with it.
  */
 #include "internal.h"
 
@@ -93,6 +104,21 @@ int check_entries(struct store *st, int64_t space, int64_t parent)
 				  (long long)r.max_files, ENTRY_BYTES / 1024,
 				  ENTRY_FLOOR);
 	return 0;
+}
+
+int check_restore_room(struct store *st, int64_t space, int64_t grow)
+{
+	struct room r;
+	int rc;
+
+	if (grow <= 0 || space <= 0)
+		return 0;
+	rc = space_room(st, space, &r);
+	if (rc == 0 && r.used + r.meta + grow > r.capacity)
+		rc = store_fail(st, -ENOSPC,
+				"the space is full: what is restored counts "
+				"against its capacity");
+	return rc;
 }
 
 int hist_make_room(struct store *st, int64_t space, int64_t grow)

@@ -919,19 +919,6 @@ static int live_folder(struct store *st, const struct store_caller *c,
 	return rc;
 }
 
-/* Room in the space for `grow` more live bytes. */
-static int live_room(struct store *st, int64_t space, int64_t grow)
-{
-	struct room r;
-	int rc = space_room(st, space, &r);
-
-	if (rc == 0 && grow > 0 && r.used + r.meta + grow > r.capacity)
-		rc = store_fail(st, -ENOSPC,
-				"the space is full: what is restored counts "
-				"against its capacity");
-	return rc;
-}
-
 static int restore_into(struct store *st, const struct store_caller *c,
 			int64_t space, int64_t id, int64_t node,
 			const struct node_info *dp, const char *name);
@@ -1010,7 +997,7 @@ static int restore_into(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = meta_hist_node_size(st, node, &size);
 	if (rc == 0)
-		rc = live_room(st, space, S_ISREG(n.mode) ? size : 0);
+		rc = check_restore_room(st, space, S_ISREG(n.mode) ? size : 0);
 	type = rc == 0 ? item_type(&d, name) : 0;
 	if (type) {
 		rc = item_validate_node(st, node, type, &info);
@@ -1066,7 +1053,7 @@ static int restore_version(struct store *st, const struct store_caller *c,
 	if (rc == 0)
 		rc = meta_hist_node_size(st, live, &lsize);
 	if (rc == 0)
-		rc = live_room(st, space, vsize - lsize);
+		rc = check_restore_room(st, space, vsize - lsize);
 	if (rc == 0)
 		rc = node_info(st, n.parent, &d);
 	type = rc == 0 ? item_type(&d, strrchr(path, '/') + 1) : 0;

@@ -485,6 +485,42 @@ static void open_survives_purge(struct fixture *fx)
 	}
 }
 
+/* A restore counts against the capacity like any write (quota/: one
+ * errno, ENOSPC, for a full space): after a plan change leaves the group
+ * too little room, restoring what history still holds is refused and
+ * leaves both the trash and the live tree as they were. */
+static void restore_past_capacity(struct fixture *fx)
+{
+	struct world w;
+	struct store_attr a;
+	char *big = calloc(1, 300 * KIB);
+	size_t done = 0;
+	int64_t hist = -1;
+
+	world(fx, &w);
+	put(fx, &w.bob, w.docs, "keep.bin", big, 300 * KIB);
+	put(fx, &w.bob, w.docs, "gone.bin", big, 300 * KIB);
+	succeeds(fx, store_fs_unlink(fx->st, &w.bob, w.docs, "gone.bin"),
+		 "rm gone.bin");
+	fx_plan(fx, "small", 5, 5, 400 * KIB, 512 * KIB);
+	refused(fx, store_history_restore(fx->st, &w.bob, "G",
+					  "documents/gone.bin", &done),
+		-ENOSPC, "restored counts against its capacity",
+		"restoring 300 KiB beside 300 KiB in a 400 KiB group");
+	ok(store_fs_lookup(fx->st, &w.bob, w.docs, "gone.bin", &a) == -ENOENT,
+	   "  gone.bin is not back");
+	is_int(entries(fx, &w.bob, NULL), 1, "  history still holds it");
+	is_int(usage(fx, &w.boss, &hist), 300 * KIB, "  live use unchanged");
+	fx_plan(fx, "small", 5, 5, 1024 * KIB, 512 * KIB);
+	succeeds(fx, store_history_restore(fx->st, &w.bob, "G",
+					   "documents/gone.bin", &done),
+		 "with room again it is restored");
+	succeeds(fx, store_fs_lookup(fx->st, &w.bob, w.docs, "gone.bin", &a),
+		 "  gone.bin is back");
+	free(big);
+	checked(fx);
+}
+
 /* A write refused (and rolled back) keeps no version and does not count
  * as the handle's first change: the next write still keeps one. */
 static void refused_write_keeps_nothing(struct fixture *fx)
@@ -630,6 +666,7 @@ int main(void)
 	fx_run("purge needs the delete right", purge_rights);
 	fx_run("drops stay private in history", drops_stay_private);
 	fx_run("restore puts items back", restore_puts_back);
+	fx_run("restore past capacity", restore_past_capacity);
 	fx_run("an open item outlives its history entry", open_survives_purge);
 	fx_run("a refused write keeps no version", refused_write_keeps_nothing);
 	fx_run("history entries cost room, metadata included", metadata_counts);
