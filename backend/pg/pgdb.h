@@ -18,9 +18,9 @@
  *   23xxx integrity (unique 23505, foreign key, check, not null)
  *                                         -EEXIST (as SQLite's CONSTRAINT)
  *   40001 serialization failure, 40P01 deadlock
- *                                         -EAGAIN: the transaction is
- *        over (rolled back); the caller retries the WHOLE transaction
- *        from its BEGIN.  Never returned outside a transaction.
+ *                                         -EAGAIN: the transaction cannot
+ *        commit; the caller rolls it back (pg_rollback) and retries the
+ *        WHOLE transaction from its BEGIN.
  *   55P03 lock not available (lock_timeout, 30 s as SQLite's busy
  *         timeout), 57014 query canceled     -EBUSY
  *   connection lost (class 08, 57P01-57P03, PQstatus bad)
@@ -103,6 +103,7 @@ struct pgdb {
 	PGconn *conn;	 /* NULL: none (not connected, or lost) */
 	char *conninfo;	 /* to connect again */
 	bool readonly;
+	bool txn;	 /* pg_begin'd, not yet committed or rolled back */
 	struct store *st;   /* for the notice receiver (hist_gone) */
 	int txn_err;	    /* the errno the open transaction failed with */
 	int savepoints;	    /* savepoints open in the transaction */
@@ -163,8 +164,9 @@ void pg_rollback(struct store *st);
  * after it: the transaction goes on. */
 int pg_savepoint(struct store *st);
 int pg_savepoint_end(struct store *st, bool keep);
-/* meta_txn_active: whether a transaction is open (or failed and not yet
- * rolled back) on a live connection. */
+/* meta_txn_active: whether a transaction is open: begun and not yet
+ * committed or rolled back, failed or not, even when its connection was
+ * lost (statements then fail with -EIO until pg_rollback). */
 bool pg_txn_active(struct store *st);
 /* meta_rights_gen: meta 'rights'. */
 int pg_rights_gen(struct store *st, int64_t *out);
@@ -273,7 +275,7 @@ int pg_node_hold(struct store *st, uint64_t ino, bool open);
  * with SQLSTATE PG_HIST_GONE_STATE and message "<space> <hdir>"; the
  * connection's notice receiver calls st->sh->hooks->hist_gone(st, space,
  * hdir) as the statement runs, as SQLite's gfs_hist_gone() does.  Other
- * notices are logged at debug level. */
+ * notices are logged at info level. */
 #define PG_HIST_GONE_STATE "GF001"
 
 #endif
