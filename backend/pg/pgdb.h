@@ -266,8 +266,11 @@ uint64_t pg_conn_gen(struct store *st);
  * connection holds nothing.  The SQL function gfs_node_open(ino) (used by
  * the trigger hist_delete and by queries) is true while any session holds
  * it.  Advisory locks of the database's other users on the same 64-bit
- * keys would count: give groupfs its own database.  Hold or release
- * outside a write transaction's failure (each is one statement). */
+ * keys would count: give groupfs its own database.  Each call is one
+ * statement (in a failed transaction it fails too); the lock belongs to
+ * the session, kept across commits and rollbacks until released.  Every
+ * lock held takes a slot of the server's lock table
+ * (max_locks_per_transaction x max_connections). */
 int pg_node_hold(struct store *st, uint64_t ino, bool open);
 
 /* ---- history's folders --------------------------------------------------

@@ -95,6 +95,7 @@ static int cluster_start(void)
 	conninfo[strcspn(conninfo, "\n")] = '\0';
 	status = pclose(p);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+		rmdir(cluster_dir);
 		cluster_dir[0] = '\0';
 		return 77;
 	}
