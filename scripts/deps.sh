@@ -18,9 +18,12 @@ set -eu
 # dbus-daemon (dbus-run-session, the session bus gvfs needs).  The shared
 # mailbox (tests/mount/mail.sh, mutt.sh, neomutt.sh, mta.sh): the mail
 # clients mblaze, notmuch, mutt and neomutt (driven in tmux), and Exim
-# (exim4-daemon-light), the MTA the test starts on loopback.
+# (exim4-daemon-light), the MTA the test starts on loopback.  PostgreSQL:
+# libpq-dev (the engine for stores shared by several machines) and
+# postgresql (the server its tests start a throwaway cluster of).
 PKGS="gcc meson ninja-build pkg-config libfuse3-dev fuse3 libsqlite3-dev
-libsodium-dev libssl-dev libical-dev tzdata python3 util-linux passwd sqlite3 rsync git
+libsodium-dev libssl-dev libical-dev libpq-dev postgresql tzdata python3
+util-linux passwd sqlite3 rsync git
 tar khal khard vdirsyncer attr libglib2.0-bin man-db systemd
 libmicrohttpd-dev media-types curl openssl apache2-utils gvfs dbus-daemon
 mblaze notmuch mutt neomutt tmux exim4-daemon-light"

@@ -1,0 +1,952 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The PostgreSQL engine's core (pgdb.h): the connection and its session
+ * settings, the notice receiver that carries history's folders back to the
+ * rules, the cache of prepared statements, the statement helpers,
+ * transactions, and the one place where SQLSTATEs become errnos.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgdb.h"
+
+/* Type oids of the results pg_col_* decode (pg_type.dat). */
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_TEXT 25
+#define OID_OID 26
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_VARCHAR 1043
+#define OID_NUMERIC 1700
+
+#define MAX_PARAMS 32
+
+/* ---- errors ---- */
+
+/* A SQLSTATE as an errno; *lost: the connection is gone. */
+static int state_errno(const char *state, bool *lost)
+{
+	*lost = false;
+	if (!state || !*state)
+		return -EIO;
+	if (strncmp(state, "23", 2) == 0)
+		return -EEXIST;
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+		return -EAGAIN;
+	if (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
+		return -EBUSY;
+	if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0) {
+		*lost = true;
+		return -EIO;
+	}
+	if (strcmp(state, "53100") == 0)
+		return -ENOSPC;
+	if (strcmp(state, "53200") == 0)
+		return -ENOMEM;
+	if (strcmp(state, "42501") == 0 || strcmp(state, "25006") == 0)
+		return -EACCES;
+	if (strcmp(state, "22021") == 0 || strcmp(state, "22P05") == 0)
+		return -EILSEQ;
+	if (strcmp(state, "54000") == 0)
+		return -EFBIG;
+	return -EIO;
+}
+
+/* The connection is gone: drop it (the server ended its transaction);
+ * the next pg_begin or autocommit statement connects again. */
+static void drop_conn(struct pgdb *db)
+{
+	if (db->conn)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	db->txn_err = 0;
+	db->savepoints = 0;
+}
+
+/* A message on one line: libpq's may hold several, and end with one. */
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	char *p;
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	for (p = s; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+}
+
+int pg_error(struct store *st, const PGresult *r, const char *what)
+{
+	struct pgdb *db = pgdb(st);
+	const char *state = NULL, *msg = NULL;
+	char text[400];
+	bool lost;
+	int err;
+
+	if (r) {
+		ExecStatusType s = PQresultStatus(r);
+
+		if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+			return 0;
+		state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	}
+	if (!msg || !*msg)
+		msg = db && db->conn ? PQerrorMessage(db->conn) : "no connection";
+	copy_str(text, sizeof(text), msg);
+	trim(text);
+	err = state_errno(state, &lost);
+	/* No SQLSTATE and a dead socket: the server went away. */
+	if (db && (!db->conn || PQstatus(db->conn) == CONNECTION_BAD))
+		lost = true, err = -EIO;
+	if (lost && db)
+		drop_conn(db);
+	if (err == -EIO || err == -ENOMEM)
+		store_log(st, STORE_LOG_ERR, "database: %s: %s%s%s", what, text,
+			  state ? " SQLSTATE " : "", state ? state : "");
+	return store_fail(st, err, "database: %s: %s", what, text);
+}
+
+/* ---- the connection ---- */
+
+/* The trigger hist_dir_gone speaks through NOTICE (pgdb.h). */
+static void notice_fn(void *arg, const PGresult *r)
+{
+	struct store *st = arg;
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	long long space;
+	unsigned long long hdir;
+
+	if (state && strcmp(state, PG_HIST_GONE_STATE) == 0 && msg &&
+	    sscanf(msg, "%lld %llu", &space, &hdir) == 2) {
+		if (st->sh && st->sh->hooks && st->sh->hooks->hist_gone)
+			st->sh->hooks->hist_gone(st, space, hdir);
+		return;
+	}
+	store_log(st, STORE_LOG_INFO, "database: %s", msg ? msg : "notice");
+}
+
+static int connect_db(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+	const char *keys[] = {"dbname", "fallback_application_name", NULL};
+	const char *vals[] = {db->conninfo, "groupfs", NULL};
+	char setup[512];
+	PGresult *r;
+	size_t i;
+	int rc;
+
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (!db->conn)
+		return store_fail(st, -ENOMEM, "out of memory");
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		char msg[400];
+
+		copy_str(msg, sizeof(msg), PQerrorMessage(db->conn));
+		trim(msg);
+		PQfinish(db->conn);
+		db->conn = NULL;
+		store_log(st, STORE_LOG_ERR, "database: connect: %s", msg);
+		return store_fail(st, -EIO, "database: cannot connect: %s",
+				  msg);
+	}
+	db->conn_gen++;
+	/* Statements were prepared on the old session only. */
+	for (i = 0; i < PG_STMT_SLOTS; i++)
+		db->cache[i].id = 0;
+	PQsetNoticeReceiver(db->conn, notice_fn, st);
+	snprintf(setup, sizeof(setup),
+		 "SET client_min_messages = notice;"
+		 "SET lock_timeout = '30s';"
+		 "SET groupfs.origin = '%lld';"
+		 "SET synchronous_commit = %s;"
+		 "SET default_transaction_read_only = %s;",
+		 st->sh ? (long long)st->sh->origin : 0LL,
+		 st->sh && st->sh->fast_commit ? "off" : "on",
+		 db->readonly ? "on" : "off");
+	r = PQexec(db->conn, setup);
+	rc = pg_error(st, r, "session set-up");
+	PQclear(r);
+	return rc;
+}
+
+/* Connected, or connect again: before a transaction, or a statement run
+ * outside one. */
+static int ensure_conn(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+
+	if (!db)
+		return store_fail(st, -EIO,
+				  "this store handle is detached (a bug)");
+	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+		return 0;
+	drop_conn(db);
+	return connect_db(st);
+}
+
+int pg_open(struct store *st, const char *conninfo, bool readonly)
+{
+	struct pgdb *db = calloc(1, sizeof(*db));
+
+	if (!db)
+		return store_fail(st, -ENOMEM, "out of memory");
+	st->eng = (struct engine *)(void *)db;
+	db->st = st;
+	db->readonly = readonly;
+	db->conninfo = strdup(conninfo);
+	if (!db->conninfo)
+		return store_fail(st, -ENOMEM, "out of memory");
+	return connect_db(st);
+}
+
+void pg_close(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+
+	if (!db)
+		return;
+	drop_conn(db);
+	free(db->conninfo);
+	free(db);
+	st->eng = NULL;
+}
+
+uint64_t pg_conn_gen(struct store *st)
+{
+	return pgdb(st) ? pgdb(st)->conn_gen : 0;
+}
+
+/* ---- statements ---- */
+
+/* Whether the caller's transaction is open (pg_begin, not yet ended),
+ * even when the connection that held it was lost. */
+static bool in_txn(const struct pgdb *db)
+{
+	return db->txn;
+}
+
+/* The connection held by a transaction is gone: statements fail until
+ * the caller rolls back. */
+static int lost_in_txn(struct store *st)
+{
+	return store_fail(st, -EIO, "database: the connection was lost in "
+			  "the transaction");
+}
+
+/* After an error: whether the server's transaction is now failed, and
+ * what with (vquery answers it again). */
+static void note_failure(struct pgdb *db, int rc)
+{
+	if (rc && db->conn && !db->txn_err &&
+	    PQtransactionStatus(db->conn) == PQTRANS_INERROR)
+		db->txn_err = rc;
+}
+
+/* Whether `sql` may change rows: all but a SELECT. */
+static bool sql_writes(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '(')
+		sql++;
+	return strncasecmp(sql, "SELECT", 6) != 0;
+}
+
+/* The slot of `sql`, prepared on this connection, into *out. */
+static int prepare(struct store *st, const char *sql, const char *fmt,
+		   struct pg_slot **out)
+{
+	struct pgdb *db = pgdb(st);
+	size_t h = ((uintptr_t)sql >> 3) % PG_STMT_SLOTS;
+	int nparams = (int)strlen(fmt);
+	struct pg_slot *slot = NULL;
+	Oid types[MAX_PARAMS];
+	char name[16];
+	PGresult *r;
+	size_t i;
+	int k, rc;
+
+	for (i = 0; i < PG_STMT_SLOTS; i++) {
+		struct pg_slot *s = &db->cache[(h + i) % PG_STMT_SLOTS];
+
+		if (s->sql == sql || s->sql == NULL) {
+			slot = s;
+			break;
+		}
+	}
+	/* Full (it should not be): more statements than slots is a bug. */
+	if (!slot)
+		return store_fail(st, -ENOMEM, "statement cache full");
+	if (slot->sql && slot->nparams != nparams)
+		return store_fail(st, -EINVAL, "statement called with %d "
+				  "parameters, then %d (a bug): %.200s",
+				  slot->nparams, nparams, sql);
+	if (slot->sql && slot->id) {
+		*out = slot;
+		return 0;
+	}
+	if (nparams > MAX_PARAMS)
+		return store_fail(st, -EINVAL, "too many parameters (a bug)");
+	for (k = 0; k < nparams; k++)
+		types[k] = fmt[k] == 'b' ? OID_BYTEA : 0;
+	if (!++db->next_id)
+		db->next_id = 1;
+	snprintf(name, sizeof(name), "g%u", db->next_id);
+	r = PQprepare(db->conn, name, sql, nparams, types);
+	rc = pg_error(st, r, "prepare");
+	PQclear(r);
+	if (rc) {
+		store_log(st, STORE_LOG_ERR, "prepare: %.300s", sql);
+		return rc;
+	}
+	slot->sql = sql;
+	slot->nparams = nparams;
+	slot->write = sql_writes(sql);
+	slot->id = db->next_id;
+	*out = slot;
+	return 0;
+}
+
+/* Bind the parameters fmt describes (pgdb.h) into vals/lens/fmts; nums
+ * holds the integers' text. */
+static int bind_args(struct store *st, const char *fmt, va_list ap,
+		const char **vals, int *lens, int *fmts,
+		char (*nums)[24])
+{
+	int i;
+
+	for (i = 0; fmt[i]; i++) {
+		lens[i] = 0;
+		fmts[i] = 0;
+		switch (fmt[i]) {
+		case 'i':
+			snprintf(nums[i], sizeof(nums[i]), "%" PRId64,
+				 va_arg(ap, int64_t));
+			vals[i] = nums[i];
+			break;
+		case 't':
+			vals[i] = va_arg(ap, const char *);
+			break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+
+			if (n > INT32_MAX)
+				return store_fail(st, -EFBIG,
+						  "value too large");
+			/* An empty bytea still needs a non-NULL value. */
+			vals[i] = p ? (n ? p : "") : NULL;
+			lens[i] = (int)n;
+			fmts[i] = 1;
+			break;
+		}
+		case 'n':
+			vals[i] = NULL;
+			break;
+		default:
+			return store_fail(st, -EINVAL, "bad parameter type "
+					  "'%c' (a bug)", fmt[i]);
+		}
+	}
+	return 0;
+}
+
+/* Prepare (cached), bind and run; *res: the successful result. */
+static int vquery(struct store *st, PGresult **res, const char *sql,
+		  const char *fmt, va_list ap)
+{
+	struct pgdb *db = pgdb(st);
+	const char *vals[MAX_PARAMS];
+	int lens[MAX_PARAMS], fmts[MAX_PARAMS];
+	char nums[MAX_PARAMS][24];
+	struct pg_slot *slot = NULL;
+	char name[16];
+	PGresult *r;
+	int rc;
+
+	*res = NULL;
+	if (!db)
+		return store_fail(st, -EIO,
+				  "this store handle is detached (a bug)");
+	if (in_txn(db)) {
+		if (!db->conn)
+			return lost_in_txn(st);
+		/* A failed transaction fails every statement until its
+		 * rollback: say its first error again, without asking. */
+		if (db->txn_err)
+			return store_fail(st, db->txn_err, "database: the "
+					  "transaction failed earlier: %s",
+					  strerror(-db->txn_err));
+	} else {
+		rc = ensure_conn(st);
+		if (rc)
+			return rc;
+	}
+	if (strlen(fmt) > MAX_PARAMS)
+		return store_fail(st, -EINVAL, "too many parameters (a bug)");
+	rc = bind_args(st, fmt, ap, vals, lens, fmts, nums);
+	if (rc)
+		return rc;
+	rc = prepare(st, sql, fmt, &slot);
+	if (rc)
+		goto out;
+	if (slot->write)
+		st->wseq++;
+	snprintf(name, sizeof(name), "g%u", slot->id);
+	r = PQexecPrepared(db->conn, name, slot->nparams, vals, lens, fmts, 1);
+	rc = pg_error(st, r, "statement");
+	if (rc) {
+		PQclear(r);
+		if (rc != -EEXIST && rc != -EAGAIN)
+			store_log(st, rc == -EIO ? STORE_LOG_ERR :
+				  STORE_LOG_INFO, "statement: %.300s", sql);
+		goto out;
+	}
+	{
+		const char *n = PQcmdTuples(r);
+
+		db->changes = *n ? strtoll(n, NULL, 10) : PQntuples(r);
+	}
+	*res = r;
+out:
+	note_failure(db, rc);
+	return rc;
+}
+
+int pg_q(struct store *st, PGresult **res, const char *sql, const char *fmt,
+	 ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vquery(st, res, sql, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int pg_run(struct store *st, const char *sql, const char *fmt, ...)
+{
+	PGresult *r;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vquery(st, &r, sql, fmt, ap);
+	va_end(ap);
+	PQclear(r);
+	return rc;
+}
+
+int64_t pg_changes(struct store *st)
+{
+	return pgdb(st) ? pgdb(st)->changes : 0;
+}
+
+int pg_int(struct store *st, int64_t *out, const char *sql, const char *fmt,
+	   ...)
+{
+	PGresult *r;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vquery(st, &r, sql, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	if (PQntuples(r) < 1 || PQnfields(r) < 1)
+		rc = -ENOENT;
+	else
+		*out = pg_col_int(r, 0, 0);
+	PQclear(r);
+	return rc;
+}
+
+int pg_text(struct store *st, char **out, const char *sql, const char *fmt,
+	    ...)
+{
+	PGresult *r;
+	va_list ap;
+	int rc;
+
+	*out = NULL;
+	va_start(ap, fmt);
+	rc = vquery(st, &r, sql, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	if (PQntuples(r) < 1 || PQnfields(r) < 1)
+		rc = -ENOENT;
+	else if (!(*out = strdup(pg_col_text(r, 0, 0))))
+		rc = store_fail(st, -ENOMEM, "out of memory");
+	PQclear(r);
+	return rc;
+}
+
+int pg_blob(struct store *st, void *buf, size_t size, size_t *len,
+	    const char *sql, const char *fmt, ...)
+{
+	const void *p;
+	PGresult *r;
+	va_list ap;
+	size_t n;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vquery(st, &r, sql, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	if (PQntuples(r) < 1 || PQnfields(r) < 1) {
+		PQclear(r);
+		return -ENOENT;
+	}
+	p = pg_col_blob(r, 0, 0, &n);
+	if (n && n <= size)
+		memcpy(buf, p, n);
+	*len = n;
+	PQclear(r);
+	return 0;
+}
+
+int pg_ints(struct store *st, int64_t **out, size_t *n, const char *sql,
+	    const char *fmt, ...)
+{
+	PGresult *r;
+	va_list ap;
+	int i, rows, rc;
+
+	*out = NULL;
+	*n = 0;
+	va_start(ap, fmt);
+	rc = vquery(st, &r, sql, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rows = PQntuples(r);
+	if (rows > 0) {
+		*out = malloc(sizeof(**out) * (size_t)rows);
+		if (!*out) {
+			PQclear(r);
+			return store_fail(st, -ENOMEM, "out of memory");
+		}
+		for (i = 0; i < rows; i++)
+			(*out)[i] = pg_col_int(r, i, 0);
+		*n = (size_t)rows;
+	}
+	PQclear(r);
+	return 0;
+}
+
+int pg_pairs(struct store *st, int64_t (**out)[2], size_t *n, const char *sql,
+	     const char *fmt, ...)
+{
+	PGresult *r;
+	va_list ap;
+	int i, rows, rc;
+
+	*out = NULL;
+	*n = 0;
+	va_start(ap, fmt);
+	rc = vquery(st, &r, sql, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rows = PQntuples(r);
+	if (rows > 0) {
+		*out = malloc(sizeof(**out) * (size_t)rows);
+		if (!*out) {
+			PQclear(r);
+			return store_fail(st, -ENOMEM, "out of memory");
+		}
+		for (i = 0; i < rows; i++) {
+			(*out)[i][0] = pg_col_int(r, i, 0);
+			(*out)[i][1] = pg_col_int(r, i, 1);
+		}
+		*n = (size_t)rows;
+	}
+	PQclear(r);
+	return 0;
+}
+
+int pg_texts(struct store *st, char ***out, size_t *n, const char *sql,
+	     const char *fmt, ...)
+{
+	char **v = NULL;
+	PGresult *r;
+	va_list ap;
+	int i, rows, rc;
+
+	*out = NULL;
+	*n = 0;
+	va_start(ap, fmt);
+	rc = vquery(st, &r, sql, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rows = PQntuples(r);
+	if (rows > 0) {
+		v = calloc((size_t)rows, sizeof(*v));
+		for (i = 0; v && i < rows; i++)
+			if (!(v[i] = strdup(pg_col_text(r, i, 0))))
+				break;
+		if (!v || i < rows) {
+			while (v && i > 0)
+				free(v[--i]);
+			free(v);
+			PQclear(r);
+			return store_fail(st, -ENOMEM, "out of memory");
+		}
+		*out = v;
+		*n = (size_t)rows;
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Run text `sql` with PQexec (several statements, no parameters). */
+static int exec_text(struct store *st, const char *sql, const char *what)
+{
+	struct pgdb *db = pgdb(st);
+	PGresult *r;
+	int rc;
+
+	r = PQexec(db->conn, sql);
+	rc = pg_error(st, r, what);
+	PQclear(r);
+	return rc;
+}
+
+int pg_exec(struct store *st, const char *sql)
+{
+	struct pgdb *db = pgdb(st);
+	int rc;
+
+	if (!db)
+		return store_fail(st, -EIO,
+				  "this store handle is detached (a bug)");
+	if (in_txn(db)) {
+		if (!db->conn)
+			return lost_in_txn(st);
+		if (db->txn_err)
+			return store_fail(st, db->txn_err, "database: the "
+					  "transaction failed earlier: %s",
+					  strerror(-db->txn_err));
+	} else {
+		rc = ensure_conn(st);
+		if (rc)
+			return rc;
+	}
+	st->wseq++;
+	rc = exec_text(st, sql, "exec");
+	note_failure(db, rc);
+	return rc;
+}
+
+/* ---- columns ---- */
+
+static uint16_t get16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) << 32 | get32(p + 4);
+}
+
+/* A binary numeric's integral part (base 10000 digits), saturated. */
+static int64_t numeric_int(const unsigned char *p, int len)
+{
+	int ndigits, weight, sign, i;
+	__int128 v = 0;
+
+	if (len < 8)
+		return 0;
+	ndigits = (int16_t)get16(p);
+	weight = (int16_t)get16(p + 2);
+	sign = get16(p + 4);
+	if (sign == 0xc000 || len < 8 + 2 * ndigits)
+		return 0; /* NaN */
+	for (i = 0; i <= weight; i++) {
+		v = v * 10000 + (i < ndigits ? get16(p + 8 + 2 * i) : 0);
+		if (v > INT64_MAX)
+			return sign == 0x4000 ? INT64_MIN : INT64_MAX;
+	}
+	return sign == 0x4000 ? -(int64_t)v : (int64_t)v;
+}
+
+int64_t pg_col_int(const PGresult *r, int row, int col)
+{
+	const unsigned char *p;
+	int len;
+
+	if (PQgetisnull(r, row, col))
+		return 0;
+	p = (const unsigned char *)PQgetvalue(r, row, col);
+	len = PQgetlength(r, row, col);
+	if (PQfformat(r, col) == 0)
+		return *p == 't' ? 1 : *p == 'f' ? 0 :
+		       strtoll((const char *)p, NULL, 10);
+	switch (PQftype(r, col)) {
+	case OID_BOOL:
+		return len >= 1 && p[0] != 0;
+	case OID_INT2:
+		return len >= 2 ? (int16_t)get16(p) : 0;
+	case OID_INT4:
+		return len >= 4 ? (int32_t)get32(p) : 0;
+	case OID_OID:
+		return len >= 4 ? (int64_t)get32(p) : 0;
+	case OID_INT8:
+		return len >= 8 ? (int64_t)get64(p) : 0;
+	case OID_NUMERIC:
+		return numeric_int(p, len);
+	case OID_FLOAT4: {
+		uint32_t u = get32(p);
+		float f;
+
+		memcpy(&f, &u, sizeof(f));
+		return len >= 4 && isfinite(f) ? (int64_t)f : 0;
+	}
+	case OID_FLOAT8: {
+		uint64_t u = get64(p);
+		double d;
+
+		memcpy(&d, &u, sizeof(d));
+		return len >= 8 && isfinite(d) ? (int64_t)d : 0;
+	}
+	default:
+		/* text, varchar, unknown: a number in decimal */
+		return strtoll((const char *)p, NULL, 10);
+	}
+}
+
+const char *pg_col_text(const PGresult *r, int row, int col)
+{
+	/* libpq ends every value with a NUL, binary ones included. */
+	return PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
+}
+
+const void *pg_col_blob(const PGresult *r, int row, int col, size_t *len)
+{
+	if (PQgetisnull(r, row, col)) {
+		*len = 0;
+		return NULL;
+	}
+	*len = (size_t)PQgetlength(r, row, col);
+	return PQgetvalue(r, row, col);
+}
+
+bool pg_col_null(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col);
+}
+
+/* ---- transactions ---- */
+
+int pg_begin(struct store *st, bool write)
+{
+	struct pgdb *db = pgdb(st);
+	const char *sql = write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+				: "BEGIN ISOLATION LEVEL REPEATABLE READ "
+				  "READ ONLY";
+	int rc, tries;
+
+	st->wseq++;
+	if (db && in_txn(db) && db->conn)
+		return store_fail(st, -EIO, "database: begin: a transaction "
+				  "is already open (a bug)");
+	if (db)
+		db->txn = false;
+	/* A connection the server dropped while we were idle (a restart)
+	 * shows only when used: nothing was under way, connect again. */
+	for (tries = 0; tries < 2; tries++) {
+		rc = ensure_conn(st);
+		if (rc)
+			return rc;
+		db->txn_err = 0;
+		db->savepoints = 0;
+		rc = exec_text(st, sql, "begin");
+		if (rc != -EIO || db->conn)
+			break;
+	}
+	db->txn = rc == 0;
+	return rc;
+}
+
+int pg_commit(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+	PGresult *r;
+	int rc;
+
+	st->wseq++;
+	if (!db || !in_txn(db))
+		return store_fail(st, -EIO, "database: commit: no "
+				  "transaction is open (a bug)");
+	if (!db->conn) {
+		db->txn = false;
+		return store_fail(st, -EIO, "database: commit: the "
+				  "connection was lost");
+	}
+	if (db->txn_err) {
+		rc = db->txn_err;
+		pg_rollback(st);
+		return store_fail(st, rc, "database: commit: the transaction "
+				  "failed earlier: %s", strerror(-rc));
+	}
+	r = PQexec(db->conn, "COMMIT");
+	rc = pg_error(st, r, "commit");
+	/* A transaction the server had failed answers COMMIT with ROLLBACK
+	 * and no error. */
+	if (rc == 0 && strcmp(PQcmdStatus(r), "COMMIT") != 0)
+		rc = store_fail(st, -EIO, "database: commit: rolled back");
+	PQclear(r);
+	if (db->conn && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		pg_rollback(st);
+	db->txn = false;
+	db->txn_err = 0;
+	db->savepoints = 0;
+	return rc;
+}
+
+void pg_rollback(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+	PGresult *r;
+
+	st->wseq++;
+	if (!db)
+		return;
+	db->txn = false;
+	db->txn_err = 0;
+	db->savepoints = 0;
+	if (!db->conn || PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		return;
+	r = PQexec(db->conn, "ROLLBACK");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		store_log(st, STORE_LOG_ERR, "rollback failed: %s",
+			  PQerrorMessage(db->conn));
+		if (PQstatus(db->conn) == CONNECTION_BAD)
+			drop_conn(db);
+	}
+	PQclear(r);
+}
+
+int pg_savepoint(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+	int rc;
+
+	if (!db || !db->conn || !in_txn(db))
+		return store_fail(st, -EIO, "database: savepoint: no "
+				  "transaction is open");
+	if (db->txn_err)
+		return store_fail(st, db->txn_err, "database: the transaction "
+				  "failed earlier: %s", strerror(-db->txn_err));
+	st->wseq++;
+	rc = exec_text(st, "SAVEPOINT keep", "savepoint");
+	if (rc == 0)
+		db->savepoints++;
+	note_failure(db, rc);
+	return rc;
+}
+
+int pg_savepoint_end(struct store *st, bool keep)
+{
+	struct pgdb *db = pgdb(st);
+	int rc;
+
+	if (!db || !db->conn || !in_txn(db) || db->savepoints <= 0)
+		return store_fail(st, -EIO, "database: savepoint: none is "
+				  "open");
+	st->wseq++;
+	if (keep && db->txn_err)
+		return store_fail(st, db->txn_err, "database: the transaction "
+				  "failed earlier: %s", strerror(-db->txn_err));
+	/* ROLLBACK TO is what a failed transaction accepts: it undoes the
+	 * failure too, when it came after the savepoint. */
+	rc = keep ? 0 : exec_text(st, "ROLLBACK TO keep", "rollback to");
+	if (rc == 0) {
+		db->txn_err = 0;
+		rc = exec_text(st, "RELEASE keep", "release");
+	}
+	if (rc == 0)
+		db->savepoints--;
+	note_failure(db, rc);
+	return rc;
+}
+
+bool pg_txn_active(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+
+	return db && in_txn(db);
+}
+
+int pg_rights_gen(struct store *st, int64_t *out)
+{
+	return pg_int(st, out, "SELECT v FROM meta WHERE k = 'rights'", "");
+}
+
+/* ---- the journal's notifications, items held open ---- */
+
+int pg_listen(struct store *st)
+{
+	return pg_exec(st, "LISTEN " PG_JOURNAL_CHANNEL);
+}
+
+int pg_socket(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+
+	return db && db->conn ? PQsocket(db->conn) : -1;
+}
+
+int pg_notify_next(struct store *st, int64_t *seq)
+{
+	struct pgdb *db = pgdb(st);
+	PGnotify *n;
+
+	if (!db || !db->conn)
+		return store_fail(st, -EIO, "database: not connected");
+	if (!PQconsumeInput(db->conn))
+		return pg_error(st, NULL, "notifications");
+	while ((n = PQnotifies(db->conn))) {
+		bool ours = strcmp(n->relname, PG_JOURNAL_CHANNEL) == 0;
+
+		if (ours)
+			*seq = strtoll(n->extra, NULL, 10);
+		PQfreemem(n);
+		if (ours)
+			return 1;
+	}
+	return 0;
+}
+
+int pg_node_hold(struct store *st, uint64_t ino, bool open)
+{
+	return open ? pg_run(st, "SELECT pg_advisory_lock_shared($1::bigint)",
+			     "i", (int64_t)ino)
+		    : pg_run(st, "SELECT pg_advisory_unlock_shared($1::bigint)",
+			     "i", (int64_t)ino);
+}
