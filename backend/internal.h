@@ -13,6 +13,7 @@
 #include <stdarg.h>
 
 #include "array.h"
+#include "blob.h"
 #include "meta.h"
 #include "store.h"
 
@@ -62,9 +63,9 @@ struct istate {
 	uint64_t ino;
 	int opens;		/* guarded by shared.lock */
 	pthread_rwlock_t rw;	/* content: readers share, a writer is alone */
-	pthread_mutex_t fd_lock;
-	int fd;			/* backing file of `cid`, -1 when not open */
-	unsigned char cid[16];	/* guarded by fd_lock */
+	pthread_mutex_t blob_lock;
+	struct blob *blob;	/* the engine's handle on `cid`, or NULL */
+	unsigned char cid[16];	/* guarded by blob_lock */
 	bool orphan;		/* lost its last name while open (shared.lock) */
 	struct istate *next;	/* hash chain, guarded by shared.lock */
 };
@@ -72,7 +73,7 @@ struct istate {
 /*
  * What every handle on one open store shares (store_clone): the key and
  * the table of open items.  Lock order: istate.rw, then the write lock
- * (shared.wlock with BEGIN IMMEDIATE), then istate.fd_lock; shared.lock is
+ * (shared.wlock with BEGIN IMMEDIATE), then istate.blob_lock; shared.lock is
  * taken last and never held while waiting for another.  A batch (group
  * commit, txn.c) holds the write lock across the requests on its handle,
  * which take istate.rw: no other thread may wait for the write lock while
@@ -108,6 +109,7 @@ struct shared {
 	 * releases when the kernel never did (store_fs_release_all). */
 	struct store_file *files;
 	const struct meta_hooks *hooks; /* what the engine calls back */
+	const struct blob_ops *blob; /* where content is kept (blob.h) */
 };
 
 struct memo;
@@ -335,6 +337,18 @@ void escape_name(const char *in, char *out, size_t len);
 int valid_entry_name(const char *s);
 int casefold(const char *in, char *out, size_t outlen);
 int normalize_language(const char *in, char *out, size_t len);
+
+/* ---- files/copy.c ---- */
+struct stat;
+/* The stamp of a file as `s` shows it (not settled). */
+void files_stamp(const struct stat *s, struct blob_stamp *out);
+/* Copy file `src` to `dst` (made 0600, or emptied), `buf` of `buflen`
+ * bytes at a time, calling step after each; *was: the source's stamp when
+ * its copy began.  -ENOENT, with nothing written, when `src` is missing;
+ * any other failure says what in err. */
+int files_copy(const char *src, const char *dst, char *buf, size_t buflen,
+	       void (*step)(void *arg, uint64_t bytes), void *arg,
+	       struct blob_stamp *was, char *err, size_t errlen);
 
 /* ---- core/daemons.c ---- */
 /* Join the daemons serving this store (a shared lock on db/daemons.lock,

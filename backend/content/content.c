@@ -7,39 +7,32 @@
  * neither be altered nor moved to another place or file without reading
  * back as -EIO.
  *
- * Records are 4096 bytes, one page each, so that a write interrupted by a
- * crash (the kernel stops at page boundaries, even for SIGKILL) never
- * tears a record.
- *
  * Small files (up to INLINE_MAX) live in the database, one sealed blob in
  * node.inline: many small files cost no file each.  A file that grows past
- * that moves to a content file DIR/data/XX/<cid hex>, whose chunk i is the
- * record nonce[24] | sealed chunk | tag[16] at offset i * RECORD, so a
- * write in the middle of a large file rewrites only the chunks it touches.
- * Every record holds a whole chunk (the last one zero-padded): a crash
- * between writing a record and committing the new size leaves records
- * that still read back under the old size.  Holes are never left:
+ * that moves to the store's content engine (blob.h, chosen when the store
+ * opens: files/, a file DIR/data/XX/<cid hex> each), which keeps record i
+ * of its content id: nonce[24] | sealed chunk | tag[16], RECORD bytes, so
+ * a write in the middle of a large file rewrites only the chunks it
+ * touches.  Every record holds a whole chunk (the last one zero-padded): a
+ * crash between writing a record and committing the new size leaves
+ * records that still read back under the old size.  Holes are never left:
  * extending a file writes sealed zeros.
  *
  * All writes run inside the caller's BEGIN IMMEDIATE transaction, which
  * serialises writers across processes; in this process, readers and
  * writers of one item meet at its istate.rw lock.
  */
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <sodium.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
 
 #define NONCE 24	/* the nonce slot of a record or blob */
 #define TAG 16
 #define RECORD (NONCE + CHUNK + TAG)
-_Static_assert(RECORD == 4096, "a record is one page");
+_Static_assert(RECORD == BLOB_RECORD, "a record is what engines keep");
 _Static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == NONCE &&
 		       crypto_aead_xchacha20poly1305_ietf_ABYTES == TAG,
 	       "XChaCha20-Poly1305 fills the nonce slot");
@@ -207,111 +200,49 @@ void content_new_cid(unsigned char cid[16])
 	randombytes_buf(cid, 16);
 }
 
-static void cid_path(struct store *st, const unsigned char cid[16],
-		     char *buf, size_t len, bool dir_only)
+/* The engine's handle on `cid`, kept on the item's istate when there is
+ * one (blob_lock held while it is looked up or replaced); *owned: the
+ * caller's to close (cid_blob_done). */
+static int cid_blob(struct store *st, struct istate *is,
+		    const unsigned char cid[16], bool create, struct blob **out,
+		    bool *owned)
 {
-	char hex[33];
-
-	sodium_bin2hex(hex, sizeof(hex), cid, 16);
-	if (dir_only)
-		snprintf(buf, len, "%s/data/%.2s", st->sh->dir, hex);
-	else
-		snprintf(buf, len, "%s/data/%.2s/%s", st->sh->dir, hex, hex);
-}
-
-static int open_cid(struct store *st, const unsigned char cid[16], bool create)
-{
-	char path[4096];
-	int fd;
-
-	cid_path(st, cid, path, sizeof(path), false);
-	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0),
-		  0600);
-	if (fd >= 0 || !create || errno != ENOENT)
-		return fd >= 0 ? fd : -errno;
-	/* First file in this fan-out folder. */
-	snprintf(path, sizeof(path), "%s/data", st->sh->dir);
-	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return -errno;
-	cid_path(st, cid, path, sizeof(path), true);
-	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return -errno;
-	cid_path(st, cid, path, sizeof(path), false);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	return fd >= 0 ? fd : -errno;
-}
-
-/* The content file of `cid`, kept open on the item's istate when there is
- * one (its fd_lock held while the fd is in use). */
-static int cid_fd(struct store *st, struct istate *is,
-		  const unsigned char cid[16], bool create, bool *owned)
-{
-	int fd;
+	const struct blob_ops *e = st->sh->blob;
+	struct blob *b;
+	int rc;
 
 	*owned = false;
 	if (is) {
-		pthread_mutex_lock(&is->fd_lock);
-		if (is->fd >= 0 && memcmp(is->cid, cid, 16) == 0) {
-			fd = is->fd;
-			pthread_mutex_unlock(&is->fd_lock);
-			return fd;
+		pthread_mutex_lock(&is->blob_lock);
+		if (is->blob && memcmp(is->cid, cid, 16) == 0) {
+			*out = is->blob;
+			pthread_mutex_unlock(&is->blob_lock);
+			return 0;
 		}
-		pthread_mutex_unlock(&is->fd_lock);
+		pthread_mutex_unlock(&is->blob_lock);
 	}
-	fd = open_cid(st, cid, create);
-	if (fd < 0)
-		return store_fail(st, fd == -ENOENT ? -EIO : fd,
+	rc = e->open(st, cid, create, &b);
+	if (rc)
+		return store_fail(st, rc == -ENOENT ? -EIO : rc,
 				  "content file missing or unreadable");
+	*out = b;
 	if (!is) {
 		*owned = true;
-		return fd;
+		return 0;
 	}
-	pthread_mutex_lock(&is->fd_lock);
-	if (is->fd >= 0)
-		close(is->fd);
-	is->fd = fd;
+	pthread_mutex_lock(&is->blob_lock);
+	if (is->blob)
+		e->close(is->blob);
+	is->blob = b;
 	memcpy(is->cid, cid, 16);
-	pthread_mutex_unlock(&is->fd_lock);
-	return fd;
-}
-
-static int pread_all(int fd, void *buf, size_t n, off_t off, size_t *got)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t r = pread(fd, (char *)buf + done, n - done,
-				  off + (off_t)done);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	*got = done;
+	pthread_mutex_unlock(&is->blob_lock);
 	return 0;
 }
 
-static int pwrite_all(int fd, const void *buf, size_t n, off_t off)
+static void cid_blob_done(struct store *st, struct blob *b, bool owned)
 {
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t w = pwrite(fd, (const char *)buf + done, n - done,
-				   off + (off_t)done);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		done += (size_t)w;
-	}
-	return 0;
+	if (owned)
+		st->sh->blob->close(b);
 }
 
 void content_free(struct content *ct)
@@ -358,35 +289,35 @@ static int chunks_read(struct store *st, struct sealer *s, struct istate *is,
 	uint64_t nchunks = ((uint64_t)ct->size + CHUNK - 1) / CHUNK, i;
 	unsigned char *rec = NULL;
 	size_t got = 0, want;
+	struct blob *b;
 	bool owned;
-	int fd, rc = 0;
+	int rc;
 
 	if (first >= nchunks)
 		return 0;
 	if (last >= nchunks)
 		last = nchunks - 1;
-	fd = cid_fd(st, is, ct->cid, false, &owned);
-	if (fd < 0)
-		return fd;
-	want = (size_t)(last - first + 1) * RECORD;
-	rec = malloc(want);
+	rc = cid_blob(st, is, ct->cid, false, &b, &owned);
+	if (rc)
+		return rc;
+	want = (size_t)(last - first + 1);
+	rec = malloc(want * RECORD);
 	if (!rec) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = pread_all(fd, rec, want, (off_t)(first * RECORD), &got);
+	rc = st->sh->blob->read(st, b, first, want, rec, &got);
 	for (i = first; rc == 0 && i <= last; i++) {
-		size_t at = (size_t)(i - first) * RECORD;
+		size_t at = (size_t)(i - first);
 
-		if (got < at + RECORD ||
-		    open_sealed(s, ct->cid, i, rec + at, RECORD,
-				out + (i - first) * CHUNK) != 0)
+		if (got <= at ||
+		    open_sealed(s, ct->cid, i, rec + at * RECORD, RECORD,
+				out + at * CHUNK) != 0)
 			rc = corrupt(st, ct, "chunk");
 	}
 out:
 	free(rec);
-	if (owned)
-		close(fd);
+	cid_blob_done(st, b, owned);
 	return rc;
 }
 
@@ -437,7 +368,7 @@ out:
 
 /* Seal plaintext chunks [first, ...) of `data` (len bytes, starting at a
  * chunk boundary) and write them in one go. */
-static int chunks_write(struct store *st, struct sealer *s, int fd,
+static int chunks_write(struct store *st, struct sealer *s, struct blob *b,
 			const struct content *ct, uint64_t first,
 			const unsigned char *data, size_t len)
 {
@@ -463,7 +394,7 @@ static int chunks_write(struct store *st, struct sealer *s, int fd,
 		sodium_memzero(last, sizeof(last));
 	}
 	if (rc == 0)
-		rc = pwrite_all(fd, rec, n * RECORD, (off_t)(first * RECORD));
+		rc = st->sh->blob->write(st, b, first, n, rec);
 	free(rec);
 	return rc;
 }
@@ -517,17 +448,17 @@ static int inline_update(struct store *st, struct sealer *s,
 }
 
 /* Move an inline item's content to a content file. */
-static int leave_inline(struct store *st, struct sealer *s, int fd,
+static int leave_inline(struct store *st, struct sealer *s, struct blob *b,
 			struct content *ct)
 {
 	size_t size = (size_t)ct->size;
 	unsigned char *plain = malloc(size ? size : 1);
 	int rc = plain ? inline_read(st, s, ct, plain) : -ENOMEM;
 
-	if (rc == 0 && ftruncate(fd, 0) != 0)
-		rc = -errno;
+	if (rc == 0)
+		rc = st->sh->blob->truncate(st, b, 0);
 	if (rc == 0 && size)
-		rc = chunks_write(st, s, fd, ct, 0, plain, size);
+		rc = chunks_write(st, s, b, ct, 0, plain, size);
 	if (plain)
 		sodium_memzero(plain, size ? size : 1);
 	free(plain);
@@ -536,10 +467,10 @@ static int leave_inline(struct store *st, struct sealer *s, int fd,
 	return rc;
 }
 
-/* The size of a content file holding `size` bytes. */
-static off_t file_size(uint64_t size)
+/* The records holding `size` bytes. */
+static uint64_t records(uint64_t size)
 {
-	return (off_t)((size + CHUNK - 1) / CHUNK * RECORD);
+	return (size + CHUNK - 1) / CHUNK;
 }
 
 static int update_sealed(struct store *st, struct sealer *s,
@@ -551,9 +482,10 @@ static int update_sealed(struct store *st, struct sealer *s,
 	uint64_t target = truncate_to >= 0 ? (uint64_t)truncate_to : off;
 	struct content old;
 	unsigned char *plain = NULL;
+	struct blob *b;
 	bool owned = false;
 	size_t span;
-	int fd, rc = 0;
+	int rc = 0;
 
 	/* Grow towards a far offset in bounded steps of sealed zeros. */
 	while ((uint64_t)ct->size + GROW_STEP < target) {
@@ -575,11 +507,11 @@ static int update_sealed(struct store *st, struct sealer *s,
 	}
 	if (!ct->chunked && newsize <= INLINE_MAX)
 		return inline_update(st, s, ct, off, buf, len, newsize);
-	fd = cid_fd(st, is, ct->cid, true, &owned);
-	if (fd < 0)
-		return fd;
+	rc = cid_blob(st, is, ct->cid, true, &b, &owned);
+	if (rc)
+		return rc;
 	if (!ct->chunked)
-		rc = leave_inline(st, s, fd, ct);
+		rc = leave_inline(st, s, b, ct);
 	if (rc || from >= to)
 		goto resize;
 	first = from / CHUNK;
@@ -608,11 +540,11 @@ static int update_sealed(struct store *st, struct sealer *s,
 	if (truncate_to < 0)
 		memcpy(plain + (off - first * CHUNK), buf, len);
 	stop = (last + 1) * CHUNK < newsize ? (last + 1) * CHUNK : newsize;
-	rc = chunks_write(st, s, fd, ct, first, plain,
+	rc = chunks_write(st, s, b, ct, first, plain,
 			  (size_t)(stop - first * CHUNK));
 resize:
-	if (rc == 0 && newsize < oldsize && ftruncate(fd, file_size(newsize)))
-		rc = -errno;
+	if (rc == 0 && newsize < oldsize)
+		rc = st->sh->blob->truncate(st, b, records(newsize));
 	if (rc == 0)
 		rc = meta_content_set_chunked(st, ct->ino, ct->cid,
 					      (int64_t)newsize, ct->touch);
@@ -620,8 +552,7 @@ resize:
 		ct->size = (int64_t)newsize;
 out:
 	free(plain);
-	if (owned)
-		close(fd);
+	cid_blob_done(st, b, owned);
 	return rc;
 }
 
@@ -650,36 +581,40 @@ int content_update(struct store *st, struct istate *is, struct content *ct,
 
 int content_sync(struct store *st, struct istate *is, const struct content *ct)
 {
+	struct blob *b;
 	bool owned;
-	int fd, rc = 0;
+	int rc;
 
-	if (!ct->chunked)
+	/* Inline content, and an engine's written with the metadata, are
+	 * durable with its commit. */
+	if (!ct->chunked || st->sh->blob->with_meta)
 		return 0;
-	fd = cid_fd(st, is, ct->cid, false, &owned);
-	if (fd < 0)
-		return fd;
-	if (fdatasync(fd) != 0)
-		rc = -errno;
-	if (owned)
-		close(fd);
+	rc = cid_blob(st, is, ct->cid, false, &b, &owned);
+	if (rc)
+		return rc;
+	rc = st->sh->blob->sync(st, b);
+	cid_blob_done(st, b, owned);
 	return rc;
 }
 
-/* Remove the content files of committed deletions. */
+/* Remove the content of committed deletions. */
 int content_empty_trash(struct store *st)
 {
 	unsigned char cid[16];
-	char path[4096];
+	char hex[33];
 	int rc;
 
 	for (;;) {
 		rc = meta_trash_next(st, cid);
 		if (rc)
 			return rc == -ENOENT ? 0 : rc;
-		cid_path(st, cid, path, sizeof(path), false);
-		if (unlink(path) != 0 && errno != ENOENT)
-			store_log(st, STORE_LOG_WARNING, "cannot remove %s: %m",
-				  path);
+		rc = st->sh->blob->remove(st, cid);
+		if (rc) {
+			sodium_bin2hex(hex, sizeof(hex), cid, 16);
+			store_log(st, STORE_LOG_WARNING,
+				  "cannot remove content %s (%s engine): %s",
+				  hex, st->sh->blob->name, strerror(-rc));
+		}
 		rc = meta_trash_drop(st, cid);
 		if (rc)
 			return rc;

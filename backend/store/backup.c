@@ -2,8 +2,10 @@
 /*
  * Backup and restore of a whole store, while daemons and groupctl keep
  * using it.  This file owns the copy of a store directory: the database
- * through the engine's online copy (meta.h), every other file (the master key,
- * the content files under data/) as bytes, still sealed.
+ * through the engine's online copy (meta.h), the content through the
+ * content engine (blob.h: the files engine copies its files under data/ as
+ * bytes, still sealed; an engine whose content lives with the metadata has
+ * nothing to copy beside it), every other file (the master key) as bytes.
  *
  * A copy is consistent at one instant, the moment the final pass holds the
  * store's write lock (BEGIN IMMEDIATE): every write to the database and to
@@ -15,16 +17,11 @@
  *    again and again what changed meanwhile, until a pass finds few
  *    changes (FEW_FILES, FEW_BYTES) or after MAX_PASSES passes;
  *  - "changed since its copy" is decided from a record, in memory, of the
- *    source's size, mtime, ctime, inode and device as they were when its
- *    copy began, never from the copy's own times (a destination with
- *    coarse times, vfat or some network file systems, would make every
- *    file look changed).  A record is trusted only when the copy began
- *    long enough after the source's ctime that any later write moves it:
- *    file systems stamp times from a clock that ticks every few
- *    milliseconds (SETTLE_NS is far above it), or in whole seconds, 2 s
- *    for some (a time with no nanoseconds: SETTLE_S);
- *  - under the lock (the final pass): the content files that changed
- *    since their copy are copied again, files the source no longer has
+ *    source's stamp (struct blob_stamp: for a file, its size, mtime,
+ *    ctime, inode and device) as it was when its copy began, trusted only
+ *    when settled (files/copy.c says when);
+ *  - under the lock (the final pass): the files and content that changed
+ *    since their copy are copied again, those the source no longer has
  *    are removed from the copy, and a read transaction on the database
  *    begins (its snapshot is the instant of the copy); then the lock is
  *    released and the database is copied from that snapshot (WAL: writers
@@ -47,6 +44,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +54,6 @@
 
 #include "internal.h"
 
-#define SETTLE_NS 100000000LL	/* see above */
-#define SETTLE_S 3LL
 #define MAX_PASSES 5		/* unlocked passes, the first included */
 #define FEW_FILES 64		/* changes few enough to copy under the lock */
 #define FEW_BYTES (64ULL << 20)
@@ -67,15 +63,13 @@
 #define KEY_REL "master.key"
 #define COPY_BUF (1 << 20)
 
-/* The source of a copied file as it was when its copy began. */
+/* The source of a copied file or content as it was when its copy began,
+ * by its path in the store directory, or "/" and the content id in hex. */
 struct rec {
 	char *rel; /* NULL: a free slot */
-	off_t size;
-	struct timespec mtime, ctime;
-	ino_t ino;
-	dev_t dev;
-	bool settled; /* a later write would move ctime */
-	bool dir;     /* a folder, made in the copy */
+	struct blob_stamp stamp;
+	bool dir;      /* a folder, made in the copy */
+	bool blob;     /* content, copied by the content engine */
 	unsigned seen; /* the last pass that found it in the source */
 };
 
@@ -128,11 +122,6 @@ static char *path_of(const char *dir, const char *rel)
 	if (asprintf(&p, "%s%s%s", dir, rel[0] ? "/" : "", rel) < 0)
 		return NULL;
 	return p;
-}
-
-static long long ns_of(const struct timespec *t)
-{
-	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
 static size_t rec_hash(const char *rel)
@@ -205,18 +194,32 @@ static void recs_free(struct copier *cp)
 	cp->cap = cp->nrecs = 0;
 }
 
-/* Whether the copy of `rel`, whose source is now `s`, is still the
- * source: its record says so. */
+/* Whether the copy of `rel`, whose source's stamp is now `now`, is
+ * still the source: its record says so. */
 static bool copy_current(struct copier *cp, const char *rel,
-			 const struct stat *s)
+			 const struct blob_stamp *now)
 {
 	struct rec *r = rec_slot(cp, rel);
 
-	return r && r->rel && !r->dir && r->settled &&
-	       r->size == s->st_size &&
-	       r->ino == s->st_ino && r->dev == s->st_dev &&
-	       ns_of(&r->mtime) == ns_of(&s->st_mtim) &&
-	       ns_of(&r->ctime) == ns_of(&s->st_ctim);
+	return r && r->rel && !r->dir && r->stamp.settled &&
+	       blob_stamp_same(&r->stamp, now);
+}
+
+/* Bytes copied: progress, and what this pass has copied. */
+static void copied(void *arg, uint64_t bytes)
+{
+	struct copier *cp = arg;
+
+	cp->done += bytes;
+	cp->changed_bytes += bytes;
+	progress(cp, false);
+}
+
+/* Whether a bounded final pass may copy one more thing of `bytes`. */
+static bool within_bounds(struct copier *cp, uint64_t bytes)
+{
+	return (!cp->max_files || cp->changed_files + 1 <= cp->max_files) &&
+	       (!cp->max_bytes || cp->changed_bytes + bytes <= cp->max_bytes);
 }
 
 /* Copy one regular file, made 0600, and record its source as it was when
@@ -224,76 +227,24 @@ static bool copy_current(struct copier *cp, const char *rel,
 static int copy_file(struct copier *cp, const char *rel)
 {
 	char *sp = path_of(cp->src, rel), *dp = path_of(cp->dst, rel);
-	struct timespec start;
-	int in = -1, out = -1, rc = 0;
-	struct stat sb;
-	struct rec r;
+	struct rec r = {0};
+	int rc;
 
 	if (!sp || !dp) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	clock_gettime(CLOCK_REALTIME, &start);
-	in = open(sp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (in < 0) {
-		/* A content file freed since the listing: nothing to copy
-		 * (the final pass removes any earlier copy). */
-		rc = errno == ENOENT ? 0 : fail(cp, -errno, "cannot read", sp);
-		goto out;
+	rc = files_copy(sp, dp, cp->buf, COPY_BUF, copied, cp, &r.stamp,
+			cp->err, sizeof(cp->err));
+	/* A file gone since the listing: nothing to copy (the final pass
+	 * removes any earlier copy). */
+	if (rc == -ENOENT)
+		rc = 0;
+	else if (rc == 0) {
+		cp->changed_files++;
+		rc = rec_put(cp, rel, &r);
 	}
-	if (fstat(in, &sb) != 0) {
-		rc = fail(cp, -errno, "cannot read", sp);
-		goto out;
-	}
-	out = open(dp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		   0600);
-	if (out < 0) {
-		rc = fail(cp, -errno, "cannot write", dp);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = read(in, cp->buf, COPY_BUF), w = 0;
-
-		if (n < 0) {
-			rc = fail(cp, -errno, "cannot read", sp);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		while (w < n) {
-			ssize_t k = write(out, cp->buf + w, (size_t)(n - w));
-
-			if (k < 0) {
-				rc = fail(cp, -errno, "cannot write", dp);
-				goto out;
-			}
-			w += k;
-		}
-		cp->done += (uint64_t)n;
-		cp->changed_bytes += (uint64_t)n;
-		progress(cp, false);
-	}
-	cp->changed_files++;
-	/* On disk: syncfs() once at the end. */
-	rc = close(out);
-	out = -1;
-	if (rc != 0) {
-		rc = fail(cp, -errno, "cannot write", dp);
-		goto out;
-	}
-	r = (struct rec){.size = sb.st_size, .mtime = sb.st_mtim,
-			 .ctime = sb.st_ctim, .ino = sb.st_ino,
-			 .dev = sb.st_dev};
-	r.settled = ns_of(&start) - ns_of(&sb.st_ctim) >=
-		    (sb.st_ctim.tv_nsec || sb.st_mtim.tv_nsec
-			     ? SETTLE_NS
-			     : SETTLE_S * 1000000000LL);
-	rc = rec_put(cp, rel, &r);
 out:
-	if (out >= 0)
-		close(out);
-	if (in >= 0)
-		close(in);
 	free(sp);
 	free(dp);
 	return rc;
@@ -336,15 +287,13 @@ static int visit(struct copier *cp, const char *rel)
 		rec_slot(cp, rel)->seen = cp->pass;
 		rc = walk(cp, rel);
 	} else if (S_ISREG(s.st_mode)) {
+		struct blob_stamp now;
 		struct rec *r;
 
-		if (copy_current(cp, rel, &s))
-			cp->done += (uint64_t)s.st_size;
-		else if ((cp->max_files &&
-			  cp->changed_files + 1 > cp->max_files) ||
-			 (cp->max_bytes &&
-			  cp->changed_bytes + (uint64_t)s.st_size >
-				  cp->max_bytes))
+		files_stamp(&s, &now);
+		if (copy_current(cp, rel, &now))
+			cp->done += now.bytes;
+		else if (!within_bounds(cp, now.bytes))
 			rc = -EAGAIN;
 		else
 			rc = copy_file(cp, rel);
@@ -371,6 +320,15 @@ static int prune(struct copier *cp)
 
 		if (!r->rel || r->seen == cp->pass)
 			continue;
+		if (r->blob) {
+			unsigned char cid[16];
+
+			if (sodium_hex2bin(cid, sizeof(cid), r->rel + 1,
+					   strlen(r->rel + 1), NULL, NULL,
+					   NULL) == 0)
+				cp->st->sh->blob->uncopy(cp->dst, cid);
+			continue;
+		}
 		x = path_of(cp->dst, r->rel);
 		if (!x)
 			return -ENOMEM;
@@ -405,6 +363,11 @@ static int walk(struct copier *cp, const char *rel)
 			continue;
 		if (cp->skip_db && !rel[0] && !strcmp(e->d_name, "db"))
 			continue;
+		/* The content engine's folder: its objects are copied
+		 * through it (blobs). */
+		if (cp->st && !rel[0] && cp->st->sh->blob->dir &&
+		    !strcmp(e->d_name, cp->st->sh->blob->dir))
+			continue;
 		if (asprintf(&r, "%s%s%s", rel, rel[0] ? "/" : "",
 			     e->d_name) < 0) {
 			rc = -ENOMEM;
@@ -418,6 +381,78 @@ static int walk(struct copier *cp, const char *rel)
 	closedir(d);
 	free(sp);
 	return rc;
+}
+
+/* Content `cid` of the source, recorded as "/" and its id in hex. */
+static int visit_blob(void *arg, const unsigned char cid[16])
+{
+	const struct blob_ops *e;
+	struct copier *cp = arg;
+	struct blob_copy job;
+	struct blob_stamp now;
+	struct rec *r;
+	char key[34];
+	int rc;
+
+	e = cp->st->sh->blob;
+	key[0] = '/';
+	sodium_bin2hex(key + 1, sizeof(key) - 1, cid, 16);
+	rc = e->stamp(cp->st, cid, &now);
+	if (rc == -ENOENT) /* freed since the listing */
+		return 0;
+	if (rc)
+		return fail(cp, rc, "cannot read content", key + 1);
+	if (copy_current(cp, key, &now)) {
+		cp->done += now.bytes;
+	} else if (!within_bounds(cp, now.bytes)) {
+		return -EAGAIN;
+	} else {
+		job = (struct blob_copy){.dest = cp->dst, .buf = cp->buf,
+					 .buflen = COPY_BUF, .step = copied,
+					 .arg = cp};
+		rc = e->copy(cp->st, cid, &job);
+		if (rc == -ENOENT)
+			return 0;
+		if (rc) {
+			snprintf(cp->err, sizeof(cp->err), "%s", job.err);
+			return rc;
+		}
+		cp->changed_files++;
+		rc = rec_put(cp, key, &(struct rec){.stamp = job.was,
+						    .blob = true});
+		if (rc)
+			return rc;
+	}
+	r = rec_slot(cp, key);
+	if (r && r->rel)
+		r->seen = cp->pass;
+	return 0;
+}
+
+/* One pass: the store directory's files (but the database and the
+ * content engine's folder), then the content, through its engine. */
+static int copy_pass(struct copier *cp)
+{
+	const struct blob_ops *e = cp->st->sh->blob;
+	int rc = walk(cp, "");
+
+	if (rc == 0 && !e->with_meta) {
+		rc = e->each(cp->st, visit_blob, cp);
+		if (rc && rc != -EAGAIN && !cp->err[0])
+			fail(cp, rc, "cannot list the content of",
+			     cp->st->sh->dir);
+	}
+	return rc;
+}
+
+static int add_blob(void *arg, const unsigned char cid[16])
+{
+	struct copier *cp = arg;
+	struct blob_stamp now;
+
+	if (cp->st->sh->blob->stamp(cp->st, cid, &now) == 0)
+		cp->total += now.bytes;
+	return 0;
 }
 
 static uint64_t tree_bytes;
@@ -710,19 +745,52 @@ out:
 	return in;
 }
 
+/* Bytes a pass copies at most, for progress: the store directory's
+ * files but the database and the content engine's folder, and the
+ * content. */
+static void pass_total(struct copier *cp)
+{
+	const struct blob_ops *e = cp->st->sh->blob;
+	struct dirent *ent;
+	DIR *d = opendir(cp->src);
+
+	cp->total = 0;
+	while (d && (ent = readdir(d))) {
+		struct stat s;
+		char *p;
+
+		if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, "..") ||
+		    !strcmp(ent->d_name, "db") ||
+		    (e->dir && !strcmp(ent->d_name, e->dir)))
+			continue;
+		p = path_of(cp->src, ent->d_name);
+		if (p && lstat(p, &s) == 0) {
+			if (S_ISREG(s.st_mode))
+				cp->total += (uint64_t)s.st_size;
+			else if (S_ISDIR(s.st_mode))
+				cp->total += bytes_under(p);
+		}
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	if (!e->with_meta)
+		e->each(cp->st, add_blob, cp);
+}
+
 /* One pass without the lock: what changed since its copy (all of it, the
  * first time). */
-static int pass_unlocked(struct copier *cp, const char *db)
+static int pass_unlocked(struct copier *cp)
 {
 	cp->phase = "content";
 	cp->done = 0;
-	cp->total = bytes_under(cp->src) - bytes_under(db);
+	pass_total(cp);
 	cp->changed_files = 0;
 	cp->changed_bytes = 0;
 	cp->max_files = 0;
 	cp->max_bytes = 0;
 	cp->pass++;
-	return walk(cp, "");
+	return copy_pass(cp);
 }
 
 static uint64_t us_since(const struct timespec *t0)
@@ -744,7 +812,6 @@ int store_backup(struct store *st, const struct store_caller *c,
 	char *made = NULL;
 	struct timespec t0;
 	uint64_t held = 0, us;
-	char *db = NULL;
 	int rc, pass, try;
 
 	if (!c->operator)
@@ -760,15 +827,14 @@ int store_backup(struct store *st, const struct store_caller *c,
 	if (rc)
 		return store_fail(st, rc, "%s", cp.err);
 	cp.buf = malloc(COPY_BUF);
-	db = path_of(st->sh->dir, "db");
-	if (!cp.buf || !db) {
+	if (!cp.buf) {
 		rc = -ENOMEM;
 		goto undo;
 	}
 	/* Without the lock: all of it, then what changed meanwhile, until
 	 * little did. */
 	for (pass = 0; pass < MAX_PASSES; pass++) {
-		rc = pass_unlocked(&cp, db);
+		rc = pass_unlocked(&cp);
 		if (rc)
 			goto undo;
 		if (pass > 0 && cp.changed_files < FEW_FILES &&
@@ -796,7 +862,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 		cp.max_files = try < LOCK_TRIES ? LOCKED_FILES : 0;
 		cp.max_bytes = try < LOCK_TRIES ? FEW_BYTES : 0;
 		cp.pass++;
-		rc = walk(&cp, "");
+		rc = copy_pass(&cp);
 		if (rc != -EAGAIN)
 			break;
 		/* Too much to copy while writers wait: let them go on, catch
@@ -805,7 +871,7 @@ int store_backup(struct store *st, const struct store_caller *c,
 		locked = false;
 		us = us_since(&t0);
 		held = us > held ? us : held;
-		rc = pass_unlocked(&cp, db);
+		rc = pass_unlocked(&cp);
 		if (rc)
 			goto undo;
 	}
@@ -848,7 +914,6 @@ int store_backup(struct store *st, const struct store_caller *c,
 	progress(&cp, true);
 	recs_free(&cp);
 	free(cp.buf);
-	free(db);
 	free(made);
 	return 0;
 undo:
@@ -858,7 +923,6 @@ undo:
 	undo_dir(dest, made);
 	recs_free(&cp);
 	free(cp.buf);
-	free(db);
 	free(made);
 	if (!cp.err[0])
 		snprintf(cp.err, sizeof(cp.err), "%s", strerror(-rc));

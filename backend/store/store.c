@@ -64,6 +64,14 @@ static const struct meta_hooks hooks = {
 	.hist_gone = hist_note_gone,
 };
 
+/* The content engine (blob.h) of the store in `dir`: files/ is the only
+ * one so far; another would be chosen here, by what the store holds. */
+static const struct blob_ops *blob_engine(const char *dir)
+{
+	(void)dir;
+	return &files_engine;
+}
+
 /* Bring the schema up to date, seeding a new store's plans in the same
  * transaction. */
 static int migrate(struct store *st)
@@ -114,7 +122,7 @@ int store_init(const char *dir, const char *passphrase, size_t passlen,
 	       const char *unix_group, char *err, size_t errlen)
 {
 	struct shared sh = {.refs = 1, .daemons_fd = -1, .open_fd = -1,
-			    .hooks = &hooks};
+			    .hooks = &hooks, .blob = blob_engine(dir)};
 	struct memo memo = {0};
 	struct store st = {.sh = &sh, .memo = &memo};
 	char *key_path = NULL, *db_dir = NULL, *db_path = NULL;
@@ -242,10 +250,10 @@ static void shared_put(struct shared *sh)
 			struct istate *is = sh->itab[i];
 
 			sh->itab[i] = is->next;
-			if (is->fd >= 0)
-				close(is->fd);
+			if (is->blob)
+				sh->blob->close(is->blob);
 			pthread_rwlock_destroy(&is->rw);
-			pthread_mutex_destroy(&is->fd_lock);
+			pthread_mutex_destroy(&is->blob_lock);
 			free(is);
 		}
 	if (sh->daemons_fd >= 0)
@@ -272,6 +280,7 @@ static struct shared *shared_new(const char *dir)
 	}
 	sh->refs = 1;
 	sh->hooks = &hooks;
+	sh->blob = blob_engine(dir);
 	sh->daemons_fd = -1;
 	sh->open_fd = -1;
 	pthread_mutex_init(&sh->lock, NULL);

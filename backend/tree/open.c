@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The table of items open in this process: a lock per item for its
- * content (readers share, a writer is alone), the backing file shared by
- * its handles, and the orphan mark of an item that lost its last name while
- * open (its last close frees it).  Other processes learn of opens through
- * open_mark (daemons.c).
+ * content (readers share, a writer is alone), the content engine's handle
+ * shared by its handles, and the orphan mark of an item that lost its last
+ * name while open (its last close frees it).  Other processes learn of
+ * opens through open_mark (daemons.c).
  */
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -54,9 +53,8 @@ struct istate *istate_get(struct store *st, uint64_t ino)
 		is = calloc(1, sizeof(*is));
 		if (is) {
 			is->ino = ino;
-			is->fd = -1;
 			pthread_rwlock_init(&is->rw, NULL);
-			pthread_mutex_init(&is->fd_lock, NULL);
+			pthread_mutex_init(&is->blob_lock, NULL);
 			is->next = *slot;
 			*slot = is;
 			open_mark(st, ino, true);
@@ -92,10 +90,10 @@ bool istate_put(struct store *st, struct istate *is, bool *lastp)
 	if (!last)
 		return false;
 	orphan = is->orphan;
-	if (is->fd >= 0)
-		close(is->fd);
+	if (is->blob)
+		st->sh->blob->close(is->blob);
 	pthread_rwlock_destroy(&is->rw);
-	pthread_mutex_destroy(&is->fd_lock);
+	pthread_mutex_destroy(&is->blob_lock);
 	free(is);
 	return orphan;
 }

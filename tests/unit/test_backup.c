@@ -10,7 +10,8 @@
  * taken the lock ("lock"), and changes files of the store there, as a
  * writer that wrote just before the lock would have (the lock is held:
  * they are written directly, not through the store).  The files are
- * plain files under the store's data/, which the backup copies as bytes.
+ * plain files where the files engine keeps content (data/XX/<cid hex>,
+ * named by the test's own ids), which the backup copies as bytes.
  * A copy is trusted only when it began 100 ms or more after its source
  * last changed (backup.c: SETTLE_NS), so each change is followed by a
  * pause longer than that: no try sees a file as changed by chance.
@@ -78,19 +79,34 @@ static void on_log(void *arg, enum store_log_level level, const char *msg)
 		snprintf(h->warning, sizeof(h->warning), "%s", msg);
 }
 
-/* A plain file at `rel` under the store's data/ (folders made), `size`
- * bytes: a hole, and `tail` bytes of 't' at its end. */
+/* The content file, under `dir`'s data/, that the test calls `rel`: a
+ * content id of 16 bytes, each the first letter of rel. */
+static void content_path(const char *dir, const char *rel, char *path,
+			 size_t len)
+{
+	char hex[33];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", (unsigned char)rel[0]);
+	if (snprintf(path, len, "%s/data/%.2s/%s", dir, hex, hex) >= (int)len)
+		abort();
+}
+
+/* A plain content file the test calls `rel` in the store (folders made),
+ * `size` bytes: a hole, and `tail` bytes of 't' at its end. */
 static void stray(struct fixture *fx, const char *rel, char *path,
 		  size_t len, off_t size, size_t tail)
 {
 	char dir[PATH_MAX + 16];
 	int fd;
 
+	content_path(fx->dir, rel, path, len);
 	snprintf(dir, sizeof(dir), "%s/data", fx->dir);
 	mkdir(dir, 0700);
-	snprintf(dir, sizeof(dir), "%s/data/zz-test", fx->dir);
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
 	mkdir(dir, 0700);
-	snprintf(path, len, "%s/%s", dir, rel);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, size - (off_t)tail) != 0)
 		fx_bail(fx, -errno, "make %s", path);
@@ -99,13 +115,13 @@ static void stray(struct fixture *fx, const char *rel, char *path,
 		append(path, tail, 't');
 }
 
-/* The size of `rel` under the backup's data/zz-test (-1: missing). */
+/* The size of the copy of `rel` in the backup (-1: missing). */
 static long long copy_size(const char *dest, const char *rel)
 {
 	char p[PATH_MAX + 64];
 	struct stat s;
 
-	snprintf(p, sizeof(p), "%s/data/zz-test/%s", dest, rel);
+	content_path(dest, rel, p, sizeof(p));
 	return stat(p, &s) == 0 ? (long long)s.st_size : -1;
 }
 
@@ -116,7 +132,7 @@ static int copy_last(const char *dest, const char *rel)
 	unsigned char c;
 	int fd, r = -1;
 
-	snprintf(p, sizeof(p), "%s/data/zz-test/%s", dest, rel);
+	content_path(dest, rel, p, sizeof(p));
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0 && lseek(fd, -1, SEEK_END) >= 0 && read(fd, &c, 1) == 1)
 		r = c;
@@ -136,13 +152,25 @@ static int backup(struct fixture *fx, struct hook *h, char *dest, size_t len)
 static void quiet(struct fixture *fx)
 {
 	struct hook h = {0};
-	char dest[PATH_MAX + 32];
+	char dest[PATH_MAX + 32], junk[PATH_MAX + 32];
+	int fd;
 
 	stray(fx, "big", h.big, sizeof(h.big), BIG, 1);
+	/* Not a content file: the engine does not list it. */
+	snprintf(junk, sizeof(junk), "%s/data/zz", fx->dir);
+	fd = open(junk, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fx_bail(fx, -errno, "make %s", junk);
+	close(fd);
 	succeeds(fx, backup(fx, &h, dest, sizeof(dest)), "backup");
 	is_int(h.tries, 1, "nothing changed: the lock is taken once");
 	is_str(h.warning, "", "  and nothing is logged");
 	is_int(copy_size(dest, "big"), (long long)BIG, "the copy is whole");
+	if (snprintf(junk, sizeof(junk), "%s/data/zz", dest) >=
+	    (int)sizeof(junk))
+		abort();
+	ok(access(junk, F_OK) != 0,
+	   "a file in data/ that is no content is not copied");
 }
 
 static void small_changes(struct fixture *fx)
