@@ -86,6 +86,8 @@ struct shared {
 	unsigned char key[STORE_KEY_BYTES];
 	bool has_key;
 	bool fast_commit;	/* synchronous=NORMAL; durability on fsync */
+	/* A store on PostgreSQL: its connection string (NULL: SQLite). */
+	char *conninfo;
 	int64_t origin;		/* tags this process's journal rows */
 	unsigned char nonce_prefix[16];
 	uint64_t nonce_ctr;	/* atomic */

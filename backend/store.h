@@ -48,11 +48,16 @@ struct store;
  * wrapped by `passphrase` through argon2id when passphrase is not NULL.
  * With `unix_group` set, the database may be used by that Unix group (for a
  * groupctl installed set-group-id); the master key stays readable only by
- * the owner.  Errors: -EEXIST (dir holds a store or other files), -EINVAL,
+ * the owner.  With `postgres` (a libpq connection string) the metadata and
+ * content go to that PostgreSQL database, which must exist and hold no
+ * store; dir then keeps the key and the connection string (0600).
+ * Errors: -EEXIST (dir holds a store or other files, or the database a
+ * store), -EINVAL, -EIO (the database), -ENOSYS (no such engine here),
  * -errno of the file system.
  */
 int store_init(const char *dir, const char *passphrase, size_t passlen,
-	       const char *unix_group, char *err, size_t errlen);
+	       const char *unix_group, const char *postgres, char *err,
+	       size_t errlen);
 
 enum store_open_flags {
 	/* Load the master key (needed for content); fails with -EACCES when

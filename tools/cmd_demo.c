@@ -876,7 +876,7 @@ static int run_demo(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return status;
 	if (cmd_make_parents(dir) < 0)
 		return CMD_REFUSED;
-	rc = store_init(dir, NULL, 0, NULL, err, sizeof(err));
+	rc = store_init(dir, NULL, 0, NULL, NULL, err, sizeof(err));
 	if (rc == 0)
 		rc = store_open(dir, STORE_OPEN_KEY, NULL, 0, &d.st, err,
 				sizeof(err));

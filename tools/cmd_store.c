@@ -16,7 +16,7 @@
 
 /* ---- init ------------------------------------------------------------- */
 
-enum { INIT_PASSPHRASE_FILE, INIT_UNIX_GROUP };
+enum { INIT_PASSPHRASE_FILE, INIT_UNIX_GROUP, INIT_POSTGRES };
 
 static const struct cmd_option init_options[] = {
 	[INIT_PASSPHRASE_FILE] = {"passphrase-file", "FILE",
@@ -25,6 +25,11 @@ static const struct cmd_option init_options[] = {
 	[INIT_UNIX_GROUP] = {"unix-group", "GROUP",
 			     "let Unix group GROUP use the database (for a "
 			     "set-group-id groupctl)"},
+	[INIT_POSTGRES] = {"postgres", "CONNINFO",
+			   "keep the store in the PostgreSQL database "
+			   "CONNINFO (a libpq connection string; the "
+			   "database must exist and be empty), for several "
+			   "machines"},
 	{NULL, NULL, NULL},
 };
 
@@ -50,6 +55,7 @@ static int run_init(struct cmd_ctx *ctx, const struct cmd_args *a)
 		goto free_pass;
 	}
 	rc = store_init(ctx->store_dir, pass, passlen, a->opt[INIT_UNIX_GROUP],
+			 a->opt[INIT_POSTGRES],
 			err, sizeof(err));
 	if (rc < 0) {
 		status = cmd_fail("%s", err[0] ? err : strerror(-rc));

@@ -198,10 +198,13 @@ static int ensure_conn(struct store *st)
 	return connect_db(st);
 }
 
-int pg_open(struct store *st, const char *conninfo, bool readonly)
+int pg_open(struct store *st, const char *conninfo, bool readonly, bool create)
 {
 	struct pgdb *db = calloc(1, sizeof(*db));
 
+	/* A new store's database is made by its operator (createdb); the
+	 * schema is pg_migrate's. */
+	(void)create;
 	if (!db)
 		return store_fail(st, -ENOMEM, "out of memory");
 	st->eng = (struct engine *)(void *)db;

@@ -84,6 +84,7 @@
 
 #include "internal.h"
 #include "meta.h"
+#include "pg_calls.h" /* this engine's meta.h: pg_X for meta_X */
 
 #define PG_STMT_SLOTS 512
 
@@ -129,7 +130,8 @@ static inline struct pgdb *pgdb(struct store *st)
  * pg_migrate).  -EIO: the server could not be reached or refused us (the
  * message says libpq's reason).  On error st->eng is left set: pg_close
  * frees it. */
-int pg_open(struct store *st, const char *conninfo, bool readonly);
+int pg_open(struct store *st, const char *conninfo, bool readonly,
+	    bool create);
 /* Disconnect and free; st->eng is NULL after.  An open transaction is
  * rolled back by the server. */
 void pg_close(struct store *st);

@@ -9,6 +9,12 @@
  *   DIR/master.key    0600, owner only
  *   DIR/db/           0700 (2770 with a Unix group: SQLite's WAL files)
  *   DIR/db/store.db   0600 (0660 with a Unix group)
+ *
+ * A store on PostgreSQL (issue 11, SPEC.md section 8) keeps its metadata
+ * and content in the database; its directory holds the master key, the
+ * connection string and db/ (this machine's locks only):
+ *
+ *   DIR/postgres.conninfo   0600, owner only: a libpq connection string
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -25,6 +31,9 @@
 #define DB_DIR "db"
 #define DB_FILE "db/store.db"
 #define KEY_FILE "master.key"
+#define PG_FILE "postgres.conninfo"
+/* A connection string is one line; libpq's own limit is far above. */
+#define CONNINFO_MAX 4096
 
 static char *join(const char *dir, const char *name)
 {
@@ -64,11 +73,11 @@ static const struct meta_hooks hooks = {
 	.hist_gone = hist_note_gone,
 };
 
-/* The content engine (blob.h) of the store in `dir`: files/ is the only
- * one so far; another would be chosen here, by what the store holds. */
-static const struct blob_ops *blob_engine(const char *dir)
+/* The content engine (blob.h) of a store: on PostgreSQL (a connection
+ * string) content is in the database with the metadata, else in files. */
+static const struct blob_ops *blob_engine(const char *conninfo)
 {
-	(void)dir;
+	(void)conninfo;
 	return &files_engine;
 }
 
@@ -96,7 +105,7 @@ static int migrate(struct store *st)
 static void init_undo(const char *dir, bool made_dir)
 {
 	static const char *const files[] = {
-		DB_FILE "-wal", DB_FILE "-shm", DB_FILE, KEY_FILE,
+		DB_FILE "-wal", DB_FILE "-shm", DB_FILE, KEY_FILE, PG_FILE,
 	};
 	size_t i;
 
@@ -118,18 +127,106 @@ static void init_undo(const char *dir, bool made_dir)
 		rmdir(dir);
 }
 
+/* Write the connection string of a store on PostgreSQL, owner only. */
+static int conninfo_write(const char *path, const char *conninfo, char *err,
+			  size_t errlen)
+{
+	size_t len = strlen(conninfo);
+	int fd, rc = 0;
+
+	if (len == 0 || len >= CONNINFO_MAX || strchr(conninfo, '\n')) {
+		snprintf(err, errlen, "the PostgreSQL connection string must "
+			 "be one line of 1 to %d bytes", CONNINFO_MAX - 1);
+		return -EINVAL;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0 || write(fd, conninfo, len) != (ssize_t)len ||
+	    write(fd, "\n", 1) != 1 || fsync(fd) != 0)
+		rc = -errno;
+	if (fd >= 0 && close(fd) != 0 && rc == 0)
+		rc = -errno;
+	if (rc)
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(-rc));
+	return rc;
+}
+
+/* Read the connection string of a store on PostgreSQL into *out (malloc'd;
+ * NULL: the store is on SQLite).  Like the database file, it must be a
+ * plain file of the directory's owner, and no one else's to read. */
+static int conninfo_read(const char *dir, uid_t owner, char **out, char *err,
+			 size_t errlen)
+{
+	char *path = join(dir, PG_FILE), *buf = NULL;
+	struct stat f;
+	ssize_t n = 0;
+	int fd = -1, rc = 0;
+
+	*out = NULL;
+	if (!path)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		rc = errno == ENOENT ? 0 : -errno;
+		if (rc)
+			snprintf(err, errlen, "cannot open %s: %s", path,
+				 strerror(-rc));
+		goto out;
+	}
+	if (fstat(fd, &f) != 0 || !S_ISREG(f.st_mode) || f.st_nlink != 1 ||
+	    f.st_uid != owner || (f.st_mode & 0077)) {
+		snprintf(err, errlen, "%s: untrusted connection string (not a "
+			 "plain file of the store's owner, mode 0600)", path);
+		rc = -EPERM;
+		goto out;
+	}
+	buf = malloc(CONNINFO_MAX);
+	if (buf)
+		n = read(fd, buf, CONNINFO_MAX - 1);
+	if (!buf || n < 0) {
+		rc = buf ? -errno : -ENOMEM;
+		snprintf(err, errlen, "cannot read %s: %s", path,
+			 strerror(-rc));
+		goto out;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!buf[0]) {
+		snprintf(err, errlen, "%s is empty", path);
+		rc = -EINVAL;
+		goto out;
+	}
+	*out = buf;
+	buf = NULL;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(path);
+	return rc;
+}
+
 int store_init(const char *dir, const char *passphrase, size_t passlen,
-	       const char *unix_group, char *err, size_t errlen)
+	       const char *unix_group, const char *postgres, char *err,
+	       size_t errlen)
 {
 	struct shared sh = {.refs = 1, .daemons_fd = -1, .open_fd = -1,
-			    .hooks = &hooks, .blob = blob_engine(dir)};
+			    .hooks = &hooks, .blob = blob_engine(postgres),
+			    .conninfo = (char *)postgres};
 	struct memo memo = {0};
 	struct store st = {.sh = &sh, .memo = &memo};
 	char *key_path = NULL, *db_dir = NULL, *db_path = NULL;
 	gid_t gid = (gid_t)-1;
-	bool made_dir = false;
+	bool made_dir = false, behind = true;
 	int rc;
 
+	if (unix_group && postgres) {
+		snprintf(err, errlen, "--unix-group is for a store on SQLite: "
+			 "on PostgreSQL, the database's own roles say who may "
+			 "use it");
+		return -EINVAL;
+	}
 	if (unix_group) {
 		struct group *gr = getgrnam(unix_group);
 
@@ -183,8 +280,24 @@ int store_init(const char *dir, const char *passphrase, size_t passlen,
 	rc = key_create(key_path, passphrase, passlen, err, errlen);
 	if (rc)
 		goto undo;
+	if (postgres) {
+		char *pg_path = join(dir, PG_FILE);
+
+		rc = pg_path ? conninfo_write(pg_path, postgres, err, errlen)
+			     : -ENOMEM;
+		free(pg_path);
+		if (rc)
+			goto undo;
+	}
 	sem_init(&sh.wlock, 0, 1);
-	rc = meta_open(&st, db_path, false, true);
+	rc = meta_open(&st, postgres ? postgres : db_path, false, true);
+	if (rc == 0)
+		rc = meta_schema_behind(&st, &behind);
+	/* A database already holding a store is another store's. */
+	if (rc == 0 && !behind)
+		rc = store_fail(&st, -EEXIST, "the database already holds a "
+				"groupfs store (a new store needs an empty "
+				"database)");
 	if (rc == 0)
 		rc = migrate(&st);
 	if (rc)
@@ -193,7 +306,7 @@ int store_init(const char *dir, const char *passphrase, size_t passlen,
 	sem_destroy(&sh.wlock);
 	if (rc)
 		goto undo;
-	if (unix_group &&
+	if (unix_group && !postgres &&
 	    (chown(db_path, (uid_t)-1, gid) != 0 || chmod(db_path, 0660) != 0)) {
 		rc = -errno;
 		snprintf(err, errlen, "cannot give %s to group %s: %s", db_path,
@@ -211,12 +324,24 @@ out:
 }
 
 /* Refuse a database that is not the directory owner's own file: a link
- * planted in a directory of one's own must not reach another store. */
-static int check_layout(const char *dir, const char *db_path, uid_t *owner,
-			char *err, size_t errlen)
+ * planted in a directory of one's own must not reach another store.  A
+ * store on PostgreSQL has a connection string instead (sh->conninfo), read
+ * under the same rule. */
+static int check_layout(struct shared *sh, const char *db_path, char *err,
+			size_t errlen)
 {
+	const char *dir = sh->dir;
 	struct stat d, f;
+	int rc;
 
+	if (stat(dir, &d) == 0) {
+		rc = conninfo_read(dir, d.st_uid, &sh->conninfo, err, errlen);
+		if (rc)
+			return rc;
+		sh->owner_uid = d.st_uid;
+		if (sh->conninfo)
+			return 0;
+	}
 	if (stat(dir, &d) != 0 || lstat(db_path, &f) != 0) {
 		int e = errno;
 
@@ -234,7 +359,6 @@ static int check_layout(const char *dir, const char *db_path, uid_t *owner,
 			 "plain file of the store's owner)", db_path);
 		return -EPERM;
 	}
-	*owner = d.st_uid;
 	return 0;
 }
 
@@ -263,6 +387,9 @@ static void shared_put(struct shared *sh)
 	pthread_mutex_destroy(&sh->lock);
 	sem_destroy(&sh->wlock);
 	sodium_memzero(sh->key, sizeof(sh->key));
+	if (sh->conninfo)
+		sodium_memzero(sh->conninfo, strlen(sh->conninfo));
+	free(sh->conninfo);
 	free(sh->dir);
 	free(sh);
 }
@@ -280,7 +407,6 @@ static struct shared *shared_new(const char *dir)
 	}
 	sh->refs = 1;
 	sh->hooks = &hooks;
-	sh->blob = blob_engine(dir);
 	sh->daemons_fd = -1;
 	sh->open_fd = -1;
 	pthread_mutex_init(&sh->lock, NULL);
@@ -311,7 +437,8 @@ static int connect(struct shared *sh, bool readonly, struct store **out,
 	}
 	__atomic_add_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL);
 	st->sh = sh;
-	rc = meta_open(st, db_path, readonly, false);
+	rc = meta_open(st, sh->conninfo ? sh->conninfo : db_path, readonly,
+		       false);
 	if (rc == 0 && !readonly)
 		rc = migrate(st);
 	free(db_path);
@@ -347,9 +474,10 @@ int store_open(const char *dir, unsigned flags, const char *passphrase,
 		goto out;
 	}
 	sh->fast_commit = flags & STORE_OPEN_FAST_COMMIT;
-	rc = check_layout(dir, db_path, &sh->owner_uid, err, errlen);
+	rc = check_layout(sh, db_path, err, errlen);
 	if (rc)
 		goto out;
+	sh->blob = blob_engine(sh->conninfo);
 	if (flags & STORE_OPEN_KEY) {
 		rc = key_load(key_path, passphrase, passlen, sh->key, err,
 			      errlen);

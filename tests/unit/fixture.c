@@ -77,7 +77,7 @@ static void fx_setup(struct fixture *fx)
 	if (snprintf(fx->dir, sizeof(fx->dir), "%s/store", fx->tmp) >=
 	    (int)sizeof(fx->dir))
 		fx_bail(fx, -ENAMETOOLONG, "path %s", fx->tmp);
-	rc = store_init(fx->dir, NULL, 0, NULL, err, sizeof(err));
+	rc = store_init(fx->dir, NULL, 0, NULL, NULL, err, sizeof(err));
 	if (rc)
 		fx_bail(fx, rc, "store_init %s: %s", fx->dir, err);
 	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &fx->st, err,

@@ -207,7 +207,7 @@ int main(void)
 		return done_testing();
 
 	/* ---- connection and schema ---- */
-	is_errno(pg_open(&st, conninfo, false), 0, "connect: %s", st.errmsg);
+	is_errno(pg_open(&st, conninfo, false, true), 0, "connect: %s", st.errmsg);
 	is_errno(pg_schema_behind(&st, &behind), 0, "schema version read");
 	ok(behind, "an empty database is behind");
 	is_errno(pg_begin(&st, true), 0, "begin");
@@ -338,7 +338,7 @@ int main(void)
 	is_errno(pg_commit(&st), 0, "commit");
 
 	/* ---- a second connection: open items, NOTIFY ---- */
-	is_errno(pg_open(&st2, conninfo, false), 0, "a second connection");
+	is_errno(pg_open(&st2, conninfo, false, false), 0, "a second connection");
 	is_errno(pg_begin(&st, true), 0, "begin");
 	f1 = add_node(&st, space, false, 10);
 	pg_run(&st, "INSERT INTO hist (id, space_id, kind, hdir, name, node,"

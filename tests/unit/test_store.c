@@ -63,7 +63,7 @@ static void init_open(struct fixture *fx)
 	size_t n = 0;
 
 	sub(fx, "new", dir, sizeof(dir));
-	opened(store_init(dir, NULL, 0, NULL, err, sizeof(err)), err,
+	opened(store_init(dir, NULL, 0, NULL, NULL, err, sizeof(err)), err,
 	       "init a store in a directory that does not exist");
 	ok(count_entries(dir) > 0, "the directory holds the store");
 	opened(store_open(dir, 0, NULL, 0, &st, err, sizeof(err)), err,
@@ -85,7 +85,7 @@ static void init_empty_dir(struct fixture *fx)
 
 	sub(fx, "empty", dir, sizeof(dir));
 	mkdir(dir, 0700);
-	opened(store_init(dir, NULL, 0, NULL, err, sizeof(err)), err,
+	opened(store_init(dir, NULL, 0, NULL, NULL, err, sizeof(err)), err,
 	       "init in an existing empty directory");
 	opened(store_open(dir, STORE_OPEN_KEY, NULL, 0, &st, err, sizeof(err)),
 	       err, "open it");
@@ -110,14 +110,14 @@ static void init_refuses(struct fixture *fx)
 			diag("short write");
 		close(fd);
 	}
-	rc = store_init(dir, NULL, 0, NULL, err, sizeof(err));
+	rc = store_init(dir, NULL, 0, NULL, NULL, err, sizeof(err));
 	is_errno(rc, -EEXIST, "init in a directory holding a file");
 	ok(err[0], "with a message: %s", err);
 	is_int(count_entries(dir), 1, "nothing was added to the directory");
 
 	fx_account(fx, "alice", NULL);
 	err[0] = '\0';
-	rc = store_init(fx->dir, NULL, 0, NULL, err, sizeof(err));
+	rc = store_init(fx->dir, NULL, 0, NULL, NULL, err, sizeof(err));
 	is_errno(rc, -EEXIST, "init over an existing store");
 	ok(err[0], "with a message: %s", err);
 	succeeds(fx, store_account_get(fx->st, &fx->op, "alice", &a),
@@ -161,7 +161,7 @@ static void passphrase(struct fixture *fx)
 	int rc;
 
 	sub(fx, "wrapped", dir, sizeof(dir));
-	opened(store_init(dir, pass, strlen(pass), NULL, err, sizeof(err)), err,
+	opened(store_init(dir, pass, strlen(pass), NULL, NULL, err, sizeof(err)), err,
 	       "init with a passphrase");
 	succeeds(fx, store_key_is_wrapped(dir, &wrapped), "key_is_wrapped");
 	ok(wrapped, "the key is wrapped");
@@ -251,20 +251,20 @@ static void key_mode(struct fixture *fx)
 	is_int(key_files_private(fx->dir), 1,
 	       "the master key file is mode 0600");
 	sub(fx, "wrapped", dir, sizeof(dir));
-	opened(store_init(dir, "pw", 2, NULL, err, sizeof(err)), err,
+	opened(store_init(dir, "pw", 2, NULL, NULL, err, sizeof(err)), err,
 	       "init with a passphrase");
 	is_int(key_files_private(dir), 1,
 	       "the wrapped master key file is mode 0600");
 	if (gr) {
 		sub(fx, "shared", dir, sizeof(dir));
-		opened(store_init(dir, NULL, 0, gr->gr_name, err, sizeof(err)),
+		opened(store_init(dir, NULL, 0, gr->gr_name, NULL, err, sizeof(err)),
 		       err, "init for the Unix group of the caller");
 		is_int(key_files_private(dir), 1,
 		       "with a Unix group the key stays mode 0600");
 	}
 	sub(fx, "badgroup", dir, sizeof(dir));
 	err[0] = '\0';
-	rc = store_init(dir, NULL, 0, "no-such-group-xyz", err, sizeof(err));
+	rc = store_init(dir, NULL, 0, "no-such-group-xyz", NULL, err, sizeof(err));
 	ok(rc < 0, "init for an unknown Unix group fails (%d %s)", rc,
 	   tap_errno_name(rc));
 	ok(err[0], "with a message: %s", err);
