@@ -520,8 +520,9 @@ int meta_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
 {
 	/* Both counters only grow: their sum moves when either does. */
 	int rc = db_int(st, gen,
-			"SELECT coalesce(sum(v), 0) FROM meta"
-			" WHERE k IN ('rights', 'access')",
+			"SELECT (SELECT v FROM meta WHERE k = 'rights')"
+			" + coalesce((SELECT v FROM meta WHERE k = 'access'),"
+			" 0)",
 			"");
 
 	if (rc)
