@@ -193,25 +193,60 @@ struct node_info {
 	int64_t held;	    /* its history entry (history.c), 0 when live */
 };
 
-/* What one transaction read more than once (node_info in tree/node.c,
- * grp_role in access/who.c): a request resolves a node and the caller's
- * role in its group several times.  An entry holds while store.wseq has
- * not moved: any call that may write, and every transaction's start and
- * end, move it. */
+/* What one transaction read more than once (node_info in tree/node.c): a
+ * request resolves a node several times.  An entry holds while store.wseq
+ * has not moved: any call that may write, and every transaction's start
+ * and end, move it. */
 #define MEMO_NODES 8
-#define MEMO_ROLES 4
+
+/*
+ * What access decisions derive from, kept across requests on one handle
+ * (access/cache.c): a Unix user's account, an account's role in a group,
+ * the rights an account was found to hold on a node.  Every entry holds
+ * for one access generation (meta_access_gen), which the cache reads
+ * again only when something may have changed (meta_unchanged_since: a
+ * commit by any process, a change on this handle; and outside a
+ * transaction), and forgets everything when it moved or a rollback may
+ * have undone what it read.  Fixed-size tables: a new entry takes its
+ * slot's place.
+ */
+#define AC_UIDS 16
+#define AC_ROLES 64
+#define AC_RIGHTS 256
+
+struct acache {
+	bool valid;	/* gen and mark were read */
+	int64_t gen;
+	struct meta_mark mark;
+	uint32_t epoch; /* entries of another epoch are forgotten */
+	struct {
+		uint32_t epoch;
+		int64_t uid, account; /* account 0: none */
+	} uid[AC_UIDS];
+	struct {
+		uint32_t epoch;
+		int64_t group, account;
+		int role;
+	} role[AC_ROLES];
+	/* A right held on a node, with what of the node it was decided on:
+	 * a node that moved, went to history or changed hands is asked
+	 * again. */
+	struct {
+		uint32_t epoch;
+		int right;
+		int64_t account, ino, space, parent, creator, held;
+		uint32_t mode;
+		int tool;
+		bool editors_all;
+	} rights[AC_RIGHTS];
+};
 
 struct memo {
 	struct {
 		uint64_t wseq;
 		struct node_info info;
 	} node[MEMO_NODES];
-	struct {
-		uint64_t wseq;
-		int64_t group, account;
-		int role;
-	} role[MEMO_ROLES];
-	unsigned next_role;
+	struct acache ac;
 };
 
 /* Ciphers of content (node.cipher). */
@@ -438,6 +473,20 @@ struct istate *istate_get(struct store *st, uint64_t ino);
 /* Drop one open; true when it was the last of an orphan (the caller frees
  * it).  *last: it was the last open in this process. */
 bool istate_put(struct store *st, struct istate *is, bool *lastp);
+
+/* ---- access/cache.c ---- */
+/* What the cache knows (true) of the account of Unix user `uid` (0:
+ * none), of `account`'s role in `group`, and whether `account` holds
+ * `right` on node `n`; what a miss went on to find out, for the next
+ * ask.  Each put follows its get: the get read the generation first. */
+bool ac_account(struct store *st, int64_t uid, int64_t *account);
+void ac_account_put(struct store *st, int64_t uid, int64_t account);
+bool ac_role(struct store *st, int64_t group, int64_t account, int *role);
+void ac_role_put(struct store *st, int64_t group, int64_t account, int role);
+bool ac_holds(struct store *st, int64_t account, const struct node_info *n,
+	      int right);
+void ac_holds_put(struct store *st, int64_t account,
+		  const struct node_info *n, int right);
 
 /* ---- access/mailbox.c ---- */
 /* The mail/ folder of `space` (-EIO, with a message, when it has none). */

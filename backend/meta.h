@@ -37,6 +37,9 @@
  *  - the rights generation (meta_rights_gen): it moves with every change of
  *    rights, membership, ACLs, editors, calendar grants, plans and an
  *    account's plan or Unix user;
+ *  - the access generation (meta_access_gen): it moves with the rights
+ *    generation, a folder's move to another folder, an account's
+ *    addition and removal;
  *  - the journal: one row per change of a node or a name, tagged with this
  *    process's origin (shared.origin), for the daemons' cache invalidation;
  *  - a node's public links end when the node loses its last name;
@@ -85,6 +88,24 @@ int meta_savepoint(struct store *st);
 int meta_savepoint_end(struct store *st, bool keep);
 /* The rights generation (see above). */
 int meta_rights_gen(struct store *st, int64_t *out);
+/* Where a connection stood when it read the access generation: what
+ * meta_unchanged_since compares.  The engine's own figures. */
+struct meta_mark {
+	uint64_t version; /* moves with every commit, of any process */
+	uint64_t writes;  /* this connection's changes, rollbacks, errors */
+	uint64_t resets;  /* this connection's rollbacks and errors */
+};
+/* The access generation, what the access cache (access/cache.c) holds
+ * its answers against: it moves with the rights generation and besides
+ * when a folder moves to another folder (what its contents inherit
+ * changes) and when an account is added or removed (a Unix user gains or
+ * loses one).  *mark: where st stood when it was read. */
+int meta_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark);
+/* Without a query: whether nothing can have changed since `mark` as st
+ * sees the store now (no commit by any process, no change, rollback or
+ * error on st).  false when the engine cannot tell: outside a
+ * transaction, and in one before its first statement. */
+bool meta_unchanged_since(struct store *st, const struct meta_mark *mark);
 /* Whether a transaction is open on st (the engine may end one by itself
  * on some errors: a full disk, an I/O error). */
 bool meta_txn_active(struct store *st);

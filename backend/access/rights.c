@@ -151,51 +151,67 @@ static int granted(struct store *st, const struct store_caller *c,
 }
 
 /* *named: the refusal already names its rule (store_fail). */
-static int allows(struct store *st, const struct store_caller *c, int64_t ino,
-		  enum store_right right, bool *named)
+static int decide(struct store *st, const struct store_caller *c, int64_t ino,
+		  const struct node_info *n, enum store_right right,
+		  bool *named)
 {
-	struct node_info n;
 	enum store_role role;
 	int64_t owner;
 	int rc;
 
-	rc = node_info(st, ino, &n);
-	if (rc)
-		return rc;
-	if (n.held)
+	if (n->held)
 		return -EROFS; /* history is read-only */
-	if (c->account <= 0 || n.ino == n.space_root || n.kind == 0)
+	if (c->account <= 0 || n->ino == n->space_root || n->kind == 0)
 		return -EACCES;
-	if (n.kind == SPACE_PRIVATE) {
+	if (n->kind == SPACE_PRIVATE) {
 		/* Private/invitations/ is generated: read-only. */
-		if (n.tool == TOOL_MEMBERS)
+		if (n->tool == TOOL_MEMBERS)
 			return -EACCES;
 		/* The tool folders themselves are fixed. */
-		if (n.parent == n.space_root && right == STORE_RIGHT_EDIT)
+		if (n->parent == n->space_root && right == STORE_RIGHT_EDIT)
 			return -EACCES;
-		if (n.owner == c->account)
+		if (n->owner == c->account)
 			return 0;
-		return granted(st, c, &n, right);
+		return granted(st, c, n, right);
 	}
-	role = grp_role(st, n.group, c->account);
-	if (role == STORE_ROLE_NONE || n.tool == TOOL_MEMBERS)
+	role = grp_role(st, n->group, c->account);
+	if (role == STORE_ROLE_NONE || n->tool == TOOL_MEMBERS)
 		return -EACCES;
-	if (n.tool == TOOL_DROP) {
+	if (n->tool == TOOL_DROP) {
 		*named = true;
-		return drop_allows(st, c, &n, right);
+		return drop_allows(st, c, n, right);
 	}
-	if (n.tool == TOOL_MAIL)
-		return mail_allows(st, c, &n, role, right);
+	if (n->tool == TOOL_MAIL)
+		return mail_allows(st, c, n, role, right);
 	if (right == STORE_RIGHT_EDIT)
-		return n.parent == n.space_root ? -EACCES
-						: may_edit(st, &n, c->account);
-	if (!S_ISDIR(n.mode))
+		return n->parent == n->space_root ? -EACCES
+						: may_edit(st, n, c->account);
+	if (!S_ISDIR(n->mode))
 		return -EACCES;
 	if (role >= STORE_ROLE_COADMIN)
 		return 0;
 	rc = acl_owner(st, ino, right, &owner);
 	if (rc == 0)
 		rc = acl_grants(st, owner, right, c->account);
+	return rc;
+}
+
+/* What decide() allowed is kept (cache.c); a refusal is decided again,
+ * to name its reason. */
+static int allows(struct store *st, const struct store_caller *c, int64_t ino,
+		  enum store_right right, bool *named)
+{
+	struct node_info n;
+	int rc;
+
+	rc = node_info(st, ino, &n);
+	if (rc)
+		return rc;
+	if (ac_holds(st, c->account, &n, right))
+		return 0;
+	rc = decide(st, c, ino, &n, right, named);
+	if (rc == 0)
+		ac_holds_put(st, c->account, &n, right);
 	return rc;
 }
 

@@ -2,8 +2,8 @@
 /*
  * Who is asking, and as what: that the caller has an account, accounts
  * by name, co-membership, and a caller's role in a group, which
- * every access decision starts from.  grp_role remembers its answers for
- * the rest of a transaction (struct memo).
+ * every access decision starts from.  grp_role's answers are kept in the
+ * access cache (cache.c).
  */
 #include <string.h>
 
@@ -86,25 +86,16 @@ int grp_admin(struct store *st, const struct store_caller *c,
 
 enum store_role grp_role(struct store *st, int64_t gid, int64_t account)
 {
-	struct memo *m = st->memo;
 	int role;
-	unsigned i;
 	int rc;
 
-	for (i = 0; st->txn_depth > 0 && i < MEMO_ROLES; i++)
-		if (m->role[i].wseq == st->wseq && m->role[i].group == gid &&
-		    m->role[i].account == account)
-			return (enum store_role)m->role[i].role;
+	if (ac_role(st, gid, account, &role))
+		return (enum store_role)role;
 	rc = meta_membership_role(st, gid, account, &role);
 	if (rc)
 		role = STORE_ROLE_NONE;
-	if (st->txn_depth > 0 && (rc == 0 || rc == -ENOENT)) {
-		i = m->next_role++ % MEMO_ROLES;
-		m->role[i].wseq = st->wseq;
-		m->role[i].group = gid;
-		m->role[i].account = account;
-		m->role[i].role = role;
-	}
+	if (rc == 0 || rc == -ENOENT)
+		ac_role_put(st, gid, account, role);
 	return (enum store_role)role;
 }
 

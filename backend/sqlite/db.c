@@ -23,6 +23,16 @@ int db_error(struct store *st, int rc, const char *what)
 	case SQLITE_ROW:
 	case SQLITE_DONE:
 		return 0;
+	default:
+		break;
+	}
+	/* SQLite may have rolled the transaction back by itself (not for a
+	 * constraint: that undoes the statement alone). */
+	if (st->eng && (rc & 0xff) != SQLITE_CONSTRAINT) {
+		st->eng->writes++;
+		st->eng->resets++;
+	}
+	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		err = -EBUSY;
@@ -63,6 +73,7 @@ int db_exec(struct store *st, const char *sql)
 	int rc;
 
 	st->wseq++;
+	st->eng->writes++;
 	rc = sqlite3_exec(st->eng->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : db_error(st, rc, "exec");
 }
@@ -270,8 +281,13 @@ static sqlite3_stmt *vquery(struct store *st, const char *sql,
 		return NULL;
 	/* What may change rows ends what the transaction remembers
 	 * (ROLLBACK TO counts as read-only for SQLite). */
-	if (!sqlite3_stmt_readonly(s) || strncmp(sql, "ROLLBACK", 8) == 0)
+	if (strncmp(sql, "ROLLBACK", 8) == 0 &&
+	    st->eng->writes != st->eng->writes_at_savepoint)
+		st->eng->resets++;
+	if (!sqlite3_stmt_readonly(s) || strncmp(sql, "ROLLBACK", 8) == 0) {
 		st->wseq++;
+		st->eng->writes++;
+	}
 	if (bind_args(st, s, fmt, ap)) {
 		db_done(s);
 		return NULL;
@@ -454,6 +470,7 @@ int sq_begin(struct store *st, bool write)
 	int rc;
 
 	st->wseq++;
+	st->eng->writes_at_begin = st->eng->writes;
 	rc = sqlite3_exec(st->eng->db, write ? "BEGIN IMMEDIATE" : "BEGIN",
 			  NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : db_error(st, rc, "begin");
@@ -473,6 +490,9 @@ void sq_rollback(struct store *st)
 	int rc;
 
 	st->wseq++;
+	if (st->eng->writes != st->eng->writes_at_begin)
+		st->eng->resets++;
+	st->eng->writes++;
 	rc = sqlite3_exec(st->eng->db, "ROLLBACK", NULL, NULL, NULL);
 	if (rc != SQLITE_OK && sqlite3_get_autocommit(st->eng->db) == 0)
 		store_log(st, STORE_LOG_ERR, "rollback failed: %s",
@@ -482,6 +502,47 @@ void sq_rollback(struct store *st)
 int sq_rights_gen(struct store *st, int64_t *out)
 {
 	return db_int(st, out, "SELECT v FROM meta WHERE k = 'rights'", "");
+}
+
+/* SQLite's data version of the main database as this connection sees it:
+ * it moves when a transaction of any connection commits, and is brought
+ * up to date when this connection starts reading. */
+static uint64_t data_version(struct store *st)
+{
+	unsigned v = 0;
+
+	sqlite3_file_control(st->eng->db, "main", SQLITE_FCNTL_DATA_VERSION,
+			     &v);
+	return v;
+}
+
+int meta_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
+{
+	/* Both counters only grow: their sum moves when either does. */
+	int rc = db_int(st, gen,
+			"SELECT (SELECT v FROM meta WHERE k = 'rights')"
+			" + coalesce((SELECT v FROM meta WHERE k = 'access'),"
+			" 0)",
+			"");
+
+	if (rc)
+		return rc;
+	/* Read under the snapshot the sum came from (a statement outside a
+	 * transaction leaves the version it saw). */
+	mark->version = data_version(st);
+	mark->writes = st->eng->writes;
+	mark->resets = st->eng->resets;
+	return 0;
+}
+
+bool meta_unchanged_since(struct store *st, const struct meta_mark *mark)
+{
+	/* Before its first statement a transaction has no snapshot yet: the
+	 * version is the last one's. */
+	if (!st->eng || sqlite3_txn_state(st->eng->db, "main") == SQLITE_TXN_NONE)
+		return false;
+	return st->eng->writes == mark->writes &&
+	       data_version(st) == mark->version;
 }
 
 int64_t db_changes(struct store *st)
@@ -503,6 +564,7 @@ const char *col_text(sqlite3_stmt *s, int i)
 
 int sq_savepoint(struct store *st)
 {
+	st->eng->writes_at_savepoint = st->eng->writes;
 	return db_run(st, "SAVEPOINT keep", "");
 }
 

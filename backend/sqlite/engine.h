@@ -41,6 +41,11 @@ struct stmt_slot {
 struct engine {
 	sqlite3 *db;
 	struct stmt_slot cache[STMT_CACHE_SLOTS];
+	/* For meta_unchanged_since: this connection's statements that may
+	 * change rows, rollbacks and errors; and the rollbacks and errors
+	 * that may have undone some of them.  writes at BEGIN and at the
+	 * last SAVEPOINT: a rollback of nothing written undoes nothing. */
+	uint64_t writes, resets, writes_at_begin, writes_at_savepoint;
 };
 
 /* SQLite result code `rc` as a negative errno, with a message naming

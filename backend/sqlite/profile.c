@@ -30,6 +30,9 @@ static int by_cost(const void *a, const void *b)
 {
 	const struct prof *x = a, *y = b;
 
+	/* Empty slots last: the report ends at the first. */
+	if (!x->sql || !y->sql)
+		return !x->sql - !y->sql;
 	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
 }
 

@@ -606,6 +606,21 @@ static const char *const migrations[] = {
 	"  DELETE FROM link WHERE node = new.id; END;"
 	"DELETE FROM link WHERE node IN (SELECT id FROM node"
 	"  WHERE nlink = 0);",
+	/* issue 10: the access generation (meta_access_gen) is the sum of
+	 * 'rights' and 'access', which moves besides when a folder gets
+	 * another parent (the rights its contents inherit change; a rename
+	 * in place changes nothing) and when an account comes or goes (a
+	 * Unix user's account).  No journal row: the mounts' kernel caches
+	 * hold no decision of rights. */
+	"INSERT OR IGNORE INTO meta VALUES ('access', 0);"
+	"CREATE TRIGGER dirent_folder_moved AFTER UPDATE OF parent, child"
+	"  ON dirent WHEN (new.parent <> old.parent OR new.child <> old.child)"
+	"  AND (SELECT mode & 61440 FROM node WHERE id = new.child) = 16384"
+	"  BEGIN UPDATE meta SET v = v + 1 WHERE k = 'access'; END;"
+	"CREATE TRIGGER account_insert_access AFTER INSERT ON account"
+	"  BEGIN UPDATE meta SET v = v + 1 WHERE k = 'access'; END;"
+	"CREATE TRIGGER account_delete_access AFTER DELETE ON account"
+	"  BEGIN UPDATE meta SET v = v + 1 WHERE k = 'access'; END;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

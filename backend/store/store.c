@@ -569,10 +569,16 @@ int store_caller_for_uid(struct store *st, uid_t uid, const char *as_user,
 		out->rights_in_mode = false;
 		return 0;
 	}
-	rc = meta_account_by_uid(st, (int64_t)uid, &id);
-	if (rc && rc != -ENOENT)
-		return rc;
-	out->account = rc == 0 ? id : 0;
+	/* The access cache knows it while no account changed. */
+	if (!ac_account(st, (int64_t)uid, &id)) {
+		rc = meta_account_by_uid(st, (int64_t)uid, &id);
+		if (rc && rc != -ENOENT)
+			return rc;
+		if (rc)
+			id = 0;
+		ac_account_put(st, (int64_t)uid, id);
+	}
+	out->account = id;
 	out->operator = op;
 	out->rights_in_mode = false;
 	return 0;

@@ -273,17 +273,24 @@ int store_fs_readdir(struct store *st, const struct store_caller *c,
 	struct node_info d;
 	char *last = NULL;
 	size_t n = 0, i;
-	bool slow;
+	bool slow, again = false;
 	int rc;
 
 	st->errmsg[0] = '\0';
 	if (HIST_IS_VIEW(ino))
 		return hist_view_readdir(st, c, ino, after, skip, fn, arg);
-	rc = node_dir(st, c, (int64_t)ino, &d);
+	/* The folder is checked in the first batch's transaction: the
+	 * access cache needs no query of its own there. */
+	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
-	if (!S_ISDIR(d.mode))
-		return -ENOTDIR;
+	rc = node_dir(st, c, (int64_t)ino, &d);
+	if (rc == 0 && !S_ISDIR(d.mode))
+		rc = -ENOTDIR;
+	if (rc) {
+		txn_read_end(st);
+		return rc;
+	}
 	/* With an offset (no name to resume after) history/ stays out:
 	 * offsets count stored entries. */
 	if (d.ino == d.space_root && d.ino != STORE_ROOT_INO && !skip) {
@@ -298,8 +305,8 @@ int store_fs_readdir(struct store *st, const struct store_caller *c,
 	       d.tool == TOOL_MEMBERS ||
 	       (d.kind == SPACE_PRIVATE && d.owner != c->account);
 	/* Batches of entries, one read transaction each. */
-	for (;;) {
-		rc = txn_read_begin(st);
+	for (;; again = true) {
+		rc = again ? txn_read_begin(st) : 0;
 		if (rc)
 			break;
 		rc = entries_read(st, c, (int64_t)ino, last ? last : after,

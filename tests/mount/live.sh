@@ -35,6 +35,24 @@ expect EACCES "right taken: bob's next create is refused" \
 	as bob "$PROBE" write "$D/bob2.txt" "from bob"
 ctl alice rights set Sales documents --add bob
 
+# ---- a folder that moves takes the rights of its new place, and so does
+# everything in it (whose own folder stayed): the daemon's handles knew
+# bob's right in open/x/y ----
+check "alice makes open/x/y and closed" \
+	as alice mkdir -p "$D/open/x/y" "$D/closed"
+ctl alice rights set Sales documents/closed --add --none
+expect OK "bob adds in open/x/y (inherited)" \
+	as bob "$PROBE" mkdir "$D/open/x/y/b1"
+expect OK "bob adds there again" as bob "$PROBE" mkdir "$D/open/x/y/b2"
+expect OK "alice moves x into closed" \
+	as alice "$PROBE" rename "$D/open/x" "$D/closed/x"
+expect EACCES "moved: bob's next add in closed/x/y is refused" \
+	as bob "$PROBE" mkdir "$D/closed/x/y/b3"
+expect OK "alice moves it back" \
+	as alice "$PROBE" rename "$D/closed/x" "$D/open/x"
+expect OK "moved back: bob's next add in open/x/y works" \
+	as bob "$PROBE" mkdir "$D/open/x/y/b3"
+
 # ---- a removed member loses access at once, open descriptors included ----
 hold rd bob "$D/plan.txt" r
 same "bob reads alice's plan through his descriptor" "$(hsend rd read)" "OK Q3 plan"
