@@ -516,7 +516,7 @@ static uint64_t data_version(struct store *st)
 	return v;
 }
 
-int meta_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
+int sq_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
 {
 	/* Both counters only grow: their sum moves when either does. */
 	int rc = db_int(st, gen,
@@ -535,7 +535,7 @@ int meta_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
 	return 0;
 }
 
-bool meta_unchanged_since(struct store *st, const struct meta_mark *mark)
+bool sq_unchanged_since(struct store *st, const struct meta_mark *mark)
 {
 	/* Before its first statement a transaction has no snapshot yet: the
 	 * version is the last one's. */
