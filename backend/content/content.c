@@ -399,6 +399,57 @@ static int chunks_write(struct store *st, struct sealer *s, struct blob *b,
 	return rc;
 }
 
+/*
+ * Seal a write of `len` bytes of `buf` at `off` into chunks first..last and
+ * write them in one go, `off` at most the committed size `oldsize`.  The
+ * chunks the write covers whole are sealed straight from `buf`; only the
+ * first and last, when covered in part, are read back and patched (past
+ * `oldsize` a record may hold bytes of a write that never committed: they
+ * read as zeros).  A sequential writer's data is thus sealed where the
+ * kernel left it, with no copy.
+ */
+static int span_write(struct store *st, struct sealer *s, struct istate *is,
+		      struct blob *b, const struct content *ct,
+		      uint64_t oldsize, uint64_t off, const unsigned char *buf,
+		      size_t len)
+{
+	uint64_t first = off / CHUNK, last = (off + len - 1) / CHUNK, i;
+	size_t n = (size_t)(last - first + 1);
+	unsigned char *rec = malloc(n * RECORD);
+	unsigned char part[CHUNK];
+	struct content old = *ct;
+	int rc = rec ? 0 : -ENOMEM;
+
+	old.size = (int64_t)oldsize;
+	for (i = first; rc == 0 && i <= last; i++) {
+		uint64_t cs = i * CHUNK, ce = cs + CHUNK;
+		uint64_t ws = off > cs ? off : cs;
+		uint64_t we = off + len < ce ? off + len : ce;
+		unsigned char *out = rec + (size_t)(i - first) * RECORD;
+
+		if (ws == cs && we == ce) {
+			rc = seal(st, s, ct->cid, i, buf + (cs - off), CHUNK,
+				  out);
+			continue;
+		}
+		memset(part, 0, sizeof(part));
+		if (cs < oldsize)
+			rc = chunks_read(st, s, is, &old, i, i, part);
+		if (rc)
+			break;
+		if (oldsize > cs && oldsize < ce)
+			memset(part + (oldsize - cs), 0,
+			       (size_t)(ce - oldsize));
+		memcpy(part + (ws - cs), buf + (ws - off), (size_t)(we - ws));
+		rc = seal(st, s, ct->cid, i, part, CHUNK, out);
+	}
+	sodium_memzero(part, sizeof(part));
+	if (rc == 0)
+		rc = st->sh->blob->write(st, b, first, n, rec);
+	free(rec);
+	return rc;
+}
+
 /* Store `ct` with new plaintext `data` of `size` bytes inline. */
 static int inline_store(struct store *st, struct sealer *s,
 			struct content *ct, const unsigned char *data,
@@ -514,6 +565,10 @@ static int update_sealed(struct store *st, struct sealer *s,
 		rc = leave_inline(st, s, b, ct);
 	if (rc || from >= to)
 		goto resize;
+	if (truncate_to < 0 && from == off) {
+		rc = span_write(st, s, is, b, ct, oldsize, off, buf, len);
+		goto resize;
+	}
 	first = from / CHUNK;
 	last = (to - 1) / CHUNK;
 	span = (size_t)(last - first + 1) * CHUNK;

@@ -338,6 +338,109 @@ static void delete_with_content(struct fixture *fx)
 	       "a new group of that name uses nothing");
 }
 
+/* Compare the whole item with the expected bytes. */
+static bool same_as(struct fixture *fx, struct store_file *f,
+		    const unsigned char *want, size_t size)
+{
+	unsigned char *got = malloc(size + 1);
+	size_t n = 0;
+	bool same;
+
+	same = got && store_fs_read(fx->st, f, 0, size + 1, got, &n) == 0 &&
+	       n == size && memcmp(got, want, size) == 0;
+	free(got);
+	return same;
+}
+
+/* Writes of every shape (from a chunk boundary or not, whole chunks or
+ * parts, past the end with a gap, over old bytes) and truncates, on an
+ * item growing out of inline into sealed chunks: after each, the item
+ * reads back exactly as a plain copy kept in memory, and again after it
+ * is closed and opened anew. */
+static void writes_of_every_shape(struct fixture *fx)
+{
+	enum { MAX = 600 * 1024 };
+	struct store_caller boss;
+	struct store_file *f = NULL;
+	struct store_attr a;
+	unsigned char *mirror = calloc(1, MAX), *buf = malloc(MAX);
+	uint64_t docs, ino;
+	size_t size = 0, done;
+	unsigned seed = 12345, i, bad = 0;
+
+	boss = fx_account(fx, "boss", FX_BIG);
+	fx_group(fx, &boss, "G", 0);
+	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
+	ino = put(fx, &boss, docs, "w.bin", 0, 0);
+	succeeds(fx, store_fs_open(fx->st, &boss, ino, O_RDWR, &f), "open");
+	if (!f || !mirror || !buf)
+		abort();
+	for (i = 0; i < 300; i++) {
+		unsigned r = (unsigned)rand_r(&seed);
+		size_t off, len;
+
+		/* Offsets near chunk (4056) and page (4096) boundaries
+		 * half of the time. */
+		off = r % 2 ? (size_t)(rand_r(&seed) % 120) * 4056
+			    : (size_t)rand_r(&seed) % (size + 9000);
+		if (r % 7 == 0)
+			off = (size_t)rand_r(&seed) % 130 * 4096;
+		len = r % 3 ? (size_t)(1 + rand_r(&seed) % 40) * 4056
+			    : (size_t)(1 + rand_r(&seed) % 70000);
+		if (off + len > MAX)
+			off = MAX - len;
+		if (r % 11 == 0) {
+			struct store_setattr set = {.valid = STORE_SET_SIZE,
+						    .size = off};
+
+			if (store_fs_setattr(fx->st, &boss, ino, &set, f, &a))
+				bad++;
+			if (off > size)
+				memset(mirror + size, 0, off - size);
+			size = off;
+		} else {
+			size_t j;
+
+			for (j = 0; j < len; j++)
+				buf[j] = (unsigned char)rand_r(&seed);
+			done = 0;
+			if (store_fs_write(fx->st, f, off, buf, len, &done) ||
+			    done != len)
+				bad++;
+			if (off > size)
+				memset(mirror + size, 0, off - size);
+			memcpy(mirror + off, buf, len);
+			if (off + len > size)
+				size = off + len;
+		}
+		if (!same_as(fx, f, mirror, size)) {
+			diag("differs after step %u (off %zu len %zu)", i, off,
+			     len);
+			bad++;
+			break;
+		}
+		if (i % 50 == 49) {
+			store_fs_release(fx->st, f, NULL);
+			f = NULL;
+			if (store_fs_open(fx->st, &boss, ino, O_RDWR, &f))
+				fx_bail(fx, -EIO, "reopen");
+			if (!same_as(fx, f, mirror, size))
+				bad++;
+		}
+	}
+	is_int(bad, 0, "300 writes and truncates read back as written");
+	store_fs_release(fx->st, f, NULL);
+	free(mirror);
+	free(buf);
+	{
+		unsigned problems = 99;
+
+		succeeds(fx, store_check(fx->st, &fx->op, NULL, NULL,
+					 &problems), "check");
+		is_int(problems, 0, "  the store is consistent");
+	}
+}
+
 int main(void)
 {
 	fx_run("bytes in use", bytes_used);
@@ -348,5 +451,6 @@ int main(void)
 	fx_run("removed members' open files", removed_member_handles);
 	fx_run("edit per item governs writing", edit_governs_writes);
 	fx_run("deleting a group deletes its bytes", delete_with_content);
+	fx_run("writes of every shape", writes_of_every_shape);
 	return done_testing();
 }
