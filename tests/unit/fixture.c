@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "fixture.h"
 
 static struct fixture fx_current;
@@ -67,6 +69,52 @@ void fx_bail(struct fixture *fx, int rc, const char *fmt, ...)
 	exit(1);
 }
 
+/* Run one statement on the test cluster's own database. */
+static int fx_pg_admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(getenv("GROUPFS_TEST_PG"));
+	PGresult *r = NULL;
+	int rc = -EIO;
+
+	if (PQstatus(c) == CONNECTION_OK) {
+		r = PQexec(c, sql);
+		if (PQresultStatus(r) == PGRES_COMMAND_OK)
+			rc = 0;
+		else
+			diag("postgres: %s: %s", sql, PQerrorMessage(c));
+	} else {
+		diag("postgres: %s", PQerrorMessage(c));
+	}
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
+const char *fx_postgres(struct fixture *fx)
+{
+	static unsigned n;
+	const char *base = getenv("GROUPFS_TEST_PG");
+	char sql[128];
+	int rc;
+
+	if (!base || !*base)
+		return NULL;
+	if (fx->pg_db[0])
+		return fx->pg_conninfo;
+	snprintf(fx->pg_db, sizeof(fx->pg_db), "fx_%ld_%u", (long)getpid(),
+		 ++n);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", fx->pg_db);
+	rc = fx_pg_admin(sql);
+	if (rc) {
+		fx->pg_db[0] = '\0';
+		fx_bail(fx, rc, "create database for the case");
+	}
+	/* Of a keyword given twice, libpq takes the last. */
+	snprintf(fx->pg_conninfo, sizeof(fx->pg_conninfo), "%s dbname=%s",
+		 base, fx->pg_db);
+	return fx->pg_conninfo;
+}
+
 static void fx_setup(struct fixture *fx)
 {
 	char err[256] = "";
@@ -77,7 +125,8 @@ static void fx_setup(struct fixture *fx)
 	if (snprintf(fx->dir, sizeof(fx->dir), "%s/store", fx->tmp) >=
 	    (int)sizeof(fx->dir))
 		fx_bail(fx, -ENAMETOOLONG, "path %s", fx->tmp);
-	rc = store_init(fx->dir, NULL, 0, NULL, NULL, err, sizeof(err));
+	rc = store_init(fx->dir, NULL, 0, NULL, fx_postgres(fx), err,
+			sizeof(err));
 	if (rc)
 		fx_bail(fx, rc, "store_init %s: %s", fx->dir, err);
 	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &fx->st, err,
@@ -94,6 +143,13 @@ static void fx_teardown(struct fixture *fx)
 	if (fx->st)
 		store_close(fx->st);
 	fx->st = NULL;
+	if (fx->pg_db[0] && !getenv("GROUPFS_KEEP_TMP")) {
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)",
+			 fx->pg_db);
+		fx_pg_admin(sql);
+	}
 	if (getenv("GROUPFS_KEEP_TMP"))
 		diag("kept %s", fx->tmp);
 	else if (fx->tmp[0])

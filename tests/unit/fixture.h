@@ -29,7 +29,17 @@ struct fixture {
 	struct store *st;
 	struct store_caller op; /* the store operator, no account */
 	bool big_plan;		/* FX_BIG exists */
+	/* On PostgreSQL (GROUPFS_TEST_PG): the case's own database, and the
+	 * connection string of its store. */
+	char pg_db[64];
+	char pg_conninfo[1024];
 };
+
+/* The connection string of a new, empty PostgreSQL database for a store
+ * into fx->pg_conninfo, when the tests run on PostgreSQL (GROUPFS_TEST_PG,
+ * set by tests/pg/with-cluster.sh): NULL when they run on SQLite.  The
+ * case's teardown drops it. */
+const char *fx_postgres(struct fixture *fx);
 
 /* A plan for administrators: 100 groups of 100 members, 1 GiB each. */
 #define FX_BIG "fxbig"
