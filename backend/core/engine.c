@@ -25,6 +25,7 @@ int meta_open(struct store *st, const char *path, bool readonly, bool create)
 		return store_fail(st, -ENOSYS,
 				  "this groupfs cannot open a store on %s yet "
 				  "(%d calls of its engine are missing)",
-				  st->ops->name, missing);
+				  st->sh->conninfo ? "PostgreSQL" : "SQLite",
+				  missing);
 	return st->ops->open(st, path, readonly, create);
 }

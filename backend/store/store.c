@@ -154,7 +154,8 @@ static int conninfo_write(const char *path, const char *conninfo, char *err,
 
 /* Read the connection string of a store on PostgreSQL into *out (malloc'd;
  * NULL: the store is on SQLite).  Like the database file, it must be a
- * plain file of the directory's owner, and no one else's to read. */
+ * plain file of the directory's owner; only its group may read it too
+ * (init --unix-group), nobody else. */
 static int conninfo_read(const char *dir, uid_t owner, char **out, char *err,
 			 size_t errlen)
 {
@@ -175,9 +176,10 @@ static int conninfo_read(const char *dir, uid_t owner, char **out, char *err,
 		goto out;
 	}
 	if (fstat(fd, &f) != 0 || !S_ISREG(f.st_mode) || f.st_nlink != 1 ||
-	    f.st_uid != owner || (f.st_mode & 0077)) {
+	    f.st_uid != owner || (f.st_mode & 0037)) {
 		snprintf(err, errlen, "%s: untrusted connection string (not a "
-			 "plain file of the store's owner, mode 0600)", path);
+			 "plain file of the store's owner, mode 0600 or "
+			 "0640)", path);
 		rc = -EPERM;
 		goto out;
 	}
@@ -221,12 +223,6 @@ int store_init(const char *dir, const char *passphrase, size_t passlen,
 	bool made_dir = false, behind = true;
 	int rc;
 
-	if (unix_group && postgres) {
-		snprintf(err, errlen, "--unix-group is for a store on SQLite: "
-			 "on PostgreSQL, the database's own roles say who may "
-			 "use it");
-		return -EINVAL;
-	}
 	if (unix_group) {
 		struct group *gr = getgrnam(unix_group);
 
@@ -285,6 +281,15 @@ int store_init(const char *dir, const char *passphrase, size_t passlen,
 
 		rc = pg_path ? conninfo_write(pg_path, postgres, err, errlen)
 			     : -ENOMEM;
+		/* Like the database file: the group's set-group-id groupctl
+		 * reads it; nobody else. */
+		if (rc == 0 && unix_group &&
+		    (chown(pg_path, (uid_t)-1, gid) != 0 ||
+		     chmod(pg_path, 0640) != 0)) {
+			rc = -errno;
+			snprintf(err, errlen, "cannot give %s to group %s: %s",
+				 pg_path, unix_group, strerror(errno));
+		}
 		free(pg_path);
 		if (rc)
 			goto undo;

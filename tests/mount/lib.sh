@@ -5,6 +5,8 @@
 # daemon exited cleanly with no sanitizer report, and counts results.
 #
 # Needs: GROUPFS, GROUPCTL, PROBE (paths of the built programs); root.
+# GROUPFS_TEST_ENGINE=postgres: the store is on PostgreSQL, in a throwaway
+# cluster the harness starts (tests/pg/cluster.sh) and always stops.
 
 set -euo pipefail
 
@@ -66,14 +68,32 @@ cleanup() {
 		userdel "$u" 2>/dev/null || true
 	done
 	groupdel "$UGROUP" 2>/dev/null || true
+	if [ -n "${PG_DIR:-}" ]; then
+		"$PG_CLUSTER" stop "$PG_DIR" || true
+	fi
 	rm -rf "$T"
 	return $rc
 }
 trap cleanup EXIT
 
+# The engine: SQLite in the store directory, or a PostgreSQL database.
+INIT_ENGINE=()
+PG_DIR=
+PG_CLUSTER=$(cd "$(dirname "${BASH_SOURCE[0]}")/../pg" && pwd)/cluster.sh
+if [ "${GROUPFS_TEST_ENGINE:-sqlite}" = postgres ]; then
+	PG_DIR="$T/pg"
+	PG_CONNINFO=$("$PG_CLUSTER" start "$PG_DIR") || {
+		rc=$?
+		PG_DIR=
+		[ $rc -eq 77 ] && { echo "no PostgreSQL server"; exit 77; }
+		exit $rc
+	}
+	INIT_ENGINE=(--postgres "$PG_CONNINFO")
+fi
+
 # The store, usable by the test's Unix group through groupctl.
 groupadd "$UGROUP"
-"$GROUPCTL" init --unix-group "$UGROUP" >/dev/null
+"$GROUPCTL" init --unix-group "$UGROUP" "${INIT_ENGINE[@]}" >/dev/null
 
 # user ACCOUNT [PLAN]: a Unix user bound to a new account.
 user() {
