@@ -805,6 +805,8 @@ int pg_begin(struct store *st, bool write)
 	if (rc && db->conn)
 		PQclear(PQexec(db->conn, "ROLLBACK"));
 	db->txn = rc == 0;
+	if (rc == 0)
+		db->txns++;
 	return rc;
 }
 
@@ -921,6 +923,36 @@ bool pg_txn_active(struct store *st)
 int pg_rights_gen(struct store *st, int64_t *out)
 {
 	return pg_int(st, out, "SELECT v FROM meta WHERE k = 'rights'", "");
+}
+
+int pg_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
+{
+	struct pgdb *db = pgdb(st);
+	int rc = pg_int(st, gen,
+			"SELECT (SELECT v FROM meta WHERE k = 'rights')"
+			" + coalesce((SELECT v FROM meta WHERE k = 'access'),"
+			" 0)",
+			"");
+
+	if (rc)
+		return rc;
+	mark->version = db && in_txn(db) ? db->txns : 0;
+	mark->writes = st->wseq;
+	mark->resets = 0;
+	return 0;
+}
+
+/* Inside the transaction the generation was read in, nothing else can
+ * have moved it: a reader keeps one snapshot, and a writer holds the
+ * store's writer lock (pg_begin), so no other transaction commits while
+ * it runs.  Its own changes move st->wseq. */
+bool pg_unchanged_since(struct store *st, const struct meta_mark *mark)
+{
+	struct pgdb *db = pgdb(st);
+
+	return db && db->conn && in_txn(db) && !db->txn_err &&
+	       mark->version != 0 && mark->version == db->txns &&
+	       mark->writes == st->wseq;
 }
 
 /* ---- the journal's notifications, items held open ---- */

@@ -110,6 +110,7 @@ struct pgdb {
 	int savepoints;	    /* savepoints open in the transaction */
 	int64_t changes;    /* rows the last statement changed */
 	uint64_t conn_gen;  /* connections made so far (pg_conn_gen) */
+	uint64_t txns;	    /* transactions begun (pg_unchanged_since) */
 	unsigned next_id;   /* names of prepared statements */
 	struct pg_slot cache[PG_STMT_SLOTS];
 };

@@ -545,6 +545,26 @@ static const char *const migrations[] = {
 	"  ctime) VALUES (1, NULL, 0, 16877, 2, gfs_now() * 1000000000,"
 	"  gfs_now() * 1000000000, gfs_now() * 1000000000);"
 	"SELECT gfs_reset_ids();",
+	/* 2: the access generation (SQLite's entry of issue 10): 'access'
+	 * moves when a folder gets another parent and when an account comes
+	 * or goes; meta_access_gen is its sum with 'rights'. */
+	"INSERT INTO meta VALUES ('access', 0) ON CONFLICT DO NOTHING;"
+	"CREATE FUNCTION gfs_access_bump() RETURNS trigger LANGUAGE plpgsql"
+	"  AS $$ BEGIN"
+	"  UPDATE meta SET v = v + 1 WHERE k = 'access';"
+	"  RETURN NULL; END $$;"
+	"CREATE FUNCTION gfs_folder_moved() RETURNS trigger LANGUAGE plpgsql"
+	"  AS $$ BEGIN"
+	"  IF (new.parent <> old.parent OR new.child <> old.child) AND"
+	"      (SELECT mode & 61440 FROM node WHERE id = new.child) = 16384"
+	"  THEN UPDATE meta SET v = v + 1 WHERE k = 'access'; END IF;"
+	"  RETURN NULL; END $$;"
+	"CREATE TRIGGER dirent_folder_moved AFTER UPDATE OF parent, child"
+	"  ON dirent FOR EACH ROW EXECUTE FUNCTION gfs_folder_moved();"
+	"CREATE TRIGGER account_insert_access AFTER INSERT ON account"
+	"  FOR EACH ROW EXECUTE FUNCTION gfs_access_bump();"
+	"CREATE TRIGGER account_delete_access AFTER DELETE ON account"
+	"  FOR EACH ROW EXECUTE FUNCTION gfs_access_bump();",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
