@@ -5,11 +5,11 @@
  * engine behind this header only keeps them: record i of content `cid` is
  * BLOB_RECORD opaque bytes.  The engine is chosen per store when the store
  * opens (struct shared.blob): the files engine (files/: one file per
- * content id under DIR/data/) is the only one so far.  A database could be
- * another, with a table chunk(cid, idx, data, primary key (cid, idx))
- * written inside the metadata's transaction: the interface names no file
- * descriptor or path, and each engine says how its writes become durable
- * (with_meta).
+ * content id under DIR/data/) for a store on SQLite; for a store on
+ * PostgreSQL the database's (pg/blob.c), a table chunk(cid, idx, data,
+ * primary key (cid, idx)) written inside the metadata's transaction: the
+ * interface names no file descriptor or path, and each engine says how
+ * its writes become durable (with_meta).
  *
  * What content.c relies on, whatever the engine:
  *  - every call runs inside the caller's metadata transaction, BEGIN
@@ -122,5 +122,8 @@ struct blob_ops {
 
 /* files/blob.c: one file per content id, DIR/data/XX/<cid hex>. */
 extern const struct blob_ops files_engine;
+/* pg/blob.c: rows chunk(cid, idx, data) of a store on PostgreSQL, in the
+ * metadata's transaction (with_meta). */
+extern const struct blob_ops pg_blob_engine;
 
 #endif

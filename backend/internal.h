@@ -396,11 +396,13 @@ int daemons_join(struct store *st, bool *alone);
  * (a few seconds at most) until every daemon serving the store has applied
  * it to the kernel's caches. */
 void daemons_wait(struct store *st);
-/* In a daemon, under shared.lock: mark item `ino` as open in this process
- * (its first open) or no longer (its last close), for other processes. */
+/* Under shared.lock: mark item `ino` as open in this process (its first
+ * open) or no longer (its last close), for other processes: through the
+ * engine (meta_node_hold) in every process, in open.lock in a daemon. */
 void open_mark(struct store *st, uint64_t ino, bool open);
-/* Whether another daemon holds item `ino` open (so its last name may go,
- * but not the item).  When that cannot be known, true. */
+/* Whether another daemon, on this machine or (through the engine) on
+ * another, holds item `ino` open (so its last name may go, but not the
+ * item).  When that cannot be known, true. */
 bool open_elsewhere(struct store *st, uint64_t ino);
 
 /* ---- core/txn.c ---- */

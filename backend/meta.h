@@ -1161,6 +1161,19 @@ int meta_trash_next(struct store *st, unsigned char cid[16]);
 /* Forget the content file of `cid`: it is removed. */
 int meta_trash_drop(struct store *st, const unsigned char cid[16]);
 
+/* Items open on several machines.  Mark item `ino` as open (open) or no
+ * longer open (!open) by this process, for other machines' deletes; a
+ * mark is the process's, not the handle's (any of its handles may end it),
+ * nests (as many ends as marks) and ends with the process, killed or
+ * not.  An engine whose processes share one machine's lock file
+ * (db/open.lock, daemons.c) may do nothing.  May run outside a
+ * transaction, or in one whose result it does not change. */
+int meta_node_hold(struct store *st, int64_t ino, bool open);
+/* Into *held, whether any process (this one included) holds item `ino`
+ * open by meta_node_hold; always false from an engine whose
+ * meta_node_hold does nothing. */
+int meta_node_held(struct store *st, int64_t ino, bool *held);
+
 /* The model's invariants that meta_check_rule looks for rows breaking
  * (check.c names each rule for the report). */
 enum meta_rule {

@@ -9,7 +9,10 @@
  * of db/open.lock (an open file description lock: the kernel drops it with
  * the process, crash or not), so that a final unlink elsewhere keeps the
  * item, nameless, for that daemon's descriptors (SPEC: an unlinked open file
- * stays readable), and the daemon frees it at its last close.
+ * stays readable), and the daemon frees it at its last close.  Every
+ * process also marks them through the engine (meta_node_hold), for the
+ * processes of other machines, which cannot see this one's open.lock
+ * (PostgreSQL: session advisory locks), and open_elsewhere asks it too.
  *
  * Each daemon also keeps a record in the store, by process id and origin
  * (meta_daemon_ack), with how far it has applied the journal (its kernel
@@ -115,13 +118,29 @@ static void byte_lock(struct flock *l, short type, uint64_t ino)
 void open_mark(struct store *st, uint64_t ino, bool open)
 {
 	struct flock l;
+	int rc;
 
+	/* For other machines (an engine they share: PostgreSQL), in every
+	 * process: history's triggers ask the engine, not open.lock. */
+	rc = meta_node_hold(st, (int64_t)ino, open);
+	if (rc)
+		store_log(st, STORE_LOG_WARNING, "item %llu held open: %s",
+			  (unsigned long long)ino, strerror(-rc));
 	if (st->sh->daemons_fd < 0 || st->sh->open_fd < 0)
 		return;
 	byte_lock(&l, open ? F_RDLCK : F_UNLCK, ino);
 	if (fcntl(st->sh->open_fd, F_OFD_SETLK, &l) != 0)
 		store_log(st, STORE_LOG_WARNING, "open.lock: item %llu: %s",
 			  (unsigned long long)ino, strerror(errno));
+}
+
+/* Whether a process on any machine holds `ino` open (meta_node_hold);
+ * true when that cannot be known. */
+static bool held_by_engine(struct store *st, uint64_t ino)
+{
+	bool held = true;
+
+	return meta_node_held(st, (int64_t)ino, &held) != 0 || held;
 }
 
 bool open_elsewhere(struct store *st, uint64_t ino)
@@ -141,8 +160,9 @@ bool open_elsewhere(struct store *st, uint64_t ino)
 			int e = errno;
 
 			pthread_mutex_unlock(&sh->lock);
-			/* No daemon ever served this store: none holds it. */
-			return e != ENOENT;
+			/* No daemon ever served this store from this machine:
+			 * none here holds it. */
+			return e != ENOENT || held_by_engine(st, ino);
 		}
 		sh->open_fd = fd;
 	}
@@ -150,7 +170,9 @@ bool open_elsewhere(struct store *st, uint64_t ino)
 	byte_lock(&l, F_WRLCK, ino);
 	if (fcntl(sh->open_fd, F_OFD_GETLK, &l) != 0)
 		return true;
-	return l.l_type != F_UNLCK;
+	if (l.l_type != F_UNLCK)
+		return true;
+	return held_by_engine(st, ino);
 }
 
 int store_fs_ack(struct store *st, uint64_t cursor)

@@ -990,7 +990,7 @@ int pg_notify_next(struct store *st, int64_t *seq)
 	return 0;
 }
 
-int pg_node_hold(struct store *st, uint64_t ino, bool open)
+int pg_session_hold(struct store *st, uint64_t ino, bool open)
 {
 	return open ? pg_run(st, "SELECT pg_advisory_lock_shared($1::bigint)",
 			     "i", (int64_t)ino)

@@ -259,7 +259,7 @@ int pg_socket(struct store *st);
  * input from the socket. */
 int pg_notify_next(struct store *st, int64_t *seq);
 /* How many connections this handle has made: it moves at each
- * reconnection, when session state (LISTEN, pg_node_hold) is gone. */
+ * reconnection, when session state (LISTEN, pg_session_hold) is gone. */
 uint64_t pg_conn_gen(struct store *st);
 
 /* ---- items held open (history must not free them) ---------------------
@@ -273,8 +273,11 @@ uint64_t pg_conn_gen(struct store *st);
  * statement (in a failed transaction it fails too); the lock belongs to
  * the session, kept across commits and rollbacks until released.  Every
  * lock held takes a slot of the server's lock table
- * (max_locks_per_transaction x max_connections). */
-int pg_node_hold(struct store *st, uint64_t ino, bool open);
+ * (max_locks_per_transaction x max_connections).  This is st's session
+ * only: meta_node_hold (pg_node_hold, store.c) takes it on a connection
+ * of the process's own, so that any handle may end what another began
+ * and a handle's reconnection loses nothing. */
+int pg_session_hold(struct store *st, uint64_t ino, bool open);
 
 /* ---- history's folders --------------------------------------------------
  * The trigger hist_dir_gone (a history entry removed) raises a NOTICE

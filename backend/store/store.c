@@ -77,8 +77,7 @@ static const struct meta_hooks hooks = {
  * string) content is in the database with the metadata, else in files. */
 static const struct blob_ops *blob_engine(const char *conninfo)
 {
-	(void)conninfo;
-	return &files_engine;
+	return conninfo ? &pg_blob_engine : &files_engine;
 }
 
 /* Bring the schema up to date, seeding a new store's plans in the same
