@@ -77,6 +77,9 @@ static int cluster_start(void)
 	atexit(cluster_stop);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
+	/* A test that crashes leaves no server behind either. */
+	signal(SIGSEGV, on_signal);
+	signal(SIGABRT, on_signal);
 	snprintf(cmd, sizeof(cmd), "%s start %s", script(), cluster_dir);
 	p = popen(cmd, "r");
 	if (!p)
