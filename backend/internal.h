@@ -756,4 +756,17 @@ int node_lookup(struct store *st, const struct store_caller *c,
 int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
 	     struct node_info *out);
 
+/* ---- store/store.c ---- */
+/* A handle on an empty database at `conninfo` (PostgreSQL) or at
+ * `db_path` (SQLite), for moving the store whose directory is `dir` there
+ * (store/migrate.c), which makes the schema in its own transaction.
+ * -EEXIST: the database already holds a store. */
+int store_open_target(const char *dir, const char *conninfo,
+		      const char *db_path, struct store **out, char *err,
+		      size_t errlen);
+/* The connection string file of a store on PostgreSQL, written as init
+ * writes it (0600; 0640 and `gid` when gid is not -1). */
+int store_write_conninfo(const char *dir, const char *conninfo, gid_t gid,
+			 char *err, size_t errlen);
+
 #endif

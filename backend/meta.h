@@ -1263,5 +1263,44 @@ void meta_backup_close(struct meta_backup *b);
  * not, -ENOMEM. */
 int meta_backup_sound(const char *path);
 
+/* ---- rows as they are, to move a store between engines ----------------
+ * (store/migrate.c; sqlite/rows.c, pg/rows.c).  Both engines keep the
+ * same tables and columns, so a store moves row by row, ids and all;
+ * table and column names here are the schema's own ([a-z_0-9]+). */
+enum meta_vtype { META_NULL, META_INT, META_TEXT, META_BLOB };
+/* One column's value: i for META_INT, p and len (bytes; text without a
+ * terminating NUL) for META_TEXT and META_BLOB. */
+struct meta_value {
+	enum meta_vtype type;
+	int64_t i;
+	const void *p;
+	size_t len;
+};
+/* The store's tables (engine-private ones left out: its schema version,
+ * content chunks) into *names (malloc'd strings in a malloc'd array). */
+int meta_tables(struct store *st, char ***names, size_t *n);
+/* The tables `table` refers to (its foreign keys), itself left out. */
+int meta_table_refs(struct store *st, const char *table, char ***names,
+		    size_t *n);
+/* Each row of `table`, by its first column: fn(arg, ncols, cols, vals),
+ * all columns; fn returning nonzero stops the walk, which returns it.
+ * The values live until fn returns. */
+typedef int (*meta_row_fn)(void *arg, size_t ncols, const char *const *cols,
+			   const struct meta_value *vals);
+int meta_rows(struct store *st, const char *table, meta_row_fn fn,
+	      void *arg);
+/* Add a row to `table` as it is, ids included (the engine's duties run
+ * as for any insert: the caller sets the counters they moved afterwards,
+ * meta_row_set). */
+int meta_row_add(struct store *st, const char *table, size_t ncols,
+		 const char *const *cols, const struct meta_value *vals);
+/* In the row of `table` whose cols[0] is vals[0], set cols[1..] to
+ * vals[1..]; -ENOENT when there is none. */
+int meta_row_set(struct store *st, const char *table, size_t ncols,
+		 const char *const *cols, const struct meta_value *vals);
+/* Remove every row of `table`. */
+int meta_rows_clear(struct store *st, const char *table);
+/* Rows were added with their own ids: new rows' ids follow theirs. */
+int meta_rows_loaded(struct store *st);
 
 #endif

@@ -59,6 +59,25 @@ int store_init(const char *dir, const char *passphrase, size_t passlen,
 	       const char *unix_group, const char *postgres, char *err,
 	       size_t errlen);
 
+/*
+ * Move the store in `dir` to another engine (groupctl migrate, SPEC.md
+ * section 8), every row and sealed content record as it is, in one
+ * transaction of the target:
+ *  - to_postgres: into that PostgreSQL database (it must exist and hold no
+ *    store); the store in `dir` then opens on it, and its SQLite files are
+ *    kept in dir/sqlite-moved/.  No daemon may serve it meanwhile (-EBUSY).
+ *  - to_sqlite: a copy on SQLite in the new or empty directory
+ *    `to_sqlite`, with the same master key; the store in `dir` (on
+ *    PostgreSQL) stays as it is.
+ * report(arg, line), when not NULL, says what moved.  Errors: -EINVAL
+ * (neither or both targets, or the store is there already), -EEXIST (the
+ * target holds a store or files), -EBUSY, -EIO.
+ */
+int store_migrate(const char *dir, const char *to_postgres,
+		  const char *to_sqlite,
+		  void (*report)(void *arg, const char *line), void *arg,
+		  char *err, size_t errlen);
+
 enum store_open_flags {
 	/* Load the master key (needed for content); fails with -EACCES when
 	 * the key is not readable and -EKEYREJECTED on a wrong passphrase. */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * groupctl backup and restore: a consistent copy of a store while it is
- * mounted and in use, and a new store from such a copy, checked.  How the
- * copy is made consistent is the backend's business (store_backup); here
- * are the command lines and the progress shown on standard error.
+ * groupctl backup, restore and migrate: a consistent copy of a store while
+ * it is mounted and in use, a new store from such a copy, checked, and a
+ * store moved to the other engine (SQLite, PostgreSQL), checked.  How a
+ * copy is made consistent is the backend's business (store_backup,
+ * store_migrate); here are the command lines and the progress shown on
+ * standard error.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +20,17 @@
 #include "groupctl.h"
 
 enum { BK_PROGRESS };
+enum { MG_TO_POSTGRES, MG_TO_SQLITE };
+
+static const struct cmd_option migrate_options[] = {
+	[MG_TO_POSTGRES] = {"to-postgres", "CONNINFO",
+			    "move the store into the empty PostgreSQL "
+			    "database CONNINFO (a libpq connection string)"},
+	[MG_TO_SQLITE] = {"to-sqlite", "DIR",
+			  "copy the store on PostgreSQL to a new store on "
+			  "SQLite in DIR"},
+	{NULL, NULL, NULL},
+};
 
 static const struct cmd_option backup_options[] = {
 	[BK_PROGRESS] = {"progress", NULL,
@@ -215,6 +228,59 @@ static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return CMD_OK;
 }
 
+static void print_moved(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
+}
+
+static int run_migrate(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *to_pg = a->opt[MG_TO_POSTGRES];
+	const char *to_sq = a->opt[MG_TO_SQLITE];
+	unsigned problems = 0;
+	char err[1024] = "";
+	int status, rc;
+
+	if (!to_pg == !to_sq) {
+		fprintf(stderr, "groupctl: migrate: give one of --to-postgres "
+			"CONNINFO and --to-sqlite DIR\n");
+		return CMD_USAGE;
+	}
+	/* Only the store's operator moves it. */
+	status = cmd_open_store(ctx);
+	if (status != CMD_OK)
+		return status;
+	if (!ctx->caller.operator) {
+		store_close(ctx->st);
+		ctx->st = NULL;
+		return cmd_fail("only the store operator may move the store");
+	}
+	store_close(ctx->st);
+	ctx->st = NULL;
+	rc = store_migrate(ctx->store_dir, to_pg, to_sq, print_moved, NULL,
+			   err, sizeof(err));
+	if (rc < 0)
+		return cmd_fail("%s", err[0] ? err : strerror(-rc));
+	/* The store where it is now, as 'groupctl check' sees it. */
+	if (to_sq)
+		ctx->store_dir = to_sq;
+	status = cmd_open_store(ctx);
+	if (status != CMD_OK)
+		return status;
+	rc = store_check(ctx->st, &ctx->caller, print_problem, NULL,
+			 &problems);
+	if (rc < 0)
+		return cmd_refused(ctx, rc);
+	if (problems)
+		return cmd_fail("%s: moved, but its check found %u problem%s "
+				"(see above)",
+				ctx->store_dir, problems,
+				problems == 1 ? "" : "s");
+	printf("%s checked: no problems\n", ctx->store_dir);
+	return CMD_OK;
+}
+
 const struct cmd cmd_backup_commands[] = {
 	{
 		.noun = "backup",
@@ -242,6 +308,29 @@ const struct cmd cmd_backup_commands[] = {
 		.min_args = 1,
 		.max_args = 1,
 		.run = run_backup,
+	},
+	{
+		.noun = "migrate",
+		.synopsis = "--to-postgres CONNINFO | --to-sqlite DIR",
+		.summary = "move the store to PostgreSQL, or copy it back to "
+			   "SQLite (operator only)",
+		.help = "--to-postgres moves the store into the PostgreSQL "
+			"database CONNINFO, which must exist and hold no "
+			"store (createdb; see 'Several machines' in the "
+			"README): every row and every sealed record of "
+			"content, as they are, in one transaction. The store "
+			"directory then keeps its master key and the "
+			"connection string; its SQLite files are kept in "
+			"sqlite-moved/ until you remove them. Unmount the "
+			"store first: a store being served is refused. "
+			"--to-sqlite DIR copies a store on PostgreSQL to a new "
+			"store on SQLite in DIR (new or empty), with the same "
+			"master key; the store on PostgreSQL stays. Either "
+			"way the result is then checked as 'groupctl check' "
+			"does; exits 1 when the check finds problems.",
+		.options = migrate_options,
+		.flags = CMD_OWN_STORE,
+		.run = run_migrate,
 	},
 	{
 		.noun = "restore",

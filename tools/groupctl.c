@@ -52,6 +52,7 @@ static const struct noun {
 	{"store", "how the store sends mail"},
 	{"backup", "a consistent copy of the store, while in use"},
 	{"restore", "a new store from a backup"},
+	{"migrate", "move the store to PostgreSQL or back to SQLite"},
 	{"link", "public links to calendars, files and folders"},
 	{"history", "deleted items and earlier versions"},
 	{"demo", "create a store filled with an example company"},

@@ -428,6 +428,46 @@ out:
 	return rc;
 }
 
+int pg_dyn(struct store *st, PGresult **res, const char *sql, int n,
+	   const char *const *vals, const int *lens, const int *fmts)
+{
+	struct pgdb *db = pgdb(st);
+	PGresult *r;
+	int rc;
+
+	*res = NULL;
+	if (!db)
+		return store_fail(st, -EIO,
+				  "this store handle is detached (a bug)");
+	if (in_txn(db)) {
+		if (!db->conn)
+			return lost_in_txn(st);
+		if (db->txn_err)
+			return store_fail(st, db->txn_err, "database: the "
+					  "transaction failed earlier: %s",
+					  strerror(-db->txn_err));
+	} else {
+		rc = ensure_conn(st);
+		if (rc)
+			return rc;
+	}
+	if (sql_writes(sql))
+		st->wseq++;
+	r = PQexecParams(db->conn, sql, n, NULL, vals, lens, fmts, 1);
+	rc = pg_error(st, r, "statement");
+	if (rc) {
+		PQclear(r);
+		store_log(st, STORE_LOG_ERR, "statement: %.300s", sql);
+	} else {
+		const char *c = PQcmdTuples(r);
+
+		db->changes = *c ? strtoll(c, NULL, 10) : PQntuples(r);
+		*res = r;
+	}
+	note_failure(db, rc);
+	return rc;
+}
+
 int pg_q(struct store *st, PGresult **res, const char *sql, const char *fmt,
 	 ...)
 {

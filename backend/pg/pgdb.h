@@ -187,6 +187,11 @@ int pg_q(struct store *st, PGresult **res, const char *sql, const char *fmt,
 	 ...);
 /* Run for its effect; pg_changes(st) then tells the rows it changed. */
 int pg_run(struct store *st, const char *sql, const char *fmt, ...);
+/* Run `sql` made at run time (not prepared, not cached: its text need not
+ * be a literal) with n parameters as PQexecParams takes them; *res: the
+ * result, binary, as pg_q's. */
+int pg_dyn(struct store *st, PGresult **res, const char *sql, int n,
+	   const char *const *vals, const int *lens, const int *fmts);
 /* Rows the last statement (pg_q, pg_run or any helper below) inserted,
  * updated or deleted (or, for a SELECT, returned). */
 int64_t pg_changes(struct store *st);

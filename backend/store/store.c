@@ -456,6 +456,66 @@ static int connect(struct shared *sh, bool readonly, struct store **out,
 	return 0;
 }
 
+int store_open_target(const char *dir, const char *conninfo,
+		      const char *db_path, struct store **out, char *err,
+		      size_t errlen)
+{
+	struct shared *sh = shared_new(dir);
+	struct store *st = calloc(1, sizeof(*st));
+	bool behind = false;
+	int rc;
+
+	*out = NULL;
+	if (st)
+		st->memo = calloc(1, sizeof(*st->memo));
+	if (sh && conninfo)
+		sh->conninfo = strdup(conninfo);
+	if (!sh || !st || !st->memo || (conninfo && !sh->conninfo)) {
+		if (st)
+			free(st->memo);
+		free(st);
+		shared_put(sh);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	sh->owner_uid = geteuid();
+	sh->blob = blob_engine(sh->conninfo);
+	st->sh = sh;
+	rc = meta_open(st, conninfo ? conninfo : db_path, false, true);
+	if (rc == 0)
+		rc = meta_schema_behind(st, &behind);
+	if (rc == 0 && !behind)
+		rc = store_fail(st, -EEXIST, "the database already holds a "
+				"groupfs store (a store moves into an empty "
+				"database)");
+	if (rc) {
+		snprintf(err, errlen, "%s", st->errmsg);
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+int store_write_conninfo(const char *dir, const char *conninfo, gid_t gid,
+			 char *err, size_t errlen)
+{
+	char *path = join(dir, PG_FILE);
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = conninfo_write(path, conninfo, err, errlen);
+	if (rc == 0 && gid != (gid_t)-1 &&
+	    (chown(path, (uid_t)-1, gid) != 0 || chmod(path, 0640) != 0)) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot give %s to its group: %s", path,
+			 strerror(errno));
+	}
+	free(path);
+	return rc;
+}
+
 int store_open(const char *dir, unsigned flags, const char *passphrase,
 	       size_t passlen, struct store **out, char *err, size_t errlen)
 {
