@@ -141,8 +141,7 @@ same "  and the item stays" "$(as bob cat "$D/proj/sub/d.txt")" "deep"
 # every account at mount time): a listing, a read transaction, never
 # creates it.
 user dave
-DB=$GROUPFS_STORE/db/store.db
-jseq() { sqlite3 "$DB" "SELECT coalesce(max(seq), 0) FROM journal"; }
+jseq() { store_sql "SELECT coalesce(max(seq), 0) FROM journal"; }
 before=$(jseq)
 check "dave, a new account, lists his .Trash-UID" as dave ls -la "$M/.Trash-$(uid dave)"
 check "  and its empty info/" as dave ls -la "$M/.Trash-$(uid dave)/info"

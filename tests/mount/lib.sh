@@ -77,10 +77,11 @@ cleanup() {
 trap cleanup EXIT
 
 # The engine: SQLite in the store directory, or a PostgreSQL database.
+ENGINE=${GROUPFS_TEST_ENGINE:-sqlite}
 INIT_ENGINE=()
 PG_DIR=
 PG_CLUSTER=$(cd "$(dirname "${BASH_SOURCE[0]}")/../pg" && pwd)/cluster.sh
-if [ "${GROUPFS_TEST_ENGINE:-sqlite}" = postgres ]; then
+if [ "$ENGINE" = postgres ]; then
 	PG_DIR="$T/pg"
 	PG_CONNINFO=$("$PG_CLUSTER" start "$PG_DIR") || {
 		rc=$?
@@ -94,6 +95,16 @@ fi
 # The store, usable by the test's Unix group through groupctl.
 groupadd "$UGROUP"
 "$GROUPCTL" init --unix-group "$UGROUP" "${INIT_ENGINE[@]}" >/dev/null
+
+# store_sql SQL: run SQL on the store's database, whichever the engine;
+# rows on standard output, one per line, columns separated by '|'.
+store_sql() {
+	if [ "$ENGINE" = postgres ]; then
+		psql -XAtq -v ON_ERROR_STOP=1 -c "$1" "$PG_CONNINFO"
+	else
+		sqlite3 "$GROUPFS_STORE/db/store.db" "$1"
+	fi
+}
 
 # user ACCOUNT [PLAN]: a Unix user bound to a new account.
 user() {

@@ -77,7 +77,9 @@ start)
 		}
 		chown postgres: "$dir"
 	fi
-	chmod 700 "$dir"
+	# Open to every local user (the tests act as several); the data
+	# directory below stays the server's own (0700, initdb's rule).
+	chmod 755 "$dir"
 	trap 'stop' EXIT
 	run "$bin/initdb" -D "$dir/data" -U groupfs --auth=trust \
 		--encoding=SQL_ASCII --locale=C --no-instructions \
