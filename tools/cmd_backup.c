@@ -303,7 +303,11 @@ const struct cmd cmd_backup_commands[] = {
 			"master key file is copied as it is: keep the copy as "
 			"safe as the store (it is made 0600, folders 0700). "
 			"Progress goes to standard error when it is a terminal, "
-			"or with --progress.",
+			"or with --progress. A store on PostgreSQL is copied "
+			"from one snapshot of its database (nobody waits), as "
+			"a store on SQLite with the same master key: restore "
+			"makes it a store, 'migrate --to-postgres' puts it "
+			"back.",
 		.options = backup_options,
 		.min_args = 1,
 		.max_args = 1,

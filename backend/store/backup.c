@@ -817,6 +817,20 @@ int store_backup(struct store *st, const struct store_caller *c,
 	if (!c->operator)
 		return store_fail(st, -EPERM, "only the store operator may "
 				  "back up the store");
+	if (st->sh->conninfo) {
+		/* A store on PostgreSQL: one snapshot of its database (no
+		 * writer waits), written as a store on SQLite with the same
+		 * master key, which restore makes a store again and
+		 * migrate --to-postgres puts back. */
+		char err[1024] = "";
+
+		if (inside(st->sh->dir, dest))
+			return store_fail(st, -EINVAL, "%s is inside the "
+					  "store: back it up elsewhere", dest);
+		rc = store_migrate(st->sh->dir, NULL, dest, NULL, NULL, err,
+				   sizeof(err));
+		return rc ? store_fail(st, rc, "%s", err) : 0;
+	}
 	if (access(st->sh->dir, F_OK) != 0)
 		return store_fail(st, -errno, "%s: %s", st->sh->dir,
 				  strerror(errno));

@@ -7,6 +7,10 @@
 #                                   database groupfs; prints its conninfo
 #   tests/pg/cluster.sh stop DIR    stop the server, remove DIR; always
 #                                   safe, whatever state DIR is in
+#   tests/pg/cluster.sh pause DIR   stop the server, keeping its data
+#   tests/pg/cluster.sh resume DIR  start it again
+#   tests/pg/cluster.sh createdb DIR NAME
+#                                   another database; prints its conninfo
 #
 # As root the cluster runs as the user postgres (which Debian's postgresql
 # package makes; initdb refuses root); otherwise as the caller.  The
@@ -17,10 +21,10 @@
 set -eu
 
 usage() {
-	echo "usage: $0 start|stop DIR" >&2
+	echo "usage: $0 start|stop|pause|resume DIR | createdb DIR NAME" >&2
 	exit 2
 }
-[ $# -eq 2 ] || usage
+[ $# -ge 2 ] || usage
 cmd=$1
 dir=$2
 
@@ -108,6 +112,21 @@ EOF
 	;;
 stop)
 	stop
+	;;
+pause)
+	# The server goes away (as a restart or a network cut looks to
+	# its clients); resume brings it back on the same data.
+	run "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+	;;
+resume)
+	run "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+		>/dev/null
+	;;
+createdb)
+	# A second database in the cluster: its conninfo.
+	name=${3:?usage: $0 createdb DIR NAME}
+	run "$bin/createdb" -h "$dir" -U groupfs "$name"
+	echo "host=$dir dbname=$name user=groupfs"
 	;;
 *)
 	usage
