@@ -968,6 +968,12 @@ int meta_sync_mark(struct store *st);
 
 /* The journal and the daemons (fsfile.c, daemons.c). */
 /* At most this many journal rows per meta_journal_since. */
+/* Changes are announced (PostgreSQL: NOTIFY at each journal row's
+ * commit): make sure this connection listens, consume what arrived, and
+ * set *fd to a descriptor that becomes readable at the next announcement;
+ * -1 when the engine announces nothing (SQLite: the journal is polled).
+ * Call it again before each wait: a connection made anew listens again. */
+int meta_listen(struct store *st, int *fd);
 #define META_JOURNAL_BATCH 4096
 /* A journal row (see the header): ino for a changed node; else parent
  * and name for a changed entry; all three 0/NULL for rights. */

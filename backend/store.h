@@ -883,6 +883,12 @@ typedef void (*store_change_fn)(void *arg, uint64_t ino, uint64_t parent,
 				const char *name);
 int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 		     void *arg);
+/* A descriptor that becomes readable when another process announces a
+ * change (a store on PostgreSQL: LISTEN/NOTIFY), what arrived so far
+ * consumed; -1 when changes are not announced (SQLite: poll
+ * store_fs_changes).  Call it before each wait, on the handle that
+ * polls: a connection made anew listens again. */
+int store_fs_changes_fd(struct store *st);
 
 /* ---- public links (SPEC.md section 6) ---------------------------------- */
 

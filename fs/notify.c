@@ -4,17 +4,24 @@
  * not be told to drop a cache entry while it waits for our reply on the
  * same directory.  Two sources: requests that queue one after their reply
  * (a rename over an item that kept its identity), and the store's journal,
- * polled ten times a second, for what other processes changed (groupctl's
- * rights and memberships, other mounts' writes).
+ * for what other processes changed (groupctl's rights and memberships,
+ * other mounts' writes, on this machine or another).  A store on
+ * PostgreSQL announces each change (LISTEN/NOTIFY): the thread wakes at
+ * once and reads the journal, and reads it once a second besides; on
+ * SQLite it reads it ten times a second.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "groupfs.h"
 
-#define POLL_MS 100
+#define POLL_MS 100	    /* changes not announced: read this often */
+#define ANNOUNCED_POLL_MS 1000 /* announced: read this often besides */
 
 struct item {
 	uint64_t parent; /* 0: an inode, else an entry */
@@ -26,12 +33,21 @@ struct item {
 struct fs_notify {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
+	int wake; /* eventfd: a queued item, or stop */
 	struct item *head, *tail; /* guarded by lock */
 	bool stop;		  /* guarded by lock */
 	bool all;		  /* guarded by lock: drop everything */
 	uint64_t cursor;	  /* the journal read so far: the thread's */
 };
+
+static void wake(struct fs_notify *n)
+{
+	uint64_t one = 1;
+
+	if (write(n->wake, &one, sizeof(one)) < 0) {
+		/* The counter is full: the thread has wakes enough. */
+	}
+}
 
 static void push(struct fs *fs, struct item *it)
 {
@@ -43,8 +59,8 @@ static void push(struct fs *fs, struct item *it)
 	else
 		n->head = it;
 	n->tail = it;
-	pthread_cond_signal(&n->wake);
 	pthread_mutex_unlock(&n->lock);
+	wake(n);
 }
 
 void fs_notify_entry(struct fs *fs, uint64_t parent, const char *name)
@@ -123,24 +139,35 @@ static bool send_queued(struct fs *fs)
 	return all;
 }
 
+/* Until a request queues an item, another process announces a change,
+ * or it is time to read the journal anyway. */
+static void wait_changes(struct fs_notify *n, struct store *st)
+{
+	struct pollfd p[2] = {{.fd = n->wake, .events = POLLIN},
+			      {.fd = st ? store_fs_changes_fd(st) : -1,
+			       .events = POLLIN}};
+	uint64_t count;
+
+	if (poll(p, 2, p[1].fd >= 0 ? ANNOUNCED_POLL_MS : POLL_MS) > 0 &&
+	    (p[0].revents & POLLIN) &&
+	    read(n->wake, &count, sizeof(count)) < 0) {
+		/* Nothing to drain: another read took it. */
+	}
+}
+
 static void *run(void *arg)
 {
 	struct fs *fs = arg;
 	struct fs_notify *n = fs->notify;
 	struct store *st = fs_store(fs);
-	struct timespec until;
+	bool idle;
 
 	pthread_mutex_lock(&n->lock);
 	while (!n->stop) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += POLL_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		if (!n->head && !n->all)
-			pthread_cond_timedwait(&n->wake, &n->lock, &until);
+		idle = !n->head && !n->all;
 		pthread_mutex_unlock(&n->lock);
+		if (idle)
+			wait_changes(n, st);
 		if (st)
 			store_fs_changes(st, &n->cursor, on_change, fs);
 		/* Rights changed: once the kernel dropped its caches, the
@@ -172,13 +199,19 @@ int fs_notify_start(struct fs *fs)
 		free(n);
 		return rc;
 	}
+	n->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (n->wake < 0) {
+		rc = -errno;
+		fs_log(NULL, STORE_LOG_ERR, "eventfd failed: no notify thread");
+		free(n);
+		return rc;
+	}
 	pthread_mutex_init(&n->lock, NULL);
-	pthread_cond_init(&n->wake, NULL);
 	fs->notify = n;
 	rc = pthread_create(&n->thread, NULL, run, fs);
 	if (rc) {
 		pthread_mutex_destroy(&n->lock);
-		pthread_cond_destroy(&n->wake);
+		close(n->wake);
 		free(n);
 		fs->notify = NULL;
 		return -rc;
@@ -195,8 +228,8 @@ void fs_notify_stop(struct fs *fs)
 		return;
 	pthread_mutex_lock(&n->lock);
 	n->stop = true;
-	pthread_cond_signal(&n->wake);
 	pthread_mutex_unlock(&n->lock);
+	wake(n);
 	pthread_join(n->thread, NULL);
 	if (fs_store(fs))
 		store_fs_leave(fs_store(fs));
@@ -206,7 +239,7 @@ void fs_notify_stop(struct fs *fs)
 		free(it);
 	}
 	pthread_mutex_destroy(&n->lock);
-	pthread_cond_destroy(&n->wake);
+	close(n->wake);
 	free(n);
 	fs->notify = NULL;
 }

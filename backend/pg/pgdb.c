@@ -997,9 +997,37 @@ bool pg_unchanged_since(struct store *st, const struct meta_mark *mark)
 
 /* ---- the journal's notifications, items held open ---- */
 
-int pg_listen(struct store *st)
+int pg_listen_start(struct store *st)
 {
 	return pg_exec(st, "LISTEN " PG_JOURNAL_CHANNEL);
+}
+
+int pg_listen(struct store *st, int *fd)
+{
+	struct pgdb *db = pgdb(st);
+	int64_t seq;
+	int rc;
+
+	*fd = -1;
+	if (!db)
+		return store_fail(st, -EIO, "this store handle is detached "
+				  "(a bug)");
+	rc = ensure_conn(st);
+	if (rc)
+		return rc;
+	/* A connection made anew (after a loss) listens again. */
+	if (db->listening != db->conn_gen) {
+		rc = pg_listen_start(st);
+		if (rc)
+			return rc;
+		db->listening = db->conn_gen;
+	}
+	while ((rc = pg_notify_next(st, &seq)) > 0)
+		;
+	if (rc)
+		return rc;
+	*fd = pg_socket(st);
+	return 0;
 }
 
 int pg_socket(struct store *st)

@@ -111,6 +111,7 @@ struct pgdb {
 	int64_t changes;    /* rows the last statement changed */
 	uint64_t conn_gen;  /* connections made so far (pg_conn_gen) */
 	uint64_t txns;	    /* transactions begun (pg_unchanged_since) */
+	uint64_t listening; /* conn_gen LISTEN was sent on (pg_listen) */
 	unsigned next_id;   /* names of prepared statements */
 	struct pg_slot cache[PG_STMT_SLOTS];
 };
@@ -255,7 +256,7 @@ int pg_error(struct store *st, const PGresult *r, const char *what);
 
 /* LISTEN on PG_JOURNAL_CHANNEL (outside a transaction, or it takes
  * effect at its commit). */
-int pg_listen(struct store *st);
+int pg_listen_start(struct store *st);
 /* The connection's socket, to poll for reading (-1: not connected); on
  * POLLIN call pg_notify_next until it returns 0. */
 int pg_socket(struct store *st);

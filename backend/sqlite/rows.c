@@ -228,6 +228,14 @@ int sq_rows_clear(struct store *st, const char *table)
 	return db_exec(st, sql);
 }
 
+int sq_listen(struct store *st, int *fd)
+{
+	/* Nothing is announced: the daemons poll the journal. */
+	(void)st;
+	*fd = -1;
+	return 0;
+}
+
 int sq_rows_loaded(struct store *st)
 {
 	/* AUTOINCREMENT's sqlite_sequence follows the largest id added. */

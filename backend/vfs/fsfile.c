@@ -759,6 +759,13 @@ int store_fs_recover(struct store *st)
 	return rc;
 }
 
+int store_fs_changes_fd(struct store *st)
+{
+	int fd = -1;
+
+	return meta_listen(st, &fd) == 0 ? fd : -1;
+}
+
 int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 		     void *arg)
 {

@@ -350,7 +350,7 @@ int main(void)
 		 "the other session holds the item open");
 	is_int(one(&st, "SELECT count(*) FROM node WHERE gfs_node_open(id)"),
 	       1, "gfs_node_open sees it, and only it");
-	is_errno(pg_listen(&st2), 0, "LISTEN");
+	is_errno(pg_listen_start(&st2), 0, "LISTEN");
 	is_errno(pg_begin(&st, true), 0, "begin");
 	pg_run(&st, "DELETE FROM hist WHERE id = 78", "");
 	is_int(one(&st, "SELECT nlink * 10 + (hist IS NULL)::int FROM node"
