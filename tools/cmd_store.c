@@ -419,14 +419,20 @@ free_problems:
 const struct cmd cmd_store_commands[] = {
 	{
 		.noun = "init",
-		.synopsis = "[--passphrase-file FILE] [--unix-group GROUP]",
+		.synopsis = "[--passphrase-file FILE] [--unix-group GROUP] "
+			    "[--postgres CONNINFO]",
 		.summary = "create a new store in the store directory",
 		.help = "The directory (--store, or the default store) is "
 			"created if missing and must be empty. The one who "
 			"runs init owns the store and is its operator, with "
 			"root. With --unix-group, members of that group may "
 			"use the database through a groupctl installed "
-			"set-group-id to it; the master key stays the owner's.",
+			"set-group-id to it; the master key stays the owner's. "
+			"With --postgres the store is kept in that PostgreSQL "
+			"database (which must exist and hold no store), for "
+			"several machines to mount at once: the directory "
+			"then holds the master key and the connection string "
+			"(see 'Several machines' in the README).",
 		.options = init_options,
 		.flags = CMD_NEW_STORE,
 		.run = run_init,

@@ -10,7 +10,7 @@ export GROUPFS_STORE="$TMP/none"
 assert_exit 0 gctl --help
 assert_contains "$OUT" "Usage: groupctl"
 global_help=$OUT
-for noun in init plan account group invitation rights share calendar contacts busy usage check demo backup restore; do
+for noun in init plan account group invitation rights share calendar contacts busy usage check demo backup restore migrate; do
 	assert_contains "$global_help" "  $noun" "global help lists $noun"
 done
 assert_exit 0 gctl help
@@ -19,7 +19,7 @@ assert_exit 0 gctl -h
 
 # Every command the global help lists has its own help, and a noun's help
 # lists its commands.
-commands=$(sed -n '/^Commands:/,/^$/p' <<<"$global_help" | awk 'NF > 1 && $1 != "Commands:" { print $1 (($2 ~ /^[a-z-]+$/ && $1 != "init" && $1 != "usage" && $1 != "check" && $1 != "demo" && $1 != "busy" && $1 != "backup" && $1 != "restore") ? " " $2 : "") }')
+commands=$(sed -n '/^Commands:/,/^$/p' <<<"$global_help" | awk 'NF > 1 && $1 != "Commands:" { print $1 (($2 ~ /^[a-z-]+$/ && $1 != "init" && $1 != "usage" && $1 != "check" && $1 != "demo" && $1 != "busy" && $1 != "backup" && $1 != "restore" && $1 != "migrate") ? " " $2 : "") }')
 count=0
 while read -r noun verb; do
 	count=$((count + 1))

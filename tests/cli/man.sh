@@ -22,7 +22,7 @@ run gctl --help
 sed -n '/^Commands:/,/^$/p' <<<"$OUT" | awk 'NF > 1 && $1 != "Commands:"' |
 	while read -r noun verb _; do
 		case $noun in
-		init | usage | check | demo | busy | backup | restore) verb="" ;;
+		init | usage | check | demo | busy | backup | restore | migrate) verb="" ;;
 		esac
 		echo "$noun${verb:+ $verb}"
 	done >"$TMP/commands"
