@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "fixture.h"
 
@@ -87,6 +88,65 @@ static int fx_pg_admin(const char *sql)
 	}
 	PQclear(r);
 	PQfinish(c);
+	return rc;
+}
+
+bool fx_on_postgres(void)
+{
+	const char *v = getenv("GROUPFS_TEST_PG");
+
+	return v && *v;
+}
+
+/* The journal's triggers call gfs_origin(): any value does here. */
+static void fx_origin(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_int64(ctx, 0);
+}
+
+int fx_sql(struct fixture *fx, const char *sqlite, const char *pg)
+{
+	int rc = -EIO;
+
+	if (fx_on_postgres()) {
+		PGconn *c = PQconnectdb(fx->pg_conninfo);
+		PGresult *r = NULL;
+
+		if (PQstatus(c) == CONNECTION_OK) {
+			PQclear(PQexec(c, "SET groupfs.origin = '0'"));
+			r = PQexec(c, pg);
+			if (PQresultStatus(r) == PGRES_COMMAND_OK ||
+			    PQresultStatus(r) == PGRES_TUPLES_OK)
+				rc = 0;
+		}
+		if (rc)
+			diag("sql: %s", PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		char path[PATH_MAX + 16], *msg = NULL;
+		sqlite3 *db = NULL;
+		int src;
+
+		snprintf(path, sizeof(path), "%s/db/store.db", fx->dir);
+		src = sqlite3_open(path, &db);
+		if (src == SQLITE_OK) {
+			sqlite3_busy_timeout(db, 5000);
+			src = sqlite3_create_function(db, "gfs_origin", 0,
+						      SQLITE_UTF8, NULL,
+						      fx_origin, NULL, NULL);
+		}
+		if (src == SQLITE_OK)
+			src = sqlite3_exec(db, sqlite, NULL, NULL, &msg);
+		if (src == SQLITE_OK)
+			rc = 0;
+		else
+			diag("sql: %s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		sqlite3_close(db);
+	}
 	return rc;
 }
 

@@ -40,6 +40,12 @@ struct fixture {
  * set by tests/pg/with-cluster.sh): NULL when they run on SQLite.  The
  * case's teardown drops it. */
 const char *fx_postgres(struct fixture *fx);
+/* Whether the cases run on PostgreSQL (GROUPFS_TEST_PG). */
+bool fx_on_postgres(void);
+/* Run raw SQL on the case's database, behind the store's back (what a
+ * bug, a crash or a hand edit could do): `sqlite` on SQLite, `pg` on
+ * PostgreSQL (each engine's dialect).  0, or -EIO with a diagnostic. */
+int fx_sql(struct fixture *fx, const char *sqlite, const char *pg);
 
 /* A plan for administrators: 100 groups of 100 members, 1 GiB each. */
 #define FX_BIG "fxbig"

@@ -17,6 +17,9 @@ void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int done_testing(void);
 /* Number of failed checks so far. */
 int tap_failures(void);
+/* A check not made here, and why: "ok N # SKIP why" (TAP counts it as
+ * skipped, not passed). */
+void skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 bool ok_at(bool cond, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

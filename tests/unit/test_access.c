@@ -10,7 +10,6 @@
  * another daemon makes it: another connection, another process's state).
  */
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,33 +349,30 @@ static void unix_users(struct fixture *fx, bool other)
  * moves, and is seen by the very next request after. */
 static void answers_from_cache(struct fixture *fx)
 {
-	char path[4200], sql[256];
+	char sq[256], pg[256];
 	struct store_attr a;
 	struct team t;
-	sqlite3 *db;
 
 	team(fx, &t);
 	succeeds(fx, store_fs_getattr(fx->st, &t.bob, t.docs, &a),
 		 "bob reads the documents' attributes");
-	snprintf(path, sizeof(path), "%s/db/store.db", fx->dir);
-	if (!ok(sqlite3_open(path, &db) == SQLITE_OK, "the database opens"))
-		return;
-	sqlite3_busy_timeout(db, 5000);
-	snprintf(sql, sizeof(sql),
+	snprintf(sq, sizeof(sq),
 		 "DROP TRIGGER membership_delete_rights;"
 		 "DELETE FROM membership WHERE account_id = %lld;",
 		 (long long)t.bob.account);
-	ok(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK,
+	snprintf(pg, sizeof(pg),
+		 "DROP TRIGGER membership_delete_rights ON membership;"
+		 "DELETE FROM membership WHERE account_id = %lld;",
+		 (long long)t.bob.account);
+	ok(fx_sql(fx, sq, pg) == 0,
 	   "bob's membership goes behind the generation's back");
 	succeeds(fx, store_fs_getattr(fx->st, &t.bob, t.docs, &a),
 		 "the cache still knows bob as a member");
-	ok(sqlite3_exec(db,
-			"UPDATE meta SET v = v + 1 WHERE k = 'rights'", NULL,
-			NULL, NULL) == SQLITE_OK,
+	ok(fx_sql(fx, "UPDATE meta SET v = v + 1 WHERE k = 'rights'",
+		  "UPDATE meta SET v = v + 1 WHERE k = 'rights'") == 0,
 	   "the rights generation moves");
 	is_errno(store_fs_getattr(fx->st, &t.bob, t.docs, &a), -ENOENT,
 		 "bob's next request sees he is no member");
-	sqlite3_close(db);
 }
 
 #define BOTH(fn)                                                               \
