@@ -136,6 +136,13 @@ static void notice_fn(void *arg, const PGresult *r)
 			st->sh->hooks->hist_gone(st, space, hdir);
 		return;
 	}
+	if (state && strcmp(state, PG_GEN_MOVED_STATE) == 0) {
+		struct pgdb *db = pgdb(st);
+
+		if (db)
+			db->gen_moves++;
+		return;
+	}
 	store_log(st, STORE_LOG_INFO, "database: %s", msg ? msg : "notice");
 }
 
@@ -836,6 +843,7 @@ int pg_begin(struct store *st, bool write)
 			return rc;
 		db->txn_err = 0;
 		db->savepoints = 0;
+		db->release_pending = false;
 		rc = exec_text(st, sql, "begin");
 		if (rc != -EIO || db->conn)
 			break;
@@ -871,7 +879,9 @@ int pg_commit(struct store *st)
 		return store_fail(st, rc, "database: commit: the transaction "
 				  "failed earlier: %s", strerror(-rc));
 	}
-	r = PQexec(db->conn, "COMMIT");
+	r = PQexec(db->conn, db->release_pending ? "RELEASE keep; COMMIT"
+						 : "COMMIT");
+	db->release_pending = false;
 	rc = pg_error(st, r, "commit");
 	/* A transaction the server had failed answers COMMIT with ROLLBACK
 	 * and no error. */
@@ -897,6 +907,7 @@ void pg_rollback(struct store *st)
 	db->txn = false;
 	db->txn_err = 0;
 	db->savepoints = 0;
+	db->release_pending = false;
 	if (!db->conn || PQtransactionStatus(db->conn) == PQTRANS_IDLE)
 		return;
 	r = PQexec(db->conn, "ROLLBACK");
@@ -921,7 +932,10 @@ int pg_savepoint(struct store *st)
 		return store_fail(st, db->txn_err, "database: the transaction "
 				  "failed earlier: %s", strerror(-db->txn_err));
 	st->wseq++;
-	rc = exec_text(st, "SAVEPOINT keep", "savepoint");
+	rc = exec_text(st, db->release_pending ? "RELEASE keep; SAVEPOINT keep"
+					       : "SAVEPOINT keep",
+		       "savepoint");
+	db->release_pending = false;
 	if (rc == 0)
 		db->savepoints++;
 	note_failure(db, rc);
@@ -942,6 +956,15 @@ int pg_savepoint_end(struct store *st, bool keep)
 				  "failed earlier: %s", strerror(-db->txn_err));
 	/* ROLLBACK TO is what a failed transaction accepts: it undoes the
 	 * failure too, when it came after the savepoint. */
+	/* Kept: its RELEASE goes with the next SAVEPOINT or the COMMIT
+	 * (statements meanwhile run inside it, which changes nothing). */
+	if (keep) {
+		db->release_pending = true;
+		db->savepoints--;
+		return 0;
+	}
+	/* What is undone may have moved a generation. */
+	db->gen_moves++;
 	rc = keep ? 0 : exec_text(st, "ROLLBACK TO keep", "rollback to");
 	if (rc == 0) {
 		db->txn_err = 0;
@@ -977,7 +1000,7 @@ int pg_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
 	if (rc)
 		return rc;
 	mark->version = db && in_txn(db) ? db->txns : 0;
-	mark->writes = st->wseq;
+	mark->writes = db ? db->gen_moves : 0;
 	mark->resets = 0;
 	return 0;
 }
@@ -985,14 +1008,16 @@ int pg_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
 /* Inside the transaction the generation was read in, nothing else can
  * have moved it: a reader keeps one snapshot, and a writer holds the
  * store's writer lock (pg_begin), so no other transaction commits while
- * it runs.  Its own changes move st->wseq. */
+ * it runs.  Its own statements that move it say so (a NOTICE, counted in
+ * gen_moves), and so does a rollback to a savepoint, which may undo one:
+ * other writes, which move no generation, leave the answer standing. */
 bool pg_unchanged_since(struct store *st, const struct meta_mark *mark)
 {
 	struct pgdb *db = pgdb(st);
 
 	return db && db->conn && in_txn(db) && !db->txn_err &&
 	       mark->version != 0 && mark->version == db->txns &&
-	       mark->writes == st->wseq;
+	       mark->writes == db->gen_moves;
 }
 
 /* ---- the journal's notifications, items held open ---- */

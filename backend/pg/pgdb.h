@@ -112,6 +112,10 @@ struct pgdb {
 	uint64_t conn_gen;  /* connections made so far (pg_conn_gen) */
 	uint64_t txns;	    /* transactions begun (pg_unchanged_since) */
 	uint64_t listening; /* conn_gen LISTEN was sent on (pg_listen) */
+	uint64_t gen_moves; /* generations moved here, and rollbacks */
+	/* A kept savepoint's RELEASE, not sent yet: it goes with the next
+	 * SAVEPOINT or the COMMIT, in the same round trip. */
+	bool release_pending;
 	unsigned next_id;   /* names of prepared statements */
 	struct pg_slot cache[PG_STMT_SLOTS];
 };
@@ -292,5 +296,8 @@ int pg_session_hold(struct store *st, uint64_t ino, bool open);
  * hdir) as the statement runs, as SQLite's gfs_hist_gone() does.  Other
  * notices are logged at info level. */
 #define PG_HIST_GONE_STATE "GF001"
+/* The rights or access generation moved in this session's transaction
+ * (schema entry 3): pg_unchanged_since counts them. */
+#define PG_GEN_MOVED_STATE "GF002"
 
 #endif

@@ -565,6 +565,17 @@ static const char *const migrations[] = {
 	"  FOR EACH ROW EXECUTE FUNCTION gfs_access_bump();"
 	"CREATE TRIGGER account_delete_access AFTER DELETE ON account"
 	"  FOR EACH ROW EXECUTE FUNCTION gfs_access_bump();",
+	/* 3: a generation that moves tells the connection that moved it (a
+	 * NOTICE, PG_GEN_MOVED_STATE), so that its access cache knows its
+	 * own transaction's changes of rights without asking
+	 * (pg_unchanged_since). */
+	"CREATE FUNCTION gfs_gen_moved() RETURNS trigger LANGUAGE plpgsql"
+	"  AS $$ BEGIN"
+	"  RAISE NOTICE USING ERRCODE = 'GF002', MESSAGE = new.k;"
+	"  RETURN NULL; END $$;"
+	"CREATE TRIGGER meta_gen_moved AFTER UPDATE ON meta FOR EACH ROW"
+	"  WHEN (new.k IN ('rights', 'access') AND new.v IS DISTINCT FROM"
+	"  old.v) EXECUTE FUNCTION gfs_gen_moved();",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

@@ -221,8 +221,8 @@ int main(void)
 	ok(!fresh, "a second migration finds the schema");
 	is_errno(pg_commit(&st), 0, "commit");
 	is_int(one(&st, "SELECT count(*) FROM pg_trigger t JOIN pg_class c"
-		   " ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"), 52,
-	       "SQLite's 51 triggers and the journal's NOTIFY");
+		   " ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"), 53,
+	       "SQLite's 51 triggers, the journal's NOTIFY, the generations' notice");
 	is_int(one(&st, "SELECT count(*) FROM node"), 1, "the root node");
 	is_int(one(&st, "SELECT v FROM meta WHERE k = 'rights'"), 0,
 	       "rights generation starts at 0");
