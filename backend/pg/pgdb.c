@@ -374,8 +374,29 @@ static int bind_args(struct store *st, const char *fmt, va_list ap,
 }
 
 /* Prepare (cached), bind and run; *res: the successful result. */
+static int vquery_once(struct store *st, PGresult **res, const char *sql,
+		       const char *fmt, va_list ap);
+
+/* A statement outside a transaction that finds the connection gone (the
+ * server restarted while this one was idle) runs again once on a new
+ * one: nothing was under way, so nothing is lost or done twice. */
 static int vquery(struct store *st, PGresult **res, const char *sql,
 		  const char *fmt, va_list ap)
+{
+	struct pgdb *db = pgdb(st);
+	va_list again;
+	int rc;
+
+	va_copy(again, ap);
+	rc = vquery_once(st, res, sql, fmt, ap);
+	if (rc == -EIO && db && !in_txn(db) && !db->conn)
+		rc = vquery_once(st, res, sql, fmt, again);
+	va_end(again);
+	return rc;
+}
+
+static int vquery_once(struct store *st, PGresult **res, const char *sql,
+		       const char *fmt, va_list ap)
 {
 	struct pgdb *db = pgdb(st);
 	const char *vals[MAX_PARAMS];

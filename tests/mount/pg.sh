@@ -7,7 +7,8 @@
 # racing a group's last bytes never pass its capacity together; a daemon
 # killed affects no other and loses nothing fsynced; a server gone makes
 # reads fail with EIO, never wrong data, and the mounts go on when it is
-# back; content is in the database sealed; a backup is one snapshot.
+# back, at once, even after it crashed, with everything fsynced; content
+# is in the database sealed; a backup is one snapshot.
 . "$(dirname "$0")/lib.sh"
 
 [ "$ENGINE" = postgres ] || { echo "1..0 # SKIP a store on PostgreSQL only"; exit 77; }
@@ -113,6 +114,17 @@ expect OK "with the server back, the same mount writes again" \
 	as alice "$PROBE" write "$D1/back.txt" "back"
 wait_for "and machine 2 reads it" 1 reads alice "$D2/back.txt" "back"
 expect 'store' "groupctl check finds the store consistent after it" \
+	"$GROUPCTL" check
+
+# ---- the server crashes: nothing fsynced is lost ----
+expect OK "alice writes and fsyncs a file" \
+	as alice "$PROBE" write "$D1/durable.txt" "fsynced before the server died"
+"$PG_CLUSTER" crash "$PG_DIR"
+"$PG_CLUSTER" resume "$PG_DIR"
+check "after the server's crash and recovery, it reads back at once" \
+	reads alice "$D1/durable.txt" "fsynced before the server died"
+check "  on machine 2 too" reads alice "$D2/durable.txt" "fsynced before the server died"
+expect 'store' "  and groupctl check finds the store consistent" \
 	"$GROUPCTL" check
 
 # ---- content at rest: sealed, in the database ----

@@ -8,6 +8,7 @@
 #   tests/pg/cluster.sh stop DIR    stop the server, remove DIR; always
 #                                   safe, whatever state DIR is in
 #   tests/pg/cluster.sh pause DIR   stop the server, keeping its data
+#   tests/pg/cluster.sh crash DIR   kill it as a power cut would
 #   tests/pg/cluster.sh resume DIR  start it again
 #   tests/pg/cluster.sh createdb DIR NAME
 #                                   another database; prints its conninfo
@@ -21,7 +22,7 @@
 set -eu
 
 usage() {
-	echo "usage: $0 start|stop|pause|resume DIR | createdb DIR NAME" >&2
+	echo "usage: $0 start|stop|pause|crash|resume DIR | createdb DIR NAME" >&2
 	exit 2
 }
 [ $# -ge 2 ] || usage
@@ -117,6 +118,11 @@ pause)
 	# The server goes away (as a restart or a network cut looks to
 	# its clients); resume brings it back on the same data.
 	run "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+	;;
+crash)
+	# The server dies as on a power cut: no checkpoint, what was not
+	# flushed to its WAL is lost (resume recovers the rest).
+	run "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null
 	;;
 resume)
 	run "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
