@@ -114,13 +114,13 @@ static int change(struct store *st, const char *table, size_t ncols,
 		  const char *const *cols, const struct meta_value *vals,
 		  bool set)
 {
-	size_t len = 64 + strlen(table), i;
+	size_t len, i;
 	const char **pv = calloc(ncols + 1, sizeof(*pv));
 	int *lens = calloc(ncols + 1, sizeof(*lens));
 	int *fmts = calloc(ncols + 1, sizeof(*fmts));
 	char (*nums)[24] = calloc(ncols + 1, sizeof(*nums));
 	char **texts = calloc(ncols + 1, sizeof(*texts));
-	char *sql = NULL, *p;
+	char *sql = NULL;
 	PGresult *r = NULL;
 	int rc = 0;
 
@@ -139,7 +139,6 @@ static int change(struct store *st, const char *table, size_t ncols,
 			rc = bad_name(st, cols[i]);
 			goto out;
 		}
-		len += strlen(cols[i]) + 24;
 		switch (v->type) {
 		case META_NULL:
 			break;
@@ -163,25 +162,33 @@ static int change(struct store *st, const char *table, size_t ncols,
 			break;
 		}
 	}
-	sql = p = malloc(len);
-	if (!sql) {
-		rc = store_fail(st, -ENOMEM, "out of memory");
-		goto out;
-	}
-	if (set) {
-		p += sprintf(p, "UPDATE %s SET ", table);
-		for (i = 1; i < ncols; i++)
-			p += sprintf(p, "%s%s = $%zu", i > 1 ? ", " : "",
-				     cols[i], i + 1);
-		sprintf(p, " WHERE %s = $1", cols[0]);
-	} else {
-		p += sprintf(p, "INSERT INTO %s (", table);
-		for (i = 0; i < ncols; i++)
-			p += sprintf(p, "%s%s", i ? ", " : "", cols[i]);
-		p += sprintf(p, ") OVERRIDING SYSTEM VALUE VALUES (");
-		for (i = 0; i < ncols; i++)
-			p += sprintf(p, "%s$%zu", i ? ", " : "", i + 1);
-		sprintf(p, ")");
+	/* The statement, made of the schema's names (checked above). */
+	{
+		FILE *f = open_memstream(&sql, &len);
+
+		if (!f) {
+			rc = store_fail(st, -ENOMEM, "out of memory");
+			goto out;
+		}
+		if (set) {
+			fprintf(f, "UPDATE %s SET ", table);
+			for (i = 1; i < ncols; i++)
+				fprintf(f, "%s%s = $%zu", i > 1 ? ", " : "",
+					cols[i], i + 1);
+			fprintf(f, " WHERE %s = $1", cols[0]);
+		} else {
+			fprintf(f, "INSERT INTO %s (", table);
+			for (i = 0; i < ncols; i++)
+				fprintf(f, "%s%s", i ? ", " : "", cols[i]);
+			fprintf(f, ") OVERRIDING SYSTEM VALUE VALUES (");
+			for (i = 0; i < ncols; i++)
+				fprintf(f, "%s$%zu", i ? ", " : "", i + 1);
+			fprintf(f, ")");
+		}
+		if (fclose(f) != 0 || !sql) {
+			rc = store_fail(st, -ENOMEM, "out of memory");
+			goto out;
+		}
 	}
 	rc = pg_dyn(st, &r, sql, (int)ncols, pv, lens, fmts);
 	if (rc == 0 && set && pg_changes(st) == 0)

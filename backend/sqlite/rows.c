@@ -157,35 +157,41 @@ static int change(struct store *st, const char *table, size_t ncols,
 		  const char *const *cols, const struct meta_value *vals,
 		  bool set)
 {
-	size_t len = 64 + strlen(table), i;
 	sqlite3_stmt *s;
-	char *sql, *p;
+	char *sql = NULL;
+	size_t len, i;
 	int rc;
 
 	if (!plain_name(table))
 		return bad_name(st, table);
-	for (i = 0; i < ncols; i++) {
+	for (i = 0; i < ncols; i++)
 		if (!plain_name(cols[i]))
 			return bad_name(st, cols[i]);
-		len += strlen(cols[i]) + 16;
-	}
-	sql = p = malloc(len);
-	if (!sql)
-		return store_fail(st, -ENOMEM, "out of memory");
-	if (set) {
-		p += sprintf(p, "UPDATE %s SET ", table);
-		for (i = 1; i < ncols; i++)
-			p += sprintf(p, "%s%s = ?%zu", i > 1 ? ", " : "",
-				     cols[i], i + 1);
-		sprintf(p, " WHERE %s = ?1", cols[0]);
-	} else {
-		p += sprintf(p, "INSERT INTO %s (", table);
-		for (i = 0; i < ncols; i++)
-			p += sprintf(p, "%s%s", i ? ", " : "", cols[i]);
-		p += sprintf(p, ") VALUES (");
-		for (i = 0; i < ncols; i++)
-			p += sprintf(p, "%s?%zu", i ? ", " : "", i + 1);
-		sprintf(p, ")");
+	/* The statement, made of the schema's names (checked above). */
+	{
+		FILE *f = open_memstream(&sql, &len);
+
+		if (!f)
+			return store_fail(st, -ENOMEM, "out of memory");
+		if (set) {
+			fprintf(f, "UPDATE %s SET ", table);
+			for (i = 1; i < ncols; i++)
+				fprintf(f, "%s%s = ?%zu", i > 1 ? ", " : "",
+					cols[i], i + 1);
+			fprintf(f, " WHERE %s = ?1", cols[0]);
+		} else {
+			fprintf(f, "INSERT INTO %s (", table);
+			for (i = 0; i < ncols; i++)
+				fprintf(f, "%s%s", i ? ", " : "", cols[i]);
+			fprintf(f, ") VALUES (");
+			for (i = 0; i < ncols; i++)
+				fprintf(f, "%s?%zu", i ? ", " : "", i + 1);
+			fprintf(f, ")");
+		}
+		if (fclose(f) != 0 || !sql) {
+			free(sql);
+			return store_fail(st, -ENOMEM, "out of memory");
+		}
 	}
 	s = prep(st, sql);
 	free(sql);
