@@ -41,35 +41,22 @@ static struct shared sh = {.origin = 4242, .hooks = &hooks};
 
 static int64_t used(struct store *st, int64_t space)
 {
-	int64_t v = -999;
-
-	pg_int(st, &v, "SELECT used FROM space WHERE id = $1", "i", space);
-	return v;
+	return pgt_one(st, "SELECT used FROM space WHERE id = $1", space);
 }
 
 static int64_t files(struct store *st, int64_t space)
 {
-	int64_t v = -999;
-
-	pg_int(st, &v, "SELECT files FROM space WHERE id = $1", "i", space);
-	return v;
+	return pgt_one(st, "SELECT files FROM space WHERE id = $1", space);
 }
 
 static int64_t meta_bytes(struct store *st, int64_t space)
 {
-	int64_t v = -999;
-
-	pg_int(st, &v, "SELECT meta FROM space WHERE id = $1", "i", space);
-	return v;
+	return pgt_one(st, "SELECT meta FROM space WHERE id = $1", space);
 }
 
 static int64_t hist_used(struct store *st, int64_t space)
 {
-	int64_t v = -999;
-
-	pg_int(st, &v, "SELECT hist_used FROM space WHERE id = $1", "i",
-	       space);
-	return v;
+	return pgt_one(st, "SELECT hist_used FROM space WHERE id = $1", space);
 }
 
 static int add_dirent(struct store *st, int64_t parent, const char *name,
