@@ -372,6 +372,10 @@ const char *groupname_problem(const char *s);
  * bytes that are not UTF-8 as \xNN / \uNNNN. */
 void escape_name(const char *in, char *out, size_t len);
 int valid_entry_name(const char *s);
+/* A table or column name an engine puts into SQL text (rows.c: a dump,
+ * a restore): 0 when it is one of the schema's kind, [a-z_0-9]+, else
+ * -EINVAL with the message naming it. */
+int sql_name_check(struct store *st, const char *name);
 int casefold(const char *in, char *out, size_t outlen);
 int normalize_language(const char *in, char *out, size_t len);
 

@@ -340,6 +340,20 @@ int valid_entry_name(const char *s)
 	return 1;
 }
 
+int sql_name_check(struct store *st, const char *name)
+{
+	const char *s = name;
+
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			break;
+	if (*name && !*s)
+		return 0;
+	return store_fail(st, -EINVAL,
+			  "'%s' is not a table or column of the store", name);
+}
+
 /* Format characters (Unicode Cf) and the other code points that draw
  * nothing (default-ignorable, Hangul fillers, the Braille blank): a name
  * holding one looks like a name without it. */

@@ -16,24 +16,6 @@
 #define OID_TEXT 25
 #define OID_VARCHAR 1043
 
-/* Names go into SQL text: the schema's own are [a-z_0-9]+. */
-static bool plain_name(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_'))
-			return false;
-	return true;
-}
-
-static int bad_name(struct store *st, const char *name)
-{
-	return store_fail(st, -EINVAL, "'%s' is not a table or column of "
-			  "the store", name);
-}
-
 int pg_tables(struct store *st, char ***names, size_t *n)
 {
 	return pg_texts(st, names, n,
@@ -48,8 +30,8 @@ int pg_tables(struct store *st, char ***names, size_t *n)
 int pg_table_refs(struct store *st, const char *table, char ***names,
 		  size_t *n)
 {
-	if (!plain_name(table))
-		return bad_name(st, table);
+	if (sql_name_check(st, table))
+		return -EINVAL;
 	return pg_texts(st, names, n,
 			"SELECT DISTINCT c.confrelid::regclass::text FROM"
 			" pg_constraint c WHERE c.contype = 'f'"
@@ -66,8 +48,8 @@ int pg_rows(struct store *st, const char *table, meta_row_fn fn, void *arg)
 	PGresult *r = NULL;
 	int ncols, nrows, i, j, rc;
 
-	if (!plain_name(table))
-		return bad_name(st, table);
+	if (sql_name_check(st, table))
+		return -EINVAL;
 	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY 1", table);
 	rc = pg_dyn(st, &r, sql, 0, NULL, NULL, NULL);
 	if (rc)
@@ -128,17 +110,15 @@ static int change(struct store *st, const char *table, size_t ncols,
 		rc = store_fail(st, -ENOMEM, "out of memory");
 		goto out;
 	}
-	if (!plain_name(table)) {
-		rc = bad_name(st, table);
+	rc = sql_name_check(st, table);
+	if (rc)
 		goto out;
-	}
 	for (i = 0; i < ncols; i++) {
 		const struct meta_value *v = &vals[i];
 
-		if (!plain_name(cols[i])) {
-			rc = bad_name(st, cols[i]);
+		rc = sql_name_check(st, cols[i]);
+		if (rc)
 			goto out;
-		}
 		switch (v->type) {
 		case META_NULL:
 			break;
@@ -224,8 +204,8 @@ int pg_rows_clear(struct store *st, const char *table)
 	PGresult *r = NULL;
 	int rc;
 
-	if (!plain_name(table))
-		return bad_name(st, table);
+	if (sql_name_check(st, table))
+		return -EINVAL;
 	snprintf(sql, sizeof(sql), "DELETE FROM %s", table);
 	rc = pg_dyn(st, &r, sql, 0, NULL, NULL, NULL);
 	PQclear(r);

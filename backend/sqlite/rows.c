@@ -12,24 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Names go into SQL text: the schema's own are [a-z_0-9]+. */
-static bool plain_name(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_'))
-			return false;
-	return true;
-}
-
-static int bad_name(struct store *st, const char *name)
-{
-	return store_fail(st, -EINVAL, "'%s' is not a table or column of "
-			  "the store", name);
-}
-
 /* Prepare `sql` (uncached); NULL on error with the message set. */
 static sqlite3_stmt *prep(struct store *st, const char *sql)
 {
@@ -56,8 +38,8 @@ int sq_tables(struct store *st, char ***names, size_t *n)
 int sq_table_refs(struct store *st, const char *table, char ***names,
 		  size_t *n)
 {
-	if (!plain_name(table))
-		return bad_name(st, table);
+	if (sql_name_check(st, table))
+		return -EINVAL;
 	return db_texts(st, names, n,
 			"SELECT DISTINCT \"table\" FROM"
 			" pragma_foreign_key_list(?1) WHERE \"table\" <> ?1",
@@ -72,8 +54,8 @@ int sq_rows(struct store *st, const char *table, meta_row_fn fn, void *arg)
 	sqlite3_stmt *s;
 	int i, ncols, rc;
 
-	if (!plain_name(table))
-		return bad_name(st, table);
+	if (sql_name_check(st, table))
+		return -EINVAL;
 	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY 1", table);
 	s = prep(st, sql);
 	if (!s)
@@ -162,11 +144,11 @@ static int change(struct store *st, const char *table, size_t ncols,
 	size_t len, i;
 	int rc;
 
-	if (!plain_name(table))
-		return bad_name(st, table);
+	if (sql_name_check(st, table))
+		return -EINVAL;
 	for (i = 0; i < ncols; i++)
-		if (!plain_name(cols[i]))
-			return bad_name(st, cols[i]);
+		if (sql_name_check(st, cols[i]))
+			return -EINVAL;
 	/* The statement, made of the schema's names (checked above). */
 	{
 		FILE *f = open_memstream(&sql, &len);
@@ -226,8 +208,8 @@ int sq_rows_clear(struct store *st, const char *table)
 {
 	char sql[96];
 
-	if (!plain_name(table))
-		return bad_name(st, table);
+	if (sql_name_check(st, table))
+		return -EINVAL;
 	snprintf(sql, sizeof(sql), "DELETE FROM %s", table);
 	st->wseq++;
 	st->eng->writes++;

@@ -10,28 +10,20 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "pg_support.h"
 #include "pgdb.h"
 #include "tap.h"
 
-static char cluster_dir[64];
 static char conninfo[256];
 
 /* The hooks the engine calls back. */
 static int gone_calls;
 static int64_t gone_space;
 static uint64_t gone_hdir;
-
-static bool hook_node_open(struct store *st, uint64_t ino)
-{
-	return false;
-}
 
 static void hook_hist_gone(struct store *st, int64_t space, uint64_t hdir)
 {
@@ -41,124 +33,30 @@ static void hook_hist_gone(struct store *st, int64_t space, uint64_t hdir)
 }
 
 static const struct meta_hooks hooks = {
-	.node_open = hook_node_open,
+	.node_open = pgt_node_open,
 	.hist_gone = hook_hist_gone,
 };
 
 static struct shared sh = {.origin = 4242, .hooks = &hooks};
 
-static const char *script(void)
-{
-	const char *s = getenv("GROUPFS_PG_CLUSTER");
-
-	return s ? s : "tests/pg/cluster.sh";
-}
-
-static void cluster_stop(void)
-{
-	char cmd[512];
-
-	if (!cluster_dir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "%s stop %s", script(), cluster_dir);
-	if (system(cmd) != 0)
-		diag("could not stop the cluster in %s", cluster_dir);
-	cluster_dir[0] = '\0';
-}
-
-static void on_signal(int sig)
-{
-	cluster_stop();
-	_exit(128 + sig);
-}
-
-/* Start the cluster; 77: no server binaries. */
-static int cluster_start(void)
-{
-	char cmd[512];
-	FILE *p;
-	int status;
-	size_t n;
-
-	snprintf(cluster_dir, sizeof(cluster_dir), "/tmp/gfspg.XXXXXX");
-	if (!mkdtemp(cluster_dir))
-		return 1;
-	atexit(cluster_stop);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	snprintf(cmd, sizeof(cmd), "%s start %s", script(), cluster_dir);
-	p = popen(cmd, "r");
-	if (!p)
-		return 1;
-	n = fread(conninfo, 1, sizeof(conninfo) - 1, p);
-	conninfo[n] = '\0';
-	conninfo[strcspn(conninfo, "\n")] = '\0';
-	status = pclose(p);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		rmdir(cluster_dir);
-		cluster_dir[0] = '\0';
-		return 77;
-	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
-}
-
-static int64_t one(struct store *st, const char *sql)
-{
-	int64_t v = -999;
-	int rc = pg_int(st, &v, sql, "");
-
-	if (rc)
-		diag("%s: %s", sql, st->errmsg);
-	return v;
-}
-
 static int64_t used(struct store *st, int64_t space)
 {
-	int64_t v = -999;
-
-	pg_int(st, &v, "SELECT used FROM space WHERE id = $1", "i", space);
-	return v;
+	return pgt_one(st, "SELECT used FROM space WHERE id = $1", space);
 }
 
 static int64_t files(struct store *st, int64_t space)
 {
-	int64_t v = -999;
-
-	pg_int(st, &v, "SELECT files FROM space WHERE id = $1", "i", space);
-	return v;
+	return pgt_one(st, "SELECT files FROM space WHERE id = $1", space);
 }
 
 static int64_t meta_bytes(struct store *st, int64_t space)
 {
-	int64_t v = -999;
-
-	pg_int(st, &v, "SELECT meta FROM space WHERE id = $1", "i", space);
-	return v;
+	return pgt_one(st, "SELECT meta FROM space WHERE id = $1", space);
 }
 
 static int64_t hist_used(struct store *st, int64_t space)
 {
-	int64_t v = -999;
-
-	pg_int(st, &v, "SELECT hist_used FROM space WHERE id = $1", "i",
-	       space);
-	return v;
-}
-
-/* A node in `space`: a regular file of `size` bytes or a folder. */
-static int64_t add_node(struct store *st, int64_t space, bool dir,
-			int64_t size)
-{
-	int64_t id = 0;
-	int rc = pg_int(st, &id,
-			"INSERT INTO node (space_id, tool, mode, size, atime,"
-			" mtime, ctime) VALUES ($1, 1, $2, $3, 0, 0, 0)"
-			" RETURNING id",
-			"iii", space, (int64_t)(dir ? 040755 : 0100644), size);
-
-	if (rc)
-		diag("add_node: %s", st->errmsg);
-	return id;
+	return pgt_one(st, "SELECT hist_used FROM space WHERE id = $1", space);
 }
 
 static int add_dirent(struct store *st, int64_t parent, const char *name,
@@ -197,12 +95,9 @@ int main(void)
 	bool behind, fresh;
 	int rc;
 
-	rc = cluster_start();
-	if (rc == 77) {
-		printf("1..0 # SKIP no PostgreSQL server binaries "
-		       "(Debian: postgresql)\n");
+	rc = pgt_cluster_start(conninfo, sizeof(conninfo));
+	if (rc == 77)
 		return 0;
-	}
 	if (!ok(rc == 0, "a throwaway cluster starts: %s", conninfo))
 		return done_testing();
 
@@ -220,24 +115,31 @@ int main(void)
 	is_errno(pg_migrate(&st, &fresh), 0, "migrate again");
 	ok(!fresh, "a second migration finds the schema");
 	is_errno(pg_commit(&st), 0, "commit");
-	is_int(one(&st, "SELECT count(*) FROM pg_trigger t JOIN pg_class c"
-		   " ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"), 53,
-	       "SQLite's 51 triggers, the journal's NOTIFY, the generations' notice");
-	is_int(one(&st, "SELECT count(*) FROM node"), 1, "the root node");
-	is_int(one(&st, "SELECT v FROM meta WHERE k = 'rights'"), 0,
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM pg_trigger t JOIN pg_class c"
+		       " ON c.oid = t.tgrelid WHERE NOT t.tgisinternal",
+		       0),
+	       53,
+	       "SQLite's 51 triggers, the journal's NOTIFY, the generations'"
+	       " notice");
+	is_int(pgt_one(&st, "SELECT count(*) FROM node", 0), 1,
+	       "the root node");
+	is_int(pgt_one(&st, "SELECT v FROM meta WHERE k = 'rights'", 0), 0,
 	       "rights generation starts at 0");
 
 	/* ---- the statement helpers ---- */
 	is_errno(pg_int(&st, &v, "SELECT id FROM node WHERE id = $1", "i",
 			(int64_t)999),
 		 -ENOENT, "no row is -ENOENT");
-	is_int(one(&st, "SELECT 12345678901234::numeric"), 12345678901234,
-	       "numeric read as an integer");
-	is_int(one(&st, "SELECT (-98765432109)::numeric(20,3)"), -98765432109,
-	       "negative numeric with a scale");
-	is_int(one(&st, "SELECT true"), 1, "boolean read as 1");
-	is_int(one(&st, "SELECT 7::smallint + 0::smallint"), 7, "smallint");
-	is_int(one(&st, "SELECT '42'::text"), 42, "text holding a number");
+	is_int(pgt_one(&st, "SELECT 12345678901234::numeric", 0),
+	       12345678901234, "numeric read as an integer");
+	is_int(pgt_one(&st, "SELECT (-98765432109)::numeric(20,3)", 0),
+	       -98765432109, "negative numeric with a scale");
+	is_int(pgt_one(&st, "SELECT true", 0), 1, "boolean read as 1");
+	is_int(pgt_one(&st, "SELECT 7::smallint + 0::smallint", 0), 7,
+	       "smallint");
+	is_int(pgt_one(&st, "SELECT '42'::text", 0), 42,
+	       "text holding a number");
 	is_errno(pg_blob(&st, back, sizeof(back), &len, "SELECT $1::bytea",
 			 "b", blob, sizeof(blob)),
 		 0, "bytea round trip");
@@ -258,7 +160,7 @@ int main(void)
 	pg_int(&st, &plan, "INSERT INTO plan (name, max_groups, max_members,"
 	       " group_bytes, private_bytes) VALUES ('p', 1, 1, 1000, 1000)"
 	       " RETURNING id", "");
-	is_int(one(&st, "SELECT v FROM meta WHERE k = 'rights'"), 1,
+	is_int(pgt_one(&st, "SELECT v FROM meta WHERE k = 'rights'", 0), 1,
 	       "a plan moves the rights generation");
 	pg_int(&st, &acct, "INSERT INTO account (username, first, last,"
 	       " email, plan_id, created) VALUES ('ann', 'A', 'N', 'a@x', $1,"
@@ -266,17 +168,17 @@ int main(void)
 	is_errno(pg_int(&st, &space, "INSERT INTO space (account_id) VALUES"
 			" ($1) RETURNING id", "i", acct),
 		 0, "a space: %s", st.errmsg);
-	root = add_node(&st, space, true, 0);
+	root = pgt_node(&st, space, true, 0);
 	ok(root > 1, "node ids go on after the root's (%lld)",
 	   (long long)root);
-	docs = add_node(&st, space, true, 0);
+	docs = pgt_node(&st, space, true, 0);
 	pg_run(&st, "UPDATE space SET root = $1, documents = $2 WHERE id = $3",
 	       "iii", root, docs, space);
 	is_errno(add_dirent(&st, root, "Documents", docs), 0,
 		 "the space's own folder named");
 	is_int(files(&st, space), 0, "a name in the space's root is not "
 	       "a member's file");
-	f1 = add_node(&st, space, false, 100);
+	f1 = pgt_node(&st, space, false, 100);
 	is_int(used(&st, space), 100, "a file's bytes count in used");
 	is_errno(add_dirent(&st, docs, "a.txt", f1), 0, "name a file");
 	is_int(files(&st, space), 1, "a member's name counts in files");
@@ -291,7 +193,7 @@ int main(void)
 	pg_run(&st, "INSERT INTO xattr (node, name, value) VALUES ($1,"
 	       " 'user.k', $2)", "ib", f1, blob, sizeof(blob));
 	is_int(meta_bytes(&st, space), 6 + 6, "an xattr's bytes in meta");
-	f2 = add_node(&st, space, false, 0);
+	f2 = pgt_node(&st, space, false, 0);
 	pg_run(&st, "UPDATE node SET target = 'abc' WHERE id = $1", "i", f2);
 	is_int(meta_bytes(&st, space), 12 + 3, "a link target's bytes too");
 	pg_run(&st, "UPDATE node SET hist = 1 WHERE id = $1", "i", f1);
@@ -305,22 +207,25 @@ int main(void)
 	pg_run(&st, "DELETE FROM node WHERE id = $1", "i", f1);
 	is_int(used(&st, space), 0, "deleted: used back to 0");
 	is_int(meta_bytes(&st, space), 3, "its xattr went with it");
-	gen = one(&st, "SELECT v FROM meta WHERE k = 'rights'");
+	gen = pgt_one(&st, "SELECT v FROM meta WHERE k = 'rights'", 0);
 	pg_run(&st, "INSERT INTO acl (node, perm, all_members) VALUES ($1, 1,"
 	       " 1)", "i", docs);
-	is_int(one(&st, "SELECT v FROM meta WHERE k = 'rights'"), gen + 1,
-	       "an ACL change moves the rights generation");
-	is_int(one(&st, "SELECT origin FROM journal ORDER BY seq DESC"
-		   " LIMIT 1"), 4242, "journal rows carry our origin");
+	is_int(pgt_one(&st, "SELECT v FROM meta WHERE k = 'rights'", 0),
+	       gen + 1, "an ACL change moves the rights generation");
+	is_int(pgt_one(&st,
+		       "SELECT origin FROM journal ORDER BY seq DESC"
+		       " LIMIT 1",
+		       0),
+	       4242, "journal rows carry our origin");
 	pg_run(&st, "UPDATE node SET editors_all = 1 WHERE id = $1", "i",
 	       docs);
-	is_int(one(&st, "SELECT v FROM meta WHERE k = 'rights'"), gen + 2,
-	       "editors moves it too");
+	is_int(pgt_one(&st, "SELECT v FROM meta WHERE k = 'rights'", 0),
+	       gen + 2, "editors moves it too");
 	is_errno(pg_commit(&st), 0, "commit: %s", st.errmsg);
 
 	/* ---- history's hooks ---- */
 	is_errno(pg_begin(&st, true), 0, "begin");
-	f1 = add_node(&st, space, false, 10);
+	f1 = pgt_node(&st, space, false, 10);
 	pg_run(&st, "INSERT INTO hist (id, space_id, kind, hdir, name, node,"
 	       " tool, dir, at, cost) VALUES (77, $1, 1, 281474976710657,"
 	       " 'x', $2, 1, $3, 0, 2048)", "iii", space, f1, docs);
@@ -340,7 +245,7 @@ int main(void)
 	/* ---- a second connection: open items, NOTIFY ---- */
 	is_errno(pg_open(&st2, conninfo, false, false), 0, "a second connection");
 	is_errno(pg_begin(&st, true), 0, "begin");
-	f1 = add_node(&st, space, false, 10);
+	f1 = pgt_node(&st, space, false, 10);
 	pg_run(&st, "INSERT INTO hist (id, space_id, kind, hdir, name, node,"
 	       " tool, dir, at) VALUES (78, $1, 1, 5, 'y', $2, 1, $3, 0)",
 	       "iii", space, f1, docs);
@@ -348,20 +253,24 @@ int main(void)
 	is_errno(pg_commit(&st), 0, "commit");
 	is_errno(pg_node_hold(&st2, (uint64_t)f1, true), 0,
 		 "the other session holds the item open");
-	is_int(one(&st, "SELECT count(*) FROM node WHERE gfs_node_open(id)"),
+	is_int(pgt_one(&st, "SELECT count(*) FROM node WHERE gfs_node_open(id)",
+		       0),
 	       1, "gfs_node_open sees it, and only it");
 	is_errno(pg_listen_start(&st2), 0, "LISTEN");
 	is_errno(pg_begin(&st, true), 0, "begin");
 	pg_run(&st, "DELETE FROM hist WHERE id = 78", "");
-	is_int(one(&st, "SELECT nlink * 10 + (hist IS NULL)::int FROM node"
-		   " WHERE id = (SELECT max(id) FROM node)"), 1,
-	       "history let go of an open item: unlinked, hist NULL");
-	seq = one(&st, "SELECT max(seq) FROM journal");
+	is_int(pgt_one(&st,
+		       "SELECT nlink * 10 + (hist IS NULL)::int FROM node"
+		       " WHERE id = (SELECT max(id) FROM node)",
+		       0),
+	       1, "history let go of an open item: unlinked, hist NULL");
+	seq = pgt_one(&st, "SELECT max(seq) FROM journal", 0);
 	is_errno(pg_commit(&st), 0, "commit");
 	ok(await_notify(&st2, seq), "the journal's last row (%lld) is "
 	   "notified to the listener", (long long)seq);
 	is_errno(pg_node_hold(&st2, (uint64_t)f1, false), 0, "released");
-	is_int(one(&st, "SELECT count(*) FROM node WHERE gfs_node_open(id)"),
+	is_int(pgt_one(&st, "SELECT count(*) FROM node WHERE gfs_node_open(id)",
+		       0),
 	       0, "no item open any more");
 
 	/* ---- errors ---- */
@@ -373,7 +282,8 @@ int main(void)
 		 "the failed transaction answers its first error again");
 	is_errno(pg_commit(&st), -EEXIST, "and its commit too");
 	ok(!pg_txn_active(&st), "no transaction after");
-	is_int(one(&st, "SELECT count(*) FROM dirent WHERE name = 'taken'"),
+	is_int(pgt_one(&st, "SELECT count(*) FROM dirent WHERE name = 'taken'",
+		       0),
 	       0, "nothing of it was kept");
 	is_errno(pg_begin(&st, true), 0, "begin");
 	is_errno(add_dirent(&st, docs, "taken", root), 0, "a name");
@@ -383,8 +293,11 @@ int main(void)
 	is_errno(add_dirent(&st, docs, "taken 2", root), 0,
 		 "the transaction goes on");
 	is_errno(pg_commit(&st), 0, "and commits: %s", st.errmsg);
-	is_int(one(&st, "SELECT count(*) FROM dirent WHERE name LIKE"
-		   " 'taken%'"), 2, "both names kept");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM dirent WHERE name LIKE"
+		       " 'taken%'",
+		       0),
+	       2, "both names kept");
 	is_errno(pg_texts(&st, &texts, &n, "SELECT name FROM dirent WHERE"
 			  " parent = $1 ORDER BY name", "i", docs),
 		 0, "names in order");
@@ -433,7 +346,7 @@ int main(void)
 	pg_rollback(&st);
 
 	/* ---- a lost connection ---- */
-	pid = one(&st, "SELECT pg_backend_pid()");
+	pid = pgt_one(&st, "SELECT pg_backend_pid()", 0);
 	{
 		uint64_t gen0 = pg_conn_gen(&st);
 
@@ -449,10 +362,11 @@ int main(void)
 		pg_rollback(&st);
 		is_errno(pg_begin(&st, true), 0, "the next begin reconnects");
 		ok(pg_conn_gen(&st) == gen0 + 1, "a new connection");
-		is_int(one(&st, "SELECT count(*) FROM node WHERE id = 1"), 1,
-		       "and works (statements prepared again)");
+		is_int(pgt_one(&st, "SELECT count(*) FROM node WHERE id = 1",
+			       0),
+		       1, "and works (statements prepared again)");
 		is_errno(pg_commit(&st), 0, "commit");
-		pid = one(&st, "SELECT pg_backend_pid()");
+		pid = pgt_one(&st, "SELECT pg_backend_pid()", 0);
 		pg_run(&st2, "SELECT pg_terminate_backend($1::int)", "i", pid);
 		is_errno(pg_begin(&st, true), 0, "a begin on a connection "
 			 "lost while idle reconnects at once");
@@ -464,8 +378,8 @@ int main(void)
 	is_errno(pg_run(&st, "DELETE FROM account WHERE id = $1", "i", acct),
 		 0, "deleting an account cascades to its space and nodes: %s",
 		 st.errmsg);
-	is_int(one(&st, "SELECT count(*) FROM node"), 1, "only the root "
-	       "node is left");
+	is_int(pgt_one(&st, "SELECT count(*) FROM node", 0), 1,
+	       "only the root node is left");
 	is_errno(pg_ints(&st, &ints, &n, "SELECT id FROM space", ""), 0,
 		 "list");
 	is_int((long long)n, 0, "no space left");
@@ -475,6 +389,6 @@ int main(void)
 	pg_close(&st2);
 	pg_close(&st);
 	ok(st.eng == NULL, "closed: the handle is detached");
-	cluster_stop();
+	pgt_cluster_stop();
 	return done_testing();
 }

@@ -9,103 +9,19 @@
  * areas' calls would make (groups, spaces, nodes, names) are written here
  * in SQL.  Skipped (TAP SKIP) only when the server binaries are absent.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "pg_support.h"
 #include "pgdb.h"
 #include "tap.h"
 
-static char cluster_dir[64];
 static char conninfo[256];
 
-static bool hook_node_open(struct store *st, uint64_t ino)
-{
-	return false;
-}
-
-static void hook_hist_gone(struct store *st, int64_t space, uint64_t hdir)
-{
-}
-
-static const struct meta_hooks hooks = {
-	.node_open = hook_node_open,
-	.hist_gone = hook_hist_gone,
-};
-
-static struct shared sh = {.origin = 7, .hooks = &hooks};
-
-static const char *script(void)
-{
-	const char *s = getenv("GROUPFS_PG_CLUSTER");
-
-	return s ? s : "tests/pg/cluster.sh";
-}
-
-static void cluster_stop(void)
-{
-	char cmd[512];
-
-	if (!cluster_dir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "%s stop %s", script(), cluster_dir);
-	if (system(cmd) != 0)
-		diag("could not stop the cluster in %s", cluster_dir);
-	cluster_dir[0] = '\0';
-}
-
-static void on_signal(int sig)
-{
-	cluster_stop();
-	_exit(128 + sig);
-}
-
-/* Start the cluster; 77: no server binaries. */
-static int cluster_start(void)
-{
-	char cmd[512];
-	FILE *p;
-	int status;
-	size_t n;
-
-	snprintf(cluster_dir, sizeof(cluster_dir), "/tmp/gfspg.XXXXXX");
-	if (!mkdtemp(cluster_dir))
-		return 1;
-	atexit(cluster_stop);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	/* A test that crashes leaves no server behind either. */
-	signal(SIGSEGV, on_signal);
-	signal(SIGABRT, on_signal);
-	snprintf(cmd, sizeof(cmd), "%s start %s", script(), cluster_dir);
-	p = popen(cmd, "r");
-	if (!p)
-		return 1;
-	n = fread(conninfo, 1, sizeof(conninfo) - 1, p);
-	conninfo[n] = '\0';
-	conninfo[strcspn(conninfo, "\n")] = '\0';
-	status = pclose(p);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		rmdir(cluster_dir);
-		cluster_dir[0] = '\0';
-		return 77;
-	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
-}
+static struct shared sh = {.origin = 7, .hooks = &pgt_hooks};
 
 static struct store st = {.sh = &sh};
-
-static int64_t one(const char *sql, int64_t arg)
-{
-	int64_t v = -999;
-
-	if (pg_int(&st, &v, sql, "i", arg))
-		diag("%s: %s", sql, st.errmsg);
-	return v;
-}
 
 static int64_t rights_gen(void)
 {
@@ -121,14 +37,8 @@ static int64_t rights_gen(void)
 static int64_t node(int64_t space, bool dir, int64_t size, int64_t parent,
 		    const char *name)
 {
-	int64_t id = 0;
+	int64_t id = pgt_node(&st, space, dir, size);
 
-	if (pg_int(&st, &id,
-		   "INSERT INTO node (space_id, tool, mode, size, atime,"
-		   " mtime, ctime) VALUES ($1, 1, $2, $3, 0, 0, 0)"
-		   " RETURNING id",
-		   "iii", space, (int64_t)(dir ? 040755 : 0100644), size))
-		diag("node: %s", st.errmsg);
 	if (parent &&
 	    pg_run(&st, "INSERT INTO dirent (parent, name, child)"
 		   " VALUES ($1, $2, $3)", "iti", parent, name, id))
@@ -241,21 +151,12 @@ int main(void)
 	uint64_t wseq;
 	size_t n = 0, len = 0;
 	void *data = NULL;
-	bool yes, fresh;
+	bool yes;
 	int rc;
 
-	rc = cluster_start();
-	if (rc == 77) {
-		printf("1..0 # SKIP no PostgreSQL server binaries "
-		       "(Debian: postgresql)\n");
-		return 0;
-	}
-	if (!ok(rc == 0, "a throwaway cluster starts: %s", conninfo))
-		return done_testing();
-	is_errno(pg_open(&st, conninfo, false, true), 0, "connect: %s",
-		 st.errmsg);
-	is_errno(pg_begin(&st, true), 0, "begin");
-	is_errno(pg_migrate(&st, &fresh), 0, "migrate: %s", st.errmsg);
+	rc = pgt_setup(&st, conninfo, sizeof(conninfo));
+	if (rc)
+		return rc == 77 ? 0 : done_testing();
 	is_errno(pg_commit(&st), 0, "commit the schema");
 
 	/* ---- plans ---- */
@@ -433,7 +334,8 @@ int main(void)
 	is_errno(pg_invitation_file_add(&st, f3, team, cat), 0, "its file");
 	is_errno(pg_invitation_file_add(&st, f3, team, cat), -EEXIST,
 		 "again: -EEXIST");
-	is_int(one("SELECT gen FROM node WHERE id = $1", f3), GEN_INVITATION,
+	is_int(pgt_one(&st, "SELECT gen FROM node WHERE id = $1", f3),
+	       GEN_INVITATION,
 	       "the node shows an invitation (the transaction goes on)");
 	is_errno(pg_invitation_unfiled(&st, cat, &unf, &n), 0, "unfiled");
 	ok(n == 0 && unf == NULL, "none");
@@ -448,8 +350,10 @@ int main(void)
 	is_errno(pg_invitation_find(&st, team, cat), -ENOENT,
 		 "the invitation went");
 	is_errno(pg_account_co_members(&st, ann, cat), 0, "cat is a member");
-	is_int(one("SELECT joined FROM membership WHERE account_id = $1",
-		   cat), 300, "since 300");
+	is_int(pgt_one(&st,
+		       "SELECT joined FROM membership WHERE account_id = $1",
+		       cat),
+	       300, "since 300");
 	is_errno(pg_invitation_file_get(&st, f3, &file), -ENOENT,
 		 "its file shows nothing any more");
 	is_errno(pg_invitation_add(&st, team, bob, ann, 400), 0,
@@ -630,6 +534,6 @@ int main(void)
 	free(pv);
 
 	pg_close(&st);
-	cluster_stop();
+	pgt_cluster_stop();
 	return done_testing();
 }

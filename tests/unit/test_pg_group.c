@@ -9,101 +9,19 @@
  * PostgreSQL server binaries are absent.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "pg_support.h"
 #include "pgdb.h"
 #include "tap.h"
 
-static char cluster_dir[64];
 static char conninfo[256];
 
-static bool hook_node_open(struct store *st, uint64_t ino)
-{
-	return false;
-}
-
-static void hook_hist_gone(struct store *st, int64_t space, uint64_t hdir)
-{
-}
-
-static const struct meta_hooks hooks = {
-	.node_open = hook_node_open,
-	.hist_gone = hook_hist_gone,
-};
-
-static struct shared sh = {.origin = 7, .hooks = &hooks};
-
-static const char *script(void)
-{
-	const char *s = getenv("GROUPFS_PG_CLUSTER");
-
-	return s ? s : "tests/pg/cluster.sh";
-}
-
-static void cluster_stop(void)
-{
-	char cmd[512];
-
-	if (!cluster_dir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "%s stop %s", script(), cluster_dir);
-	if (system(cmd) != 0)
-		diag("could not stop the cluster in %s", cluster_dir);
-	cluster_dir[0] = '\0';
-}
-
-static void on_signal(int sig)
-{
-	cluster_stop();
-	_exit(128 + sig);
-}
-
-/* Start the cluster; 77: no server binaries. */
-static int cluster_start(void)
-{
-	char cmd[512];
-	FILE *p;
-	int status;
-	size_t n;
-
-	snprintf(cluster_dir, sizeof(cluster_dir), "/tmp/gfspg.XXXXXX");
-	if (!mkdtemp(cluster_dir))
-		return 1;
-	atexit(cluster_stop);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	snprintf(cmd, sizeof(cmd), "%s start %s", script(), cluster_dir);
-	p = popen(cmd, "r");
-	if (!p)
-		return 1;
-	n = fread(conninfo, 1, sizeof(conninfo) - 1, p);
-	conninfo[n] = '\0';
-	conninfo[strcspn(conninfo, "\n")] = '\0';
-	status = pclose(p);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		rmdir(cluster_dir);
-		cluster_dir[0] = '\0';
-		return 77;
-	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
-}
+static struct shared sh = {.origin = 7, .hooks = &pgt_hooks};
 
 static struct store st = {.sh = &sh};
-
-/* The first column of the first row of `sql` (one integer parameter). */
-static int64_t one(const char *sql, int64_t arg)
-{
-	int64_t v = -999;
-
-	if (pg_int(&st, &v, sql, "i", arg))
-		diag("%s: %s", sql, st.errmsg);
-	return v;
-}
 
 static int64_t add_account(int64_t plan, const char *name)
 {
@@ -189,9 +107,10 @@ static void groups(int64_t plan)
 	dirs = (struct meta_space_dirs){d[0], d[1], d[2], d[3], d[4], d[5]};
 	pg_run(&st, "UPDATE space SET files = 5 WHERE id = $1", "i", space);
 	is_errno(pg_space_set_dirs(&st, space, &dirs), 0, "space_set_dirs");
-	is_int(one("SELECT files FROM space WHERE id = $1", space),
-	       0, "... its entries' count to 0");
-	is_int(one("SELECT members_dir FROM space WHERE id = $1", space),
+	is_int(pgt_one(&st, "SELECT files FROM space WHERE id = $1", space), 0,
+	       "... its entries' count to 0");
+	is_int(pgt_one(&st, "SELECT members_dir FROM space WHERE id = $1",
+		       space),
 	       d[5], "... members/ set");
 	is_errno(pg_space_drop_dir(&st, space, &v), 0, "space_drop_dir");
 	is_int(v, d[4], "... drop/");
@@ -233,9 +152,11 @@ static void groups(int64_t plan)
 	is_errno(pg_membership_role(&st, gid, bob, &role), 0,
 		 "the transaction goes on: %s", st.errmsg);
 	is_int(role, STORE_ROLE_MEMBER, "bob is a member");
-	is_int(one("SELECT joined FROM membership WHERE account_id = $1"
-		   " AND group_id = (SELECT id FROM grp WHERE name = 'Alpha')",
-		   bob),
+	is_int(pgt_one(&st,
+		       "SELECT joined FROM membership WHERE account_id = $1"
+		       " AND group_id = (SELECT id FROM grp"
+		       " WHERE name = 'Alpha')",
+		       bob),
 	       3000, "... since his first join");
 	role = -1;
 	is_errno(pg_membership_role(&st, gid, cy, &role), -ENOENT,
@@ -350,10 +271,13 @@ static void groups(int64_t plan)
 		 st.errmsg);
 	is_errno(pg_membership_role(&st, gid, cy, &role), -ENOENT,
 		 "no member any more");
-	is_int(one("SELECT count(*) FROM acl_member WHERE account_id = $1",
-		   cy), 1, "ACL entries in the space went, the other stays");
-	is_int(one("SELECT count(*) FROM editor WHERE account_id = $1", cy), 1,
-	       "editor rows likewise");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM acl_member WHERE account_id = $1",
+		       cy),
+	       1, "ACL entries in the space went, the other stays");
+	is_int(pgt_one(&st, "SELECT count(*) FROM editor WHERE account_id = $1",
+		       cy),
+	       1, "editor rows likewise");
 
 	/* Calendar grants: ann -> bob through Alpha and Beta, bob -> ann
 	 * through Alpha only, ann -> cy through Alpha. */
@@ -367,22 +291,32 @@ static void groups(int64_t plan)
 	       " ($1, $5, $3)", "iiiii", ann, bob, gid, g2, cy);
 	is_errno(pg_membership_grants_end(&st, gid, bob), 0, "grants_end: %s",
 		 st.errmsg);
-	is_int(one("SELECT count(*) FROM cal_grant WHERE owner_id = $1",
-		   bob), 0,
-	       "bob's grant carried by Alpha alone went");
-	is_int(one("SELECT count(*) FROM cal_grant_via WHERE grantee_id = $1",
-		   bob), 1, "ann's to bob is left through Beta");
-	is_int(one("SELECT count(*) FROM cal_grant WHERE grantee_id = $1",
-		   cy), 1, "cy's grant untouched");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM cal_grant WHERE owner_id = $1",
+		       bob),
+	       0, "bob's grant carried by Alpha alone went");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM cal_grant_via"
+		       " WHERE grantee_id = $1",
+		       bob),
+	       1, "ann's to bob is left through Beta");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM cal_grant WHERE grantee_id = $1",
+		       cy),
+	       1, "cy's grant untouched");
 
 	is_errno(pg_group_delete(&st, gid), 0, "group_delete: %s", st.errmsg);
 	is_errno(pg_group_id(&st, "alpha", &v), -ENOENT, "the group is gone");
-	is_int(one("SELECT count(*) FROM space WHERE id = $1", space), 0,
-	       "with its space");
-	is_int(one("SELECT count(*) FROM cal_grant WHERE grantee_id = $1",
-		   cy), 0, "and the grant no group carries any more");
-	is_int(one("SELECT count(*) FROM cal_grant WHERE grantee_id = $1",
-		   bob), 1, "a grant Beta carries stays");
+	is_int(pgt_one(&st, "SELECT count(*) FROM space WHERE id = $1", space),
+	       0, "with its space");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM cal_grant WHERE grantee_id = $1",
+		       cy),
+	       0, "and the grant no group carries any more");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM cal_grant WHERE grantee_id = $1",
+		       bob),
+	       1, "a grant Beta carries stays");
 	is_errno(pg_commit(&st), 0, "commit: %s", st.errmsg);
 	is_errno(pg_group_id(&st, "beta", &v), 0, "committed");
 	is_int(v, g2, "Beta is there");
@@ -440,7 +374,7 @@ static void pim(int64_t plan)
 	is_errno(pg_item_find_uid(&st, dir, u1, name, sizeof(name)), 0,
 		 "find_uid");
 	is_str(name, "B.ICS", "the UID moved; .ICS matches as SQLite's LIKE");
-	is_int(one("SELECT count(*) FROM item WHERE node = $1", f1), 0,
+	is_int(pgt_one(&st, "SELECT count(*) FROM item WHERE node = $1", f1), 0,
 	       "the first lost its row with it");
 	is_errno(pg_item_claim(&st, f1, dir, u2, 2), 0, "claim again");
 	is_errno(pg_item_claim(&st, f1, dir, u2, 2), 0,
@@ -450,8 +384,10 @@ static void pim(int64_t plan)
 		 "find_uid only finds .ics and .vcf");
 	is_errno(pg_item_claim(&st, f3, dir, NULL, 1), 0, "no UID: %s",
 		 st.errmsg);
-	is_int(one("SELECT count(*) FROM item WHERE node = $1 AND uid IS"
-		   " NULL", f3),
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM item WHERE node = $1 AND uid IS"
+		       " NULL",
+		       f3),
 	       1, "its row replaced, without a UID");
 	is_errno(pg_item_claim(&st, f1, dir, u2, 2), 0, "f1 takes u2 back");
 	is_errno(pg_item_list(&st, dir, &items, &n), 0, "item_list");
@@ -483,7 +419,8 @@ static void pim(int64_t plan)
 	is_errno(pg_member_missing(&st, &sa, &n), 0, "member_missing");
 	ok(n == 0 && sa == NULL, "none missing");
 	is_errno(pg_member_mark(&st, f1, 5), 0, "member_mark");
-	is_int(one("SELECT gen FROM node WHERE id = $1", f1), 5, "gen set");
+	is_int(pgt_one(&st, "SELECT gen FROM node WHERE id = $1", f1), 5,
+	       "gen set");
 	cal = add_node(priv, true, 50, 50);
 	pg_run(&st, "UPDATE space SET calendar = $1 WHERE id = $2", "ii", cal,
 	       priv);
@@ -565,8 +502,11 @@ static void pim(int64_t plan)
 	free(sa);
 	pg_rights_gen(&st, &gen0);
 	is_errno(pg_mail_acl_members(&st, dir, 2), 0, "mail_acl_members");
-	is_int(one("SELECT all_members FROM acl WHERE node = $1 AND perm = 2",
-		   dir), 1, "every member holds it");
+	is_int(pgt_one(&st,
+		       "SELECT all_members FROM acl WHERE node = $1"
+		       " AND perm = 2",
+		       dir),
+	       1, "every member holds it");
 	is_errno(pg_rights_gen(&st, &v), 0, "rights_gen");
 	ok(v > gen0, "the rights generation moved");
 	is_errno(pg_mail_entry(&st, f2, &parent, name, sizeof(name)), 0,
@@ -647,21 +587,11 @@ static void pim(int64_t plan)
 int main(void)
 {
 	int64_t plan = 0;
-	bool fresh;
 	int rc;
 
-	rc = cluster_start();
-	if (rc == 77) {
-		printf("1..0 # SKIP no PostgreSQL server binaries "
-		       "(Debian: postgresql)\n");
-		return 0;
-	}
-	if (!ok(rc == 0, "a throwaway cluster starts: %s", conninfo))
-		return done_testing();
-	is_errno(pg_open(&st, conninfo, false, true), 0, "connect: %s",
-		 st.errmsg);
-	is_errno(pg_begin(&st, true), 0, "begin");
-	is_errno(pg_migrate(&st, &fresh), 0, "migrate: %s", st.errmsg);
+	rc = pgt_setup(&st, conninfo, sizeof(conninfo));
+	if (rc)
+		return rc == 77 ? 0 : done_testing();
 	is_errno(pg_int(&st, &plan,
 			"INSERT INTO plan (name, max_groups, max_members,"
 			" group_bytes, private_bytes) VALUES ('p', 9, 9,"
@@ -674,6 +604,6 @@ int main(void)
 	pim(plan);
 
 	pg_close(&st);
-	cluster_stop();
+	pgt_cluster_stop();
 	return done_testing();
 }

@@ -10,25 +10,17 @@
  * (TAP SKIP) only when the PostgreSQL server binaries are absent.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "pg_support.h"
 #include "pgdb.h"
 #include "tap.h"
 
-static char cluster_dir[64];
 static char conninfo[256];
 
 static int gone_calls;
-
-static bool hook_node_open(struct store *st, uint64_t ino)
-{
-	return false;
-}
 
 static void hook_hist_gone(struct store *st, int64_t space, uint64_t hdir)
 {
@@ -36,78 +28,13 @@ static void hook_hist_gone(struct store *st, int64_t space, uint64_t hdir)
 }
 
 static const struct meta_hooks hooks = {
-	.node_open = hook_node_open,
+	.node_open = pgt_node_open,
 	.hist_gone = hook_hist_gone,
 };
 
 static struct shared sh = {.origin = 7, .hooks = &hooks};
 
-static const char *script(void)
-{
-	const char *s = getenv("GROUPFS_PG_CLUSTER");
-
-	return s ? s : "tests/pg/cluster.sh";
-}
-
-static void cluster_stop(void)
-{
-	char cmd[512];
-
-	if (!cluster_dir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "%s stop %s", script(), cluster_dir);
-	if (system(cmd) != 0)
-		diag("could not stop the cluster in %s", cluster_dir);
-	cluster_dir[0] = '\0';
-}
-
-static void on_signal(int sig)
-{
-	cluster_stop();
-	_exit(128 + sig);
-}
-
-/* Start the cluster; 77: no server binaries. */
-static int cluster_start(void)
-{
-	char cmd[512];
-	FILE *p;
-	int status;
-	size_t n;
-
-	snprintf(cluster_dir, sizeof(cluster_dir), "/tmp/gfspg.XXXXXX");
-	if (!mkdtemp(cluster_dir))
-		return 1;
-	atexit(cluster_stop);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	snprintf(cmd, sizeof(cmd), "%s start %s", script(), cluster_dir);
-	p = popen(cmd, "r");
-	if (!p)
-		return 1;
-	n = fread(conninfo, 1, sizeof(conninfo) - 1, p);
-	conninfo[n] = '\0';
-	conninfo[strcspn(conninfo, "\n")] = '\0';
-	status = pclose(p);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		rmdir(cluster_dir);
-		cluster_dir[0] = '\0';
-		return 77;
-	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
-}
-
 static struct store st = {.sh = &sh}, st2 = {.sh = &sh};
-
-/* One integer a query answers (-999: none, said in a diag). */
-static int64_t q1(const char *sql, int64_t arg)
-{
-	int64_t v = -999;
-
-	if (pg_int(&st, &v, sql, "i", arg))
-		diag("%s: %s", sql, st.errmsg);
-	return v;
-}
 
 static int64_t add_node(int64_t space, bool dir, int64_t size)
 {
@@ -173,22 +100,13 @@ int main(void)
 	struct meta_hview_name *names = NULL;
 	struct meta_hview_origin o;
 	struct meta_hview_detail det;
-	bool fresh, gone, others;
+	bool gone, others;
 	size_t n;
 	int rc, i;
 
-	rc = cluster_start();
-	if (rc == 77) {
-		printf("1..0 # SKIP no PostgreSQL server binaries "
-		       "(Debian: postgresql)\n");
-		return 0;
-	}
-	if (!ok(rc == 0, "a throwaway cluster starts: %s", conninfo))
-		return done_testing();
-	is_errno(pg_open(&st, conninfo, false, true), 0, "connect: %s",
-		 st.errmsg);
-	is_errno(pg_begin(&st, true), 0, "begin");
-	is_errno(pg_migrate(&st, &fresh), 0, "migrate: %s", st.errmsg);
+	rc = pgt_setup(&st, conninfo, sizeof(conninfo));
+	if (rc)
+		return rc == 77 ? 0 : done_testing();
 	is_errno(pg_commit(&st), 0, "commit the schema");
 
 	/* ---- the rows other areas make: a plan, two accounts, a group
@@ -287,14 +205,15 @@ int main(void)
 	is_errno(pg_hist_dir_exists(&st, d3), 0, "it exists");
 	is_errno(pg_hist_dir_exists(&st, d3 + 100), -ENOENT, "no other");
 
-	v = q1("SELECT hist_used FROM space WHERE id = $1", gs);
+	v = pgt_one(&st, "SELECT hist_used FROM space WHERE id = $1", gs);
 	e1 = entry(gs, HIST_TRASH, HIST_DIR_INO(d3), "report.txt", false,
 		   TOOL_DOCUMENTS, 1000, f1);
 	ok(e1 > 0, "an entry recorded (%lld)", (long long)e1);
-	is_int(q1("SELECT cost FROM hist WHERE id = $1", e1), 10 + 6 + 3,
+	is_int(pgt_one(&st, "SELECT cost FROM hist WHERE id = $1", e1),
+	       10 + 6 + 3,
 	       "its cost: the given 10, its xattr's name and value");
-	is_int(q1("SELECT hist_used FROM space WHERE id = $1", gs), v + 19,
-	       "counted in hist_used");
+	is_int(pgt_one(&st, "SELECT hist_used FROM space WHERE id = $1", gs),
+	       v + 19, "counted in hist_used");
 	is_errno(pg_hist_node_name(&st, f1, &parent, nm, sizeof(nm)), 0,
 		 "the item's name");
 	ok(parent == docs && strcmp(nm, "report.txt") == 0, "%s in %lld", nm,
@@ -306,11 +225,12 @@ int main(void)
 	is_errno(pg_hist_node_name(&st, f1, &parent, nm, sizeof(nm)), -ENOENT,
 		 "unnamed: -ENOENT");
 	is_errno(pg_hist_hold_node(&st, f1, e1, 555), 0, "held by it");
-	is_int(q1("SELECT nlink * 1000 + ctime + (hist = 0)::int FROM node"
-		  " WHERE id = $1",
-		  f1),
+	is_int(pgt_one(&st,
+		       "SELECT nlink * 1000 + ctime + (hist = 0)::int FROM node"
+		       " WHERE id = $1",
+		       f1),
 	       555, "no link, ctime set");
-	is_int(q1("SELECT hist FROM node WHERE id = $1", f1), e1,
+	is_int(pgt_one(&st, "SELECT hist FROM node WHERE id = $1", f1), e1,
 	       "node.hist names the entry");
 	is_errno(pg_hist_node_size(&st, f1, &v), 0, "size");
 	is_int(v, 100, "its size");
@@ -335,28 +255,33 @@ int main(void)
 		   "v.txt", false, TOOL_DOCUMENTS, 2000, 0);
 	is_errno(pg_hist_version_node(&st, f2, true, cid, e3, &vid), 0,
 		 "a fresh version: %s", st.errmsg);
-	is_int(q1("SELECT size * 10 + nlink FROM node WHERE id = $1", vid), 0,
-	       "empty, no link");
-	is_int(q1("SELECT (cid = '\\xabababababababababababababababab'"
-		  "::bytea)::int FROM node WHERE id = $1",
-		  vid),
+	is_int(pgt_one(&st, "SELECT size * 10 + nlink FROM node WHERE id = $1",
+		       vid),
+	       0, "empty, no link");
+	is_int(pgt_one(&st,
+		       "SELECT (cid = '\\xabababababababababababababababab'"
+		       "::bytea)::int FROM node WHERE id = $1",
+		       vid),
 	       1, "under the new content id");
-	is_int(q1("SELECT node FROM hist WHERE id = $1", e3), vid,
+	is_int(pgt_one(&st, "SELECT node FROM hist WHERE id = $1", e3), vid,
 	       "the entry names it");
-	is_int(q1("SELECT hist FROM node WHERE id = $1", vid), e3,
+	is_int(pgt_one(&st, "SELECT hist FROM node WHERE id = $1", vid), e3,
 	       "and it the entry");
 	is_errno(pg_hist_version_node(&st, f2, false, cid, e3, &vid), 0,
 		 "a version taking the content");
-	is_int(q1("SELECT size FROM node WHERE id = $1", vid), 40,
+	is_int(pgt_one(&st, "SELECT size FROM node WHERE id = $1", vid), 40,
 	       "it has the item's size");
-	is_int(q1("SELECT (cid = '\\x0102'::bytea)::int FROM node WHERE"
-		  " id = $1",
-		  vid),
+	is_int(pgt_one(&st,
+		       "SELECT (cid = '\\x0102'::bytea)::int FROM node WHERE"
+		       " id = $1",
+		       vid),
 	       1, "and content id");
 	is_errno(pg_hist_node_empty(&st, f2, cid), 0, "the item emptied");
-	is_int(q1("SELECT size + 10 * (cid = '\\xabababababababababababababab"
-		  "abab'::bytea)::int FROM node WHERE id = $1",
-		  f2),
+	is_int(pgt_one(&st,
+		       "SELECT size + 10 * (cid ="
+		       " '\\xabababababababababababababababab'::bytea)::int"
+		       " FROM node WHERE id = $1",
+		       f2),
 	       10, "size 0, the new content id");
 	v = -3;
 	is_errno(pg_hist_version_node(&st, 99999, true, cid, e3, &v), -ENOENT,
@@ -371,17 +296,17 @@ int main(void)
 	ok(!gone, "nothing went");
 	is_errno(pg_hist_trim(&st, HIST_DIR_INO(d2), 3, &gone), 0, "trim to 3");
 	ok(gone, "some went");
-	is_int(q1("SELECT count(*) FROM hist WHERE hdir = $1",
-		  (int64_t)HIST_DIR_INO(d2)),
+	is_int(pgt_one(&st, "SELECT count(*) FROM hist WHERE hdir = $1",
+		       (int64_t)HIST_DIR_INO(d2)),
 	       3, "three left");
-	is_int(q1("SELECT min(id) FROM hist WHERE hdir = $1",
-		  (int64_t)HIST_DIR_INO(d2)),
+	is_int(pgt_one(&st, "SELECT min(id) FROM hist WHERE hdir = $1",
+		       (int64_t)HIST_DIR_INO(d2)),
 	       ids[2], "the newest three");
 	is_errno(pg_hist_trim(&st, HIST_DIR_INO(d2), 3, &gone), 0, "again");
 	ok(!gone, "nothing more went");
 	is_errno(pg_hist_trim(&st, HIST_DIR_INO(d2), 0, &gone), 0, "to 0");
-	ok(gone && q1("SELECT count(*) FROM hist WHERE hdir = $1",
-		      (int64_t)HIST_DIR_INO(d2)) == 0,
+	ok(gone && pgt_one(&st, "SELECT count(*) FROM hist WHERE hdir = $1",
+			   (int64_t)HIST_DIR_INO(d2)) == 0,
 	   "all went");
 	is_errno(pg_commit(&st), 0, "commit: %s", st.errmsg);
 
@@ -426,8 +351,9 @@ int main(void)
 				 &id),
 		 0, "one in ann's space");
 	is_errno(pg_hist_dirs_prune(&st, gs), 0, "prune the group's space");
-	is_int(q1("SELECT count(*) FROM hist_dir WHERE space_id = $1", gs), 0,
-	       "its chain went, leaves up");
+	is_int(pgt_one(&st, "SELECT count(*) FROM hist_dir WHERE space_id = $1",
+		       gs),
+	       0, "its chain went, leaves up");
 	is_errno(pg_hist_dir_exists(&st, id), 0, "the other space's stays");
 	is_errno(pg_hist_dirs_prune(&st, -1), 0, "prune every space");
 	is_errno(pg_hist_dir_exists(&st, id), -ENOENT, "that one too");
@@ -460,10 +386,13 @@ int main(void)
 	is_errno(pg_gtrash_add_tree(&st, ann, "top", gs, id, HIST_DIR_INO(d1),
 				    &dir),
 		 0, "its tree: %s", st.errmsg);
-	is_int(q1("SELECT count(*) FROM gtrash_item WHERE account_id = $1",
-		  ann),
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM gtrash_item WHERE account_id = $1",
+		       ann),
 	       3, "three entries are the move's");
-	is_int(q1("SELECT count(*) FROM gtrash_dir WHERE account_id = $1", ann),
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM gtrash_dir WHERE account_id = $1",
+		       ann),
 	       3, "view folders top, sub, and the trash's top");
 	is_errno(pg_gtrash_add_tree(&st, ann, "top", gs, id, HIST_DIR_INO(d1),
 				    &v),
@@ -490,8 +419,8 @@ int main(void)
 				     &v),
 		 0, "child folder sub");
 	is_int(v,
-	       q1("SELECT id FROM gtrash_dir WHERE hdir = $1",
-		  (int64_t)HIST_DIR_INO(d2)),
+	       pgt_one(&st, "SELECT id FROM gtrash_dir WHERE hdir = $1",
+		       (int64_t)HIST_DIR_INO(d2)),
 	       "its GT_DIR id");
 	is_errno(pg_gtrash_child_dir(&st, ann, "top", HIST_DIR_INO(d1), "no",
 				     &v),
@@ -542,10 +471,13 @@ int main(void)
 		 "top replaced by a file's entry: %s", st.errmsg);
 	is_errno(pg_gtrash_find(&st, ann, "top", &hist, &hdir, &v), 0, "find");
 	ok(hist == e3 && hdir == 0 && v == 0, "the new entry alone");
-	is_int(q1("SELECT count(*) FROM gtrash_item WHERE account_id = $1",
-		  ann),
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM gtrash_item WHERE account_id = $1",
+		       ann),
 	       0, "its old items went");
-	is_int(q1("SELECT count(*) FROM gtrash_dir WHERE account_id = $1", ann),
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM gtrash_dir WHERE account_id = $1",
+		       ann),
 	       0, "and its GT_DIR folders");
 	is_errno(pg_gtrash_remove(&st, ann, "top"), 0, "remove");
 	is_errno(pg_gtrash_space(&st, ann, "top", &v), -ENOENT, "gone");
@@ -652,7 +584,7 @@ int main(void)
 		 "nor anyone an entry past the cutoff");
 	is_errno(pg_hview_entry_visible_node(&st, ids[3], bob, 0, &v), 0,
 		 "within it, yes");
-	is_int(v, q1("SELECT node FROM hist WHERE id = $1", ids[3]),
+	is_int(v, pgt_one(&st, "SELECT node FROM hist WHERE id = $1", ids[3]),
 	       "its node");
 	is_errno(pg_hview_subtree_any(&st, HIST_DIR_INO(d1), bob, 50), 0,
 		 "something visible under top");
@@ -719,35 +651,42 @@ int main(void)
 
 	/* ---- restores ---- */
 	is_errno(pg_begin(&st, true), 0, "begin");
-	v = q1("SELECT node FROM hist WHERE id = $1", ids[2]);
+	v = pgt_one(&st, "SELECT node FROM hist WHERE id = $1", ids[2]);
 	is_errno(pg_hview_entry_release(&st, ids[2]), 0, "release");
 	is_errno(pg_hist_node(&st, ids[2], &id), -ENOENT, "the entry went");
-	is_int(q1("SELECT count(*) FROM node WHERE id = $1", v), 1,
+	is_int(pgt_one(&st, "SELECT count(*) FROM node WHERE id = $1", v), 1,
 	       "its node did not");
 	is_errno(
 		pg_hview_node_relink(&st, v, TOOL_DOCUMENTS, 77, docs, "v.txt"),
 		-EEXIST, "relinked under a taken name: -EEXIST");
 	is_errno(pg_hview_node_relink(&st, v, TOOL_DOCUMENTS, 77, docs, "a"), 0,
 		 "the transaction goes on: relinked as a: %s", st.errmsg);
-	is_int(q1("SELECT nlink * 1000 + ctime + (hist IS NULL)::int FROM"
-		  " node WHERE id = $1",
-		  v),
+	is_int(pgt_one(&st,
+		       "SELECT nlink * 1000 + ctime + (hist IS NULL)::int FROM"
+		       " node WHERE id = $1",
+		       v),
 	       1078,
 	       "live: a link, ctime, no"
 	       " entry");
-	is_int(q1("SELECT child FROM dirent WHERE name = 'a' AND parent = $1",
-		  docs),
+	is_int(pgt_one(&st,
+		       "SELECT child FROM dirent WHERE name = 'a'"
+		       " AND parent = $1",
+		       docs),
 	       v, "named");
-	id = q1("SELECT node FROM hist WHERE id = $1", ids[0]);
+	id = pgt_one(&st, "SELECT node FROM hist WHERE id = $1", ids[0]);
 	is_errno(pg_hview_node_unhold(&st, id), 0, "unhold");
-	is_int(q1("SELECT count(*) FROM node WHERE id = $1 AND hist IS NULL",
-		  id),
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM node WHERE id = $1"
+		       " AND hist IS NULL",
+		       id),
 	       1, "hist NULL");
-	f1 = q1("SELECT node FROM hist WHERE id = $1", ids[1]);
+	f1 = pgt_one(&st, "SELECT node FROM hist WHERE id = $1", ids[1]);
 	pg_run(&st, "UPDATE hist SET node = NULL WHERE id = $1", "i", ids[1]);
 	is_errno(pg_hview_content_take(&st, f2, f1, 999), 0,
 		 "content taken: %s", st.errmsg);
-	is_int(q1("SELECT size * 10000 + ctime FROM node WHERE id = $1", f2),
+	is_int(pgt_one(&st,
+		       "SELECT size * 10000 + ctime FROM node WHERE id = $1",
+		       f2),
 	       20999, "the version's size, ctime given");
 	is_errno(pg_hist_node_size(&st, f1, &v), -ENOENT, "the version went");
 	is_errno(pg_commit(&st), 0, "commit: %s", st.errmsg);
@@ -755,14 +694,16 @@ int main(void)
 	/* ---- keep settings ---- */
 	is_errno(pg_begin(&st, true), 0, "begin");
 	is_errno(pg_hview_keep_set(&st, grp, -1, 9), 0, "versions only");
-	is_int(q1("SELECT keep_days * 100 + keep_versions FROM grp WHERE"
-		  " id = $1",
-		  grp),
+	is_int(pgt_one(&st,
+		       "SELECT keep_days * 100 + keep_versions FROM grp WHERE"
+		       " id = $1",
+		       grp),
 	       709, "days kept, versions set");
 	is_errno(pg_hview_keep_set(&st, grp, 2, -1), 0, "days only");
-	is_int(q1("SELECT keep_days * 100 + keep_versions FROM grp WHERE"
-		  " id = $1",
-		  grp),
+	is_int(pgt_one(&st,
+		       "SELECT keep_days * 100 + keep_versions FROM grp WHERE"
+		       " id = $1",
+		       grp),
 	       209, "days set, versions kept");
 	for (i = 0; i < 4; i++)
 		entry(gs, HIST_VERSION, HIST_DIR_INO(d3), "w", false,
@@ -771,25 +712,29 @@ int main(void)
 	      8000, 0);
 	is_errno(pg_hview_keep_prune(&st, gs, 650, 2), 0, "prune: %s",
 		 st.errmsg);
-	is_int(q1("SELECT count(*) FROM hist WHERE space_id = $1 AND"
-		  " at < 650",
-		  gs),
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM hist WHERE space_id = $1 AND"
+		       " at < 650",
+		       gs),
 	       0, "nothing older than the cutoff");
-	is_int(q1("SELECT count(*) FROM hist WHERE hdir = $1 AND kind = 2",
-		  (int64_t)HIST_DIR_INO(d3)),
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM hist WHERE hdir = $1 AND kind = 2",
+		       (int64_t)HIST_DIR_INO(d3)),
 	       2, "two versions per folder");
-	is_int(q1("SELECT min(at) FROM hist WHERE hdir = $1 AND kind = 2",
-		  (int64_t)HIST_DIR_INO(d3)),
+	is_int(pgt_one(&st,
+		       "SELECT min(at) FROM hist WHERE hdir = $1 AND kind = 2",
+		       (int64_t)HIST_DIR_INO(d3)),
 	       8002, "the latest two");
-	is_int(q1("SELECT count(*) FROM hist WHERE hdir = $1 AND kind = 2",
-		  (int64_t)HIST_DIR_INO(d2)),
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM hist WHERE hdir = $1 AND kind = 2",
+		       (int64_t)HIST_DIR_INO(d2)),
 	       1, "the other folder's one stays");
-	is_int(q1("SELECT count(*) FROM hist WHERE id = $1", e2), 1,
+	is_int(pgt_one(&st, "SELECT count(*) FROM hist WHERE id = $1", e2), 1,
 	       "a trash entry past the count stays");
 	is_errno(pg_commit(&st), 0, "commit: %s", st.errmsg);
 
 	pg_close(&st2);
 	pg_close(&st);
-	cluster_stop();
+	pgt_cluster_stop();
 	return done_testing();
 }

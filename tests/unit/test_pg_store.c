@@ -3,120 +3,23 @@
  * The PostgreSQL engine's store-wide calls (backend/pg/store.c: content
  * rows, the content trash, the check's rules, items held open) and its
  * content engine (backend/pg/blob.c) on a throwaway cluster
- * (tests/pg/cluster.sh), as test_pg.c starts it.  Skipped (TAP SKIP) only
- * when the PostgreSQL server binaries are absent.
+ * (tests/pg/cluster.sh, started by pg_support.c).  Skipped (TAP SKIP)
+ * only when the PostgreSQL server binaries are absent.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "pg_support.h"
 #include "pgdb.h"
 #include "tap.h"
 
-static char cluster_dir[64];
 static char conninfo[256];
 
-static bool hook_node_open(struct store *st, uint64_t ino)
-{
-	return false;
-}
-
-static void hook_hist_gone(struct store *st, int64_t space, uint64_t hdir)
-{
-}
-
-static const struct meta_hooks hooks = {
-	.node_open = hook_node_open,
-	.hist_gone = hook_hist_gone,
-};
-
-static struct shared sh = {.origin = 4243, .hooks = &hooks};
-
-static const char *script(void)
-{
-	const char *s = getenv("GROUPFS_PG_CLUSTER");
-
-	return s ? s : "tests/pg/cluster.sh";
-}
-
-static void cluster_stop(void)
-{
-	char cmd[512];
-
-	if (!cluster_dir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "%s stop %s", script(), cluster_dir);
-	if (system(cmd) != 0)
-		diag("could not stop the cluster in %s", cluster_dir);
-	cluster_dir[0] = '\0';
-}
-
-static void on_signal(int sig)
-{
-	cluster_stop();
-	_exit(128 + sig);
-}
-
-/* Start the cluster; 77: no server binaries. */
-static int cluster_start(void)
-{
-	char cmd[512];
-	FILE *p;
-	int status;
-	size_t n;
-
-	snprintf(cluster_dir, sizeof(cluster_dir), "/tmp/gfspg.XXXXXX");
-	if (!mkdtemp(cluster_dir))
-		return 1;
-	atexit(cluster_stop);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	snprintf(cmd, sizeof(cmd), "%s start %s", script(), cluster_dir);
-	p = popen(cmd, "r");
-	if (!p)
-		return 1;
-	n = fread(conninfo, 1, sizeof(conninfo) - 1, p);
-	conninfo[n] = '\0';
-	conninfo[strcspn(conninfo, "\n")] = '\0';
-	status = pclose(p);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		rmdir(cluster_dir);
-		cluster_dir[0] = '\0';
-		return 77;
-	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
-}
-
-static int64_t one(struct store *st, const char *sql)
-{
-	int64_t v = -999;
-	int rc = pg_int(st, &v, sql, "");
-
-	if (rc)
-		diag("%s: %s", sql, st->errmsg);
-	return v;
-}
-
-/* A node in `space`: a regular file of `size` bytes or a folder. */
-static int64_t add_node(struct store *st, int64_t space, bool dir,
-			int64_t size)
-{
-	int64_t id = 0;
-	int rc = pg_int(st, &id,
-			"INSERT INTO node (space_id, tool, mode, size, atime,"
-			" mtime, ctime) VALUES ($1, 1, $2, $3, 0, 0, 0)"
-			" RETURNING id",
-			"iii", space, (int64_t)(dir ? 040755 : 0100644), size);
-
-	if (rc)
-		diag("add_node: %s", st->errmsg);
-	return id;
-}
+static struct shared sh = {.origin = 4243, .hooks = &pgt_hooks};
 
 static void texts_free(char **v, size_t n)
 {
@@ -186,7 +89,7 @@ static void test_content(struct store *st, int64_t space, int64_t docs)
 	memset(cid, 0xab, sizeof(cid));
 	memset(cid2, 0xcd, sizeof(cid2));
 	is_errno(pg_begin(st, true), 0, "begin");
-	f = add_node(st, space, false, 0);
+	f = pgt_node(st, space, false, 0);
 	pg_run(st, "INSERT INTO dirent (parent, name, child) VALUES ($1,"
 	       " 'c.txt', $2)", "ii", docs, f);
 	is_errno(pg_content_set_inline(st, f, blob, sizeof(blob), cid, 5, 0),
@@ -200,8 +103,11 @@ static void test_content(struct store *st, int64_t space, int64_t docs)
 	   !memcmp(ct.inline_blob, blob, sizeof(blob)),
 	   "the inline blob byte for byte, NULs included");
 	free(ct.inline_blob);
-	is_int(one(st, "SELECT mtime FROM node WHERE id = (SELECT max(id)"
-		   " FROM node)"), 0, "touch 0 leaves mtime");
+	is_int(pgt_one(st,
+		       "SELECT mtime FROM node WHERE id = (SELECT max(id)"
+		       " FROM node)",
+		       0),
+	       0, "touch 0 leaves mtime");
 	/* A time in ns is past 32 bits: the parameter must be a bigint. */
 	is_errno(pg_content_set_chunked(st, f, cid2, 100000,
 					1700000000123456789LL),
@@ -211,8 +117,10 @@ static void test_content(struct store *st, int64_t space, int64_t docs)
 	ok(ct.chunked && ct.size == 100000 && !memcmp(ct.cid, cid2, 16) &&
 	   ct.inline_len == 0 && !ct.inline_blob,
 	   "chunked, its new id and size, no inline blob");
-	is_int(one(st, "SELECT mtime + ctime FROM node WHERE id ="
-		   " (SELECT max(id) FROM node)"),
+	is_int(pgt_one(st,
+		       "SELECT mtime + ctime FROM node WHERE id ="
+		       " (SELECT max(id) FROM node)",
+		       0),
 	       2 * 1700000000123456789LL, "mtime and ctime are the touch");
 	/* An alias stands for its node. */
 	pg_int(st, &alias, "INSERT INTO node (space_id, tool, mode, nlink,"
@@ -238,7 +146,7 @@ static void test_content(struct store *st, int64_t space, int64_t docs)
 	is_errno(pg_commit(st), 0, "commit");
 	is_errno(pg_trash_next(st, back), 0, "the trash names one");
 	ok(!memcmp(back, cid2, 16), "the deleted node's content id");
-	is_int(one(st, "SELECT count(*) FROM trash"), 1,
+	is_int(pgt_one(st, "SELECT count(*) FROM trash", 0), 1,
 	       "the malformed row went");
 	is_errno(pg_trash_drop(st, back), 0, "trash drop");
 	is_errno(pg_trash_next(st, back), -ENOENT, "empty again");
@@ -274,7 +182,7 @@ static void test_blob(struct store *st)
 		fill(recs + i * BLOB_RECORD, i, 1);
 	is_errno(e->write(st, b, 0, 5, recs), 0, "write records 0..4: %s",
 		 st->errmsg);
-	is_int(one(st, "SELECT count(*) FROM chunk"), 5, "one row each");
+	is_int(pgt_one(st, "SELECT count(*) FROM chunk", 0), 5, "one row each");
 	got = 0;
 	is_errno(e->read(st, b, 0, 8, out, &got), 0, "read 8 from 0");
 	is_int((long long)got, 5, "5 held: fewer past its end");
@@ -402,7 +310,7 @@ static void test_check(struct store *st, int64_t acct, int64_t space,
 	       " VALUES ($1, 5, 'empty')", "i", space);
 	is_int(rule_count(st, META_RULE_HIST_DIR_EMPTY, NULL), 1,
 	       "an empty history folder (a 48-bit shift of a bigint)");
-	f = add_node(st, space, false, 0);
+	f = pgt_node(st, space, false, 0);
 	pg_run(st, "INSERT INTO dirent (parent, name, child) VALUES ($1,"
 	       " 'a/b', $2)", "ii", docs, f);
 	is_int(rule_count(st, META_RULE_BAD_NAME, &first), 1,
@@ -417,7 +325,7 @@ static void test_check(struct store *st, int64_t acct, int64_t space,
 	free(first);
 	is_int(rule_count(st, META_RULE_UNREACHABLE, NULL), 0,
 	       "named in a reachable folder");
-	d = add_node(st, space, true, 0);
+	d = pgt_node(st, space, true, 0);
 	pg_run(st, "UPDATE node SET nlink = 2 WHERE id = $1", "i", d);
 	is_int(rule_count(st, META_RULE_NODE_UNNAMED, &first), 1,
 	       "a folder with no name");
@@ -456,7 +364,7 @@ static void test_hold(struct store *st, struct store *st2, int64_t space)
 	int64_t f;
 
 	is_errno(pg_begin(st, true), 0, "begin");
-	f = add_node(st, space, false, 0);
+	f = pgt_node(st, space, false, 0);
 	is_errno(pg_commit(st), 0, "commit");
 	is_errno(pg_node_held(st, f, &held), 0, "held?");
 	ok(!held, "not held");
@@ -506,22 +414,12 @@ int main(void)
 {
 	struct store st = {.sh = &sh}, st2 = {.sh = &sh};
 	int64_t plan, acct, space, root, docs;
-	bool fresh;
 	int rc;
 
-	rc = cluster_start();
-	if (rc == 77) {
-		printf("1..0 # SKIP no PostgreSQL server binaries "
-		       "(Debian: postgresql)\n");
-		return 0;
-	}
-	if (!ok(rc == 0, "a throwaway cluster starts: %s", conninfo))
-		return done_testing();
-	is_errno(pg_open(&st, conninfo, false, true), 0, "connect: %s",
-		 st.errmsg);
+	rc = pgt_setup(&st, conninfo, sizeof(conninfo));
+	if (rc)
+		return rc == 77 ? 0 : done_testing();
 	is_errno(pg_open(&st2, conninfo, false, false), 0, "a second one");
-	is_errno(pg_begin(&st, true), 0, "begin");
-	is_errno(pg_migrate(&st, &fresh), 0, "migrate: %s", st.errmsg);
 	pg_int(&st, &plan, "INSERT INTO plan (name, max_groups, max_members,"
 	       " group_bytes, private_bytes) VALUES ('p', 1, 1, 10000000,"
 	       " 10000000) RETURNING id", "");
@@ -530,8 +428,8 @@ int main(void)
 	       " gfs_now()) RETURNING id", "i", plan);
 	pg_int(&st, &space, "INSERT INTO space (account_id) VALUES ($1)"
 	       " RETURNING id", "i", acct);
-	root = add_node(&st, space, true, 0);
-	docs = add_node(&st, space, true, 0);
+	root = pgt_node(&st, space, true, 0);
+	docs = pgt_node(&st, space, true, 0);
 	pg_run(&st, "UPDATE node SET nlink = 3 WHERE id = $1", "i", root);
 	pg_run(&st, "UPDATE space SET root = $1, documents = $2 WHERE id = $3",
 	       "iii", root, docs, space);
@@ -546,6 +444,6 @@ int main(void)
 
 	pg_close(&st2);
 	pg_close(&st);
-	cluster_stop();
+	pgt_cluster_stop();
 	return done_testing();
 }

@@ -7,105 +7,23 @@
  * does.  Skipped (TAP SKIP) only when the server binaries are absent.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "pg_support.h"
 #include "pgdb.h"
 #include "tap.h"
 
 #define ORIGIN 4242
 
-static char cluster_dir[64];
 static char conninfo[256];
 
-static bool hook_node_open(struct store *st, uint64_t ino)
-{
-	return false;
-}
-
-static void hook_hist_gone(struct store *st, int64_t space, uint64_t hdir)
-{
-}
-
-static const struct meta_hooks hooks = {
-	.node_open = hook_node_open,
-	.hist_gone = hook_hist_gone,
-};
-
-static struct shared sh = {.origin = ORIGIN, .hooks = &hooks,
+static struct shared sh = {.origin = ORIGIN, .hooks = &pgt_hooks,
 			   .fast_commit = true};
 
-static const char *script(void)
-{
-	const char *s = getenv("GROUPFS_PG_CLUSTER");
-
-	return s ? s : "tests/pg/cluster.sh";
-}
-
-static void cluster_stop(void)
-{
-	char cmd[512];
-
-	if (!cluster_dir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "%s stop %s", script(), cluster_dir);
-	if (system(cmd) != 0)
-		diag("could not stop the cluster in %s", cluster_dir);
-	cluster_dir[0] = '\0';
-}
-
-static void on_signal(int sig)
-{
-	cluster_stop();
-	_exit(128 + sig);
-}
-
-/* Start the cluster; 77: no server binaries. */
-static int cluster_start(void)
-{
-	char cmd[512];
-	FILE *p;
-	int status;
-	size_t n;
-
-	snprintf(cluster_dir, sizeof(cluster_dir), "/tmp/gfspg.XXXXXX");
-	if (!mkdtemp(cluster_dir))
-		return 1;
-	atexit(cluster_stop);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	snprintf(cmd, sizeof(cmd), "%s start %s", script(), cluster_dir);
-	p = popen(cmd, "r");
-	if (!p)
-		return 1;
-	n = fread(conninfo, 1, sizeof(conninfo) - 1, p);
-	conninfo[n] = '\0';
-	conninfo[strcspn(conninfo, "\n")] = '\0';
-	status = pclose(p);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		rmdir(cluster_dir);
-		cluster_dir[0] = '\0';
-		return 77;
-	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
-}
-
 static struct store st = {.sh = &sh};
-
-static int64_t one(const char *sql, int64_t arg)
-{
-	int64_t v = -999;
-	int rc = pg_int(&st, &v, sql, "i", arg);
-
-	if (rc)
-		diag("%s: %s", sql, st.errmsg);
-	return v;
-}
 
 /* A node of `space` through pg_node_add. */
 static int64_t node(int64_t space, int tool, uint32_t mode, int64_t creator,
@@ -153,21 +71,12 @@ int main(void)
 	char **texts = NULL, name[256], small[4], *t = NULL;
 	int64_t *ints = NULL;
 	size_t n, len;
-	bool fresh, b;
+	bool b;
 	int rc;
 
-	rc = cluster_start();
-	if (rc == 77) {
-		printf("1..0 # SKIP no PostgreSQL server binaries "
-		       "(Debian: postgresql)\n");
-		return 0;
-	}
-	if (!ok(rc == 0, "a throwaway cluster starts: %s", conninfo))
-		return done_testing();
-	is_errno(pg_open(&st, conninfo, false, true), 0, "connect: %s",
-		 st.errmsg);
-	is_errno(pg_begin(&st, true), 0, "begin");
-	is_errno(pg_migrate(&st, &fresh), 0, "migrate: %s", st.errmsg);
+	rc = pgt_setup(&st, conninfo, sizeof(conninfo));
+	if (rc)
+		return rc == 77 ? 0 : done_testing();
 	is_errno(pg_commit(&st), 0, "commit the schema");
 
 	/* ---- accounts, spaces, a group ---- */
@@ -530,8 +439,11 @@ int main(void)
 	is_errno(pg_node_content_trash(&st, f2), 0, "node_content_trash");
 	is_errno(pg_node_content_trash(&st, f2), 0,
 		 "node_content_trash twice: ignored");
-	is_int(one("SELECT count(*) FROM trash WHERE cid = (SELECT cid FROM"
-		   " node WHERE id = $1)", f2), 1, "its content in the trash");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM trash WHERE cid = (SELECT cid FROM"
+		       " node WHERE id = $1)",
+		       f2),
+	       1, "its content in the trash");
 	pg_run(&st, "UPDATE node SET size = 55, mode = $1, mtime = 42"
 	       " WHERE id = $2", "ii", (int64_t)(S_IFREG | 0640), f1);
 	is_errno(pg_node_content_take(&st, f1, f2, 1111), 0,
@@ -623,9 +535,9 @@ int main(void)
 		 "private_tool: mail is no private tool");
 	is_errno(pg_private_tool(&st, ann, -1, &v), -EINVAL,
 		 "private_tool: -1");
-	v = one("SELECT v FROM meta WHERE k = 'sync' AND $1::bigint >= 0", 0);
+	v = pgt_one(&st, "SELECT v FROM meta WHERE k = 'sync'", 0);
 	is_errno(pg_sync_mark(&st), 0, "sync_mark");
-	is_int(one("SELECT v FROM meta WHERE k = 'sync' AND $1::bigint >= 0", 0),
+	is_int(pgt_one(&st, "SELECT v FROM meta WHERE k = 'sync'", 0),
 	       v + 1, "the mark moved");
 	is_errno(pg_commit(&st), 0, "commit: %s", st.errmsg);
 
@@ -683,8 +595,8 @@ int main(void)
 	is_errno(pg_begin(&st, true), 0, "begin");
 	is_errno(pg_daemon_ack(&st, 321, 9, 50), 0, "daemon_ack");
 	is_errno(pg_daemon_ack(&st, 321, 9, 40), 0, "daemon_ack lower");
-	is_int(one("SELECT v FROM meta WHERE k = 'daemon:321:9' AND $1::bigint >= 0",
-		   0), 50, "the record never moves back");
+	is_int(pgt_one(&st, "SELECT v FROM meta WHERE k = 'daemon:321:9'", 0),
+	       50, "the record never moves back");
 	is_errno(pg_daemon_ack(&st, 321, 9, 60), 0, "daemon_ack higher");
 	is_errno(pg_daemon_ack(&st, 654, 9, 10), 0, "another daemon");
 	pg_run(&st, "INSERT INTO meta (k, v) VALUES ('daemon:x', 0)", "");
@@ -712,6 +624,6 @@ int main(void)
 	pg_rollback(&st);
 
 	pg_close(&st);
-	cluster_stop();
+	pgt_cluster_stop();
 	return done_testing();
 }
