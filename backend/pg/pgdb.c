@@ -377,6 +377,50 @@ static int bind_args(struct store *st, const char *fmt, va_list ap,
 static int vquery_once(struct store *st, PGresult **res, const char *sql,
 		       const char *fmt, va_list ap);
 
+/* Before a statement: a connection to run it on (a transaction's, or one
+ * made anew outside one), and no earlier failure in the transaction (a
+ * failed transaction fails every statement until its rollback: say its
+ * first error again, without asking). */
+static int ready(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+
+	if (!db)
+		return store_fail(st, -EIO,
+				  "this store handle is detached (a bug)");
+	if (!in_txn(db))
+		return ensure_conn(st);
+	if (!db->conn)
+		return lost_in_txn(st);
+	if (db->txn_err)
+		return store_fail(st, db->txn_err, "database: the transaction "
+				  "failed earlier: %s", strerror(-db->txn_err));
+	return 0;
+}
+
+/* After a statement: its error (logged with its text unless it is one
+ * the rules expect), or its result into *res and the rows it changed. */
+static int finished(struct store *st, PGresult *r, const char *sql,
+		    PGresult **res)
+{
+	struct pgdb *db = pgdb(st);
+	int rc = pg_error(st, r, "statement");
+
+	if (rc) {
+		PQclear(r);
+		if (rc != -EEXIST && rc != -EAGAIN)
+			store_log(st, rc == -EIO ? STORE_LOG_ERR :
+				  STORE_LOG_INFO, "statement: %.300s", sql);
+	} else {
+		const char *n = PQcmdTuples(r);
+
+		db->changes = *n ? strtoll(n, NULL, 10) : PQntuples(r);
+		*res = r;
+	}
+	note_failure(db, rc);
+	return rc;
+}
+
 /* A statement outside a transaction that finds the connection gone (the
  * server restarted while this one was idle) runs again once on a new
  * one: nothing was under way, so nothing is lost or done twice. */
@@ -408,23 +452,9 @@ static int vquery_once(struct store *st, PGresult **res, const char *sql,
 	int rc;
 
 	*res = NULL;
-	if (!db)
-		return store_fail(st, -EIO,
-				  "this store handle is detached (a bug)");
-	if (in_txn(db)) {
-		if (!db->conn)
-			return lost_in_txn(st);
-		/* A failed transaction fails every statement until its
-		 * rollback: say its first error again, without asking. */
-		if (db->txn_err)
-			return store_fail(st, db->txn_err, "database: the "
-					  "transaction failed earlier: %s",
-					  strerror(-db->txn_err));
-	} else {
-		rc = ensure_conn(st);
-		if (rc)
-			return rc;
-	}
+	rc = ready(st);
+	if (rc)
+		return rc;
 	if (strlen(fmt) > MAX_PARAMS)
 		return store_fail(st, -EINVAL, "too many parameters (a bug)");
 	rc = bind_args(st, fmt, ap, vals, lens, fmts, nums);
@@ -437,20 +467,7 @@ static int vquery_once(struct store *st, PGresult **res, const char *sql,
 		st->wseq++;
 	snprintf(name, sizeof(name), "g%u", slot->id);
 	r = PQexecPrepared(db->conn, name, slot->nparams, vals, lens, fmts, 1);
-	rc = pg_error(st, r, "statement");
-	if (rc) {
-		PQclear(r);
-		if (rc != -EEXIST && rc != -EAGAIN)
-			store_log(st, rc == -EIO ? STORE_LOG_ERR :
-				  STORE_LOG_INFO, "statement: %.300s", sql);
-		goto out;
-	}
-	{
-		const char *n = PQcmdTuples(r);
-
-		db->changes = *n ? strtoll(n, NULL, 10) : PQntuples(r);
-	}
-	*res = r;
+	return finished(st, r, sql, res);
 out:
 	note_failure(db, rc);
 	return rc;
@@ -460,40 +477,18 @@ int pg_dyn(struct store *st, PGresult **res, const char *sql, int n,
 	   const char *const *vals, const int *lens, const int *fmts)
 {
 	struct pgdb *db = pgdb(st);
-	PGresult *r;
 	int rc;
 
 	*res = NULL;
-	if (!db)
-		return store_fail(st, -EIO,
-				  "this store handle is detached (a bug)");
-	if (in_txn(db)) {
-		if (!db->conn)
-			return lost_in_txn(st);
-		if (db->txn_err)
-			return store_fail(st, db->txn_err, "database: the "
-					  "transaction failed earlier: %s",
-					  strerror(-db->txn_err));
-	} else {
-		rc = ensure_conn(st);
-		if (rc)
-			return rc;
-	}
+	rc = ready(st);
+	if (rc)
+		return rc;
 	if (sql_writes(sql))
 		st->wseq++;
-	r = PQexecParams(db->conn, sql, n, NULL, vals, lens, fmts, 1);
-	rc = pg_error(st, r, "statement");
-	if (rc) {
-		PQclear(r);
-		store_log(st, STORE_LOG_ERR, "statement: %.300s", sql);
-	} else {
-		const char *c = PQcmdTuples(r);
-
-		db->changes = *c ? strtoll(c, NULL, 10) : PQntuples(r);
-		*res = r;
-	}
-	note_failure(db, rc);
-	return rc;
+	return finished(st,
+			PQexecParams(db->conn, sql, n, NULL, vals, lens, fmts,
+				     1),
+			sql, res);
 }
 
 int pg_q(struct store *st, PGresult **res, const char *sql, const char *fmt,
@@ -704,23 +699,10 @@ static int exec_text(struct store *st, const char *sql, const char *what)
 int pg_exec(struct store *st, const char *sql)
 {
 	struct pgdb *db = pgdb(st);
-	int rc;
+	int rc = ready(st);
 
-	if (!db)
-		return store_fail(st, -EIO,
-				  "this store handle is detached (a bug)");
-	if (in_txn(db)) {
-		if (!db->conn)
-			return lost_in_txn(st);
-		if (db->txn_err)
-			return store_fail(st, db->txn_err, "database: the "
-					  "transaction failed earlier: %s",
-					  strerror(-db->txn_err));
-	} else {
-		rc = ensure_conn(st);
-		if (rc)
-			return rc;
-	}
+	if (rc)
+		return rc;
 	st->wseq++;
 	rc = exec_text(st, sql, "exec");
 	note_failure(db, rc);

@@ -126,9 +126,11 @@ static void init_undo(const char *dir, bool made_dir)
 		rmdir(dir);
 }
 
-/* Write the connection string of a store on PostgreSQL, owner only. */
-static int conninfo_write(const char *path, const char *conninfo, char *err,
-			  size_t errlen)
+/* Write the connection string of a store on PostgreSQL: the owner's only,
+ * or, with `gid` (not -1), its group's to read too, as the database file
+ * is the group's to use (a set-group-id groupctl). */
+static int conninfo_write(const char *path, const char *conninfo, gid_t gid,
+			  char *err, size_t errlen)
 {
 	size_t len = strlen(conninfo);
 	int fd, rc = 0;
@@ -145,9 +147,17 @@ static int conninfo_write(const char *path, const char *conninfo, char *err,
 		rc = -errno;
 	if (fd >= 0 && close(fd) != 0 && rc == 0)
 		rc = -errno;
-	if (rc)
+	if (rc) {
 		snprintf(err, errlen, "cannot write %s: %s", path,
 			 strerror(-rc));
+		return rc;
+	}
+	if (gid != (gid_t)-1 &&
+	    (chown(path, (uid_t)-1, gid) != 0 || chmod(path, 0640) != 0)) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot give %s to its group: %s", path,
+			 strerror(errno));
+	}
 	return rc;
 }
 
@@ -278,17 +288,10 @@ int store_init(const char *dir, const char *passphrase, size_t passlen,
 	if (postgres) {
 		char *pg_path = join(dir, PG_FILE);
 
-		rc = pg_path ? conninfo_write(pg_path, postgres, err, errlen)
+		rc = pg_path ? conninfo_write(pg_path, postgres,
+					      unix_group ? gid : (gid_t)-1,
+					      err, errlen)
 			     : -ENOMEM;
-		/* Like the database file: the group's set-group-id groupctl
-		 * reads it; nobody else. */
-		if (rc == 0 && unix_group &&
-		    (chown(pg_path, (uid_t)-1, gid) != 0 ||
-		     chmod(pg_path, 0640) != 0)) {
-			rc = -errno;
-			snprintf(err, errlen, "cannot give %s to group %s: %s",
-				 pg_path, unix_group, strerror(errno));
-		}
 		free(pg_path);
 		if (rc)
 			goto undo;
@@ -505,13 +508,7 @@ int store_write_conninfo(const char *dir, const char *conninfo, gid_t gid,
 
 	if (!path)
 		return -ENOMEM;
-	rc = conninfo_write(path, conninfo, err, errlen);
-	if (rc == 0 && gid != (gid_t)-1 &&
-	    (chown(path, (uid_t)-1, gid) != 0 || chmod(path, 0640) != 0)) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot give %s to its group: %s", path,
-			 strerror(errno));
-	}
+	rc = conninfo_write(path, conninfo, gid, err, errlen);
 	free(path);
 	return rc;
 }
