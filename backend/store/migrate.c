@@ -257,36 +257,13 @@ static int hold_still(struct store *src, int *lock_fd)
 	return txn_begin(src);
 }
 
-static int copy_file(const char *from, const char *to, mode_t mode)
-{
-	char buf[4096];
-	ssize_t n = 0;
-	int in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	int out = in < 0 ? -1
-			 : open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-				mode);
-	int rc = 0;
-
-	while (out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n) {
-			n = -1;
-			break;
-		}
-	if (in < 0 || out < 0 || n < 0 || fsync(out) != 0)
-		rc = -errno;
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out) != 0 && rc == 0)
-		rc = -errno;
-	return rc;
-}
-
 /* A new store directory `dir` with the master key of `from` and an
  * empty db/. */
 static int new_sqlite_dir(const char *from, const char *dir, char *err,
 			  size_t errlen)
 {
-	char a[4096], b[4096];
+	char a[4096], b[4096], buf[4096];
+	struct blob_stamp was;
 	int rc;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
@@ -312,10 +289,21 @@ static int new_sqlite_dir(const char *from, const char *dir, char *err,
 	}
 	snprintf(a, sizeof(a), "%s/master.key", from);
 	snprintf(b, sizeof(b), "%s/master.key", dir);
-	rc = copy_file(a, b, 0600);
-	if (rc)
-		snprintf(err, errlen, "cannot copy %s to %s: %s", a, b,
-			 strerror(-rc));
+	rc = files_copy(a, b, buf, sizeof(buf), NULL, NULL, &was, err, errlen);
+	if (rc == -ENOENT)
+		snprintf(err, errlen, "%s: no master key", a);
+	/* Durable before the database that needs it commits. */
+	if (rc == 0) {
+		int fd = open(b, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || fsync(fd) != 0) {
+			rc = -errno;
+			snprintf(err, errlen, "cannot write %s: %s", b,
+				 strerror(errno));
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 	return rc;
 }
 
