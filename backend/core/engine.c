@@ -11,21 +11,8 @@
 #include "internal.h"
 #include "meta_ops.h"
 
-/* The calls an engine still being written lacks (PREFIX_missing.c). */
-int sq_missing_count(void);
-int pg_missing_count(void);
-
 int meta_open(struct store *st, const char *path, bool readonly, bool create)
 {
-	int missing;
-
 	st->ops = st->sh->conninfo ? &pg_ops : &sq_ops;
-	missing = st->sh->conninfo ? pg_missing_count() : sq_missing_count();
-	if (missing)
-		return store_fail(st, -ENOSYS,
-				  "this groupfs cannot open a store on %s yet "
-				  "(%d calls of its engine are missing)",
-				  st->sh->conninfo ? "PostgreSQL" : "SQLite",
-				  missing);
 	return st->ops->open(st, path, readonly, create);
 }
