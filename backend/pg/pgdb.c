@@ -71,7 +71,9 @@ static void drop_conn(struct pgdb *db)
 		PQfinish(db->conn);
 	db->conn = NULL;
 	db->txn_err = 0;
-	db->savepoints = 0;
+	db->ahead = 0;
+	/* savepoints stay counted: a transaction whose BEGIN went ahead
+	 * begins again with them (begin_again). */
 }
 
 /* A message on one line: libpq's may hold several, and end with one. */
@@ -266,6 +268,190 @@ static void note_failure(struct pgdb *db, int rc)
 		db->txn_err = rc;
 }
 
+/* ---- statements sent ahead (pgdb.h) ---- */
+
+/* Read one Sync's worth of results: the statement's own into *own when
+ * own is not NULL (the caller clears it), else its failure is returned.
+ * A connection that breaks meanwhile is dropped (-EIO). */
+static int read_segment(struct store *st, PGresult **own)
+{
+	struct pgdb *db = pgdb(st);
+	int rc = 0, nulls = 0;
+
+	while (db->conn) {
+		PGresult *r = PQgetResult(db->conn);
+
+		if (!r) {
+			/* NULL ends each statement's results; two in a row,
+			 * or a dead socket: nothing more will come. */
+			if (PQstatus(db->conn) != CONNECTION_BAD && ++nulls < 2)
+				continue;
+			if (!rc)
+				rc = store_fail(st, -EIO, "database: the "
+						"connection was lost");
+			drop_conn(db);
+			break;
+		}
+		nulls = 0;
+		switch (PQresultStatus(r)) {
+		case PGRES_PIPELINE_SYNC:
+			PQclear(r);
+			return rc;
+		case PGRES_PIPELINE_ABORTED:
+			/* Skipped after an earlier failure: that one is
+			 * what is reported. */
+			if (!rc)
+				rc = pg_error(st, r, "statement");
+			PQclear(r);
+			break;
+		default:
+			if (own && !*own) {
+				*own = r;
+				break;
+			}
+			if (!rc)
+				rc = pg_error(st, r, "statement");
+			PQclear(r);
+		}
+	}
+	return rc ? rc : store_fail(st, -EIO, "database: the connection was "
+				    "lost");
+}
+
+/* Read what was sent ahead; its first failure, or 0.  The connection
+ * leaves pipeline mode when nothing else is awaited. */
+static int collect_ahead(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+	int rc = 0, r;
+
+	while (db->ahead > 0 && db->conn) {
+		db->ahead--;
+		r = read_segment(st, NULL);
+		if (r && !rc)
+			rc = r;
+	}
+	db->ahead = 0;
+	if (db->conn && PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF)
+		PQexitPipelineMode(db->conn);
+	if (rc && db->conn &&
+	    PQtransactionStatus(db->conn) == PQTRANS_INERROR && !db->txn_err)
+		db->txn_err = rc;
+	return rc;
+}
+
+/* Before anything that cannot go in a pipeline (PQexec, PQprepare): what
+ * was sent ahead is read.  In a transaction its failure is the caller's;
+ * outside one it is only logged (it was a read-only COMMIT or a release,
+ * which a lost connection undoes anyway). */
+static int settle_ahead(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+	int rc;
+
+	if (!db->ahead && (!db->conn ||
+			   PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF))
+		return 0;
+	rc = collect_ahead(st);
+	if (rc && !db->txn && db->conn) {
+		store_log(st, STORE_LOG_INFO, "database: a statement sent "
+			  "ahead failed: %s", st->errmsg);
+		rc = 0;
+	}
+	return rc;
+}
+
+/* Into pipeline mode, to send ahead. */
+static int pipeline_on(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+
+	if (!db->conn)
+		return store_fail(st, -EIO, "database: not connected");
+	if (PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF ||
+	    PQenterPipelineMode(db->conn))
+		return 0;
+	return pg_error(st, NULL, "pipeline");
+}
+
+/* Queued (pipeline_on) statement `sent` is followed by its Sync. */
+static int sent_ahead(struct store *st, int sent)
+{
+	struct pgdb *db = pgdb(st);
+
+	if (!sent || !PQpipelineSync(db->conn)) {
+		int rc = pg_error(st, NULL, "send");
+
+		if (db->conn)
+			drop_conn(db); /* what was queued is unknown */
+		return rc;
+	}
+	db->ahead++;
+	return 0;
+}
+
+/* Send one statement of text (no parameters) ahead. */
+static int text_ahead(struct store *st, const char *sql)
+{
+	struct pgdb *db = pgdb(st);
+	int rc = pipeline_on(st);
+
+	if (rc)
+		return rc;
+	return sent_ahead(st, PQsendQueryParams(db->conn, sql, 0, NULL, NULL,
+						NULL, NULL, 1));
+}
+
+/* A statement's round trip: with nothing ahead, PQexecPrepared (name) or
+ * PQexecParams (sql); else sent after what is ahead, whose results are
+ * read first: *ahead_rc their failure.  The statement's result, or NULL
+ * when it could not be had (the connection is lost). */
+static PGresult *round_trip(struct store *st, int *ahead_rc,
+			    const char *name, const char *sql, int n,
+			    const char *const *vals, const int *lens,
+			    const int *fmts)
+{
+	struct pgdb *db = pgdb(st);
+	PGresult *own = NULL;
+	int sent;
+
+	*ahead_rc = 0;
+	if (!db->ahead && PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF)
+		return name ? PQexecPrepared(db->conn, name, n, vals, lens,
+					     fmts, 1)
+			    : PQexecParams(db->conn, sql, n, NULL, vals, lens,
+					   fmts, 1);
+	sent = name ? PQsendQueryPrepared(db->conn, name, n, vals, lens, fmts,
+					  1)
+		    : PQsendQueryParams(db->conn, sql, n, NULL, vals, lens,
+					fmts, 1);
+	if (!sent || !PQpipelineSync(db->conn)) {
+		*ahead_rc = pg_error(st, NULL, "send");
+		if (db->conn)
+			drop_conn(db);
+		return NULL;
+	}
+	/* Ours is the last Sync: the ones before are what went ahead. */
+	while (db->ahead > 0 && db->conn) {
+		int r;
+
+		db->ahead--;
+		r = read_segment(st, NULL);
+		if (r && !*ahead_rc)
+			*ahead_rc = r;
+	}
+	db->ahead = 0;
+	if (db->conn) {
+		int r = read_segment(st, &own);
+
+		if (r && !*ahead_rc)
+			*ahead_rc = r;
+	}
+	if (db->conn && PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF)
+		PQexitPipelineMode(db->conn);
+	return own;
+}
+
 /* Whether `sql` may change rows: all but a SELECT. */
 static bool sql_writes(const char *sql)
 {
@@ -309,6 +495,9 @@ static int prepare(struct store *st, const char *sql, const char *fmt,
 	}
 	if (nparams > MAX_PARAMS)
 		return store_fail(st, -EINVAL, "too many parameters (a bug)");
+	rc = settle_ahead(st);
+	if (rc)
+		return rc;
 	for (k = 0; k < nparams; k++)
 		types[k] = fmt[k] == 'b' ? OID_BYTEA : 0;
 	if (!++db->next_id)
@@ -399,13 +588,24 @@ static int ready(struct store *st)
 }
 
 /* After a statement: its error (logged with its text unless it is one
- * the rules expect), or its result into *res and the rows it changed. */
+ * the rules expect), or its result into *res and the rows it changed.
+ * ahead_rc: the failure of what went ahead of it (round_trip), which
+ * fails a transaction before this statement ran in it. */
 static int finished(struct store *st, PGresult *r, const char *sql,
-		    PGresult **res)
+		    PGresult **res, int ahead_rc)
 {
 	struct pgdb *db = pgdb(st);
-	int rc = pg_error(st, r, "statement");
+	int rc;
 
+	if (ahead_rc && (db->txn || !db->conn)) {
+		PQclear(r);
+		note_failure(db, ahead_rc);
+		return ahead_rc;
+	}
+	if (ahead_rc)
+		store_log(st, STORE_LOG_INFO, "database: a statement sent "
+			  "ahead failed: %s", st->errmsg);
+	rc = pg_error(st, r, "statement");
 	if (rc) {
 		PQclear(r);
 		if (rc != -EEXIST && rc != -EAGAIN)
@@ -416,14 +616,19 @@ static int finished(struct store *st, PGresult *r, const char *sql,
 
 		db->changes = *n ? strtoll(n, NULL, 10) : PQntuples(r);
 		*res = r;
+		db->fresh = false;
 	}
 	note_failure(db, rc);
 	return rc;
 }
 
+static int begin_again(struct store *st);
+
 /* A statement outside a transaction that finds the connection gone (the
  * server restarted while this one was idle) runs again once on a new
- * one: nothing was under way, so nothing is lost or done twice. */
+ * one: nothing was under way, so nothing is lost or done twice.  So does
+ * the first statement of a transaction whose BEGIN went ahead, after
+ * beginning it again. */
 static int vquery(struct store *st, PGresult **res, const char *sql,
 		  const char *fmt, va_list ap)
 {
@@ -433,7 +638,8 @@ static int vquery(struct store *st, PGresult **res, const char *sql,
 
 	va_copy(again, ap);
 	rc = vquery_once(st, res, sql, fmt, ap);
-	if (rc == -EIO && db && !in_txn(db) && !db->conn)
+	if (rc == -EIO && db && !db->conn &&
+	    (!in_txn(db) || (db->fresh && begin_again(st) == 0)))
 		rc = vquery_once(st, res, sql, fmt, again);
 	va_end(again);
 	return rc;
@@ -449,7 +655,7 @@ static int vquery_once(struct store *st, PGresult **res, const char *sql,
 	struct pg_slot *slot = NULL;
 	char name[16];
 	PGresult *r;
-	int rc;
+	int rc, ahead_rc;
 
 	*res = NULL;
 	rc = ready(st);
@@ -466,8 +672,9 @@ static int vquery_once(struct store *st, PGresult **res, const char *sql,
 	if (slot->write)
 		st->wseq++;
 	snprintf(name, sizeof(name), "g%u", slot->id);
-	r = PQexecPrepared(db->conn, name, slot->nparams, vals, lens, fmts, 1);
-	return finished(st, r, sql, res);
+	r = round_trip(st, &ahead_rc, name, NULL, slot->nparams, vals, lens,
+		       fmts);
+	return finished(st, r, sql, res, ahead_rc);
 out:
 	note_failure(db, rc);
 	return rc;
@@ -476,8 +683,8 @@ out:
 int pg_dyn(struct store *st, PGresult **res, const char *sql, int n,
 	   const char *const *vals, const int *lens, const int *fmts)
 {
-	struct pgdb *db = pgdb(st);
-	int rc;
+	PGresult *r;
+	int rc, ahead_rc;
 
 	*res = NULL;
 	rc = ready(st);
@@ -485,10 +692,8 @@ int pg_dyn(struct store *st, PGresult **res, const char *sql, int n,
 		return rc;
 	if (sql_writes(sql))
 		st->wseq++;
-	return finished(st,
-			PQexecParams(db->conn, sql, n, NULL, vals, lens, fmts,
-				     1),
-			sql, res);
+	r = round_trip(st, &ahead_rc, NULL, sql, n, vals, lens, fmts);
+	return finished(st, r, sql, res, ahead_rc);
 }
 
 int pg_q(struct store *st, PGresult **res, const char *sql, const char *fmt,
@@ -514,6 +719,41 @@ int pg_run(struct store *st, const char *sql, const char *fmt, ...)
 	va_end(ap);
 	PQclear(r);
 	return rc;
+}
+
+int pg_run_ahead(struct store *st, const char *sql, const char *fmt, ...)
+{
+	struct pgdb *db = pgdb(st);
+	const char *vals[MAX_PARAMS];
+	int lens[MAX_PARAMS], fmts[MAX_PARAMS];
+	char nums[MAX_PARAMS][24];
+	struct pg_slot *slot = NULL;
+	char name[16];
+	va_list ap;
+	int rc;
+
+	rc = ready(st);
+	if (rc)
+		return rc;
+	if (strlen(fmt) > MAX_PARAMS)
+		return store_fail(st, -EINVAL, "too many parameters (a bug)");
+	va_start(ap, fmt);
+	rc = bind_args(st, fmt, ap, vals, lens, fmts, nums);
+	va_end(ap);
+	if (rc == 0)
+		rc = prepare(st, sql, fmt, &slot);
+	if (rc == 0)
+		rc = pipeline_on(st);
+	if (rc) {
+		note_failure(db, rc);
+		return rc;
+	}
+	if (slot->write)
+		st->wseq++;
+	snprintf(name, sizeof(name), "g%u", slot->id);
+	return sent_ahead(st, PQsendQueryPrepared(db->conn, name,
+						  slot->nparams, vals, lens,
+						  fmts, 1));
 }
 
 int64_t pg_changes(struct store *st)
@@ -683,13 +923,19 @@ int pg_texts(struct store *st, char ***out, size_t *n, const char *sql,
 	return 0;
 }
 
-/* Run text `sql` with PQexec (several statements, no parameters). */
+/* Run text `sql` with PQexec (several statements, no parameters), after
+ * what went ahead. */
 static int exec_text(struct store *st, const char *sql, const char *what)
 {
 	struct pgdb *db = pgdb(st);
 	PGresult *r;
-	int rc;
+	int rc = settle_ahead(st);
 
+	if (rc)
+		return rc;
+	if (!db->conn)
+		return store_fail(st, -EIO, "database: the connection was "
+				  "lost");
 	r = PQexec(db->conn, sql);
 	rc = pg_error(st, r, what);
 	PQclear(r);
@@ -819,17 +1065,6 @@ bool pg_col_null(const PGresult *r, int row, int col)
 int pg_begin(struct store *st, bool write)
 {
 	struct pgdb *db = pgdb(st);
-	/* One writer at a time on the whole store, whichever machine it is
-	 * on, as SQLite's BEGIN IMMEDIATE: a writer takes the store's
-	 * advisory lock first and then reads committed rows, so it sees
-	 * every earlier writer's work and no two writers ever conflict
-	 * (no serialization failures to retry, and a group commit's batch
-	 * cannot be lost to one).  Readers keep one snapshot. */
-	const char *sql = write ? "BEGIN ISOLATION LEVEL READ COMMITTED;"
-				  "SELECT pg_advisory_xact_lock("
-				  "7453010373645841713)"
-				: "BEGIN ISOLATION LEVEL REPEATABLE READ "
-				  "READ ONLY";
 	int rc, tries;
 
 	st->wseq++;
@@ -839,25 +1074,53 @@ int pg_begin(struct store *st, bool write)
 	if (db)
 		db->txn = false;
 	/* A connection the server dropped while we were idle (a restart)
-	 * shows only when used: nothing was under way, connect again. */
+	 * shows only when used: nothing was under way, connect again (here
+	 * when sending shows it, else at the first statement). */
 	for (tries = 0; tries < 2; tries++) {
 		rc = ensure_conn(st);
 		if (rc)
 			return rc;
 		db->txn_err = 0;
 		db->savepoints = 0;
-		db->release_pending = false;
-		rc = exec_text(st, sql, "begin");
+		/* One writer at a time on the whole store, whichever machine
+		 * it is on, as SQLite's BEGIN IMMEDIATE: a writer takes the
+		 * store's advisory lock first and then reads committed rows,
+		 * so it sees every earlier writer's work and no two writers
+		 * ever conflict (no serialization failures to retry, and a
+		 * group commit's batch cannot be lost to one).  Readers keep
+		 * one snapshot. */
+		if (write) {
+			rc = text_ahead(st, "BEGIN ISOLATION LEVEL READ "
+					    "COMMITTED");
+			if (rc == 0)
+				rc = text_ahead(st, "SELECT pg_advisory_xact_"
+						    "lock(7453010373645841713)");
+		} else {
+			rc = text_ahead(st, "BEGIN ISOLATION LEVEL REPEATABLE "
+					    "READ READ ONLY");
+		}
 		if (rc != -EIO || db->conn)
 			break;
 	}
-	/* The lock not had in lock_timeout (-EBUSY): end what BEGIN
-	 * opened. */
-	if (rc && db->conn)
-		PQclear(PQexec(db->conn, "ROLLBACK"));
 	db->txn = rc == 0;
+	db->txn_write = write;
+	db->fresh = rc == 0;
 	if (rc == 0)
 		db->txns++;
+	return rc;
+}
+
+/* The transaction's first statement found its connection lost: begin it
+ * again on a new one, with as many savepoints (nothing of it had run). */
+static int begin_again(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+	int n = db->savepoints, rc, i;
+
+	db->txn = false;
+	rc = pg_begin(st, db->txn_write);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = pg_savepoint(st);
 	return rc;
 }
 
@@ -865,7 +1128,7 @@ int pg_commit(struct store *st)
 {
 	struct pgdb *db = pgdb(st);
 	PGresult *r;
-	int rc;
+	int rc, ahead_rc;
 
 	st->wseq++;
 	if (!db || !in_txn(db))
@@ -882,13 +1145,18 @@ int pg_commit(struct store *st)
 		return store_fail(st, rc, "database: commit: the transaction "
 				  "failed earlier: %s", strerror(-rc));
 	}
-	r = PQexec(db->conn, db->release_pending ? "RELEASE keep; COMMIT"
-						 : "COMMIT");
-	db->release_pending = false;
-	rc = pg_error(st, r, "commit");
+	/* A snapshot's end: nothing to wait for. */
+	if (!db->txn_write) {
+		rc = text_ahead(st, "COMMIT");
+		db->txn = false;
+		db->savepoints = 0;
+		return rc;
+	}
+	r = round_trip(st, &ahead_rc, NULL, "COMMIT", 0, NULL, NULL, NULL);
+	rc = ahead_rc ? (PQclear(r), ahead_rc) : pg_error(st, r, "commit");
 	/* A transaction the server had failed answers COMMIT with ROLLBACK
 	 * and no error. */
-	if (rc == 0 && strcmp(PQcmdStatus(r), "COMMIT") != 0)
+	if (rc == 0 && r && strcmp(PQcmdStatus(r), "COMMIT") != 0)
 		rc = store_fail(st, -EIO, "database: commit: rolled back");
 	PQclear(r);
 	if (db->conn && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
@@ -910,7 +1178,9 @@ void pg_rollback(struct store *st)
 	db->txn = false;
 	db->txn_err = 0;
 	db->savepoints = 0;
-	db->release_pending = false;
+	db->fresh = false;
+	if (db->ahead)
+		collect_ahead(st); /* its failures are what is undone */
 	if (!db->conn || PQtransactionStatus(db->conn) == PQTRANS_IDLE)
 		return;
 	r = PQexec(db->conn, "ROLLBACK");
@@ -935,13 +1205,9 @@ int pg_savepoint(struct store *st)
 		return store_fail(st, db->txn_err, "database: the transaction "
 				  "failed earlier: %s", strerror(-db->txn_err));
 	st->wseq++;
-	rc = exec_text(st, db->release_pending ? "RELEASE keep; SAVEPOINT keep"
-					       : "SAVEPOINT keep",
-		       "savepoint");
-	db->release_pending = false;
+	rc = text_ahead(st, "SAVEPOINT keep");
 	if (rc == 0)
 		db->savepoints++;
-	note_failure(db, rc);
 	return rc;
 }
 
@@ -957,24 +1223,27 @@ int pg_savepoint_end(struct store *st, bool keep)
 	if (keep && db->txn_err)
 		return store_fail(st, db->txn_err, "database: the transaction "
 				  "failed earlier: %s", strerror(-db->txn_err));
-	/* ROLLBACK TO is what a failed transaction accepts: it undoes the
-	 * failure too, when it came after the savepoint. */
-	/* Kept: its RELEASE goes with the next SAVEPOINT or the COMMIT
-	 * (statements meanwhile run inside it, which changes nothing). */
 	if (keep) {
-		db->release_pending = true;
-		db->savepoints--;
-		return 0;
+		rc = text_ahead(st, "RELEASE keep");
+		if (rc == 0)
+			db->savepoints--;
+		return rc;
 	}
 	/* What is undone may have moved a generation. */
 	db->gen_moves++;
-	rc = keep ? 0 : exec_text(st, "ROLLBACK TO keep", "rollback to");
+	/* ROLLBACK TO is what a failed transaction accepts: it undoes the
+	 * failure too, when it came after the savepoint (and so it does
+	 * for a failure among what went ahead). */
+	if (db->ahead)
+		collect_ahead(st);
+	if (!db->conn)
+		return store_fail(st, -EIO, "database: the connection was "
+				  "lost");
+	rc = exec_text(st, "ROLLBACK TO keep; RELEASE keep", "rollback to");
 	if (rc == 0) {
 		db->txn_err = 0;
-		rc = exec_text(st, "RELEASE keep", "release");
-	}
-	if (rc == 0)
 		db->savepoints--;
+	}
 	note_failure(db, rc);
 	return rc;
 }
@@ -1040,7 +1309,10 @@ int pg_listen(struct store *st, int *fd)
 	if (!db)
 		return store_fail(st, -EIO, "this store handle is detached "
 				  "(a bug)");
-	rc = ensure_conn(st);
+	/* What went ahead is read, or its results would wake the poll. */
+	rc = db->ahead ? settle_ahead(st) : 0;
+	if (rc == 0)
+		rc = ensure_conn(st);
 	if (rc)
 		return rc;
 	/* A connection made anew (after a loss) listens again. */
@@ -1090,6 +1362,7 @@ int pg_session_hold(struct store *st, uint64_t ino, bool open)
 {
 	return open ? pg_run(st, "SELECT pg_advisory_lock_shared($1::bigint)",
 			     "i", (int64_t)ino)
-		    : pg_run(st, "SELECT pg_advisory_unlock_shared($1::bigint)",
-			     "i", (int64_t)ino);
+		    : pg_run_ahead(st,
+				   "SELECT pg_advisory_unlock_shared($1::bigint)",
+				   "i", (int64_t)ino);
 }

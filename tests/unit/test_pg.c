@@ -87,7 +87,7 @@ static bool await_notify(struct store *st, int64_t want)
 int main(void)
 {
 	struct store st = {.sh = &sh}, st2 = {.sh = &sh};
-	int64_t plan, acct, space, root, docs, f1, f2, v, gen, seq, pid;
+	int64_t plan, acct, space, root, docs, f1, f2, v, gen, seq, pid, v2;
 	int64_t *ints = NULL;
 	char **texts = NULL;
 	unsigned char blob[6] = {0, 1, 2, 0, 255, 7}, back[16];
@@ -269,9 +269,13 @@ int main(void)
 	ok(await_notify(&st2, seq), "the journal's last row (%lld) is "
 	   "notified to the listener", (long long)seq);
 	is_errno(pg_node_hold(&st2, (uint64_t)f1, false), 0, "released");
+	/* The release went ahead: the holder's next statement (here a hold
+	 * of an inode number no node has) comes back after it. */
+	is_errno(pg_node_hold(&st2, 1 << 30, true), 0, "another hold");
 	is_int(pgt_one(&st, "SELECT count(*) FROM node WHERE gfs_node_open(id)",
 		       0),
 	       0, "no item open any more");
+	is_errno(pg_node_hold(&st2, 1 << 30, false), 0, "and its release");
 
 	/* ---- errors ---- */
 	is_errno(pg_begin(&st, true), 0, "begin");
@@ -319,15 +323,18 @@ int main(void)
 
 	/* Two writers, as on two machines: one at a time on the whole
 	 * store.  The second waits for the first (here: gives up after its
-	 * lock_timeout, -EBUSY, leaving no transaction open), then writes
+	 * lock_timeout, -EBUSY at its first statement, its BEGIN having
+	 * gone ahead; its rollback leaves no transaction open), then writes
 	 * on top of the first's committed change. */
 	is_errno(pg_run(&st2, "SET lock_timeout = '200ms'", ""), 0,
 		 "writer 2 waits 200 ms at most");
 	is_errno(pg_begin(&st, true), 0, "writer 1 begins");
 	v = used(&st, space);
-	is_errno(pg_begin(&st2, true), -EBUSY,
-		 "writer 2 cannot begin while writer 1 writes");
-	ok(!pg_txn_active(&st2), "  and has no transaction open");
+	is_errno(pg_begin(&st2, true), 0, "writer 2's BEGIN goes ahead");
+	is_errno(pg_int(&st2, &v2, "SELECT 1", ""), -EBUSY,
+		 "writer 2 cannot write while writer 1 writes");
+	is_errno(pg_commit(&st2), -EBUSY, "  nor commit");
+	ok(!pg_txn_active(&st2), "  and has no transaction open after");
 	is_errno(pg_run(&st, "UPDATE space SET used = used + 1 WHERE id = $1",
 			"i", space), 0, "writer 1 writes");
 	is_errno(pg_commit(&st), 0, "writer 1 commits");
@@ -351,6 +358,8 @@ int main(void)
 		uint64_t gen0 = pg_conn_gen(&st);
 
 		is_errno(pg_begin(&st, true), 0, "begin");
+		is_errno(pg_int(&st, &v, "SELECT 1", ""), 0,
+			 "a first statement");
 		is_errno(pg_run(&st2, "SELECT pg_terminate_backend($1::int)",
 				"i", pid), 0, "the server ends our session");
 		is_errno(pg_int(&st, &v, "SELECT 1", ""), -EIO,
@@ -369,8 +378,25 @@ int main(void)
 		pid = pgt_one(&st, "SELECT pg_backend_pid()", 0);
 		pg_run(&st2, "SELECT pg_terminate_backend($1::int)", "i", pid);
 		is_errno(pg_begin(&st, true), 0, "a begin on a connection "
-			 "lost while idle reconnects at once");
-		pg_rollback(&st);
+			 "lost while idle reconnects");
+		is_int(pgt_one(&st, "SELECT count(*) FROM node WHERE id = 1",
+			       0),
+		       1, "  by the transaction's first statement, which "
+		       "begins it again");
+		ok(pg_conn_gen(&st) == gen0 + 2, "  on a new connection");
+		is_errno(pg_commit(&st), 0, "  and commits");
+		/* The same with a savepoint gone ahead too (a batch's). */
+		pid = pgt_one(&st, "SELECT pg_backend_pid()", 0);
+		is_errno(pg_begin(&st, true), 0, "begin");
+		is_errno(pg_savepoint(&st), 0, "savepoint");
+		pg_run(&st2, "SELECT pg_terminate_backend($1::int)", "i", pid);
+		is_errno(pg_run(&st, "UPDATE space SET used = used WHERE id = "
+				"$1", "i", space), 0,
+			 "a lost connection under a fresh savepoint: the "
+			 "statement runs on a new one");
+		is_errno(pg_savepoint_end(&st, false), 0,
+			 "  under the savepoint made again");
+		is_errno(pg_commit(&st), 0, "  and commits");
 	}
 
 	/* ---- cascades ---- */
