@@ -115,6 +115,28 @@ int main(void)
 	is_errno(pg_migrate(&st, &fresh), 0, "migrate again");
 	ok(!fresh, "a second migration finds the schema");
 	is_errno(pg_commit(&st), 0, "commit");
+	/* A store made by the groupfs before entry 4 (its entries are
+	 * idempotent, so it runs again here as on such a store). */
+	is_errno(pg_run(&st, "UPDATE gfs_schema SET version = 3", ""), 0,
+		 "a store at schema version 3");
+	is_errno(pg_schema_behind(&st, &behind), 0, "schema version read");
+	ok(behind, "is behind");
+	is_errno(pg_begin(&st, true), 0, "begin");
+	is_errno(pg_migrate(&st, &fresh), 0, "migrates: %s", st.errmsg);
+	ok(!fresh, "  and is not fresh");
+	is_errno(pg_commit(&st), 0, "commit");
+	is_int(pgt_one(&st,
+		       "SELECT (l.lanname = 'plpgsql')::int FROM pg_proc p"
+		       " JOIN pg_language l ON l.oid = p.prolang"
+		       " WHERE p.proname = 'gfs_files_move'",
+		       0),
+	       1, "gfs_files_move is PL/pgSQL (its plan kept)");
+	is_int(pgt_one(&st,
+		       "SELECT (attstorage = 'e')::int FROM pg_attribute"
+		       " WHERE attrelid = 'node'::regclass"
+		       " AND attname = 'inline'",
+		       0),
+	       1, "node.inline is stored uncompressed");
 	is_int(pgt_one(&st,
 		       "SELECT count(*) FROM pg_trigger t JOIN pg_class c"
 		       " ON c.oid = t.tgrelid WHERE NOT t.tgisinternal",
