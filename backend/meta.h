@@ -994,14 +994,25 @@ int meta_journal_trim(struct store *st, int64_t seq);
 /* Into *seq, the last journal row `origin` made.  -ENOENT: none. */
 int meta_journal_last_of(struct store *st, int64_t origin, int64_t *seq);
 /* Daemon `pid` of origin `origin` has applied the journal up to `seq`
- * (its record never moves back). */
+ * (its record never moves back).  An engine whose daemons may run on
+ * several machines also marks, from the daemon's session, that it runs
+ * (meta_daemon_behind's `alive`). */
 int meta_daemon_ack(struct store *st, int64_t pid, int64_t origin, int64_t seq);
 /* Daemon `pid` of origin `origin` has stopped: its record goes. */
 int meta_daemon_leave(struct store *st, int64_t pid, int64_t origin);
-/* Into *pids (*n of them), the daemons whose record is behind `seq`; a
- * record that names no process gives 0.  The caller frees the array. */
-int meta_daemon_behind(struct store *st, int64_t seq, int64_t **pids,
-		       size_t *n);
+/* A daemon's record, as meta_daemon_behind reads it. */
+struct meta_daemon {
+	int64_t pid; /* its process on its machine; 0: the record names none */
+	/* 1: the engine knows the daemon runs, 0: knows it has stopped
+	 * (PostgreSQL: whether its session's mark is held, whichever
+	 * machine it is on); -1: the engine cannot tell, and every daemon
+	 * of its stores runs on this machine (SQLite): ask the kernel. */
+	int alive;
+};
+/* Into *out (*n of them), the daemons whose record is behind `seq`.  The
+ * caller frees the array. */
+int meta_daemon_behind(struct store *st, int64_t seq,
+		       struct meta_daemon **out, size_t *n);
 
 
 /* ---- PIM items, members/, mail (sqlite/pim.c) ------------------------ */

@@ -204,21 +204,23 @@ static bool row_alive(int64_t pid)
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
-/* Live daemons that have not applied the journal up to seq. */
+/* Live daemons that have not applied the journal up to seq.  Whether a
+ * daemon runs: the engine knows when daemons may run on other machines
+ * (a process id is only this machine's); else the kernel tells. */
 static int behind(struct store *st, int64_t seq, int *count)
 {
-	int64_t *pids;
+	struct meta_daemon *d;
 	size_t i, n;
 	int rc;
 
 	*count = 0;
-	rc = meta_daemon_behind(st, seq, &pids, &n);
+	rc = meta_daemon_behind(st, seq, &d, &n);
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++)
-		if (row_alive(pids[i]))
+		if (d[i].alive > 0 || (d[i].alive < 0 && row_alive(d[i].pid)))
 			(*count)++;
-	free(pids);
+	free(d);
 	return 0;
 }
 

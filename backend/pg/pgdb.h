@@ -114,6 +114,10 @@ struct pgdb {
 	uint64_t listening; /* conn_gen LISTEN was sent on (pg_listen) */
 	uint64_t gen_moves; /* generations moved here, and rollbacks */
 	bool txn_write;	    /* the open transaction was begun to write */
+	/* The daemon whose session this is holds its mark since connection
+	 * runs_gen (pg_daemon_ack; 0: none). */
+	uint64_t runs_gen;
+	int64_t runs_origin;
 	/* Statements sent ahead (pg_run_ahead): their Syncs not read yet.
 	 * While any is, the connection is in libpq's pipeline mode. */
 	int ahead;

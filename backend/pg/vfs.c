@@ -414,55 +414,94 @@ static void daemon_key(char *buf, size_t len, int64_t pid, int64_t origin)
 	snprintf(buf, len, "daemon:%ld:%lld", (long)pid, (long long)origin);
 }
 
+/* That a daemon runs is a shared advisory lock its session holds, keyed
+ * by its origin in the two-key form (objsubid 2: apart from the items
+ * held open, pg_node_hold's one-key form): it goes with the session, so a
+ * daemon killed or cut off, on whichever machine, holds nothing, where
+ * its process id means nothing to another machine's kernel. */
+#define DAEMON_RUNS                                                           \
+	"EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'"     \
+	" AND l.objsubid = 2 AND l.granted AND l.database = (SELECT oid"      \
+	" FROM pg_database WHERE datname = current_database())"              \
+	" AND l.classid = ((o >> 32) & 4294967295)::oid"                     \
+	" AND l.objid = (o & 4294967295)::oid)"
+
 int pg_daemon_ack(struct store *st, int64_t pid, int64_t origin, int64_t seq)
 {
+	struct pgdb *db = pgdb(st);
 	char key[64];
+	int rc;
 
 	daemon_key(key, sizeof(key), pid, origin);
-	return pg_run(st,
-		      "INSERT INTO meta (k, v) VALUES ($1, $2) ON CONFLICT (k)"
-		      " DO UPDATE SET v = excluded.v WHERE excluded.v > meta.v",
-		      "ti", key, seq);
+	rc = pg_run(st,
+		    "INSERT INTO meta (k, v) VALUES ($1, $2) ON CONFLICT (k)"
+		    " DO UPDATE SET v = excluded.v WHERE excluded.v > meta.v",
+		    "ti", key, seq);
+	/* Once per connection (a new one has lost the old one's). */
+	if (rc == 0 && (db->runs_gen != db->conn_gen ||
+			db->runs_origin != origin)) {
+		rc = pg_run(st, "SELECT pg_advisory_lock_shared($1::int,"
+			    " $2::int)",
+			    "ii", (int64_t)(int32_t)((uint64_t)origin >> 32),
+			    (int64_t)(int32_t)(uint32_t)origin);
+		if (rc == 0) {
+			db->runs_gen = db->conn_gen;
+			db->runs_origin = origin;
+		}
+	}
+	return rc;
 }
 
 int pg_daemon_leave(struct store *st, int64_t pid, int64_t origin)
 {
+	struct pgdb *db = pgdb(st);
 	char key[64];
-
-	daemon_key(key, sizeof(key), pid, origin);
-	return pg_run(st, "DELETE FROM meta WHERE k = $1", "t", key);
-}
-
-int pg_daemon_behind(struct store *st, int64_t seq, int64_t **pids, size_t *n)
-{
-	char **keys = NULL;
-	int64_t *v = NULL;
-	size_t i, len = 0;
-	long pid;
 	int rc;
 
-	*pids = NULL;
-	*n = 0;
-	rc = pg_texts(st, &keys, &len,
-		      "SELECT k FROM meta WHERE k >= 'daemon:' AND"
-		      " k < 'daemon;' AND v < $1",
-		      "i", seq);
-	if (rc)
-		return rc;
-	if (len > 0 && !(v = malloc(sizeof(*v) * len)))
-		rc = store_fail(st, -ENOMEM, "out of memory");
-	for (i = 0; i < len; i++) {
-		pid = 0;
-		if (v && sscanf(keys[i], "daemon:%ld:", &pid) != 1)
-			pid = 0;
-		if (v)
-			v[i] = pid;
-		free(keys[i]);
+	daemon_key(key, sizeof(key), pid, origin);
+	rc = pg_run(st, "DELETE FROM meta WHERE k = $1", "t", key);
+	if (rc == 0 && db->runs_gen == db->conn_gen &&
+	    db->runs_origin == origin) {
+		rc = pg_run(st, "SELECT pg_advisory_unlock_shared($1::int,"
+			    " $2::int)",
+			    "ii", (int64_t)(int32_t)((uint64_t)origin >> 32),
+			    (int64_t)(int32_t)(uint32_t)origin);
+		db->runs_gen = 0;
 	}
-	free(keys);
+	return rc;
+}
+
+int pg_daemon_behind(struct store *st, int64_t seq, struct meta_daemon **out,
+		     size_t *n)
+{
+	struct meta_daemon *v = NULL;
+	PGresult *r;
+	long pid;
+	int rc, i, rows;
+
+	*out = NULL;
+	*n = 0;
+	rc = pg_q(st, &r,
+		  "SELECT k, " DAEMON_RUNS "::int FROM (SELECT k, CASE WHEN"
+		  " k ~ '^daemon:[0-9]+:-?[0-9]+$' THEN split_part(k, ':', 3)"
+		  "::bigint END AS o FROM meta WHERE k >= 'daemon:' AND"
+		  " k < 'daemon;' AND v < $1) d",
+		  "i", seq);
 	if (rc)
 		return rc;
-	*pids = v;
-	*n = len;
+	rows = PQntuples(r);
+	if (rows > 0 && !(v = malloc(sizeof(*v) * (size_t)rows)))
+		rc = store_fail(st, -ENOMEM, "out of memory");
+	for (i = 0; v && i < rows; i++) {
+		if (sscanf(pg_col_text(r, i, 0), "daemon:%ld:", &pid) != 1)
+			pid = 0;
+		v[i] = (struct meta_daemon){.pid = pid,
+					    .alive = pg_col_int(r, i, 1) != 0};
+	}
+	PQclear(r);
+	if (rc)
+		return rc;
+	*out = v;
+	*n = (size_t)rows;
 	return 0;
 }

@@ -409,15 +409,16 @@ int sq_daemon_leave(struct store *st, int64_t pid, int64_t origin)
 	return db_run(st, "DELETE FROM meta WHERE k = ?", "t", key);
 }
 
-int sq_daemon_behind(struct store *st, int64_t seq, int64_t **pids, size_t *n)
+int sq_daemon_behind(struct store *st, int64_t seq, struct meta_daemon **out,
+		     size_t *n)
 {
-	int64_t *v = NULL;
+	struct meta_daemon *v = NULL;
 	size_t len = 0, cap = 0;
 	sqlite3_stmt *s;
 	long pid;
 	int rc;
 
-	*pids = NULL;
+	*out = NULL;
 	*n = 0;
 	s = db_q(st,
 		 "SELECT k FROM meta WHERE k >= 'daemon:' AND"
@@ -434,13 +435,14 @@ int sq_daemon_behind(struct store *st, int64_t seq, int64_t **pids, size_t *n)
 		pid = 0;
 		if (sscanf(col_text(s, 0), "daemon:%ld:", &pid) != 1)
 			pid = 0;
-		v[len++] = pid;
+		/* One machine: the kernel tells. */
+		v[len++] = (struct meta_daemon){.pid = pid, .alive = -1};
 	}
 	if (rc < 0) {
 		free(v);
 		return rc;
 	}
-	*pids = v;
+	*out = v;
 	*n = len;
 	return 0;
 }

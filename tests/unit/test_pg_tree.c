@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pg_support.h"
 #include "pgdb.h"
@@ -43,6 +44,18 @@ static int64_t node(int64_t space, int tool, uint32_t mode, int64_t creator,
 	return ino;
 }
 
+/* Whether daemons[] holds one with this pid and liveness. */
+static bool daemon_is(const struct meta_daemon *d, size_t n, int64_t pid,
+		      int alive)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (d[i].pid == pid && d[i].alive == alive)
+			return true;
+	return false;
+}
+
 static void texts_free(char **v, size_t n)
 {
 	while (n)
@@ -69,7 +82,7 @@ int main(void)
 	unsigned char val[4] = {9, 0, 8, 7}, back[8];
 	unsigned char hash1[32] = {1}, hash2[32] = {2};
 	char **texts = NULL, name[256], small[4], *t = NULL;
-	int64_t *ints = NULL;
+	struct meta_daemon *daemons = NULL;
 	size_t n, len;
 	bool b;
 	int rc;
@@ -600,18 +613,58 @@ int main(void)
 	is_errno(pg_daemon_ack(&st, 321, 9, 60), 0, "daemon_ack higher");
 	is_errno(pg_daemon_ack(&st, 654, 9, 10), 0, "another daemon");
 	pg_run(&st, "INSERT INTO meta (k, v) VALUES ('daemon:x', 0)", "");
-	is_errno(pg_daemon_behind(&st, 55, &ints, &n), 0, "daemon_behind");
-	ok(n == 2 && ((ints[0] == 654 && ints[1] == 0) ||
-		      (ints[0] == 0 && ints[1] == 654)),
-	   "the one behind, and 0 for a record naming no process");
-	free(ints);
+	is_errno(pg_daemon_behind(&st, 55, &daemons, &n), 0, "daemon_behind");
+	ok(n == 2 && daemon_is(daemons, n, 654, 1) && daemon_is(daemons, n, 0, 0),
+	   "the one behind, running (its session holds its mark), and 0, "
+	   "not running, for a record naming no process");
+	free(daemons);
 	is_errno(pg_daemon_leave(&st, 654, 9), 0, "daemon_leave");
-	is_errno(pg_daemon_behind(&st, 55, &ints, &n), 0, "daemon_behind");
-	ok(n == 1 && ints[0] == 0, "gone");
-	free(ints);
-	is_errno(pg_daemon_behind(&st, 0, &ints, &n), 0, "daemon_behind");
-	ok(n == 0 && ints == NULL, "none behind");
+	is_errno(pg_daemon_behind(&st, 55, &daemons, &n), 0, "daemon_behind");
+	ok(n == 1 && daemon_is(daemons, n, 0, 0), "gone");
+	free(daemons);
+	is_errno(pg_daemon_behind(&st, 0, &daemons, &n), 0, "daemon_behind");
+	ok(n == 0 && daemons == NULL, "none behind");
 	is_errno(pg_commit(&st), 0, "commit: %s", st.errmsg);
+
+	/* A daemon of another machine: its process id may name a process
+	 * of this one (here: this very test), or none.  Whether it runs is
+	 * its session's mark. */
+	{
+		struct shared sh2 = {.origin = -77, .hooks = &pgt_hooks};
+		struct store other = {.sh = &sh2};
+
+		is_errno(pg_open(&other, conninfo, false, false), 0,
+			 "another machine's daemon connects");
+		is_errno(pg_begin(&other, true), 0, "begin");
+		is_errno(pg_daemon_ack(&other, getpid(), -77, 10), 0,
+			 "it acks, under this test's process id");
+		is_errno(pg_commit(&other), 0, "commit");
+		is_errno(pg_begin(&st, false), 0, "read");
+		is_errno(pg_daemon_behind(&st, 55, &daemons, &n), 0,
+			 "daemon_behind");
+		ok(daemon_is(daemons, n, getpid(), 1), "it runs");
+		free(daemons);
+		pg_commit(&st);
+		/* Killed: its session ends (the server's backend exits, its
+		 * locks with it, before pg_terminate_backend returns). */
+		is_int(pgt_one(&st, "SELECT pg_terminate_backend($1::int,"
+			       " 60000)::int",
+			       pgt_one(&other, "SELECT pg_backend_pid()", 0)),
+		       1, "its session is ended");
+		is_errno(pg_begin(&st, false), 0, "read");
+		is_errno(pg_daemon_behind(&st, 55, &daemons, &n), 0,
+			 "daemon_behind");
+		ok(daemon_is(daemons, n, getpid(), 0),
+		   "killed (its record left), it does not run, though its "
+		   "process id names a live process here");
+		free(daemons);
+		pg_commit(&st);
+		pg_close(&other);
+		is_errno(pg_begin(&st, true), 0, "begin");
+		is_errno(pg_daemon_leave(&st, getpid(), -77), 0,
+			 "its record goes");
+		is_errno(pg_commit(&st), 0, "commit");
+	}
 
 	/* A read transaction: every call above that reads is a SELECT. */
 	is_errno(pg_begin(&st, false), 0, "read transaction");
