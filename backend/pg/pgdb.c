@@ -1204,7 +1204,10 @@ int pg_savepoint(struct store *st)
 	if (db->txn_err)
 		return store_fail(st, db->txn_err, "database: the transaction "
 				  "failed earlier: %s", strerror(-db->txn_err));
-	st->wseq++;
+	/* No row changes: st->wseq stays (as SQLite's, where SAVEPOINT is
+	 * a read-only statement), and what the rules remember of this
+	 * transaction (node.c's memo) holds from one request of a batch to
+	 * the next. */
 	rc = text_ahead(st, "SAVEPOINT keep");
 	if (rc == 0)
 		db->savepoints++;
@@ -1219,7 +1222,6 @@ int pg_savepoint_end(struct store *st, bool keep)
 	if (!db || !db->conn || !in_txn(db) || db->savepoints <= 0)
 		return store_fail(st, -EIO, "database: savepoint: none is "
 				  "open");
-	st->wseq++;
 	if (keep && db->txn_err)
 		return store_fail(st, db->txn_err, "database: the transaction "
 				  "failed earlier: %s", strerror(-db->txn_err));
@@ -1229,8 +1231,9 @@ int pg_savepoint_end(struct store *st, bool keep)
 			db->savepoints--;
 		return rc;
 	}
-	/* What is undone may have moved a generation. */
+	/* What is undone may have moved a generation, and changed rows. */
 	db->gen_moves++;
+	st->wseq++;
 	/* ROLLBACK TO is what a failed transaction accepts: it undoes the
 	 * failure too, when it came after the savepoint (and so it does
 	 * for a failure among what went ahead). */
