@@ -193,11 +193,13 @@ struct node_info {
 	int64_t held;	    /* its history entry (history.c), 0 when live */
 };
 
-/* What one transaction read more than once (node_info in tree/node.c): a
- * request resolves a node several times.  An entry holds while store.wseq
- * has not moved: any call that may write, and every transaction's start
- * and end, move it. */
+/* What one transaction read more than once (node_info and node_child in
+ * tree/node.c): a request resolves a node several times, and a create
+ * looks up the name the LOOKUP before it found free.  An entry holds
+ * while store.wseq has not moved: any call that may write, and every
+ * transaction's start and end, move it. */
 #define MEMO_NODES 8
+#define MEMO_NAMES 4
 
 /*
  * What access decisions derive from, kept across requests on one handle
@@ -246,6 +248,12 @@ struct memo {
 		uint64_t wseq;
 		struct node_info info;
 	} node[MEMO_NODES];
+	struct {
+		uint64_t wseq;
+		int64_t parent, child; /* child 0: no such name */
+		char name[256];	       /* NAME_MAX and its NUL */
+	} name[MEMO_NAMES];
+	unsigned next_name; /* the slot the next entry takes */
 	struct acache ac;
 };
 

@@ -119,7 +119,31 @@ int node_path(struct store *st, int64_t ino, char *buf, size_t len)
 int node_child(struct store *st, int64_t parent, const char *name,
 	       int64_t *child)
 {
-	return meta_dirent_find(st, parent, name, child);
+	struct memo *m = st->memo;
+	size_t len = strlen(name);
+	unsigned i;
+	int rc;
+
+	if (st->txn_depth > 0 && len < sizeof(m->name[0].name))
+		for (i = 0; i < MEMO_NAMES; i++)
+			if (m->name[i].wseq == st->wseq &&
+			    m->name[i].parent == parent &&
+			    strcmp(m->name[i].name, name) == 0) {
+				if (!m->name[i].child)
+					return -ENOENT;
+				*child = m->name[i].child;
+				return 0;
+			}
+	rc = meta_dirent_find(st, parent, name, child);
+	if ((rc == 0 || rc == -ENOENT) && st->txn_depth > 0 &&
+	    len < sizeof(m->name[0].name)) {
+		i = m->next_name++ % MEMO_NAMES;
+		m->name[i].wseq = st->wseq;
+		m->name[i].parent = parent;
+		m->name[i].child = rc == 0 ? *child : 0;
+		memcpy(m->name[i].name, name, len + 1);
+	}
+	return rc;
 }
 
 int node_walk(struct store *st, int64_t root, const char *path, int64_t *ino)

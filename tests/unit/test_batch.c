@@ -137,11 +137,46 @@ static void sync_and_close(struct fixture *fx)
 	store_close(w.other);
 }
 
+/* A batch's requests share one transaction, and what one request read
+ * (a name found free, a folder's row) is remembered for the next: every
+ * change of a name must end that. */
+static void names(struct fixture *fx)
+{
+	struct world w;
+	struct store_rename r;
+	struct store_attr a;
+
+	world(fx, &w);
+	store_batch_mode(fx->st, true);
+	succeeds(fx, put(fx, &w, "first", 10), "a batch is open");
+	ok(!sees(fx->st, &w, "m"), "m is free");
+	succeeds(fx, put(fx, &w, "m", 10), "create m");
+	ok(sees(fx->st, &w, "m"), "m is found, right after it was free");
+	succeeds(fx, store_fs_rename(fx->st, &w.boss, w.docs, "m", w.docs,
+				     "n", 0, &r),
+		 "rename m to n");
+	ok(!sees(fx->st, &w, "m") && sees(fx->st, &w, "n"),
+	   "m is free again, n found");
+	succeeds(fx, store_fs_unlink(fx->st, &w.boss, w.docs, "n"),
+		 "unlink n");
+	ok(!sees(fx->st, &w, "n"), "n is free");
+	refused(fx, store_fs_mkdir(fx->st, &w.boss, w.docs, "first", 0755, &a),
+		-EEXIST, NULL, "a name taken: the request rolls back");
+	ok(sees(fx->st, &w, "first") && !sees(fx->st, &w, "n"),
+	   "and the names stay as they were");
+	succeeds(fx, store_batch_commit(fx->st), "commit");
+	ok(sees(w.other, &w, "first") && !sees(w.other, &w, "m") &&
+	   !sees(w.other, &w, "n"),
+	   "another connection sees the same names");
+	store_close(w.other);
+}
+
 int main(void)
 {
 	fx_run("a batch is seen by its handle, by others once committed",
 	       visibility);
 	fx_run("a refusal inside a batch undoes itself alone", refusal);
 	fx_run("fsync and close commit a batch", sync_and_close);
+	fx_run("names change inside a batch, one request to the next", names);
 	return done_testing();
 }
