@@ -1258,9 +1258,25 @@ bool pg_txn_active(struct store *st)
 	return db && in_txn(db);
 }
 
+/* Read once per transaction: it moves in it only by this session's own
+ * statements, which say so (gen_moves, as pg_unchanged_since). */
 int pg_rights_gen(struct store *st, int64_t *out)
 {
-	return pg_int(st, out, "SELECT v FROM meta WHERE k = 'rights'", "");
+	struct pgdb *db = pgdb(st);
+	int rc;
+
+	if (db && in_txn(db) && db->conn && !db->txn_err &&
+	    db->rights_txn == db->txns && db->rights_moves == db->gen_moves) {
+		*out = db->rights;
+		return 0;
+	}
+	rc = pg_int(st, out, "SELECT v FROM meta WHERE k = 'rights'", "");
+	if (rc == 0 && db && in_txn(db)) {
+		db->rights = *out;
+		db->rights_txn = db->txns;
+		db->rights_moves = db->gen_moves;
+	}
+	return rc;
 }
 
 int pg_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)

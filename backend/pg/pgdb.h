@@ -113,6 +113,10 @@ struct pgdb {
 	uint64_t txns;	    /* transactions begun (pg_unchanged_since) */
 	uint64_t listening; /* conn_gen LISTEN was sent on (pg_listen) */
 	uint64_t gen_moves; /* generations moved here, and rollbacks */
+	/* The rights generation read in transaction rights_txn (pg_txns)
+	 * when gen_moves was rights_moves (pg_rights_gen). */
+	int64_t rights;
+	uint64_t rights_txn, rights_moves;
 	bool txn_write;	    /* the open transaction was begun to write */
 	/* The daemon whose session this is holds its mark since connection
 	 * runs_gen (pg_daemon_ack; 0: none). */

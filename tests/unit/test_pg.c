@@ -230,10 +230,15 @@ int main(void)
 	is_int(used(&st, space), 0, "deleted: used back to 0");
 	is_int(meta_bytes(&st, space), 3, "its xattr went with it");
 	gen = pgt_one(&st, "SELECT v FROM meta WHERE k = 'rights'", 0);
+	is_errno(pg_rights_gen(&st, &v), 0, "pg_rights_gen");
+	is_int(v, gen, "  reads it");
 	pg_run(&st, "INSERT INTO acl (node, perm, all_members) VALUES ($1, 1,"
 	       " 1)", "i", docs);
 	is_int(pgt_one(&st, "SELECT v FROM meta WHERE k = 'rights'", 0),
 	       gen + 1, "an ACL change moves the rights generation");
+	is_errno(pg_rights_gen(&st, &v), 0, "pg_rights_gen");
+	is_int(v, gen + 1, "  which pg_rights_gen, read once per "
+	       "transaction, knows (the trigger's notice)");
 	is_int(pgt_one(&st,
 		       "SELECT origin FROM journal ORDER BY seq DESC"
 		       " LIMIT 1",
