@@ -143,11 +143,16 @@ static bool send_queued(struct fs *fs)
  * or it is time to read the journal anyway. */
 static void wait_changes(struct fs_notify *n, struct store *st)
 {
+	bool arrived = false;
 	struct pollfd p[2] = {{.fd = n->wake, .events = POLLIN},
-			      {.fd = st ? store_fs_changes_fd(st) : -1,
+			      {.fd = st ? store_fs_changes_fd(st, &arrived)
+					: -1,
 			       .events = POLLIN}};
 	uint64_t count;
 
+	/* Announced while the journal was being read: read it again. */
+	if (arrived)
+		return;
 	if (poll(p, 2, p[1].fd >= 0 ? ANNOUNCED_POLL_MS : POLL_MS) > 0 &&
 	    (p[0].revents & POLLIN) &&
 	    read(n->wake, &count, sizeof(count)) < 0) {

@@ -1321,6 +1321,7 @@ int pg_listen_start(struct store *st)
 int pg_listen(struct store *st, int *fd)
 {
 	struct pgdb *db = pgdb(st);
+	bool arrived = false;
 	int64_t seq;
 	int rc;
 
@@ -1341,12 +1342,13 @@ int pg_listen(struct store *st, int *fd)
 			return rc;
 		db->listening = db->conn_gen;
 	}
+	/* What arrived is consumed: the socket will not show it again. */
 	while ((rc = pg_notify_next(st, &seq)) > 0)
-		;
+		arrived = true;
 	if (rc)
 		return rc;
 	*fd = pg_socket(st);
-	return 0;
+	return arrived;
 }
 
 int pg_socket(struct store *st)

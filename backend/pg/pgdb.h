@@ -262,7 +262,9 @@ int pg_exec(struct store *st, const char *sql);
  * first. */
 
 /* Run `sql` as pg_run does, but send it ahead: 0 when it was sent; its
- * outcome comes with the next statement. */
+ * outcome comes with the next statement.  Only for what nothing waits
+ * on: a write of the transaction would report its failure to whatever
+ * request comes next. */
 int pg_run_ahead(struct store *st, const char *sql, const char *fmt, ...);
 
 /* ---- a result's columns (binary format; row and col from 0) ---------- */

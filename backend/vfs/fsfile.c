@@ -759,11 +759,12 @@ int store_fs_recover(struct store *st)
 	return rc;
 }
 
-int store_fs_changes_fd(struct store *st)
+int store_fs_changes_fd(struct store *st, bool *arrived)
 {
-	int fd = -1;
+	int fd = -1, rc = meta_listen(st, &fd);
 
-	return meta_listen(st, &fd) == 0 ? fd : -1;
+	*arrived = rc > 0;
+	return rc >= 0 ? fd : -1;
 }
 
 int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,

@@ -304,6 +304,35 @@ int main(void)
 	       0, "no item open any more");
 	is_errno(pg_node_hold(&st2, 1 << 30, false), 0, "and its release");
 
+	/* An announcement that comes in while the listener reads (its
+	 * journal, a read-only COMMIT sent ahead) is consumed from the
+	 * socket by that read or by pg_listen: pg_listen says so, or poll
+	 * would wait for the next one. */
+	{
+		struct pollfd pfd = {.events = POLLIN};
+		int fd = -1, arrived, woke = 0;
+
+		ok(pg_listen(&st2, &fd) >= 0 && fd >= 0, "listening");
+		is_errno(pg_begin(&st, true), 0, "begin");
+		pg_run(&st, "INSERT INTO journal (origin, ino, parent, at)"
+		       " VALUES (1, 1, 0, 0)", "");
+		is_errno(pg_commit(&st), 0, "a change is announced");
+		is_errno(pg_begin(&st2, false), 0, "the listener reads");
+		is_errno(pg_int(&st2, &v, "SELECT 1", ""), 0, NULL);
+		is_errno(pg_commit(&st2), 0, "  (its COMMIT sent ahead)");
+		arrived = pg_listen(&st2, &fd);
+		ok(arrived >= 0, "pg_listen: %s", st2.errmsg);
+		if (arrived == 0) {
+			pfd.fd = fd;
+			woke = poll(&pfd, 1, 10000) > 0;
+		}
+		ok(arrived == 1 || woke,
+		   "the announcement is reported (%d) or still to be polled",
+		   arrived);
+		while (pg_notify_next(&st2, &seq) > 0)
+			;
+	}
+
 	/* ---- errors ---- */
 	is_errno(pg_begin(&st, true), 0, "begin");
 	is_errno(add_dirent(&st, docs, "taken", root), 0, "a name");
