@@ -342,8 +342,8 @@ static int collect_ahead(struct store *st)
 
 /* Before anything that cannot go in a pipeline (PQexec, PQprepare): what
  * was sent ahead is read.  In a transaction its failure is the caller's;
- * outside one it is only logged (it was a read-only COMMIT or a release,
- * which a lost connection undoes anyway). */
+ * outside one it is only logged (it was a read-only COMMIT, which
+ * changed nothing). */
 static int settle_ahead(struct store *st)
 {
 	struct pgdb *db = pgdb(st);
@@ -719,41 +719,6 @@ int pg_run(struct store *st, const char *sql, const char *fmt, ...)
 	va_end(ap);
 	PQclear(r);
 	return rc;
-}
-
-int pg_run_ahead(struct store *st, const char *sql, const char *fmt, ...)
-{
-	struct pgdb *db = pgdb(st);
-	const char *vals[MAX_PARAMS];
-	int lens[MAX_PARAMS], fmts[MAX_PARAMS];
-	char nums[MAX_PARAMS][24];
-	struct pg_slot *slot = NULL;
-	char name[16];
-	va_list ap;
-	int rc;
-
-	rc = ready(st);
-	if (rc)
-		return rc;
-	if (strlen(fmt) > MAX_PARAMS)
-		return store_fail(st, -EINVAL, "too many parameters (a bug)");
-	va_start(ap, fmt);
-	rc = bind_args(st, fmt, ap, vals, lens, fmts, nums);
-	va_end(ap);
-	if (rc == 0)
-		rc = prepare(st, sql, fmt, &slot);
-	if (rc == 0)
-		rc = pipeline_on(st);
-	if (rc) {
-		note_failure(db, rc);
-		return rc;
-	}
-	if (slot->write)
-		st->wseq++;
-	snprintf(name, sizeof(name), "g%u", slot->id);
-	return sent_ahead(st, PQsendQueryPrepared(db->conn, name,
-						  slot->nparams, vals, lens,
-						  fmts, 1));
 }
 
 int64_t pg_changes(struct store *st)
@@ -1383,7 +1348,6 @@ int pg_session_hold(struct store *st, uint64_t ino, bool open)
 {
 	return open ? pg_run(st, "SELECT pg_advisory_lock_shared($1::bigint)",
 			     "i", (int64_t)ino)
-		    : pg_run_ahead(st,
-				   "SELECT pg_advisory_unlock_shared($1::bigint)",
-				   "i", (int64_t)ino);
+		    : pg_run(st, "SELECT pg_advisory_unlock_shared($1::bigint)",
+			     "i", (int64_t)ino);
 }

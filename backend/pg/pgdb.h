@@ -122,7 +122,7 @@ struct pgdb {
 	 * runs_gen (pg_daemon_ack; 0: none). */
 	uint64_t runs_gen;
 	int64_t runs_origin;
-	/* Statements sent ahead (pg_run_ahead): their Syncs not read yet.
+	/* Statements sent ahead (pgdb.c): their Syncs not read yet.
 	 * While any is, the connection is in libpq's pipeline mode. */
 	int ahead;
 	/* The transaction's BEGIN went ahead and none of its statements
@@ -250,22 +250,18 @@ int pg_exec(struct store *st, const char *sql);
 
 /* ---- statements sent ahead ---------------------------------------------
  * A statement nothing waits on (a transaction's BEGIN, SAVEPOINT and
- * RELEASE, a read-only COMMIT, an item's release) is sent at once and its
- * result read later, with the next statement's: the server runs it while
- * this process goes on, and no request waits a round trip for it (on a
- * 2-core machine a round trip over a Unix socket costs about 50 us, more
- * than most statements).  Sent ahead in libpq's pipeline mode, each with
- * its own Sync; the connection leaves pipeline mode once they are read.
- * A failure among them is returned by the next statement instead of that
+ * RELEASE, a read-only COMMIT) is sent at once and its result read later,
+ * with the next statement's: the server runs it while this process goes
+ * on, and no request waits a round trip for it (on a 2-core machine a
+ * round trip over a Unix socket costs about 50 us, more than most
+ * statements).  Sent ahead in libpq's pipeline mode, each with its own
+ * Sync; the connection leaves pipeline mode once they are read.  A
+ * failure among them is returned by the next statement instead of that
  * statement's own outcome when a transaction is open (the transaction has
  * failed: txn_err), and logged otherwise.  Every other call reads them
- * first. */
-
-/* Run `sql` as pg_run does, but send it ahead: 0 when it was sent; its
- * outcome comes with the next statement.  Only for what nothing waits
- * on: a write of the transaction would report its failure to whatever
- * request comes next. */
-int pg_run_ahead(struct store *st, const char *sql, const char *fmt, ...);
+ * first.  A write is never sent ahead: its failure would reach whatever
+ * request comes next, and an item's release (pg_session_hold) must have
+ * taken effect before the caller asks whether the item is unlinked. */
 
 /* ---- a result's columns (binary format; row and col from 0) ---------- */
 /* As an integer: any integer type, boolean (0/1), numeric and float
