@@ -118,7 +118,9 @@ bool meta_txn_active(struct store *st);
 struct node_info;
 
 /* Node `ino` (through its alias, see RESOLVE in sqlite/engine.h) with its space
- * and its first folder, into *out (all of it: node.c's memo keeps it). */
+ * and its first folder, into *out (all of it: node.c's memo keeps it);
+ * with the columns of meta_node_attr too when the engine chooses
+ * (node_info.attr). */
 int meta_node_get(struct store *st, int64_t ino, struct node_info *out);
 /* What the mount shows of node `ino` (through its alias): mode, nlink,
  * size, times and the creator's Unix uid (-1: none), into *out, all of

@@ -33,8 +33,10 @@ static int64_t count_arg(uint64_t v)
 	"SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"         \
 	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"         \
 	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"        \
-	" n.nlink, n.gen, coalesce(n.hist, 0) FROM node n"                     \
+	" n.nlink, n.gen, coalesce(n.hist, 0), n.size, n.atime, n.mtime,"      \
+	" n.ctime, a.unix_uid FROM node n"                                     \
 	" LEFT JOIN space s ON s.id = n.space_id"                              \
+	" LEFT JOIN account a ON a.id = n.creator"                             \
 	" WHERE n.id = " RESOLVE
 
 int pg_node_get(struct store *st, int64_t ino, struct node_info *out)
@@ -69,6 +71,12 @@ int pg_node_get(struct store *st, int64_t ino, struct node_info *out)
 	out->nlink = pg_col_int(r, 0, 11);
 	out->gen = (int)pg_col_int(r, 0, 12);
 	out->held = pg_col_int(r, 0, 13);
+	out->size = pg_col_int(r, 0, 14);
+	out->atime_ns = pg_col_int(r, 0, 15);
+	out->mtime_ns = pg_col_int(r, 0, 16);
+	out->ctime_ns = pg_col_int(r, 0, 17);
+	out->uid = pg_col_null(r, 0, 18) ? -1 : pg_col_int(r, 0, 18);
+	out->attr = true;
 	PQclear(r);
 	return 0;
 }

@@ -12,11 +12,38 @@
 
 #include "internal.h"
 
+/* What the mount shows of node n, as meta_node_attr: node_info's columns
+ * when the engine reads them there (node_info.attr), from node.c's memo
+ * when nothing was written since (the `n` a request holds may be older
+ * than its own changes). */
+static int stored_attr(struct store *st, const struct node_info *n,
+		       struct store_attr *out)
+{
+	struct node_info f;
+	int rc;
+
+	if (!n->attr || HIST_IS_VIEW(n->ino))
+		return meta_node_attr(st, n->ino, out);
+	rc = node_info(st, n->ino, &f);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->ino = (uint64_t)f.ino;
+	out->mode = f.mode;
+	out->nlink = (uint32_t)f.nlink;
+	out->size = (uint64_t)f.size;
+	out->atime_ns = f.atime_ns;
+	out->mtime_ns = f.mtime_ns;
+	out->ctime_ns = f.ctime_ns;
+	out->uid = f.uid;
+	return 0;
+}
+
 /* The attributes of a visible node as this caller's mount shows them. */
 int node_attr(struct store *st, const struct store_caller *c,
 	      const struct node_info *n, struct store_attr *out)
 {
-	int rc = meta_node_attr(st, n->ino, out);
+	int rc = stored_attr(st, n, out);
 
 	if (rc)
 		return rc;
