@@ -153,6 +153,11 @@ int meta_node_set_ctime(struct store *st, int64_t ino, int64_t time_ns);
 /* The child named `name` in folder `parent`. */
 int meta_dirent_find(struct store *st, int64_t parent, const char *name,
 		     int64_t *child);
+/* The same, and the child's node as meta_node_get gives it (without its
+ * alias: a name never leads to a node consumed by a rename), in one
+ * query where the engine can. */
+int meta_dirent_find_node(struct store *st, int64_t parent, const char *name,
+			  int64_t *child, struct node_info *out);
 /* Name `child` in folder `parent`.  -EEXIST: the name is taken. */
 int meta_dirent_add(struct store *st, int64_t parent, const char *name,
 		    int64_t child);

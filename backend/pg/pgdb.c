@@ -318,9 +318,8 @@ static int read_segment(struct store *st, PGresult **own)
 				    "lost");
 }
 
-/* Read what was sent ahead; its first failure, or 0.  The connection
- * leaves pipeline mode when nothing else is awaited. */
-static int collect_ahead(struct store *st)
+/* Read the results of what was sent ahead; their first failure, or 0. */
+static int read_ahead(struct store *st)
 {
 	struct pgdb *db = pgdb(st);
 	int rc = 0, r;
@@ -332,6 +331,16 @@ static int collect_ahead(struct store *st)
 			rc = r;
 	}
 	db->ahead = 0;
+	return rc;
+}
+
+/* Read what was sent ahead; its first failure, or 0.  The connection
+ * leaves pipeline mode. */
+static int collect_ahead(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+	int rc = read_ahead(st);
+
 	if (db->conn && PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF)
 		PQexitPipelineMode(db->conn);
 	if (rc && db->conn &&
@@ -432,15 +441,7 @@ static PGresult *round_trip(struct store *st, int *ahead_rc,
 		return NULL;
 	}
 	/* Ours is the last Sync: the ones before are what went ahead. */
-	while (db->ahead > 0 && db->conn) {
-		int r;
-
-		db->ahead--;
-		r = read_segment(st, NULL);
-		if (r && !*ahead_rc)
-			*ahead_rc = r;
-	}
-	db->ahead = 0;
+	*ahead_rc = read_ahead(st);
 	if (db->conn) {
 		int r = read_segment(st, &own);
 

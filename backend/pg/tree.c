@@ -29,54 +29,64 @@ static int64_t count_arg(uint64_t v)
 
 /* ---- nodes ---- */
 
-#define INFO_SQL                                                               \
-	"SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"         \
+/* node_info's columns, of node n with its space s and creator a. */
+#define INFO_COLS                                                              \
+	"n.id, n.space_id, coalesce((SELECT parent FROM dirent"                \
 	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"         \
 	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"        \
 	" n.nlink, n.gen, coalesce(n.hist, 0), n.size, n.atime, n.mtime,"      \
-	" n.ctime, a.unix_uid FROM node n"                                     \
+	" n.ctime, a.unix_uid"
+#define INFO_JOINS                                                             \
 	" LEFT JOIN space s ON s.id = n.space_id"                              \
-	" LEFT JOIN account a ON a.id = n.creator"                             \
-	" WHERE n.id = " RESOLVE
+	" LEFT JOIN account a ON a.id = n.creator"
+
+/* Row `row` of a query of INFO_COLS, from column 0, into *out. */
+static void info_row(const PGresult *r, int row, struct node_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ino = pg_col_int(r, row, 0);
+	out->space = pg_col_int(r, row, 1);
+	out->parent = pg_col_int(r, row, 2);
+	out->tool = (int)pg_col_int(r, row, 3);
+	out->mode = (uint32_t)pg_col_int(r, row, 4);
+	out->creator = pg_col_int(r, row, 5);
+	out->editors_all = pg_col_int(r, row, 6) != 0;
+	if (!pg_col_null(r, row, 7)) {
+		out->kind = SPACE_GROUP;
+		out->group = pg_col_int(r, row, 7);
+	} else if (!pg_col_null(r, row, 8)) {
+		out->kind = SPACE_PRIVATE;
+		out->owner = pg_col_int(r, row, 8);
+	}
+	out->space_root = pg_col_int(r, row, 9);
+	out->drop_dir = pg_col_int(r, row, 10);
+	out->nlink = pg_col_int(r, row, 11);
+	out->gen = (int)pg_col_int(r, row, 12);
+	out->held = pg_col_int(r, row, 13);
+	out->size = pg_col_int(r, row, 14);
+	out->atime_ns = pg_col_int(r, row, 15);
+	out->mtime_ns = pg_col_int(r, row, 16);
+	out->ctime_ns = pg_col_int(r, row, 17);
+	out->uid = pg_col_null(r, row, 18) ? -1 : pg_col_int(r, row, 18);
+	out->attr = true;
+}
 
 int pg_node_get(struct store *st, int64_t ino, struct node_info *out)
 {
 	PGresult *r;
 	int rc;
 
-	rc = pg_q(st, &r, INFO_SQL, "i", ino);
+	rc = pg_q(st, &r,
+		  "SELECT " INFO_COLS " FROM node n" INFO_JOINS
+		  " WHERE n.id = " RESOLVE,
+		  "i", ino);
 	if (rc)
 		return rc;
 	if (PQntuples(r) < 1) {
 		PQclear(r);
 		return -ENOENT;
 	}
-	memset(out, 0, sizeof(*out));
-	out->ino = pg_col_int(r, 0, 0);
-	out->space = pg_col_int(r, 0, 1);
-	out->parent = pg_col_int(r, 0, 2);
-	out->tool = (int)pg_col_int(r, 0, 3);
-	out->mode = (uint32_t)pg_col_int(r, 0, 4);
-	out->creator = pg_col_int(r, 0, 5);
-	out->editors_all = pg_col_int(r, 0, 6) != 0;
-	if (!pg_col_null(r, 0, 7)) {
-		out->kind = SPACE_GROUP;
-		out->group = pg_col_int(r, 0, 7);
-	} else if (!pg_col_null(r, 0, 8)) {
-		out->kind = SPACE_PRIVATE;
-		out->owner = pg_col_int(r, 0, 8);
-	}
-	out->space_root = pg_col_int(r, 0, 9);
-	out->drop_dir = pg_col_int(r, 0, 10);
-	out->nlink = pg_col_int(r, 0, 11);
-	out->gen = (int)pg_col_int(r, 0, 12);
-	out->held = pg_col_int(r, 0, 13);
-	out->size = pg_col_int(r, 0, 14);
-	out->atime_ns = pg_col_int(r, 0, 15);
-	out->mtime_ns = pg_col_int(r, 0, 16);
-	out->ctime_ns = pg_col_int(r, 0, 17);
-	out->uid = pg_col_null(r, 0, 18) ? -1 : pg_col_int(r, 0, 18);
-	out->attr = true;
+	info_row(r, 0, out);
 	PQclear(r);
 	return 0;
 }
@@ -153,6 +163,30 @@ int pg_dirent_find(struct store *st, int64_t parent, const char *name,
 		st, child,
 		"SELECT child FROM dirent WHERE parent = $1 AND name = $2",
 		"it", parent, name);
+}
+
+/* One round trip for the name and its node. */
+int pg_dirent_find_node(struct store *st, int64_t parent, const char *name,
+			int64_t *child, struct node_info *out)
+{
+	PGresult *r;
+	int rc;
+
+	rc = pg_q(st, &r,
+		  "SELECT " INFO_COLS ", d.child FROM dirent d"
+		  " JOIN node n ON n.id = d.child" INFO_JOINS
+		  " WHERE d.parent = $1 AND d.name = $2",
+		  "it", parent, name);
+	if (rc)
+		return rc;
+	if (PQntuples(r) < 1) {
+		PQclear(r);
+		return -ENOENT;
+	}
+	info_row(r, 0, out);
+	*child = pg_col_int(r, 0, 19);
+	PQclear(r);
+	return 0;
 }
 
 int pg_dirent_add(struct store *st, int64_t parent, const char *name,

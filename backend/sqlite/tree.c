@@ -131,6 +131,20 @@ int sq_dirent_find(struct store *st, int64_t parent, const char *name,
 		      "it", parent, name);
 }
 
+/* Two queries: in-process, a join saves nothing. */
+int sq_dirent_find_node(struct store *st, int64_t parent, const char *name,
+			int64_t *child, struct node_info *out)
+{
+	int64_t c;
+	int rc = sq_dirent_find(st, parent, name, &c);
+
+	if (rc == 0)
+		rc = sq_node_get(st, c, out);
+	if (rc == 0)
+		*child = c;
+	return rc;
+}
+
 int sq_dirent_add(struct store *st, int64_t parent, const char *name,
 		    int64_t child)
 {

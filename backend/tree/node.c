@@ -11,6 +11,18 @@
 
 #include "internal.h"
 
+/* Remember node n for the rest of the transaction (while st->wseq stays). */
+static void memo_node(struct store *st, const struct node_info *n)
+{
+	struct memo *m = st->memo;
+	unsigned slot = (unsigned)((uint64_t)n->ino % MEMO_NODES);
+
+	if (st->txn_depth > 0) {
+		m->node[slot].info = *n;
+		m->node[slot].wseq = st->wseq;
+	}
+}
+
 int node_info(struct store *st, int64_t ino, struct node_info *out)
 {
 	int rc;
@@ -27,13 +39,9 @@ int node_info(struct store *st, int64_t ino, struct node_info *out)
 		return 0;
 	}
 	rc = meta_node_get(st, ino, out);
-	if (rc)
-		return rc;
-	if (st->txn_depth > 0) {
-		m->node[slot].info = *out;
-		m->node[slot].wseq = st->wseq;
-	}
-	return 0;
+	if (rc == 0)
+		memo_node(st, out);
+	return rc;
 }
 
 int node_new(struct store *st, int64_t space, int tool, int64_t parent,
@@ -120,6 +128,7 @@ int node_child(struct store *st, int64_t parent, const char *name,
 	       int64_t *child)
 {
 	struct memo *m = st->memo;
+	struct node_info n;
 	size_t len = strlen(name);
 	unsigned i;
 	int rc;
@@ -134,7 +143,11 @@ int node_child(struct store *st, int64_t parent, const char *name,
 				*child = m->name[i].child;
 				return 0;
 			}
-	rc = meta_dirent_find(st, parent, name, child);
+	/* The node too: its caller asks for it next, as a rule (one round
+	 * trip less on a database server). */
+	rc = meta_dirent_find_node(st, parent, name, child, &n);
+	if (rc == 0 && n.ino == *child)
+		memo_node(st, &n);
 	if ((rc == 0 || rc == -ENOENT) && st->txn_depth > 0 &&
 	    len < sizeof(m->name[0].name)) {
 		i = m->next_name++ % MEMO_NAMES;

@@ -179,6 +179,21 @@ int main(void)
 	is_int(v, f1, "dirent_find");
 	is_errno(pg_dirent_find(&st, gdocs, "A.txt", &v), -ENOENT,
 		 "dirent_find: names are case-sensitive");
+	{
+		struct node_info byname, byid;
+
+		v = 0;
+		is_errno(pg_dirent_find_node(&st, gdocs, "a.txt", &v, &byname),
+			 0, "dirent_find_node");
+		is_int(v, f1, "  the child");
+		is_errno(pg_node_get(&st, f1, &byid), 0, "node_get");
+		ok(memcmp(&byname, &byid, sizeof(byid)) == 0,
+		   "  and its node as node_get gives it, attributes too");
+		ok(byname.attr && byname.ino == f1,
+		   "  (with its attributes: node_info.attr)");
+		is_errno(pg_dirent_find_node(&st, gdocs, "A.txt", &v, &byname),
+			 -ENOENT, "dirent_find_node of no such name");
+	}
 	d1 = node(gspace, 1, S_IFDIR | 0755, bob, 200);
 	is_errno(pg_dirent_add(&st, gdocs, "sub", d1), 0, "a folder");
 	f2 = node(gspace, 1, S_IFREG | 0600, ann, 300);
