@@ -1182,7 +1182,12 @@ int meta_content_set_chunked(struct store *st, int64_t ino,
 			     const unsigned char cid[16], int64_t size,
 			     int64_t touch);
 /* The content id of one content file whose deletion committed, into cid
- * (malformed rows are dropped on the way).  -ENOENT: none left. */
+ * (malformed rows are dropped on the way).  -ENOENT: none left.  An
+ * engine whose processes share the trash across machines (PostgreSQL)
+ * may answer -ENOENT without asking when this handle sent nothing there
+ * since it last found none: what another process trashes is that
+ * process's to empty, and what a crashed one left is found by the next
+ * connection. */
 int meta_trash_next(struct store *st, unsigned char cid[16]);
 /* Forget the content file of `cid`: it is removed. */
 int meta_trash_drop(struct store *st, const unsigned char cid[16]);

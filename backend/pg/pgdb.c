@@ -145,6 +145,13 @@ static void notice_fn(void *arg, const PGresult *r)
 			db->gen_moves++;
 		return;
 	}
+	if (state && strcmp(state, PG_TRASHED_STATE) == 0) {
+		struct pgdb *db = pgdb(st);
+
+		if (db)
+			db->trash_unknown = true;
+		return;
+	}
 	store_log(st, STORE_LOG_INFO, "database: %s", msg ? msg : "notice");
 }
 
@@ -173,6 +180,8 @@ static int connect_db(struct store *st)
 				  msg);
 	}
 	db->conn_gen++;
+	/* What others left in the trash is looked for once per session. */
+	db->trash_unknown = true;
 	/* Statements were prepared on the old session only. */
 	for (i = 0; i < PG_STMT_SLOTS; i++)
 		db->cache[i].id = 0;

@@ -117,6 +117,10 @@ struct pgdb {
 	 * when gen_moves was rights_moves (pg_rights_gen). */
 	int64_t rights;
 	uint64_t rights_txn, rights_moves;
+	/* The trash may hold a row this session has not seen: a new
+	 * connection, or content trashed since pg_trash_next last found the
+	 * table empty (pg_trash_next). */
+	bool trash_unknown;
 	bool txn_write;	    /* the open transaction was begun to write */
 	/* The daemon whose session this is holds its mark since connection
 	 * runs_gen (pg_daemon_ack; 0: none). */
@@ -332,5 +336,8 @@ int pg_session_hold(struct store *st, uint64_t ino, bool open);
 /* The rights or access generation moved in this session's transaction
  * (schema entry 3): pg_unchanged_since counts them. */
 #define PG_GEN_MOVED_STATE "GF002"
+/* A content id went to the trash in this session's transaction (schema
+ * entry 5): pg_trash_next asks the table again. */
+#define PG_TRASHED_STATE "GF003"
 
 #endif

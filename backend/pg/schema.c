@@ -588,6 +588,15 @@ static const char *const migrations[] = {
 	"  AND p NOT IN (root, drop_dir) AND NOT (p = mail"
 	"  AND nm IN ('cur', 'new', 'tmp')); END $$;"
 	"ALTER TABLE node ALTER COLUMN inline SET STORAGE EXTERNAL;",
+	/* 5: content that goes to the trash tells the session that sent
+	 * it there (a NOTICE, PG_TRASHED_STATE), so that emptying the
+	 * trash after each deletion asks the table only when there is
+	 * something to find (pg_trash_next). */
+	"CREATE OR REPLACE FUNCTION gfs_node_trash() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ BEGIN"
+	"  INSERT INTO trash (cid) VALUES (OLD.cid) ON CONFLICT DO NOTHING;"
+	"  RAISE NOTICE USING ERRCODE = 'GF003', MESSAGE = 'trash';"
+	"  RETURN NULL; END $$;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

@@ -91,14 +91,24 @@ int pg_content_set_chunked(struct store *st, int64_t ino,
 		      "biii", cid, (size_t)16, size, touch, ino);
 }
 
+/* The table is asked only when this session may not have seen a row of
+ * it: once per connection (what other processes left, crashed before
+ * they emptied it), and after content went to the trash in this session
+ * (a NOTICE from node_trash, or pg_node_content_trash).  Rows another
+ * process trashes later are that process's to empty. */
 int pg_trash_next(struct store *st, unsigned char cid[16])
 {
+	struct pgdb *db = pgdb(st);
 	size_t len;
 	int rc;
 
+	if (db && !db->trash_unknown)
+		return -ENOENT;
 	for (;;) {
 		rc = pg_blob(st, cid, 16, &len, "SELECT cid FROM trash LIMIT 1",
 			     "");
+		if (rc == -ENOENT && db)
+			db->trash_unknown = false;
 		if (rc)
 			return rc;
 		if (len == 16)

@@ -314,7 +314,7 @@ int main(void)
 		       " VALUES (1, 1, 0, 0)", "");
 		is_errno(pg_commit(&st), 0, "a change is announced");
 		is_errno(pg_begin(&st2, false), 0, "the listener reads");
-		is_errno(pg_int(&st2, &v, "SELECT 1", ""), 0, NULL);
+		is_errno(pg_int(&st2, &v, "SELECT 1", ""), 0, "  a statement");
 		is_errno(pg_commit(&st2), 0, "  (its COMMIT sent ahead)");
 		arrived = pg_listen(&st2, &fd);
 		ok(arrived >= 0, "pg_listen: %s", st2.errmsg);

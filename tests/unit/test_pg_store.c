@@ -153,6 +153,34 @@ static void test_content(struct store *st, int64_t space, int64_t docs)
 	(void)len;
 }
 
+/* Each session empties what it trashed; a new one looks for what others
+ * left once (pg_trash_next). */
+static void test_trash_sessions(struct store *st, struct store *st2)
+{
+	static const unsigned char left[16] = {7, 7, 7};
+	unsigned char back[16];
+
+	is_errno(pg_trash_next(st, back), -ENOENT, "the trash is empty");
+	is_errno(pg_begin(st2, true), 0, "begin");
+	is_errno(pg_run(st2, "INSERT INTO trash (cid) VALUES ($1)", "b", left,
+			(size_t)16),
+		 0, "another process trashes content");
+	is_errno(pg_commit(st2), 0, "and commits");
+	is_errno(pg_trash_next(st, back), -ENOENT,
+		 "this session, having found the trash empty, does not ask "
+		 "again: the content is the other's to remove");
+	is_int(pgt_one(st, "SELECT count(*) FROM trash", 0), 1,
+	       "  it is still there");
+	pg_close(st2);
+	is_errno(pg_open(st2, conninfo, false, false), 0,
+		 "the other process crashed; another connects");
+	is_errno(pg_trash_next(st2, back), 0,
+		 "  its first look finds what was left");
+	ok(!memcmp(back, left, 16), "  that content id");
+	is_errno(pg_trash_drop(st2, back), 0, "  and removes it");
+	is_errno(pg_trash_next(st2, back), -ENOENT, "  empty");
+}
+
 static void test_blob(struct store *st)
 {
 	const struct blob_ops *e = &pg_blob_engine;
@@ -438,6 +466,7 @@ int main(void)
 	is_errno(pg_commit(&st), 0, "a space: %s", st.errmsg);
 
 	test_content(&st, space, docs);
+	test_trash_sessions(&st, &st2);
 	test_blob(&st);
 	test_check(&st, acct, space, root, docs);
 	test_hold(&st, &st2, space);
