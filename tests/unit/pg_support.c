@@ -3,8 +3,10 @@
  * The throwaway cluster of the PostgreSQL unit programs and their small
  * helpers (pg_support.h).  The cluster's directory is a static, so that
  * the exit handler and the signal handlers can stop it; only the process
- * that started it stops it.
+ * that started it stops it, or its watchdog when it died another way.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +20,8 @@
 
 static char cluster_dir[64];
 static pid_t cluster_owner;
+/* The write end of the watchdog's pipe (-1: none). */
+static int watchdog_fd = -1;
 
 bool pgt_node_open(struct store *st, uint64_t ino)
 {
@@ -40,16 +44,71 @@ static const char *script(void)
 	return s ? s : "tests/pg/cluster.sh";
 }
 
-void pgt_cluster_stop(void)
+static int stop_cmd(void)
 {
 	char cmd[512];
 
+	snprintf(cmd, sizeof(cmd), "%s stop %s", script(), cluster_dir);
+	return system(cmd);
+}
+
+void pgt_cluster_stop(void)
+{
 	if (!cluster_dir[0] || getpid() != cluster_owner)
 		return;
-	snprintf(cmd, sizeof(cmd), "%s stop %s", script(), cluster_dir);
-	if (system(cmd) != 0)
+	if (stop_cmd() != 0)
 		diag("could not stop the cluster in %s", cluster_dir);
 	cluster_dir[0] = '\0';
+	/* Stopped: the watchdog goes without doing anything. */
+	if (watchdog_fd >= 0) {
+		if (write(watchdog_fd, "x", 1) != 1)
+			diag("watchdog: %m");
+		close(watchdog_fd);
+		watchdog_fd = -1;
+	}
+}
+
+/* A test that dies where no handler runs (SIGKILL; UBSan's and ASan's
+ * reports end with _exit) leaves no server behind either: a child
+ * process waits on a pipe whose only writer is the test, and stops the
+ * cluster when the pipe ends without the word that the test did. */
+static void watchdog(void)
+{
+	int fds[2], null;
+	ssize_t n;
+	pid_t pid;
+	char c;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (pid > 0) {
+		close(fds[0]);
+		watchdog_fd = fds[1];
+		return;
+	}
+	close(fds[1]);
+	/* Not the test's TAP output, and not stopped with it by a signal
+	 * the test handles itself. */
+	null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	while ((n = read(fds[0], &c, 1)) < 0 && errno == EINTR)
+		;
+	if (n == 0)
+		stop_cmd();
+	_exit(0);
 }
 
 static void on_signal(int sig)
@@ -106,6 +165,8 @@ int pgt_cluster_start(char *conninfo, size_t size)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (!p)
 		return 1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		watchdog();
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
 		rmdir(cluster_dir);
 		cluster_dir[0] = '\0';

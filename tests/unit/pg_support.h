@@ -28,7 +28,9 @@ bool pgt_node_open(struct store *st, uint64_t ino);
  * 0: started; the cluster is stopped and its directory removed at exit,
  * and on SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGABRT or SIGSEGV (exit
  * status 128 + signal), unless pgt_cluster_stop() did it before; a
- * SIGINT, SIGTERM or SIGHUP during the start waits for its end.
+ * SIGINT, SIGTERM or SIGHUP during the start waits for its end.  A
+ * watchdog process stops it when the program dies any other way
+ * (SIGKILL, a sanitizer's report).
  * 77: no PostgreSQL server binaries; the TAP plan "1..0 # SKIP" and its
  * reason are printed, the program has only to return 0.
  * 1: it failed (mkdtemp, or cluster.sh, which said why on stderr).
