@@ -1305,7 +1305,7 @@ int pg_listen(struct store *st, int *fd)
 		return store_fail(st, -EIO, "this store handle is detached "
 				  "(a bug)");
 	/* What went ahead is read, or its results would wake the poll. */
-	rc = db->ahead ? settle_ahead(st) : 0;
+	rc = settle_ahead(st);
 	if (rc == 0)
 		rc = ensure_conn(st);
 	if (rc)

@@ -71,24 +71,32 @@ static void info_row(const PGresult *r, int row, struct node_info *out)
 	out->attr = true;
 }
 
+/* The first row of a query of INFO_COLS (rc: the query's outcome) into
+ * *out, and column 19 into *extra when not NULL; -ENOENT: no row. */
+static int info_first(int rc, PGresult *r, struct node_info *out,
+		      int64_t *extra)
+{
+	if (rc)
+		return rc;
+	if (PQntuples(r) < 1)
+		rc = -ENOENT;
+	else
+		info_row(r, 0, out);
+	if (rc == 0 && extra)
+		*extra = pg_col_int(r, 0, 19);
+	PQclear(r);
+	return rc;
+}
+
 int pg_node_get(struct store *st, int64_t ino, struct node_info *out)
 {
 	PGresult *r;
-	int rc;
+	int rc = pg_q(st, &r,
+		      "SELECT " INFO_COLS " FROM node n" INFO_JOINS
+		      " WHERE n.id = " RESOLVE,
+		      "i", ino);
 
-	rc = pg_q(st, &r,
-		  "SELECT " INFO_COLS " FROM node n" INFO_JOINS
-		  " WHERE n.id = " RESOLVE,
-		  "i", ino);
-	if (rc)
-		return rc;
-	if (PQntuples(r) < 1) {
-		PQclear(r);
-		return -ENOENT;
-	}
-	info_row(r, 0, out);
-	PQclear(r);
-	return 0;
+	return info_first(rc, r, out, NULL);
 }
 
 int pg_node_attr(struct store *st, int64_t ino, struct store_attr *out)
@@ -170,23 +178,13 @@ int pg_dirent_find_node(struct store *st, int64_t parent, const char *name,
 			int64_t *child, struct node_info *out)
 {
 	PGresult *r;
-	int rc;
+	int rc = pg_q(st, &r,
+		      "SELECT " INFO_COLS ", d.child FROM dirent d"
+		      " JOIN node n ON n.id = d.child" INFO_JOINS
+		      " WHERE d.parent = $1 AND d.name = $2",
+		      "it", parent, name);
 
-	rc = pg_q(st, &r,
-		  "SELECT " INFO_COLS ", d.child FROM dirent d"
-		  " JOIN node n ON n.id = d.child" INFO_JOINS
-		  " WHERE d.parent = $1 AND d.name = $2",
-		  "it", parent, name);
-	if (rc)
-		return rc;
-	if (PQntuples(r) < 1) {
-		PQclear(r);
-		return -ENOENT;
-	}
-	info_row(r, 0, out);
-	*child = pg_col_int(r, 0, 19);
-	PQclear(r);
-	return 0;
+	return info_first(rc, r, out, child);
 }
 
 int pg_dirent_add(struct store *st, int64_t parent, const char *name,
