@@ -540,8 +540,14 @@ static void gfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 						      : 0),
 				     &r);
 	if (rc == 0 && r.kept) {
-		/* The kernel now thinks newname is the source's inode; the
-		 * target kept its own.  Tell it once the reply is out. */
+		/* The kernel will think newname is the source's inode; the
+		 * target kept its own.  Its entry can only be dropped once the
+		 * reply is out (the rename holds the folder's lock).  Until
+		 * then the source's inode answers as the target (an alias):
+		 * its cached attributes go now, a call that takes no lock, so
+		 * that the very next stat asks and learns the target's inode
+		 * number. */
+		fuse_lowlevel_notify_inval_inode(fs->se, r.source, -1, 0);
 		fs_notify_entry(fs, newparent, newname);
 		fs_notify_inode(fs, r.kept);
 		fs_notify_inode(fs, r.source);

@@ -5,6 +5,10 @@
  * errnos without shell guesswork.
  *
  *   probe OP ARGS...      see usage() for the operations
+ *   probe saves PATH N    save PATH N times as editors do, each save
+ *                         followed at once by a statx of its inode
+ *                         number alone: prints OK and the inode numbers
+ *                         seen, each once, in order
  *   probe hold PATH FLAGS keep PATH open and take commands on stdin:
  *                         read | write DATA | fsync | fstat |
  *                         getxattr NAME | setxattr NAME VALUE | quit
@@ -75,21 +79,27 @@ static int parse_flags(const char *s)
 }
 
 /* Open, write all of data, fsync, close: the first failure's errno. */
-static int write_file(const char *path, const char *data, int flags)
+/* Create or truncate per flags, write, fsync, close: 0, or -1 and errno. */
+static int put_file(const char *path, const char *data, int flags)
 {
 	size_t n = strlen(data);
 	int fd = open(path, flags, 0644);
+	int e;
 
 	if (fd < 0)
-		return result(-1);
+		return -1;
 	if (write(fd, data, n) != (ssize_t)n || fsync(fd) != 0) {
-		int e = errno;
-
+		e = errno;
 		close(fd);
 		errno = e;
-		return result(-1);
+		return -1;
 	}
-	return result(close(fd));
+	return close(fd);
+}
+
+static int write_file(const char *path, const char *data, int flags)
+{
+	return result(put_file(path, data, flags));
 }
 
 static int hold(const char *path, const char *flags)
@@ -156,6 +166,35 @@ static int hold(const char *path, const char *flags)
 	return result(close(fd));
 }
 
+/* An editor's save, N times over: the new content in PATH.swp, fsynced,
+ * renamed over PATH, and at once the inode number, asked alone (statx
+ * with STATX_INO, as `stat -c %i` does, which a cached inode answers
+ * without asking the file system). */
+static int saves(const char *path, int n)
+{
+	unsigned long long seen[16];
+	char tmp[4096], data[32];
+	struct statx sx;
+	int i, k, nseen = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.swp", path);
+	for (i = 0; i < n; i++) {
+		snprintf(data, sizeof(data), "save %d", i);
+		if (put_file(tmp, data, O_WRONLY | O_CREAT | O_TRUNC) != 0 || rename(tmp, path) != 0 ||
+		    statx(AT_FDCWD, path, 0, STATX_INO, &sx) != 0)
+			return result(-1);
+		for (k = 0; k < nseen && seen[k] != sx.stx_ino; k++)
+			;
+		if (k == nseen && nseen < 16)
+			seen[nseen++] = sx.stx_ino;
+	}
+	printf("OK");
+	for (k = 0; k < nseen; k++)
+		printf(" %llu", seen[k]);
+	printf("\n");
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
@@ -170,7 +209,8 @@ static int usage(void)
 		"  utimens PATH SEC NSEC | access PATH r|w|x|f\n"
 		"  setxattr PATH NAME VALUE | getxattr PATH NAME\n"
 		"  removexattr PATH NAME | listxattr PATH\n"
-		"  statfs PATH | stat PATH | fsync PATH | hold PATH FLAGS\n");
+		"  statfs PATH | stat PATH | fsync PATH | hold PATH FLAGS\n"
+		"  saves PATH N\n");
 	return 2;
 }
 
@@ -309,6 +349,8 @@ int main(int argc, char **argv)
 			return result(-1);
 		return result(close(fd));
 	}
+	if (strcmp(op, "saves") == 0 && argc == 4)
+		return saves(p, atoi(argv[3]));
 	if (strcmp(op, "hold") == 0 && argc == 4)
 		return hold(p, argv[3]);
 	return usage();

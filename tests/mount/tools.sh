@@ -175,6 +175,12 @@ expect OK "and renames it over the original" \
 same "the saved document keeps its inode" "$(inode "$D/doc.txt")" "$i"
 same "and holds the new content" "$(as alice cat "$D/doc.txt")" "second version"
 expect ENOENT "the temp file is gone" as alice "$PROBE" stat "$D/.doc.txt.swp"
+# The inode number asked alone at once after each save (stat -c %i asks
+# so), before the daemon can drop the kernel's entry for the name: the
+# kernel must ask, not answer from the temp file's cached inode.
+same "fifty saves, each statted at once, show only the document's inode" \
+	"$(as alice "$PROBE" saves "$D/doc.txt" 50)" "OK $i"
+same "and it holds the last save" "$(as alice cat "$D/doc.txt")" "save 49"
 expect OK "a second document" as alice "$PROBE" write "$D/notes.md" "old notes"
 i=$(inode "$D/notes.md")
 check "python saves it with os.fsync and os.replace" as alice "$PY" -c '
