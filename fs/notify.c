@@ -173,6 +173,9 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&n->lock);
 		if (idle)
 			wait_changes(n, st);
+		/* A request's items first: the journal may take a round
+		 * trip to the database. */
+		send_queued(fs);
 		if (st)
 			store_fs_changes(st, &n->cursor, on_change, fs);
 		/* Rights changed: once the kernel dropped its caches, the
