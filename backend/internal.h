@@ -774,6 +774,16 @@ int node_lookup(struct store *st, const struct store_caller *c,
  * the personal calendar it shows. */
 int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
 	     struct node_info *out);
+/* The same for the folder of a name the kernel resolves (lookup, create,
+ * unlink, rename): -ESTALE where node_dir says -ENOENT.  The kernel named
+ * it by an inode number it cached, and the folder is gone or out of the
+ * caller's sight (deleted or moved to the trash by another process or
+ * mount, a change of rights).  On -ESTALE the kernel walks the path again
+ * name by name and finds what is there now, before its invalidation has
+ * arrived; only a walk that starts there (a working directory, a dirfd)
+ * sees the error itself. */
+int node_parent(struct store *st, const struct store_caller *c, int64_t ino,
+		struct node_info *out);
 
 /* ---- store/store.c ---- */
 /* A handle on an empty database at `conninfo` (PostgreSQL) or at

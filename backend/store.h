@@ -655,6 +655,9 @@ int store_may(struct store *st, const struct store_caller *c, uint64_t ino,
  *                 damaged) or whose content file is missing, and
  *                 database errors; nothing is returned from such content.
  *  -EBUSY         the database stayed locked by another process for 30 s.
+ *  -ESTALE        the folder a name is resolved in (lookup, create, link,
+ *                 unlink, rename) is gone or out of the caller's sight:
+ *                 the kernel walks the path again (node_parent).
  * Reads are short only at the end of the file; a write either stores all
  * its bytes (*done = size) or none, and returns the error.
  */

@@ -50,7 +50,7 @@ static int check_parent(struct store *st, const struct store_caller *c,
 {
 	int rc;
 
-	rc = node_dir(st, c, parent, p);
+	rc = node_parent(st, c, parent, p);
 	if (rc)
 		return rc;
 	if (!S_ISDIR(p->mode))
@@ -320,7 +320,7 @@ static int remove_locked(struct store *st, const struct store_caller *c,
 	struct node_info p, n;
 	int rc;
 
-	rc = node_dir(st, c, parent, &p);
+	rc = node_parent(st, c, parent, &p);
 	if (rc == 0)
 		rc = node_lookup(st, c, p.ino, name, &n);
 	if (rc)
@@ -502,9 +502,9 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	bool have_dst, same, mail;
 	int type, rc;
 
-	rc = node_dir(st, c, parent, &p);
+	rc = node_parent(st, c, parent, &p);
 	if (rc == 0)
-		rc = node_dir(st, c, newparent, &np);
+		rc = node_parent(st, c, newparent, &np);
 	if (rc == 0)
 		rc = check_name(st, newname);
 	if (rc)

@@ -352,7 +352,7 @@ static int put_locked(struct store *st, const struct store_caller *c,
 	uint64_t hdir = 0;
 	int rc;
 
-	rc = node_dir(st, c, parent, &p);
+	rc = node_parent(st, c, parent, &p);
 	if (rc == 0)
 		rc = node_lookup(st, c, p.ino, name, &n);
 	if (rc)
@@ -431,7 +431,7 @@ static int take_locked(struct store *st, const struct store_caller *c,
 
 		rc = hist_dir_origin(st, e.hdir, from, sizeof(from));
 		if (rc == 0)
-			rc = node_dir(st, c, parent, &d);
+			rc = node_parent(st, c, parent, &d);
 		if (rc == 0)
 			rc = node_path(st, d.ino, to, sizeof(to) - 256);
 		if (rc == 0)

@@ -951,7 +951,7 @@ int hist_restore_to(struct store *st, const struct store_caller *c,
 	int64_t node = 0, space = 0;
 	int rc;
 
-	rc = node_dir(st, c, parent, &d);
+	rc = node_parent(st, c, parent, &d);
 	if (rc == 0 && !S_ISDIR(d.mode))
 		rc = -ENOTDIR;
 	if (rc == 0)

@@ -121,17 +121,32 @@ static int root_child(struct store *st, const struct store_caller *c,
 	return meta_space_group_root(st, name, c->account, ino);
 }
 
-int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
-	     struct node_info *out)
+/* `gone`: what a folder the caller may no longer see answers. */
+static int dir_of(struct store *st, const struct store_caller *c, int64_t ino,
+		  struct node_info *out, int gone)
 {
 	struct node_info view;
 	int rc = node_visible(st, c, ino, out);
 
+	if (rc == -ENOENT)
+		return gone;
 	if (rc || out->gen != GEN_CALVIEW)
 		return rc;
 	/* members/<u>/calendar/ is u's personal calendar. */
 	view = *out;
 	return members_calendar(st, &view, out);
+}
+
+int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
+	     struct node_info *out)
+{
+	return dir_of(st, c, ino, out, -ENOENT);
+}
+
+int node_parent(struct store *st, const struct store_caller *c, int64_t ino,
+		struct node_info *out)
+{
+	return dir_of(st, c, ino, out, -ESTALE);
 }
 
 int node_lookup(struct store *st, const struct store_caller *c,
@@ -141,7 +156,7 @@ int node_lookup(struct store *st, const struct store_caller *c,
 	int64_t ino;
 	int rc;
 
-	rc = node_dir(st, c, parent, &p);
+	rc = node_parent(st, c, parent, &p);
 	if (rc)
 		return rc;
 	parent = p.ino;

@@ -162,8 +162,12 @@ static void member_removed(struct fixture *fx, bool other)
 		 how(fx, by));
 	succeeds(fx, store_group_remove(by, &t.boss, "Team", "bob"),
 		 "%s: boss removes bob", how(fx, by));
-	is_errno(store_fs_lookup(fx->st, &t.bob, t.docs, "x", &a), -ENOENT,
-		 "%s: bob's next lookup finds nothing", how(fx, by));
+	/* The folder itself is out of his sight: the kernel, told so,
+	 * walks the path again and finds nothing at the group's name. */
+	is_errno(store_fs_lookup(fx->st, &t.bob, t.docs, "x", &a), -ESTALE,
+		 "%s: bob's next lookup finds his folder gone", how(fx, by));
+	is_errno(store_fs_lookup(fx->st, &t.bob, STORE_ROOT_INO, "Team", &a),
+		 -ENOENT, "%s: and the group's name, nothing", how(fx, by));
 	is_errno(store_fs_getattr(fx->st, &t.bob, x, &a), -ENOENT,
 		 "%s: nor his next getattr", how(fx, by));
 	ok(add(fx, &t.bob, x, "b2") != 0, "%s: nor may he add",

@@ -5,8 +5,9 @@
  * edit right the mover lacks, RENAME_EXCHANGE works in documents only, a
  * handle on the source of a save-pattern rename writes only where its
  * caller edits the target, hard links stay within one drop folder, the
- * save pattern leaves other hard links alone, and a length past the
- * largest file is EFBIG.
+ * save pattern leaves other hard links alone, a length past the
+ * largest file is EFBIG, and a name resolved in a folder that is gone
+ * answers ESTALE (the kernel's cache of that folder is stale).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -318,6 +319,61 @@ static void drop_refusals(struct fixture *fx)
 		 "the owner removes it");
 }
 
+static int count_entry(void *arg, const char *name,
+		       const struct store_attr *attr)
+{
+	(void)name;
+	(void)attr;
+	++*(int *)arg;
+	return 0;
+}
+
+/* What the kernel asks in a folder it still caches after another process
+ * removed it (a mount of its own, groupctl, Move to Trash): each name
+ * resolved there answers -ESTALE, so that the kernel walks the path
+ * again, rather than -ENOENT for what may exist under the path now. */
+static void gone_folder(struct fixture *fx)
+{
+	struct store_file *f = NULL;
+	struct store_rename rn;
+	struct store_attr a;
+	struct world w;
+	uint64_t old;
+	int n = 0;
+
+	world(fx, &w);
+	old = fx_mkdir(fx, &w.boss, w.docs, "old");
+	put(fx, &w.boss, old, "f.txt", "in old");
+	put(fx, &w.boss, w.docs, "y.txt", "why");
+	succeeds(fx, store_fs_unlink(fx->st, &w.boss, old, "f.txt"),
+		 "f.txt goes");
+	succeeds(fx, store_fs_rmdir(fx->st, &w.boss, w.docs, "old"),
+		 "and its folder");
+	is_errno(store_fs_lookup(fx->st, &w.boss, old, "f.txt", &a), -ESTALE,
+		 "a lookup in the removed folder: ESTALE");
+	is_errno(store_fs_mkdir(fx->st, &w.boss, old, "sub", 0755, &a),
+		 -ESTALE, "mkdir there");
+	is_errno(store_fs_create(fx->st, &w.boss, old, "n.txt", 0644,
+				 O_WRONLY | O_CREAT, &a, &f),
+		 -ESTALE, "create there");
+	ok(f == NULL, "which opened nothing");
+	is_errno(store_fs_unlink(fx->st, &w.boss, old, "f.txt"), -ESTALE,
+		 "unlink there");
+	is_errno(store_fs_rename(fx->st, &w.boss, w.docs, "y.txt", old,
+				 "y.txt", 0, &rn),
+		 -ESTALE, "a rename into it");
+	is_errno(store_fs_rename(fx->st, &w.boss, old, "f.txt", w.docs,
+				 "f.txt", 0, &rn),
+		 -ESTALE, "a rename out of it");
+	is_errno(store_fs_readdir(fx->st, &w.boss, old, NULL, 0, count_entry,
+				  &n),
+		 -ENOENT, "listing it is no walk: ENOENT");
+	is_errno(store_fs_lookup(fx->st, &w.boss, w.docs, "old", &a), -ENOENT,
+		 "its name in documents: ENOENT, as a walk finds it");
+	is_errno(store_fs_lookup(fx->st, &w.boss, w.docs, "f.txt", &a),
+		 -ENOENT, "a missing name in a folder that is there: ENOENT");
+}
+
 int main(void)
 {
 	fx_run("moving into a drop folder needs the edit right", into_drop);
@@ -326,5 +382,6 @@ int main(void)
 	fx_run("a handle on a saved-over source", alias_handle);
 	fx_run("hard links and drop folders, snapshots", links);
 	fx_run("EFBIG past the largest file", too_big);
+	fx_run("names in a folder that is gone: ESTALE", gone_folder);
 	return done_testing();
 }
