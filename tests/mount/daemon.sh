@@ -59,19 +59,32 @@ check "the daemon released the file itself" \
 same "and freed the unlinked item" "$(used_sales)" 0
 
 # The request loop (fs/loop.c): a request waiting for the database does
-# not hold up the others.  Another process holds the write lock; a write
-# through the mount waits for it, and meanwhile a lookup is answered on
-# another worker with a connection of its own.
+# not hold up the others.  Another process holds the store's write lock
+# (SQLite's, or the advisory lock every writer on PostgreSQL takes); a
+# write through the mount waits for it, and meanwhile a lookup is
+# answered on another worker with a connection of its own.
 M3=$T/mnt3
 mount_fg "$M3" --as alice -o max_threads=2
 mkfifo "$T/sql.in"
-sqlite3 "$GROUPFS_STORE/db/store.db" <"$T/sql.in" >"$T/sql.out" 2>&1 &
+if [ "$ENGINE" = postgres ]; then
+	psql -XAtq "$PG_CONNINFO" <"$T/sql.in" >"$T/sql.out" 2>&1 &
+	take='BEGIN;\nSELECT pg_advisory_xact_lock(7453010373645841713);\n'
+else
+	sqlite3 "$GROUPFS_STORE/db/store.db" <"$T/sql.in" >"$T/sql.out" 2>&1 &
+	take='BEGIN IMMEDIATE;\n'
+fi
 sqlpid=$!
 exec {sqlfd}>"$T/sql.in"
-printf 'BEGIN IMMEDIATE;\nSELECT %s;\n' "'locked'" >&"$sqlfd"
+printf "${take}SELECT 'locked';\n" >&"$sqlfd"
 wait_for "another process holds the write lock" 10 grep -q locked "$T/sql.out"
 "$PROBE" write "$M3/Sales/documents/waits.txt" later &
 writer=$!
+# On PostgreSQL the server shows the wait itself.
+lock_waiters() {
+	[ "$(store_sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" = 1 ]
+}
+[ "$ENGINE" != postgres ] ||
+	wait_for "the write waits for the writer lock" 10 lock_waiters
 check "a lookup is answered while a write waits for the lock" \
 	timeout 10 bash -c "! stat '$M3/Sales/never-looked-up'"
 check "and the write is still waiting" kill -0 "$writer"
