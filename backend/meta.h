@@ -161,6 +161,15 @@ int meta_dirent_find_node(struct store *st, int64_t parent, const char *name,
 /* Name `child` in folder `parent`.  -EEXIST: the name is taken. */
 int meta_dirent_add(struct store *st, int64_t parent, const char *name,
 		    int64_t child);
+/* A new node with its first name, in one query where the engine can:
+ * meta_node_add(n), meta_dirent_add(parent, name) and
+ * meta_node_touch_dir(parent, nlink_delta, n->time_ns), then *ino its id
+ * and *out the node as meta_node_get gives it.  -EEXIST: the name is
+ * taken, and the node may have been added without it: the caller's
+ * transaction must fail. */
+int meta_node_add_named(struct store *st, const struct meta_node_new *n,
+			int64_t parent, const char *name, int nlink_delta,
+			int64_t *ino, struct node_info *out);
 /* A folder that holds node `child` (any one, when it has several names).
  * -ENOENT: it has no name. */
 int meta_dirent_parent(struct store *st, int64_t child, int64_t *parent);

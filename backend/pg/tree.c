@@ -30,12 +30,14 @@ static int64_t count_arg(uint64_t v)
 /* ---- nodes ---- */
 
 /* node_info's columns, of node n with its space s and creator a. */
-#define INFO_COLS                                                              \
-	"n.id, n.space_id, coalesce((SELECT parent FROM dirent"                \
-	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"         \
+#define INFO_COLS_WITH(parent)                                                 \
+	"n.id, n.space_id, " parent ", n.tool, n.mode, n.creator,"             \
 	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"        \
 	" n.nlink, n.gen, coalesce(n.hist, 0), n.size, n.atime, n.mtime,"      \
 	" n.ctime, a.unix_uid"
+#define INFO_COLS                                                              \
+	INFO_COLS_WITH("coalesce((SELECT parent FROM dirent WHERE child = n.id" \
+		       " LIMIT 1), 0)")
 #define INFO_JOINS                                                             \
 	" LEFT JOIN space s ON s.id = n.space_id"                              \
 	" LEFT JOIN account a ON a.id = n.creator"
@@ -147,6 +149,49 @@ int pg_node_add(struct store *st, const struct meta_node_new *n, int64_t *ino)
 		      (int64_t)n->cipher);
 }
 
+static int name_taken(struct store *st, int64_t parent, const char *name)
+{
+	return store_fail(st, -EEXIST,
+			  "database: the name %s is taken in folder %lld",
+			  name, (long long)parent);
+}
+
+/* One round trip where there were four.  The name goes in only where
+ * it is free and the folder changes only with it; the node's row comes
+ * back from the INSERT itself (a statement's parts do not see each
+ * other's rows), joined to its space and creator. */
+int pg_node_add_named(struct store *st, const struct meta_node_new *n,
+		      int64_t parent, const char *name, int nlink_delta,
+		      int64_t *ino, struct node_info *out)
+{
+	int64_t named = 0;
+	PGresult *r;
+	int rc;
+
+	rc = pg_q(st, &r,
+		  "WITH n AS (INSERT INTO node (space_id, tool, mode, nlink,"
+		  " creator, atime, mtime, ctime, cid, cipher) VALUES ($1, $2,"
+		  " $3, $4, nullif($5::bigint, 0), $6::bigint, $6::bigint,"
+		  " $6::bigint, $7, $8) RETURNING *),"
+		  " d AS (INSERT INTO dirent (parent, name, child)"
+		  " SELECT $9, $10, id FROM n ON CONFLICT (parent, name)"
+		  " DO NOTHING RETURNING child),"
+		  " t AS (UPDATE node SET nlink = nlink + $11::bigint,"
+		  " mtime = $6, ctime = $6 WHERE id = $9"
+		  " AND EXISTS (SELECT 1 FROM d))"
+		  " SELECT " INFO_COLS_WITH("$9::bigint") ","
+		  " (SELECT count(*) FROM d) FROM n" INFO_JOINS,
+		  "iiiiiibiiti", n->space, (int64_t)n->tool, (int64_t)n->mode,
+		  n->nlink, n->creator, n->time_ns, n->cid, n->cid_len,
+		  (int64_t)n->cipher, parent, name, (int64_t)nlink_delta);
+	rc = info_first(rc, r, out, &named);
+	if (rc == 0 && !named)
+		rc = name_taken(st, parent, name);
+	if (rc == 0)
+		*ino = out->ino;
+	return rc;
+}
+
 int pg_node_touch_dir(struct store *st, int64_t dir, int nlink_delta,
 		      int64_t time_ns)
 {
@@ -199,10 +244,7 @@ int pg_dirent_add(struct store *st, int64_t parent, const char *name,
 		    " $3) ON CONFLICT (parent, name) DO NOTHING",
 		    "iti", parent, name, child);
 	if (rc == 0 && pg_changes(st) == 0)
-		rc = store_fail(st, -EEXIST,
-				"database: the name %s is taken "
-				"in folder %lld",
-				name, (long long)parent);
+		rc = name_taken(st, parent, name);
 	return rc;
 }
 

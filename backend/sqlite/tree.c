@@ -153,6 +153,22 @@ int sq_dirent_add(struct store *st, int64_t parent, const char *name,
 		      "iti", parent, name, child);
 }
 
+/* The calls in turn: in-process, one statement saves nothing. */
+int sq_node_add_named(struct store *st, const struct meta_node_new *n,
+		      int64_t parent, const char *name, int nlink_delta,
+		      int64_t *ino, struct node_info *out)
+{
+	int rc = sq_node_add(st, n, ino);
+
+	if (rc == 0)
+		rc = sq_dirent_add(st, parent, name, *ino);
+	if (rc == 0)
+		rc = sq_node_touch_dir(st, parent, nlink_delta, n->time_ns);
+	if (rc == 0)
+		rc = sq_node_get(st, *ino, out);
+	return rc;
+}
+
 int sq_dirent_parent(struct store *st, int64_t child, int64_t *parent)
 {
 	return db_int(st, parent,

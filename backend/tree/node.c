@@ -59,19 +59,19 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 		.cid_len = S_ISREG(mode) ? 16 : 0,
 		.cipher = CIPHER_DEFAULT,
 	};
+	struct node_info info;
 	int rc;
 
 	content_new_cid(cid);
-	rc = meta_node_add(st, &n, ino);
-	if (rc)
-		return rc;
 	/* No creator (0 in the new row): no UPDATE of it, which would count
 	 * as a change of rights and make groupctl wait for the mounts. */
 	if (!parent)
-		return rc;
-	rc = meta_dirent_add(st, parent, name, *ino);
+		return meta_node_add(st, &n, ino);
+	rc = meta_node_add_named(st, &n, parent, name, S_ISDIR(mode) ? 1 : 0,
+				 ino, &info);
+	/* Its caller asks for it next, as a rule. */
 	if (rc == 0)
-		rc = node_touch_dir(st, parent, S_ISDIR(mode) ? 1 : 0);
+		memo_node(st, &info);
 	/* What members put there counts (a trigger keeps space.files) and
 	 * is bounded; the generated members/ is not theirs. */
 	if (rc == 0 && tool != TOOL_MEMBERS)

@@ -194,6 +194,47 @@ int main(void)
 		is_errno(pg_dirent_find_node(&st, gdocs, "A.txt", &v, &byname),
 			 -ENOENT, "dirent_find_node of no such name");
 	}
+	{
+		static const unsigned char cid[16] = {4, 5, 6};
+		struct meta_node_new nn = {
+			.space = gspace, .tool = 1, .mode = S_IFREG | 0640,
+			.nlink = 1, .creator = bob, .time_ns = 800,
+			.cid = cid, .cid_len = 16, .cipher = 1,
+		};
+		struct node_info made, byid;
+		int64_t made_id = 0;
+
+		is_errno(pg_node_add_named(&st, &nn, gdocs, "named.txt", 1,
+					   &made_id, &made),
+			 0, "node_add_named");
+		is_errno(pg_node_get(&st, made_id, &byid), 0, "  node_get of it");
+		ok(memcmp(&made, &byid, sizeof(byid)) == 0 &&
+			   made.parent == gdocs && made.creator == bob &&
+			   made.mtime_ns == 800,
+		   "  its node as node_get gives it");
+		is_errno(pg_dirent_find(&st, gdocs, "named.txt", &v), 0,
+			 "  named in its folder");
+		is_int(v, made_id, "  by that name");
+		pg_node_attr(&st, gdocs, &attr);
+		ok(attr.nlink == 3 && attr.mtime_ns == 800 &&
+			   attr.ctime_ns == 800,
+		   "  the folder's nlink and times moved");
+		nn.time_ns = 900;
+		is_errno(pg_node_add_named(&st, &nn, gdocs, "named.txt", -1,
+					   &made_id, &made),
+			 -EEXIST, "node_add_named of a name taken: -EEXIST");
+		ok(strstr(st.errmsg, "named.txt") != NULL,
+		   "  the message names it: %s", st.errmsg);
+		pg_node_attr(&st, gdocs, &attr);
+		ok(attr.nlink == 3 && attr.mtime_ns == 800,
+		   "  the folder did not change");
+		is_errno(pg_dirent_find(&st, gdocs, "named.txt", &v), 0,
+			 "  the name still leads");
+		is_int(v, byid.ino, "  to the first node");
+		is_errno(pg_dirent_del(&st, gdocs, "named.txt"), 0,
+			 "  (its name goes again)");
+		pg_node_touch_dir(&st, gdocs, -1, 800);
+	}
 	d1 = node(gspace, 1, S_IFDIR | 0755, bob, 200);
 	is_errno(pg_dirent_add(&st, gdocs, "sub", d1), 0, "a folder");
 	f2 = node(gspace, 1, S_IFREG | 0600, ann, 300);
