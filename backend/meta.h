@@ -988,8 +988,10 @@ int meta_sync_mark(struct store *st);
  * commit): make sure this connection listens, consume what arrived, and
  * set *fd to a descriptor that becomes readable at the next announcement;
  * -1 when the engine announces nothing (SQLite: the journal is polled).
- * 1: an announcement had arrived (since the last call), which the
- * descriptor will not show again: read the journal before waiting.
+ * 1: an announcement of another process's change had arrived (since the
+ * last call), which the descriptor will not show again: read the journal
+ * before waiting.  This process's own announcements are consumed and
+ * count for nothing.
  * Call it again before each wait: a connection made anew listens again. */
 int meta_listen(struct store *st, int *fd);
 #define META_JOURNAL_BATCH 4096

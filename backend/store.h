@@ -886,13 +886,14 @@ typedef void (*store_change_fn)(void *arg, uint64_t ino, uint64_t parent,
 				const char *name);
 int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 		     void *arg);
-/* A descriptor that becomes readable when another process announces a
- * change (a store on PostgreSQL: LISTEN/NOTIFY), what arrived so far
- * consumed; -1 when changes are not announced (SQLite: poll
- * store_fs_changes).  *arrived: an announcement was consumed here, which
- * the descriptor will not show: call store_fs_changes before waiting.
- * Call it before each wait, on the handle that polls: a connection made
- * anew listens again. */
+/* A descriptor that becomes readable when a change is announced (a
+ * store on PostgreSQL: LISTEN/NOTIFY), what arrived so far consumed; -1
+ * when changes are not announced (SQLite: poll store_fs_changes).
+ * *arrived: another process's announcement was consumed here, which the
+ * descriptor will not show: call store_fs_changes before waiting.  This
+ * process's own announcements wake the descriptor too, and count for
+ * nothing here: call again when it wakes.  Call it before each wait, on
+ * the handle that polls: a connection made anew listens again. */
 int store_fs_changes_fd(struct store *st, bool *arrived);
 
 /* ---- public links (SPEC.md section 6) ---------------------------------- */

@@ -140,23 +140,38 @@ static bool send_queued(struct fs *fs)
 }
 
 /* Until a request queues an item, another process announces a change,
- * or it is time to read the journal anyway. */
+ * or it is time to read the journal anyway.  This process's own
+ * announcements wake the poll too; they are consumed and waited past. */
 static void wait_changes(struct fs_notify *n, struct store *st)
 {
-	bool arrived = false;
 	struct pollfd p[2] = {{.fd = n->wake, .events = POLLIN},
-			      {.fd = st ? store_fs_changes_fd(st, &arrived)
-					: -1,
-			       .events = POLLIN}};
+			      {.fd = -1, .events = POLLIN}};
+	struct timespec now, start;
+	bool arrived = false;
 	uint64_t count;
+	long ms;
 
-	/* Announced while the journal was being read: read it again. */
-	if (arrived)
-		return;
-	if (poll(p, 2, p[1].fd >= 0 ? ANNOUNCED_POLL_MS : POLL_MS) > 0 &&
-	    (p[0].revents & POLLIN) &&
-	    read(n->wake, &count, sizeof(count)) < 0) {
-		/* Nothing to drain: another read took it. */
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		p[1].fd = st ? store_fs_changes_fd(st, &arrived) : -1;
+		/* Announced while the journal was being read, or just now:
+		 * read it again. */
+		if (arrived)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (p[1].fd >= 0 ? ANNOUNCED_POLL_MS : POLL_MS) -
+		     ((now.tv_sec - start.tv_sec) * 1000 +
+		      (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (ms <= 0 || poll(p, 2, (int)ms) <= 0)
+			return;
+		if (p[0].revents & POLLIN) {
+			if (read(n->wake, &count, sizeof(count)) < 0) {
+				/* Nothing to drain: another read took it. */
+			}
+			return;
+		}
+		if (!(p[1].revents & POLLIN))
+			return;
 	}
 }
 

@@ -1297,7 +1297,7 @@ int pg_listen(struct store *st, int *fd)
 {
 	struct pgdb *db = pgdb(st);
 	bool arrived = false;
-	int64_t seq;
+	int64_t origin;
 	int rc;
 
 	*fd = -1;
@@ -1317,9 +1317,12 @@ int pg_listen(struct store *st, int *fd)
 			return rc;
 		db->listening = db->conn_gen;
 	}
-	/* What arrived is consumed: the socket will not show it again. */
-	while ((rc = pg_notify_next(st, &seq)) > 0)
-		arrived = true;
+	/* What arrived is consumed: the socket will not show it again.
+	 * This process's own changes are not read back (meta_journal_since
+	 * skips its origin): nothing to wake for. */
+	while ((rc = pg_notify_next(st, &origin)) > 0)
+		if (!st->sh || origin != st->sh->origin)
+			arrived = true;
 	if (rc)
 		return rc;
 	*fd = pg_socket(st);
@@ -1333,7 +1336,7 @@ int pg_socket(struct store *st)
 	return db && db->conn ? PQsocket(db->conn) : -1;
 }
 
-int pg_notify_next(struct store *st, int64_t *seq)
+int pg_notify_next(struct store *st, int64_t *origin)
 {
 	struct pgdb *db = pgdb(st);
 	PGnotify *n;
@@ -1346,7 +1349,7 @@ int pg_notify_next(struct store *st, int64_t *seq)
 		bool ours = strcmp(n->relname, PG_JOURNAL_CHANNEL) == 0;
 
 		if (ours)
-			*seq = strtoll(n->extra, NULL, 10);
+			*origin = strtoll(n->extra, NULL, 10);
 		PQfreemem(n);
 		if (ours)
 			return 1;

@@ -88,8 +88,8 @@
 
 #define PG_STMT_SLOTS 512
 
-/* The channel the journal's trigger notifies (payload: the new row's
- * seq, in decimal); daemons LISTEN on it (pg_listen). */
+/* The channel the journal's trigger notifies (payload: the writer's
+ * origin, in decimal); daemons LISTEN on it (pg_listen). */
 #define PG_JOURNAL_CHANNEL "groupfs_journal"
 
 struct pg_slot {
@@ -290,8 +290,9 @@ int pg_error(struct store *st, const PGresult *r, const char *what);
 
 /* ---- the journal's notifications (LISTEN/NOTIFY) ----------------------
  * Every row inserted into journal notifies PG_JOURNAL_CHANNEL at its
- * transaction's commit, with the row's seq as payload, to every session
- * listening, this one included.  A session that reconnects has lost its
+ * transaction's commit, with the row's origin as payload (so once per
+ * transaction: equal notifications are delivered once), to every
+ * session listening, this one included.  A session that reconnects has lost its
  * LISTEN and whatever was notified meanwhile: compare pg_conn_gen, listen
  * again and read the journal from the last seq applied. */
 
@@ -301,10 +302,10 @@ int pg_listen_start(struct store *st);
 /* The connection's socket, to poll for reading (-1: not connected); on
  * POLLIN call pg_notify_next until it returns 0. */
 int pg_socket(struct store *st);
-/* The next notification received: 1 and *seq its payload, 0 when none is
- * waiting (it never blocks), -EIO when the connection is lost.  Consumes
- * input from the socket. */
-int pg_notify_next(struct store *st, int64_t *seq);
+/* The next notification received: 1 and *origin its payload, 0 when
+ * none is waiting (it never blocks), -EIO when the connection is lost.
+ * Consumes input from the socket. */
+int pg_notify_next(struct store *st, int64_t *origin);
 /* How many connections this handle has made: it moves at each
  * reconnection, when session state (LISTEN, pg_session_hold) is gone. */
 uint64_t pg_conn_gen(struct store *st);

@@ -42,8 +42,8 @@
  *  - chunk(cid, idx, data): the sealed records of content, written in
  *    the metadata's transaction; stored uncompressed (sealed bytes do not
  *    compress).
- *  - Every row added to journal notifies PG_JOURNAL_CHANNEL with its seq
- *    (at commit), for the daemons' LISTEN.
+ *  - Every row added to journal notifies PG_JOURNAL_CHANNEL with its
+ *    origin (at commit, once per transaction), for the daemons' LISTEN.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -596,6 +596,14 @@ static const char *const migrations[] = {
 	"  LANGUAGE plpgsql AS $$ BEGIN"
 	"  INSERT INTO trash (cid) VALUES (OLD.cid) ON CONFLICT DO NOTHING;"
 	"  RAISE NOTICE USING ERRCODE = 'GF003', MESSAGE = 'trash';"
+	"  RETURN NULL; END $$;",
+	/* 6: a transaction's announcement names its writer (the origin of
+	 * its journal rows), not each row: PostgreSQL delivers a
+	 * transaction's equal notifications once, and a daemon does not
+	 * wake for its own changes, which it never reads back. */
+	"CREATE OR REPLACE FUNCTION gfs_journal_notify() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ BEGIN"
+	"  PERFORM pg_notify('" PG_JOURNAL_CHANNEL "', NEW.origin::text);"
 	"  RETURN NULL; END $$;",
 };
 

@@ -66,17 +66,18 @@ static int add_dirent(struct store *st, int64_t parent, const char *name,
 		      " VALUES ($1, $2, $3)", "iti", parent, name, child);
 }
 
-/* Wait (poll, up to 10 s) for the journal's notification of `want`. */
+/* Wait (poll, up to 10 s) for the journal's notification of a change by
+ * origin `want`. */
 static bool await_notify(struct store *st, int64_t want)
 {
-	int64_t seq = 0;
+	int64_t origin = 0;
 	int i, rc;
 
 	for (i = 0; i < 100; i++) {
 		struct pollfd pfd = {.fd = pg_socket(st), .events = POLLIN};
 
-		while ((rc = pg_notify_next(st, &seq)) == 1)
-			if (seq == want)
+		while ((rc = pg_notify_next(st, &origin)) == 1)
+			if (origin == want)
 				return true;
 		if (rc < 0 || poll(&pfd, 1, 100) < 0)
 			return false;
@@ -291,14 +292,39 @@ int main(void)
 		       " WHERE id = (SELECT max(id) FROM node)",
 		       0),
 	       1, "history let go of an open item: unlinked, hist NULL");
-	seq = pgt_one(&st, "SELECT max(seq) FROM journal", 0);
 	is_errno(pg_commit(&st), 0, "commit");
-	ok(await_notify(&st2, seq), "the journal's last row (%lld) is "
-	   "notified to the listener", (long long)seq);
+	ok(await_notify(&st2, sh.origin),
+	   "the commit's journal rows are announced to the listener, with "
+	   "the writer's origin");
 	is_errno(pg_node_hold(&st2, (uint64_t)f1, false), 0, "released");
 	is_int(pgt_one(&st, "SELECT count(*) FROM node WHERE gfs_node_open(id)",
 		       0),
 	       0, "no item open any more");
+
+	/* A process's own announcements wake its poll but count for
+	 * nothing: it never reads its own changes back.  Another origin's
+	 * count. */
+	{
+		struct pollfd pfd = {.events = POLLIN};
+		int fd = -1, got[2] = {-1, -1}, k;
+
+		while (pg_notify_next(&st2, &seq) > 0)
+			;
+		ok(pg_listen(&st2, &fd) >= 0 && fd >= 0, "listening");
+		for (k = 0; k < 2; k++) {
+			is_errno(pg_begin(&st, true), 0, "begin");
+			pg_run(&st, "INSERT INTO journal (origin, ino, parent, at)"
+			       " VALUES ($1, 1, 0, 0)", "i",
+			       k ? (int64_t)7 : sh.origin);
+			is_errno(pg_commit(&st), 0, "a change by %s",
+				 k ? "another process" : "this process");
+			pfd.fd = fd;
+			ok(poll(&pfd, 1, 10000) == 1, "  the socket wakes");
+			got[k] = pg_listen(&st2, &fd);
+		}
+		is_int(got[0], 0, "pg_listen: this process's change is nothing");
+		is_int(got[1], 1, "pg_listen: another's has arrived");
+	}
 
 	/* An announcement that comes in while the listener reads (its
 	 * journal, a read-only COMMIT sent ahead) is consumed from the
