@@ -75,11 +75,13 @@ cleanup() {
 	return $rc
 }
 trap cleanup EXIT
-# Stopped by a signal (meson's timeout sends TERM), a scenario still
-# cleans up: bash runs the EXIT trap only when the script exits.
+# Stopped by a signal (meson's timeout sends TERM; a reader of its
+# output that went away, PIPE), a scenario still cleans up: bash runs the
+# EXIT trap only when the script exits.
 trap 'exit 143' TERM
 trap 'exit 130' INT
 trap 'exit 129' HUP
+trap 'exit 141' PIPE
 
 # The engine: SQLite in the store directory, or a PostgreSQL database.
 ENGINE=${GROUPFS_TEST_ENGINE:-sqlite}
