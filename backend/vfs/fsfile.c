@@ -86,6 +86,26 @@ static int64_t rights_gen_alias(struct store *st, uint64_t ino, bool *alias)
 	return v;
 }
 
+/* The slow part of the checks below: the rights moved since the handle
+ * last passed, or its inode is an alias now.  n: the handle's node, read
+ * (rc: how that went). */
+static int recheck(struct store *st, struct store_file *f, bool write,
+		   bool alias, int64_t gen, int rc, struct node_info *n)
+{
+	if (rc == 0 && n->nlink > 0)
+		rc = node_visible(st, &f->caller, n->ino, n);
+	else if (rc == 0 && !(n->kind == SPACE_GROUP &&
+			      grp_role(st, n->group, f->caller.account)) &&
+		 !(n->kind == SPACE_PRIVATE && n->owner == f->caller.account))
+		rc = -EACCES;
+	if (rc == 0 && f->writable && (write || !alias))
+		rc = node_allows(st, &f->caller, n->ino, STORE_RIGHT_EDIT);
+	if (rc)
+		return -EACCES;
+	f->rights_gen = gen;
+	return 0;
+}
+
 /* The handle's caller still may do what the handle was opened for.  A
  * handle on the source of a save-pattern rename reaches the target now:
  * each of its operations is checked against the target, and it writes
@@ -95,25 +115,36 @@ int check_handle(struct store *st, struct store_file *f, bool write)
 	struct node_info n;
 	bool alias;
 	int64_t gen = rights_gen_alias(st, f->is->ino, &alias);
-	int rc;
 
 	if (write && !f->writable)
 		return -EBADF;
 	if (gen == f->rights_gen && !alias)
 		return 0;
-	rc = node_info(st, (int64_t)f->is->ino, &n);
-	if (rc == 0 && n.nlink > 0)
-		rc = node_visible(st, &f->caller, n.ino, &n);
-	else if (rc == 0 && !(n.kind == SPACE_GROUP &&
-			      grp_role(st, n.group, f->caller.account)) &&
-		 !(n.kind == SPACE_PRIVATE && n.owner == f->caller.account))
-		rc = -EACCES;
-	if (rc == 0 && f->writable && (write || !alias))
-		rc = node_allows(st, &f->caller, n.ino, STORE_RIGHT_EDIT);
+	return recheck(st, f, write, alias, gen,
+		       node_info(st, (int64_t)f->is->ino, &n), &n);
+}
+
+/* check_handle in a transaction, for a caller who reads the handle's node
+ * next, into *n.  The transaction keeps both what it asks: the rights
+ * generation, and the node (node_info's memo, which a write that just
+ * created the file fills); the node read through an alias is the target,
+ * another inode. */
+static int check_handle_node(struct store *st, struct store_file *f,
+			     bool write, struct node_info *n)
+{
+	int64_t gen = rights_gen(st);
+	bool alias;
+	int rc;
+
+	if (write && !f->writable)
+		return -EBADF;
+	rc = node_info(st, (int64_t)f->is->ino, n);
 	if (rc)
-		return -EACCES;
-	f->rights_gen = gen;
-	return 0;
+		return rc;
+	alias = n->ino != (int64_t)f->is->ino;
+	if (gen == f->rights_gen && !alias)
+		return 0;
+	return recheck(st, f, write, alias, gen, 0, n);
 }
 
 static int open_locked(struct store *st, const struct store_caller *c,
@@ -340,9 +371,7 @@ static int write_locked(struct store *st, struct store_file *f, uint64_t off,
 	int64_t t = now_ns();
 	int rc;
 
-	rc = check_handle(st, f, true);
-	if (rc == 0)
-		rc = node_info(st, (int64_t)f->is->ino, &n);
+	rc = check_handle_node(st, f, true, &n);
 	if (rc == 0)
 		rc = content_load(st, n.ino, &ct);
 	if (rc)
