@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Live changes: what groupctl changes while a store is mounted (members,
 # rights, roles, plans) applies to the next operation, open descriptors
-# included; only what the kernel caches may lag, by at most a second.
+# included; only what the kernel caches may lag, by at most a second.  A
+# folder another mount removes is stale for a process working in it.
 . "$(dirname "$0")/lib.sh"
 
 "$GROUPCTL" plan set mid --max-groups 2 --max-members 10 --group-bytes 2M \
@@ -137,6 +138,32 @@ same "alice's Private follows her own plan" "$(sfs alice "$M/Private")" 1048576
 "$GROUPCTL" plan set mid --private-bytes 3M
 same "a private capacity edit applies to df at once" \
 	"$(sfs alice "$M/Private/documents")" 3145728
+
+# ---- a folder removed through another mount ----
+# A process whose working directory is a folder another mount removed is
+# told its handle is stale (ESTALE), not that a file is missing; a path
+# through the folder's name is walked again and finds the new folder.
+M2=$T/mnt2
+mount_fs "$M2" -o allow_other
+as carol mkdir "$D/proj"
+mkfifo "$T/go"
+: >"$T/in"
+chmod 666 "$T/go" "$T/in"
+as carol sh -c "cd '$M2/Sales/documents/proj' && echo in >'$T/in' &&
+	read x <'$T/go' && touch b.txt" 2>"$T/touch.err" &
+holder=$!
+wait_for "a process works in proj through the second mount" 10 \
+	test -s "$T/in"
+as carol rm -r "$D/proj"
+as carol mkdir "$D/proj"
+as carol sh -c "echo new > '$D/proj/a.txt'"
+echo go >"$T/go"
+rc=0; wait "$holder" || rc=$?
+check "its next create there fails" test "$rc" -ne 0
+check "  with ESTALE (Stale file handle)" grep -q "Stale file handle" "$T/touch.err"
+same "a path through the name finds the new folder" \
+	"$(as carol cat "$M2/Sales/documents/proj/a.txt")" new
+umount_fs "$M2"
 
 umount_fs "$M"
 check "groupctl check is clean" "$GROUPCTL" check
