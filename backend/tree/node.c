@@ -53,6 +53,9 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 		.tool = tool,
 		.mode = mode,
 		.nlink = S_ISDIR(mode) ? 2 : 1,
+		/* In the new row (none: 0): no UPDATE of it, which would
+		 * count as a change of rights and make groupctl wait for
+		 * the mounts. */
 		.creator = creator,
 		.time_ns = now_ns(),
 		.cid = cid,
@@ -63,8 +66,7 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 	int rc;
 
 	content_new_cid(cid);
-	/* No creator (0 in the new row): no UPDATE of it, which would count
-	 * as a change of rights and make groupctl wait for the mounts. */
+	/* A space's root has no name. */
 	if (!parent)
 		return meta_node_add(st, &n, ino);
 	rc = meta_node_add_named(st, &n, parent, name, S_ISDIR(mode) ? 1 : 0,
