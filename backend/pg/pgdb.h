@@ -292,9 +292,10 @@ int pg_error(struct store *st, const PGresult *r, const char *what);
  * Every row inserted into journal notifies PG_JOURNAL_CHANNEL at its
  * transaction's commit, with the row's origin as payload (so once per
  * transaction: equal notifications are delivered once), to every
- * session listening, this one included.  A session that reconnects has lost its
- * LISTEN and whatever was notified meanwhile: compare pg_conn_gen, listen
- * again and read the journal from the last seq applied. */
+ * session listening, this one included.  A session that reconnects has
+ * lost its LISTEN and whatever was notified meanwhile: compare
+ * pg_conn_gen, listen again and read the journal from the last seq
+ * applied. */
 
 /* LISTEN on PG_JOURNAL_CHANNEL (outside a transaction, or it takes
  * effect at its commit). */

@@ -162,7 +162,10 @@ int pg_node_tool_set(struct store *st, int64_t ino, int tool, int64_t ctime)
 
 int pg_node_content_trash(struct store *st, int64_t ino)
 {
-	pgdb(st)->trash_unknown = true;
+	struct pgdb *db = pgdb(st);
+
+	if (db)
+		db->trash_unknown = true;
 	return pg_run(st,
 		      "INSERT INTO trash (cid) SELECT cid FROM node WHERE"
 		      " id = $1 AND chunked = 1 AND cid IS NOT NULL"
