@@ -19,12 +19,34 @@ STORE="$DIR/demo-store"
 MNT="$DIR/demo-mnt"
 LOG="$DIR/demo-log"
 
+# Unmount $1.  Something may look into a mount for a moment (a file
+# manager, a desktop's trash monitor checking each new mount): while the
+# mount is busy, try again for up to 10 s, then say what to do.
+unmount() {
+	tries=0
+	while ! fusermount3 -u "$1" 2>/dev/null; do
+		mountpoint -q "$1" 2>/dev/null || return 0
+		tries=$((tries + 1))
+		if [ "$tries" -eq 1 ]; then
+			echo "$1 is busy: waiting for what uses it" >&2
+		fi
+		if [ "$tries" -gt 100 ]; then
+			echo "$1 is still in use: close what uses it" \
+				"(fuser -vm $1 lists it) and try again" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
 unmount_all() {
+	rc=0
 	for p in $PEOPLE; do
 		if mountpoint -q "$MNT/$p" 2>/dev/null; then
-			fusermount3 -u "$MNT/$p"
+			unmount "$MNT/$p" || rc=1
 		fi
 	done
+	return $rc
 }
 
 status() {
@@ -46,7 +68,7 @@ status() {
 
 case "${1:-}" in
 stop)
-	unmount_all
+	unmount_all || exit 1
 	echo "demo unmounted"
 	exit 0
 	;;

@@ -17,7 +17,9 @@ ln -s "$GROUPFS" "$T/bin/groupfs"
 export PATH="$T/bin:$PATH"
 DD=$T/d
 demo() { DEMO_DIR=$DD DEMO_NO_BUILD=1 "$ROOT/demo.sh" "$@"; }
-trap 'demo stop >/dev/null 2>&1; cleanup' EXIT
+# A process still holding a mount (below) is let go first.
+trap '[ -z "${release:-}" ] || exec {release}>&-
+demo stop >/dev/null 2>&1; cleanup' EXIT
 MNT=$DD/demo-mnt
 
 if demo >"$T/demo.out" 2>&1; then
@@ -97,8 +99,24 @@ check "a folder above the mounts closed to others is named" \
 	grep -qxF "Note: $DD is closed to other users (chmod o+x it to let them in)." "$T/demo2.out"
 check "  and only it" test "$(grep -c 'is closed to other users' "$T/demo2.out")" = 1
 
+# Something still in a mount for a moment (a file manager, a desktop's
+# trash monitor looking into each new mount): stop waits for it.
+# The holder goes when this script writes a line or ends, whatever
+# fails first: it reads a fifo whose only writer is this shell.
+mkfifo "$T/release"
+exec {release}<>"$T/release"
+sh -c "cd '$MNT/karim.benali' && echo in >'$T/held' && read x" \
+	<"$T/release" {release}>&- &
+holder=$!
+wait_for "a process works in Karim's mount" 10 test -s "$T/held"
+demo stop >"$T/stop.out" 2>"$T/stop.err" &
+stopper=$!
+wait_for "./demo.sh stop waits while the mount is busy" 10 \
+	grep -q "karim.benali is busy" "$T/stop.err"
+echo go >&"$release"
+wait "$holder" || true
 rc=0
-demo stop >/dev/null || rc=$?
+wait "$stopper" || rc=$?
 same "./demo.sh stop exits 0" "$rc" 0
 check "nothing is mounted any more" bash -c "! mountpoint -q '$MNT/antoine.mercier'"
 check "./demo.sh status says so (exit 1)" bash -c "! DEMO_DIR='$DD' DEMO_NO_BUILD=1 '$ROOT/demo.sh' status >/dev/null"
