@@ -146,19 +146,23 @@ same "a private capacity edit applies to df at once" \
 M2=$T/mnt2
 mount_fs "$M2" -o allow_other
 as carol mkdir "$D/proj"
+# The process waits for a line on a fifo whose only writer is this
+# shell, so it goes too if this script ends first.
 mkfifo "$T/go"
+exec {go}<>"$T/go"
 : >"$T/in"
-chmod 666 "$T/go" "$T/in"
+chmod 666 "$T/in"
 as carol sh -c "cd '$M2/Sales/documents/proj' && echo in >'$T/in' &&
-	read x <'$T/go' && touch b.txt" 2>"$T/touch.err" &
+	read x && touch b.txt" <"$T/go" {go}>&- 2>"$T/touch.err" &
 holder=$!
 wait_for "a process works in proj through the second mount" 10 \
 	test -s "$T/in"
 as carol rm -r "$D/proj"
 as carol mkdir "$D/proj"
 as carol sh -c "echo new > '$D/proj/a.txt'"
-echo go >"$T/go"
+echo go >&"$go"
 rc=0; wait "$holder" || rc=$?
+exec {go}>&-
 check "its next create there fails" test "$rc" -ne 0
 check "  with ESTALE (Stale file handle)" grep -q "Stale file handle" "$T/touch.err"
 same "a path through the name finds the new folder" \
