@@ -25,10 +25,19 @@ at_exit() {
 }
 
 _cleanup() {
-	local i
+	local rc=$? i f
 	for ((i = ${#cleanups[@]} - 1; i >= 0; i--)); do
 		eval "${cleanups[i]}" >/dev/null 2>&1 || true
 	done
+	# A scenario stopped by a failing command: the daemons' logs say
+	# what they saw, before they go with $TMP.
+	if [ "$rc" -ne 0 ]; then
+		for f in "$TMP"/*.log; do
+			[ -f "$f" ] || continue
+			echo "# the last lines of $f:"
+			tail -n 20 "$f" | sed 's/^/#   /'
+		done >&2
+	fi
 	rm -rf "$TMP"
 }
 trap _cleanup EXIT
