@@ -72,6 +72,8 @@ static void drop_conn(struct pgdb *db)
 	db->conn = NULL;
 	db->txn_err = 0;
 	db->ahead = 0;
+	db->gens_slot = 0;
+	db->gens_read = false;
 	/* savepoints stay counted: a transaction whose BEGIN went ahead
 	 * begins again with them (begin_again). */
 }
@@ -327,19 +329,45 @@ static int read_segment(struct store *st, PGresult **own)
 				    "lost");
 }
 
+/* The generations' row (gens_ahead) read into db; its failure, or 0. */
+static int gens_came(struct store *st, PGresult *r)
+{
+	struct pgdb *db = pgdb(st);
+	int rc = r ? pg_error(st, r, "generations") : 0;
+
+	if (rc == 0 && r && PQntuples(r) == 1) {
+		db->gens_rights = pg_col_int(r, 0, 0);
+		db->gens_access = pg_col_int(r, 0, 1);
+		db->gens_read = true;
+	}
+	PQclear(r);
+	return rc;
+}
+
 /* Read the results of what was sent ahead; their first failure, or 0. */
 static int read_ahead(struct store *st)
 {
 	struct pgdb *db = pgdb(st);
-	int rc = 0, r;
+	int rc = 0, r, slot = 0;
 
 	while (db->ahead > 0 && db->conn) {
+		PGresult *own = NULL;
+
 		db->ahead--;
-		r = read_segment(st, NULL);
+		if (++slot == db->gens_slot) {
+			r = read_segment(st, &own);
+			if (!r)
+				r = gens_came(st, own);
+			else
+				PQclear(own);
+		} else {
+			r = read_segment(st, NULL);
+		}
 		if (r && !rc)
 			rc = r;
 	}
 	db->ahead = 0;
+	db->gens_slot = 0;
 	return rc;
 }
 
@@ -633,6 +661,59 @@ static int finished(struct store *st, PGresult *r, const char *sql,
 }
 
 static int begin_again(struct store *st);
+
+/* The generations (meta_rights_gen, meta_access_gen) as the transaction
+ * sees them.  Sent ahead right after its BEGIN (and a writer's lock), so
+ * that they come back with its first statement's result: a request that
+ * looks a name up waits for the folder and the name, not for the
+ * generations first (one round trip of three).  A reader's snapshot is
+ * that of its first statement, this one; a writer reads them once it
+ * holds the writer lock, which they follow in the pipeline.  Sent once
+ * the connection's handle has read them the usual way (gens_on): the
+ * store's tables exist then (a store being made has none yet, and a
+ * failed statement would fail its transaction). */
+static const char gens_sql[] =
+	"SELECT (SELECT v FROM meta WHERE k = 'rights'),"
+	" coalesce((SELECT v FROM meta WHERE k = 'access'), 0)";
+
+static int gens_ahead(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+	struct pg_slot *slot;
+	char name[16];
+	int rc = prepare(st, gens_sql, "", &slot);
+
+	if (rc == 0)
+		rc = pipeline_on(st);
+	if (rc)
+		return rc;
+	snprintf(name, sizeof(name), "g%u", slot->id);
+	rc = sent_ahead(st, PQsendQueryPrepared(db->conn, name, 0, NULL, NULL,
+						NULL, 1));
+	if (rc == 0)
+		db->gens_slot = db->ahead;
+	return rc;
+}
+
+/* Into *rights and *access the generations sent ahead with the open
+ * transaction's BEGIN, read now if they are not yet; false when there
+ * are none to trust (outside a transaction, after a change of this
+ * session's that moved one, or a failure). */
+static bool gens_now(struct store *st, int64_t *rights, int64_t *access)
+{
+	struct pgdb *db = pgdb(st);
+
+	if (!db || !in_txn(db) || !db->conn || db->txn_err ||
+	    db->gens_txn != db->txns || db->gens_moves != db->gen_moves)
+		return false;
+	if (!db->gens_read && db->gens_slot && collect_ahead(st) != 0)
+		return false;
+	if (!db->gens_read || !db->conn)
+		return false;
+	*rights = db->gens_rights;
+	*access = db->gens_access;
+	return true;
+}
 
 /* A statement outside a transaction that finds the connection gone (the
  * server restarted while this one was idle) runs again once on a new
@@ -1074,14 +1155,20 @@ int pg_begin(struct store *st, bool write)
 			rc = text_ahead(st, "BEGIN ISOLATION LEVEL REPEATABLE "
 					    "READ READ ONLY");
 		}
+		db->gens_read = false;
+		if (rc == 0 && db->gens_on)
+			rc = gens_ahead(st);
 		if (rc != -EIO || db->conn)
 			break;
 	}
 	db->txn = rc == 0;
 	db->txn_write = write;
 	db->fresh = rc == 0;
-	if (rc == 0)
+	if (rc == 0) {
 		db->txns++;
+		db->gens_txn = db->txns;
+		db->gens_moves = db->gen_moves;
+	}
 	return rc;
 }
 
@@ -1240,12 +1327,21 @@ int pg_rights_gen(struct store *st, int64_t *out)
 	struct pgdb *db = pgdb(st);
 	int rc;
 
+	int64_t access;
+
 	if (db && in_txn(db) && db->conn && !db->txn_err &&
 	    db->rights_txn == db->txns && db->rights_moves == db->gen_moves) {
 		*out = db->rights;
 		return 0;
 	}
-	rc = pg_int(st, out, "SELECT v FROM meta WHERE k = 'rights'", "");
+	if (gens_now(st, out, &access)) {
+		rc = 0;
+	} else {
+		rc = pg_int(st, out, "SELECT v FROM meta WHERE k = 'rights'",
+			    "");
+		if (rc == 0 && db)
+			db->gens_on = true;
+	}
 	if (rc == 0 && db && in_txn(db)) {
 		db->rights = *out;
 		db->rights_txn = db->txns;
@@ -1257,14 +1353,21 @@ int pg_rights_gen(struct store *st, int64_t *out)
 int pg_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
 {
 	struct pgdb *db = pgdb(st);
-	int rc = pg_int(st, gen,
-			"SELECT (SELECT v FROM meta WHERE k = 'rights')"
-			" + coalesce((SELECT v FROM meta WHERE k = 'access'),"
-			" 0)",
-			"");
+	int64_t rights, access;
+	int rc = 0;
 
+	if (gens_now(st, &rights, &access))
+		*gen = rights + access;
+	else
+		rc = pg_int(st, gen,
+			    "SELECT (SELECT v FROM meta WHERE k = 'rights')"
+			    " + coalesce((SELECT v FROM meta WHERE k = 'access'),"
+			    " 0)",
+			    "");
 	if (rc)
 		return rc;
+	if (db)
+		db->gens_on = true;
 	mark->version = db && in_txn(db) ? db->txns : 0;
 	mark->writes = db ? db->gen_moves : 0;
 	mark->resets = 0;

@@ -129,6 +129,15 @@ struct pgdb {
 	/* Statements sent ahead (pgdb.c): their Syncs not read yet.
 	 * While any is, the connection is in libpq's pipeline mode. */
 	int ahead;
+	/* The generations sent ahead with the transaction's BEGIN (pgdb.c,
+	 * gens_ahead): gens_slot is their place among what is ahead (1: the
+	 * first; 0: read, or none sent), gens_txn the transaction (txns)
+	 * they belong to when gens_read, and gens_moves gen_moves then;
+	 * gens_on: sent with every BEGIN. */
+	int gens_slot;
+	bool gens_on, gens_read;
+	uint64_t gens_txn, gens_moves;
+	int64_t gens_rights, gens_access;
 	/* The transaction's BEGIN went ahead and none of its statements
 	 * has come back yet: a connection found lost may begin again. */
 	bool fresh;
