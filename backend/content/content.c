@@ -636,7 +636,7 @@ int content_update(struct store *st, struct istate *is, struct content *ct,
 
 int content_sync(struct store *st, struct istate *is, const struct content *ct)
 {
-	struct blob *b;
+	struct blob *b = NULL;
 	bool owned;
 	int rc;
 
