@@ -478,6 +478,11 @@ int node_touch_dir(struct store *st, int64_t dir, int nlink_delta);
 int node_path(struct store *st, int64_t ino, char *buf, size_t len);
 int node_child(struct store *st, int64_t parent, const char *name,
 	       int64_t *child);
+/* Before node_info(dir) and node_child(dir, name) in one transaction:
+ * both read at once where the engine can (meta_dirent_find_pair), for
+ * the memo to answer them (a round trip less on a database server).
+ * Nothing when dir is already known; a failure is left to them. */
+void node_lookup_ahead(struct store *st, int64_t dir, const char *name);
 int node_walk(struct store *st, int64_t root, const char *path, int64_t *ino);
 int drop_place(struct store *st, const struct node_info *n, int *depth,
 	       int64_t *owner, int64_t *dropper);

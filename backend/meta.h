@@ -158,6 +158,13 @@ int meta_dirent_find(struct store *st, int64_t parent, const char *name,
  * query where the engine can. */
 int meta_dirent_find_node(struct store *st, int64_t parent, const char *name,
 			  int64_t *child, struct node_info *out);
+/* A name looked up: folder `dir` as meta_node_get gives it into *folder,
+ * and the child named `name` in it (in folder->ino, once resolved) as
+ * meta_dirent_find_node gives it: *child 0 when there is none.  In one
+ * query where the engine can.  -ENOENT: there is no folder `dir`. */
+int meta_dirent_find_pair(struct store *st, int64_t dir, const char *name,
+			  struct node_info *folder, int64_t *child,
+			  struct node_info *out);
 /* Name `child` in folder `parent`.  -EEXIST: the name is taken. */
 int meta_dirent_add(struct store *st, int64_t parent, const char *name,
 		    int64_t child);

@@ -232,6 +232,41 @@ int pg_dirent_find_node(struct store *st, int64_t parent, const char *name,
 	return info_first(rc, r, out, child);
 }
 
+/* One round trip for the folder and the name: the folder's row first
+ * (column 20: 0), then the name's (1), if any. */
+int pg_dirent_find_pair(struct store *st, int64_t dir, const char *name,
+			struct node_info *folder, int64_t *child,
+			struct node_info *out)
+{
+	PGresult *r;
+	int rc = pg_q(st, &r,
+		      "WITH f AS (SELECT " RESOLVE " AS id)"
+		      " SELECT " INFO_COLS ", 0::bigint, 0 AS k FROM node n"
+		      INFO_JOINS " WHERE n.id = (SELECT id FROM f)"
+		      " UNION ALL SELECT " INFO_COLS ", d.child, 1 FROM dirent d"
+		      " JOIN node n ON n.id = d.child" INFO_JOINS
+		      " WHERE d.parent = (SELECT id FROM f) AND d.name = $2"
+		      " ORDER BY k",
+		      "it", dir, name);
+	int rows;
+
+	*child = 0;
+	if (rc)
+		return rc;
+	rows = PQntuples(r);
+	if (rows < 1 || pg_col_int(r, 0, 20) != 0) {
+		PQclear(r);
+		return -ENOENT;
+	}
+	info_row(r, 0, folder);
+	if (rows > 1) {
+		info_row(r, 1, out);
+		*child = pg_col_int(r, 1, 19);
+	}
+	PQclear(r);
+	return 0;
+}
+
 int pg_dirent_add(struct store *st, int64_t parent, const char *name,
 		  int64_t child)
 {

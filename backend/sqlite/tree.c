@@ -145,6 +145,22 @@ int sq_dirent_find_node(struct store *st, int64_t parent, const char *name,
 	return rc;
 }
 
+int sq_dirent_find_pair(struct store *st, int64_t dir, const char *name,
+			struct node_info *folder, int64_t *child,
+			struct node_info *out)
+{
+	int rc = sq_node_get(st, dir, folder);
+
+	*child = 0;
+	if (rc == 0)
+		rc = sq_dirent_find_node(st, folder->ino, name, child, out);
+	if (rc == -ENOENT) {
+		*child = 0;
+		rc = 0;
+	}
+	return rc;
+}
+
 int sq_dirent_add(struct store *st, int64_t parent, const char *name,
 		    int64_t child)
 {

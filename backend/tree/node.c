@@ -126,6 +126,44 @@ int node_path(struct store *st, int64_t ino, char *buf, size_t len)
 	return rc == -ENOENT ? 0 : rc;
 }
 
+/* Remember that folder `parent` holds `name` as `child` (0: holds no
+ * such name) for the rest of the transaction. */
+static void memo_name(struct store *st, int64_t parent, const char *name,
+		      int64_t child)
+{
+	struct memo *m = st->memo;
+	size_t len = strlen(name);
+	unsigned i;
+
+	if (st->txn_depth <= 0 || len >= sizeof(m->name[0].name))
+		return;
+	i = m->next_name++ % MEMO_NAMES;
+	m->name[i].wseq = st->wseq;
+	m->name[i].parent = parent;
+	m->name[i].child = child;
+	memcpy(m->name[i].name, name, len + 1);
+}
+
+void node_lookup_ahead(struct store *st, int64_t dir, const char *name)
+{
+	struct memo *m = st->memo;
+	unsigned slot = (unsigned)((uint64_t)dir % MEMO_NODES);
+	struct node_info folder, n;
+	int64_t child;
+
+	if (st->txn_depth <= 0 || HIST_IS_VIEW(dir) ||
+	    strlen(name) >= sizeof(m->name[0].name) ||
+	    (m->node[slot].wseq == st->wseq && m->node[slot].info.ino == dir))
+		return;
+	/* A failure is node_info's to find again and answer. */
+	if (meta_dirent_find_pair(st, dir, name, &folder, &child, &n) != 0)
+		return;
+	memo_node(st, &folder);
+	if (child && n.ino == child)
+		memo_node(st, &n);
+	memo_name(st, folder.ino, name, child);
+}
+
 int node_child(struct store *st, int64_t parent, const char *name,
 	       int64_t *child)
 {
@@ -150,14 +188,8 @@ int node_child(struct store *st, int64_t parent, const char *name,
 	rc = meta_dirent_find_node(st, parent, name, child, &n);
 	if (rc == 0 && n.ino == *child)
 		memo_node(st, &n);
-	if ((rc == 0 || rc == -ENOENT) && st->txn_depth > 0 &&
-	    len < sizeof(m->name[0].name)) {
-		i = m->next_name++ % MEMO_NAMES;
-		m->name[i].wseq = st->wseq;
-		m->name[i].parent = parent;
-		m->name[i].child = rc == 0 ? *child : 0;
-		memcpy(m->name[i].name, name, len + 1);
-	}
+	if (rc == 0 || rc == -ENOENT)
+		memo_name(st, parent, name, rc == 0 ? *child : 0);
 	return rc;
 }
 

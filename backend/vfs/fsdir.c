@@ -89,6 +89,8 @@ static int make_locked(struct store *st, const struct store_caller *c,
 	int rc;
 
 	rc = check_name(st, name);
+	if (rc == 0 && parent != STORE_ROOT_INO)
+		node_lookup_ahead(st, parent, name);
 	if (rc == 0)
 		rc = check_parent(st, c, parent, mode, p);
 	if (rc == 0 && p->tool == TOOL_MAIL)
@@ -320,6 +322,8 @@ static int remove_locked(struct store *st, const struct store_caller *c,
 	struct node_info p, n;
 	int rc;
 
+	if (parent != STORE_ROOT_INO)
+		node_lookup_ahead(st, parent, name);
 	rc = node_parent(st, c, parent, &p);
 	if (rc == 0)
 		rc = node_lookup(st, c, p.ino, name, &n);
@@ -502,6 +506,10 @@ static int rename_locked(struct store *st, const struct store_caller *c,
 	bool have_dst, same, mail;
 	int type, rc;
 
+	if (parent != STORE_ROOT_INO && newparent != STORE_ROOT_INO) {
+		node_lookup_ahead(st, parent, name);
+		node_lookup_ahead(st, newparent, newname);
+	}
 	rc = node_parent(st, c, parent, &p);
 	if (rc == 0)
 		rc = node_parent(st, c, newparent, &np);

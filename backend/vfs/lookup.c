@@ -156,6 +156,8 @@ int node_lookup(struct store *st, const struct store_caller *c,
 	int64_t ino;
 	int rc;
 
+	if (parent != STORE_ROOT_INO)
+		node_lookup_ahead(st, parent, name);
 	rc = node_parent(st, c, parent, &p);
 	if (rc)
 		return rc;

@@ -195,6 +195,29 @@ int main(void)
 			 -ENOENT, "dirent_find_node of no such name");
 	}
 	{
+		struct node_info folder, byid, child;
+
+		v = -1;
+		is_errno(pg_dirent_find_pair(&st, gdocs, "a.txt", &folder, &v,
+					     &child),
+			 0, "dirent_find_pair");
+		is_errno(pg_node_get(&st, gdocs, &byid), 0, "node_get");
+		ok(memcmp(&folder, &byid, sizeof(byid)) == 0,
+		   "  the folder as node_get gives it");
+		is_errno(pg_node_get(&st, f1, &byid), 0, "node_get");
+		ok(v == f1 && memcmp(&child, &byid, sizeof(byid)) == 0,
+		   "  the child and its node as node_get gives it");
+		v = -1;
+		is_errno(pg_dirent_find_pair(&st, gdocs, "A.txt", &folder, &v,
+					     &child),
+			 0, "dirent_find_pair of no such name");
+		ok(v == 0 && folder.ino == gdocs,
+		   "  the folder, and child 0");
+		is_errno(pg_dirent_find_pair(&st, 999999, "a.txt", &folder, &v,
+					     &child),
+			 -ENOENT, "dirent_find_pair of no such folder");
+	}
+	{
 		static const unsigned char cid[16] = {4, 5, 6};
 		struct meta_node_new nn = {
 			.space = gspace, .tool = 1, .mode = S_IFREG | 0640,
