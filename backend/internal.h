@@ -200,9 +200,21 @@ struct node_info {
 	int64_t uid; /* the creator's Unix uid, -1 when none */
 };
 
+/* What a space holds and may hold. */
+struct room {
+	int64_t capacity;  /* bytes: the administrator's (owner's) plan */
+	int64_t used;	   /* bytes of file content, at apparent size */
+	int64_t meta;	   /* bytes of xattr names and values, link targets */
+	int64_t files;	   /* entries members made: files, folders, links */
+	int64_t max_files; /* quota_max_entries(capacity) */
+	int64_t root, drop_dir;
+	int64_t hist;	   /* bytes kept in history (only free capacity) */
+};
+
 /* What one transaction read more than once (node_info and node_child in
  * tree/node.c): a request resolves a node several times, and a create
- * looks up the name the LOOKUP before it found free.  An entry holds
+ * looks up the name the LOOKUP before it found free; a space's room
+ * (quota.c), read with the content a write changes.  An entry holds
  * while store.wseq has not moved: any call that may write, and every
  * transaction's start and end, move it. */
 #define MEMO_NODES 8
@@ -261,6 +273,11 @@ struct memo {
 		char name[256];	       /* NAME_MAX and its NUL */
 	} name[MEMO_NAMES];
 	unsigned next_name; /* the slot the next entry takes */
+	struct {
+		uint64_t wseq;
+		int64_t space; /* 0: none */
+		struct room room;
+	} room;
 	struct acache ac;
 };
 
@@ -301,17 +318,6 @@ struct store_file {
 	size_t glen;
 	char gone[256];		/* name a refused new item had, in `dir` */
 	struct store_file *next, *prev; /* shared.files, under shared.lock */
-};
-
-/* What a space holds and may hold. */
-struct room {
-	int64_t capacity;  /* bytes: the administrator's (owner's) plan */
-	int64_t used;	   /* bytes of file content, at apparent size */
-	int64_t meta;	   /* bytes of xattr names and values, link targets */
-	int64_t files;	   /* entries members made: files, folders, links */
-	int64_t max_files; /* quota_max_entries(capacity) */
-	int64_t root, drop_dir;
-	int64_t hist;	   /* bytes kept in history (only free capacity) */
 };
 
 struct pim_info;
@@ -452,6 +458,9 @@ int content_verify(struct store *st, int64_t ino);
 /* ---- quota/quota.c ---- */
 int64_t quota_max_entries(int64_t capacity);
 int space_room(struct store *st, int64_t space, struct room *out);
+/* Remember `r`, the room of `space` just read, for space_room in the rest
+ * of the transaction (while nothing is written). */
+void space_room_memo(struct store *st, int64_t space, const struct room *r);
 /* -ENOSPC (with the rule) when item `n` may not grow from `from` to `to`
  * bytes; shrinking always may. */
 int check_room(struct store *st, const struct node_info *n, int64_t from,

@@ -1187,6 +1187,11 @@ struct content;
  * caller's to free: content_free).  Other fields are left as they were.
  * -ENOENT: no such node. */
 int meta_content_get(struct store *st, int64_t ino, struct content *ct);
+/* meta_content_get(ino) and meta_space_room(ct->space) together, in one
+ * query where the engine can (what a write reads before it checks its
+ * room).  *has_room: whether *room was filled (the node has a space). */
+int meta_content_room(struct store *st, int64_t ino, struct content *ct,
+		      struct room *room, bool *has_room);
 /* Item `ino`'s content is now inline: the sealed `blob` (len bytes; NULL
  * and 0 for none), content id `cid`, `size` bytes; with touch != 0 (ns)
  * its mtime and ctime too. */

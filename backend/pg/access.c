@@ -9,18 +9,6 @@
 
 #include "pgdb.h"
 
-/* A space's capacity (the plan of the group's administrator, or of the
- * private space's owner), for queries on `space s`: SELECT ...
- * PG_SPACE_CAPACITY ... FROM space s PG_SPACE_PLAN WHERE ... (as
- * sqlite/engine.h's SPACE_PLAN and SPACE_CAPACITY). */
-#define PG_SPACE_PLAN                                                         \
-	" JOIN account qa ON qa.id = coalesce((SELECT m.account_id FROM"      \
-	" membership m WHERE m.group_id = s.group_id AND m.role = 3),"        \
-	" s.account_id) JOIN plan qp ON qp.id = qa.plan_id"
-#define PG_SPACE_CAPACITY                                                     \
-	" CASE WHEN s.group_id IS NULL THEN qp.private_bytes"                 \
-	" ELSE qp.group_bytes END"
-
 int pg_acl_add_default(struct store *st, int64_t node, int perm)
 {
 	/* As SQLite, a setting there already is -EEXIST, but one that does
@@ -238,9 +226,8 @@ int pg_space_room(struct store *st, int64_t space, struct room *out)
 	int rc;
 
 	rc = pg_q(st, &r,
-		  "SELECT s.used, s.meta, s.files, s.root, s.drop_dir,"
-		  " s.hist_used," PG_SPACE_CAPACITY " FROM space s"
-		  PG_SPACE_PLAN " WHERE s.id = $1",
+		  "SELECT" PG_ROOM_COLS " FROM space s" PG_SPACE_PLAN
+		  " WHERE s.id = $1",
 		  "i", space);
 	if (rc)
 		return rc;
@@ -248,15 +235,20 @@ int pg_space_room(struct store *st, int64_t space, struct room *out)
 		PQclear(r);
 		return -ENOENT;
 	}
-	out->used = pg_col_int(r, 0, 0);
-	out->meta = pg_col_int(r, 0, 1);
-	out->files = pg_col_int(r, 0, 2);
-	out->root = pg_col_int(r, 0, 3);
-	out->drop_dir = pg_col_int(r, 0, 4);
-	out->hist = pg_col_int(r, 0, 5);
-	out->capacity = pg_col_int(r, 0, 6);
+	pg_room_row(r, 0, 0, out);
 	PQclear(r);
 	return 0;
+}
+
+void pg_room_row(const PGresult *r, int row, int col, struct room *out)
+{
+	out->used = pg_col_int(r, row, col);
+	out->meta = pg_col_int(r, row, col + 1);
+	out->files = pg_col_int(r, row, col + 2);
+	out->root = pg_col_int(r, row, col + 3);
+	out->drop_dir = pg_col_int(r, row, col + 4);
+	out->hist = pg_col_int(r, row, col + 5);
+	out->capacity = pg_col_int(r, row, col + 6);
 }
 
 int pg_cal_grant_drop(struct store *st, int64_t owner, int64_t grantee)

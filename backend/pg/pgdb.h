@@ -145,6 +145,24 @@ struct pgdb {
 	struct pg_slot cache[PG_STMT_SLOTS];
 };
 
+/* A space's capacity (the plan of the group's administrator, or of the
+ * private space's owner), for queries on `space s`: SELECT ...
+ * PG_SPACE_CAPACITY ... FROM space s PG_SPACE_PLAN WHERE ... (as
+ * sqlite/engine.h's SPACE_PLAN and SPACE_CAPACITY). */
+#define PG_SPACE_PLAN                                                         \
+	" JOIN account qa ON qa.id = coalesce((SELECT m.account_id FROM"      \
+	" membership m WHERE m.group_id = s.group_id AND m.role = 3),"        \
+	" s.account_id) JOIN plan qp ON qp.id = qa.plan_id"
+#define PG_SPACE_CAPACITY                                                     \
+	" CASE WHEN s.group_id IS NULL THEN qp.private_bytes"                 \
+	" ELSE qp.group_bytes END"
+/* A space's room (struct room, but max_files) from column 0: SELECT
+ * PG_ROOM_COLS ... FROM space s PG_SPACE_PLAN (pg_room_row). */
+#define PG_ROOM_COLS                                                          \
+	" s.used, s.meta, s.files, s.root, s.drop_dir, s.hist_used,"          \
+	PG_SPACE_CAPACITY
+void pg_room_row(const PGresult *r, int row, int col, struct room *out);
+
 /* The engine's connection of store handle `st`. */
 static inline struct pgdb *pgdb(struct store *st)
 {

@@ -31,23 +31,18 @@
 	" ELSE mtime END, ctime = CASE WHEN $" #N "::bigint <> 0"         \
 	" THEN $" #N "::bigint ELSE ctime END"
 
-int pg_content_get(struct store *st, int64_t ino, struct content *ct)
+/* The content columns of a node (n), from column 0 (content_row). */
+#define CONTENT_COLS                                                          \
+	" n.space_id, n.size, n.cid, n.chunked, n.inline, n.id, n.cipher"
+
+/* The first row of r, of CONTENT_COLS, into *ct; -ENOENT: no row. */
+static int content_row(struct store *st, PGresult *r, struct content *ct)
 {
 	const void *p;
-	PGresult *r;
 	size_t len;
-	int rc;
 
-	rc = pg_q(st, &r,
-		  "SELECT space_id, size, cid, chunked, inline, id, cipher"
-		  " FROM node WHERE id = " RESOLVE,
-		  "i", ino);
-	if (rc)
-		return rc;
-	if (PQntuples(r) < 1) {
-		PQclear(r);
+	if (PQntuples(r) < 1)
 		return -ENOENT;
-	}
 	ct->ino = pg_col_int(r, 0, 5);
 	ct->space = pg_col_int(r, 0, 0);
 	ct->size = pg_col_int(r, 0, 1);
@@ -60,14 +55,50 @@ int pg_content_get(struct store *st, int64_t ino, struct content *ct)
 	ct->inline_len = len;
 	if (len) {
 		ct->inline_blob = malloc(len);
-		if (!ct->inline_blob) {
-			PQclear(r);
+		if (!ct->inline_blob)
 			return store_fail(st, -ENOMEM, "out of memory");
-		}
 		memcpy(ct->inline_blob, p, len);
 	}
-	PQclear(r);
 	return 0;
+}
+
+int pg_content_get(struct store *st, int64_t ino, struct content *ct)
+{
+	PGresult *r;
+	int rc;
+
+	rc = pg_q(st, &r,
+		  "SELECT" CONTENT_COLS " FROM node n WHERE n.id = " RESOLVE,
+		  "i", ino);
+	if (rc)
+		return rc;
+	rc = content_row(st, r, ct);
+	PQclear(r);
+	return rc;
+}
+
+/* One round trip: the node's row beside its space's. */
+int pg_content_room(struct store *st, int64_t ino, struct content *ct,
+		    struct room *room, bool *has_room)
+{
+	PGresult *r;
+	int rc;
+
+	*has_room = false;
+	rc = pg_q(st, &r,
+		  "SELECT" CONTENT_COLS ", s.id," PG_ROOM_COLS " FROM node n"
+		  " LEFT JOIN (space s" PG_SPACE_PLAN ") ON s.id = n.space_id"
+		  " WHERE n.id = " RESOLVE,
+		  "i", ino);
+	if (rc)
+		return rc;
+	rc = content_row(st, r, ct);
+	if (rc == 0 && !pg_col_null(r, 0, 7)) {
+		pg_room_row(r, 0, 8, room);
+		*has_room = true;
+	}
+	PQclear(r);
+	return rc;
 }
 
 int pg_content_set_inline(struct store *st, int64_t ino,
@@ -477,7 +508,6 @@ static void holder_retake(struct holder *h, int64_t skip)
 	bool skipped = skip == 0;
 	size_t i;
 
-	h->gen = pg_conn_gen(&h->st);
 	for (i = 0; i < h->n; i++) {
 		if (!skipped && h->inos[i] == skip) {
 			skipped = true;

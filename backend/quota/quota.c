@@ -37,10 +37,29 @@ int64_t quota_max_entries(int64_t capacity)
 	return n > ENTRY_FLOOR ? n : ENTRY_FLOOR;
 }
 
+void space_room_memo(struct store *st, int64_t space, const struct room *r)
+{
+	struct memo *m = st->memo;
+
+	if (st->txn_depth <= 0 || space <= 0)
+		return;
+	m->room.wseq = st->wseq;
+	m->room.space = space;
+	m->room.room = *r;
+	m->room.room.max_files = quota_max_entries(r->capacity);
+}
+
 int space_room(struct store *st, int64_t space, struct room *out)
 {
-	int rc = meta_space_room(st, space, out);
+	struct memo *m = st->memo;
+	int rc;
 
+	if (st->txn_depth > 0 && m->room.space == space && space > 0 &&
+	    m->room.wseq == st->wseq) {
+		*out = m->room.room;
+		return 0;
+	}
+	rc = meta_space_room(st, space, out);
 	if (rc == 0)
 		out->max_files = quota_max_entries(out->capacity);
 	return rc;

@@ -50,6 +50,17 @@ int sq_content_get(struct store *st, int64_t ino, struct content *ct)
 	return 0;
 }
 
+int sq_content_room(struct store *st, int64_t ino, struct content *ct,
+		    struct room *room, bool *has_room)
+{
+	int rc = sq_content_get(st, ino, ct);
+
+	*has_room = false;
+	if (rc == 0 && ct->space > 0 && sq_space_room(st, ct->space, room) == 0)
+		*has_room = true;
+	return rc;
+}
+
 int sq_content_set_inline(struct store *st, int64_t ino,
 			    const unsigned char *blob, size_t len,
 			    const unsigned char cid[16], int64_t size,

@@ -363,6 +363,22 @@ int store_fs_read(struct store *st, struct store_file *f, uint64_t off,
 	return rc == -EIO ? reread(st, f, off, size, buf, got) : rc;
 }
 
+/* content_load, and the room of the content's space for check_room next
+ * (one round trip less on a database server). */
+static int content_load_room(struct store *st, int64_t ino,
+			     struct content *ct)
+{
+	struct room r;
+	bool has_room;
+	int rc;
+
+	memset(ct, 0, sizeof(*ct));
+	rc = meta_content_room(st, ino, ct, &r, &has_room);
+	if (rc == 0 && has_room)
+		space_room_memo(st, ct->space, &r);
+	return rc;
+}
+
 static int write_locked(struct store *st, struct store_file *f, uint64_t off,
 			const void *buf, size_t size, bool *keeping)
 {
@@ -373,7 +389,7 @@ static int write_locked(struct store *st, struct store_file *f, uint64_t off,
 
 	rc = check_handle_node(st, f, true, &n);
 	if (rc == 0)
-		rc = content_load(st, n.ino, &ct);
+		rc = content_load_room(st, n.ino, &ct);
 	if (rc)
 		return rc;
 	if (off + size > (uint64_t)FILE_MAX)

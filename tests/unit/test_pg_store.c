@@ -103,6 +103,26 @@ static void test_content(struct store *st, int64_t space, int64_t docs)
 	   !memcmp(ct.inline_blob, blob, sizeof(blob)),
 	   "the inline blob byte for byte, NULs included");
 	free(ct.inline_blob);
+	{
+		struct content both;
+		struct room r1, r2;
+		bool has = false;
+
+		memset(&both, 0, sizeof(both));
+		is_errno(pg_content_room(st, f, &both, &r1, &has), 0,
+			 "content_room");
+		is_errno(pg_space_room(st, space, &r2), 0, "space_room");
+		ok(has && both.ino == f && both.size == 5 &&
+		   both.inline_len == sizeof(blob) &&
+		   r1.used == r2.used && r1.files == r2.files &&
+		   r1.meta == r2.meta && r1.root == r2.root &&
+		   r1.drop_dir == r2.drop_dir && r1.hist == r2.hist &&
+		   r1.capacity == r2.capacity && r1.capacity > 0,
+		   "  the content row, and the room as space_room gives it");
+		free(both.inline_blob);
+		is_errno(pg_content_room(st, 999999, &both, &r1, &has),
+			 -ENOENT, "content_room: no such node");
+	}
 	is_int(pgt_one(st,
 		       "SELECT mtime FROM node WHERE id = (SELECT max(id)"
 		       " FROM node)",
