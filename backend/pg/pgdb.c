@@ -1129,6 +1129,9 @@ int pg_begin(struct store *st, bool write)
 				  "is already open (a bug)");
 	if (db)
 		db->txn = false;
+	/* A writer's statements find every mark this process took. */
+	if (write)
+		pg_holds_settle(st);
 	/* A connection the server dropped while we were idle (a restart)
 	 * shows only when used: nothing was under way, connect again (here
 	 * when sending shows it, else at the first statement). */
@@ -1207,6 +1210,9 @@ int pg_commit(struct store *st)
 		return store_fail(st, rc, "database: commit: the transaction "
 				  "failed earlier: %s", strerror(-rc));
 	}
+	/* What it made shows once its items are held (pg_node_hold). */
+	if (db->txn_write)
+		pg_holds_settle(st);
 	/* A snapshot's end: nothing to wait for. */
 	if (!db->txn_write) {
 		rc = text_ahead(st, "COMMIT");
@@ -1270,6 +1276,8 @@ int pg_savepoint(struct store *st)
 	 * a read-only statement), and what the rules remember of this
 	 * transaction (node.c's memo) holds from one request of a batch to
 	 * the next. */
+	/* This request's statements find every mark it relies on. */
+	pg_holds_settle(st);
 	rc = text_ahead(st, "SAVEPOINT keep");
 	if (rc == 0)
 		db->savepoints++;
@@ -1462,8 +1470,44 @@ int pg_notify_next(struct store *st, int64_t *origin)
 
 int pg_session_hold(struct store *st, uint64_t ino, bool open)
 {
-	return open ? pg_run(st, "SELECT pg_advisory_lock_shared($1::bigint)",
-			     "i", (int64_t)ino)
-		    : pg_run(st, "SELECT pg_advisory_unlock_shared($1::bigint)",
-			     "i", (int64_t)ino);
+	struct pgdb *db = pgdb(st);
+	char num[24];
+	const char *vals[1] = {num};
+	int rc;
+
+	if (!db || in_txn(db))
+		return store_fail(st, -EIO, "database: a hold inside a "
+				  "transaction (a bug)");
+	rc = ensure_conn(st);
+	if (rc == 0)
+		rc = pipeline_on(st);
+	if (rc)
+		return rc;
+	snprintf(num, sizeof(num), "%" PRId64, (int64_t)ino);
+	rc = sent_ahead(st, PQsendQueryParams(
+				    db->conn,
+				    open ? "SELECT pg_advisory_lock_shared($1::"
+					   "bigint)"
+					 : "SELECT pg_advisory_unlock_shared("
+					   "$1::bigint)",
+				    1, NULL, vals, NULL, NULL, 1));
+	/* Their results are read now and then: the server would stop
+	 * reading while its replies wait. */
+	if (rc == 0 && db->ahead >= PG_HOLDS_AHEAD)
+		rc = pg_settle(st);
+	return rc;
+}
+
+int pg_settle(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+	int rc;
+
+	if (!db || (!db->ahead && (!db->conn || PQpipelineStatus(db->conn) ==
+						       PQ_PIPELINE_OFF)))
+		return 0;
+	rc = collect_ahead(st);
+	if (rc)
+		store_log(st, STORE_LOG_WARNING, "database: %s", st->errmsg);
+	return rc;
 }

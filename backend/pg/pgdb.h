@@ -291,8 +291,9 @@ int pg_exec(struct store *st, const char *sql);
  * statement's own outcome when a transaction is open (the transaction has
  * failed: txn_err), and logged otherwise.  Every other call reads them
  * first.  A write is never sent ahead: its failure would reach whatever
- * request comes next, and an item's release (pg_session_hold) must have
- * taken effect before the caller asks whether the item is unlinked. */
+ * request comes next.  The marks of items held open are (pg_session_hold,
+ * on a session of their own), and settled before anything depends on
+ * them (pg_holds_settle). */
 
 /* ---- a result's columns (binary format; row and col from 0) ---------- */
 /* As an integer: any integer type, boolean (0/1), numeric and float
@@ -346,14 +347,28 @@ uint64_t pg_conn_gen(struct store *st);
  * the trigger hist_delete and by queries) is true while any session holds
  * it.  Advisory locks of the database's other users on the same 64-bit
  * keys would count: give groupfs its own database.  Each call is one
- * statement (in a failed transaction it fails too); the lock belongs to
- * the session, kept across commits and rollbacks until released.  Every
+ * statement, outside a transaction; the lock belongs to the session,
+ * kept until released.  Every
  * lock held takes a slot of the server's lock table
  * (max_locks_per_transaction x max_connections).  This is st's session
  * only: meta_node_hold (pg_node_hold, store.c) takes it on a connection
  * of the process's own, so that any handle may end what another began
  * and a handle's reconnection loses nothing. */
 int pg_session_hold(struct store *st, uint64_t ino, bool open);
+/* pg_session_hold outside a transaction sends its statement ahead (the
+ * server takes the lock while the caller goes on) and reads the results
+ * of what went ahead once PG_HOLDS_AHEAD are waiting.  pg_settle reads
+ * them (waiting for those not yet come): a hold is certain to be in
+ * place, and a release to be done, once pg_settle returned 0; its
+ * failure is logged.  -EIO: the connection was lost (the locks with it:
+ * pg_conn_gen moves at the next connection). */
+#define PG_HOLDS_AHEAD 16
+int pg_settle(struct store *st);
+/* Settle (pg_settle) the session that holds this process's marks on st's
+ * database (store.c, pg_node_hold), when it has any waiting: before a
+ * writer's statements (pg_begin, pg_savepoint) and pg_node_held, so that
+ * every mark this process took or ended before is in place for them. */
+void pg_holds_settle(struct store *st);
 
 /* ---- history's folders --------------------------------------------------
  * The trigger hist_dir_gone (a history entry removed) raises a NOTICE

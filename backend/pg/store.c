@@ -516,8 +516,18 @@ static void holder_retake(struct holder *h, int64_t skip)
 		if (pg_session_hold(&h->st, (uint64_t)h->inos[i], true) != 0)
 			break; /* lost again: the next call retakes them */
 	}
-	if (i < h->n)
-		h->gen = 0;
+	/* The connection they are on (the first call made it, when the
+	 * old one was gone); 0: lost again, the next call retakes them. */
+	h->gen = i < h->n ? 0 : pg_conn_gen(&h->st);
+}
+
+/* Whether st is in a writer's transaction: what it makes becomes visible
+ * at its commit, which settles the marks first (pg_commit). */
+static bool in_writer(struct store *st)
+{
+	struct pgdb *db = pgdb(st);
+
+	return db && db->txn && db->txn_write;
 }
 
 int pg_node_hold(struct store *st, int64_t ino, bool open)
@@ -537,6 +547,15 @@ int pg_node_hold(struct store *st, int64_t ino, bool open)
 	if (h->gen != pg_conn_gen(&h->st))
 		holder_retake(h, 0);
 	rc = pg_session_hold(&h->st, (uint64_t)ino, open);
+	/* The lock is sent ahead (pg_session_hold).  An item opened outside
+	 * a writer's transaction is held before the caller goes on: anyone
+	 * may look for the mark next.  A writer's new items are held before
+	 * its commit shows them, and its next statements find every mark
+	 * (pg_holds_settle); a release is waited for by what depends on
+	 * it (pg_node_held, writers), and meanwhile only keeps an item
+	 * longer. */
+	if (rc == 0 && open && !in_writer(st))
+		rc = pg_settle(&h->st);
 	if (rc)
 		store_fail(st, rc, "items held open: %s", h->st.errmsg);
 	/* The mark is kept even when the server could not take it: the
@@ -556,11 +575,34 @@ out:
 	return rc;
 }
 
+void pg_holds_settle(struct store *st)
+{
+	const char *conninfo = pgdb(st) ? pgdb(st)->conninfo : NULL;
+	struct holder *h;
+
+	if (!conninfo)
+		return;
+	pthread_mutex_lock(&holders_lock);
+	for (h = holders; h && strcmp(h->conninfo, conninfo) != 0;
+	     h = h->next)
+		;
+	/* A connection lost meanwhile lost its marks: take them again on a
+	 * new one (a failure is logged; the next pg_node_hold tries
+	 * again). */
+	if (h && pg_settle(&h->st) != 0 && h->n) {
+		holder_retake(h, 0);
+		pg_settle(&h->st);
+	}
+	pthread_mutex_unlock(&holders_lock);
+}
+
 int pg_node_held(struct store *st, int64_t ino, bool *held)
 {
 	int64_t v;
-	int rc = pg_int(st, &v, "SELECT gfs_node_open($1::bigint)::int", "i",
-			ino);
+	int rc;
+
+	pg_holds_settle(st);
+	rc = pg_int(st, &v, "SELECT gfs_node_open($1::bigint)::int", "i", ino);
 
 	if (rc == 0)
 		*held = v != 0;

@@ -297,9 +297,29 @@ int main(void)
 	   "the commit's journal rows are announced to the listener, with "
 	   "the writer's origin");
 	is_errno(pg_node_hold(&st2, (uint64_t)f1, false), 0, "released");
+	{
+		bool held = true;
+
+		is_errno(pg_node_held(&st, f1, &held), 0, "node_held");
+		ok(!held, "pg_node_held waits for the release sent ahead");
+	}
 	is_int(pgt_one(&st, "SELECT count(*) FROM node WHERE gfs_node_open(id)",
 		       0),
 	       0, "no item open any more");
+	/* A writer's new item: its hold goes ahead, and is in place once
+	 * the writer commits (what others would look for it by). */
+	is_errno(pg_begin(&st2, true), 0, "a writer");
+	is_errno(pg_node_hold(&st2, (uint64_t)f1, true), 0,
+		 "held in a writer's transaction");
+	is_errno(pg_commit(&st2), 0, "its commit");
+	is_int(pgt_one(&st, "SELECT count(*) FROM node WHERE gfs_node_open(id)",
+		       0),
+	       1, "the hold is in place once the writer committed");
+	is_errno(pg_node_hold(&st2, (uint64_t)f1, false), 0, "released");
+	pg_holds_settle(&st);
+	is_int(pgt_one(&st, "SELECT count(*) FROM node WHERE gfs_node_open(id)",
+		       0),
+	       0, "and released once settled");
 
 	/* A process's own announcements wake its poll but count for
 	 * nothing: it never reads its own changes back.  Another origin's
