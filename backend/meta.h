@@ -910,9 +910,13 @@ int meta_node_unlinked(struct store *st, int64_t ino, int64_t ctime);
 /* Delete node `ino`'s row (0 when there was none); what depends on it
  * goes with it (its xattrs, its content to the trash). */
 int meta_node_del(struct store *st, int64_t ino);
-/* Node `ino` stops being an item of folder `dir` when it no longer has an
- * item name (NAME.ics, NAME.vcf) there (0 when nothing changed). */
-int meta_item_drop_unnamed(struct store *st, int64_t ino, int64_t dir);
+/* Name `name` of node `ino` goes from folder `parent`, in one query where
+ * the engine can: meta_dirent_del(parent, name), then
+ * meta_node_touch_dir(parent, nlink_delta, time_ns), and node `ino` stops
+ * being an item of folder `parent` when it no longer has an item name
+ * (NAME.ics, NAME.vcf) there. */
+int meta_dirent_unname(struct store *st, int64_t parent, const char *name,
+		       int64_t ino, int nlink_delta, int64_t time_ns);
 /* The symbolic link `ino` points at `target`; its size becomes the
  * target's length. */
 int meta_node_target_set(struct store *st, int64_t ino, const char *target);

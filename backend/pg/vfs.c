@@ -119,14 +119,21 @@ int pg_node_del(struct store *st, int64_t ino)
 	return pg_run(st, "DELETE FROM node WHERE id = $1", "i", ino);
 }
 
-int pg_item_drop_unnamed(struct store *st, int64_t ino, int64_t dir)
+/* One statement: its parts share one snapshot, so the item's other
+ * names are those but the one going. */
+int pg_dirent_unname(struct store *st, int64_t parent, const char *name,
+		     int64_t ino, int nlink_delta, int64_t time_ns)
 {
 	return pg_run(st,
-		      "DELETE FROM item WHERE node = $1 AND dir = $2 AND"
-		      " NOT EXISTS (SELECT 1 FROM dirent WHERE child = $1"
-		      " AND parent = $2 AND (name ILIKE '%.ics' OR name"
-		      " ILIKE '%.vcf'))",
-		      "ii", ino, dir);
+		      "WITH d AS (DELETE FROM dirent WHERE parent = $1"
+		      " AND name = $2), t AS (UPDATE node SET nlink = nlink"
+		      " + $3::bigint, mtime = $4, ctime = $4 WHERE id = $1)"
+		      " DELETE FROM item WHERE node = $5 AND dir = $1 AND"
+		      " NOT EXISTS (SELECT 1 FROM dirent WHERE child = $5"
+		      " AND parent = $1 AND name <> $2 AND (name ILIKE"
+		      " '%.ics' OR name ILIKE '%.vcf'))",
+		      "itiii", parent, name, (int64_t)nlink_delta, time_ns,
+		      ino);
 }
 
 int pg_node_target_set(struct store *st, int64_t ino, const char *target)

@@ -87,7 +87,7 @@ int sq_node_del(struct store *st, int64_t ino)
 	return db_run(st, "DELETE FROM node WHERE id = ?", "i", ino);
 }
 
-int sq_item_drop_unnamed(struct store *st, int64_t ino, int64_t dir)
+static int item_drop_unnamed(struct store *st, int64_t ino, int64_t dir)
 {
 	return db_run(st,
 		      "DELETE FROM item WHERE node = ?1 AND dir = ?2 AND"
@@ -95,6 +95,18 @@ int sq_item_drop_unnamed(struct store *st, int64_t ino, int64_t dir)
 		      " AND parent = ?2 AND (name LIKE '%.ics' OR name"
 		      " LIKE '%.vcf'))",
 		      "ii", ino, dir);
+}
+
+int sq_dirent_unname(struct store *st, int64_t parent, const char *name,
+		     int64_t ino, int nlink_delta, int64_t time_ns)
+{
+	int rc = sq_dirent_del(st, parent, name);
+
+	if (rc == 0)
+		rc = sq_node_touch_dir(st, parent, nlink_delta, time_ns);
+	if (rc == 0)
+		rc = item_drop_unnamed(st, ino, parent);
+	return rc;
 }
 
 int sq_node_target_set(struct store *st, int64_t ino, const char *target)

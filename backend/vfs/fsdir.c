@@ -291,13 +291,10 @@ int node_remove_name(struct store *st, int64_t parent, const char *name,
 	/* Its last name: the item goes to the trash (history.c). */
 	if (keep && (dir || n->nlink <= 1))
 		rc = hist_trash(st, n, parent, name, actor, &kept);
-	if (rc == 0)
-		rc = meta_dirent_del(st, parent, name);
-	if (rc == 0)
-		rc = node_touch_dir(st, parent, dir ? -1 : 0);
 	/* An item with no item name left in its folder is no item. */
 	if (rc == 0)
-		rc = meta_item_drop_unnamed(st, n->ino, parent);
+		rc = meta_dirent_unname(st, parent, name, n->ino, dir ? -1 : 0,
+					now_ns());
 	if (rc)
 		return rc;
 	if (!dir && n->nlink > 1)

@@ -500,14 +500,27 @@ int main(void)
 		 "item_place");
 	ok(v == pcal && strcmp(name, "x.ICS") == 0,
 	   "item_place prefers the item name: %s", name);
-	is_errno(pg_item_drop_unnamed(&st, f3, pcal), 0, "item_drop_unnamed");
+	pg_node_attr(&st, pcal, &attr);
+	v = attr.nlink;
+	is_errno(pg_dirent_unname(&st, pcal, "scratch", f3, 0, 900), 0,
+		 "dirent_unname: scratch");
+	is_errno(pg_dirent_find(&st, pcal, "scratch", &v2), -ENOENT,
+		 "the name is gone");
 	is_errno(pg_item_is(&st, f3), 0, "kept: it has an item name");
-	pg_dirent_del(&st, pcal, "x.ICS");
-	is_errno(pg_item_drop_unnamed(&st, f3, pcal), 0, "item_drop_unnamed");
-	is_errno(pg_item_is(&st, f3), -ENOENT, "dropped: no item name left");
+	pg_node_attr(&st, pcal, &attr);
+	ok(attr.mtime_ns == 900 && attr.ctime_ns == 900 &&
+		   (int64_t)attr.nlink == v,
+	   "the folder was touched, its links as they were");
+	is_errno(pg_dirent_unname(&st, pcal, "x.ICS", f3, 1, 901), 0,
+		 "dirent_unname: its item name");
+	is_errno(pg_item_is(&st, f3), -ENOENT,
+		 "dropped: the name that went was its last item name");
+	pg_node_attr(&st, pcal, &attr);
+	ok(attr.mtime_ns == 901 && (int64_t)attr.nlink == v + 1,
+	   "nlink_delta moves the folder's links");
+	pg_node_touch_dir(&st, pcal, -1, 902);
 	is_errno(pg_item_place(&st, groot, &v, name, sizeof(name)), -ENOENT,
 		 "item_place: no name");
-	pg_dirent_del(&st, pcal, "scratch");
 
 	/* Symbolic links, tools. */
 	is_errno(pg_node_target_set(&st, f3, "../some/where"), 0,
