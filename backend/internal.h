@@ -353,6 +353,7 @@ enum { GT_DIR = 9 };
 struct hist_keep {
 	int64_t days, versions;
 	bool fits; /* one more entry fits in the free room as it is */
+	bool dir_exists; /* the view folder asked about (hist_keep_dir) */
 };
 
 enum hist_how {
@@ -601,6 +602,10 @@ int target_resolve(struct store *st, const struct store_caller *c,
 /* How a space keeps history: the group's settings, defaults elsewhere;
  * and whether its free room takes one more entry without eviction. */
 int hist_keep(struct store *st, int64_t space, struct hist_keep *out);
+/* The same, and out->dir_exists: whether view folder `dir` (a hist_dir
+ * id; 0: none) exists, in the same query where the engine can. */
+int hist_keep_dir(struct store *st, int64_t space, int64_t dir,
+		  struct hist_keep *out);
 /* Entries older than this (ns) are past keeping. */
 int64_t hist_cutoff(const struct hist_keep *k);
 int hist_dir_child(struct store *st, int64_t space, uint64_t parent,

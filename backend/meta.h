@@ -611,10 +611,12 @@ struct hist_keep;
 /* How space `space` keeps history: its group's keep_days and
  * keep_versions, `days` and `versions` where the group sets none (and for
  * a private space); out->fits: whether `cost` more bytes fit in the
- * space's capacity beside what it holds live, as metadata and in history.
- * -ENOENT: no such space. */
+ * space's capacity beside what it holds live, as metadata and in history;
+ * out->dir_exists: whether view folder `dir` (a hist_dir id; 0: none is
+ * asked about) exists.  -ENOENT: no such space. */
 int meta_hist_keep(struct store *st, int64_t space, int64_t days,
-		   int64_t versions, int64_t cost, struct hist_keep *out);
+		   int64_t versions, int64_t cost, int64_t dir,
+		   struct hist_keep *out);
 /* View folder `name` in view folder `parent` (an inode number of the
  * view): its hist_dir id.  -ENOENT: none. */
 int meta_hist_dir_find(struct store *st, uint64_t parent, const char *name,
@@ -622,8 +624,6 @@ int meta_hist_dir_find(struct store *st, uint64_t parent, const char *name,
 /* Make it, in `space`: *id its new hist_dir id.  -EEXIST: it exists. */
 int meta_hist_dir_add(struct store *st, int64_t space, uint64_t parent,
 		      const char *name, int64_t *id);
-/* 0 when view folder `id` (a hist_dir id) exists, else -ENOENT. */
-int meta_hist_dir_exists(struct store *st, int64_t id);
 /* Remove the entries of `space` recorded before `before` (ns); *gone:
  * whether any went. */
 int meta_hist_expire(struct store *st, int64_t space, int64_t before,
@@ -644,13 +644,14 @@ struct meta_hist_entry {
 	/* What it costs beside its content; the engine adds its node's
 	 * link target and extended attributes. */
 	int64_t cost;
+	/* Not 0: `node`, an item, now belongs to the entry (its hist), with
+	 * no link left and this ctime (ns). */
+	int64_t hold_ctime;
 };
-/* Record entry `e`: *id its id. */
+/* Record entry `e`, and its node's change (e->hold_ctime) in the same
+ * query where the engine can: *id its id. */
 int meta_hist_add(struct store *st, const struct meta_hist_entry *e,
 		  int64_t *id);
-/* Node `node` now belongs to entry `hist`: no link left, ctime `ctime`. */
-int meta_hist_hold_node(struct store *st, int64_t node, int64_t hist,
-			int64_t ctime);
 /* The content size of node `node`.  -ENOENT: no such node. */
 int meta_hist_node_size(struct store *st, int64_t node, int64_t *size);
 /* One name of node `node`: its folder and the name (cut to `len`).

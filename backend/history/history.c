@@ -30,17 +30,24 @@
 
 int hist_keep(struct store *st, int64_t space, struct hist_keep *out)
 {
+	return hist_keep_dir(st, space, 0, out);
+}
+
+int hist_keep_dir(struct store *st, int64_t space, int64_t dir,
+		  struct hist_keep *out)
+{
 	int rc;
 
 	out->days = HIST_KEEP_DAYS;
 	out->versions = HIST_KEEP_VERSIONS;
 	out->fits = false;
+	out->dir_exists = false;
 	/* One row: a deletion asks it every time (rm -rf asks it for each
 	 * name), so the room an entry needs (SPACE_CAPACITY, quota: capacity
 	 * from the plan of the group's administrator, or of the private
 	 * space's owner) comes with the settings. */
 	rc = meta_hist_keep(st, space, HIST_KEEP_DAYS, HIST_KEEP_VERSIONS,
-			    ENTRY_COST, out);
+			    ENTRY_COST, dir, out);
 	return rc == -ENOENT ? 0 : rc;
 }
 
@@ -115,10 +122,12 @@ static void drop_people(struct store *st, const struct node_info *n,
 		*dropper = n->creator;
 }
 
+/* hold_ctime: not 0, item `node` now belongs to the entry (see
+ * meta_hist_entry). */
 static int add_entry(struct store *st, const struct node_info *n,
 		     const struct hist_keep *k, int kind, uint64_t hdir,
 		     const char *name, int64_t dir, int64_t actor,
-		     int64_t node, int64_t *id)
+		     int64_t node, int64_t hold_ctime, int64_t *id)
 {
 	struct meta_hist_entry e = {
 		.space = n->space,
@@ -131,6 +140,7 @@ static int add_entry(struct store *st, const struct node_info *n,
 		.actor = actor,
 		.node = node,
 		.cost = ENTRY_COST,
+		.hold_ctime = hold_ctime,
 	};
 	int rc = 0;
 
@@ -167,15 +177,21 @@ static int trash_dir(struct store *st, const struct node_info *n,
 	char path[STORE_PATH_MAX];
 	int64_t t = now_ns();
 	uint64_t gen = __atomic_load_n(&tree_gen, __ATOMIC_RELAXED);
+	bool memo = st->hist_memo.dir == parent &&
+		    st->hist_memo.space == n->space &&
+		    st->hist_memo.tree_gen == gen &&
+		    t - st->hist_memo.at < 1000000000;
 	int rc;
 
-	rc = hist_keep(st, n->space, k);
+	/* The remembered view folder is checked with the settings. */
+	rc = hist_keep_dir(st, n->space,
+			   memo ? (int64_t)(st->hist_memo.hdir &
+					    ((1ULL << 48) - 1))
+				: 0,
+			   k);
 	if (rc || k->days <= 0)
 		return rc;
-	if (st->hist_memo.dir == parent && st->hist_memo.space == n->space &&
-	    st->hist_memo.tree_gen == gen && t - st->hist_memo.at < 1000000000 &&
-	    meta_hist_dir_exists(st, (int64_t)(st->hist_memo.hdir &
-					       ((1ULL << 48) - 1))) == 0) {
+	if (memo && k->dir_exists) {
 		*hdir = st->hist_memo.hdir;
 		return 0;
 	}
@@ -214,13 +230,13 @@ static int trash_in(struct store *st, const struct node_info *n,
 	 * shows, and one with deleted content merges with it. */
 	if (rc == 0 && S_ISDIR(n->mode))
 		rc = hist_dir_child(st, n->space, hdir, name, true, &hdir);
+	/* An item goes with its entry (a folder's entry holds none). */
 	if (rc == 0)
 		rc = add_entry(st, n, &k, HIST_TRASH, hdir, name, parent, actor,
-			       S_ISDIR(n->mode) ? 0 : n->ino, &id);
-	if (rc == 0 && !S_ISDIR(n->mode)) {
-		rc = meta_hist_hold_node(st, n->ino, id, now_ns());
-		*kept = rc == 0;
-	}
+			       S_ISDIR(n->mode) ? 0 : n->ino,
+			       S_ISDIR(n->mode) ? 0 : now_ns(), &id);
+	if (rc == 0 && !S_ISDIR(n->mode))
+		*kept = true;
 	/* What is past keeping goes, once a second at most. */
 	if (rc == 0 && (st->hist_memo.expired == 0 ||
 			now_ns() - st->hist_memo.expired > 1000000000)) {
@@ -293,7 +309,7 @@ static int version_in(struct store *st, int64_t ino, enum hist_how how,
 				   &hdir);
 	if (rc == 0)
 		rc = add_entry(st, &n, &k, HIST_VERSION, hdir, name, parent, actor,
-			       0, &id);
+			       0, 0, &id);
 	/* The version is a detached node with the item's attributes; it
 	 * takes the content (or, for COPY, a copy of it). */
 	content_new_cid(cid);

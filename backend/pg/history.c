@@ -37,7 +37,8 @@
 /* ---- recording (history.c) ---- */
 
 int pg_hist_keep(struct store *st, int64_t space, int64_t days,
-		 int64_t versions, int64_t cost, struct hist_keep *out)
+		 int64_t versions, int64_t cost, int64_t dir,
+		 struct hist_keep *out)
 {
 	PGresult *r;
 	int rc;
@@ -45,10 +46,11 @@ int pg_hist_keep(struct store *st, int64_t space, int64_t days,
 	rc = pg_q(st, &r,
 		  "SELECT coalesce(g.keep_days, $2::bigint),"
 		  " coalesce(g.keep_versions, $3::bigint), s.used + s.meta"
-		  " + s.hist_used + $4::bigint <=" SPACE_CAPACITY
+		  " + s.hist_used + $4::bigint <=" SPACE_CAPACITY ","
+		  " EXISTS (SELECT 1 FROM hist_dir WHERE id = $5)"
 		  " FROM space s" SPACE_PLAN " LEFT JOIN grp g"
 		  " ON g.id = s.group_id WHERE s.id = $1",
-		  "iiii", space, days, versions, cost);
+		  "iiiii", space, days, versions, cost, dir);
 	if (rc)
 		return rc;
 	if (PQntuples(r) < 1) {
@@ -58,6 +60,7 @@ int pg_hist_keep(struct store *st, int64_t space, int64_t days,
 	out->days = pg_col_int(r, 0, 0);
 	out->versions = pg_col_int(r, 0, 1);
 	out->fits = pg_col_int(r, 0, 2) != 0;
+	out->dir_exists = pg_col_int(r, 0, 3) != 0;
 	PQclear(r);
 	return 0;
 }
@@ -84,14 +87,6 @@ int pg_hist_dir_add(struct store *st, int64_t space, uint64_t parent,
 	return rc;
 }
 
-int pg_hist_dir_exists(struct store *st, int64_t id)
-{
-	int64_t one;
-
-	return pg_int(st, &one, "SELECT 1 FROM hist_dir WHERE id = $1", "i",
-		      id);
-}
-
 int pg_hist_expire(struct store *st, int64_t space, int64_t before, bool *gone)
 {
 	int rc = pg_run(st, "DELETE FROM hist WHERE space_id = $1 AND at < $2",
@@ -102,30 +97,34 @@ int pg_hist_expire(struct store *st, int64_t space, int64_t before, bool *gone)
 	return rc;
 }
 
+#define HIST_INSERT                                                           \
+	"INSERT INTO hist (space_id, kind, hdir, name, is_dir, tool, dir, at,"\
+	" actor, drop_owner, dropper, node, cost) VALUES ($1, $2, $3, $4, $5,"\
+	" $6, $7, $8, $9, $10, $11, nullif($12::bigint, 0), $13::bigint +"    \
+	" coalesce((SELECT octet_length(target) FROM node WHERE id ="         \
+	" $12::bigint), 0) + coalesce((SELECT sum(octet_length(name) +"       \
+	" octet_length(value)) FROM xattr WHERE node = $12::bigint), 0))"     \
+	" RETURNING id"
+
+/* With its node's change: one statement (the node's row and the entry's
+ * are each written once; the triggers run after both). */
 int pg_hist_add(struct store *st, const struct meta_hist_entry *e, int64_t *id)
 {
-	return pg_int(st, id,
-		      "INSERT INTO hist (space_id, kind, hdir, name, is_dir,"
-		      " tool, dir, at, actor, drop_owner, dropper, node,"
-		      " cost) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-		      " $10, $11, nullif($12::bigint, 0), $13::bigint +"
-		      " coalesce((SELECT octet_length(target) FROM node"
-		      " WHERE id = $12::bigint), 0) + coalesce((SELECT"
-		      " sum(octet_length(name) + octet_length(value)) FROM"
-		      " xattr WHERE node = $12::bigint), 0)) RETURNING id",
-		      "iiitiiiiiiiii", e->space, (int64_t)e->kind,
-		      (int64_t)e->hdir, e->name, (int64_t)e->is_dir,
-		      (int64_t)e->tool, e->dir, e->at, e->actor, e->drop_owner,
-		      e->dropper, e->node, e->cost);
-}
-
-int pg_hist_hold_node(struct store *st, int64_t node, int64_t hist,
-		      int64_t ctime)
-{
-	return pg_run(st,
-		      "UPDATE node SET hist = $1, nlink = 0, ctime = $2"
-		      " WHERE id = $3",
-		      "iii", hist, ctime, node);
+	if (e->hold_ctime)
+		return pg_int(st, id,
+			      "WITH h AS (" HIST_INSERT "), n AS (UPDATE node"
+			      " SET hist = (SELECT id FROM h), nlink = 0,"
+			      " ctime = $14 WHERE id = $12::bigint)"
+			      " SELECT id FROM h",
+			      "iiitiiiiiiiiii", e->space, (int64_t)e->kind,
+			      (int64_t)e->hdir, e->name, (int64_t)e->is_dir,
+			      (int64_t)e->tool, e->dir, e->at, e->actor,
+			      e->drop_owner, e->dropper, e->node, e->cost,
+			      e->hold_ctime);
+	return pg_int(st, id, HIST_INSERT, "iiitiiiiiiiii", e->space,
+		      (int64_t)e->kind, (int64_t)e->hdir, e->name,
+		      (int64_t)e->is_dir, (int64_t)e->tool, e->dir, e->at,
+		      e->actor, e->drop_owner, e->dropper, e->node, e->cost);
 }
 
 int pg_hist_node_size(struct store *st, int64_t node, int64_t *size)

@@ -7,8 +7,16 @@
 
 /* ---- recording (history.c) ---- */
 
+static int hist_dir_exists(struct store *st, int64_t id)
+{
+	int64_t one;
+
+	return db_int(st, &one, "SELECT 1 FROM hist_dir WHERE id = ?", "i", id);
+}
+
 int sq_hist_keep(struct store *st, int64_t space, int64_t days,
-		   int64_t versions, int64_t cost, struct hist_keep *out)
+		 int64_t versions, int64_t cost, int64_t dir,
+		 struct hist_keep *out)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -28,6 +36,13 @@ int sq_hist_keep(struct store *st, int64_t space, int64_t days,
 	out->versions = sqlite3_column_int64(s, 1);
 	out->fits = sqlite3_column_int(s, 2) != 0;
 	db_done(s);
+	out->dir_exists = false;
+	if (dir) {
+		rc = hist_dir_exists(st, dir);
+		if (rc && rc != -ENOENT)
+			return rc;
+		out->dir_exists = rc == 0;
+	}
 	return 0;
 }
 
@@ -50,13 +65,6 @@ int sq_hist_dir_add(struct store *st, int64_t space, uint64_t parent,
 	if (rc == 0)
 		*id = db_last_id(st);
 	return rc;
-}
-
-int sq_hist_dir_exists(struct store *st, int64_t id)
-{
-	int64_t one;
-
-	return db_int(st, &one, "SELECT 1 FROM hist_dir WHERE id = ?", "i", id);
 }
 
 int sq_hist_expire(struct store *st, int64_t space, int64_t before,
@@ -89,16 +97,12 @@ int sq_hist_add(struct store *st, const struct meta_hist_entry *e,
 
 	if (rc == 0)
 		*id = db_last_id(st);
+	if (rc == 0 && e->hold_ctime)
+		rc = db_run(st,
+			    "UPDATE node SET hist = ?, nlink = 0, ctime = ?"
+			    " WHERE id = ?",
+			    "iii", *id, e->hold_ctime, e->node);
 	return rc;
-}
-
-int sq_hist_hold_node(struct store *st, int64_t node, int64_t hist,
-			int64_t ctime)
-{
-	return db_run(st,
-		      "UPDATE node SET hist = ?, nlink = 0, ctime = ?"
-		      " WHERE id = ?",
-		      "iii", hist, ctime, node);
 }
 
 int sq_hist_node_size(struct store *st, int64_t node, int64_t *size)

@@ -58,6 +58,9 @@ static void name(int64_t parent, const char *nm, int64_t child)
 		diag("name %s: %s", nm, st.errmsg);
 }
 
+/* Not 0: entry() makes its node the entry's, with this ctime. */
+static int64_t hold_ctime;
+
 static int64_t entry(int64_t space, int kind, uint64_t hdir, const char *nm,
 		     bool is_dir, int tool, int64_t at, int64_t node)
 {
@@ -73,6 +76,7 @@ static int64_t entry(int64_t space, int kind, uint64_t hdir, const char *nm,
 		.actor = 0,
 		.node = node,
 		.cost = 10,
+		.hold_ctime = hold_ctime,
 	};
 	int64_t id = 0;
 
@@ -164,21 +168,21 @@ int main(void)
 
 	/* ---- recording ---- */
 	is_errno(pg_begin(&st, true), 0, "begin");
-	is_errno(pg_hist_keep(&st, gs, 30, 20, 50, &k), 0, "keep: %s",
+	is_errno(pg_hist_keep(&st, gs, 30, 20, 50, 0, &k), 0, "keep: %s",
 		 st.errmsg);
 	ok(k.days == 7 && k.versions == 3 && k.fits,
 	   "a group's space keeps its group's settings (%lld days, %lld "
 	   "versions); 50 bytes fit",
 	   (long long)k.days, (long long)k.versions);
-	is_errno(pg_hist_keep(&st, gs, 30, 20, 9892, &k), 0, "keep");
+	is_errno(pg_hist_keep(&st, gs, 30, 20, 9892, 0, &k), 0, "keep");
 	ok(!k.fits, "100 used + 9 of xattr + 9892 do not fit in 10000");
-	is_errno(pg_hist_keep(&st, gs, 30, 20, 9891, &k), 0, "keep");
+	is_errno(pg_hist_keep(&st, gs, 30, 20, 9891, 0, &k), 0, "keep");
 	ok(k.fits, "100 used + 9 of xattr + 9891 fit exactly");
-	is_errno(pg_hist_keep(&st, ps, 30, 20, 600, &k), 0, "keep");
+	is_errno(pg_hist_keep(&st, ps, 30, 20, 600, 0, &k), 0, "keep");
 	ok(k.days == 30 && k.versions == 20 && !k.fits,
 	   "a private space: the defaults given, the private capacity");
 	k.days = -5;
-	is_errno(pg_hist_keep(&st, 9999, 30, 20, 0, &k), -ENOENT,
+	is_errno(pg_hist_keep(&st, 9999, 30, 20, 0, 0, &k), -ENOENT,
 		 "no such space: -ENOENT");
 	is_int(k.days, -5, "and *out untouched");
 
@@ -202,8 +206,12 @@ int main(void)
 		 "the transaction goes on: a folder inside: %s", st.errmsg);
 	is_errno(pg_hist_dir_add(&st, gs, HIST_DIR_INO(d2), "c", &d3), 0,
 		 "and one more below");
-	is_errno(pg_hist_dir_exists(&st, d3), 0, "it exists");
-	is_errno(pg_hist_dir_exists(&st, d3 + 100), -ENOENT, "no other");
+	k.dir_exists = false;
+	is_errno(pg_hist_keep(&st, gs, 30, 20, 0, d3, &k), 0,
+		 "keep, asking for a view folder");
+	ok(k.dir_exists && k.days == 7, "it exists, and the settings come");
+	is_errno(pg_hist_keep(&st, gs, 30, 20, 0, d3 + 100, &k), 0, "keep");
+	ok(!k.dir_exists, "no other");
 
 	v = pgt_one(&st, "SELECT hist_used FROM space WHERE id = $1", gs);
 	e1 = entry(gs, HIST_TRASH, HIST_DIR_INO(d3), "report.txt", false,
@@ -224,14 +232,31 @@ int main(void)
 	pg_run(&st, "DELETE FROM dirent WHERE child = $1", "i", f1);
 	is_errno(pg_hist_node_name(&st, f1, &parent, nm, sizeof(nm)), -ENOENT,
 		 "unnamed: -ENOENT");
-	is_errno(pg_hist_hold_node(&st, f1, e1, 555), 0, "held by it");
-	is_int(pgt_one(&st,
-		       "SELECT nlink * 1000 + ctime + (hist = 0)::int FROM node"
-		       " WHERE id = $1",
-		       f1),
-	       555, "no link, ctime set");
-	is_int(pgt_one(&st, "SELECT hist FROM node WHERE id = $1", f1), e1,
-	       "node.hist names the entry");
+	/* An entry that takes its item, in the same statement. */
+	{
+		int64_t f = pgt_node(&st, gs, false, 0), e;
+
+		v = pgt_one(&st, "SELECT hist_used FROM space WHERE id = $1",
+			    gs);
+		hold_ctime = 555;
+		e = entry(gs, HIST_TRASH, HIST_DIR_INO(d3), "held.txt", false,
+			  TOOL_DOCUMENTS, 1000, f);
+		hold_ctime = 0;
+		ok(e > 0, "an entry that holds its item");
+		is_int(pgt_one(&st,
+			       "SELECT nlink * 1000 + ctime + (hist = 0)::int"
+			       " FROM node WHERE id = $1",
+			       f),
+		       555, "no link, ctime set");
+		is_int(pgt_one(&st, "SELECT hist FROM node WHERE id = $1", f),
+		       e, "node.hist names the entry");
+		is_int(pgt_one(&st, "SELECT hist_used FROM space WHERE id = $1",
+			       gs),
+		       v + 10, "its cost counted once");
+		pg_run(&st, "DELETE FROM hist WHERE id = $1", "i", e);
+	}
+	pg_run(&st, "UPDATE node SET hist = $1, nlink = 0, ctime = 555 WHERE"
+	       " id = $2", "ii", e1, f1);
 	is_errno(pg_hist_node_size(&st, f1, &v), 0, "size");
 	is_int(v, 100, "its size");
 	is_errno(pg_hist_node_size(&st, 99999, &v), -ENOENT, "no node");
@@ -344,7 +369,8 @@ int main(void)
 	v = 0;
 	is_errno(pg_hist_dir_prune(&st, d3, &v), 0, "now it is pruned");
 	is_int(v, (int64_t)HIST_DIR_INO(d2), "its parent's inode number");
-	is_errno(pg_hist_dir_exists(&st, d3), -ENOENT, "gone");
+	is_errno(pg_hist_keep(&st, gs, 30, 20, 0, d3, &k), 0, "keep");
+	ok(!k.dir_exists, "gone");
 	is_errno(pg_hist_dir_add(&st, gs, HIST_DIR_INO(d2), "c", &d3), 0,
 		 "made again");
 	is_errno(pg_hist_dir_add(&st, ps, HIST_TOP_INO(HIST_TOP_TRASH, ps), "p",
@@ -354,9 +380,11 @@ int main(void)
 	is_int(pgt_one(&st, "SELECT count(*) FROM hist_dir WHERE space_id = $1",
 		       gs),
 	       0, "its chain went, leaves up");
-	is_errno(pg_hist_dir_exists(&st, id), 0, "the other space's stays");
+	is_errno(pg_hist_keep(&st, ps, 30, 20, 0, id, &k), 0, "keep");
+	ok(k.dir_exists, "the other space's stays");
 	is_errno(pg_hist_dirs_prune(&st, -1), 0, "prune every space");
-	is_errno(pg_hist_dir_exists(&st, id), -ENOENT, "that one too");
+	is_errno(pg_hist_keep(&st, ps, 30, 20, 0, id, &k), 0, "keep");
+	ok(!k.dir_exists, "that one too");
 	is_errno(pg_commit(&st), 0, "commit");
 
 	/* ---- the file managers' trash ---- */
@@ -376,7 +404,8 @@ int main(void)
 	f1 = add_node(gs, false, 5);
 	e1 = entry(gs, HIST_TRASH, HIST_DIR_INO(d2), "f.txt", false,
 		   TOOL_DOCUMENTS, 5000, f1);
-	pg_hist_hold_node(&st, f1, e1, 0);
+	pg_run(&st, "UPDATE node SET hist = $1, nlink = 0 WHERE id = $2", "ii",
+	       e1, f1);
 	e2 = entry(gs, HIST_TRASH, HIST_DIR_INO(d1), "sub", true,
 		   TOOL_DOCUMENTS, 5001, 0);
 	e3 = entry(gs, HIST_TRASH, HIST_TOP_INO(HIST_TOP_TRASH, gs), "top",
