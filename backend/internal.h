@@ -473,6 +473,10 @@ int check_meta_room(struct store *st, int64_t space, int64_t grow,
 /* Called after an entry was added under `parent`: -ENOSPC when the space
  * now holds more entries than its capacity allows. */
 int check_entries(struct store *st, int64_t space, int64_t parent);
+/* Whether one more entry fits in a space whose room was `before` (as
+ * meta_space_room gives it, max_files aside): a name added counts one
+ * entry at most, so check_entries after it would pass. */
+bool entry_fits(const struct room *before);
 /* -ENOSPC when restoring `grow` bytes from history would pass the
  * capacity of `space` (history does not give way to its own restore). */
 int check_restore_room(struct store *st, int64_t space, int64_t grow);

@@ -116,6 +116,7 @@ bool meta_txn_active(struct store *st);
  * of names the structs below hold. */
 
 struct node_info;
+struct room;
 
 /* Node `ino` (through its alias, see RESOLVE in sqlite/engine.h) with its space
  * and its first folder, into *out (all of it: node.c's memo keeps it);
@@ -171,12 +172,15 @@ int meta_dirent_add(struct store *st, int64_t parent, const char *name,
 /* A new node with its first name, in one query where the engine can:
  * meta_node_add(n), meta_dirent_add(parent, name) and
  * meta_node_touch_dir(parent, nlink_delta, n->time_ns), then *ino its id
- * and *out the node as meta_node_get gives it.  -EEXIST: the name is
- * taken, and the node may have been added without it: the caller's
- * transaction must fail. */
+ * and *out the node as meta_node_get gives it, and, where the engine
+ * reads it in the same query, the room of n->space as meta_space_room
+ * gave it before (*has_before; max_files left to the caller).  -EEXIST:
+ * the name is taken, and the node may have been added without it: the
+ * caller's transaction must fail. */
 int meta_node_add_named(struct store *st, const struct meta_node_new *n,
 			int64_t parent, const char *name, int nlink_delta,
-			int64_t *ino, struct node_info *out);
+			int64_t *ino, struct node_info *out,
+			struct room *before, bool *has_before);
 /* A folder that holds node `child` (any one, when it has several names).
  * -ENOENT: it has no name. */
 int meta_dirent_parent(struct store *st, int64_t child, int64_t *parent);

@@ -160,14 +160,18 @@ static int name_taken(struct store *st, int64_t parent, const char *name)
  * it is free and the folder changes only with it; the node's row comes
  * back from the INSERT itself (a statement's parts do not see each
  * other's rows), joined to its space and creator. */
+/* One statement; its snapshot's space row is the room before (columns
+ * 20-27: its id and pg_room_row's, NULL without a space). */
 int pg_node_add_named(struct store *st, const struct meta_node_new *n,
 		      int64_t parent, const char *name, int nlink_delta,
-		      int64_t *ino, struct node_info *out)
+		      int64_t *ino, struct node_info *out, struct room *before,
+		      bool *has_before)
 {
 	int64_t named = 0;
 	PGresult *r;
 	int rc;
 
+	*has_before = false;
 	rc = pg_q(st, &r,
 		  "WITH n AS (INSERT INTO node (space_id, tool, mode, nlink,"
 		  " creator, atime, mtime, ctime, cid, cipher) VALUES ($1, $2,"
@@ -180,10 +184,16 @@ int pg_node_add_named(struct store *st, const struct meta_node_new *n,
 		  " mtime = $6, ctime = $6 WHERE id = $9"
 		  " AND EXISTS (SELECT 1 FROM d))"
 		  " SELECT " INFO_COLS_WITH("$9::bigint") ","
-		  " (SELECT count(*) FROM d) FROM n" INFO_JOINS,
+		  " (SELECT count(*) FROM d), r.* FROM n" INFO_JOINS
+		  " LEFT JOIN LATERAL (SELECT s.id," PG_ROOM_COLS " FROM space s"
+		  PG_SPACE_PLAN " WHERE s.id = $1) r ON true",
 		  "iiiiiibiiti", n->space, (int64_t)n->tool, (int64_t)n->mode,
 		  n->nlink, n->creator, n->time_ns, n->cid, n->cid_len,
 		  (int64_t)n->cipher, parent, name, (int64_t)nlink_delta);
+	if (rc == 0 && PQntuples(r) > 0 && !pg_col_null(r, 0, 20)) {
+		pg_room_row(r, 0, 21, before);
+		*has_before = true;
+	}
 	rc = info_first(rc, r, out, &named);
 	if (rc == 0 && !named)
 		rc = name_taken(st, parent, name);

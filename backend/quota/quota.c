@@ -125,6 +125,11 @@ int check_entries(struct store *st, int64_t space, int64_t parent)
 	return 0;
 }
 
+bool entry_fits(const struct room *before)
+{
+	return before->files + 1 <= quota_max_entries(before->capacity);
+}
+
 int check_restore_room(struct store *st, int64_t space, int64_t grow)
 {
 	struct room r;

@@ -63,6 +63,8 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 		.cipher = CIPHER_DEFAULT,
 	};
 	struct node_info info;
+	struct room before;
+	bool has_before = false;
 	int rc;
 
 	content_new_cid(cid);
@@ -70,13 +72,15 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 	if (!parent)
 		return meta_node_add(st, &n, ino);
 	rc = meta_node_add_named(st, &n, parent, name, S_ISDIR(mode) ? 1 : 0,
-				 ino, &info);
+				 ino, &info, &before, &has_before);
 	/* Its caller asks for it next, as a rule. */
 	if (rc == 0)
 		memo_node(st, &info);
 	/* What members put there counts (a trigger keeps space.files) and
-	 * is bounded; the generated members/ is not theirs. */
-	if (rc == 0 && tool != TOOL_MEMBERS)
+	 * is bounded; the generated members/ is not theirs.  Known to fit
+	 * when one more fitted in the room before. */
+	if (rc == 0 && tool != TOOL_MEMBERS &&
+	    !(has_before && entry_fits(&before)))
 		rc = check_entries(st, space, parent);
 	return rc;
 }

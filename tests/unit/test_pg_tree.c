@@ -225,11 +225,22 @@ int main(void)
 			.cid = cid, .cid_len = 16, .cipher = 1,
 		};
 		struct node_info made, byid;
-		int64_t made_id = 0;
+		struct room before, after;
+		bool has = false;
+		int64_t made_id = 0, files;
 
+		is_errno(pg_space_room(&st, gspace, &before), 0, "space_room");
+		files = before.files;
+		memset(&before, 0, sizeof(before));
 		is_errno(pg_node_add_named(&st, &nn, gdocs, "named.txt", 1,
-					   &made_id, &made),
+					   &made_id, &made, &before, &has),
 			 0, "node_add_named");
+		is_errno(pg_space_room(&st, gspace, &after), 0, "space_room");
+		ok(has && before.files == files && after.files == files + 1 &&
+			   before.capacity == after.capacity &&
+			   before.capacity > 0 && before.root == after.root,
+		   "  the room before the name counted (%lld, now %lld)",
+		   (long long)before.files, (long long)after.files);
 		is_errno(pg_node_get(&st, made_id, &byid), 0, "  node_get of it");
 		ok(memcmp(&made, &byid, sizeof(byid)) == 0 &&
 			   made.parent == gdocs && made.creator == bob &&
@@ -244,7 +255,7 @@ int main(void)
 		   "  the folder's nlink and times moved");
 		nn.time_ns = 900;
 		is_errno(pg_node_add_named(&st, &nn, gdocs, "named.txt", -1,
-					   &made_id, &made),
+					   &made_id, &made, &before, &has),
 			 -EEXIST, "node_add_named of a name taken: -EEXIST");
 		ok(strstr(st.errmsg, "named.txt") != NULL,
 		   "  the message names it: %s", st.errmsg);
