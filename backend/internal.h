@@ -486,6 +486,9 @@ int hist_make_room(struct store *st, int64_t space, int64_t grow);
 
 /* ---- tree/node.c ---- */
 int node_info(struct store *st, int64_t ino, struct node_info *out);
+/* Node n as a write just left it (what the engine returned): node_info
+ * answers with it until the next write. */
+void node_remember(struct store *st, const struct node_info *n);
 int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 	     const char *name, uint32_t mode, int64_t creator, int64_t *ino);
 int node_touch_dir(struct store *st, int64_t dir, int nlink_delta);

@@ -969,9 +969,12 @@ struct meta_node_attrs {
 	uint32_t mode;		     /* permission bits only (07777) */
 	int64_t atime, mtime, ctime; /* ns; ctime is always set */
 };
-/* Node `ino`'s mode bits and times as `a` says, in one change. */
+/* Node `ino`'s mode bits and times as `a` says, in one change; *after:
+ * the node then, as meta_node_get would give node `ino` (without its
+ * alias where the engine reads it in the same query: its ino says). */
 int meta_node_attrs_set(struct store *st, int64_t ino,
-			const struct meta_node_attrs *a);
+			const struct meta_node_attrs *a,
+			struct node_info *after);
 /* Into *root, the root folder of space `space`.  -ENOENT: no such
  * space. */
 int meta_space_root(struct store *st, int64_t space, int64_t *root);

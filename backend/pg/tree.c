@@ -202,6 +202,29 @@ int pg_node_add_named(struct store *st, const struct meta_node_new *n,
 	return rc;
 }
 
+/* One statement: the UPDATE (a flag of 0 keeps the column), and the row
+ * it made. */
+int pg_node_attrs_set(struct store *st, int64_t ino,
+		      const struct meta_node_attrs *a, struct node_info *after)
+{
+	PGresult *r;
+	int rc = pg_q(st, &r,
+		      "WITH n AS (UPDATE node SET"
+		      " mode = CASE WHEN $1::bigint <> 0"
+		      " THEN (mode & ~4095) | $2::bigint ELSE mode END,"
+		      " atime = CASE WHEN $3::bigint <> 0 THEN $4::bigint"
+		      " ELSE atime END,"
+		      " mtime = CASE WHEN $5::bigint <> 0 THEN $6::bigint"
+		      " ELSE mtime END,"
+		      " ctime = $7 WHERE id = $8 RETURNING *)"
+		      " SELECT " INFO_COLS " FROM n" INFO_JOINS,
+		      "iiiiiiii", (int64_t)a->set_mode,
+		      (int64_t)(a->mode & 07777), (int64_t)a->set_atime,
+		      a->atime, (int64_t)a->set_mtime, a->mtime, a->ctime, ino);
+
+	return info_first(rc, r, after, NULL);
+}
+
 int pg_node_touch_dir(struct store *st, int64_t dir, int nlink_delta,
 		      int64_t time_ns)
 {

@@ -268,24 +268,6 @@ int pg_node_mtime_set(struct store *st, int64_t ino, int64_t t)
 		      "ii", t, ino);
 }
 
-int pg_node_attrs_set(struct store *st, int64_t ino,
-		      const struct meta_node_attrs *a)
-{
-	/* One UPDATE: a flag of 0 keeps the column. */
-	return pg_run(st,
-		      "UPDATE node SET"
-		      " mode = CASE WHEN $1::bigint <> 0"
-		      " THEN (mode & ~4095) | $2::bigint ELSE mode END,"
-		      " atime = CASE WHEN $3::bigint <> 0 THEN $4::bigint"
-		      " ELSE atime END,"
-		      " mtime = CASE WHEN $5::bigint <> 0 THEN $6::bigint"
-		      " ELSE mtime END,"
-		      " ctime = $7 WHERE id = $8",
-		      "iiiiiiii", (int64_t)a->set_mode,
-		      (int64_t)(a->mode & 07777), (int64_t)a->set_atime,
-		      a->atime, (int64_t)a->set_mtime, a->mtime, a->ctime, ino);
-}
-
 int pg_space_root(struct store *st, int64_t space, int64_t *root)
 {
 	return pg_int(st, root, "SELECT root FROM space WHERE id = $1", "i",

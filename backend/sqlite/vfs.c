@@ -240,17 +240,20 @@ int sq_node_mtime_set(struct store *st, int64_t ino, int64_t t)
 }
 
 int sq_node_attrs_set(struct store *st, int64_t ino,
-			const struct meta_node_attrs *a)
+		      const struct meta_node_attrs *a, struct node_info *after)
 {
 	/* One UPDATE: a flag of 0 keeps the column. */
-	return db_run(st,
-		      "UPDATE node SET"
-		      " mode = iif(?1, (mode & ~4095) | ?2, mode),"
-		      " atime = iif(?3, ?4, atime), mtime = iif(?5, ?6, mtime),"
-		      " ctime = ?7 WHERE id = ?8",
-		      "iiiiiiii", (int64_t)a->set_mode,
-		      (int64_t)(a->mode & 07777), (int64_t)a->set_atime,
-		      a->atime, (int64_t)a->set_mtime, a->mtime, a->ctime, ino);
+	int rc = db_run(st,
+			"UPDATE node SET"
+			" mode = iif(?1, (mode & ~4095) | ?2, mode),"
+			" atime = iif(?3, ?4, atime), mtime = iif(?5, ?6, mtime),"
+			" ctime = ?7 WHERE id = ?8",
+			"iiiiiiii", (int64_t)a->set_mode,
+			(int64_t)(a->mode & 07777), (int64_t)a->set_atime,
+			a->atime, (int64_t)a->set_mtime, a->mtime, a->ctime,
+			ino);
+
+	return rc ? rc : sq_node_get(st, ino, after);
 }
 
 int sq_space_root(struct store *st, int64_t space, int64_t *root)

@@ -23,6 +23,11 @@ static void memo_node(struct store *st, const struct node_info *n)
 	}
 }
 
+void node_remember(struct store *st, const struct node_info *n)
+{
+	memo_node(st, n);
+}
+
 int node_info(struct store *st, int64_t ino, struct node_info *out)
 {
 	int rc;

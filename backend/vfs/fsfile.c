@@ -610,6 +610,7 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 	unsigned v = set->valid;
 	int64_t t = now_ns();
 	struct meta_node_attrs attrs;
+	struct node_info after;
 	struct content ct;
 	int rc;
 
@@ -715,7 +716,14 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 	attrs.set_mtime = (v & (STORE_SET_MTIME | STORE_SET_MTIME_NOW)) != 0;
 	attrs.mtime = (v & STORE_SET_MTIME_NOW) ? t : set->mtime_ns;
 	attrs.ctime = t;
-	return meta_node_attrs_set(st, ino, &attrs);
+	rc = meta_node_attrs_set(st, ino, &attrs, &after);
+	/* The request answers with the node as it is now, without asking
+	 * again (an alias's own row is not its node's). */
+	if (rc == 0 && after.ino == n->ino) {
+		node_remember(st, &after);
+		*n = after;
+	}
+	return rc;
 }
 
 int store_fs_setattr(struct store *st, const struct store_caller *c,

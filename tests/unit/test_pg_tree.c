@@ -622,17 +622,23 @@ int main(void)
 	{
 		struct meta_node_attrs a = {.set_mode = true, .mode = 0600,
 					    .ctime = 6000};
+		struct node_info after, byid;
 
-		is_errno(pg_node_attrs_set(&st, f2, &a), 0,
+		is_errno(pg_node_attrs_set(&st, f2, &a, &after), 0,
 			 "node_attrs_set: mode");
 		pg_node_attr(&st, f2, &attr);
 		ok(attr.mode == (S_IFREG | 0600) && attr.mtime_ns == 5000 &&
 		   attr.atime_ns == 100 && attr.ctime_ns == 6000,
 		   "mode bits only, times kept, ctime set");
+		is_errno(pg_node_get(&st, f2, &byid), 0, "node_get");
+		ok(memcmp(&after, &byid, sizeof(byid)) == 0,
+		   "  the node after, as node_get gives it");
+		is_errno(pg_node_attrs_set(&st, 999999, &a, &after), -ENOENT,
+			 "node_attrs_set: no such node");
 		a = (struct meta_node_attrs){.set_atime = true, .atime = 7,
 					     .set_mtime = true, .mtime = 8,
 					     .mode = 0777, .ctime = 6001};
-		is_errno(pg_node_attrs_set(&st, f2, &a), 0,
+		is_errno(pg_node_attrs_set(&st, f2, &a, &after), 0,
 			 "node_attrs_set: times");
 		pg_node_attr(&st, f2, &attr);
 		ok(attr.mode == (S_IFREG | 0600) && attr.atime_ns == 7 &&
