@@ -94,19 +94,29 @@ static int pgb_read(struct store *st, struct blob *b, uint64_t first,
 static int pgb_write(struct store *st, struct blob *b, uint64_t first,
 		     size_t n, const unsigned char *recs)
 {
+	int rc;
+
 	if (n == 0)
 		return 0;
 	if (n > INT32_MAX / BLOB_RECORD)
 		return store_fail(st, -EFBIG, "content: too many records in "
 				  "one write (%zu)", n);
-	return pg_run(st,
-		      "INSERT INTO chunk (cid, idx, data)"
-		      " SELECT $1, $2::bigint + i,"
-		      " substring($3::bytea FROM i * 4096 + 1 FOR 4096)"
-		      " FROM generate_series(0, $4::int - 1) AS i"
-		      " ON CONFLICT (cid, idx) DO UPDATE SET data = EXCLUDED.data",
-		      "bibi", b->cid, (size_t)16, (int64_t)first, recs,
-		      n * BLOB_RECORD, (int64_t)n);
+	/* Planned once: the records are not copied into a plan at each
+	 * call (pg_plan_generic). */
+	rc = pg_plan_generic(st, true);
+	if (rc == 0)
+		rc = pg_run(st,
+			    "INSERT INTO chunk (cid, idx, data)"
+			    " SELECT $1, $2::bigint + i,"
+			    " substring($3::bytea FROM i * 4096 + 1 FOR 4096)"
+			    " FROM generate_series(0, $4::int - 1) AS i"
+			    " ON CONFLICT (cid, idx) DO UPDATE SET"
+			    " data = EXCLUDED.data",
+			    "bibi", b->cid, (size_t)16, (int64_t)first, recs,
+			    n * BLOB_RECORD, (int64_t)n);
+	if (rc == 0)
+		rc = pg_plan_generic(st, false);
+	return rc;
 }
 
 static int pgb_truncate(struct store *st, struct blob *b, uint64_t n)

@@ -1154,16 +1154,6 @@ int pg_begin(struct store *st, bool write)
 			if (rc == 0)
 				rc = text_ahead(st, "SELECT pg_advisory_xact_"
 						    "lock(7453010373645841713)");
-			/* A writer's statements carry content (a chunk's
-			 * INSERT binds up to 1 MiB): a custom plan would
-			 * copy that value into a new plan at every call,
-			 * and its cost swung sequential writes by a fifth
-			 * with the server's memory state.  Its statements
-			 * are lookups by key, which a generic plan serves
-			 * as well. */
-			if (rc == 0)
-				rc = text_ahead(st, "SET LOCAL plan_cache_mode"
-						    " = force_generic_plan");
 		} else {
 			rc = text_ahead(st, "BEGIN ISOLATION LEVEL REPEATABLE "
 					    "READ READ ONLY");
@@ -1506,6 +1496,17 @@ int pg_session_hold(struct store *st, uint64_t ino, bool open)
 	if (rc == 0 && db->ahead >= PG_HOLDS_AHEAD)
 		rc = pg_settle(st);
 	return rc;
+}
+
+int pg_plan_generic(struct store *st, bool on)
+{
+	struct pgdb *db = pgdb(st);
+
+	if (!db || !in_txn(db) || !db->conn || db->txn_err)
+		return 0;
+	return text_ahead(st, on ? "SET LOCAL plan_cache_mode ="
+				   " force_generic_plan"
+				 : "SET LOCAL plan_cache_mode = auto");
 }
 
 int pg_settle(struct store *st)

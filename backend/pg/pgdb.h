@@ -295,6 +295,16 @@ int pg_exec(struct store *st, const char *sql);
  * on a session of their own), and settled before anything depends on
  * them (pg_holds_settle). */
 
+/* In the open transaction, from now on (on) or no longer (!on), every
+ * statement runs on a generic plan, sent ahead (nothing outside one).
+ * For a statement that binds much data (a chunk's INSERT, up to 1 MiB):
+ * a custom plan copies the value into a new plan at each call, and what
+ * that costs swung sequential writes by a fifth with the server's memory
+ * state.  Not for all of a writer's statements: some triggers' and
+ * history's queries plan worse generically (a benchmark run with them
+ * generic lost half its speed at removing and copying in files). */
+int pg_plan_generic(struct store *st, bool on);
+
 /* ---- a result's columns (binary format; row and col from 0) ---------- */
 /* As an integer: any integer type, boolean (0/1), numeric and float
  * (truncated toward zero), oid, or text holding a decimal number; 0 for
