@@ -588,8 +588,9 @@ void pg_holds_settle(struct store *st)
 		;
 	/* A connection lost meanwhile lost its marks: take them again on a
 	 * new one (a failure is logged; the next pg_node_hold tries
-	 * again). */
-	if (h && pg_settle(&h->st) != 0 && h->n) {
+	 * again).  Another failure leaves them as they are: taken twice,
+	 * a mark would outlive its release. */
+	if (h && pg_settle(&h->st) != 0 && h->n && !pgdb(&h->st)->conn) {
 		holder_retake(h, 0);
 		pg_settle(&h->st);
 	}
