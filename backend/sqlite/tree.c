@@ -152,13 +152,10 @@ int sq_dirent_find_pair(struct store *st, int64_t dir, const char *name,
 	int rc = sq_node_get(st, dir, folder);
 
 	*child = 0;
-	if (rc == 0)
-		rc = sq_dirent_find_node(st, folder->ino, name, child, out);
-	if (rc == -ENOENT) {
-		*child = 0;
-		rc = 0;
-	}
-	return rc;
+	if (rc)
+		return rc; /* -ENOENT: no folder */
+	rc = sq_dirent_find_node(st, folder->ino, name, child, out);
+	return rc == -ENOENT ? 0 : rc;
 }
 
 int sq_dirent_add(struct store *st, int64_t parent, const char *name,
