@@ -12,7 +12,7 @@
 #include "internal.h"
 
 /* Remember node n for the rest of the transaction (while st->wseq stays). */
-static void memo_node(struct store *st, const struct node_info *n)
+void node_remember(struct store *st, const struct node_info *n)
 {
 	struct memo *m = st->memo;
 	unsigned slot = (unsigned)((uint64_t)n->ino % MEMO_NODES);
@@ -23,29 +23,34 @@ static void memo_node(struct store *st, const struct node_info *n)
 	}
 }
 
-void node_remember(struct store *st, const struct node_info *n)
+/* Node ino as remembered in this transaction, or NULL. */
+static const struct node_info *memo_known(struct store *st, int64_t ino)
 {
-	memo_node(st, n);
+	struct memo *m = st->memo;
+	unsigned slot = (unsigned)((uint64_t)ino % MEMO_NODES);
+
+	return st->txn_depth > 0 && m->node[slot].wseq == st->wseq &&
+		       m->node[slot].info.ino == ino
+		       ? &m->node[slot].info
+		       : NULL;
 }
 
 int node_info(struct store *st, int64_t ino, struct node_info *out)
 {
+	const struct node_info *known;
 	int rc;
-
-	struct memo *m = st->memo;
-	unsigned slot = (unsigned)((uint64_t)ino % MEMO_NODES);
 
 	/* The history view is read-only: no node to change there. */
 	if (HIST_IS_VIEW(ino))
 		return -EROFS;
-	if (st->txn_depth > 0 && m->node[slot].wseq == st->wseq &&
-	    m->node[slot].info.ino == ino) {
-		*out = m->node[slot].info;
+	known = memo_known(st, ino);
+	if (known) {
+		*out = *known;
 		return 0;
 	}
 	rc = meta_node_get(st, ino, out);
 	if (rc == 0)
-		memo_node(st, out);
+		node_remember(st, out);
 	return rc;
 }
 
@@ -80,7 +85,7 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 				 ino, &info, &before, &has_before);
 	/* Its caller asks for it next, as a rule. */
 	if (rc == 0)
-		memo_node(st, &info);
+		node_remember(st, &info);
 	/* What members put there counts (a trigger keeps space.files) and
 	 * is bounded; the generated members/ is not theirs.  Known to fit
 	 * when one more fitted in the room before. */
@@ -156,20 +161,18 @@ static void memo_name(struct store *st, int64_t parent, const char *name,
 void node_lookup_ahead(struct store *st, int64_t dir, const char *name)
 {
 	struct memo *m = st->memo;
-	unsigned slot = (unsigned)((uint64_t)dir % MEMO_NODES);
 	struct node_info folder, n;
 	int64_t child;
 
 	if (st->txn_depth <= 0 || HIST_IS_VIEW(dir) ||
-	    strlen(name) >= sizeof(m->name[0].name) ||
-	    (m->node[slot].wseq == st->wseq && m->node[slot].info.ino == dir))
+	    strlen(name) >= sizeof(m->name[0].name) || memo_known(st, dir))
 		return;
 	/* A failure is node_info's to find again and answer. */
 	if (meta_dirent_find_pair(st, dir, name, &folder, &child, &n) != 0)
 		return;
-	memo_node(st, &folder);
+	node_remember(st, &folder);
 	if (child && n.ino == child)
-		memo_node(st, &n);
+		node_remember(st, &n);
 	memo_name(st, folder.ino, name, child);
 }
 
@@ -196,7 +199,7 @@ int node_child(struct store *st, int64_t parent, const char *name,
 	 * trip less on a database server). */
 	rc = meta_dirent_find_node(st, parent, name, child, &n);
 	if (rc == 0 && n.ino == *child)
-		memo_node(st, &n);
+		node_remember(st, &n);
 	if (rc == 0 || rc == -ENOENT)
 		memo_name(st, parent, name, rc == 0 ? *child : 0);
 	return rc;
