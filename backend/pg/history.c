@@ -97,34 +97,26 @@ int pg_hist_expire(struct store *st, int64_t space, int64_t before, bool *gone)
 	return rc;
 }
 
-#define HIST_INSERT                                                           \
-	"INSERT INTO hist (space_id, kind, hdir, name, is_dir, tool, dir, at,"\
-	" actor, drop_owner, dropper, node, cost) VALUES ($1, $2, $3, $4, $5,"\
-	" $6, $7, $8, $9, $10, $11, nullif($12::bigint, 0), $13::bigint +"    \
-	" coalesce((SELECT octet_length(target) FROM node WHERE id ="         \
-	" $12::bigint), 0) + coalesce((SELECT sum(octet_length(name) +"       \
-	" octet_length(value)) FROM xattr WHERE node = $12::bigint), 0))"     \
-	" RETURNING id"
-
-/* With its node's change: one statement (the node's row and the entry's
- * are each written once; the triggers run after both). */
+/* With its node's change (hold_ctime, $14): one statement, the node's
+ * row and the entry's each written once; the triggers run after both. */
 int pg_hist_add(struct store *st, const struct meta_hist_entry *e, int64_t *id)
 {
-	if (e->hold_ctime)
-		return pg_int(st, id,
-			      "WITH h AS (" HIST_INSERT "), n AS (UPDATE node"
-			      " SET hist = (SELECT id FROM h), nlink = 0,"
-			      " ctime = $14 WHERE id = $12::bigint)"
-			      " SELECT id FROM h",
-			      "iiitiiiiiiiiii", e->space, (int64_t)e->kind,
-			      (int64_t)e->hdir, e->name, (int64_t)e->is_dir,
-			      (int64_t)e->tool, e->dir, e->at, e->actor,
-			      e->drop_owner, e->dropper, e->node, e->cost,
-			      e->hold_ctime);
-	return pg_int(st, id, HIST_INSERT, "iiitiiiiiiiii", e->space,
-		      (int64_t)e->kind, (int64_t)e->hdir, e->name,
-		      (int64_t)e->is_dir, (int64_t)e->tool, e->dir, e->at,
-		      e->actor, e->drop_owner, e->dropper, e->node, e->cost);
+	return pg_int(st, id,
+		      "WITH h AS (INSERT INTO hist (space_id, kind, hdir, name,"
+		      " is_dir, tool, dir, at, actor, drop_owner, dropper, node,"
+		      " cost) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+		      " $11, nullif($12::bigint, 0), $13::bigint +"
+		      " coalesce((SELECT octet_length(target) FROM node"
+		      " WHERE id = $12::bigint), 0) + coalesce((SELECT"
+		      " sum(octet_length(name) + octet_length(value)) FROM"
+		      " xattr WHERE node = $12::bigint), 0)) RETURNING id),"
+		      " n AS (UPDATE node SET hist = (SELECT id FROM h),"
+		      " nlink = 0, ctime = $14 WHERE $14::bigint <> 0"
+		      " AND id = $12::bigint) SELECT id FROM h",
+		      "iiitiiiiiiiiii", e->space, (int64_t)e->kind,
+		      (int64_t)e->hdir, e->name, (int64_t)e->is_dir,
+		      (int64_t)e->tool, e->dir, e->at, e->actor, e->drop_owner,
+		      e->dropper, e->node, e->cost, e->hold_ctime);
 }
 
 int pg_hist_node_size(struct store *st, int64_t node, int64_t *size)
