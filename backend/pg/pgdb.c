@@ -715,6 +715,32 @@ static bool gens_now(struct store *st, int64_t *rights, int64_t *access)
 	return true;
 }
 
+/* The generations: those sent ahead (gens_now), else read now, after
+ * which they go ahead with every BEGIN (gens_on). */
+static int gens_read(struct store *st, int64_t *rights, int64_t *access)
+{
+	struct pgdb *db = pgdb(st);
+	PGresult *r;
+	int rc;
+
+	if (gens_now(st, rights, access))
+		return 0;
+	rc = pg_q(st, &r, gens_sql, "");
+	if (rc)
+		return rc;
+	if (PQntuples(r) < 1) {
+		PQclear(r);
+		return store_fail(st, -EIO, "database: no generations (the "
+				  "store's meta table is damaged)");
+	}
+	*rights = pg_col_int(r, 0, 0);
+	*access = pg_col_int(r, 0, 1);
+	PQclear(r);
+	if (db)
+		db->gens_on = true;
+	return 0;
+}
+
 /* A statement outside a transaction that finds the connection gone (the
  * server restarted while this one was idle) runs again once on a new
  * one: nothing was under way, so nothing is lost or done twice.  So does
@@ -1333,23 +1359,15 @@ bool pg_txn_active(struct store *st)
 int pg_rights_gen(struct store *st, int64_t *out)
 {
 	struct pgdb *db = pgdb(st);
+	int64_t access = 0;
 	int rc;
-
-	int64_t access;
 
 	if (db && in_txn(db) && db->conn && !db->txn_err &&
 	    db->rights_txn == db->txns && db->rights_moves == db->gen_moves) {
 		*out = db->rights;
 		return 0;
 	}
-	if (gens_now(st, out, &access)) {
-		rc = 0;
-	} else {
-		rc = pg_int(st, out, "SELECT v FROM meta WHERE k = 'rights'",
-			    "");
-		if (rc == 0 && db)
-			db->gens_on = true;
-	}
+	rc = gens_read(st, out, &access);
 	if (rc == 0 && db && in_txn(db)) {
 		db->rights = *out;
 		db->rights_txn = db->txns;
@@ -1361,21 +1379,12 @@ int pg_rights_gen(struct store *st, int64_t *out)
 int pg_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
 {
 	struct pgdb *db = pgdb(st);
-	int64_t rights, access;
-	int rc = 0;
+	int64_t rights = 0, access = 0;
+	int rc = gens_read(st, &rights, &access);
 
-	if (gens_now(st, &rights, &access))
-		*gen = rights + access;
-	else
-		rc = pg_int(st, gen,
-			    "SELECT (SELECT v FROM meta WHERE k = 'rights')"
-			    " + coalesce((SELECT v FROM meta WHERE k = 'access'),"
-			    " 0)",
-			    "");
 	if (rc)
 		return rc;
-	if (db)
-		db->gens_on = true;
+	*gen = rights + access;
 	mark->version = db && in_txn(db) ? db->txns : 0;
 	mark->writes = db ? db->gen_moves : 0;
 	mark->resets = 0;
