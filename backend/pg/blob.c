@@ -89,6 +89,24 @@ static int pgb_read(struct store *st, struct blob *b, uint64_t first,
 	return 0;
 }
 
+/* From now on (on) or no longer (!on) in the open transaction, every
+ * statement runs on a generic plan (sent ahead).  For a statement that
+ * binds much data (a chunk's INSERT, up to 1 MiB): a custom plan copies
+ * the value into a new plan at each call, and what that costs swung
+ * sequential writes by a fifth with the server's memory state.  Not for
+ * all of a writer's statements: some triggers' and history's queries
+ * plan worse generically (a benchmark run with them generic lost half
+ * its speed at removing and copying in files). */
+static int plan_generic(struct store *st, bool on)
+{
+	if (!pg_txn_active(st))
+		return 0;
+	return pg_ahead(st,
+			on ? "SET LOCAL plan_cache_mode = force_generic_plan"
+			   : "SET LOCAL plan_cache_mode = auto",
+			"");
+}
+
 /* One statement for all n records: the server cuts them out of one
  * bytea parameter. */
 static int pgb_write(struct store *st, struct blob *b, uint64_t first,
@@ -102,8 +120,8 @@ static int pgb_write(struct store *st, struct blob *b, uint64_t first,
 		return store_fail(st, -EFBIG, "content: too many records in "
 				  "one write (%zu)", n);
 	/* Planned once: the records are not copied into a plan at each
-	 * call (pg_plan_generic). */
-	rc = pg_plan_generic(st, true);
+	 * call (plan_generic). */
+	rc = plan_generic(st, true);
 	if (rc == 0)
 		rc = pg_run(st,
 			    "INSERT INTO chunk (cid, idx, data)"
@@ -115,7 +133,7 @@ static int pgb_write(struct store *st, struct blob *b, uint64_t first,
 			    "bibi", b->cid, (size_t)16, (int64_t)first, recs,
 			    n * BLOB_RECORD, (int64_t)n);
 	if (rc == 0)
-		rc = pg_plan_generic(st, false);
+		rc = plan_generic(st, false);
 	return rc;
 }
 

@@ -386,6 +386,14 @@ static int collect_ahead(struct store *st)
 	return rc;
 }
 
+/* Whether no result waits to be read (and the connection is out of
+ * pipeline mode). */
+static bool nothing_ahead(const struct pgdb *db)
+{
+	return !db->ahead &&
+	       (!db->conn || PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF);
+}
+
 /* Before anything that cannot go in a pipeline (PQexec, PQprepare): what
  * was sent ahead is read.  In a transaction its failure is the caller's;
  * outside one it is only logged (it was a read-only COMMIT, which
@@ -395,8 +403,7 @@ static int settle_ahead(struct store *st)
 	struct pgdb *db = pgdb(st);
 	int rc;
 
-	if (!db->ahead && (!db->conn ||
-			   PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF))
+	if (nothing_ahead(db))
 		return 0;
 	rc = collect_ahead(st);
 	if (rc && !db->txn && db->conn) {
@@ -623,6 +630,36 @@ static int ready(struct store *st)
 		return store_fail(st, db->txn_err, "database: the transaction "
 				  "failed earlier: %s", strerror(-db->txn_err));
 	return 0;
+}
+
+int pg_ahead(struct store *st, const char *sql, const char *fmt, ...)
+{
+	struct pgdb *db = pgdb(st);
+	const char *vals[MAX_PARAMS];
+	int lens[MAX_PARAMS], fmts[MAX_PARAMS];
+	char nums[MAX_PARAMS][24];
+	va_list ap;
+	int rc;
+
+	if (strlen(fmt) > MAX_PARAMS)
+		return store_fail(st, -EINVAL, "too many parameters (a bug)");
+	rc = ready(st);
+	if (rc)
+		return rc;
+	va_start(ap, fmt);
+	rc = bind_args(st, fmt, ap, vals, lens, fmts, nums);
+	va_end(ap);
+	if (rc == 0)
+		rc = pipeline_on(st);
+	if (rc == 0)
+		rc = sent_ahead(st, PQsendQueryParams(db->conn, sql,
+						      (int)strlen(fmt), NULL,
+						      vals, lens, fmts, 1));
+	/* Their results are read now and then: the server would stop
+	 * reading while its replies wait. */
+	if (rc == 0 && db->ahead >= PG_AHEAD_MAX)
+		rc = collect_ahead(st);
+	return rc;
 }
 
 /* After a statement: its error (logged with its text unless it is one
@@ -1477,54 +1514,11 @@ int pg_notify_next(struct store *st, int64_t *origin)
 	return 0;
 }
 
-int pg_session_hold(struct store *st, uint64_t ino, bool open)
-{
-	struct pgdb *db = pgdb(st);
-	char num[24];
-	const char *vals[1] = {num};
-	int rc;
-
-	if (!db || in_txn(db))
-		return store_fail(st, -EIO, "database: a hold inside a "
-				  "transaction (a bug)");
-	rc = ensure_conn(st);
-	if (rc == 0)
-		rc = pipeline_on(st);
-	if (rc)
-		return rc;
-	snprintf(num, sizeof(num), "%" PRId64, (int64_t)ino);
-	rc = sent_ahead(st, PQsendQueryParams(
-				    db->conn,
-				    open ? "SELECT pg_advisory_lock_shared($1::"
-					   "bigint)"
-					 : "SELECT pg_advisory_unlock_shared("
-					   "$1::bigint)",
-				    1, NULL, vals, NULL, NULL, 1));
-	/* Their results are read now and then: the server would stop
-	 * reading while its replies wait. */
-	if (rc == 0 && db->ahead >= PG_HOLDS_AHEAD)
-		rc = pg_settle(st);
-	return rc;
-}
-
-int pg_plan_generic(struct store *st, bool on)
-{
-	struct pgdb *db = pgdb(st);
-
-	if (!db || !in_txn(db) || !db->conn || db->txn_err)
-		return 0;
-	return text_ahead(st, on ? "SET LOCAL plan_cache_mode ="
-				   " force_generic_plan"
-				 : "SET LOCAL plan_cache_mode = auto");
-}
-
 int pg_settle(struct store *st)
 {
-	struct pgdb *db = pgdb(st);
 	int rc;
 
-	if (!db || (!db->ahead && (!db->conn || PQpipelineStatus(db->conn) ==
-						       PQ_PIPELINE_OFF)))
+	if (!pgdb(st) || nothing_ahead(pgdb(st)))
 		return 0;
 	rc = collect_ahead(st);
 	if (rc)

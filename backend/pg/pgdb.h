@@ -291,19 +291,21 @@ int pg_exec(struct store *st, const char *sql);
  * statement's own outcome when a transaction is open (the transaction has
  * failed: txn_err), and logged otherwise.  Every other call reads them
  * first.  A write is never sent ahead: its failure would reach whatever
- * request comes next.  The marks of items held open are (pg_session_hold,
- * on a session of their own), and settled before anything depends on
- * them (pg_holds_settle). */
+ * request comes next.  The marks of items held open are (store.c, on a
+ * session of their own), and settled before anything depends on them
+ * (pg_holds_settle). */
 
-/* In the open transaction, from now on (on) or no longer (!on), every
- * statement runs on a generic plan, sent ahead (nothing outside one).
- * For a statement that binds much data (a chunk's INSERT, up to 1 MiB):
- * a custom plan copies the value into a new plan at each call, and what
- * that costs swung sequential writes by a fifth with the server's memory
- * state.  Not for all of a writer's statements: some triggers' and
- * history's queries plan worse generically (a benchmark run with them
- * generic lost half its speed at removing and copying in files). */
-int pg_plan_generic(struct store *st, bool on);
+/* Send statement `sql` (parameters as pg_q's) ahead, unprepared: its
+ * failure comes back as above.  For what nothing reads the result of: a
+ * lock kept by the session (store.c), a setting of the transaction
+ * (blob.c).  Once PG_AHEAD_MAX results wait, they are read first: the
+ * server would stop reading while its replies wait. */
+#define PG_AHEAD_MAX 16
+int pg_ahead(struct store *st, const char *sql, const char *fmt, ...);
+/* Read what went ahead (waiting for what has not come): once it returns
+ * 0, every statement sent ahead has taken effect.  Its failure is
+ * logged.  -EIO: the connection was lost. */
+int pg_settle(struct store *st);
 
 /* ---- a result's columns (binary format; row and col from 0) ---------- */
 /* As an integer: any integer type, boolean (0/1), numeric and float
@@ -346,34 +348,10 @@ int pg_socket(struct store *st);
  * Consumes input from the socket. */
 int pg_notify_next(struct store *st, int64_t *origin);
 /* How many connections this handle has made: it moves at each
- * reconnection, when session state (LISTEN, pg_session_hold) is gone. */
+ * reconnection, when session state (LISTEN, held items' locks) is gone. */
 uint64_t pg_conn_gen(struct store *st);
 
-/* ---- items held open (history must not free them) ---------------------
- * A daemon marks each item it holds open with a session-level shared
- * advisory lock keyed by the inode number (what db/open.lock's byte locks
- * are to SQLite): it ends with the session, so a killed daemon or a lost
- * connection holds nothing.  The SQL function gfs_node_open(ino) (used by
- * the trigger hist_delete and by queries) is true while any session holds
- * it.  Advisory locks of the database's other users on the same 64-bit
- * keys would count: give groupfs its own database.  Each call is one
- * statement, outside a transaction; the lock belongs to the session,
- * kept until released.  Every
- * lock held takes a slot of the server's lock table
- * (max_locks_per_transaction x max_connections).  This is st's session
- * only: meta_node_hold (pg_node_hold, store.c) takes it on a connection
- * of the process's own, so that any handle may end what another began
- * and a handle's reconnection loses nothing. */
-int pg_session_hold(struct store *st, uint64_t ino, bool open);
-/* pg_session_hold outside a transaction sends its statement ahead (the
- * server takes the lock while the caller goes on) and reads the results
- * of what went ahead once PG_HOLDS_AHEAD are waiting.  pg_settle reads
- * them (waiting for those not yet come): a hold is certain to be in
- * place, and a release to be done, once pg_settle returned 0; its
- * failure is logged.  -EIO: the connection was lost (the locks with it:
- * pg_conn_gen moves at the next connection). */
-#define PG_HOLDS_AHEAD 16
-int pg_settle(struct store *st);
+/* ---- items held open (history must not free them; store.c) ----------- */
 /* Settle (pg_settle) the session that holds this process's marks on st's
  * database (store.c, pg_node_hold), when it has any waiting: before a
  * writer's statements (pg_begin, pg_savepoint) and pg_node_held, so that

@@ -444,7 +444,7 @@ int pg_check_files(struct store *st, int64_t **out, size_t *n)
 }
 
 /* ---- items held open ----------------------------------------------------
- * A process's marks are advisory locks (pg_session_hold) on a connection
+ * A process's marks are advisory locks (session_hold) on a connection
  * of its own, one per database: a store's handles each have their own
  * session, and an item opened through one handle may be closed through
  * another, which could not end a lock the first session holds.  The
@@ -501,6 +501,26 @@ static int holder_of(struct store *st, struct holder **out)
 	return 0;
 }
 
+/*
+ * A mark is a session-level shared advisory lock keyed by the inode number
+ * (what db/open.lock's byte locks are to SQLite): it ends with the
+ * session, so a killed daemon or a lost connection holds nothing.  The SQL
+ * function gfs_node_open(ino) (used by the trigger hist_delete and by
+ * queries) is true while any session holds it.  Advisory locks of the
+ * database's other users on the same 64-bit keys would count: give groupfs
+ * its own database.  Every lock held takes a slot of the server's lock
+ * table (max_locks_per_transaction x max_connections).  Sent ahead
+ * (pg_ahead): the server takes it while the caller goes on, and
+ * pg_settle tells when it has.
+ */
+static int session_hold(struct holder *h, uint64_t ino, bool open)
+{
+	return pg_ahead(&h->st,
+			open ? "SELECT pg_advisory_lock_shared($1::bigint)"
+			     : "SELECT pg_advisory_unlock_shared($1::bigint)",
+			"i", (int64_t)ino);
+}
+
 /* The connection was made again since the marks were taken: take them
  * again, but `skip` (one mark of it, just taken on the new one). */
 static void holder_retake(struct holder *h, int64_t skip)
@@ -513,7 +533,7 @@ static void holder_retake(struct holder *h, int64_t skip)
 			skipped = true;
 			continue;
 		}
-		if (pg_session_hold(&h->st, (uint64_t)h->inos[i], true) != 0)
+		if (session_hold(h, (uint64_t)h->inos[i], true) != 0)
 			break; /* lost again: the next call retakes them */
 	}
 	/* The connection they are on (the first call made it, when the
@@ -546,8 +566,8 @@ int pg_node_hold(struct store *st, int64_t ino, bool open)
 	}
 	if (h->gen != pg_conn_gen(&h->st))
 		holder_retake(h, 0);
-	rc = pg_session_hold(&h->st, (uint64_t)ino, open);
-	/* The lock is sent ahead (pg_session_hold).  An item opened outside
+	rc = session_hold(h, (uint64_t)ino, open);
+	/* The lock is sent ahead (session_hold).  An item opened outside
 	 * a writer's transaction is held before the caller goes on: anyone
 	 * may look for the mark next.  A writer's new items are held before
 	 * its commit shows them, and its next statements find every mark
