@@ -624,7 +624,6 @@ int pg_node_held(struct store *st, int64_t ino, bool *held)
 
 	pg_holds_settle(st);
 	rc = pg_int(st, &v, "SELECT gfs_node_open($1::bigint)::int", "i", ino);
-
 	if (rc == 0)
 		*held = v != 0;
 	return rc;
