@@ -810,6 +810,16 @@ int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
  * sees the error itself. */
 int node_parent(struct store *st, const struct store_caller *c, int64_t ino,
 		struct node_info *out);
+/* node_visible for the inode a request names itself (getattr, setattr,
+ * access, open, readlink, statfs, the xattr calls, link's source):
+ * -ESTALE where node_visible says -ENOENT.  The kernel reached it through
+ * an entry it cached, which a change it has not heard of yet made stale:
+ * another process deleted the item, a save-pattern rename left the
+ * source's inode an alias that its last close freed, rights changed.
+ * Retried with its path walked again, the call finds what is there now;
+ * only a call on a descriptor sees the error itself. */
+int node_named(struct store *st, const struct store_caller *c, int64_t ino,
+	       struct node_info *out);
 
 /* ---- store/store.c ---- */
 /* A handle on an empty database at `conninfo` (PostgreSQL) or at

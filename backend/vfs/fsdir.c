@@ -169,7 +169,7 @@ int store_fs_readlink(struct store *st, const struct store_caller *c,
 	int rc;
 
 	rc = HIST_IS_VIEW(ino) ? hist_view_node(st, c, ino, &n)
-			       : node_visible(st, c, (int64_t)ino, &n);
+			       : node_named(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
 	if (!S_ISLNK(n.mode))
@@ -186,7 +186,7 @@ static int link_locked(struct store *st, const struct store_caller *c,
 	int64_t other;
 	int type, rc;
 
-	rc = node_visible(st, c, ino, &n);
+	rc = node_named(st, c, ino, &n);
 	if (rc == 0)
 		rc = check_name(st, newname);
 	if (rc)

@@ -41,7 +41,7 @@ int store_fs_statfs(struct store *st, const struct store_caller *c,
 			return rc;
 		ino = (uint64_t)root;
 	}
-	rc = node_visible(st, c, (int64_t)ino, &n);
+	rc = node_named(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
 	if (ino == STORE_ROOT_INO) {
@@ -151,7 +151,7 @@ static int open_locked(struct store *st, const struct store_caller *c,
 		       int64_t ino, int flags, struct node_info *n,
 		       bool *writable)
 {
-	int rc = node_visible(st, c, ino, n);
+	int rc = node_named(st, c, ino, n);
 
 	if (rc)
 		return rc;
@@ -614,7 +614,7 @@ static int setattr_locked(struct store *st, const struct store_caller *c,
 	struct content ct;
 	int rc;
 
-	rc = node_visible(st, c, ino, n);
+	rc = node_named(st, c, ino, n);
 	if (rc)
 		return rc;
 	if (v & (STORE_SET_UID | STORE_SET_GID)) {
@@ -768,7 +768,7 @@ int store_fs_access(struct store *st, const struct store_caller *c,
 		rc = hist_view_space(st, c, ino, &space);
 		return rc ? rc : (mask & W_OK) ? -EROFS : 0;
 	}
-	rc = node_visible(st, c, (int64_t)ino, &n);
+	rc = node_named(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
 	if ((mask & X_OK) && !S_ISDIR(n.mode) && !(n.mode & 0111))

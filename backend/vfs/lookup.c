@@ -103,7 +103,7 @@ int store_fs_getattr(struct store *st, const struct store_caller *c,
 	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
-	rc = node_visible(st, c, (int64_t)ino, &n);
+	rc = node_named(st, c, (int64_t)ino, &n);
 	if (rc == 0)
 		rc = node_attr(st, c, &n, out);
 	txn_read_end(st);
@@ -147,6 +147,14 @@ int node_parent(struct store *st, const struct store_caller *c, int64_t ino,
 		struct node_info *out)
 {
 	return dir_of(st, c, ino, out, -ESTALE);
+}
+
+int node_named(struct store *st, const struct store_caller *c, int64_t ino,
+	       struct node_info *out)
+{
+	int rc = node_visible(st, c, ino, out);
+
+	return rc == -ENOENT ? -ESTALE : rc;
 }
 
 int node_lookup(struct store *st, const struct store_caller *c,

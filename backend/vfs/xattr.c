@@ -146,7 +146,7 @@ int store_fs_getxattr(struct store *st, const struct store_caller *c,
 		return -ENOTSUP;
 	if (HIST_IS_VIEW(ino))
 		return -ENODATA;
-	rc = node_visible(st, c, (int64_t)ino, &n);
+	rc = node_named(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
 	if (is_generated(name)) {
@@ -173,7 +173,7 @@ int store_fs_listxattr(struct store *st, const struct store_caller *c,
 	st->errmsg[0] = '\0';
 	if (HIST_IS_VIEW(ino))
 		return reply("", 0, buf, size, len);
-	rc = node_visible(st, c, (int64_t)ino, &n);
+	rc = node_named(st, c, (int64_t)ino, &n);
 	if (rc)
 		return rc;
 	if (S_ISLNK(n.mode))
@@ -231,7 +231,7 @@ static int set_locked(struct store *st, const struct store_caller *c,
 	bool exists;
 	int rc;
 
-	rc = node_visible(st, c, ino, &n);
+	rc = node_named(st, c, ino, &n);
 	if (rc)
 		return rc;
 	if (strncmp(name, "user.", 5) != 0)
@@ -295,7 +295,7 @@ static int remove_locked(struct store *st, const struct store_caller *c,
 	struct node_info n;
 	int rc;
 
-	rc = node_visible(st, c, ino, &n);
+	rc = node_named(st, c, ino, &n);
 	if (rc)
 		return rc;
 	if (strncmp(name, "user.", 5) != 0)

@@ -3,7 +3,8 @@
 # Live changes: what groupctl changes while a store is mounted (members,
 # rights, roles, plans) applies to the next operation, open descriptors
 # included; only what the kernel caches may lag, by at most a second.  A
-# folder another mount removes is stale for a process working in it.
+# folder another mount removes is stale for a process working in it; a
+# file another mount replaced is opened anew through its path.
 . "$(dirname "$0")/lib.sh"
 
 "$GROUPCTL" plan set mid --max-groups 2 --max-members 10 --group-bytes 2M \
@@ -167,6 +168,18 @@ check "its next create there fails" test "$rc" -ne 0
 check "  with ESTALE (Stale file handle)" grep -q "Stale file handle" "$T/touch.err"
 same "a path through the name finds the new folder" \
 	"$(as carol cat "$M2/Sales/documents/proj/a.txt")" new
+
+# ---- a file replaced through another mount ----
+# Once the first mount's change is stored (fsync: sync FILE), the second
+# mount's kernel may still hold r.txt's old inode under its name until
+# its invalidation arrives: an open through the path is told the inode is
+# stale, walks the path again and opens the new file.
+as carol sh -c "echo old > '$D/r.txt' && sync '$D/r.txt'"
+same "the second mount reads r.txt" \
+	"$(as carol cat "$M2/Sales/documents/r.txt" 2>&1)" old
+as carol sh -c "rm '$D/r.txt' && echo new > '$D/r.txt' && sync '$D/r.txt'"
+same "  and at once the new r.txt made through the first" \
+	"$(as carol cat "$M2/Sales/documents/r.txt" 2>&1)" new
 umount_fs "$M2"
 
 umount_fs "$M"

@@ -168,7 +168,7 @@ static void member_removed(struct fixture *fx, bool other)
 		 "%s: bob's next lookup finds his folder gone", how(fx, by));
 	is_errno(store_fs_lookup(fx->st, &t.bob, STORE_ROOT_INO, "Team", &a),
 		 -ENOENT, "%s: and the group's name, nothing", how(fx, by));
-	is_errno(store_fs_getattr(fx->st, &t.bob, x, &a), -ENOENT,
+	is_errno(store_fs_getattr(fx->st, &t.bob, x, &a), -ESTALE,
 		 "%s: nor his next getattr", how(fx, by));
 	ok(add(fx, &t.bob, x, "b2") != 0, "%s: nor may he add",
 	   how(fx, by));
@@ -375,7 +375,7 @@ static void answers_from_cache(struct fixture *fx)
 	ok(fx_sql(fx, "UPDATE meta SET v = v + 1 WHERE k = 'rights'",
 		  "UPDATE meta SET v = v + 1 WHERE k = 'rights'") == 0,
 	   "the rights generation moves");
-	is_errno(store_fs_getattr(fx->st, &t.bob, t.docs, &a), -ENOENT,
+	is_errno(store_fs_getattr(fx->st, &t.bob, t.docs, &a), -ESTALE,
 		 "bob's next request sees he is no member");
 }
 

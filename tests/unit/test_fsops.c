@@ -219,7 +219,7 @@ static void xattr_rights_and_room(struct fixture *fx)
 		 -EACCES, "a member without edit cannot set an attribute");
 	is_errno(store_fs_setxattr(fx->st, &w.eve, w.item, "user.note", "x", 1,
 				   0),
-		 -ENOENT, "a stranger does not even see the item");
+		 -ESTALE, "a stranger does not even see the item");
 	unchanged(fx, before, "refusals change nothing");
 	is_int(metadata(fx, &w.boss), m0, "nor the metadata in use");
 	succeeds(fx,
@@ -253,7 +253,7 @@ static void access_rights(struct fixture *fx)
 	mine = put(fx, &w.bob, w.docs, "bob.txt", "b", 1);
 	succeeds(fx, store_fs_access(fx->st, &w.bob, mine, W_OK),
 		 "bob edits what he added");
-	is_errno(store_fs_access(fx->st, &w.eve, w.item, R_OK), -ENOENT,
+	is_errno(store_fs_access(fx->st, &w.eve, w.item, R_OK), -ESTALE,
 		 "a stranger sees nothing");
 
 	fx_rights(fx, &w.boss, "G", "documents", STORE_RIGHT_ADD, false, NULL);
@@ -290,7 +290,7 @@ static void statfs_spaces(struct fixture *fx)
 	is_int(p.capacity, (long long)(MIB / 2),
 	       "Private shows the private capacity");
 	is_int(p.used, 0, "and only the caller's own use");
-	is_errno(store_fs_statfs(fx->st, &w.eve, w.docs, &p), -ENOENT,
+	is_errno(store_fs_statfs(fx->st, &w.eve, w.docs, &p), -ESTALE,
 		 "a stranger cannot stat the group");
 }
 

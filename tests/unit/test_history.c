@@ -184,7 +184,7 @@ static void trash_keeps_deleted(struct fixture *fx)
 		 "trash/documents/a.txt");
 	ok(a.ino != ino, "history shows it under an inode number of its own");
 	is_int(a.mode & 0222, 0, "read-only");
-	is_errno(store_fs_getattr(fx->st, &w.carol, ino, &a), -ENOENT,
+	is_errno(store_fs_getattr(fx->st, &w.carol, ino, &a), -ESTALE,
 		 "its own inode number is gone, as deleted items are");
 	succeeds(fx, store_history_list(fx->st, &w.carol, "G", NULL, &v, &n),
 		 "history list");

@@ -6,8 +6,9 @@
  * handle on the source of a save-pattern rename writes only where its
  * caller edits the target, hard links stay within one drop folder, the
  * save pattern leaves other hard links alone, a length past the
- * largest file is EFBIG, and a name resolved in a folder that is gone
- * answers ESTALE (the kernel's cache of that folder is stale).
+ * largest file is EFBIG, and a name resolved in a folder that is gone,
+ * or an inode that is gone (an alias after its last close), answers
+ * ESTALE (the kernel's cache is stale).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -374,6 +375,93 @@ static void gone_folder(struct fixture *fx)
 		 -ENOENT, "a missing name in a folder that is there: ENOENT");
 }
 
+/* Every call on an inode the kernel named through an entry it cached:
+ * `what` answers `want`. */
+static void named_calls(struct fixture *fx, const struct store_caller *c,
+			uint64_t ino, int want, const char *what)
+{
+	struct store_setattr set = {.valid = STORE_SET_MODE, .mode = 0600};
+	struct store_file *f = NULL;
+	struct store_attr a;
+	char buf[64];
+	size_t len;
+
+	is_errno(store_fs_getattr(fx->st, c, ino, &a), want, "%s: getattr",
+		 what);
+	is_errno(store_fs_open(fx->st, c, ino, O_RDONLY, &f), want,
+		 "%s: open", what);
+	ok(f == NULL, "%s: which opened nothing", what);
+	is_errno(store_fs_setattr(fx->st, c, ino, &set, NULL, &a), want,
+		 "%s: setattr", what);
+	is_errno(store_fs_access(fx->st, c, ino, R_OK), want, "%s: access",
+		 what);
+	is_errno(store_fs_readlink(fx->st, c, ino, buf, sizeof(buf)), want,
+		 "%s: readlink", what);
+	is_errno(store_fs_getxattr(fx->st, c, ino, "user.v", buf, sizeof(buf),
+				   &len),
+		 want, "%s: getxattr", what);
+	is_errno(store_fs_listxattr(fx->st, c, ino, buf, sizeof(buf), &len),
+		 want, "%s: listxattr", what);
+	is_errno(store_fs_setxattr(fx->st, c, ino, "user.v", "x", 1, 0), want,
+		 "%s: setxattr", what);
+	is_errno(store_fs_removexattr(fx->st, c, ino, "user.v"), want,
+		 "%s: removexattr", what);
+	is_errno(store_fs_link(fx->st, c, ino, fx_root(fx, c, "G",
+						       STORE_TOOL_DOCUMENTS),
+			       "linked", &a),
+		 want, "%s: link", what);
+}
+
+static void gone_item(struct fixture *fx)
+{
+	struct store_file *f = NULL;
+	struct store_rename rn;
+	struct store_attr a;
+	struct world w;
+	uint64_t gone, doc, src;
+	unsigned problems = 99;
+	char buf[64];
+
+	world(fx, &w);
+	gone = put(fx, &w.boss, w.docs, "gone.txt", "gone");
+	succeeds(fx, store_fs_unlink(fx->st, &w.boss, w.docs, "gone.txt"),
+		 "gone.txt goes");
+	named_calls(fx, &w.boss, gone, -ESTALE, "a deleted item");
+	named_calls(fx, &w.carol,
+		    put(fx, &w.bob, look(fx, &w.boss, w.drop, "boss"),
+			"dropped.txt", "for boss"),
+		    -ESTALE, "a drop of bob's for boss, out of carol's sight");
+
+	/* The save pattern while the source is open: its inode answers as
+	 * the target until its last close, and then is gone.  The kernel
+	 * may still hold the entry it moved there (its invalidation comes
+	 * from another thread): told ESTALE, it looks the name up again. */
+	doc = put(fx, &w.boss, w.docs, "doc.txt", "old");
+	src = put(fx, &w.boss, w.docs, "tmp.txt", "new version");
+	succeeds(fx, store_fs_open(fx->st, &w.boss, src, O_RDONLY, &f),
+		 "the source is open");
+	if (!f)
+		return;
+	succeeds(fx,
+		 store_fs_rename(fx->st, &w.boss, w.docs, "tmp.txt", w.docs,
+				 "doc.txt", 0, &rn),
+		 "saved over doc.txt");
+	succeeds(fx, store_fs_getattr(fx->st, &w.carol, src, &a),
+		 "the source's inode answers while open");
+	is_int(a.ino, doc, "  as doc.txt");
+	is_str(get(fx, &w.carol, src, buf, sizeof(buf)), "new version",
+	       "  with its content");
+	store_fs_release(fx->st, f, NULL);
+	named_calls(fx, &w.carol, src, -ESTALE, "the source after its close");
+	is_int(look(fx, &w.carol, w.docs, "doc.txt"), doc,
+	       "looked up again, doc.txt is doc.txt's inode");
+	is_str(get(fx, &w.carol, doc, buf, sizeof(buf)), "new version",
+	       "  and holds the new version");
+	succeeds(fx, store_check(fx->st, &fx->op, NULL, NULL, &problems),
+		 "check");
+	is_int(problems, 0, "the store is consistent");
+}
+
 int main(void)
 {
 	fx_run("moving into a drop folder needs the edit right", into_drop);
@@ -383,5 +471,6 @@ int main(void)
 	fx_run("hard links and drop folders, snapshots", links);
 	fx_run("EFBIG past the largest file", too_big);
 	fx_run("names in a folder that is gone: ESTALE", gone_folder);
+	fx_run("an inode that is gone: ESTALE", gone_item);
 	return done_testing();
 }
