@@ -718,6 +718,12 @@ int store_fs_getattr(struct store *st, const struct store_caller *c,
 		     uint64_t ino, struct store_attr *out);
 int store_fs_lookup(struct store *st, const struct store_caller *c,
 		    uint64_t parent, const char *name, struct store_attr *out);
+/* An open of folder `ino`: 0 while the caller sees it; -ESTALE where it
+ * is gone or out of sight (the kernel walks the path again and opens what
+ * is there now, see the errors above); -ENOTDIR for anything else.  Who
+ * may list it is store_fs_readdir's answer, asked at each call. */
+int store_fs_opendir(struct store *st, const struct store_caller *c,
+		     uint64_t ino);
 /* Called per entry, in name order; return non-zero to stop (the entry is
  * then not consumed). */
 typedef int (*store_dirent_fn)(void *arg, const char *name,

@@ -770,8 +770,21 @@ static int add_entry(void *arg, const char *name, const struct store_attr *a)
 static void gfs_opendir(fuse_req_t req, fuse_ino_t ino,
 			struct fuse_file_info *fi)
 {
-	struct dirh *dh = calloc(1, sizeof(*dh));
+	struct store_caller c;
+	struct store *st;
+	struct dirh *dh;
+	int rc = caller_of(req, &st, &c);
 
+	/* The folder the kernel holds under the name may be gone (removed
+	 * and made anew through another mount): ESTALE has it walk the path
+	 * again, where a listing would fail on a descriptor. */
+	if (rc == 0)
+		rc = store_fs_opendir(st, &c, ino);
+	if (rc) {
+		reply_err(req, rc);
+		return;
+	}
+	dh = calloc(1, sizeof(*dh));
 	if (!dh) {
 		fuse_reply_err(done(req), ENOMEM);
 		return;

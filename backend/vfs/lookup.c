@@ -316,6 +316,27 @@ static int with_history_fn(void *arg, const char *name,
 	return stop ? stop : w->fn(w->arg, name, a);
 }
 
+int store_fs_opendir(struct store *st, const struct store_caller *c,
+		     uint64_t ino)
+{
+	struct node_info d;
+	int rc;
+
+	st->errmsg[0] = '\0';
+	/* History's folders are views of what is kept: nothing replaces
+	 * them under a name. */
+	if (HIST_IS_VIEW(ino))
+		return 0;
+	rc = txn_read_begin(st);
+	if (rc)
+		return rc;
+	rc = node_parent(st, c, (int64_t)ino, &d);
+	if (rc == 0 && !S_ISDIR(d.mode))
+		rc = -ENOTDIR;
+	txn_read_end(st);
+	return rc;
+}
+
 int store_fs_readdir(struct store *st, const struct store_caller *c,
 		     uint64_t ino, const char *after, uint64_t skip,
 		     store_dirent_fn fn, void *arg)

@@ -180,6 +180,13 @@ same "the second mount reads r.txt" \
 as carol sh -c "rm '$D/r.txt' && echo new > '$D/r.txt' && sync '$D/r.txt'"
 same "  and at once the new r.txt made through the first" \
 	"$(as carol cat "$M2/Sales/documents/r.txt" 2>&1)" new
+# The same for a folder: a listing through the second mount opens the
+# new folder, not the one its kernel still holds under the name.
+as carol sh -c "mkdir '$D/fold' && echo a > '$D/fold/old.txt' && sync '$D/fold/old.txt'"
+same "the second mount lists fold" "$(as carol ls "$M2/Sales/documents/fold" 2>&1)" old.txt
+as carol sh -c "rm -r '$D/fold' && mkdir '$D/fold' && echo b > '$D/fold/new.txt' && sync '$D/fold/new.txt'"
+same "  and at once the new fold made through the first" \
+	"$(as carol ls "$M2/Sales/documents/fold" 2>&1)" new.txt
 umount_fs "$M2"
 
 umount_fs "$M"

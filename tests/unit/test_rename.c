@@ -423,6 +423,7 @@ static void gone_item(struct fixture *fx)
 	char buf[64];
 
 	world(fx, &w);
+	put(fx, &w.boss, w.docs, "y.txt", "why");
 	gone = put(fx, &w.boss, w.docs, "gone.txt", "gone");
 	succeeds(fx, store_fs_unlink(fx->st, &w.boss, w.docs, "gone.txt"),
 		 "gone.txt goes");
@@ -431,6 +432,17 @@ static void gone_item(struct fixture *fx)
 		    put(fx, &w.bob, look(fx, &w.boss, w.drop, "boss"),
 			"dropped.txt", "for boss"),
 		    -ESTALE, "a drop of bob's for boss, out of carol's sight");
+
+	gone = fx_mkdir(fx, &w.boss, w.docs, "gonedir");
+	succeeds(fx, store_fs_opendir(fx->st, &w.carol, gone),
+		 "a folder opens");
+	succeeds(fx, store_fs_rmdir(fx->st, &w.boss, w.docs, "gonedir"),
+		 "gonedir goes");
+	is_errno(store_fs_opendir(fx->st, &w.carol, gone), -ESTALE,
+		 "a deleted folder: opendir");
+	is_errno(store_fs_opendir(fx->st, &w.carol,
+				  look(fx, &w.carol, w.docs, "y.txt")),
+		 -ENOTDIR, "a file: opendir");
 
 	/* The save pattern while the source is open: its inode answers as
 	 * the target until its last close, and then is gone.  The kernel
