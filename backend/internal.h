@@ -801,7 +801,8 @@ int node_lookup(struct store *st, const struct store_caller *c,
 int node_dir(struct store *st, const struct store_caller *c, int64_t ino,
 	     struct node_info *out);
 /* The same for the folder of a name the kernel resolves (lookup, create,
- * unlink, rename): -ESTALE where node_dir says -ENOENT.  The kernel named
+ * unlink, rename) or a folder it opens: -ESTALE where node_dir says
+ * -ENOENT.  The kernel named
  * it by an inode number it cached, and the folder is gone or out of the
  * caller's sight (deleted or moved to the trash by another process or
  * mount, a change of rights).  On -ESTALE the kernel walks the path again

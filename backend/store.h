@@ -657,10 +657,10 @@ int store_may(struct store *st, const struct store_caller *c, uint64_t ino,
  *  -EBUSY         the database stayed locked by another process for 30 s.
  *  -ESTALE        the folder a name is resolved in (lookup, create, link,
  *                 unlink, rename), or the inode a call names itself
- *                 (getattr, setattr, access, open, readlink, statfs,
- *                 the xattr calls, link's source), is gone or out of the
- *                 caller's sight: the kernel walks the path again
- *                 (node_parent, node_named).
+ *                 (getattr, setattr, access, open, opendir, readlink,
+ *                 statfs, the xattr calls, link's source), is gone or
+ *                 out of the caller's sight: the kernel walks the path
+ *                 again (node_parent, node_named).
  * Reads are short only at the end of the file; a write either stores all
  * its bytes (*done = size) or none, and returns the error.
  */
