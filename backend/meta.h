@@ -1199,6 +1199,11 @@ struct content;
  * caller's to free: content_free).  Other fields are left as they were.
  * -ENOENT: no such node. */
 int meta_content_get(struct store *st, int64_t ino, struct content *ct);
+/* meta_content_get(ino) with the rights generation and whether `ino` is
+ * an alias (meta_rights_gen_alias), in one read: what a read of an open
+ * file asks before it reads the content. */
+int meta_content_gen(struct store *st, int64_t ino, struct content *ct,
+		     int64_t *gen, bool *alias);
 /* meta_content_get(ino) and meta_space_room(ct->space) together, in one
  * query where the engine can (what a write reads before it checks its
  * room).  *has_room: whether *room was filled (the node has a space). */

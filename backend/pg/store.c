@@ -77,6 +77,30 @@ int pg_content_get(struct store *st, int64_t ino, struct content *ct)
 	return rc;
 }
 
+/* One round trip: the node's row beside the rights generation and its
+ * own alias column (not resolved). */
+int pg_content_gen(struct store *st, int64_t ino, struct content *ct,
+		   int64_t *gen, bool *alias)
+{
+	PGresult *r;
+	int rc;
+
+	rc = pg_q(st, &r,
+		  "SELECT" CONTENT_COLS ", (SELECT v FROM meta WHERE"
+		  " k = 'rights'), (SELECT alias FROM node WHERE id = $1)"
+		  " FROM node n WHERE n.id = " RESOLVE,
+		  "i", ino);
+	if (rc)
+		return rc;
+	rc = content_row(st, r, ct);
+	if (rc == 0) {
+		*gen = pg_col_int(r, 0, 7);
+		*alias = !pg_col_null(r, 0, 8);
+	}
+	PQclear(r);
+	return rc;
+}
+
 /* One round trip: the node's row beside its space's. */
 int pg_content_room(struct store *st, int64_t ino, struct content *ct,
 		    struct room *room, bool *has_room)

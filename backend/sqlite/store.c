@@ -14,21 +14,12 @@
 	"mtime = iif(?" #N " <> 0, ?" #N ", mtime),"               \
 	" ctime = iif(?" #N " <> 0, ?" #N ", ctime)"
 
-int sq_content_get(struct store *st, int64_t ino, struct content *ct)
-{
-	sqlite3_stmt *s;
-	int rc;
+/* The content columns of a node, from column 0 (content_row). */
+#define CONTENT_COLS "space_id, size, cid, chunked, inline, id, cipher"
 
-	s = db_q(st,
-		 "SELECT space_id, size, cid, chunked, inline, id, cipher"
-		 " FROM node"
-		 " WHERE id = " RESOLVE,
-		 "i", ino);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
+/* The row s stands on, of CONTENT_COLS, into *ct. */
+static int content_row(sqlite3_stmt *s, struct content *ct)
+{
 	ct->ino = sqlite3_column_int64(s, 5);
 	ct->space = sqlite3_column_int64(s, 0);
 	ct->size = sqlite3_column_int64(s, 1);
@@ -39,15 +30,54 @@ int sq_content_get(struct store *st, int64_t ino, struct content *ct)
 	ct->inline_len = (size_t)sqlite3_column_bytes(s, 4);
 	if (ct->inline_len) {
 		ct->inline_blob = malloc(ct->inline_len);
-		if (!ct->inline_blob) {
-			db_done(s);
+		if (!ct->inline_blob)
 			return -ENOMEM;
-		}
 		memcpy(ct->inline_blob, sqlite3_column_blob(s, 4),
 		       ct->inline_len);
 	}
-	db_done(s);
 	return 0;
+}
+
+int sq_content_get(struct store *st, int64_t ino, struct content *ct)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st, "SELECT " CONTENT_COLS " FROM node WHERE id = " RESOLVE,
+		 "i", ino);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	rc = content_row(s, ct);
+	db_done(s);
+	return rc;
+}
+
+int sq_content_gen(struct store *st, int64_t ino, struct content *ct,
+		   int64_t *gen, bool *alias)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = db_q(st,
+		 "SELECT " CONTENT_COLS ", (SELECT v FROM meta WHERE"
+		 " k = 'rights'), (SELECT alias FROM node WHERE id = ?1)"
+		 " FROM node WHERE id = " RESOLVE,
+		 "i", ino);
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
+	rc = content_row(s, ct);
+	if (rc == 0) {
+		*gen = sqlite3_column_int64(s, 7);
+		*alias = sqlite3_column_type(s, 8) != SQLITE_NULL;
+	}
+	db_done(s);
+	return rc;
 }
 
 int sq_content_room(struct store *st, int64_t ino, struct content *ct,

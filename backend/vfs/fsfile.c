@@ -110,11 +110,10 @@ static int recheck(struct store *st, struct store_file *f, bool write,
  * handle on the source of a save-pattern rename reaches the target now:
  * each of its operations is checked against the target, and it writes
  * only where its caller may edit the target. */
-int check_handle(struct store *st, struct store_file *f, bool write)
+static int check_gen(struct store *st, struct store_file *f, bool write,
+		     int64_t gen, bool alias)
 {
 	struct node_info n;
-	bool alias;
-	int64_t gen = rights_gen_alias(st, f->is->ino, &alias);
 
 	if (write && !f->writable)
 		return -EBADF;
@@ -122,6 +121,14 @@ int check_handle(struct store *st, struct store_file *f, bool write)
 		return 0;
 	return recheck(st, f, write, alias, gen,
 		       node_info(st, (int64_t)f->is->ino, &n), &n);
+}
+
+int check_handle(struct store *st, struct store_file *f, bool write)
+{
+	bool alias;
+	int64_t gen = rights_gen_alias(st, f->is->ino, &alias);
+
+	return check_gen(st, f, write, gen, alias);
 }
 
 /* check_handle in a transaction, for a caller who reads the handle's node
@@ -342,19 +349,23 @@ int store_fs_read(struct store *st, struct store_file *f, uint64_t off,
 		  size_t size, void *buf, size_t *got)
 {
 	struct content ct;
+	int64_t gen = 0;
+	bool alias = false;
 	int rc;
 
 	*got = 0;
-	rc = check_handle(st, f, false);
-	if (rc)
-		return rc;
+	memset(&ct, 0, sizeof(ct));
 	pthread_rwlock_rdlock(&f->is->rw);
-	if (fitem_read(f, off, size, buf, got)) {
-		pthread_rwlock_unlock(&f->is->rw);
-		return 0;
-	}
-	rc = content_load(st, (int64_t)f->is->ino, &ct);
+	/* The content, and what says whether the handle may still read
+	 * it, in one read (one round trip on a database server).  Where
+	 * that read fails, the check asks on its own, and the content is
+	 * read again below. */
+	rc = meta_content_gen(st, (int64_t)f->is->ino, &ct, &gen, &alias);
 	if (rc == 0)
+		rc = check_gen(st, f, false, gen, alias);
+	else if (rc == -EIO && (rc = check_handle(st, f, false)) == 0)
+		rc = -EIO;
+	if (rc == 0 && !fitem_read(f, off, size, buf, got))
 		rc = content_read(st, f->is, &ct, off, size, buf, got);
 	content_free(&ct);
 	pthread_rwlock_unlock(&f->is->rw);

@@ -149,6 +149,25 @@ static void test_content(struct store *st, int64_t space, int64_t docs)
 	memset(&ct, 0, sizeof(ct));
 	is_errno(pg_content_get(st, alias, &ct), 0, "through an alias");
 	is_int(ct.ino, f, "the alias resolves to its node");
+	{
+		int64_t gen = -1, want = pgt_one(st, "SELECT v FROM meta"
+						 " WHERE k = 'rights'", 0);
+		bool is_alias = true;
+
+		memset(&ct, 0, sizeof(ct));
+		is_errno(pg_content_gen(st, f, &ct, &gen, &is_alias), 0,
+			 "content_gen: %s", st->errmsg);
+		ok(ct.ino == f && ct.size == 100000 && gen == want &&
+		   !is_alias,
+		   "  the content row, the rights generation, no alias");
+		memset(&ct, 0, sizeof(ct));
+		is_errno(pg_content_gen(st, alias, &ct, &gen, &is_alias), 0,
+			 "content_gen through an alias");
+		ok(ct.ino == f && is_alias,
+		   "  the node's row, and the inode is an alias");
+		is_errno(pg_content_gen(st, 999999, &ct, &gen, &is_alias),
+			 -ENOENT, "content_gen: no such node");
+	}
 	pg_run(st, "DELETE FROM node WHERE id = $1", "i", alias);
 	memset(&ct, 0, sizeof(ct));
 	ct.size = 77;
