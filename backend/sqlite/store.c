@@ -17,9 +17,18 @@
 /* The content columns of a node, from column 0 (content_row). */
 #define CONTENT_COLS "space_id, size, cid, chunked, inline, id, cipher"
 
-/* The row s stands on, of CONTENT_COLS, into *ct. */
-static int content_row(sqlite3_stmt *s, struct content *ct)
+/* Step s (from db_q: NULL when it failed) to its one row and read its
+ * CONTENT_COLS into *ct.  On 0 s stays on that row, for the caller's
+ * further columns and db_done; otherwise it is done.  -ENOENT: no row. */
+static int content_row(struct store *st, sqlite3_stmt *s, struct content *ct)
 {
+	int rc;
+
+	if (!s)
+		return -EIO;
+	rc = db_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? rc : -ENOENT;
 	ct->ino = sqlite3_column_int64(s, 5);
 	ct->space = sqlite3_column_int64(s, 0);
 	ct->size = sqlite3_column_int64(s, 1);
@@ -30,8 +39,10 @@ static int content_row(sqlite3_stmt *s, struct content *ct)
 	ct->inline_len = (size_t)sqlite3_column_bytes(s, 4);
 	if (ct->inline_len) {
 		ct->inline_blob = malloc(ct->inline_len);
-		if (!ct->inline_blob)
+		if (!ct->inline_blob) {
+			db_done(s);
 			return -ENOMEM;
+		}
 		memcpy(ct->inline_blob, sqlite3_column_blob(s, 4),
 		       ct->inline_len);
 	}
@@ -40,44 +51,30 @@ static int content_row(sqlite3_stmt *s, struct content *ct)
 
 int sq_content_get(struct store *st, int64_t ino, struct content *ct)
 {
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = db_q(st, "SELECT " CONTENT_COLS " FROM node"
+			       " WHERE id = " RESOLVE, "i", ino);
+	int rc = content_row(st, s, ct);
 
-	s = db_q(st, "SELECT " CONTENT_COLS " FROM node WHERE id = " RESOLVE,
-		 "i", ino);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	rc = content_row(s, ct);
-	db_done(s);
+	if (rc == 0)
+		db_done(s);
 	return rc;
 }
 
 int sq_content_gen(struct store *st, int64_t ino, struct content *ct,
 		   int64_t *gen, bool *alias)
 {
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = db_q(st, "SELECT " CONTENT_COLS ", (SELECT v FROM"
+			       " meta WHERE k = 'rights'), (SELECT alias"
+			       " FROM node WHERE id = ?1) FROM node"
+			       " WHERE id = " RESOLVE, "i", ino);
+	int rc = content_row(st, s, ct);
 
-	s = db_q(st,
-		 "SELECT " CONTENT_COLS ", (SELECT v FROM meta WHERE"
-		 " k = 'rights'), (SELECT alias FROM node WHERE id = ?1)"
-		 " FROM node WHERE id = " RESOLVE,
-		 "i", ino);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
-	rc = content_row(s, ct);
-	if (rc == 0) {
-		*gen = sqlite3_column_int64(s, 7);
-		*alias = sqlite3_column_type(s, 8) != SQLITE_NULL;
-	}
+	if (rc)
+		return rc;
+	*gen = sqlite3_column_int64(s, 7);
+	*alias = sqlite3_column_type(s, 8) != SQLITE_NULL;
 	db_done(s);
-	return rc;
+	return 0;
 }
 
 int sq_content_room(struct store *st, int64_t ino, struct content *ct,
