@@ -316,6 +316,15 @@ static int with_history_fn(void *arg, const char *name,
 	return stop ? stop : w->fn(w->arg, name, a);
 }
 
+/* dir_of for a folder to list: -ENOTDIR where `ino` is something else. */
+static int list_dir(struct store *st, const struct store_caller *c,
+		    int64_t ino, struct node_info *d, int gone)
+{
+	int rc = dir_of(st, c, ino, d, gone);
+
+	return rc == 0 && !S_ISDIR(d->mode) ? -ENOTDIR : rc;
+}
+
 int store_fs_opendir(struct store *st, const struct store_caller *c,
 		     uint64_t ino)
 {
@@ -330,9 +339,8 @@ int store_fs_opendir(struct store *st, const struct store_caller *c,
 	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
-	rc = node_parent(st, c, (int64_t)ino, &d);
-	if (rc == 0 && !S_ISDIR(d.mode))
-		rc = -ENOTDIR;
+	/* Gone: the kernel walks the path again (node_parent). */
+	rc = list_dir(st, c, (int64_t)ino, &d, -ESTALE);
 	txn_read_end(st);
 	return rc;
 }
@@ -357,9 +365,7 @@ int store_fs_readdir(struct store *st, const struct store_caller *c,
 	rc = txn_read_begin(st);
 	if (rc)
 		return rc;
-	rc = node_dir(st, c, (int64_t)ino, &d);
-	if (rc == 0 && !S_ISDIR(d.mode))
-		rc = -ENOTDIR;
+	rc = list_dir(st, c, (int64_t)ino, &d, -ENOENT);
 	if (rc) {
 		txn_read_end(st);
 		return rc;
