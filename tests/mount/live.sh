@@ -147,6 +147,9 @@ same "a private capacity edit applies to df at once" \
 M2=$T/mnt2
 mount_fs "$M2" -o allow_other
 as carol mkdir "$D/proj"
+# What one mount changes reaches the store within its batch (a few ms;
+# at once on fsync): the second mount sees it within a second.
+wait_for "the second mount sees proj" 2 as carol test -d "$M2/Sales/documents/proj"
 # The process waits for a line on a fifo whose only writer is this
 # shell, so it goes too if this script ends first.
 mkfifo "$T/go"
@@ -160,7 +163,7 @@ wait_for "a process works in proj through the second mount" 10 \
 	test -s "$T/in"
 as carol rm -r "$D/proj"
 as carol mkdir "$D/proj"
-as carol sh -c "echo new > '$D/proj/a.txt'"
+as carol sh -c "echo new > '$D/proj/a.txt' && sync '$D/proj/a.txt'"
 echo go >&"$go"
 rc=0; wait "$holder" || rc=$?
 exec {go}>&-
