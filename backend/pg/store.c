@@ -8,7 +8,7 @@
  *  - meta_check_integrity: PostgreSQL has no integrity_check of its
  *    files; the server checks its pages (and data_checksums, when the
  *    cluster was made with them, every read): nothing to report.
- *  - meta_check_references: foreign keys are enforced at each statement
+ *  - meta_check_references: foreign keys are enforced at each commit
  *    (SQLite's may be switched off per connection): none can dangle.
  *  - META_RULE_GROUP_NAME_KEY: no gfs_fold() in SQL; names are folded
  *    here with casefold(), as SQLite's gfs_fold does.

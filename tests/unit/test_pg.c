@@ -145,6 +145,14 @@ int main(void)
 	       53,
 	       "SQLite's 51 triggers, the journal's NOTIFY, the generations'"
 	       " notice");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+		       " AND NOT (condeferrable AND condeferred)",
+		       0),
+	       0, "every foreign key is checked at the commit (migration 7)");
+	ok(pgt_one(&st, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'",
+		   0) >= 30,
+	   "  and the schema has its foreign keys");
 	is_int(pgt_one(&st, "SELECT count(*) FROM node", 0), 1,
 	       "the root node");
 	is_int(pgt_one(&st, "SELECT v FROM meta WHERE k = 'rights'", 0), 0,
@@ -376,6 +384,19 @@ int main(void)
 	}
 
 	/* ---- errors ---- */
+	/* A row referring to a missing one (a bug of the rules) is let
+	 * through by its statement and fails the commit, which keeps
+	 * nothing of the transaction. */
+	is_errno(pg_begin(&st, true), 0, "begin");
+	is_errno(add_dirent(&st, docs, "dangling", 987654321), 0,
+		 "a name of a missing node: the statement passes");
+	is_errno(pg_commit(&st), -EEXIST, "the commit fails: %s", st.errmsg);
+	ok(strstr(st.errmsg, "foreign key") != NULL,
+	   "  and says it is a foreign key: %s", st.errmsg);
+	ok(!pg_txn_active(&st), "no transaction after");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM dirent WHERE name = 'dangling'", 0),
+	       0, "nothing of it was kept");
 	is_errno(pg_begin(&st, true), 0, "begin");
 	is_errno(add_dirent(&st, docs, "taken", root), 0, "a name");
 	is_errno(add_dirent(&st, docs, "taken", root), -EEXIST,
