@@ -153,6 +153,13 @@ int main(void)
 	ok(pgt_one(&st, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'",
 		   0) >= 30,
 	   "  and the schema has its foreign keys");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM pg_trigger WHERE tgname ="
+		       " 'journal_notify' AND pg_get_triggerdef(oid) LIKE"
+		       " '%WHEN%groupfs.announced%'",
+		       0),
+	       1, "the journal's NOTIFY is called for a transaction's first"
+	       " row of an origin (migration 8)");
 	is_int(pgt_one(&st, "SELECT count(*) FROM node", 0), 1,
 	       "the root node");
 	is_int(pgt_one(&st, "SELECT v FROM meta WHERE k = 'rights'", 0), 0,
@@ -352,6 +359,50 @@ int main(void)
 		}
 		is_int(got[0], 0, "pg_listen: this process's change is nothing");
 		is_int(got[1], 1, "pg_listen: another's has arrived");
+	}
+
+	/* A transaction announces each origin of its journal rows once (its
+	 * first row of that origin: migration 8), a savepoint rolled back
+	 * takes its announcement with it, and the next transaction
+	 * announces again. */
+	{
+		char seen[64] = "";
+		int k;
+
+		while (pg_notify_next(&st2, &seq) > 0)
+			;
+		for (k = 0; k < 2; k++) {
+			is_errno(pg_begin(&st, true), 0, "begin");
+			pg_run(&st, "INSERT INTO journal (origin, ino, parent,"
+			       " at) VALUES (7, 1, 0, 0), (7, 2, 0, 0)", "");
+			pg_run(&st, "INSERT INTO journal (origin, ino, parent,"
+			       " at) VALUES (7, 3, 0, 0)", "");
+			is_errno(pg_savepoint(&st), 0, "savepoint");
+			pg_run(&st, "INSERT INTO journal (origin, ino, parent,"
+			       " at) VALUES (9, 1, 0, 0)", "");
+			is_errno(pg_savepoint_end(&st, false), 0,
+				 "its origin 9 rolled back");
+			pg_run(&st, "INSERT INTO journal (origin, ino, parent,"
+			       " at) VALUES (8, 1, 0, 0)", "");
+			is_errno(pg_commit(&st), 0, "rows of origins 7 and 8");
+		}
+		/* Collect what arrives until the second transaction's 8. */
+		for (k = 0; k < 200 && strlen(seen) < sizeof(seen) - 4; k++) {
+			struct pollfd pfd = {.fd = pg_socket(&st2),
+					     .events = POLLIN};
+			int rc2;
+
+			while ((rc2 = pg_notify_next(&st2, &seq)) == 1)
+				snprintf(seen + strlen(seen),
+					 sizeof(seen) - strlen(seen), "%lld ",
+					 (long long)seq);
+			if (rc2 < 0 || strcmp(seen, "7 8 7 8 ") == 0 ||
+			    strlen(seen) >= 8)
+				break;
+			poll(&pfd, 1, 50);
+		}
+		is_str(seen, "7 8 7 8 ",
+		       "each transaction announced 7 and 8 once, 9 never");
 	}
 
 	/* An announcement that comes in while the listener reads (its
