@@ -278,6 +278,21 @@ struct memo {
 		int64_t space; /* 0: none */
 		struct room room;
 	} room;
+	/* A space's bytes (used, meta, hist, capacity; not its entries)
+	 * read before a change that moved none of them (quota.c). */
+	struct {
+		uint64_t wseq;
+		int64_t space; /* 0: none */
+		struct room room;
+	} bytes;
+	/* A new item's content, empty (content.c): its first write reads
+	 * no row. */
+	struct {
+		uint64_t wseq;
+		int64_t ino, space; /* ino 0: none */
+		unsigned char cid[16];
+		int cipher;
+	} fresh;
 	struct acache ac;
 };
 
@@ -446,6 +461,14 @@ int txn_end(struct store *st, int rc);
 /* ---- content/content.c ---- */
 void content_new_cid(unsigned char cid[16]);
 int content_load(struct store *st, int64_t ino, struct content *ct);
+/* Item `ino` was just made, empty, with content id `cid` and `cipher`,
+ * in `space`: content_known answers for it while st->wseq stays. */
+void content_remember_new(struct store *st, int64_t ino, int64_t space,
+			  const unsigned char cid[16], int cipher);
+/* Item `ino`'s content row as content_load would read it (*ct, no inline
+ * blob), when this transaction made it and wrote nothing since; false
+ * (*ct untouched): read it. */
+bool content_known(struct store *st, int64_t ino, struct content *ct);
 void content_free(struct content *ct);
 int content_read(struct store *st, struct istate *is, const struct content *ct,
 		 uint64_t off, size_t size, unsigned char *buf, size_t *got);
@@ -462,6 +485,10 @@ int space_room(struct store *st, int64_t space, struct room *out);
 /* Remember `r`, the room of `space` just read, for space_room in the rest
  * of the transaction (while nothing is written). */
 void space_room_memo(struct store *st, int64_t space, const struct room *r);
+/* Remember the bytes of `r`, the room of `space` read before a change
+ * that moved none of its byte counters (a new empty item and its name),
+ * for check_room and check_meta_room while nothing more is written. */
+void space_bytes_memo(struct store *st, int64_t space, const struct room *r);
 /* -ENOSPC (with the rule) when item `n` may not grow from `from` to `to`
  * bytes; shrinking always may. */
 int check_room(struct store *st, const struct node_info *n, int64_t from,

@@ -257,6 +257,35 @@ int content_load(struct store *st, int64_t ino, struct content *ct)
 	return meta_content_get(st, ino, ct);
 }
 
+void content_remember_new(struct store *st, int64_t ino, int64_t space,
+			  const unsigned char cid[16], int cipher)
+{
+	struct memo *m = st->memo;
+
+	if (st->txn_depth <= 0)
+		return;
+	m->fresh.wseq = st->wseq;
+	m->fresh.ino = ino;
+	m->fresh.space = space;
+	memcpy(m->fresh.cid, cid, sizeof(m->fresh.cid));
+	m->fresh.cipher = cipher;
+}
+
+bool content_known(struct store *st, int64_t ino, struct content *ct)
+{
+	struct memo *m = st->memo;
+
+	if (st->txn_depth <= 0 || m->fresh.wseq != st->wseq ||
+	    m->fresh.ino != ino || ino == 0)
+		return false;
+	memset(ct, 0, sizeof(*ct));
+	ct->ino = ino;
+	ct->space = m->fresh.space;
+	memcpy(ct->cid, m->fresh.cid, sizeof(ct->cid));
+	ct->cipher = m->fresh.cipher;
+	return true;
+}
+
 static int corrupt(struct store *st, const struct content *ct,
 		   const char *where)
 {

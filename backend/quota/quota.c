@@ -49,6 +49,17 @@ void space_room_memo(struct store *st, int64_t space, const struct room *r)
 	m->room.room.max_files = quota_max_entries(r->capacity);
 }
 
+void space_bytes_memo(struct store *st, int64_t space, const struct room *r)
+{
+	struct memo *m = st->memo;
+
+	if (st->txn_depth <= 0 || space <= 0)
+		return;
+	m->bytes.wseq = st->wseq;
+	m->bytes.space = space;
+	m->bytes.room = *r;
+}
+
 int space_room(struct store *st, int64_t space, struct room *out)
 {
 	struct memo *m = st->memo;
@@ -60,8 +71,10 @@ int space_room(struct store *st, int64_t space, struct room *out)
 		return 0;
 	}
 	rc = meta_space_room(st, space, out);
-	if (rc == 0)
+	if (rc == 0) {
 		out->max_files = quota_max_entries(out->capacity);
+		space_room_memo(st, space, out);
+	}
 	return rc;
 }
 
@@ -69,12 +82,18 @@ int space_room(struct store *st, int64_t space, struct room *out)
 static int check_bytes(struct store *st, int64_t space, int64_t grow,
 		       const char *what)
 {
+	struct memo *m = st->memo;
 	struct room r;
-	int rc;
+	int rc = 0;
 
 	if (grow <= 0 || space <= 0)
 		return 0;
-	rc = space_room(st, space, &r);
+	/* Its bytes as read before a change that moved none of them. */
+	if (st->txn_depth > 0 && m->bytes.space == space &&
+	    m->bytes.wseq == st->wseq)
+		r = m->bytes.room;
+	else
+		rc = space_room(st, space, &r);
 	if (rc)
 		return rc;
 	if (r.used + r.meta + grow > r.capacity)

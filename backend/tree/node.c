@@ -83,9 +83,15 @@ int node_new(struct store *st, int64_t space, int tool, int64_t parent,
 		return meta_node_add(st, &n, ino);
 	rc = meta_node_add_named(st, &n, parent, name, S_ISDIR(mode) ? 1 : 0,
 				 ino, &info, &before, &has_before);
-	/* Its caller asks for it next, as a rule. */
+	/* Its caller asks for it next, as a rule; a new file's first write
+	 * asks for its content (empty) and its space's bytes (which an
+	 * empty item and its name leave as they were). */
 	if (rc == 0)
 		node_remember(st, &info);
+	if (rc == 0 && S_ISREG(mode))
+		content_remember_new(st, *ino, space, cid, n.cipher);
+	if (rc == 0 && has_before)
+		space_bytes_memo(st, space, &before);
 	/* What members put there counts (a trigger keeps space.files) and
 	 * is bounded; the generated members/ is not theirs.  Known to fit
 	 * when one more fitted in the room before. */

@@ -399,7 +399,7 @@ static int write_locked(struct store *st, struct store_file *f, uint64_t off,
 	int rc;
 
 	rc = check_handle_node(st, f, true, &n);
-	if (rc == 0)
+	if (rc == 0 && !content_known(st, n.ino, &ct))
 		rc = content_load_room(st, n.ino, &ct);
 	if (rc)
 		return rc;

@@ -171,6 +171,62 @@ static void names(struct fixture *fx)
 	store_close(w.other);
 }
 
+/* A file made in a batch is known to be empty, and its space's bytes
+ * as they were: its first write reads neither (content_known,
+ * space_bytes_memo).  What it knows must hold: the space's use counts in
+ * the refusal, and any change on the handle since (a truncation) makes
+ * the write read again. */
+static void fresh_file(struct fixture *fx)
+{
+	struct world w;
+	struct store_setattr set = {.valid = STORE_SET_SIZE, .size = 100};
+	struct store_file *f = NULL;
+	struct store_attr a;
+	char buf[128] = "";
+	size_t done = 0, got = 0;
+	char *big = calloc(1, 400 * 1024);
+
+	world(fx, &w);
+	if (!big)
+		fx_bail(fx, -ENOMEM, "calloc");
+	store_batch_mode(fx->st, true);
+	succeeds(fx, put(fx, &w, "big", 700 * 1024), "700 KiB of 1 MiB used");
+	succeeds(fx, store_fs_create(fx->st, &w.boss, w.docs, "more", 0644,
+				     O_WRONLY | O_CREAT, &a, &f),
+		 "create more");
+	refused(fx, store_fs_write(fx->st, f, 0, big, 400 * 1024, &done),
+		-ENOSPC, "capacity",
+		"its first write of 400 KiB: 700 KiB are used already");
+	succeeds(fx, store_fs_write(fx->st, f, 0, big, 300 * 1024, &done),
+		 "300 KiB fit");
+	store_fs_release(fx->st, f, NULL);
+	f = NULL;
+
+	succeeds(fx, store_fs_create(fx->st, &w.boss, w.docs, "t", 0644,
+				     O_RDWR | O_CREAT, &a, &f),
+		 "create t");
+	succeeds(fx, store_fs_setattr(fx->st, &w.boss, a.ino, &set, f, &a),
+		 "truncate it to 100 bytes");
+	succeeds(fx, store_fs_write(fx->st, f, 0, "hello", 5, &done),
+		 "write 5 bytes at 0");
+	succeeds(fx, store_fs_read(fx->st, f, 0, sizeof(buf), buf, &got),
+		 "read it back");
+	ok(got == 100 && memcmp(buf, "hello", 5) == 0 && buf[5] == 0 &&
+	   buf[99] == 0,
+	   "100 bytes, hello and zeros (%zu): the write read the truncation",
+	   got);
+	store_fs_release(fx->st, f, NULL);
+	succeeds(fx, store_batch_commit(fx->st), "commit");
+	succeeds(fx, store_fs_lookup(w.other, &w.boss, w.docs, "more", &a),
+		 "another connection finds more");
+	ok(a.size == 300 * 1024, "  of 300 KiB (%lld)", (long long)a.size);
+	succeeds(fx, store_fs_lookup(w.other, &w.boss, w.docs, "t", &a),
+		 "and t");
+	ok(a.size == 100, "  of 100 bytes (%lld)", (long long)a.size);
+	free(big);
+	store_close(w.other);
+}
+
 int main(void)
 {
 	fx_run("a batch is seen by its handle, by others once committed",
@@ -178,5 +234,6 @@ int main(void)
 	fx_run("a refusal inside a batch undoes itself alone", refusal);
 	fx_run("fsync and close commit a batch", sync_and_close);
 	fx_run("names change inside a batch, one request to the next", names);
+	fx_run("a file made in a batch: its first write", fresh_file);
 	return done_testing();
 }
