@@ -83,6 +83,8 @@ struct fs_known *fs_known_new(void);
 void fs_known_free(struct fs_known *k);
 void fs_known_add(struct fs_known *k, uint64_t ino, uint64_t n);
 void fs_known_forget(struct fs_known *k, uint64_t ino, uint64_t n);
+/* The table's slots (16 bytes each): its memory, for the tests. */
+size_t fs_known_slots(struct fs_known *k);
 /* Call fn for every inode the kernel holds (under the table's lock). */
 void fs_known_each(struct fs_known *k, void (*fn)(void *arg, uint64_t ino),
 		   void *arg);

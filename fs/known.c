@@ -14,7 +14,11 @@ struct slot {
 	uint64_t count;
 };
 
-/* Open addressing with linear probing; grows at 50% load. */
+/* Open addressing with linear probing.  At half full (live entries and
+ * tombstones) it is built again at the size its live entries need
+ * (rehash): inodes the kernel forgot leave no trace, so a daemon mounted
+ * for days through nightly walks of a million files keeps a table the
+ * size of what the kernel holds, not of all it ever held. */
 struct fs_known {
 	pthread_mutex_t lock;
 	struct slot *v;
@@ -71,17 +75,27 @@ static struct slot *find(struct fs_known *k, uint64_t ino, bool insert)
 	}
 }
 
-static bool grow(struct fs_known *k)
+/* At most a quarter full of live entries, never below 1024 slots. */
+static size_t slots_for(size_t used)
+{
+	size_t cap = 1024;
+
+	while (cap < (used + 1) * 4)
+		cap *= 2;
+	return cap;
+}
+
+static bool rehash(struct fs_known *k)
 {
 	struct slot *old = k->v;
-	size_t oldcap = k->cap, i;
+	size_t oldcap = k->cap, cap = slots_for(k->used), i;
 
-	k->v = calloc(oldcap * 2, sizeof(*k->v));
+	k->v = calloc(cap, sizeof(*k->v));
 	if (!k->v) {
 		k->v = old;
 		return false;
 	}
-	k->cap = oldcap * 2;
+	k->cap = cap;
 	k->used = k->tomb = 0;
 	for (i = 0; i < oldcap; i++)
 		if (old[i].ino && old[i].ino != DELETED) {
@@ -99,8 +113,13 @@ void fs_known_add(struct fs_known *k, uint64_t ino, uint64_t n)
 	if (ino == 0 || ino == DELETED)
 		return;
 	pthread_mutex_lock(&k->lock);
-	if ((k->used + k->tomb + 1) * 2 > k->cap)
-		grow(k);
+	if ((k->used + k->tomb + 1) * 2 > k->cap && !rehash(k) &&
+	    k->used + k->tomb + 2 > k->cap) {
+		/* Out of memory and no slot left but the one that ends every
+		 * probe: this inode goes uncounted. */
+		pthread_mutex_unlock(&k->lock);
+		return;
+	}
 	s = find(k, ino, true);
 	if (s->ino != ino) {
 		if (s->ino == DELETED)
@@ -127,7 +146,20 @@ void fs_known_forget(struct fs_known *k, uint64_t ino, uint64_t n)
 			k->tomb++;
 		}
 	}
+	/* The kernel forgot most of a big walk: give the memory back. */
+	if (k->cap > 1024 && k->used * 8 < k->cap && k->tomb * 8 > k->cap)
+		rehash(k);
 	pthread_mutex_unlock(&k->lock);
+}
+
+size_t fs_known_slots(struct fs_known *k)
+{
+	size_t cap;
+
+	pthread_mutex_lock(&k->lock);
+	cap = k->cap;
+	pthread_mutex_unlock(&k->lock);
+	return cap;
 }
 
 void fs_known_each(struct fs_known *k, void (*fn)(void *arg, uint64_t ino),
