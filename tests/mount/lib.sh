@@ -319,11 +319,14 @@ unhold() {
 
 # wait_for DESCRIPTION SECONDS COMMAND...: poll until COMMAND succeeds (a
 # condition the product promises within a bound, such as cache expiry).
+# Timed in microseconds (EPOCHREALTIME, digits only whatever the locale's
+# decimal point): bash's SECONDS counts whole seconds, so a bound of 1
+# started just before one ticked gave the product a few milliseconds.
 wait_for() {
-	local desc=$1 limit=$2 start=$SECONDS
+	local desc=$1 limit=$2 start=${EPOCHREALTIME//[!0-9]/}
 	shift 2
 	until "$@" >/dev/null 2>&1; do
-		if [ $((SECONDS - start)) -ge "$limit" ]; then
+		if ((${EPOCHREALTIME//[!0-9]/} - start >= limit * 1000000)); then
 			fail "$desc (not within ${limit}s)"
 			return 1
 		fi
