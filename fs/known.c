@@ -15,10 +15,11 @@ struct slot {
 };
 
 /* Open addressing with linear probing.  At half full (live entries and
- * tombstones) it is built again at the size its live entries need
- * (rehash): inodes the kernel forgot leave no trace, so a daemon mounted
- * for days through nightly walks of a million files keeps a table the
- * size of what the kernel holds, not of all it ever held. */
+ * tombstones) it is built again without its tombstones, twice the size
+ * only when live entries fill a quarter (rehash): inodes the kernel
+ * forgot leave no trace, so a daemon mounted for days through nightly
+ * walks of a million files keeps a table the size of what the kernel
+ * holds (at most eight slots an inode), not of all it ever held. */
 struct fs_known {
 	pthread_mutex_t lock;
 	struct slot *v;
@@ -75,20 +76,11 @@ static struct slot *find(struct fs_known *k, uint64_t ino, bool insert)
 	}
 }
 
-/* At most a quarter full of live entries, never below 1024 slots. */
-static size_t slots_for(size_t used)
-{
-	size_t cap = 1024;
-
-	while (cap < (used + 1) * 4)
-		cap *= 2;
-	return cap;
-}
-
-static bool rehash(struct fs_known *k)
+/* The table again in `cap` slots (a power of two), without tombstones. */
+static bool rehash(struct fs_known *k, size_t cap)
 {
 	struct slot *old = k->v;
-	size_t oldcap = k->cap, cap = slots_for(k->used), i;
+	size_t oldcap = k->cap, i;
 
 	k->v = calloc(cap, sizeof(*k->v));
 	if (!k->v) {
@@ -113,7 +105,11 @@ void fs_known_add(struct fs_known *k, uint64_t ino, uint64_t n)
 	if (ino == 0 || ino == DELETED)
 		return;
 	pthread_mutex_lock(&k->lock);
-	if ((k->used + k->tomb + 1) * 2 > k->cap && !rehash(k) &&
+	/* Half full: twice the size when live entries fill a quarter of it
+	 * (as many slots as before for as many inodes held), else the same
+	 * size without its tombstones. */
+	if ((k->used + k->tomb + 1) * 2 > k->cap &&
+	    !rehash(k, (k->used + 1) * 4 > k->cap ? k->cap * 2 : k->cap) &&
 	    k->used + k->tomb + 2 > k->cap) {
 		/* Out of memory and no slot left but the one that ends every
 		 * probe: this inode goes uncounted. */
@@ -146,9 +142,15 @@ void fs_known_forget(struct fs_known *k, uint64_t ino, uint64_t n)
 			k->tomb++;
 		}
 	}
-	/* The kernel forgot most of a big walk: give the memory back. */
-	if (k->cap > 1024 && k->used * 8 < k->cap && k->tomb * 8 > k->cap)
-		rehash(k);
+	/* The kernel forgot most of a big walk: give the memory back, down
+	 * to a quarter full (1,024 slots at least). */
+	if (k->cap > 1024 && k->used * 8 < k->cap && k->tomb * 8 > k->cap) {
+		size_t cap = 1024;
+
+		while (cap < (k->used + 1) * 4)
+			cap *= 2;
+		rehash(k, cap);
+	}
 	pthread_mutex_unlock(&k->lock);
 }
 

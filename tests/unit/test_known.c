@@ -3,7 +3,8 @@
  * The daemon's table of the kernel's lookup counts (fs/known.c), on its
  * own: counts add up and go at zero, every inode held is visited, and the
  * table's memory follows what the kernel holds now, not all it ever held
- * (a mount kept for days through nightly walks of many files).
+ * (a mount kept for days through nightly walks of many files), and takes
+ * no more for a million inodes held than it did.
  */
 #include <stdlib.h>
 
@@ -78,6 +79,18 @@ int main(void)
 	for (i = 199990; i < 200000; i++)
 		fs_known_forget(k, ino + i, 1);
 	is_int((long long)held(k), 0, "all forgotten");
+
+	/* A million held (the scale benchmark's find), in a new table: two
+	 * slots an inode, 32 MiB, as the table has always taken. */
+	fs_known_free(k);
+	k = fs_known_new();
+	if (!ok(k != NULL, "another table"))
+		return done_testing();
+	for (i = 0; i < 1000000; i++)
+		fs_known_add(k, ino + i, 1);
+	is_int((long long)held(k), 1000000, "a million held");
+	is_int((long long)fs_known_slots(k), 2097152,
+	       "in 2,097,152 slots (32 MiB)");
 	fs_known_free(k);
 	return done_testing();
 }
