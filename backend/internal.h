@@ -276,15 +276,11 @@ struct memo {
 	struct {
 		uint64_t wseq;
 		int64_t space; /* 0: none */
+		/* Only its bytes hold (used, meta, hist, capacity): read
+		 * before a change that moved none of them (quota.c). */
+		bool bytes_only;
 		struct room room;
 	} room;
-	/* A space's bytes (used, meta, hist, capacity; not its entries)
-	 * read before a change that moved none of them (quota.c). */
-	struct {
-		uint64_t wseq;
-		int64_t space; /* 0: none */
-		struct room room;
-	} bytes;
 	/* A new item's content, empty (content.c): its first write reads
 	 * no row. */
 	struct {

@@ -37,7 +37,8 @@ int64_t quota_max_entries(int64_t capacity)
 	return n > ENTRY_FLOOR ? n : ENTRY_FLOOR;
 }
 
-void space_room_memo(struct store *st, int64_t space, const struct room *r)
+static void room_memo(struct store *st, int64_t space, const struct room *r,
+		      bool bytes_only)
 {
 	struct memo *m = st->memo;
 
@@ -45,35 +46,45 @@ void space_room_memo(struct store *st, int64_t space, const struct room *r)
 		return;
 	m->room.wseq = st->wseq;
 	m->room.space = space;
+	m->room.bytes_only = bytes_only;
 	m->room.room = *r;
 	m->room.room.max_files = quota_max_entries(r->capacity);
 }
 
-void space_bytes_memo(struct store *st, int64_t space, const struct room *r)
+/* The room of `space` as remembered in this transaction (only its bytes
+ * unless `whole`), or false. */
+static bool room_known(struct store *st, int64_t space, bool whole,
+		       struct room *out)
 {
 	struct memo *m = st->memo;
 
-	if (st->txn_depth <= 0 || space <= 0)
-		return;
-	m->bytes.wseq = st->wseq;
-	m->bytes.space = space;
-	m->bytes.room = *r;
+	if (st->txn_depth <= 0 || space <= 0 || m->room.space != space ||
+	    m->room.wseq != st->wseq || (whole && m->room.bytes_only))
+		return false;
+	*out = m->room.room;
+	return true;
+}
+
+void space_room_memo(struct store *st, int64_t space, const struct room *r)
+{
+	room_memo(st, space, r, false);
+}
+
+void space_bytes_memo(struct store *st, int64_t space, const struct room *r)
+{
+	room_memo(st, space, r, true);
 }
 
 int space_room(struct store *st, int64_t space, struct room *out)
 {
-	struct memo *m = st->memo;
 	int rc;
 
-	if (st->txn_depth > 0 && m->room.space == space && space > 0 &&
-	    m->room.wseq == st->wseq) {
-		*out = m->room.room;
+	if (room_known(st, space, true, out))
 		return 0;
-	}
 	rc = meta_space_room(st, space, out);
 	if (rc == 0) {
 		out->max_files = quota_max_entries(out->capacity);
-		space_room_memo(st, space, out);
+		room_memo(st, space, out, false);
 	}
 	return rc;
 }
@@ -82,18 +93,13 @@ int space_room(struct store *st, int64_t space, struct room *out)
 static int check_bytes(struct store *st, int64_t space, int64_t grow,
 		       const char *what)
 {
-	struct memo *m = st->memo;
 	struct room r;
-	int rc = 0;
+	int rc;
 
 	if (grow <= 0 || space <= 0)
 		return 0;
-	/* Its bytes as read before a change that moved none of them. */
-	if (st->txn_depth > 0 && m->bytes.space == space &&
-	    m->bytes.wseq == st->wseq)
-		r = m->bytes.room;
-	else
-		rc = space_room(st, space, &r);
+	/* Its bytes may be all that is known (space_bytes_memo). */
+	rc = room_known(st, space, false, &r) ? 0 : space_room(st, space, &r);
 	if (rc)
 		return rc;
 	if (r.used + r.meta + grow > r.capacity)
