@@ -377,10 +377,14 @@ SUMMARY:Published at once
 END:VEVENT
 END:VCALENDAR
 EOI
+# next_second T: wait until the clock is past second T (Last-Modified
+# counts in seconds: a change then falls in a later one).
+next_second() {
+	until [ "$(date +%s)" -gt "$1" ]; do sleep 0.05; done
+}
 lm0=$(header Last-Modified)
 before=$(date +%s)
-# Last-Modified counts in seconds: the change comes in the next one.
-until [ "$(date +%s)" -gt "$before" ]; do sleep 0.05; done
+next_second "$before"
 run gctl --as "$ADMIN" calendar import Staff "$TMP/new.ics"
 assert_rc 0 "an event added to the Staff calendar"
 http "$U/l/$CAL"
@@ -421,8 +425,7 @@ http "$U/l/$CAL"
 assert_contains "$BODY" "SUMMARY:Soon deleted" "an event put into the calendar"
 lm0=$(header Last-Modified)
 before=$(date +%s)
-# Last-Modified counts in seconds: the change comes in the next one.
-until [ "$(date +%s)" -gt "$before" ]; do sleep 0.05; done
+next_second "$before"
 tree Staff rm calendar/web-gone.ics
 http "$U/l/$CAL"
 assert_eq 0 "$(grep -c 'SUMMARY:Soon deleted' <<<"$BODY")" \
