@@ -890,7 +890,9 @@ int store_fs_forget(struct store *st, uint64_t ino);
 /* Changes made by other processes (groupctl, other mounts) since *cursor:
  * fn(ino, 0, NULL) for a changed node, fn(0, parent, name) for a changed
  * entry, fn(0, 0, NULL) for a change of rights or membership.  The first
- * call (cursor 0) only positions the cursor. */
+ * call (cursor 0) only positions the cursor.  Each call reads one snapshot
+ * of the journal: a change committed while it runs is reported by this
+ * call or the next, never passed over. */
 typedef void (*store_change_fn)(void *arg, uint64_t ino, uint64_t parent,
 				const char *name);
 int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,

@@ -839,13 +839,23 @@ int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 	size_t i, n;
 	int rc;
 
+	/* One snapshot: where nothing of others came after the cursor, it
+	 * moves to the journal's end as of that same moment.  Read apart,
+	 * a change committed between the two reads would be passed over. */
+	rc = txn_read_begin(st);
+	if (rc)
+		return rc;
 	if (*cursor == 0) {
 		rc = meta_journal_end(st, &last);
+		txn_read_end(st);
 		if (rc == 0)
 			*cursor = (uint64_t)last;
 		return rc;
 	}
 	rc = meta_journal_since(st, (int64_t)*cursor, st->sh->origin, &ch, &n);
+	if (rc == 0 && n == 0)
+		rc = meta_journal_end(st, &last);
+	txn_read_end(st);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < n; i++) {
@@ -855,8 +865,6 @@ int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 		free(ch[i].name);
 	}
 	free(ch);
-	if (last == 0)
-		meta_journal_end(st, &last);
 	/* Rows every mount has long read (they poll ten times a second):
 	 * keep the last JOURNAL_KEEP. */
 	if ((uint64_t)last / JOURNAL_KEEP != *cursor / JOURNAL_KEEP &&

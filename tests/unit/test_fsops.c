@@ -8,6 +8,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,6 +370,88 @@ static void journal(struct fixture *fx)
 	store_close(other);
 }
 
+/* A mount reads the journal while other processes write: every change
+ * committed while it reads is reported, at that read or the next one.  A
+ * read that found nothing of others and then took the journal's end from
+ * a later moment skipped what committed in between (a change of rights
+ * never applied, groupctl waiting for an acknowledgement that never
+ * came).  The reader here reads without pause so that writes keep landing
+ * between its statements. */
+#define RACE_FILES 200
+
+struct race {
+	struct store *st;
+	uint64_t docs, cursor;
+	atomic_bool stop;
+	int calls, errors;
+	bool seen[RACE_FILES];
+};
+
+static void race_fn(void *arg, uint64_t ino, uint64_t parent,
+		    const char *name)
+{
+	struct race *r = arg;
+	int i;
+
+	(void)ino;
+	if (parent == r->docs && name && sscanf(name, "r%d", &i) == 1 &&
+	    i >= 0 && i < RACE_FILES)
+		r->seen[i] = true;
+}
+
+static void *race_reader(void *arg)
+{
+	struct race *r = arg;
+
+	while (!atomic_load(&r->stop)) {
+		if (store_fs_changes(r->st, &r->cursor, race_fn, r) != 0)
+			r->errors++;
+		r->calls++;
+	}
+	/* What committed before the writer said stop. */
+	if (store_fs_changes(r->st, &r->cursor, race_fn, r) != 0)
+		r->errors++;
+	return NULL;
+}
+
+static void journal_while_written(struct fixture *fx)
+{
+	struct race r = {.stop = false};
+	struct world w;
+	pthread_t t;
+	char err[256], name[32];
+	int i, missed = 0, rc;
+
+	world(fx, &w);
+	r.docs = w.docs;
+	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &r.st, err,
+			sizeof(err));
+	if (rc)
+		fx_bail(fx, rc, "second open: %s", err);
+	succeeds(fx, store_fs_changes(r.st, &r.cursor, race_fn, &r),
+		 "the reader positions its cursor");
+	if (pthread_create(&t, NULL, race_reader, &r))
+		fx_bail(fx, -EAGAIN, "pthread_create");
+	for (i = 0; i < RACE_FILES; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		put(fx, &w.boss, w.docs, name, "x", 1);
+	}
+	atomic_store(&r.stop, true);
+	pthread_join(t, NULL);
+	for (i = 0; i < RACE_FILES; i++)
+		if (!r.seen[i]) {
+			if (!missed)
+				diag("first missed: r%d", i);
+			missed++;
+		}
+	is_int(r.errors, 0, "the reader's reads succeeded");
+	ok(r.calls > RACE_FILES, "the reader read while the files were made "
+	   "(%d reads)", r.calls);
+	is_int(missed, 0, "every file made while the journal was read was "
+	       "reported");
+	store_close(r.st);
+}
+
 int main(void)
 {
 	fx_run("xattr: set, get, list, remove", xattr_roundtrip);
@@ -375,5 +461,6 @@ int main(void)
 	fx_run("access(2) answers the real rights", access_rights);
 	fx_run("statfs per space", statfs_spaces);
 	fx_run("the change journal", journal);
+	fx_run("the change journal read while written", journal_while_written);
 	return done_testing();
 }
