@@ -131,6 +131,10 @@ struct store {
 	bool wlocked;	   /* this connection holds sh->wlock */
 	bool batch;	   /* group commit: store_batch_mode (txn.c) */
 	bool batch_open;   /* a batch holds changes not yet committed */
+	/* This write transaction leaves out the journal's rows of nodes and
+	 * names (meta.h): no other daemon runs to read them.  Set at BEGIN
+	 * while the write lock is held, so none can start meanwhile. */
+	bool journal_quiet;
 	int64_t rights_at_begin; /* outside daemons: meta 'rights' at BEGIN */
 	bool migrating;		 /* migrate: the schema may not be there */
 	char errmsg[512];
@@ -433,6 +437,9 @@ int daemons_join(struct store *st, bool *alone);
  * (a few seconds at most) until every daemon serving the store has applied
  * it to the kernel's caches. */
 void daemons_wait(struct store *st);
+/* In a write transaction: whether a daemon other than this process's
+ * origin runs and may read the journal (errors say yes). */
+bool daemons_other(struct store *st);
 /* Under shared.lock: mark item `ino` as open in this process (its first
  * open) or no longer (its last close), for other processes: through the
  * engine (meta_node_hold) in every process, in open.lock in a daemon. */

@@ -42,6 +42,9 @@
  *    addition and removal;
  *  - the journal: one row per change of a node or a name, tagged with this
  *    process's origin (shared.origin), for the daemons' cache invalidation;
+ *    an engine may leave out the rows of nodes and names while
+ *    st->journal_quiet is set (a write transaction with no other daemon
+ *    to read them: txn.c), never those of rights;
  *  - a node's public links end when the node loses its last name;
  *  - the xattr byte counts of a node;
  *  - history's folders: hooks->hist_gone when a view folder's entry goes;
@@ -1042,6 +1045,7 @@ int meta_daemon_leave(struct store *st, int64_t pid, int64_t origin);
 /* A daemon's record, as meta_daemon_behind reads it. */
 struct meta_daemon {
 	int64_t pid; /* its process on its machine; 0: the record names none */
+	int64_t origin; /* its origin (shared.origin); 0: the record names none */
 	/* 1: the engine knows the daemon runs, 0: knows it has stopped
 	 * (PostgreSQL: whether its session's mark is held, whichever
 	 * machine it is on); -1: the engine cannot tell, and every daemon

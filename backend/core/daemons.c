@@ -224,6 +224,22 @@ static int behind(struct store *st, int64_t seq, int *count)
 	return 0;
 }
 
+bool daemons_other(struct store *st)
+{
+	struct meta_daemon *d;
+	bool other = false;
+	size_t i, n;
+
+	if (meta_daemon_behind(st, INT64_MAX, &d, &n) != 0)
+		return true;
+	for (i = 0; i < n && !other; i++)
+		other = d[i].origin != st->sh->origin &&
+			(d[i].alive > 0 ||
+			 (d[i].alive < 0 && row_alive(d[i].pid)));
+	free(d);
+	return other;
+}
+
 void daemons_wait(struct store *st)
 {
 	struct timespec pause = {0, 5 * 1000000L};

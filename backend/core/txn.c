@@ -19,6 +19,12 @@
  * savepoint and leaves the others' changes in the batch.  The batch holds
  * the write lock, so no other writer (groupctl, another daemon) can start
  * before it commits, and store_settle lets a reader wait for that too.
+ *
+ * The journal (meta.h) is for other daemons' caches: a write transaction
+ * that begins with none running leaves out its rows of nodes and names
+ * (st->journal_quiet), a daemon mounted alone writes none.  One that
+ * starts later writes its record first, which waits for the lock, and
+ * reads the journal from there on.
  */
 #include <string.h>
 
@@ -33,6 +39,7 @@ static void wlock(struct store *st)
 
 static void wunlock(struct store *st)
 {
+	st->journal_quiet = false;
 	if (st->wlocked) {
 		st->wlocked = false;
 		sem_post(&st->sh->wlock);
@@ -99,6 +106,11 @@ int txn_begin(struct store *st)
 	st->rights_at_begin = -1;
 	if (st->sh->daemons_fd < 0 && !st->migrating)
 		meta_rights_gen(st, &st->rights_at_begin);
+	/* Rows of nodes and names only another daemon would read: none runs,
+	 * and none can start before this commits (it writes its record).
+	 * SQLite's triggers ask (gfs_journal); PostgreSQL's always write. */
+	if (!st->sh->conninfo && !st->migrating)
+		st->journal_quiet = !daemons_other(st);
 	return 0;
 }
 

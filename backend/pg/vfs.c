@@ -469,6 +469,7 @@ int pg_daemon_behind(struct store *st, int64_t seq, struct meta_daemon **out,
 {
 	struct meta_daemon *v = NULL;
 	PGresult *r;
+	long long origin;
 	long pid;
 	int rc, i, rows;
 
@@ -486,9 +487,11 @@ int pg_daemon_behind(struct store *st, int64_t seq, struct meta_daemon **out,
 	if (rows > 0 && !(v = malloc(sizeof(*v) * (size_t)rows)))
 		rc = store_fail(st, -ENOMEM, "out of memory");
 	for (i = 0; v && i < rows; i++) {
-		if (sscanf(pg_col_text(r, i, 0), "daemon:%ld:", &pid) != 1)
-			pid = 0;
+		if (sscanf(pg_col_text(r, i, 0), "daemon:%ld:%lld", &pid,
+			   &origin) != 2)
+			pid = origin = 0;
 		v[i] = (struct meta_daemon){.pid = pid,
+					    .origin = origin,
 					    .alive = pg_col_int(r, i, 1) != 0};
 	}
 	PQclear(r);

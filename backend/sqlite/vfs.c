@@ -430,6 +430,7 @@ int sq_daemon_behind(struct store *st, int64_t seq, struct meta_daemon **out,
 	struct meta_daemon *v = NULL;
 	size_t len = 0, cap = 0;
 	sqlite3_stmt *s;
+	long long origin;
 	long pid;
 	int rc;
 
@@ -447,11 +448,12 @@ int sq_daemon_behind(struct store *st, int64_t seq, struct meta_daemon **out,
 			rc = -ENOMEM;
 			break;
 		}
-		pid = 0;
-		if (sscanf(col_text(s, 0), "daemon:%ld:", &pid) != 1)
-			pid = 0;
+		if (sscanf(col_text(s, 0), "daemon:%ld:%lld", &pid, &origin) !=
+		    2)
+			pid = origin = 0;
 		/* One machine: the kernel tells. */
-		v[len++] = (struct meta_daemon){.pid = pid, .alive = -1};
+		v[len++] = (struct meta_daemon){
+			.pid = pid, .origin = origin, .alive = -1};
 	}
 	if (rc < 0) {
 		free(v);

@@ -332,6 +332,8 @@ static void journal(struct fixture *fx)
 		 "the first call positions the cursor");
 	ok(cur > 0 && s.nodes + s.entries + s.rights == 0,
 	   "and reports nothing");
+	/* A daemon's record: others write the journal for it. */
+	succeeds(fx, store_fs_ack(fx->st, cur), "the reader is a daemon");
 	c2 = cur;
 	put(fx, &w.boss, w.docs, "own.txt", "o", 1);
 	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "own");
@@ -354,6 +356,9 @@ static void journal(struct fixture *fx)
 	   "another process's new entry is reported by parent and name");
 	ok(cur > c2, "the cursor moves on");
 	memset(&s, 0, sizeof(s));
+	/* Its record goes: a change of rights would wait for its
+	 * acknowledgement, which this thread could not give. */
+	store_fs_leave(fx->st);
 	{
 		const char *users[] = {"bob"};
 
@@ -430,6 +435,7 @@ static void journal_while_written(struct fixture *fx)
 		fx_bail(fx, rc, "second open: %s", err);
 	succeeds(fx, store_fs_changes(r.st, &r.cursor, race_fn, &r),
 		 "the reader positions its cursor");
+	succeeds(fx, store_fs_ack(r.st, r.cursor), "and is a daemon");
 	if (pthread_create(&t, NULL, race_reader, &r))
 		fx_bail(fx, -EAGAIN, "pthread_create");
 	for (i = 0; i < RACE_FILES; i++) {
@@ -452,6 +458,64 @@ static void journal_while_written(struct fixture *fx)
 	store_close(r.st);
 }
 
+/* The journal's rows of nodes and names are for other daemons: a writer
+ * with none running leaves them out on SQLite (PostgreSQL always writes
+ * them); rows of rights stay. */
+static void journal_quiet(struct fixture *fx)
+{
+	bool pg = fx_on_postgres();
+	struct store *w = NULL;
+	struct seen s = {0};
+	struct world wd;
+	char err[256];
+	uint64_t cur = 0;
+	int rc;
+
+	world(fx, &wd);
+	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "position");
+	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &w, err,
+			sizeof(err));
+	if (rc)
+		fx_bail(fx, rc, "second open: %s", err);
+	{
+		struct fixture o = *fx;
+
+		o.st = w;
+		put(&o, &wd.bob, wd.docs, "q1", "1", 1);
+		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
+			 "read with no daemon running");
+		is_int(s.entries, pg ? 1 : 0,
+		       pg ? "PostgreSQL journals a new name always"
+			  : "no daemon runs: a new name is not journaled");
+		memset(&s, 0, sizeof(s));
+		succeeds(fx, store_fs_ack(fx->st, cur), "a daemon starts");
+		put(&o, &wd.bob, wd.docs, "q2", "2", 1);
+		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
+			 "read as a daemon");
+		ok(s.entries >= 1 && strcmp(s.name, "q2") == 0,
+		   "with a daemon running the new name is journaled");
+		memset(&s, 0, sizeof(s));
+		store_fs_leave(fx->st);
+		put(&o, &wd.bob, wd.docs, "q3", "3", 1);
+		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
+			 "read after the daemon left");
+		is_int(s.entries, pg ? 1 : 0,
+		       "the daemon left: as before it started");
+		memset(&s, 0, sizeof(s));
+	}
+	{
+		const char *users[] = {"bob"};
+
+		succeeds(fx,
+			 store_rights_set(w, &wd.boss, "G", "documents",
+					  STORE_RIGHT_ADD, false, users, 1),
+			 "rights set with no daemon running");
+	}
+	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "rights");
+	ok(s.rights >= 1, "a change of rights is journaled all the same");
+	store_close(w);
+}
+
 int main(void)
 {
 	fx_run("xattr: set, get, list, remove", xattr_roundtrip);
@@ -462,5 +526,6 @@ int main(void)
 	fx_run("statfs per space", statfs_spaces);
 	fx_run("the change journal", journal);
 	fx_run("the change journal read while written", journal_while_written);
+	fx_run("the change journal with no daemon to read it", journal_quiet);
 	return done_testing();
 }
