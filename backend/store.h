@@ -709,8 +709,9 @@ int store_settle(struct store *st);
 int store_fs_recover(struct store *st);
 /* The daemon has applied every change of the journal up to cursor (its
  * caches dropped); the first call registers it among the store's daemons,
- * whose confirmation a writer of rights (groupctl) awaits.  At a clean
- * stop, store_fs_leave() takes the daemon out. */
+ * whose confirmation a writer of rights (groupctl) awaits, and for whom
+ * writers journal their changes of nodes and names.  At a clean stop,
+ * store_fs_leave() takes the daemon out. */
 int store_fs_ack(struct store *st, uint64_t cursor);
 void store_fs_leave(struct store *st);
 
@@ -890,9 +891,11 @@ int store_fs_forget(struct store *st, uint64_t ino);
 /* Changes made by other processes (groupctl, other mounts) since *cursor:
  * fn(ino, 0, NULL) for a changed node, fn(0, parent, name) for a changed
  * entry, fn(0, 0, NULL) for a change of rights or membership.  The first
- * call (cursor 0) only positions the cursor.  Each call reads one snapshot
- * of the journal: a change committed while it runs is reported by this
- * call or the next, never passed over. */
+ * call (cursor 0) only positions the cursor; call store_fs_ack next: a
+ * writer that began while no daemon was registered may leave its changes
+ * of nodes and names out of the journal (SQLite).  Each call reads one
+ * snapshot of the journal: a change committed while it runs is reported
+ * by this call or the next, never passed over. */
 typedef void (*store_change_fn)(void *arg, uint64_t ino, uint64_t parent,
 				const char *name);
 int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
