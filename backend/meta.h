@@ -1026,6 +1026,9 @@ struct meta_change {
 /* Into *seq, the last journal row's number (0 when the journal is
  * empty). */
 int meta_journal_end(struct store *st, int64_t *seq);
+/* Into *seq, the first journal row's number (0 when the journal is
+ * empty): rows before it were trimmed. */
+int meta_journal_first(struct store *st, int64_t *seq);
 /* Into *out (*n of them, in order), the journal rows after `seq` made by
  * processes other than `origin`, at most META_JOURNAL_BATCH.  The caller
  * frees each name and the array. */

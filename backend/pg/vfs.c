@@ -344,6 +344,12 @@ int pg_journal_end(struct store *st, int64_t *seq)
 	return pg_int(st, seq, "SELECT coalesce(max(seq), 0) FROM journal", "");
 }
 
+int pg_journal_first(struct store *st, int64_t *seq)
+{
+	return pg_int(st, seq, "SELECT coalesce(min(seq), 0) FROM journal",
+		      "");
+}
+
 static void changes_free(struct meta_change *v, size_t n)
 {
 	while (n)

@@ -834,9 +834,9 @@ int store_fs_changes_fd(struct store *st, bool *arrived)
 int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 		     void *arg)
 {
-	struct meta_change *ch;
-	int64_t last = 0;
-	size_t i, n;
+	struct meta_change *ch = NULL;
+	int64_t last = 0, first = 0;
+	size_t i, n = 0;
 	int rc;
 
 	/* One snapshot: where nothing of others came after the cursor, it
@@ -855,9 +855,20 @@ int store_fs_changes(struct store *st, uint64_t *cursor, store_change_fn fn,
 	rc = meta_journal_since(st, (int64_t)*cursor, st->sh->origin, &ch, &n);
 	if (rc == 0 && n == 0)
 		rc = meta_journal_end(st, &last);
+	if (rc == 0)
+		rc = meta_journal_first(st, &first);
 	txn_read_end(st);
-	if (rc < 0)
+	if (rc < 0) {
+		while (n)
+			free(ch[--n].name);
+		free(ch);
 		return rc;
+	}
+	/* Rows after the cursor were trimmed before this reader read them
+	 * (it was stopped for long while others wrote much): what they
+	 * said is lost, so everything goes, as after a change of rights. */
+	if (first > 0 && (uint64_t)first > *cursor + 1)
+		fn(arg, 0, 0, NULL);
 	for (i = 0; i < n; i++) {
 		last = ch[i].seq;
 		fn(arg, (uint64_t)ch[i].ino, (uint64_t)ch[i].parent,

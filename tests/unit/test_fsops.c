@@ -516,6 +516,60 @@ static void journal_quiet(struct fixture *fx)
 	store_close(w);
 }
 
+/* A reader stopped for long while others wrote much finds the rows after
+ * its cursor trimmed: it drops everything, as after a change of rights,
+ * and reads on from what is left. */
+static void journal_trimmed(struct fixture *fx)
+{
+	struct store *w = NULL;
+	struct seen s = {0};
+	struct world wd;
+	char err[256];
+	uint64_t cur = 0;
+	int rc;
+
+	world(fx, &wd);
+	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "position");
+	succeeds(fx, store_fs_ack(fx->st, cur), "the reader is a daemon");
+	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &w, err,
+			sizeof(err));
+	if (rc)
+		fx_bail(fx, rc, "second open: %s", err);
+	{
+		struct fixture o = *fx;
+
+		o.st = w;
+		put(&o, &wd.bob, wd.docs, "t1", "1", 1);
+		put(&o, &wd.bob, wd.docs, "t2", "2", 1);
+		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
+			 "read");
+		is_int(s.rights, 0, "rows read in turn drop nothing at large");
+		memset(&s, 0, sizeof(s));
+		put(&o, &wd.bob, wd.docs, "t3", "3", 1);
+		put(&o, &wd.bob, wd.docs, "t4", "4", 1);
+		/* What another daemon's trim does to rows this one has not
+		 * read: all but the last go. */
+		succeeds(fx, fx_sql(fx,
+				    "DELETE FROM journal WHERE seq < (SELECT"
+				    " max(seq) FROM journal)",
+				    "DELETE FROM journal WHERE seq < (SELECT"
+				    " max(seq) FROM journal)"),
+			 "rows the reader had not read are trimmed");
+		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
+			 "read after the trim");
+		is_int(s.rights, 1, "the reader drops everything once");
+		memset(&s, 0, sizeof(s));
+		put(&o, &wd.bob, wd.docs, "t5", "5", 1);
+		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
+			 "read on");
+		ok(s.rights == 0 && s.entries >= 1 &&
+			   strcmp(s.name, "t5") == 0,
+		   "and then reads on as before");
+	}
+	store_fs_leave(fx->st);
+	store_close(w);
+}
+
 int main(void)
 {
 	fx_run("xattr: set, get, list, remove", xattr_roundtrip);
@@ -527,5 +581,7 @@ int main(void)
 	fx_run("the change journal", journal);
 	fx_run("the change journal read while written", journal_while_written);
 	fx_run("the change journal with no daemon to read it", journal_quiet);
+	fx_run("the change journal trimmed before it was read",
+	       journal_trimmed);
 	return done_testing();
 }
