@@ -44,7 +44,8 @@
  *    process's origin (shared.origin), for the daemons' cache invalidation;
  *    an engine may leave out the rows of nodes and names while
  *    st->journal_quiet is set (a write transaction with no other daemon
- *    to read them: txn.c), never those of rights;
+ *    to read them: txn.c), never those of rights (SQLite tags those with
+ *    the origin negated then; readers skip both signs of their own);
  *  - a node's public links end when the node loses its last name;
  *  - the xattr byte counts of a node;
  *  - history's folders: hooks->hist_gone when a view folder's entry goes;

@@ -108,7 +108,8 @@ int txn_begin(struct store *st)
 		meta_rights_gen(st, &st->rights_at_begin);
 	/* Rows of nodes and names only another daemon would read: none runs,
 	 * and none can start before this commits (it writes its record).
-	 * SQLite's triggers ask (gfs_journal); PostgreSQL's always write. */
+	 * SQLite's triggers ask (gfs_origin() > 0); PostgreSQL's always
+	 * write. */
 	if (!st->sh->conninfo && !st->migrating)
 		st->journal_quiet = !daemons_other(st);
 	return 0;

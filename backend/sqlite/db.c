@@ -78,21 +78,16 @@ int db_exec(struct store *st, const char *sql)
 	return rc == SQLITE_OK ? 0 : db_error(st, rc, "exec");
 }
 
-/* gfs_origin(): which process made a change, for the journal. */
+/* gfs_origin(): which process made a change, for the journal; negative
+ * in a transaction that leaves out the rows of nodes and names
+ * (st->journal_quiet, txn.c), whose triggers write only while it is
+ * positive. */
 static void origin_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct store *st = sqlite3_user_data(ctx);
 
-	sqlite3_result_int64(ctx, st->sh->origin);
-}
-
-/* gfs_journal(): whether this transaction writes the journal's rows of
- * nodes and names (st->journal_quiet, txn.c). */
-static void journal_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	struct store *st = sqlite3_user_data(ctx);
-
-	sqlite3_result_int(ctx, !st->journal_quiet);
+	sqlite3_result_int64(ctx, st->journal_quiet ? -st->sh->origin
+						    : st->sh->origin);
 }
 
 /* gfs_node_open(id): whether node `id` is open, in this process or in
@@ -157,11 +152,6 @@ int sq_open(struct store *st, const char *path, bool readonly, bool create)
 					origin_fn, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return db_error(st, rc, "gfs_origin");
-	rc = sqlite3_create_function_v2(st->eng->db, "gfs_journal", 0,
-					SQLITE_UTF8 | SQLITE_INNOCUOUS, st,
-					journal_fn, NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return db_error(st, rc, "gfs_journal");
 	rc = sqlite3_create_function_v2(st->eng->db, "gfs_node_open", 1,
 					SQLITE_UTF8 | SQLITE_INNOCUOUS, st,
 					node_open_fn, NULL, NULL, NULL);

@@ -622,23 +622,29 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER account_delete_access AFTER DELETE ON account"
 	"  BEGIN UPDATE meta SET v = v + 1 WHERE k = 'access'; END;",
 	/* The journal's rows of nodes and names are for other daemons'
-	 * caches: a transaction with none running leaves them out
-	 * (gfs_journal(), st->journal_quiet).  Rows of rights stay. */
+	 * caches: a transaction with none running leaves them out, its
+	 * gfs_origin() negative (st->journal_quiet).  Rows of rights stay.
+	 * No new function: a daemon of the previous version, still mounted
+	 * when a newer groupctl brings the schema here, keeps writing. */
 	"DROP TRIGGER node_changed;"
 	"DROP TRIGGER dirent_insert;"
 	"DROP TRIGGER dirent_delete;"
 	"DROP TRIGGER dirent_update;"
-	"CREATE TRIGGER node_changed AFTER UPDATE ON node WHEN gfs_journal()"
-	"  BEGIN INSERT INTO journal (origin, ino, parent, at)"
+	"CREATE TRIGGER node_changed AFTER UPDATE ON node"
+	"  WHEN gfs_origin() > 0 BEGIN INSERT INTO journal"
+	"  (origin, ino, parent, at)"
 	"  VALUES (gfs_origin(), new.id, 0, unixepoch()); END;"
-	"CREATE TRIGGER dirent_insert AFTER INSERT ON dirent WHEN gfs_journal()"
-	"  BEGIN INSERT INTO journal (origin, ino, parent, name, at)"
+	"CREATE TRIGGER dirent_insert AFTER INSERT ON dirent"
+	"  WHEN gfs_origin() > 0 BEGIN INSERT INTO journal"
+	"  (origin, ino, parent, name, at)"
 	"  VALUES (gfs_origin(), 0, new.parent, new.name, unixepoch()); END;"
-	"CREATE TRIGGER dirent_delete AFTER DELETE ON dirent WHEN gfs_journal()"
-	"  BEGIN INSERT INTO journal (origin, ino, parent, name, at)"
+	"CREATE TRIGGER dirent_delete AFTER DELETE ON dirent"
+	"  WHEN gfs_origin() > 0 BEGIN INSERT INTO journal"
+	"  (origin, ino, parent, name, at)"
 	"  VALUES (gfs_origin(), 0, old.parent, old.name, unixepoch()); END;"
-	"CREATE TRIGGER dirent_update AFTER UPDATE ON dirent WHEN gfs_journal()"
-	"  BEGIN INSERT INTO journal (origin, ino, parent, name, at)"
+	"CREATE TRIGGER dirent_update AFTER UPDATE ON dirent"
+	"  WHEN gfs_origin() > 0 BEGIN INSERT INTO journal"
+	"  (origin, ino, parent, name, at)"
 	"  VALUES (gfs_origin(), 0, old.parent, old.name, unixepoch());"
 	"  INSERT INTO journal (origin, ino, parent, name, at)"
 	"  VALUES (gfs_origin(), 0, new.parent, new.name, unixepoch()); END;",

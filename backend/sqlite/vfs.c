@@ -359,8 +359,8 @@ int sq_journal_since(struct store *st, int64_t seq, int64_t origin,
 	*out = NULL;
 	*n = 0;
 	s = db_q(st,
-		 "SELECT seq, ino, parent, name FROM journal WHERE seq > ? AND"
-		 " origin <> ? ORDER BY seq LIMIT 4096",
+		 "SELECT seq, ino, parent, name FROM journal WHERE seq > ?1 AND"
+		 " origin NOT IN (?2, -?2) ORDER BY seq LIMIT 4096",
 		 "ii", seq, origin);
 	if (!s)
 		return -EIO;

@@ -420,6 +420,8 @@ static struct shared *shared_new(const char *dir)
 	sem_init(&sh->wlock, 0, 1);
 	randombytes_buf(&sh->origin, sizeof(sh->origin));
 	sh->origin &= INT64_MAX;
+	if (sh->origin == 0) /* positive: negated, it marks a quiet row */
+		sh->origin = 1;
 	randombytes_buf(sh->nonce_prefix, sizeof(sh->nonce_prefix));
 	return sh;
 }

@@ -111,7 +111,6 @@ umount_fs "$M"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.create_function("gfs_origin", 0, lambda: 0)  # used by the journal's triggers
-db.create_function("gfs_journal", 0, lambda: 0)  # their WHEN: no daemon reads
 for ino in sys.argv[2:]:
     db.execute("UPDATE node SET cipher = 0 WHERE id = ?", (int(ino),))
 db.commit()
@@ -207,7 +206,6 @@ umount_fs "$M"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.create_function("gfs_origin", 0, lambda: 0)  # used by the journal's triggers
-db.create_function("gfs_journal", 0, lambda: 0)  # their WHEN: no daemon reads
 for ino in sys.argv[2:]:
     blob = bytearray(db.execute("SELECT inline FROM node WHERE id = ?",
                                 (int(ino),)).fetchone()[0])

@@ -505,11 +505,19 @@ static void journal_quiet(struct fixture *fx)
 	}
 	{
 		const char *users[] = {"bob"};
+		struct seen own = {0};
+		uint64_t wcur = 0;
 
+		succeeds(fx, store_fs_changes(w, &wcur, seen_fn, &own),
+			 "the writer positions a cursor of its own");
 		succeeds(fx,
 			 store_rights_set(w, &wd.boss, "G", "documents",
 					  STORE_RIGHT_ADD, false, users, 1),
 			 "rights set with no daemon running");
+		succeeds(fx, store_fs_changes(w, &wcur, seen_fn, &own),
+			 "the writer reads");
+		is_int(own.rights, 0,
+		       "its own change of rights is not reported back to it");
 	}
 	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "rights");
 	ok(s.rights >= 1, "a change of rights is journaled all the same");
