@@ -32,12 +32,18 @@ _cleanup() {
 		eval "${cleanups[i]}" >/dev/null 2>&1 || true
 	done
 	# A scenario stopped by a failing command: the daemons' logs say
-	# what they saw, before they go with $TMP.
+	# what they saw, and their standard error how one ended (a
+	# sanitizer's report), before they go with $TMP.
 	if [ "$rc" -ne 0 ]; then
 		for f in "$TMP"/*.log; do
-			[ -f "$f" ] || continue
+			[ -s "$f" ] || continue
 			echo "# the last lines of $f:"
 			tail -n 20 "$f" | sed 's/^/#   /'
+		done >&2
+		for f in "$TMP"/*.err; do
+			[ -s "$f" ] || continue
+			echo "# the first lines of $f:"
+			head -n 40 "$f" | sed 's/^/#   /'
 		done >&2
 	fi
 	rm -rf "$TMP"
