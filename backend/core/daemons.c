@@ -204,9 +204,15 @@ static bool row_alive(int64_t pid)
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
-/* Live daemons that have not applied the journal up to seq.  Whether a
- * daemon runs: the engine knows when daemons may run on other machines
- * (a process id is only this machine's); else the kernel tells. */
+/* Whether a recorded daemon runs: the engine knows when daemons may run
+ * on other machines (a process id is only this machine's); else the
+ * kernel tells. */
+static bool daemon_runs(const struct meta_daemon *d)
+{
+	return d->alive > 0 || (d->alive < 0 && row_alive(d->pid));
+}
+
+/* Live daemons that have not applied the journal up to seq. */
 static int behind(struct store *st, int64_t seq, int *count)
 {
 	struct meta_daemon *d;
@@ -218,7 +224,7 @@ static int behind(struct store *st, int64_t seq, int *count)
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++)
-		if (d[i].alive > 0 || (d[i].alive < 0 && row_alive(d[i].pid)))
+		if (daemon_runs(&d[i]))
 			(*count)++;
 	free(d);
 	return 0;
@@ -233,9 +239,7 @@ bool daemons_other(struct store *st)
 	if (meta_daemon_behind(st, INT64_MAX, &d, &n) != 0)
 		return true;
 	for (i = 0; i < n && !other; i++)
-		other = d[i].origin != st->sh->origin &&
-			(d[i].alive > 0 ||
-			 (d[i].alive < 0 && row_alive(d[i].pid)));
+		other = d[i].origin != st->sh->origin && daemon_runs(&d[i]);
 	free(d);
 	return other;
 }
