@@ -23,27 +23,49 @@
 
 #define MIB (1024ULL * 1024)
 
-/* Create `name` in `dir` holding `len` bytes of `data`, as `c`. */
-static uint64_t put(struct fixture *fx, const struct store_caller *c,
-		    uint64_t dir, const char *name, const void *data,
-		    size_t len)
+/* Create `name` in `dir` holding `len` bytes of `data`, as `c`, through
+ * handle `st`. */
+static uint64_t put_on(struct fixture *fx, struct store *st,
+		       const struct store_caller *c, uint64_t dir,
+		       const char *name, const void *data, size_t len)
 {
 	struct store_file *f = NULL;
 	struct store_attr a;
 	size_t done = 0;
 	int rc;
 
-	rc = store_fs_create(fx->st, c, dir, name, 0644, O_WRONLY | O_CREAT, &a,
+	rc = store_fs_create(st, c, dir, name, 0644, O_WRONLY | O_CREAT, &a,
 			     &f);
 	if (rc == 0)
-		rc = store_fs_write(fx->st, f, 0, data, len, &done);
+		rc = store_fs_write(st, f, 0, data, len, &done);
 	if (rc == 0)
-		rc = store_fs_flush(fx->st, f);
+		rc = store_fs_flush(st, f);
 	if (f)
-		store_fs_release(fx->st, f, NULL);
+		store_fs_release(st, f, NULL);
 	if (rc)
 		fx_bail(fx, rc, "write %s", name);
 	return a.ino;
+}
+
+static uint64_t put(struct fixture *fx, const struct store_caller *c,
+		    uint64_t dir, const char *name, const void *data,
+		    size_t len)
+{
+	return put_on(fx, fx->st, c, dir, name, data, len);
+}
+
+/* Another handle on the fixture's store: another process's origin. */
+static struct store *second_handle(struct fixture *fx)
+{
+	struct store *st = NULL;
+	char err[256];
+	int rc;
+
+	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &st, err,
+			sizeof(err));
+	if (rc)
+		fx_bail(fx, rc, "second open: %s", err);
+	return st;
 }
 
 struct world {
@@ -322,10 +344,8 @@ static void journal(struct fixture *fx)
 {
 	struct store *other = NULL;
 	struct seen s = {0};
-	char err[256];
 	uint64_t cur = 0, c2;
 	struct world w;
-	int rc;
 
 	world(fx, &w);
 	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
@@ -340,16 +360,8 @@ static void journal(struct fixture *fx)
 	is_int(s.nodes + s.entries + s.rights, 0,
 	       "a handle's own changes are not reported back to it");
 
-	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &other, err,
-			sizeof(err));
-	if (rc)
-		fx_bail(fx, rc, "second open: %s", err);
-	{
-		struct fixture o = *fx;
-
-		o.st = other;
-		put(&o, &w.bob, w.docs, "theirs.txt", "t", 1);
-	}
+	other = second_handle(fx);
+	put_on(fx, other, &w.bob, w.docs, "theirs.txt", "t", 1);
 	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "theirs");
 	ok(s.entries >= 1 && s.parent == w.docs &&
 		   strcmp(s.name, "theirs.txt") == 0,
@@ -424,15 +436,12 @@ static void journal_while_written(struct fixture *fx)
 	struct race r = {.stop = false};
 	struct world w;
 	pthread_t t;
-	char err[256], name[32];
-	int i, missed = 0, rc;
+	char name[32];
+	int i, missed = 0;
 
 	world(fx, &w);
 	r.docs = w.docs;
-	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &r.st, err,
-			sizeof(err));
-	if (rc)
-		fx_bail(fx, rc, "second open: %s", err);
+	r.st = second_handle(fx);
 	succeeds(fx, store_fs_changes(r.st, &r.cursor, race_fn, &r),
 		 "the reader positions its cursor");
 	succeeds(fx, store_fs_ack(r.st, r.cursor), "and is a daemon");
@@ -467,21 +476,13 @@ static void journal_quiet(struct fixture *fx)
 	struct store *w = NULL;
 	struct seen s = {0};
 	struct world wd;
-	char err[256];
 	uint64_t cur = 0;
-	int rc;
 
 	world(fx, &wd);
 	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "position");
-	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &w, err,
-			sizeof(err));
-	if (rc)
-		fx_bail(fx, rc, "second open: %s", err);
+	w = second_handle(fx);
 	{
-		struct fixture o = *fx;
-
-		o.st = w;
-		put(&o, &wd.bob, wd.docs, "q1", "1", 1);
+		put_on(fx, w, &wd.bob, wd.docs, "q1", "1", 1);
 		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
 			 "read with no daemon running");
 		is_int(s.entries, pg ? 1 : 0,
@@ -489,14 +490,14 @@ static void journal_quiet(struct fixture *fx)
 			  : "no daemon runs: a new name is not journaled");
 		memset(&s, 0, sizeof(s));
 		succeeds(fx, store_fs_ack(fx->st, cur), "a daemon starts");
-		put(&o, &wd.bob, wd.docs, "q2", "2", 1);
+		put_on(fx, w, &wd.bob, wd.docs, "q2", "2", 1);
 		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
 			 "read as a daemon");
 		ok(s.entries >= 1 && strcmp(s.name, "q2") == 0,
 		   "with a daemon running the new name is journaled");
 		memset(&s, 0, sizeof(s));
 		store_fs_leave(fx->st);
-		put(&o, &wd.bob, wd.docs, "q3", "3", 1);
+		put_on(fx, w, &wd.bob, wd.docs, "q3", "3", 1);
 		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
 			 "read after the daemon left");
 		is_int(s.entries, pg ? 1 : 0,
@@ -532,29 +533,21 @@ static void journal_trimmed(struct fixture *fx)
 	struct store *w = NULL;
 	struct seen s = {0};
 	struct world wd;
-	char err[256];
 	uint64_t cur = 0;
-	int rc;
 
 	world(fx, &wd);
 	succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s), "position");
 	succeeds(fx, store_fs_ack(fx->st, cur), "the reader is a daemon");
-	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &w, err,
-			sizeof(err));
-	if (rc)
-		fx_bail(fx, rc, "second open: %s", err);
+	w = second_handle(fx);
 	{
-		struct fixture o = *fx;
-
-		o.st = w;
-		put(&o, &wd.bob, wd.docs, "t1", "1", 1);
-		put(&o, &wd.bob, wd.docs, "t2", "2", 1);
+		put_on(fx, w, &wd.bob, wd.docs, "t1", "1", 1);
+		put_on(fx, w, &wd.bob, wd.docs, "t2", "2", 1);
 		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
 			 "read");
 		is_int(s.rights, 0, "rows read in turn drop nothing at large");
 		memset(&s, 0, sizeof(s));
-		put(&o, &wd.bob, wd.docs, "t3", "3", 1);
-		put(&o, &wd.bob, wd.docs, "t4", "4", 1);
+		put_on(fx, w, &wd.bob, wd.docs, "t3", "3", 1);
+		put_on(fx, w, &wd.bob, wd.docs, "t4", "4", 1);
 		/* What another daemon's trim does to rows this one has not
 		 * read: all but the last go. */
 		succeeds(fx, fx_sql(fx,
@@ -567,7 +560,7 @@ static void journal_trimmed(struct fixture *fx)
 			 "read after the trim");
 		is_int(s.rights, 1, "the reader drops everything once");
 		memset(&s, 0, sizeof(s));
-		put(&o, &wd.bob, wd.docs, "t5", "5", 1);
+		put_on(fx, w, &wd.bob, wd.docs, "t5", "5", 1);
 		succeeds(fx, store_fs_changes(fx->st, &cur, seen_fn, &s),
 			 "read on");
 		ok(s.rights == 0 && s.entries >= 1 &&
