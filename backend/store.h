@@ -722,9 +722,13 @@ int store_fs_lookup(struct store *st, const struct store_caller *c,
 /* An open of folder `ino`: 0 while the caller sees it; -ESTALE where it
  * is gone or out of sight (the kernel walks the path again and opens what
  * is there now, see the errors above); -ENOTDIR for anything else.  Who
- * may list it is store_fs_readdir's answer, asked at each call. */
+ * may list it is store_fs_readdir's answer, asked at each call.
+ * `*alike` (may be NULL) says whether every caller who may open it is
+ * shown the same entries, so that the kernel may keep the listing for all
+ * of them until the folder changes: a folder of a group's shared tools,
+ * not its root, drop/, members/ or anything of a private space. */
 int store_fs_opendir(struct store *st, const struct store_caller *c,
-		     uint64_t ino);
+		     uint64_t ino, bool *alike);
 /* Called per entry, in name order; return non-zero to stop (the entry is
  * then not consumed). */
 typedef int (*store_dirent_fn)(void *arg, const char *name,

@@ -52,6 +52,13 @@ struct fs {
 	gid_t gid;
 	double timeout;		  /* entry and attribute cache, seconds */
 	struct fs_known *known;	  /* the kernel's lookup counts */
+	struct {		  /* listings the kernel keeps (ops.c) */
+		pthread_mutex_t lock;
+		struct {
+			uint64_t ino;	 /* a folder's; 0: none */
+			struct timespec at; /* sent, CLOCK_MONOTONIC */
+		} v[256];
+	} listed;
 	struct fs_notify *notify; /* invalidations, off the request path */
 };
 

@@ -107,8 +107,9 @@ static void usage(const char *prog)
 	       "(-o log_file=PATH;\n"
 	       "                           SIGUSR1 reopens it)\n"
 	       "    -o cache_timeout=T     seconds the kernel may cache "
-	       "entries and\n"
-	       "                           attributes (default 1)\n"
+	       "entries,\n"
+	       "                           attributes and listings "
+	       "(default 1)\n"
 	       "    -o commit_ms=N         group commit: changes of up to N "
 	       "ms share one\n"
 	       "                           commit (default 5; 0: one commit "
@@ -441,6 +442,7 @@ int main(int argc, char *argv[])
 	fs.known = fs_known_new();
 	if (!fs.known)
 		goto out_store;
+	pthread_mutex_init(&fs.listed.lock, NULL);
 	if (add_name_opts(&args, o.store) != 0)
 		goto out_store;
 	fs.se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), &fs);

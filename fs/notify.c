@@ -101,9 +101,13 @@ static void on_change(void *arg, uint64_t ino, uint64_t parent,
 
 	if (ino)
 		fs_notify_inode(fs, ino);
-	else if (parent && name)
+	else if (parent && name) {
 		fs_notify_entry(fs, parent, name);
-	else {
+		/* The kernel drops a folder's kept listing (cache_readdir)
+		 * with the name only when it holds that name: a name made
+		 * elsewhere it never saw.  The folder's data goes too. */
+		fs_notify_inode(fs, parent);
+	} else {
 		pthread_mutex_lock(&fs->notify->lock);
 		fs->notify->all = true;
 		pthread_mutex_unlock(&fs->notify->lock);

@@ -728,6 +728,7 @@ static void gfs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 struct dirh {
 	char *last;	   /* name of the last entry sent */
 	off_t last_off;	   /* its offset */
+	bool cached;	   /* the kernel keeps what it is sent */
 };
 
 struct fill {
@@ -767,19 +768,58 @@ static int add_entry(void *arg, const char *name, const struct store_attr *a)
 	return 0;
 }
 
+/*
+ * A folder's listing, alike for all callers, stays in the kernel's cache
+ * (cache_readdir) as long as the entries it sent with it (READDIRPLUS)
+ * may be cached: one timeout.  An open after that has the kernel drop it
+ * (no keep_cache) and ask again, so that the attributes come back with
+ * the names in one request instead of one lookup each.  Changes drop it
+ * sooner: the kernel's own for changes through this mount, the journal's
+ * notifications for changes elsewhere.  A folder whose slot another took
+ * is asked again: a request more, never a stale listing.
+ */
+static bool listed_recently(struct fs *fs, uint64_t ino)
+{
+	struct timespec now;
+	bool fresh;
+	size_t i = ino % (sizeof(fs->listed.v) / sizeof(fs->listed.v[0]));
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&fs->listed.lock);
+	fresh = fs->listed.v[i].ino == ino &&
+		(double)(now.tv_sec - fs->listed.v[i].at.tv_sec) +
+				(now.tv_nsec - fs->listed.v[i].at.tv_nsec) /
+					1e9 <
+			fs->timeout;
+	pthread_mutex_unlock(&fs->listed.lock);
+	return fresh;
+}
+
+/* The kernel fills its cache of `ino`'s listing from this reply on. */
+static void listed_now(struct fs *fs, uint64_t ino)
+{
+	size_t i = ino % (sizeof(fs->listed.v) / sizeof(fs->listed.v[0]));
+
+	pthread_mutex_lock(&fs->listed.lock);
+	fs->listed.v[i].ino = ino;
+	clock_gettime(CLOCK_MONOTONIC, &fs->listed.v[i].at);
+	pthread_mutex_unlock(&fs->listed.lock);
+}
+
 static void gfs_opendir(fuse_req_t req, fuse_ino_t ino,
 			struct fuse_file_info *fi)
 {
 	struct store_caller c;
 	struct store *st;
 	struct dirh *dh;
+	bool alike = false;
 	int rc = caller_of(req, &st, &c);
 
 	/* The folder the kernel holds under the name may be gone (removed
 	 * and made anew through another mount): ESTALE has it walk the path
 	 * again, where a listing would fail on a descriptor. */
 	if (rc == 0)
-		rc = store_fs_opendir(st, &c, ino);
+		rc = store_fs_opendir(st, &c, ino, &alike);
 	if (rc) {
 		reply_err(req, rc);
 		return;
@@ -790,7 +830,11 @@ static void gfs_opendir(fuse_req_t req, fuse_ino_t ino,
 		return;
 	}
 	fi->fh = (uint64_t)(uintptr_t)dh;
-	fi->cache_readdir = 0;
+	/* Each open still asks here, so that a caller who may no longer
+	 * see the folder is refused whatever the kernel keeps. */
+	dh->cached = alike && fs_of(req)->timeout > 0;
+	fi->cache_readdir = dh->cached;
+	fi->keep_cache = dh->cached && listed_recently(fs_of(req), ino);
 	if (fuse_reply_open(done(req), fi) != 0)
 		free(dh);
 }
@@ -834,6 +878,8 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 				      resume ? 0 : (uint64_t)(off > 2 ? off - 2 : 0),
 				      add_entry, &fl);
 	}
+	if (rc == 0 && off == 0 && dh->cached)
+		listed_now(fl.fs, ino);
 	if (rc)
 		reply_err(req, rc);
 	else

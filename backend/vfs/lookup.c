@@ -326,12 +326,14 @@ static int list_dir(struct store *st, const struct store_caller *c,
 }
 
 int store_fs_opendir(struct store *st, const struct store_caller *c,
-		     uint64_t ino)
+		     uint64_t ino, bool *alike)
 {
 	struct node_info d;
 	int rc;
 
 	st->errmsg[0] = '\0';
+	if (alike)
+		*alike = false;
 	/* History's folders are views of what is kept: nothing replaces
 	 * them under a name. */
 	if (HIST_IS_VIEW(ino))
@@ -342,6 +344,12 @@ int store_fs_opendir(struct store *st, const struct store_caller *c,
 	/* Gone: the kernel walks the path again (node_parent). */
 	rc = list_dir(st, c, (int64_t)ino, &d, -ESTALE);
 	txn_read_end(st);
+	/* The space's root lists history/ too, whose entries come and go
+	 * with what is kept; members/ and drop/ decide per entry. */
+	if (rc == 0 && alike)
+		*alike = d.kind == SPACE_GROUP && d.gen == GEN_NONE &&
+			 !d.held && d.ino != d.space_root &&
+			 d.tool != TOOL_DROP && d.tool != TOOL_MEMBERS;
 	return rc;
 }
 

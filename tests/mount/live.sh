@@ -192,6 +192,32 @@ same "  and at once the new fold made through the first" \
 	"$(as carol ls "$M2/Sales/documents/fold" 2>&1)" new.txt
 umount_fs "$M2"
 
+# ---- a listing the kernel keeps ----
+# The kernel keeps a shared folder's listing between opens, at most one
+# cache timeout.  A mount that caches for a minute shows what the first
+# mount changes only through the journal's notifications: awaited here
+# well within the minute.
+M3=$T/mnt3
+mount_fs "$M3" -o allow_other,cache_timeout=60
+K=$M3/Sales/documents/kept
+lists_in() { [ "$(as "$1" ls "$2" | tr '\n' ' ')" = "$3" ]; }
+as carol mkdir "$D/kept"
+as carol sh -c "echo a > '$D/kept/a.txt' && sync '$D/kept/a.txt'"
+wait_for "the third mount lists kept" 10 lists_in carol "$K" "a.txt "
+same "  another member is shown the same" "$(as alice ls "$K" | tr '\n' ' ')" "a.txt "
+as carol sh -c "echo b > '$D/kept/b.txt' && sync '$D/kept/b.txt'"
+wait_for "a name made through the first mount joins the kept listing" 10 \
+	lists_in alice "$K" "a.txt b.txt "
+as carol rm "$D/kept/a.txt"
+wait_for "a name removed through the first mount leaves it" 10 \
+	lists_in alice "$K" "b.txt "
+as carol touch "$K/c.txt"
+same "a name made through the third mount shows there at once" \
+	"$(as alice ls "$K" | tr '\n' ' ')" "b.txt c.txt "
+as carol mv "$K/c.txt" "$K/d.txt"
+same "  and a rename" "$(as alice ls "$K" | tr '\n' ' ')" "b.txt d.txt "
+umount_fs "$M3"
+
 umount_fs "$M"
 check "groupctl check is clean" "$GROUPCTL" check
 finish

@@ -379,6 +379,63 @@ static void answers_from_cache(struct fixture *fx)
 		 "bob's next request sees he is no member");
 }
 
+static uint64_t child(struct fixture *fx, const struct store_caller *c,
+		      uint64_t parent, const char *name)
+{
+	struct store_attr a;
+	int rc = store_fs_lookup(fx->st, c, parent, name, &a);
+
+	if (rc)
+		fx_bail(fx, rc, "lookup %s", name);
+	return a.ino;
+}
+
+/* Whether `c` opening folder `ino` is told every caller sees the same. */
+static bool alike(struct fixture *fx, const struct store_caller *c,
+		  uint64_t ino)
+{
+	bool same = true; /* must be written either way */
+	int rc = store_fs_opendir(fx->st, c, ino, &same);
+
+	if (rc)
+		fx_bail(fx, rc, "opendir %llu", (unsigned long long)ino);
+	return same;
+}
+
+/* The daemon lets the kernel keep a listing for every caller only where
+ * each who may open the folder is shown the same entries. */
+static void listings_alike(struct fixture *fx)
+{
+	uint64_t group, sub, drop, members, priv;
+	struct team t;
+
+	team(fx, &t);
+	group = child(fx, &t.bob, STORE_ROOT_INO, "Team");
+	sub = fx_mkdir(fx, &t.boss, t.docs, "sub");
+	drop = child(fx, &t.bob, group, "drop");
+	members = child(fx, &t.bob, group, "members");
+	priv = fx_root(fx, &t.bob, NULL, STORE_TOOL_DOCUMENTS);
+	ok(alike(fx, &t.bob, t.docs), "documents/: alike");
+	ok(alike(fx, &t.alice, sub), "a folder in it: alike");
+	ok(alike(fx, &t.bob,
+		 fx_root(fx, &t.bob, "Team", STORE_TOOL_CALENDAR)),
+	   "calendar/: alike");
+	ok(!alike(fx, &t.bob, STORE_ROOT_INO), "the root: per caller");
+	ok(!alike(fx, &t.bob, group),
+	   "the group's folder (with history/): per caller");
+	ok(!alike(fx, &t.bob, drop), "drop/: per caller");
+	ok(!alike(fx, &t.bob, child(fx, &t.bob, drop, "alice")),
+	   "a member's drop folder: per caller");
+	ok(!alike(fx, &t.bob, members), "members/: per caller");
+	ok(!alike(fx, &t.bob, child(fx, &t.bob, members, "alice")),
+	   "a member's folder in members/: per caller");
+	ok(!alike(fx, &t.bob, priv), "a private space's folder: per caller");
+	ok(!alike(fx, &t.bob, child(fx, &t.bob, group, "history")),
+	   "history/: per caller");
+	succeeds(fx, store_fs_opendir(fx->st, &t.bob, sub, NULL),
+		 "the answer may be left unasked");
+}
+
 #define BOTH(fn)                                                               \
 	static void fn##_same(struct fixture *fx)                              \
 	{                                                                      \
@@ -415,5 +472,6 @@ int main(void)
 	fx_run("Unix users, another handle", unix_users_other);
 	fx_run("the cache answers while the generation stands",
 	       answers_from_cache);
+	fx_run("listings alike for every caller", listings_alike);
 	return done_testing();
 }

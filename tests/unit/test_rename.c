@@ -434,14 +434,14 @@ static void gone_item(struct fixture *fx)
 		    -ESTALE, "a drop of bob's for boss, out of carol's sight");
 
 	gone = fx_mkdir(fx, &w.boss, w.docs, "gonedir");
-	succeeds(fx, store_fs_opendir(fx->st, &w.carol, gone),
+	succeeds(fx, store_fs_opendir(fx->st, &w.carol, gone, NULL),
 		 "a folder opens");
 	succeeds(fx, store_fs_rmdir(fx->st, &w.boss, w.docs, "gonedir"),
 		 "gonedir goes");
-	is_errno(store_fs_opendir(fx->st, &w.carol, gone), -ESTALE,
+	is_errno(store_fs_opendir(fx->st, &w.carol, gone, NULL), -ESTALE,
 		 "a deleted folder: opendir");
 	is_errno(store_fs_opendir(fx->st, &w.carol,
-				  look(fx, &w.carol, w.docs, "y.txt")),
+				  look(fx, &w.carol, w.docs, "y.txt"), NULL),
 		 -ENOTDIR, "a file: opendir");
 
 	/* The save pattern while the source is open: its inode answers as
