@@ -155,15 +155,17 @@ int pg_hist_version_node(struct store *st, int64_t node, bool fresh,
 	int rc;
 
 	rc = pg_int(st, &id,
-		    "INSERT INTO node (space_id, tool, mode, nlink, size,"
-		    " creator, editors_all, atime, mtime, ctime, cid,"
-		    " inline, chunked, cipher, hist) SELECT space_id,"
+		    "WITH v AS (INSERT INTO node (space_id, tool, mode, nlink,"
+		    " size, creator, editors_all, atime, mtime, ctime, cid,"
+		    " chunked, cipher, hist) SELECT space_id,"
 		    " tool, mode, 0, CASE WHEN $2::bigint <> 0 THEN 0"
 		    " ELSE size END, creator, editors_all, atime, mtime,"
 		    " ctime, CASE WHEN $2::bigint <> 0 THEN $3 ELSE cid END,"
-		    " CASE WHEN $2::bigint <> 0 THEN NULL ELSE inline END,"
 		    " CASE WHEN $2::bigint <> 0 THEN 0 ELSE chunked END,"
-		    " cipher, $4 FROM node WHERE id = $1 RETURNING id",
+		    " cipher, $4 FROM node WHERE id = $1 RETURNING id),"
+		    " c AS (INSERT INTO node_inline (node, data) SELECT v.id,"
+		    " i.data FROM v, node_inline i WHERE i.node = $1"
+		    " AND $2::bigint = 0) SELECT id FROM v",
 		    "iibi", node, (int64_t)fresh, cid, (size_t)16, hist);
 	if (rc == 0)
 		rc = pg_run(st, "UPDATE hist SET node = $1 WHERE id = $2", "ii",
@@ -176,8 +178,9 @@ int pg_hist_version_node(struct store *st, int64_t node, bool fresh,
 int pg_hist_node_empty(struct store *st, int64_t node, const unsigned char *cid)
 {
 	return pg_run(st,
-		      "UPDATE node SET cid = $1, inline = NULL,"
-		      " chunked = 0, size = 0 WHERE id = $2",
+		      "WITH u AS (UPDATE node SET cid = $1,"
+		      " chunked = 0, size = 0 WHERE id = $2)"
+		      " DELETE FROM node_inline WHERE node = $2",
 		      "bi", cid, (size_t)16, node);
 }
 

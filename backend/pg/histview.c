@@ -361,17 +361,14 @@ int pg_hview_content_take(struct store *st, int64_t live, int64_t from,
 			  int64_t ctime)
 {
 	int rc = pg_run(st,
-			"UPDATE node SET (cid, cipher, inline, chunked, size,"
-			" mtime, ctime) = (SELECT cid, cipher, inline,"
+			"WITH u AS (UPDATE node SET (cid, cipher, chunked,"
+			" size, mtime, ctime) = (SELECT cid, cipher,"
 			" chunked, size, mtime, $1::bigint FROM node"
-			" WHERE id = $2) WHERE id = $3",
+			" WHERE id = $2) WHERE id = $3)" PG_INLINE_COPY,
 			"iii", ctime, from, live);
 
 	if (rc == 0)
-		rc = pg_run(st,
-			    "UPDATE node SET cid = NULL, inline = NULL,"
-			    " chunked = 0, size = 0 WHERE id = $1",
-			    "i", from);
+		rc = pg_node_content_clear(st, from);
 	if (rc == 0)
 		rc = pg_run(st, "DELETE FROM node WHERE id = $1", "i", from);
 	return rc;

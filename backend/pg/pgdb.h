@@ -163,6 +163,16 @@ struct pgdb {
 	PG_SPACE_CAPACITY
 void pg_room_row(const PGresult *r, int row, int col, struct room *out);
 
+/* After "WITH u AS (...)", the rest of a statement that makes node $3's
+ * inline content a copy of node $2's, none when $2 has none: the two
+ * changes never touch the same row, as one statement requires. */
+#define PG_INLINE_COPY                                                        \
+	", d AS (DELETE FROM node_inline WHERE node = $3 AND NOT EXISTS"      \
+	" (SELECT 1 FROM node_inline WHERE node = $2))"                       \
+	" INSERT INTO node_inline (node, data) SELECT $3, data FROM"          \
+	" node_inline WHERE node = $2 ON CONFLICT (node) DO UPDATE SET"       \
+	" data = excluded.data"
+
 /* The engine's connection of store handle `st`. */
 static inline struct pgdb *pgdb(struct store *st)
 {

@@ -584,14 +584,20 @@ static const char *const migrations[] = {
 	 * LANGUAGE sql function that cannot be inlined (a PERFORM from a
 	 * trigger) is planned again at every call, 140 us of a small
 	 * file's creation.  An inline item's sealed bytes are stored
-	 * without trying to compress them, as chunk.data's. */
+	 * without trying to compress them, as chunk.data's (the column is
+	 * node_inline.data's since entry 9: run again on a newer schema,
+	 * this one has no column to change). */
 	"CREATE OR REPLACE FUNCTION gfs_files_move(p bigint, nm text,"
 	"  c bigint, d bigint) RETURNS void LANGUAGE plpgsql AS $$ BEGIN"
 	"  UPDATE space SET files = files + d WHERE id = (SELECT space_id"
 	"  FROM node WHERE id = c AND tool <> 5)"
 	"  AND p NOT IN (root, drop_dir) AND NOT (p = mail"
 	"  AND nm IN ('cur', 'new', 'tmp')); END $$;"
-	"ALTER TABLE node ALTER COLUMN inline SET STORAGE EXTERNAL;",
+	"DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_attribute WHERE"
+	"  attrelid = 'node'::regclass AND attname = 'inline'"
+	"  AND NOT attisdropped) THEN"
+	"  ALTER TABLE node ALTER COLUMN inline SET STORAGE EXTERNAL;"
+	"  END IF; END $$;",
 	/* 5: content that goes to the trash tells the session that sent
 	 * it there (a NOTICE, PG_TRASHED_STATE), so that emptying the
 	 * trash after each deletion asks the table only when there is
@@ -642,6 +648,21 @@ static const char *const migrations[] = {
 	"  WHEN (current_setting('groupfs.announced', true)"
 	"  IS DISTINCT FROM NEW.origin::text)"
 	"  EXECUTE FUNCTION gfs_journal_notify();",
+	/* A small item's sealed content in a table of its own, as on SQLite
+	 * (schema 22 there), so that both engines have the same tables and
+	 * columns for groupctl migrate.  Stored uncompressed, as before. */
+	"CREATE TABLE IF NOT EXISTS node_inline ("
+	"  node bigint PRIMARY KEY REFERENCES node(id) ON DELETE CASCADE"
+	"    DEFERRABLE INITIALLY DEFERRED,"
+	"  data bytea NOT NULL);"
+	"ALTER TABLE node_inline ALTER COLUMN data SET STORAGE EXTERNAL;"
+	"DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_attribute WHERE"
+	"  attrelid = 'node'::regclass AND attname = 'inline'"
+	"  AND NOT attisdropped) THEN"
+	"  INSERT INTO node_inline (node, data) SELECT id, inline FROM node"
+	"  WHERE inline IS NOT NULL;"
+	"  ALTER TABLE node DROP COLUMN inline;"
+	"  END IF; END $$;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

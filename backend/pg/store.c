@@ -33,7 +33,10 @@
 
 /* The content columns of a node (n), from column 0 (content_row). */
 #define CONTENT_COLS                                                          \
-	" n.space_id, n.size, n.cid, n.chunked, n.inline, n.id, n.cipher"
+	" n.space_id, n.size, n.cid, n.chunked, i.data, n.id, n.cipher"
+/* Where they come from: a small item's sealed content is a row of its
+ * own. */
+#define CONTENT_FROM " node n LEFT JOIN node_inline i ON i.node = n.id"
 
 /* The first row of r, of CONTENT_COLS, into *ct; -ENOENT: no row. */
 static int content_row(struct store *st, PGresult *r, struct content *ct)
@@ -68,7 +71,8 @@ int pg_content_get(struct store *st, int64_t ino, struct content *ct)
 	int rc;
 
 	rc = pg_q(st, &r,
-		  "SELECT" CONTENT_COLS " FROM node n WHERE n.id = " RESOLVE,
+		  "SELECT" CONTENT_COLS " FROM" CONTENT_FROM
+		  " WHERE n.id = " RESOLVE,
 		  "i", ino);
 	if (rc)
 		return rc;
@@ -88,7 +92,7 @@ int pg_content_gen(struct store *st, int64_t ino, struct content *ct,
 	rc = pg_q(st, &r,
 		  "SELECT" CONTENT_COLS ", (SELECT v FROM meta WHERE"
 		  " k = 'rights'), (SELECT alias FROM node WHERE id = $1)"
-		  " FROM node n WHERE n.id = " RESOLVE,
+		  " FROM" CONTENT_FROM " WHERE n.id = " RESOLVE,
 		  "i", ino);
 	if (rc)
 		return rc;
@@ -110,7 +114,7 @@ int pg_content_room(struct store *st, int64_t ino, struct content *ct,
 
 	*has_room = false;
 	rc = pg_q(st, &r,
-		  "SELECT" CONTENT_COLS ", s.id," PG_ROOM_COLS " FROM node n"
+		  "SELECT" CONTENT_COLS ", s.id," PG_ROOM_COLS " FROM" CONTENT_FROM
 		  " LEFT JOIN (space s" PG_SPACE_PLAN ") ON s.id = n.space_id"
 		  " WHERE n.id = " RESOLVE,
 		  "i", ino);
@@ -130,9 +134,18 @@ int pg_content_set_inline(struct store *st, int64_t ino,
 			  const unsigned char cid[16], int64_t size,
 			  int64_t touch)
 {
+	/* One round trip either way. */
+	if (!blob || !len)
+		return pg_run(st,
+			      "WITH u AS (UPDATE node SET chunked = 0, cid = $1,"
+			      " size = $2, " TOUCH(3) " WHERE id = $4)"
+			      " DELETE FROM node_inline WHERE node = $4",
+			      "biii", cid, (size_t)16, size, touch, ino);
 	return pg_run(st,
-		      "UPDATE node SET inline = $1, chunked = 0, cid = $2,"
-		      " size = $3, " TOUCH(4) " WHERE id = $5",
+		      "WITH u AS (UPDATE node SET chunked = 0, cid = $2,"
+		      " size = $3, " TOUCH(4) " WHERE id = $5)"
+		      " INSERT INTO node_inline (node, data) VALUES ($5, $1)"
+		      " ON CONFLICT (node) DO UPDATE SET data = excluded.data",
 		      "bbiii", blob, len, cid, (size_t)16, size, touch, ino);
 }
 
@@ -141,8 +154,9 @@ int pg_content_set_chunked(struct store *st, int64_t ino,
 			   int64_t touch)
 {
 	return pg_run(st,
-		      "UPDATE node SET chunked = 1, inline = NULL,"
-		      " cid = $1, size = $2, " TOUCH(3) " WHERE id = $4",
+		      "WITH u AS (UPDATE node SET chunked = 1,"
+		      " cid = $1, size = $2, " TOUCH(3) " WHERE id = $4)"
+		      " DELETE FROM node_inline WHERE node = $4",
 		      "biii", cid, (size_t)16, size, touch, ino);
 }
 

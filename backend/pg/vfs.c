@@ -184,10 +184,11 @@ int pg_node_content_take(struct store *st, int64_t src, int64_t dst,
 			 int64_t ctime)
 {
 	return pg_run(st,
-		      "UPDATE node SET (cid, cipher, inline, chunked,"
+		      "WITH u AS (UPDATE node SET (cid, cipher, chunked,"
 		      " size, mode, atime, mtime, ctime) = (SELECT cid,"
-		      " cipher, inline, chunked, size, mode, atime, mtime,"
-		      " $1::bigint FROM node WHERE id = $2) WHERE id = $3",
+		      " cipher, chunked, size, mode, atime, mtime,"
+		      " $1::bigint FROM node WHERE id = $2) WHERE id = $3)"
+		      PG_INLINE_COPY,
 		      "iii", ctime, src, dst);
 }
 
@@ -204,8 +205,9 @@ int pg_xattr_move(struct store *st, int64_t src, int64_t dst)
 int pg_node_content_clear(struct store *st, int64_t ino)
 {
 	return pg_run(st,
-		      "UPDATE node SET cid = NULL, inline = NULL,"
-		      " chunked = 0, size = 0 WHERE id = $1",
+		      "WITH u AS (UPDATE node SET cid = NULL,"
+		      " chunked = 0, size = 0 WHERE id = $1)"
+		      " DELETE FROM node_inline WHERE node = $1",
 		      "i", ino);
 }
 

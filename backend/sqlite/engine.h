@@ -87,4 +87,9 @@ void db_profile_attach(struct store *st);
 /* Column i as text, "" for NULL. */
 const char *col_text(sqlite3_stmt *s, int i);
 
+/* A small item's sealed content is a row of node_inline (store.c): drop
+ * `ino`'s; make `dst`'s a copy of `src`'s (none when `src` has none). */
+int sq_inline_drop(struct store *st, int64_t ino);
+int sq_inline_copy(struct store *st, int64_t src, int64_t dst);
+
 #endif

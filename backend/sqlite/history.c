@@ -139,13 +139,14 @@ int sq_hist_version_node(struct store *st, int64_t node, bool fresh,
 	rc = db_run(st,
 		    "INSERT INTO node (space_id, tool, mode, nlink, size,"
 		    " creator, editors_all, atime, mtime, ctime, cid,"
-		    " inline, chunked, cipher, hist) SELECT space_id,"
+		    " chunked, cipher, hist) SELECT space_id,"
 		    " tool, mode, 0, iif(?2, 0, size), creator,"
 		    " editors_all, atime, mtime, ctime, iif(?2, ?3, cid),"
-		    " iif(?2, NULL, inline), iif(?2, 0, chunked),"
-		    " cipher, ?4 FROM node WHERE id = ?1",
+		    " iif(?2, 0, chunked), cipher, ?4 FROM node WHERE id = ?1",
 		    "iibi", node, (int64_t)fresh, cid, (size_t)16, hist);
 	id = db_last_id(st);
+	if (rc == 0 && !fresh)
+		rc = sq_inline_copy(st, node, id);
 	if (rc == 0)
 		rc = db_run(st, "UPDATE hist SET node = ? WHERE id = ?", "ii",
 			    id, hist);
@@ -157,10 +158,12 @@ int sq_hist_version_node(struct store *st, int64_t node, bool fresh,
 int sq_hist_node_empty(struct store *st, int64_t node,
 			 const unsigned char *cid)
 {
-	return db_run(st,
-		      "UPDATE node SET cid = ?, inline = NULL,"
-		      " chunked = 0, size = 0 WHERE id = ?",
-		      "bi", cid, (size_t)16, node);
+	int rc = db_run(st,
+			"UPDATE node SET cid = ?, chunked = 0, size = 0"
+			" WHERE id = ?",
+			"bi", cid, (size_t)16, node);
+
+	return rc ? rc : sq_inline_drop(st, node);
 }
 
 int sq_hist_trim(struct store *st, uint64_t hdir, int64_t keep, bool *gone)

@@ -365,17 +365,16 @@ int sq_hview_content_take(struct store *st, int64_t live, int64_t from,
 			    int64_t ctime)
 {
 	int rc = db_run(st,
-			"UPDATE node SET (cid, cipher, inline, chunked, size,"
-			" mtime, ctime) = (SELECT cid, cipher, inline,"
+			"UPDATE node SET (cid, cipher, chunked, size,"
+			" mtime, ctime) = (SELECT cid, cipher,"
 			" chunked, size, mtime, ?1 FROM node WHERE id = ?2)"
 			" WHERE id = ?3",
 			"iii", ctime, from, live);
 
 	if (rc == 0)
-		rc = db_run(st,
-			    "UPDATE node SET cid = NULL, inline = NULL,"
-			    " chunked = 0, size = 0 WHERE id = ?",
-			    "i", from);
+		rc = sq_inline_copy(st, from, live);
+	if (rc == 0)
+		rc = sq_node_content_clear(st, from);
 	if (rc == 0)
 		rc = db_run(st, "DELETE FROM node WHERE id = ?", "i", from);
 	return rc;

@@ -648,6 +648,19 @@ static const char *const migrations[] = {
 	"  VALUES (gfs_origin(), 0, old.parent, old.name, unixepoch());"
 	"  INSERT INTO journal (origin, ino, parent, name, at)"
 	"  VALUES (gfs_origin(), 0, new.parent, new.name, unixepoch()); END;",
+	/* A small item's sealed content leaves the node's row for a table
+	 * of its own: every change of a node rewrote its whole row, content
+	 * included (removing a file of 4 KiB rewrote 4 KiB), and rows of
+	 * kilobytes spread the nodes over a page each, out of the page
+	 * cache.  The column goes: a daemon of an earlier version still
+	 * mounted fails its content's reads and writes with EIO instead of
+	 * reading or writing a column nobody reads. */
+	"CREATE TABLE node_inline ("
+	"  node INTEGER PRIMARY KEY REFERENCES node(id) ON DELETE CASCADE,"
+	"  data BLOB NOT NULL);"
+	"INSERT INTO node_inline (node, data) SELECT id, inline FROM node"
+	"  WHERE inline IS NOT NULL;"
+	"ALTER TABLE node DROP COLUMN inline;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

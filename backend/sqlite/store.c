@@ -14,8 +14,11 @@
 	"mtime = iif(?" #N " <> 0, ?" #N ", mtime),"               \
 	" ctime = iif(?" #N " <> 0, ?" #N ", ctime)"
 
-/* The content columns of a node, from column 0 (content_row). */
-#define CONTENT_COLS "space_id, size, cid, chunked, inline, id, cipher"
+/* The content columns of node n, from column 0 (content_row), and where
+ * they come from: a small item's sealed content is a row of its own. */
+#define CONTENT_COLS                                                   \
+	"n.space_id, n.size, n.cid, n.chunked, i.data, n.id, n.cipher"
+#define CONTENT_FROM "node n LEFT JOIN node_inline i ON i.node = n.id"
 
 /* Step s (from db_q: NULL when it failed) to its one row and read its
  * CONTENT_COLS into *ct.  On 0 s stays on that row, for the caller's
@@ -51,8 +54,8 @@ static int content_row(struct store *st, sqlite3_stmt *s, struct content *ct)
 
 int sq_content_get(struct store *st, int64_t ino, struct content *ct)
 {
-	sqlite3_stmt *s = db_q(st, "SELECT " CONTENT_COLS " FROM node"
-			       " WHERE id = " RESOLVE, "i", ino);
+	sqlite3_stmt *s = db_q(st, "SELECT " CONTENT_COLS " FROM " CONTENT_FROM
+			       " WHERE n.id = " RESOLVE, "i", ino);
 	int rc = content_row(st, s, ct);
 
 	if (rc == 0)
@@ -65,8 +68,8 @@ int sq_content_gen(struct store *st, int64_t ino, struct content *ct,
 {
 	sqlite3_stmt *s = db_q(st, "SELECT " CONTENT_COLS ", (SELECT v FROM"
 			       " meta WHERE k = 'rights'), (SELECT alias"
-			       " FROM node WHERE id = ?1) FROM node"
-			       " WHERE id = " RESOLVE, "i", ino);
+			       " FROM node WHERE id = ?1) FROM " CONTENT_FROM
+			       " WHERE n.id = " RESOLVE, "i", ino);
 	int rc = content_row(st, s, ct);
 
 	if (rc)
@@ -88,25 +91,54 @@ int sq_content_room(struct store *st, int64_t ino, struct content *ct,
 	return rc;
 }
 
+int sq_inline_drop(struct store *st, int64_t ino)
+{
+	return db_run(st, "DELETE FROM node_inline WHERE node = ?", "i", ino);
+}
+
+int sq_inline_copy(struct store *st, int64_t src, int64_t dst)
+{
+	int rc = sq_inline_drop(st, dst);
+
+	if (rc == 0)
+		rc = db_run(st,
+			    "INSERT INTO node_inline (node, data) SELECT ?1,"
+			    " data FROM node_inline WHERE node = ?2",
+			    "ii", dst, src);
+	return rc;
+}
+
 int sq_content_set_inline(struct store *st, int64_t ino,
 			    const unsigned char *blob, size_t len,
 			    const unsigned char cid[16], int64_t size,
 			    int64_t touch)
 {
-	return db_run(st,
-		      "UPDATE node SET inline = ?1, chunked = 0, cid = ?2,"
-		      " size = ?3, " TOUCH(4) " WHERE id = ?5",
-		      "bbiii", blob, len, cid, (size_t)16, size, touch, ino);
+	int rc = db_run(st,
+			"UPDATE node SET chunked = 0, cid = ?1, size = ?2, "
+			TOUCH(3) " WHERE id = ?4",
+			"biii", cid, (size_t)16, size, touch, ino);
+
+	if (rc == 0 && blob && len)
+		rc = db_run(st,
+			    "INSERT INTO node_inline (node, data) VALUES (?, ?)"
+			    " ON CONFLICT (node) DO UPDATE SET data ="
+			    " excluded.data",
+			    "ib", ino, blob, len);
+	else if (rc == 0)
+		rc = sq_inline_drop(st, ino);
+	return rc;
 }
 
 int sq_content_set_chunked(struct store *st, int64_t ino,
 			     const unsigned char cid[16], int64_t size,
 			     int64_t touch)
 {
-	return db_run(st,
-		      "UPDATE node SET chunked = 1, inline = NULL,"
-		      " cid = ?1, size = ?2, " TOUCH(3) " WHERE id = ?4",
-		      "biii", cid, (size_t)16, size, touch, ino);
+	int rc = db_run(st,
+			"UPDATE node SET chunked = 1, cid = ?1, size = ?2, "
+			TOUCH(3) " WHERE id = ?4",
+			"biii", cid, (size_t)16, size, touch, ino);
+
+	return rc ? rc : sq_inline_drop(st, ino);
 }
 
 int sq_trash_next(struct store *st, unsigned char cid[16])

@@ -152,12 +152,14 @@ int sq_node_content_trash(struct store *st, int64_t ino)
 int sq_node_content_take(struct store *st, int64_t src, int64_t dst,
 			   int64_t ctime)
 {
-	return db_run(st,
-		      "UPDATE node SET (cid, cipher, inline, chunked,"
-		      " size, mode, atime, mtime, ctime) = (SELECT cid,"
-		      " cipher, inline, chunked, size, mode, atime, mtime,"
-		      " ?1 FROM node WHERE id = ?2) WHERE id = ?3",
-		      "iii", ctime, src, dst);
+	int rc = db_run(st,
+			"UPDATE node SET (cid, cipher, chunked,"
+			" size, mode, atime, mtime, ctime) = (SELECT cid,"
+			" cipher, chunked, size, mode, atime, mtime,"
+			" ?1 FROM node WHERE id = ?2) WHERE id = ?3",
+			"iii", ctime, src, dst);
+
+	return rc ? rc : sq_inline_copy(st, src, dst);
 }
 
 int sq_xattr_move(struct store *st, int64_t src, int64_t dst)
@@ -172,10 +174,12 @@ int sq_xattr_move(struct store *st, int64_t src, int64_t dst)
 
 int sq_node_content_clear(struct store *st, int64_t ino)
 {
-	return db_run(st,
-		      "UPDATE node SET cid = NULL, inline = NULL,"
-		      " chunked = 0, size = 0 WHERE id = ?",
-		      "i", ino);
+	int rc = db_run(st,
+			"UPDATE node SET cid = NULL, chunked = 0, size = 0"
+			" WHERE id = ?",
+			"i", ino);
+
+	return rc ? rc : sq_inline_drop(st, ino);
 }
 
 int sq_node_alias(struct store *st, int64_t src, int64_t dst, int64_t ctime)

@@ -207,10 +207,11 @@ import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.create_function("gfs_origin", 0, lambda: 0)  # used by the journal's triggers
 for ino in sys.argv[2:]:
-    blob = bytearray(db.execute("SELECT inline FROM node WHERE id = ?",
+    blob = bytearray(db.execute("SELECT data FROM node_inline WHERE node = ?",
                                 (int(ino),)).fetchone()[0])
     blob[30] ^= 0x01
-    db.execute("UPDATE node SET inline = ? WHERE id = ?", (bytes(blob), int(ino)))
+    db.execute("UPDATE node_inline SET data = ? WHERE node = ?",
+               (bytes(blob), int(ino)))
 db.commit()
 EOF
 remount "$M" -o allow_other

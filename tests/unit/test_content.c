@@ -441,6 +441,77 @@ static void writes_of_every_shape(struct fixture *fx)
 	}
 }
 
+/* Whether item `ino` reads as `len` bytes of `fill`. */
+static bool reads_as(struct fixture *fx, const struct store_caller *c,
+		     uint64_t ino, size_t len, char fill)
+{
+	struct store_file *f = NULL;
+	unsigned char *want = malloc(len);
+	bool same = false;
+
+	if (want && store_fs_open(fx->st, c, ino, O_RDONLY, &f) == 0) {
+		memset(want, fill, len);
+		same = same_as(fx, f, want, len);
+		store_fs_release(fx->st, f, NULL);
+	}
+	free(want);
+	return same;
+}
+
+/* A store whose small items' sealed content is still in the node's row
+ * (before SQLite's schema 22, PostgreSQL's 9) opens with it moved to
+ * node_inline: every item, history's too, reads as before, and what
+ * changes afterwards lands in the new table. */
+static void inline_moves_out(struct fixture *fx)
+{
+	struct store_caller boss = fx_account(fx, "boss", FX_BIG);
+	uint64_t docs, a, b, big;
+	char err[256];
+	unsigned problems = 99;
+	int rc;
+
+	fx_group(fx, &boss, "G", 0);
+	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
+	a = put(fx, &boss, docs, "a.txt", 3000, 'a');
+	b = put(fx, &boss, docs, "b.txt", 100, 'b');
+	big = put(fx, &boss, docs, "big.bin", 100000, 'z');
+	put(fx, &boss, docs, "gone.txt", 50, 'g');
+	succeeds(fx, store_fs_unlink(fx->st, &boss, docs, "gone.txt"),
+		 "gone.txt goes to the trash");
+	store_close(fx->st);
+	fx->st = NULL;
+	is_int(fx_sql(fx,
+		      "ALTER TABLE node ADD COLUMN inline BLOB;"
+		      "UPDATE node SET inline = (SELECT data FROM node_inline"
+		      "  i WHERE i.node = node.id);"
+		      "DROP TABLE node_inline;"
+		      "PRAGMA user_version = 21;",
+		      "ALTER TABLE node ADD COLUMN inline bytea;"
+		      "UPDATE node SET inline = (SELECT data FROM node_inline"
+		      "  i WHERE i.node = node.id);"
+		      "DROP TABLE node_inline;"
+		      "UPDATE gfs_schema SET version = version - 1;"),
+	       0, "the store is put back into the earlier shape");
+	rc = store_open(fx->dir, STORE_OPEN_KEY, NULL, 0, &fx->st, err,
+			sizeof(err));
+	if (rc)
+		fx_bail(fx, rc, "reopen: %s", err);
+	ok(reads_as(fx, &boss, a, 3000, 'a'), "a.txt reads as before");
+	ok(reads_as(fx, &boss, b, 100, 'b'), "b.txt too");
+	ok(reads_as(fx, &boss, big, 100000, 'z'),
+	   "a file of content records too");
+	succeeds(fx, store_check(fx->st, &fx->op, NULL, NULL, &problems),
+		 "check");
+	is_int(problems, 0, "  finds nothing amiss, the trashed item included");
+	b = put(fx, &boss, docs, "c.txt", 2000, 'c');
+	ok(reads_as(fx, &boss, b, 2000, 'c'), "a new small item reads back");
+	is_int(fx_sql(fx, "UPDATE node_inline SET data = data",
+		      "UPDATE node_inline SET data = data"),
+	       0, "node_inline is there");
+	is_int(fx_sql(fx, "SELECT inline FROM node", "SELECT inline FROM node"),
+	       -EIO, "  and node's column is gone");
+}
+
 int main(void)
 {
 	fx_run("bytes in use", bytes_used);
@@ -452,5 +523,7 @@ int main(void)
 	fx_run("edit per item governs writing", edit_governs_writes);
 	fx_run("deleting a group deletes its bytes", delete_with_content);
 	fx_run("writes of every shape", writes_of_every_shape);
+	fx_run("small items' content moves out of the node row",
+	       inline_moves_out);
 	return done_testing();
 }

@@ -134,10 +134,10 @@ int main(void)
 	       1, "gfs_files_move is PL/pgSQL (its plan kept)");
 	is_int(pgt_one(&st,
 		       "SELECT (attstorage = 'e')::int FROM pg_attribute"
-		       " WHERE attrelid = 'node'::regclass"
-		       " AND attname = 'inline'",
+		       " WHERE attrelid = 'node_inline'::regclass"
+		       " AND attname = 'data'",
 		       0),
-	       1, "node.inline is stored uncompressed");
+	       1, "node_inline.data is stored uncompressed");
 	is_int(pgt_one(&st,
 		       "SELECT count(*) FROM pg_trigger t JOIN pg_class c"
 		       " ON c.oid = t.tgrelid WHERE NOT t.tgisinternal",
