@@ -668,7 +668,8 @@ int meta_hist_node_name(struct store *st, int64_t node, int64_t *parent,
 			char *name, size_t len);
 /* A detached copy of node `node`'s row for entry `hist`, which names it
  * after (hist.node): *vid its id.  With `fresh`, it has no content yet,
- * under content id `cid` (16 bytes); else it takes the node's. */
+ * under content id `cid` (16 bytes); else it takes the node's, inline
+ * content included.  -ENOENT: no such node. */
 int meta_hist_version_node(struct store *st, int64_t node, bool fresh,
 			   const unsigned char *cid, int64_t hist,
 			   int64_t *vid);

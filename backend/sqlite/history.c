@@ -144,6 +144,9 @@ int sq_hist_version_node(struct store *st, int64_t node, bool fresh,
 		    " editors_all, atime, mtime, ctime, iif(?2, ?3, cid),"
 		    " iif(?2, 0, chunked), cipher, ?4 FROM node WHERE id = ?1",
 		    "iibi", node, (int64_t)fresh, cid, (size_t)16, hist);
+	/* No such node: no row, and the last id is another's. */
+	if (rc == 0 && db_changes(st) != 1)
+		return -ENOENT;
 	id = db_last_id(st);
 	if (rc == 0 && !fresh)
 		rc = sq_inline_copy(st, node, id);

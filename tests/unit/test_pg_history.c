@@ -292,8 +292,16 @@ int main(void)
 	       "the entry names it");
 	is_int(pgt_one(&st, "SELECT hist FROM node WHERE id = $1", vid), e3,
 	       "and it the entry");
+	is_errno(pg_run(&st, "INSERT INTO node_inline (node, data) VALUES"
+			" ($1, '\\x0a0b')", "i", f2),
+		 0, "the item has inline content");
 	is_errno(pg_hist_version_node(&st, f2, false, cid, e3, &vid), 0,
 		 "a version taking the content");
+	is_int(pgt_one(&st,
+		       "SELECT count(*) FROM node_inline WHERE node = $1"
+		       " AND data = '\\x0a0b'::bytea",
+		       vid),
+	       1, "  its inline content copied");
 	is_int(pgt_one(&st, "SELECT size FROM node WHERE id = $1", vid), 40,
 	       "it has the item's size");
 	is_int(pgt_one(&st,
@@ -308,6 +316,9 @@ int main(void)
 		       " FROM node WHERE id = $1",
 		       f2),
 	       10, "size 0, the new content id");
+	is_int(pgt_one(&st, "SELECT count(*) FROM node_inline WHERE node = $1",
+		       f2),
+	       0, "  and no inline content");
 	v = -3;
 	is_errno(pg_hist_version_node(&st, 99999, true, cid, e3, &v), -ENOENT,
 		 "no such node: -ENOENT");
