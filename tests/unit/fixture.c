@@ -393,6 +393,17 @@ uint64_t fx_root(struct fixture *fx, const struct store_caller *c,
 	return ino;
 }
 
+uint64_t fx_lookup(struct fixture *fx, const struct store_caller *c,
+		   uint64_t parent, const char *name)
+{
+	struct store_attr a;
+	int rc = store_fs_lookup(fx->st, c, parent, name, &a);
+
+	if (rc)
+		fx_bail(fx, rc, "lookup %s", name);
+	return a.ino;
+}
+
 uint64_t fx_mkdir(struct fixture *fx, const struct store_caller *c,
 		  uint64_t parent, const char *name)
 {

@@ -93,6 +93,10 @@ long fx_members(struct fixture *fx, const struct store_caller *c,
 
 uint64_t fx_root(struct fixture *fx, const struct store_caller *c,
 		 const char *group, enum store_tool tool);
+/* The inode of `name` in folder `parent` as `c` looks it up (bails when
+ * the lookup fails). */
+uint64_t fx_lookup(struct fixture *fx, const struct store_caller *c,
+		   uint64_t parent, const char *name);
 uint64_t fx_mkdir(struct fixture *fx, const struct store_caller *c,
 		  uint64_t parent, const char *name);
 uint64_t fx_create(struct fixture *fx, const struct store_caller *c,

@@ -379,17 +379,6 @@ static void answers_from_cache(struct fixture *fx)
 		 "bob's next request sees he is no member");
 }
 
-static uint64_t child(struct fixture *fx, const struct store_caller *c,
-		      uint64_t parent, const char *name)
-{
-	struct store_attr a;
-	int rc = store_fs_lookup(fx->st, c, parent, name, &a);
-
-	if (rc)
-		fx_bail(fx, rc, "lookup %s", name);
-	return a.ino;
-}
-
 /* Whether `c` opening folder `ino` is told every caller sees the same. */
 static bool alike(struct fixture *fx, const struct store_caller *c,
 		  uint64_t ino)
@@ -410,10 +399,10 @@ static void listings_alike(struct fixture *fx)
 	struct team t;
 
 	team(fx, &t);
-	group = child(fx, &t.bob, STORE_ROOT_INO, "Team");
+	group = fx_lookup(fx, &t.bob, STORE_ROOT_INO, "Team");
 	sub = fx_mkdir(fx, &t.boss, t.docs, "sub");
-	drop = child(fx, &t.bob, group, "drop");
-	members = child(fx, &t.bob, group, "members");
+	drop = fx_lookup(fx, &t.bob, group, "drop");
+	members = fx_lookup(fx, &t.bob, group, "members");
 	priv = fx_root(fx, &t.bob, NULL, STORE_TOOL_DOCUMENTS);
 	ok(alike(fx, &t.bob, t.docs), "documents/: alike");
 	ok(alike(fx, &t.alice, sub), "a folder in it: alike");
@@ -424,13 +413,13 @@ static void listings_alike(struct fixture *fx)
 	ok(!alike(fx, &t.bob, group),
 	   "the group's folder (with history/): per caller");
 	ok(!alike(fx, &t.bob, drop), "drop/: per caller");
-	ok(!alike(fx, &t.bob, child(fx, &t.bob, drop, "alice")),
+	ok(!alike(fx, &t.bob, fx_lookup(fx, &t.bob, drop, "alice")),
 	   "a member's drop folder: per caller");
 	ok(!alike(fx, &t.bob, members), "members/: per caller");
-	ok(!alike(fx, &t.bob, child(fx, &t.bob, members, "alice")),
+	ok(!alike(fx, &t.bob, fx_lookup(fx, &t.bob, members, "alice")),
 	   "a member's folder in members/: per caller");
 	ok(!alike(fx, &t.bob, priv), "a private space's folder: per caller");
-	ok(!alike(fx, &t.bob, child(fx, &t.bob, group, "history")),
+	ok(!alike(fx, &t.bob, fx_lookup(fx, &t.bob, group, "history")),
 	   "history/: per caller");
 	succeeds(fx, store_fs_opendir(fx->st, &t.bob, sub, NULL),
 		 "the answer may be left unasked");

@@ -15,17 +15,6 @@
 
 #include "fixture.h"
 
-static uint64_t look(struct fixture *fx, const struct store_caller *c,
-		     uint64_t parent, const char *name)
-{
-	struct store_attr a;
-	int rc = store_fs_lookup(fx->st, c, parent, name, &a);
-
-	if (rc)
-		fx_bail(fx, rc, "lookup %s", name);
-	return a.ino;
-}
-
 static int put(struct fixture *fx, const struct store_caller *c, uint64_t dir,
 	       const char *name, const char *data)
 {
@@ -67,9 +56,9 @@ static void world(struct fixture *fx, struct world *w)
 	fx_rights(fx, &w->boss, "G", "mail", STORE_RIGHT_EDIT, false, "adder",
 		  "deleter", NULL);
 	w->mail = fx_root(fx, &w->boss, "G", STORE_TOOL_MAIL);
-	w->cur = look(fx, &w->boss, w->mail, "cur");
-	w->new = look(fx, &w->boss, w->mail, "new");
-	w->tmp = look(fx, &w->boss, w->mail, "tmp");
+	w->cur = fx_lookup(fx, &w->boss, w->mail, "cur");
+	w->new = fx_lookup(fx, &w->boss, w->mail, "new");
+	w->tmp = fx_lookup(fx, &w->boss, w->mail, "tmp");
 }
 
 /* Deliver msg as the operator; the new file's name into name. */
@@ -163,8 +152,9 @@ static void rights(struct fixture *fx)
 	refused(fx, store_fs_unlink(fx->st, &w.adder, w.cur, seen), -EACCES,
 		"delete", "no delete: no expunge");
 	refused(fx,
-		store_fs_open(fx->st, &w.boss, look(fx, &w.boss, w.cur, seen),
-			      O_WRONLY, &(struct store_file *){NULL}),
+		store_fs_open(fx->st, &w.boss,
+			      fx_lookup(fx, &w.boss, w.cur, seen), O_WRONLY,
+			      &(struct store_file *){NULL}),
 		-EACCES, "edit", "a delivered message is never written");
 	/* add alone: one's own delivery from tmp/. */
 	succeeds(fx, put(fx, &w.adder, w.tmp, "m1", msg),
@@ -176,8 +166,8 @@ static void rights(struct fixture *fx)
 	succeeds(fx, put(fx, &w.adder, w.tmp, "m2", msg), "writes another");
 	succeeds(fx,
 		 store_fs_link(fx->st, &w.adder,
-			       look(fx, &w.adder, w.tmp, "m2"), w.cur, "m2:2,",
-			       &(struct store_attr){0}),
+			       fx_lookup(fx, &w.adder, w.tmp, "m2"), w.cur,
+			       "m2:2,", &(struct store_attr){0}),
 		 "links it into cur/");
 	succeeds(fx, store_fs_unlink(fx->st, &w.adder, w.tmp, "m2"),
 		 "and removes its tmp/ name");

@@ -19,17 +19,6 @@
 
 #include "fixture.h"
 
-static uint64_t look(struct fixture *fx, const struct store_caller *c,
-		     uint64_t parent, const char *name)
-{
-	struct store_attr a;
-	int rc = store_fs_lookup(fx->st, c, parent, name, &a);
-
-	if (rc)
-		fx_bail(fx, rc, "lookup %s", name);
-	return a.ino;
-}
-
 /* Create `name` in `dir` holding `data`, as `c`. */
 static uint64_t put(struct fixture *fx, const struct store_caller *c,
 		    uint64_t dir, const char *name, const char *data)
@@ -88,8 +77,8 @@ static void world(struct fixture *fx, struct world *w)
 		  "bob", NULL);
 	w->docs = fx_root(fx, &w->boss, "G", STORE_TOOL_DOCUMENTS);
 	w->cal = fx_root(fx, &w->boss, "G", STORE_TOOL_CALENDAR);
-	root = look(fx, &w->boss, STORE_ROOT_INO, "G");
-	w->drop = look(fx, &w->boss, root, "drop");
+	root = fx_lookup(fx, &w->boss, STORE_ROOT_INO, "G");
+	w->drop = fx_lookup(fx, &w->boss, root, "drop");
 }
 
 static void into_drop(struct fixture *fx)
@@ -100,8 +89,8 @@ static void into_drop(struct fixture *fx)
 	char buf[64];
 
 	world(fx, &w);
-	mine = look(fx, &w.bob, w.drop, "bob");
-	hers = look(fx, &w.carol, w.drop, "carol");
+	mine = fx_lookup(fx, &w.bob, w.drop, "bob");
+	hers = fx_lookup(fx, &w.carol, w.drop, "carol");
 	put(fx, &w.boss, w.docs, "x.txt", "original");
 	refused(fx,
 		store_fs_rename(fx->st, &w.bob, w.docs, "x.txt", mine, "x.txt",
@@ -112,7 +101,7 @@ static void into_drop(struct fixture *fx)
 		store_fs_rename(fx->st, &w.bob, w.docs, "x.txt", hers, "x.txt",
 				0, NULL),
 		-EACCES, "edit", "nor into another member's drop");
-	is_str(get(fx, &w.carol, look(fx, &w.carol, w.docs, "x.txt"), buf,
+	is_str(get(fx, &w.carol, fx_lookup(fx, &w.carol, w.docs, "x.txt"), buf,
 		   sizeof(buf)),
 	       "original", "x.txt stays where it was");
 	put(fx, &w.bob, w.docs, "b.txt", "bob's");
@@ -162,7 +151,7 @@ static void exchange(struct fixture *fx)
 				"scratch", STORE_RENAME_EXCHANGE, NULL),
 		-EINVAL, "documents", "no exchange with the calendar");
 	dir = fx_mkdir(fx, &w.boss, w.docs, "dir");
-	mine = look(fx, &w.bob, w.drop, "bob");
+	mine = fx_lookup(fx, &w.bob, w.drop, "bob");
 	fx_mkdir(fx, &w.bob, mine, "m");
 	refused(fx,
 		store_fs_rename(fx->st, &w.bob, mine, "m", w.docs, "dir",
@@ -184,8 +173,9 @@ static void exchange(struct fixture *fx)
 		 store_fs_rename(fx->st, &w.boss, w.docs, "e1", dir, "e2",
 				 STORE_RENAME_EXCHANGE, NULL),
 		 "an exchange within documents");
-	is_int(look(fx, &w.boss, w.docs, "e1"), e2, "e1 is the other inode");
-	is_int(look(fx, &w.boss, dir, "e2"), e1, "and e2 too");
+	is_int(fx_lookup(fx, &w.boss, w.docs, "e1"), e2,
+	       "e1 is the other inode");
+	is_int(fx_lookup(fx, &w.boss, dir, "e2"), e1, "and e2 too");
 	ok(strcmp(get(fx, &w.bob, e1, a, sizeof(a)), "one") == 0 &&
 		   strcmp(get(fx, &w.bob, e2, b, sizeof(b)), "two") == 0,
 	   "contents go with their inodes");
@@ -209,7 +199,8 @@ static void alias_handle(struct fixture *fx)
 		 "bob edits tmp.txt");
 	succeeds(fx,
 		 store_fs_open(fx->st, &w.bob,
-			       look(fx, &w.bob, w.docs, "tmp.txt"), O_RDWR, &f),
+			       fx_lookup(fx, &w.bob, w.docs, "tmp.txt"), O_RDWR,
+			       &f),
 		 "bob opens tmp.txt for writing");
 	if (!f)
 		return;
@@ -242,14 +233,15 @@ static void links(struct fixture *fx)
 	char buf[16];
 
 	world(fx, &w);
-	boss_drop = look(fx, &w.bob, w.drop, "boss");
-	carol_drop = look(fx, &w.bob, w.drop, "carol");
+	boss_drop = fx_lookup(fx, &w.bob, w.drop, "boss");
+	carol_drop = fx_lookup(fx, &w.bob, w.drop, "carol");
 	l = put(fx, &w.bob, boss_drop, "l.txt", "link");
 	refused(fx, store_fs_link(fx->st, &w.bob, l, carol_drop, "l.txt", &a),
 		-EXDEV, "drop folder", "no link into another drop folder");
 	refused(fx,
 		store_fs_link(fx->st, &w.bob, l,
-			      look(fx, &w.bob, w.drop, "bob"), "l.txt", &a),
+			      fx_lookup(fx, &w.bob, w.drop, "bob"), "l.txt",
+			      &a),
 		-EXDEV, "drop folder", "nor into one's own");
 	succeeds(fx, store_fs_link(fx->st, &w.bob, l, boss_drop, "l2.txt", &a),
 		 "a link within the same drop folder");
@@ -263,12 +255,12 @@ static void links(struct fixture *fx)
 		 store_fs_rename(fx->st, &w.boss, w.docs, ".h.tmp", w.docs,
 				 "h.txt", 0, NULL),
 		 "save over h.txt");
-	is_int(look(fx, &w.boss, w.docs, "snap.txt"), l,
+	is_int(fx_lookup(fx, &w.boss, w.docs, "snap.txt"), l,
 	       "snap.txt keeps the inode");
-	ok(look(fx, &w.boss, w.docs, "h.txt") != l, "h.txt is a new one");
+	ok(fx_lookup(fx, &w.boss, w.docs, "h.txt") != l, "h.txt is a new one");
 	is_str(get(fx, &w.carol, l, buf, sizeof(buf)), "old",
 	       "snap.txt keeps the old content");
-	is_str(get(fx, &w.carol, look(fx, &w.boss, w.docs, "h.txt"), buf,
+	is_str(get(fx, &w.carol, fx_lookup(fx, &w.boss, w.docs, "h.txt"), buf,
 		   sizeof(buf)),
 	       "new", "h.txt has the new one");
 }
@@ -300,7 +292,7 @@ static void drop_refusals(struct fixture *fx)
 	uint64_t carols;
 
 	world(fx, &w);
-	carols = look(fx, &w.carol, w.drop, "carol");
+	carols = fx_lookup(fx, &w.carol, w.drop, "carol");
 	put(fx, &w.carol, carols, "hers.txt", "carol's own");
 	refused(fx, store_fs_mkdir(fx->st, &w.bob, w.drop, "x", 0755, &a),
 		-EACCES, "one folder per member", "a folder of one's own in drop/");
@@ -429,7 +421,7 @@ static void gone_item(struct fixture *fx)
 		 "gone.txt goes");
 	named_calls(fx, &w.boss, gone, -ESTALE, "a deleted item");
 	named_calls(fx, &w.carol,
-		    put(fx, &w.bob, look(fx, &w.boss, w.drop, "boss"),
+		    put(fx, &w.bob, fx_lookup(fx, &w.boss, w.drop, "boss"),
 			"dropped.txt", "for boss"),
 		    -ESTALE, "a drop of bob's for boss, out of carol's sight");
 
@@ -441,7 +433,8 @@ static void gone_item(struct fixture *fx)
 	is_errno(store_fs_opendir(fx->st, &w.carol, gone, NULL), -ESTALE,
 		 "a deleted folder: opendir");
 	is_errno(store_fs_opendir(fx->st, &w.carol,
-				  look(fx, &w.carol, w.docs, "y.txt"), NULL),
+				  fx_lookup(fx, &w.carol, w.docs, "y.txt"),
+				  NULL),
 		 -ENOTDIR, "a file: opendir");
 
 	/* The save pattern while the source is open: its inode answers as
@@ -465,7 +458,7 @@ static void gone_item(struct fixture *fx)
 	       "  with its content");
 	store_fs_release(fx->st, f, NULL);
 	named_calls(fx, &w.carol, src, -ESTALE, "the source after its close");
-	is_int(look(fx, &w.carol, w.docs, "doc.txt"), doc,
+	is_int(fx_lookup(fx, &w.carol, w.docs, "doc.txt"), doc,
 	       "looked up again, doc.txt is doc.txt's inode");
 	is_str(get(fx, &w.carol, doc, buf, sizeof(buf)), "new version",
 	       "  and holds the new version");
