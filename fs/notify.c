@@ -118,6 +118,11 @@ static void on_change(void *arg, uint64_t ino, uint64_t parent,
 static bool send_queued(struct fs *fs)
 {
 	struct fs_notify *n = fs->notify;
+	/* Inodes dropped in this pass: the journal names a folder once per
+	 * name made or removed in it, and again for its times; once is
+	 * enough, every change read being already committed.  A slot taken
+	 * by another inode only lets a drop be sent twice. */
+	uint64_t sent[64] = {0};
 	struct item *it, *next;
 	bool all;
 
@@ -128,13 +133,17 @@ static bool send_queued(struct fs *fs)
 	n->all = false;
 	pthread_mutex_unlock(&n->lock);
 	for (; it; it = next) {
+		uint64_t *slot = &sent[it->ino % 64];
+
 		next = it->next;
 		if (it->parent)
 			fuse_lowlevel_notify_inval_entry(fs->se, it->parent,
 							 it->name,
 							 strlen(it->name));
-		else
+		else if (*slot != it->ino) {
 			fuse_lowlevel_notify_inval_inode(fs->se, it->ino, 0, 0);
+			*slot = it->ino;
+		}
 		free(it->name);
 		free(it);
 	}
