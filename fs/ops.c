@@ -778,11 +778,16 @@ static int add_entry(void *arg, const char *name, const struct store_attr *a)
  * notifications for changes elsewhere.  A folder whose slot another took
  * is asked again: a request more, never a stale listing.
  */
+static size_t listed_slot(struct fs *fs, uint64_t ino)
+{
+	return ino % (sizeof(fs->listed.v) / sizeof(fs->listed.v[0]));
+}
+
 static bool listed_recently(struct fs *fs, uint64_t ino)
 {
 	struct timespec now;
 	bool fresh;
-	size_t i = ino % (sizeof(fs->listed.v) / sizeof(fs->listed.v[0]));
+	size_t i = listed_slot(fs, ino);
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	pthread_mutex_lock(&fs->listed.lock);
@@ -798,7 +803,7 @@ static bool listed_recently(struct fs *fs, uint64_t ino)
 /* The kernel fills its cache of `ino`'s listing from this reply on. */
 static void listed_now(struct fs *fs, uint64_t ino)
 {
-	size_t i = ino % (sizeof(fs->listed.v) / sizeof(fs->listed.v[0]));
+	size_t i = listed_slot(fs, ino);
 
 	pthread_mutex_lock(&fs->listed.lock);
 	fs->listed.v[i].ino = ino;
