@@ -6,6 +6,7 @@
  * engine's files share (engine.h), transactions, and the one place where
  * SQLite result codes become errnos.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,11 +127,22 @@ static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
+/* Before SQLite's first use in the process: no memory statistics, which
+ * nothing reads and which take a process-wide lock around every
+ * allocation of every connection (a daemon's threads each have one).
+ * Too late when SQLite is in use already: it then keeps them. */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int sq_open(struct store *st, const char *path, bool readonly, bool create)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
 	int rc;
 
+	pthread_once(&once, sqlite_setup);
 	if (readonly)
 		flags |= SQLITE_OPEN_READONLY;
 	else
@@ -469,14 +481,28 @@ int db_texts(struct store *st, char ***out, size_t *n, const char *sql,
 	return 0;
 }
 
+/* A transaction's start or end, prepared once: every request has one, and
+ * sqlite3_exec would parse and compile it each time (a tenth of the
+ * daemon's own time in a lookup).  SQLITE_OK or the step's failure. */
+static int txn_step(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = db_stmt(st, sql);
+	int rc;
+
+	if (!s)
+		return SQLITE_ERROR;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 int sq_begin(struct store *st, bool write)
 {
 	int rc;
 
 	st->wseq++;
 	st->eng->writes_at_begin = st->eng->writes;
-	rc = sqlite3_exec(st->eng->db, write ? "BEGIN IMMEDIATE" : "BEGIN",
-			  NULL, NULL, NULL);
+	rc = txn_step(st, write ? "BEGIN IMMEDIATE" : "BEGIN");
 	return rc == SQLITE_OK ? 0 : db_error(st, rc, "begin");
 }
 
@@ -485,7 +511,7 @@ int sq_commit(struct store *st)
 	int rc;
 
 	st->wseq++;
-	rc = sqlite3_exec(st->eng->db, "COMMIT", NULL, NULL, NULL);
+	rc = txn_step(st, "COMMIT");
 	return rc == SQLITE_OK ? 0 : db_error(st, rc, "commit");
 }
 
