@@ -195,10 +195,10 @@ struct node_info {
 	int64_t drop_dir;   /* the group's drop/ folder */
 	int gen;	    /* enum node_gen */
 	int64_t held;	    /* its history entry (history.c), 0 when live */
-	/* What the mount shows of it (meta_node_attr's), when `attr`: an
-	 * engine whose every query is a round trip (PostgreSQL) reads them
-	 * in the same query, and node_attr takes them from node.c's memo;
-	 * SQLite leaves them out (a join less on every node_info). */
+	/* What the mount shows of it (meta_node_attr's), when `attr`: both
+	 * engines read them in the same query (on PostgreSQL a query is a
+	 * round trip; on SQLite a lookup then runs one statement less), and
+	 * node_attr takes them from node.c's memo. */
 	bool attr;
 	int64_t size, atime_ns, mtime_ns, ctime_ns;
 	int64_t uid; /* the creator's Unix uid, -1 when none */

@@ -14,8 +14,10 @@
 	"SELECT n.id, n.space_id, coalesce((SELECT parent FROM dirent"         \
 	" WHERE child = n.id LIMIT 1), 0), n.tool, n.mode, n.creator,"         \
 	" n.editors_all, s.group_id, s.account_id, s.root, s.drop_dir,"        \
-	" n.nlink, n.gen, coalesce(n.hist, 0) FROM node n"                     \
+	" n.nlink, n.gen, coalesce(n.hist, 0), n.size, n.atime, n.mtime,"      \
+	" n.ctime, a.unix_uid FROM node n"                                     \
 	" LEFT JOIN space s ON s.id = n.space_id"                              \
+	" LEFT JOIN account a ON a.id = n.creator"                             \
 	" WHERE n.id = " RESOLVE
 
 int sq_node_get(struct store *st, int64_t ino, struct node_info *out)
@@ -49,6 +51,14 @@ int sq_node_get(struct store *st, int64_t ino, struct node_info *out)
 	out->nlink = sqlite3_column_int64(s, 11);
 	out->gen = sqlite3_column_int(s, 12);
 	out->held = sqlite3_column_int64(s, 13);
+	out->size = sqlite3_column_int64(s, 14);
+	out->atime_ns = sqlite3_column_int64(s, 15);
+	out->mtime_ns = sqlite3_column_int64(s, 16);
+	out->ctime_ns = sqlite3_column_int64(s, 17);
+	out->uid = sqlite3_column_type(s, 18) == SQLITE_NULL
+			   ? -1
+			   : sqlite3_column_int64(s, 18);
+	out->attr = true;
 	db_done(s);
 	return 0;
 }
