@@ -565,6 +565,17 @@ int sq_access_gen(struct store *st, int64_t *gen, struct meta_mark *mark)
 	return 0;
 }
 
+bool db_mark(struct store *st, struct meta_mark *mark)
+{
+	if (!st->eng ||
+	    sqlite3_txn_state(st->eng->db, "main") == SQLITE_TXN_NONE)
+		return false;
+	mark->version = data_version(st);
+	mark->writes = st->eng->writes;
+	mark->resets = st->eng->resets;
+	return true;
+}
+
 bool sq_unchanged_since(struct store *st, const struct meta_mark *mark)
 {
 	/* Before its first statement a transaction has no snapshot yet: the

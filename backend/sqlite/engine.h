@@ -15,6 +15,7 @@
 #include "sq_calls.h" /* this engine's meta.h: sq_X for meta_X */
 
 #define STMT_CACHE_SLOTS 256
+#define NODE_ROWS	 8
 
 /* A space's capacity (the plan of the group's administrator, or of the
  * private space's owner), for queries on `space s`: SELECT ...
@@ -46,6 +47,15 @@ struct engine {
 	 * that may have undone some of them.  writes at BEGIN and at the
 	 * last SAVEPOINT: a rollback of nothing written undoes nothing. */
 	uint64_t writes, resets, writes_at_begin, writes_at_savepoint;
+	/* Node rows read (sq_node_get) and where the connection stood then:
+	 * one holds in a later transaction while nothing can have changed
+	 * since (sq_unchanged_since), so a run of lookups in one folder reads
+	 * the folder once.  Slot by inode number; ino 0: empty. */
+	struct {
+		int64_t ino;
+		struct meta_mark mark;
+		struct node_info info;
+	} nodes[NODE_ROWS];
 };
 
 /* SQLite result code `rc` as a negative errno, with a message naming
@@ -54,6 +64,9 @@ int db_error(struct store *st, int rc, const char *what);
 /* Run SQL text of one or more statements, uncached. */
 int db_exec(struct store *st, const char *sql);
 sqlite3_stmt *db_stmt(struct store *st, const char *sql);
+/* Where the connection stands now, for sq_unchanged_since; false outside
+ * a transaction or before its first statement (no snapshot yet). */
+bool db_mark(struct store *st, struct meta_mark *mark);
 /* Prepare (cached) and bind: fmt chars i=int64 t=text (NULL binds NULL)
  * b=blob,size_t n=NULL.  NULL on error, with errmsg set. */
 sqlite3_stmt *db_q(struct store *st, const char *sql, const char *fmt, ...);

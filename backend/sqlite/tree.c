@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- nodes ---- */
 
@@ -20,11 +21,30 @@
 	" LEFT JOIN account a ON a.id = n.creator"                             \
 	" WHERE n.id = " RESOLVE
 
+/* The slot of node `ino` in the engine's rows: folders in the first half,
+ * so that the items of a folder, whose numbers run on, never put it out. */
+static unsigned row_slot(int64_t ino, bool dir)
+{
+	return (unsigned)((uint64_t)ino % (NODE_ROWS / 2)) +
+	       (dir ? 0 : NODE_ROWS / 2);
+}
+
 int sq_node_get(struct store *st, int64_t ino, struct node_info *out)
 {
+	unsigned slot;
 	sqlite3_stmt *s;
 	int rc;
 
+	if (st->eng) {
+		for (slot = row_slot(ino, true); slot < NODE_ROWS;
+		     slot += NODE_ROWS / 2)
+			if (st->eng->nodes[slot].ino == ino &&
+			    sq_unchanged_since(st,
+					       &st->eng->nodes[slot].mark)) {
+				*out = st->eng->nodes[slot].info;
+				return 0;
+			}
+	}
 	s = db_q(st, INFO_SQL, "i", ino);
 	if (!s)
 		return -EIO;
@@ -60,6 +80,10 @@ int sq_node_get(struct store *st, int64_t ino, struct node_info *out)
 			   : sqlite3_column_int64(s, 18);
 	out->attr = true;
 	db_done(s);
+	slot = row_slot(ino, S_ISDIR(out->mode));
+	st->eng->nodes[slot].ino =
+		db_mark(st, &st->eng->nodes[slot].mark) ? ino : 0;
+	st->eng->nodes[slot].info = *out;
 	return 0;
 }
 
@@ -155,16 +179,30 @@ int sq_dirent_find_node(struct store *st, int64_t parent, const char *name,
 	return rc;
 }
 
+/* The name first: its query starts the transaction's snapshot, under which
+ * the folder's row read by an earlier request may still hold. */
 int sq_dirent_find_pair(struct store *st, int64_t dir, const char *name,
 			struct node_info *folder, int64_t *child,
 			struct node_info *out)
 {
-	int rc = sq_node_get(st, dir, folder);
+	int64_t c = 0;
+	int rc = sq_dirent_find(st, dir, name, &c);
 
 	*child = 0;
+	if (rc && rc != -ENOENT)
+		return rc;
+	rc = sq_node_get(st, dir, folder);
 	if (rc)
 		return rc; /* -ENOENT: no folder */
-	rc = sq_dirent_find_node(st, folder->ino, name, child, out);
+	/* `dir` an alias: the name is looked up in what it resolves to. */
+	if (folder->ino != dir)
+		rc = sq_dirent_find(st, folder->ino, name, &c);
+	else if (!c)
+		rc = -ENOENT;
+	if (rc == 0)
+		rc = sq_node_get(st, c, out);
+	if (rc == 0)
+		*child = c;
 	return rc == -ENOENT ? 0 : rc;
 }
 

@@ -379,6 +379,43 @@ static void answers_from_cache(struct fixture *fx)
 		 "bob's next request sees he is no member");
 }
 
+/* A lookup answers from the rows of a folder and an item that an earlier
+ * request read only while nothing can have changed them (on SQLite): a
+ * change through any handle shows at the next lookup. */
+static void lookups_see_changes(struct fixture *fx, bool other)
+{
+	struct store_setattr set = {.valid = STORE_SET_SIZE, .size = 5};
+	struct store_rename r;
+	struct store_attr a;
+	struct store *by;
+	struct team t;
+	uint64_t f, x;
+	int i;
+
+	team(fx, &t);
+	by = changer(fx, other);
+	f = fx_mkdir(fx, &t.boss, t.docs, "f");
+	x = fx_create(fx, &t.boss, f, "x");
+	for (i = 0; i < 2; i++) {
+		succeeds(fx, store_fs_lookup(fx->st, &t.alice, f, "x", &a),
+			 "%s: alice looks f/x up (%d)", how(fx, by), i + 1);
+		ok(a.ino == x && a.size == 0, "%s: x, empty", how(fx, by));
+	}
+	succeeds(fx, store_fs_setattr(by, &t.boss, x, &set, NULL, &a),
+		 "%s: boss makes x 5 bytes long", how(fx, by));
+	succeeds(fx, store_fs_lookup(fx->st, &t.alice, f, "x", &a),
+		 "%s: alice looks f/x up again", how(fx, by));
+	is_int(a.size, 5, "%s: and sees its new size", how(fx, by));
+	succeeds(fx, store_fs_rename(by, &t.boss, f, "x", f, "y", 0, &r),
+		 "%s: boss renames x to y", how(fx, by));
+	is_errno(store_fs_lookup(fx->st, &t.alice, f, "x", &a), -ENOENT,
+		 "%s: alice finds no x", how(fx, by));
+	succeeds(fx, store_fs_lookup(fx->st, &t.alice, f, "y", &a), "%s: but y",
+		 how(fx, by));
+	ok(a.ino == x && a.size == 5, "%s: the same item", how(fx, by));
+	changer_done(fx, by);
+}
+
 /* Whether `c` opening folder `ino` is told every caller sees the same. */
 static bool alike(struct fixture *fx, const struct store_caller *c,
 		  uint64_t ino)
@@ -442,6 +479,7 @@ BOTH(acl_change)
 BOTH(folder_moves)
 BOTH(editors)
 BOTH(unix_users)
+BOTH(lookups_see_changes)
 
 int main(void)
 {
@@ -462,5 +500,8 @@ int main(void)
 	fx_run("the cache answers while the generation stands",
 	       answers_from_cache);
 	fx_run("listings alike for every caller", listings_alike);
+	fx_run("lookups see changes, same handle", lookups_see_changes_same);
+	fx_run("lookups see changes, another handle",
+	       lookups_see_changes_other);
 	return done_testing();
 }
