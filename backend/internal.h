@@ -397,6 +397,9 @@ int store_fail(struct store *st, int err, const char *fmt, ...)
 void store_log(struct store *st, enum store_log_level lvl, const char *fmt,
 	       ...) __attribute__((format(printf, 3, 4)));
 void copy_str(char *dst, size_t len, const char *src);
+/* This thread is about to wait for a lock held elsewhere: the wait hook
+ * (store_set_wait_hook), if any. */
+void store_waiting(void);
 int64_t now_sec(void);
 int64_t now_ns(void);
 int valid_username(const char *s);

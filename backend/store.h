@@ -98,6 +98,10 @@ enum store_open_flags {
 int store_open(const char *dir, unsigned flags, const char *passphrase,
 	       size_t passlen, struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
+/* Whether the store's metadata is in this process (SQLite): reading it
+ * then waits on nothing but the CPU and the local file system.  False on
+ * PostgreSQL, where each query is a round trip to the server. */
+bool store_in_process(const struct store *st);
 
 /* The message of the last refusal or failure on `st` ("" if none).  Valid
  * until the next call on `st`. */
@@ -130,6 +134,14 @@ void store_set_logger(struct store *st, store_log_fn fn, void *arg);
 typedef int (*store_write_hook_fn)(void *arg);
 void store_set_write_hook(struct store *st, store_write_hook_fn fn,
 			  void *arg);
+/*
+ * Called, for the whole process, in a thread of it that is about to wait
+ * for a lock another thread or process holds: this process's write lock,
+ * or the database's while another process writes (SQLite).  The daemon's
+ * request loop then lets another worker read requests meanwhile.  Set it
+ * before opening the store; NULL: none.
+ */
+void store_set_wait_hook(void (*fn)(void));
 
 /* ---- who is asking ---------------------------------------------------- */
 

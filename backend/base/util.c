@@ -55,6 +55,19 @@ void store_set_write_hook(struct store *st, store_write_hook_fn fn,
 	st->sh->write_hook_arg = arg;
 }
 
+static void (*wait_hook)(void);
+
+void store_set_wait_hook(void (*fn)(void))
+{
+	wait_hook = fn;
+}
+
+void store_waiting(void)
+{
+	if (wait_hook)
+		wait_hook();
+}
+
 void store_set_logger(struct store *st, store_log_fn fn, void *arg)
 {
 	st->log = fn;

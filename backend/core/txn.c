@@ -32,8 +32,11 @@
 
 static void wlock(struct store *st)
 {
-	while (sem_wait(&st->sh->wlock) != 0)
-		; /* EINTR */
+	if (sem_trywait(&st->sh->wlock) != 0) {
+		store_waiting();
+		while (sem_wait(&st->sh->wlock) != 0)
+			; /* EINTR */
+	}
 	st->wlocked = true;
 }
 

@@ -136,6 +136,30 @@ static void sqlite_setup(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* While another connection holds the lock: the wait hook first, then
+ * SQLite's own busy wait's steps (ms) for up to 30 s. */
+static int busy_wait(void *arg, int count)
+{
+	static const int step[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50};
+	const int n = (int)ARRAY_SIZE(step), last = 100, limit = 30000;
+	int waited = 0, ms, i;
+
+	(void)arg;
+	for (i = 0; i < count && i < n; i++)
+		waited += step[i];
+	if (count > n)
+		waited += (count - n) * last;
+	if (waited >= limit)
+		return 0;
+	if (count == 0)
+		store_waiting();
+	ms = count < n ? step[count] : last;
+	if (ms > limit - waited)
+		ms = limit - waited;
+	sqlite3_sleep(ms);
+	return 1;
+}
+
 int sq_open(struct store *st, const char *path, bool readonly, bool create)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -158,7 +182,7 @@ int sq_open(struct store *st, const char *path, bool readonly, bool create)
 	sqlite3_extended_result_codes(st->eng->db, 1);
 	/* Several processes (the daemon, groupctl) share the database: wait
 	 * for a writer rather than fail. */
-	sqlite3_busy_timeout(st->eng->db, 30000);
+	sqlite3_busy_handler(st->eng->db, busy_wait, NULL);
 	rc = sqlite3_create_function_v2(st->eng->db, "gfs_origin", 0,
 					SQLITE_UTF8 | SQLITE_INNOCUOUS, st,
 					origin_fn, NULL, NULL, NULL);

@@ -583,6 +583,11 @@ void store_close(struct store *st)
 	free(st);
 }
 
+bool store_in_process(const struct store *st)
+{
+	return st && !st->sh->conninfo;
+}
+
 int store_load_key(struct store *st, const char *passphrase, size_t passlen)
 {
 	char *path = join(st->sh->dir, KEY_FILE);

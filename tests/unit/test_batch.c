@@ -9,9 +9,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fixture.h"
 
@@ -227,6 +231,101 @@ static void fresh_file(struct fixture *fx)
 	store_close(w.other);
 }
 
+/* The wait hook (store_set_wait_hook), counting its calls. */
+static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hook_cond = PTHREAD_COND_INITIALIZER;
+static int hook_calls;
+
+static void hook(void)
+{
+	pthread_mutex_lock(&hook_lock);
+	hook_calls++;
+	pthread_cond_broadcast(&hook_cond);
+	pthread_mutex_unlock(&hook_lock);
+}
+
+/* Whether the hook was called `n` times within 10 s. */
+static bool hook_reached(int n)
+{
+	struct timespec until;
+	bool reached;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&hook_lock);
+	while (hook_calls < n &&
+	       pthread_cond_timedwait(&hook_cond, &hook_lock, &until) == 0)
+		;
+	reached = hook_calls >= n;
+	pthread_mutex_unlock(&hook_lock);
+	return reached;
+}
+
+/* A folder made in another thread, which may have to wait. */
+struct maker {
+	struct store *st;
+	const struct world *w;
+	const char *name;
+	int rc;
+	pthread_t thread;
+};
+
+static void *make(void *arg)
+{
+	struct maker *m = arg;
+	struct store_attr a;
+
+	m->rc = store_fs_mkdir(m->st, &m->w->boss, m->w->docs, m->name, 0755,
+			       &a);
+	return NULL;
+}
+
+/* A write that waits for a lock held elsewhere calls the wait hook first,
+ * in its own thread (the daemon's loop then lets another worker read):
+ * this process's write lock, held by another handle's batch, and on
+ * SQLite the database's, held by another connection. */
+static void wait_hook(struct fixture *fx)
+{
+	struct maker m = {.st = fx->st, .name = "waits"};
+	struct store_attr a;
+	struct world w;
+
+	world(fx, &w);
+	m.w = &w;
+	store_set_wait_hook(hook);
+	store_batch_mode(w.other, true);
+	succeeds(fx, store_fs_mkdir(w.other, &w.boss, w.docs, "held", 0755, &a),
+		 "another handle's batch holds the write lock");
+	ok(pthread_create(&m.thread, NULL, make, &m) == 0,
+	   "a write starts on this one");
+	ok(hook_reached(1), "it calls the wait hook");
+	succeeds(fx, store_batch_commit(w.other), "the batch commits");
+	pthread_join(m.thread, NULL);
+	succeeds(fx, m.rc, "and the write goes through");
+	store_batch_mode(w.other, false);
+	if (!fx_on_postgres()) {
+		char path[PATH_MAX + 16];
+		sqlite3 *db = NULL;
+
+		snprintf(path, sizeof(path), "%s/db/store.db", fx->dir);
+		ok(sqlite3_open(path, &db) == SQLITE_OK &&
+			   sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+					NULL) == SQLITE_OK,
+		   "another connection takes the database's write lock");
+		m.name = "waits too";
+		ok(pthread_create(&m.thread, NULL, make, &m) == 0,
+		   "a write starts");
+		ok(hook_reached(2), "it calls the wait hook");
+		ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK,
+		   "the other connection commits");
+		pthread_join(m.thread, NULL);
+		succeeds(fx, m.rc, "and the write goes through");
+		sqlite3_close(db);
+	}
+	store_set_wait_hook(NULL);
+	store_close(w.other);
+}
+
 int main(void)
 {
 	fx_run("a batch is seen by its handle, by others once committed",
@@ -235,5 +334,6 @@ int main(void)
 	fx_run("fsync and close commit a batch", sync_and_close);
 	fx_run("names change inside a batch, one request to the next", names);
 	fx_run("a file made in a batch: its first write", fresh_file);
+	fx_run("a write waiting for a lock calls the wait hook", wait_hook);
 	return done_testing();
 }
