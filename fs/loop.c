@@ -19,9 +19,19 @@
  * thread commits a batch -o commit_ms after it opened (an fsync commits at
  * once, in the backend), then the handles of the pool serve reads again.
  *
+ * One worker waits in read() at a time; the others wait here, the last
+ * to finish first woken.  The kernel hands each request to the worker
+ * that has waited longest, so with every worker in read() a client's
+ * requests in a row each woke another thread (a switch and cold caches
+ * for every lookup).  A worker that reads a request wakes an idle one to
+ * read in its place, unless the request is quick: a read of metadata on
+ * an engine in this process (SQLite), answered by the CPU alone, after
+ * which the same worker reads again.  A quick request that must wait
+ * after all (for the batch handle) wakes one first.
+ *
  * A worker reads with cancellation enabled and answers with it disabled:
  * at the end the main thread cancels workers that wait in read(), never
- * one in the middle of a request.
+ * one in the middle of a request, and wakes the idle ones.
  */
 #include <errno.h>
 #include <linux/fuse.h>
@@ -37,9 +47,54 @@
 /* Handles kept for reuse: more than the threads there can ever be. */
 #define POOL_MAX 64
 
+/* A worker waiting for its turn to read. */
+struct idle {
+	struct idle *next;
+	pthread_cond_t wake;
+	bool go; /* its turn came */
+};
+
+struct loop {
+	struct fs *fs;
+	sem_t finish; /* a worker stopped: the session ended or failed */
+	int error;    /* the first worker's failure (negative errno) */
+	pthread_mutex_t lock;
+	unsigned readers;  /* workers in read() or on their way there */
+	struct idle *idle; /* the others, the last to finish first */
+	bool quick_inline; /* quick requests leave nobody reading */
+	bool stop;
+};
+
 static __thread bool serving;	       /* this worker answers a request */
 static __thread bool writes;	       /* its opcode may change the store */
 static __thread struct store *current; /* the handle it took for it */
+static __thread struct loop *my_loop;  /* the loop this worker serves */
+
+/* Under l->lock: the idle worker that finished last goes to read. */
+static void wake_reader(struct loop *l)
+{
+	struct idle *w = l->idle;
+
+	if (!w)
+		return;
+	l->idle = w->next;
+	w->go = true;
+	l->readers++;
+	pthread_cond_signal(&w->wake);
+}
+
+/* A request about to wait: somebody reads meanwhile. */
+static void before_wait(void)
+{
+	struct loop *l = my_loop;
+
+	if (!l || !serving)
+		return;
+	pthread_mutex_lock(&l->lock);
+	if (l->readers == 0)
+		wake_reader(l);
+	pthread_mutex_unlock(&l->lock);
+}
 
 /* Whether a request may change the store: it then takes the batch handle,
  * so that its changes join the batch. */
@@ -72,6 +127,61 @@ static bool opcode_writes(const struct fuse_buf *buf)
 	}
 }
 
+/* The most a quick WRITE carries: a small file's, not a stream's. */
+#define QUICK_WRITE (64 * 1024)
+
+/* Whether an engine in this process answers a request with the CPU alone,
+ * in tens of microseconds: reads of metadata, and with group commit
+ * (`batch`) changes of metadata and small writes, which join the batch
+ * (a wait for the batch handle or a lock calls before_wait).  Not READ,
+ * READDIR and large WRITEs (their sizes have no bound), nor FSYNC, which
+ * waits for the disk. */
+static bool opcode_quick(const struct fuse_buf *buf, bool batch)
+{
+	const struct fuse_in_header *in = buf->mem;
+
+	if ((buf->flags & FUSE_BUF_IS_FD) || buf->size < sizeof(*in))
+		return false;
+	switch (in->opcode) {
+	case FUSE_LOOKUP:
+	case FUSE_FORGET:
+	case FUSE_BATCH_FORGET:
+	case FUSE_GETATTR:
+	case FUSE_READLINK:
+	case FUSE_STATFS:
+	case FUSE_GETXATTR:
+	case FUSE_LISTXATTR:
+	case FUSE_OPENDIR:
+	case FUSE_RELEASEDIR:
+	case FUSE_ACCESS:
+	case FUSE_INTERRUPT:
+	case FUSE_LSEEK:
+		return true;
+	case FUSE_CREATE:
+	case FUSE_MKNOD:
+	case FUSE_MKDIR:
+	case FUSE_SYMLINK:
+	case FUSE_LINK:
+	case FUSE_UNLINK:
+	case FUSE_RMDIR:
+	case FUSE_RENAME:
+	case FUSE_RENAME2:
+	case FUSE_SETATTR:
+	case FUSE_SETXATTR:
+	case FUSE_REMOVEXATTR:
+	case FUSE_OPEN:
+	case FUSE_FLUSH:
+	case FUSE_RELEASE:
+		return batch;
+	case FUSE_WRITE:
+		return batch &&
+		       buf->size <= sizeof(*in) + sizeof(struct fuse_write_in) +
+					    QUICK_WRITE;
+	default:
+		return false;
+	}
+}
+
 /* The batch handle for this request, waiting while another request uses
  * it: always when the request writes, and for a read while a batch holds
  * changes (armed: a request that made them has been answered).  NULL: a
@@ -87,6 +197,7 @@ static struct store *batch_take(struct fs *fs)
 			st = fs->batch.st;
 			break;
 		}
+		before_wait();
 		fs->batch.waiting++;
 		pthread_cond_wait(&fs->batch.free, &fs->batch.lock);
 		fs->batch.waiting--;
@@ -271,25 +382,49 @@ static void batch_stop(struct fs *fs)
 	pthread_mutex_destroy(&fs->batch.lock);
 }
 
-struct loop {
-	struct fs *fs;
-	sem_t finish; /* a worker stopped: the session ended or failed */
-	int error;    /* the first worker's failure (negative errno) */
-	pthread_mutex_t lock;
-};
-
 static void free_buf(void *p)
 {
 	free(((struct fuse_buf *)p)->mem);
 }
 
+/* The end: idle workers wake (and see the session ended), and none
+ * waits again. */
+static void stop_idle(struct loop *l)
+{
+	pthread_mutex_lock(&l->lock);
+	l->stop = true;
+	while (l->idle) {
+		l->idle->go = true;
+		pthread_cond_signal(&l->idle->wake);
+		l->idle = l->idle->next;
+	}
+	pthread_mutex_unlock(&l->lock);
+}
+
+/* Under l->lock: read next, or wait while another worker reads. */
+static void take_turn(struct loop *l, struct idle *me)
+{
+	if (l->readers == 0 || l->stop) {
+		l->readers++;
+		return;
+	}
+	me->go = false;
+	me->next = l->idle;
+	l->idle = me;
+	while (!me->go && !l->stop)
+		pthread_cond_wait(&me->wake, &l->lock);
+}
+
 /* Read and answer requests until the session ends: 0, or the read's
  * failure. */
-static int serve(struct loop *l, struct fuse_buf *buf)
+static int serve(struct loop *l, struct fuse_buf *buf, struct idle *me)
 {
 	struct fuse_session *se = l->fs->se;
 	int res;
 
+	pthread_mutex_lock(&l->lock);
+	take_turn(l, me);
+	pthread_mutex_unlock(&l->lock);
 	while (!fuse_session_exited(se)) {
 		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 		res = fuse_session_receive_buf(se, buf);
@@ -302,9 +437,19 @@ static int serve(struct loop *l, struct fuse_buf *buf)
 			return res;
 		serving = true;
 		writes = opcode_writes(buf);
+		pthread_mutex_lock(&l->lock);
+		l->readers--;
+		if (l->readers == 0 &&
+		    !(l->quick_inline &&
+		      opcode_quick(buf, l->fs->batch.st != NULL)))
+			wake_reader(l);
+		pthread_mutex_unlock(&l->lock);
 		fuse_session_process_buf(se, buf);
 		serving = false;
 		put_current(l->fs);
+		pthread_mutex_lock(&l->lock);
+		take_turn(l, me);
+		pthread_mutex_unlock(&l->lock);
 	}
 	return 0;
 }
@@ -313,11 +458,14 @@ static void *worker(void *arg)
 {
 	struct loop *l = arg;
 	struct fuse_buf buf = {0};
+	struct idle me = {0};
 	int res;
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	my_loop = l;
+	pthread_cond_init(&me.wake, NULL);
 	pthread_cleanup_push(free_buf, &buf);
-	res = serve(l, &buf);
+	res = serve(l, &buf, &me);
 	if (res) {
 		pthread_mutex_lock(&l->lock);
 		if (!l->error)
@@ -325,6 +473,8 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&l->lock);
 	}
 	pthread_cleanup_pop(1);
+	stop_idle(l);
+	pthread_cond_destroy(&me.wake);
 	fuse_session_exit(l->fs->se);
 	sem_post(&l->finish);
 	return NULL;
@@ -356,6 +506,12 @@ int fs_loop(struct fs *fs, unsigned threads)
 	pthread_mutex_init(&fs->pool.lock, NULL);
 	pthread_mutex_init(&l.lock, NULL);
 	sem_init(&l.finish, 0, 0);
+	{
+		struct store *st = fs_store(fs);
+
+		l.quick_inline = st && store_in_process(st);
+	}
+	store_set_wait_hook(before_wait);
 	batch_start(fs);
 	for (i = 0; i < threads; i++) {
 		rc = -pthread_create(&t[i], NULL, worker, &l);
@@ -383,10 +539,12 @@ int fs_loop(struct fs *fs, unsigned threads)
 			sem_timedwait(&l.finish, &until);
 		}
 	}
+	stop_idle(&l);
 	for (i = 0; i < n; i++)
 		pthread_cancel(t[i]);
 	for (i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
+	store_set_wait_hook(NULL);
 	free(t);
 	batch_stop(fs);
 	while (fs->pool.n)
