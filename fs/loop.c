@@ -19,15 +19,18 @@
  * thread commits a batch -o commit_ms after it opened (an fsync commits at
  * once, in the backend), then the handles of the pool serve reads again.
  *
- * One worker waits in read() at a time; the others wait here, the last
- * to finish first woken.  The kernel hands each request to the worker
- * that has waited longest, so with every worker in read() a client's
- * requests in a row each woke another thread (a switch and cold caches
- * for every lookup).  A worker that reads a request wakes an idle one to
- * read in its place, unless the request is quick: a read of metadata on
- * an engine in this process (SQLite), answered by the CPU alone, after
- * which the same worker reads again.  A quick request that must wait
- * after all (for the batch handle) wakes one first.
+ * The kernel hands each request to the worker that has waited longest in
+ * read(), so with every worker there one program's requests in a row each
+ * woke another thread: a switch and cold caches for every lookup, half
+ * the daemon's time.  While one caller asks alone (ALONE requests in a
+ * row), one worker waits in read() and the others rest here, the last to
+ * finish first woken.  The worker that reads a quick request (opcode_quick:
+ * the CPU alone answers it, on an engine in this process) answers it and
+ * reads again; any other request first wakes a resting worker to read in
+ * its place, and so does a quick one that must wait after all (for the
+ * batch handle, a lock: the backend's wait hook).  When callers take
+ * turns, whose requests may run at once, every worker that finishes reads
+ * again.
  *
  * A worker reads with cancellation enabled and answers with it disabled:
  * at the end the main thread cancels workers that wait in read(), never
@@ -62,6 +65,8 @@ struct loop {
 	unsigned readers;  /* workers in read() or on their way there */
 	struct idle *idle; /* the others, the last to finish first */
 	bool quick_inline; /* quick requests leave nobody reading */
+	uint32_t last_pid; /* the caller of the last request read */
+	unsigned streak;   /* its requests in a row since another's */
 	bool stop;
 };
 
@@ -387,6 +392,40 @@ static void free_buf(void *p)
 	free(((struct fuse_buf *)p)->mem);
 }
 
+/* Requests of one caller in a row after which the loop takes it for the
+ * only one asking. */
+#define ALONE 32
+
+/* Under l->lock: whether one caller has asked alone for a while, on an
+ * engine in this process.  Then a worker that finished rests while
+ * another reads; otherwise (callers in turn, whose requests may run at
+ * once, or PostgreSQL, where each waits on the server) every worker
+ * reads, as the kernel hands them out. */
+static bool alone(const struct loop *l)
+{
+	return l->quick_inline && l->streak >= ALONE;
+}
+
+/* Under l->lock, for request `buf` just read: whether to answer it with
+ * nobody reading meanwhile (a quick one from a caller asking alone).  The
+ * kernel's own requests (pid 0: forgets, some releases) count for no
+ * caller. */
+static bool inline_ok(struct loop *l, const struct fuse_buf *buf)
+{
+	const struct fuse_in_header *in = buf->mem;
+
+	if ((buf->flags & FUSE_BUF_IS_FD) || buf->size < sizeof(*in))
+		return false;
+	if (in->pid == l->last_pid) {
+		if (l->streak < ALONE)
+			l->streak++;
+	} else if (in->pid != 0) {
+		l->last_pid = in->pid;
+		l->streak = 0;
+	}
+	return alone(l) && opcode_quick(buf, l->fs->batch.st != NULL);
+}
+
 /* The end: idle workers wake (and see the session ended), and none
  * waits again. */
 static void stop_idle(struct loop *l)
@@ -404,7 +443,7 @@ static void stop_idle(struct loop *l)
 /* Under l->lock: read next, or wait while another worker reads. */
 static void take_turn(struct loop *l, struct idle *me)
 {
-	if (l->readers == 0 || l->stop) {
+	if (l->readers == 0 || !alone(l) || l->stop) {
 		l->readers++;
 		return;
 	}
@@ -439,9 +478,7 @@ static int serve(struct loop *l, struct fuse_buf *buf, struct idle *me)
 		writes = opcode_writes(buf);
 		pthread_mutex_lock(&l->lock);
 		l->readers--;
-		if (l->readers == 0 &&
-		    !(l->quick_inline &&
-		      opcode_quick(buf, l->fs->batch.st != NULL)))
+		if (!inline_ok(l, buf) && l->readers == 0)
 			wake_reader(l);
 		pthread_mutex_unlock(&l->lock);
 		fuse_session_process_buf(se, buf);

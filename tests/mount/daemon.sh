@@ -77,14 +77,25 @@ sqlpid=$!
 exec {sqlfd}>"$T/sql.in"
 printf "${take}SELECT 'locked';\n" >&"$sqlfd"
 wait_for "another process holds the write lock" 10 grep -q locked "$T/sql.out"
-"$PROBE" write "$M3/Sales/documents/waits.txt" later &
+# The writer asks alone first (40 lookups, then the write from the same
+# process), so that the worker that reads its write answers it with
+# nobody else reading, until the wait hands the reading on.
+bash -c 'for i in $(seq 40); do [ -e "$1/x$i" ] || :; done; exec "$2" write "$1/waits.txt" later' \
+	writer "$M3/Sales/documents" "$PROBE" &
 writer=$!
-# On PostgreSQL the server shows the wait itself.
+# On PostgreSQL the server shows the wait itself; on SQLite a worker
+# sleeps in the database's busy wait.
 lock_waiters() {
 	[ "$(store_sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" = 1 ]
 }
-[ "$ENGINE" != postgres ] ||
+busy_waits() {
+	grep -q nanosleep /proc/"$(daemon_pid "$M3")"/task/*/wchan
+}
+if [ "$ENGINE" = postgres ]; then
 	wait_for "the write waits for the writer lock" 10 lock_waiters
+else
+	wait_for "the write waits for the database's lock" 10 busy_waits
+fi
 check "a lookup is answered while a write waits for the lock" \
 	timeout 10 bash -c "! stat '$M3/Sales/never-looked-up'"
 check "and the write is still waiting" kill -0 "$writer"
