@@ -162,20 +162,10 @@ static bool opcode_quick(const struct fuse_buf *buf, bool batch)
 	if ((buf->flags & FUSE_BUF_IS_FD) || buf->size < sizeof(*in))
 		return false;
 	switch (in->opcode) {
-	case FUSE_LOOKUP:
-	case FUSE_FORGET:
-	case FUSE_BATCH_FORGET:
-	case FUSE_GETATTR:
-	case FUSE_READLINK:
-	case FUSE_STATFS:
-	case FUSE_GETXATTR:
-	case FUSE_LISTXATTR:
-	case FUSE_OPENDIR:
-	case FUSE_RELEASEDIR:
-	case FUSE_ACCESS:
-	case FUSE_INTERRUPT:
-	case FUSE_LSEEK:
-		return true;
+	case FUSE_READ:
+	case FUSE_READDIR:
+	case FUSE_READDIRPLUS:
+		return false;
 	case FUSE_CREATE:
 	case FUSE_MKNOD:
 	case FUSE_MKDIR:
@@ -194,8 +184,8 @@ static bool opcode_quick(const struct fuse_buf *buf, bool batch)
 		return batch;
 	case FUSE_WRITE:
 		return batch && small_file_write(buf);
-	default:
-		return false;
+	default: /* the other reads; not FSYNC and the like */
+		return !opcode_writes(buf);
 	}
 }
 
