@@ -87,33 +87,23 @@ int sq_node_get(struct store *st, int64_t ino, struct node_info *out)
 	return 0;
 }
 
+/* The node's query brings these columns too (node_info.attr). */
 int sq_node_attr(struct store *st, int64_t ino, struct store_attr *out)
 {
-	sqlite3_stmt *s;
-	int rc;
+	struct node_info n;
+	int rc = sq_node_get(st, ino, &n);
 
-	s = db_q(st,
-		 "SELECT n.mode, n.nlink, n.size, n.atime, n.mtime, n.ctime,"
-		 " a.unix_uid FROM node n LEFT JOIN account a"
-		 " ON a.id = n.creator WHERE n.id = " RESOLVE,
-		 "i", ino);
-	if (!s)
-		return -EIO;
-	rc = db_row(st, s);
-	if (rc <= 0)
-		return rc < 0 ? rc : -ENOENT;
+	if (rc)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	out->ino = (uint64_t)ino;
-	out->mode = (uint32_t)sqlite3_column_int64(s, 0);
-	out->nlink = (uint32_t)sqlite3_column_int64(s, 1);
-	out->size = (uint64_t)sqlite3_column_int64(s, 2);
-	out->atime_ns = sqlite3_column_int64(s, 3);
-	out->mtime_ns = sqlite3_column_int64(s, 4);
-	out->ctime_ns = sqlite3_column_int64(s, 5);
-	out->uid = sqlite3_column_type(s, 6) == SQLITE_NULL
-			   ? -1
-			   : sqlite3_column_int64(s, 6);
-	db_done(s);
+	out->mode = n.mode;
+	out->nlink = (uint32_t)n.nlink;
+	out->size = (uint64_t)n.size;
+	out->atime_ns = n.atime_ns;
+	out->mtime_ns = n.mtime_ns;
+	out->ctime_ns = n.ctime_ns;
+	out->uid = n.uid;
 	return 0;
 }
 
