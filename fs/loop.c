@@ -132,12 +132,14 @@ static bool opcode_writes(const struct fuse_buf *buf)
 	}
 }
 
-/* The most a quick WRITE carries. */
+/* Where quick WRITEs end at the most: a small file's whole content. */
 #define QUICK_WRITE (64 * 1024)
 
-/* Whether a WRITE is a small file's whole content, as copying or
- * unpacking files sends it (a write at 0 of at most QUICK_WRITE), not a
- * part of a large file's, which reads, changes and seals a chunk. */
+/* Whether a WRITE lands within a file's first QUICK_WRITE bytes, as
+ * copying or unpacking small files sends them (cp in one write, tar in
+ * records of 10 KiB), so that its cost has a bound: not a write further
+ * into a large file, whose random writes run best as the kernel hands
+ * them out (see inline_ok). */
 static bool small_file_write(const struct fuse_buf *buf)
 {
 	const struct fuse_write_in *w;
@@ -146,12 +148,12 @@ static bool small_file_write(const struct fuse_buf *buf)
 		return false;
 	w = (const struct fuse_write_in *)((const char *)buf->mem +
 					   sizeof(struct fuse_in_header));
-	return w->offset == 0 && w->size <= QUICK_WRITE;
+	return w->offset <= QUICK_WRITE && w->size <= QUICK_WRITE - w->offset;
 }
 
 /* Whether an engine in this process answers a request with the CPU alone,
  * in tens of microseconds: reads of metadata, and with group commit
- * (`batch`) changes of metadata and a small file's write, which join the
+ * (`batch`) changes of metadata and a small file's writes, which join the
  * batch (a wait for the batch handle or a lock calls before_wait).  Not
  * READ, READDIR and other WRITEs (their sizes have no bound), nor FSYNC,
  * which waits for the disk. */
