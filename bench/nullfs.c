@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nullfs: the bare-FUSE ceiling of the small-file workloads (issue 10).
+ * nullfs: the bare-FUSE ceiling of the benchmark's workloads (issue 10).
  *
  *   nullfs MOUNTPOINT [-f] [-s] [-o max_threads=N]
  *
- * A file system in memory that does the least a FUSE file system can do
- * for mkdir, create, one write, close, stat, readdir and rm -rf: a name
- * table and sizes under one lock, no data kept, security.* xattrs refused
- * as groupfs refuses them (so the kernel asks as often).  It answers the
- * same requests groupfs answers, with libfuse's own multi-threaded loop, so
- * what it takes per file is what the kernel and libfuse take: the floor
- * under any FUSE file system on this machine.  Not a product, and not for
- * workloads that read data back (reads return zeros).  Build and use:
+ * A file system in memory that does the least a FUSE file system can do:
+ * a name table with sizes, modes, owners and times under one lock, no
+ * content (writes are counted, reads return zeros), security.* xattrs
+ * refused as groupfs refuses them (so the kernel asks as often).  mkdir,
+ * create, write, setattr (chmod, chown, utimensat), rename (rsync's
+ * temporary files) and removal answer as a real file system's would, so
+ * tar x, rsync (a second run finds nothing to do) and rm -rf run on it.
+ * It answers the same requests groupfs answers, with libfuse's own
+ * multi-threaded loop, so what it takes per file is what the kernel and
+ * libfuse take: the floor under any FUSE file system on this machine.
+ * Not a product.  `bench/run --fs ...,nullfs` builds it and measures it
+ * beside the others; by hand:
  *
  *   cc -O2 -o nullfs bench/nullfs.c $(pkg-config --cflags --libs fuse3)
  *   ./nullfs /mnt/x && mkfiles /mnt/x/t 20 100 4096 && rm -rf /mnt/x/t
@@ -22,6 +26,7 @@
 #define FUSE_USE_VERSION 312
 #include <errno.h>
 #include <fuse_lowlevel.h>
+#include <linux/fs.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,7 +43,9 @@ struct node {
 	mode_t mode;
 	off_t size;
 	unsigned nlink;
-	struct timespec t;
+	uid_t uid;
+	gid_t gid;
+	struct timespec atime, mtime, ctime;
 	struct node *next; /* hash chain by (parent, name) */
 	bool gone;
 };
@@ -97,7 +104,10 @@ static struct node *add(uint64_t parent, const char *name, mode_t mode)
 	n->parent = parent;
 	n->mode = mode;
 	n->nlink = S_ISDIR(mode) ? 2 : 1;
-	clock_gettime(CLOCK_REALTIME, &n->t);
+	n->uid = getuid();
+	n->gid = getgid();
+	clock_gettime(CLOCK_REALTIME, &n->mtime);
+	n->atime = n->ctime = n->mtime;
 	h = hash(parent, name);
 	n->next = by_name[h];
 	by_name[h] = n;
@@ -105,13 +115,18 @@ static struct node *add(uint64_t parent, const char *name, mode_t mode)
 	return n;
 }
 
-static void drop(struct node *n)
+static void unhash(struct node *n)
 {
 	struct node **pp = &by_name[hash(n->parent, n->name)];
 
 	while (*pp != n)
 		pp = &(*pp)->next;
 	*pp = n->next;
+}
+
+static void drop(struct node *n)
+{
+	unhash(n);
 	n->gone = true; /* the kernel may still hold its inode */
 }
 
@@ -123,9 +138,11 @@ static void fill(const struct node *n, struct fuse_entry_param *e)
 	e->attr.st_mode = n->mode;
 	e->attr.st_nlink = n->nlink;
 	e->attr.st_size = n->size;
-	e->attr.st_uid = getuid();
-	e->attr.st_gid = getgid();
-	e->attr.st_atim = e->attr.st_mtim = e->attr.st_ctim = n->t;
+	e->attr.st_uid = n->uid;
+	e->attr.st_gid = n->gid;
+	e->attr.st_atim = n->atime;
+	e->attr.st_mtim = n->mtime;
+	e->attr.st_ctim = n->ctime;
 	e->attr_timeout = e->entry_timeout = 1.0;
 }
 
@@ -173,11 +190,25 @@ static void nf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	pthread_mutex_lock(&lock);
 	n = get(ino);
 	if (n) {
+		clock_gettime(CLOCK_REALTIME, &n->ctime);
 		if (to_set & FUSE_SET_ATTR_MODE)
 			n->mode = (n->mode & S_IFMT) | (attr->st_mode & 07777);
-		if (to_set & FUSE_SET_ATTR_SIZE)
+		if (to_set & FUSE_SET_ATTR_UID)
+			n->uid = attr->st_uid;
+		if (to_set & FUSE_SET_ATTR_GID)
+			n->gid = attr->st_gid;
+		if (to_set & FUSE_SET_ATTR_SIZE) {
 			n->size = attr->st_size;
-		clock_gettime(CLOCK_REALTIME, &n->t);
+			n->mtime = n->ctime;
+		}
+		if (to_set & FUSE_SET_ATTR_ATIME_NOW)
+			n->atime = n->ctime;
+		else if (to_set & FUSE_SET_ATTR_ATIME)
+			n->atime = attr->st_atim;
+		if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+			n->mtime = n->ctime;
+		else if (to_set & FUSE_SET_ATTR_MTIME)
+			n->mtime = attr->st_mtim;
 		fill(n, &e);
 	}
 	pthread_mutex_unlock(&lock);
@@ -239,6 +270,44 @@ static void nf_remove(fuse_req_t req, fuse_ino_t parent, const char *name)
 		drop(n);
 	pthread_mutex_unlock(&lock);
 	fuse_reply_err(req, n ? 0 : ENOENT);
+}
+
+/* rsync's temporary file renamed over the target. */
+static void nf_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      fuse_ino_t newparent, const char *newname,
+		      unsigned int flags)
+{
+	char *copy = strdup(newname);
+	struct node *n, *old;
+	int err = 0;
+	size_t h;
+
+	pthread_mutex_lock(&lock);
+	n = find(parent, name);
+	old = find(newparent, newname);
+	if (!copy)
+		err = ENOMEM;
+	else if (!n)
+		err = ENOENT;
+	else if (flags & ~(unsigned)RENAME_NOREPLACE)
+		err = EINVAL;
+	else if (old && (flags & RENAME_NOREPLACE))
+		err = EEXIST;
+	if (err == 0 && old != n) {
+		if (old)
+			drop(old);
+		unhash(n);
+		free(n->name);
+		n->name = copy;
+		copy = NULL;
+		n->parent = newparent;
+		h = hash(newparent, newname);
+		n->next = by_name[h];
+		by_name[h] = n;
+	}
+	pthread_mutex_unlock(&lock);
+	free(copy);
+	fuse_reply_err(req, err);
 }
 
 static void nf_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -360,6 +429,7 @@ static const struct fuse_lowlevel_ops ops = {
 	.create = nf_create,
 	.unlink = nf_remove,
 	.rmdir = nf_remove,
+	.rename = nf_rename,
 	.open = nf_open,
 	.read = nf_read,
 	.write = nf_write,
@@ -397,7 +467,10 @@ int main(int argc, char **argv)
 	root->mode = S_IFDIR | 0755;
 	root->nlink = 2;
 	root->name = (char *)"";
-	clock_gettime(CLOCK_REALTIME, &root->t);
+	root->uid = getuid();
+	root->gid = getgid();
+	clock_gettime(CLOCK_REALTIME, &root->mtime);
+	root->atime = root->ctime = root->mtime;
 	by_ino[1] = root;
 	se = fuse_session_new(&args, &ops, sizeof(ops), NULL);
 	if (!se || fuse_set_signal_handlers(se) != 0 ||

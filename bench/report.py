@@ -169,6 +169,13 @@ def markdown(result):
         "(`time.perf_counter`) around the command." % (
             result.get("groupfs_options", ""), "bench", result["rounds"],
             result["seed"]))
+    if "nullfs" in fss:
+        L.append("")
+        L.append("`nullfs` is `bench/nullfs.c`: names, sizes and times in "
+                 "memory, no content (reads return zeros), libfuse's "
+                 "multi-threaded loop: what the kernel and libfuse cost a "
+                 "FUSE file system on this machine before any work of its "
+                 "own.")
     L.append("")
     L.append("Sizes: sequential file %d MiB; small files %d folders x %d "
              "files of %d bytes; rsync tree %s files, %d MB of mixed sizes "
