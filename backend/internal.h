@@ -107,6 +107,7 @@ struct shared {
 	store_write_hook_fn write_hook; /* set before any transaction */
 	void *write_hook_arg;
 	bool write_hook_done;	/* guarded by wlock */
+	bool schema_newer_said; /* store_schema_newer logged (atomic) */
 	/* Every open handle, guarded by `lock`: what a stopping daemon
 	 * releases when the kernel never did (store_fs_release_all). */
 	struct store_file *files;
@@ -397,6 +398,10 @@ int store_fail(struct store *st, int err, const char *fmt, ...)
 void store_log(struct store *st, enum store_log_level lvl, const char *fmt,
 	       ...) __attribute__((format(printf, 3, 4)));
 void copy_str(char *dst, size_t len, const char *src);
+/* A newer groupfs upgraded the store to schema `version` (this one knows
+ * up to `known`) while this process had it open: -EROFS, with the reason
+ * for the refusal, and once a process in its log. */
+int store_schema_newer(struct store *st, int64_t version, int known);
 /* This thread is about to wait for a lock held elsewhere: the wait hook
  * (store_set_wait_hook), if any. */
 void store_waiting(void);

@@ -82,6 +82,13 @@ int meta_schema_behind(struct store *st, bool *behind);
 /* In a write transaction: bring the schema up to date.  *fresh: the store
  * was empty (its default rows are the caller's to add). */
 int meta_migrate(struct store *st, bool *fresh);
+/* In a write transaction: 0 while the store's schema is one this groupfs
+ * knows; -EROFS with a message (store_schema_newer) once a newer groupfs
+ * has upgraded it, since this handle opened it, to a schema whose rows
+ * this one would write wrong.  Cheap in a transaction like any other:
+ * SQLite asks only after another connection's commit, PostgreSQL reads it
+ * with the generations sent ahead with the BEGIN. */
+int meta_schema_current(struct store *st);
 /* The engine's own transaction; txn.c adds the rules' part around it. */
 int meta_begin(struct store *st, bool write);
 int meta_commit(struct store *st);

@@ -152,6 +152,7 @@ static bool is_refusal(int rc)
 	case EFBIG:
 	case EINVAL:
 	case EBUSY:
+	case EROFS: /* a newer groupfs upgraded the store */
 		return true;
 	}
 	return false;

@@ -23,6 +23,25 @@ int store_fail(struct store *st, int err, const char *fmt, ...)
 	return err;
 }
 
+int store_schema_newer(struct store *st, int64_t version, int known)
+{
+	if (!__atomic_exchange_n(&st->sh->schema_newer_said, true,
+				 __ATOMIC_RELAXED))
+		store_log(st, STORE_LOG_ERR,
+			  "a newer groupfs upgraded the store to schema "
+			  "version %lld; this one knows up to %d: it no longer "
+			  "writes to the store (changes fail with EROFS, "
+			  "reading goes on) until it is restarted at the "
+			  "newer version",
+			  (long long)version, known);
+	return store_fail(
+		st, -EROFS,
+		"a newer groupfs upgraded the store to schema version "
+		"%lld (this one knows up to %d): restart it at the "
+		"newer version to write",
+		(long long)version, known);
+}
+
 void store_log(struct store *st, enum store_log_level lvl, const char *fmt,
 	       ...)
 {

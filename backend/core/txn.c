@@ -94,6 +94,13 @@ int txn_begin(struct store *st)
 		st->sh->write_hook_done = true;
 	}
 	rc = meta_begin(st, true);
+	/* A newer groupfs may have upgraded the store since it opened: its
+	 * rows would be written wrong, so nothing more is. */
+	if (rc == 0 && !st->migrating) {
+		rc = meta_schema_current(st);
+		if (rc)
+			meta_rollback(st);
+	}
 	if (rc == 0 && st->batch) {
 		rc = meta_savepoint(st);
 		if (rc == 0)

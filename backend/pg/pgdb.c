@@ -328,6 +328,7 @@ static int gens_came(struct store *st, PGresult *r)
 	if (rc == 0 && r && PQntuples(r) == 1) {
 		db->gens_rights = pg_col_int(r, 0, 0);
 		db->gens_access = pg_col_int(r, 0, 1);
+		db->gens_schema = pg_col_int(r, 0, 2);
 		db->gens_read = true;
 	}
 	PQclear(r);
@@ -698,10 +699,12 @@ static int begin_again(struct store *st);
  * holds the writer lock, which they follow in the pipeline.  Sent once
  * the connection's handle has read them the usual way (gens_on): the
  * store's tables exist then (a store being made has none yet, and a
- * failed statement would fail its transaction). */
+ * failed statement would fail its transaction).  The schema's version
+ * comes with them, for a writer's check (pg_schema_current). */
 static const char gens_sql[] =
 	"SELECT (SELECT v FROM meta WHERE k = 'rights'),"
-	" coalesce((SELECT v FROM meta WHERE k = 'access'), 0)";
+	" coalesce((SELECT v FROM meta WHERE k = 'access'), 0),"
+	" (SELECT max(version) FROM gfs_schema)";
 
 static int gens_ahead(struct store *st)
 {
@@ -739,6 +742,16 @@ static bool gens_now(struct store *st, int64_t *rights, int64_t *access)
 		return false;
 	*rights = db->gens_rights;
 	*access = db->gens_access;
+	return true;
+}
+
+bool pg_schema_ahead(struct store *st, int64_t *version)
+{
+	int64_t rights, access;
+
+	if (!gens_now(st, &rights, &access))
+		return false;
+	*version = pgdb(st)->gens_schema;
 	return true;
 }
 

@@ -137,7 +137,7 @@ struct pgdb {
 	int gens_slot;
 	bool gens_on, gens_read;
 	uint64_t gens_txn, gens_moves;
-	int64_t gens_rights, gens_access;
+	int64_t gens_rights, gens_access, gens_schema;
 	/* The transaction's BEGIN went ahead and none of its statements
 	 * has come back yet: a connection found lost may begin again. */
 	bool fresh;
@@ -198,6 +198,9 @@ void pg_close(struct store *st);
  * is older than this groupfs's; -EPROTO, with a message, when newer.  An
  * empty database is behind. */
 int pg_schema_behind(struct store *st, bool *behind);
+/* The schema's version as the generations sent ahead with the open
+ * transaction's BEGIN brought it (pgdb.c); false when none came. */
+bool pg_schema_ahead(struct store *st, int64_t *version);
 /* meta_migrate, in a write transaction (pg_begin(st, true)): bring the
  * schema up to date; *fresh: the database held no groupfs schema (its
  * default rows are the caller's).  Two processes migrating at once: the

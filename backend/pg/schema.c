@@ -701,6 +701,21 @@ int pg_schema_behind(struct store *st, bool *behind)
 	return 0;
 }
 
+int pg_schema_current(struct store *st)
+{
+	int64_t version;
+	int rc = 0;
+
+	if (!pg_schema_ahead(st, &version))
+		rc = pg_int(st, &version, "SELECT max(version) FROM gfs_schema",
+			    "");
+	if (rc)
+		return rc;
+	return version > SCHEMA_VERSION
+		       ? store_schema_newer(st, version, SCHEMA_VERSION)
+		       : 0;
+}
+
 /* Run migration `i`; objects another migrator made meanwhile (its
  * commit came after our snapshot) make it -EAGAIN: retry, and find the
  * schema up to date. */

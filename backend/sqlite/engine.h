@@ -47,6 +47,10 @@ struct engine {
 	 * that may have undone some of them.  writes at BEGIN and at the
 	 * last SAVEPOINT: a rollback of nothing written undoes nothing. */
 	uint64_t writes, resets, writes_at_begin, writes_at_savepoint;
+	/* Where the connection stood when it last found the schema one it
+	 * knows (sq_schema_current); schema_ok false: not yet. */
+	uint64_t schema_version_seen;
+	bool schema_ok;
 	/* Node rows read (sq_node_get) and where the connection stood then:
 	 * one holds in a later transaction while nothing can have changed
 	 * since (sq_unchanged_since), so a run of lookups in one folder reads

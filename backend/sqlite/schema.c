@@ -683,6 +683,29 @@ int sq_schema_behind(struct store *st, bool *behind)
 	return 0;
 }
 
+int sq_schema_current(struct store *st)
+{
+	struct meta_mark m;
+	int64_t version;
+	bool marked = db_mark(st, &m);
+	int rc;
+
+	/* Only a commit of another connection can change it. */
+	if (marked && st->eng->schema_ok &&
+	    m.version == st->eng->schema_version_seen)
+		return 0;
+	rc = db_int(st, &version, "PRAGMA user_version", "");
+	if (rc)
+		return rc;
+	if (version > SCHEMA_VERSION)
+		return store_schema_newer(st, version, SCHEMA_VERSION);
+	if (marked) {
+		st->eng->schema_ok = true;
+		st->eng->schema_version_seen = m.version;
+	}
+	return 0;
+}
+
 int sq_migrate(struct store *st, bool *fresh)
 {
 	int64_t version;

@@ -118,6 +118,40 @@ rc=0; wait "$pid" || rc=$?
 same "-s: SIGTERM exits 0" "$rc" 0
 kill_fs "$M4"
 
+# A newer groupfs upgrades the store while this daemon serves it (a
+# package upgrade, then groupctl before the mounts restart): the daemon
+# writes nothing more, since it would write rows the new schema does not
+# expect; each change fails with EROFS and the log says why; reading goes
+# on.  The schema moves a thousand versions on, behind the daemon's back.
+M5=$T/mnt5
+mount_fs "$M5" --as alice
+expect OK "before: a write" "$PROBE" write "$M5/Sales/documents/old.txt" old
+if [ "$ENGINE" = postgres ]; then
+	schema_up='UPDATE gfs_schema SET version = version + 1000'
+	schema_down='UPDATE gfs_schema SET version = version - 1000'
+else
+	v=$(store_sql "PRAGMA user_version")
+	schema_up="PRAGMA user_version = $((v + 1000))"
+	schema_down="PRAGMA user_version = $v"
+fi
+store_sql "$schema_up"
+expect EROFS "after the upgrade: a write is refused" \
+	"$PROBE" write "$M5/Sales/documents/new.txt" new
+expect EROFS "so is a change of an existing file" \
+	"$PROBE" append "$M5/Sales/documents/old.txt" more
+expect EROFS "and a mkdir" "$PROBE" mkdir "$M5/Sales/documents/d"
+same "reading goes on" "$(cat "$M5/Sales/documents/old.txt")" old
+check "nothing was made" test ! -e "$M5/Sales/documents/new.txt"
+check "the log says why" grep -q \
+	"a newer groupfs upgraded the store to schema version" "$T"/daemon.*.log
+rc=0; "$GROUPCTL" --as alice group list >/dev/null 2>"$T/err" || rc=$?
+same "this groupctl refuses the newer store" "$rc" 1
+check "and says to upgrade" grep -q "upgrade groupfs" "$T/err"
+store_sql "$schema_down"
+expect OK "back at its schema: a write goes through" \
+	"$PROBE" write "$M5/Sales/documents/new.txt" new
+umount_fs "$M5"
+
 # A store whose master key is wrapped by a passphrase.
 P=$T/pstore
 printf 'correct horse\n' >"$T/pass"

@@ -326,6 +326,73 @@ static void wait_hook(struct fixture *fx)
 	store_close(w.other);
 }
 
+/* The schema version of the case's store as a newer groupfs would leave
+ * it: `up` by a thousand versions, or back down. */
+static int schema_move(struct fixture *fx, bool up)
+{
+	char sql[64];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	char path[PATH_MAX + 16];
+	int version = -1;
+
+	if (fx_on_postgres())
+		return fx_sql(
+			fx, NULL,
+			up ? "UPDATE gfs_schema SET version = version + 1000"
+			   : "UPDATE gfs_schema SET version = version - 1000");
+	snprintf(path, sizeof(path), "%s/db/store.db", fx->dir);
+	if (sqlite3_open(path, &db) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	if (version < 0)
+		return -EIO;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		 version + (up ? 1000 : -1000));
+	return fx_sql(fx, sql, NULL);
+}
+
+/* A newer groupfs upgrades the schema while this process has the store
+ * open (a daemon mounted before the upgrade): nothing more is written,
+ * on any handle, in a batch or not, each refusal saying why; reading
+ * goes on; at a version it knows again, writing does too. */
+static void newer_schema(struct fixture *fx)
+{
+	struct store_attr a;
+	struct world w;
+
+	world(fx, &w);
+	succeeds(fx,
+		 store_fs_mkdir(fx->st, &w.boss, w.docs, "before", 0755, &a),
+		 "a folder made at the schema this groupfs knows");
+	ok(sees(w.other, &w, "before"), "another handle reads it");
+	succeeds(fx, schema_move(fx, true),
+		 "a newer groupfs moves the schema a thousand versions on");
+	refused(fx, store_fs_mkdir(fx->st, &w.boss, w.docs, "after", 0755, &a),
+		-EROFS, "upgraded the store to schema version",
+		"then a change is refused");
+	is_errno(store_fs_mkdir(w.other, &w.boss, w.docs, "after", 0755, &a),
+		 -EROFS, "on the other handle too");
+	like(store_errmsg(w.other), "restart it at the newer version",
+	     "its message says what to do");
+	store_batch_mode(w.other, true);
+	is_errno(store_fs_mkdir(w.other, &w.boss, w.docs, "after", 0755, &a),
+		 -EROFS, "and in a batch");
+	store_batch_mode(w.other, false);
+	ok(sees(fx->st, &w, "before") && sees(w.other, &w, "before"),
+	   "reading goes on");
+	ok(!sees(w.other, &w, "after"), "nothing was made");
+	succeeds(fx, schema_move(fx, false), "back at the schema it knows");
+	succeeds(fx, store_fs_mkdir(fx->st, &w.boss, w.docs, "after", 0755, &a),
+		 "a change goes through again");
+	ok(sees(w.other, &w, "after"), "and shows");
+	store_close(w.other);
+}
+
 int main(void)
 {
 	fx_run("a batch is seen by its handle, by others once committed",
@@ -335,5 +402,7 @@ int main(void)
 	fx_run("names change inside a batch, one request to the next", names);
 	fx_run("a file made in a batch: its first write", fresh_file);
 	fx_run("a write waiting for a lock calls the wait hook", wait_hook);
+	fx_run("a newer groupfs's schema: no more writes, reads go on",
+	       newer_schema);
 	return done_testing();
 }
