@@ -21,16 +21,23 @@
  *
  * The kernel hands each request to the worker that has waited longest in
  * read(), so with every worker there one program's requests in a row each
- * woke another thread: a switch and cold caches for every lookup, half
- * the daemon's time.  While one caller asks alone (ALONE requests in a
- * row), one worker waits in read() and the others rest here, the last to
- * finish first woken.  The worker that reads a quick request (opcode_quick:
- * the CPU alone answers it, on an engine in this process) answers it and
- * reads again; any other request first wakes a resting worker to read in
- * its place, and so does a quick one that must wait after all (for the
- * batch handle, a lock: the backend's wait hook).  When callers take
- * turns, whose requests may run at once, or a caller reads or writes
- * content, every worker that finishes reads again.
+ * woke another thread: a switch and cold caches for every lookup, half the
+ * daemon's time.  While one caller asks alone (ALONE requests in a row)
+ * and changes things (fewer than ALONE metadata reads since its last
+ * change: creating, unpacking, removing), one worker waits in read() and
+ * the others rest here, the last to finish first woken.  The worker that
+ * reads a quick request (opcode_quick: the CPU alone answers it, on an
+ * engine in this process) answers it and reads again; any other request
+ * first wakes a resting worker to read in its place, and so does a quick
+ * one that must wait after all (for the batch handle, a lock: the
+ * backend's wait hook).  When callers take turns, whose requests may run
+ * at once, or a caller only reads metadata (rsync or find over an
+ * unchanged tree), or reads or writes content, every worker that finishes
+ * reads again.  Why not reads alone: one worker answering a program's
+ * lookups alone runs with it on one CPU or wakes it on the other at every
+ * reply, as the scheduler placed the two, and the second costs the most on
+ * a VM (rsync with nothing to do: 151 ms with both on one CPU, 860-950 ms
+ * apart, 390-600 ms as placed; every worker reading, 290-390 ms).
  *
  * A worker reads with cancellation enabled and answers with it disabled:
  * at the end the main thread cancels workers that wait in read(), never
@@ -67,6 +74,7 @@ struct loop {
 	bool quick_inline; /* quick requests leave nobody reading */
 	uint32_t last_pid; /* the caller of the last request read */
 	unsigned streak;   /* its requests in a row since another's */
+	unsigned reads;	   /* its metadata reads since its last change */
 	bool stop;
 };
 
@@ -401,13 +409,14 @@ static void free_buf(void *p)
 #define ALONE 32
 
 /* Under l->lock: whether one caller has asked alone for a while, on an
- * engine in this process.  Then a worker that finished rests while
- * another reads; otherwise (callers in turn, whose requests may run at
- * once, or PostgreSQL, where each waits on the server) every worker
- * reads, as the kernel hands them out. */
+ * engine in this process, and changes things.  Then a worker that
+ * finished rests while another reads; otherwise (callers in turn, whose
+ * requests may run at once, a caller that only reads, or PostgreSQL,
+ * where each waits on the server) every worker reads, as the kernel hands
+ * them out. */
 static bool alone(const struct loop *l)
 {
-	return l->quick_inline && l->streak >= ALONE;
+	return l->quick_inline && l->streak >= ALONE && l->reads < ALONE;
 }
 
 /* Under l->lock, for request `buf` just read: whether to answer it with
@@ -433,6 +442,11 @@ static bool inline_ok(struct loop *l, const struct fuse_buf *buf)
 		l->last_pid = in->pid;
 		l->streak = 0;
 	}
+	/* `writes`: this worker's request may change the store. */
+	if (!writes)
+		l->reads += l->reads < ALONE;
+	else if (in->pid != 0)
+		l->reads = 0;
 	if (alone(l))
 		return quick;
 	/* Every worker reads again: one woken per request would cost a

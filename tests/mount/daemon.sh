@@ -65,24 +65,30 @@ same "and freed the unlinked item" "$(used_sales)" 0
 # answered on another worker with a connection of its own.
 M3=$T/mnt3
 mount_fg "$M3" --as alice -o max_threads=2
+# The writer asks alone first: it makes 40 files, then, once the lock is
+# held, writes from the same process, so that the worker that reads its
+# write answers it with nobody else reading (a caller changing things
+# alone), until the wait hands the reading on.  Nothing else touches the
+# mount meanwhile: the two talk through pipes.
+mkfifo "$T/made" "$T/go"
+bash -c 'for i in $(seq 40); do : >"$1/x$i"; done; echo made >"$3"; read -r _ <"$4"; exec "$2" write "$1/waits.txt" later' \
+	writer "$M3/Sales/documents" "$PROBE" "$T/made" "$T/go" &
+writer=$!
+read -r -t 30 _ <"$T/made" || true
 mkfifo "$T/sql.in"
 if [ "$ENGINE" = postgres ]; then
 	psql -XAtq "$PG_CONNINFO" <"$T/sql.in" >"$T/sql.out" 2>&1 &
 	take='BEGIN;\nSELECT pg_advisory_xact_lock(7453010373645841713);\n'
 else
+	# The writer's last batch may still hold the lock for milliseconds.
 	sqlite3 "$GROUPFS_STORE/db/store.db" <"$T/sql.in" >"$T/sql.out" 2>&1 &
-	take='BEGIN IMMEDIATE;\n'
+	take='.timeout 10000\nBEGIN IMMEDIATE;\n'
 fi
 sqlpid=$!
 exec {sqlfd}>"$T/sql.in"
 printf "${take}SELECT 'locked';\n" >&"$sqlfd"
 wait_for "another process holds the write lock" 10 grep -q locked "$T/sql.out"
-# The writer asks alone first (40 lookups, then the write from the same
-# process), so that the worker that reads its write answers it with
-# nobody else reading, until the wait hands the reading on.
-bash -c 'for i in $(seq 40); do [ -e "$1/x$i" ] || :; done; exec "$2" write "$1/waits.txt" later' \
-	writer "$M3/Sales/documents" "$PROBE" &
-writer=$!
+echo go >"$T/go"
 # On PostgreSQL the server shows the wait itself; on SQLite a worker
 # sleeps in the database's busy wait.
 lock_waiters() {
