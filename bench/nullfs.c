@@ -48,6 +48,10 @@ struct node {
 	struct timespec atime, mtime, ctime;
 	struct node *next; /* hash chain by (parent, name) */
 	bool gone;
+	/* A folder's entries in the order they came, by inode number (0: a
+	 * removed one); a listing's offset is a place in it. */
+	uint64_t *kids;
+	size_t nkids, capkids;
 };
 
 #define SLOTS (1u << 20)
@@ -78,6 +82,35 @@ static struct node *find(uint64_t parent, const char *name)
 static struct node *get(uint64_t ino)
 {
 	return ino < next_ino ? by_ino[ino] : NULL;
+}
+
+static struct node *get(uint64_t ino);
+
+/* Entry `ino` joins (in) or leaves folder `parent`'s listing. */
+static bool kid(uint64_t parent, uint64_t ino, bool in)
+{
+	struct node *p = get(parent);
+	size_t i;
+
+	if (!p)
+		return false;
+	if (!in) {
+		for (i = 0; i < p->nkids; i++)
+			if (p->kids[i] == ino)
+				p->kids[i] = 0;
+		return true;
+	}
+	if (p->nkids == p->capkids) {
+		size_t cap = p->capkids ? 2 * p->capkids : 16;
+		uint64_t *v = realloc(p->kids, cap * sizeof(*v));
+
+		if (!v)
+			return false;
+		p->kids = v;
+		p->capkids = cap;
+	}
+	p->kids[p->nkids++] = ino;
+	return true;
 }
 
 static struct node *add(uint64_t parent, const char *name, mode_t mode)
@@ -112,6 +145,7 @@ static struct node *add(uint64_t parent, const char *name, mode_t mode)
 	n->next = by_name[h];
 	by_name[h] = n;
 	by_ino[n->ino] = n;
+	kid(parent, n->ino, true);
 	return n;
 }
 
@@ -127,6 +161,7 @@ static void unhash(struct node *n)
 static void drop(struct node *n)
 {
 	unhash(n);
+	kid(n->parent, n->ino, false);
 	n->gone = true; /* the kernel may still hold its inode */
 }
 
@@ -300,6 +335,8 @@ static void nf_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		free(n->name);
 		n->name = copy;
 		copy = NULL;
+		kid(n->parent, n->ino, false);
+		kid(newparent, n->ino, true);
 		n->parent = newparent;
 		h = hash(newparent, newname);
 		n->next = by_name[h];
@@ -379,6 +416,7 @@ static void nf_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
 	char *buf = malloc(size);
+	struct node *dir;
 	size_t used = 0;
 	uint64_t i;
 
@@ -387,14 +425,15 @@ static void nf_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	/* Offsets are inode numbers: a listing walks the table from there. */
+	/* Offsets are places in the folder's listing, one past an entry. */
 	pthread_mutex_lock(&lock);
-	for (i = off ? (uint64_t)off : 1; i < next_ino; i++) {
-		struct node *n = by_ino[i];
+	dir = get(ino);
+	for (i = (uint64_t)off; dir && i < dir->nkids; i++) {
+		struct node *n = get(dir->kids[i]);
 		struct stat st = {0};
 		size_t k;
 
-		if (!n || n->gone || n->parent != ino)
+		if (!n || n->gone)
 			continue;
 		st.st_ino = n->ino;
 		st.st_mode = n->mode;
