@@ -109,13 +109,22 @@ static void before_wait(void)
 	pthread_mutex_unlock(&l->lock);
 }
 
-/* Whether a request may change the store: it then takes the batch handle,
- * so that its changes join the batch. */
-static bool opcode_writes(const struct fuse_buf *buf)
+/* The header of request `buf`; NULL when it is not in memory (a pipe) or
+ * shorter than a header, a request the loop then takes for one that may
+ * write and is not quick. */
+static const struct fuse_in_header *header_of(const struct fuse_buf *buf)
 {
-	const struct fuse_in_header *in = buf->mem;
+	if ((buf->flags & FUSE_BUF_IS_FD) ||
+	    buf->size < sizeof(struct fuse_in_header))
+		return NULL;
+	return buf->mem;
+}
 
-	if ((buf->flags & FUSE_BUF_IS_FD) || buf->size < sizeof(*in))
+/* Whether a request (header `in`) may change the store: it then takes the
+ * batch handle, so that its changes join the batch. */
+static bool opcode_writes(const struct fuse_in_header *in)
+{
+	if (!in)
 		return true;
 	switch (in->opcode) {
 	case FUSE_LOOKUP:
@@ -159,18 +168,17 @@ static bool small_file_write(const struct fuse_buf *buf)
 	return w->offset <= QUICK_WRITE && w->size <= QUICK_WRITE - w->offset;
 }
 
-/* Whether an engine in this process answers a request with the CPU alone,
- * in tens of microseconds: reads of metadata, and with group commit
- * (`batch`) changes of metadata and a small file's writes, which join the
- * batch (a wait for the batch handle or a lock calls before_wait).  Not
- * READ, READDIR and other WRITEs (their sizes have no bound), nor FSYNC,
- * which waits for the disk. */
-static bool opcode_quick(const struct fuse_buf *buf, bool batch)
+/* Whether an engine in this process answers request `buf` (header `in`,
+ * not NULL; `may_write` its opcode_writes) with the CPU alone, in tens of
+ * microseconds: reads of metadata, and with group commit (`batch`)
+ * changes of metadata and a small file's writes, which join the batch (a
+ * wait for the batch handle or a lock calls before_wait).  Not READ,
+ * READDIR and other WRITEs (their sizes have no bound), nor FSYNC, which
+ * waits for the disk. */
+static bool opcode_quick(const struct fuse_buf *buf,
+			 const struct fuse_in_header *in, bool batch,
+			 bool may_write)
 {
-	const struct fuse_in_header *in = buf->mem;
-
-	if ((buf->flags & FUSE_BUF_IS_FD) || buf->size < sizeof(*in))
-		return false;
 	switch (in->opcode) {
 	case FUSE_READ:
 	case FUSE_READDIR:
@@ -195,7 +203,7 @@ static bool opcode_quick(const struct fuse_buf *buf, bool batch)
 	case FUSE_WRITE:
 		return batch && small_file_write(buf);
 	default: /* the other reads; not FSYNC and the like */
-		return !opcode_writes(buf);
+		return !may_write;
 	}
 }
 
@@ -425,12 +433,12 @@ static bool alone(const struct loop *l)
  * caller. */
 static bool inline_ok(struct loop *l, const struct fuse_buf *buf)
 {
-	const struct fuse_in_header *in = buf->mem;
+	const struct fuse_in_header *in = header_of(buf);
 	bool quick;
 
-	if ((buf->flags & FUSE_BUF_IS_FD) || buf->size < sizeof(*in))
+	if (!in)
 		return false;
-	quick = opcode_quick(buf, l->fs->batch.st != NULL);
+	quick = opcode_quick(buf, in, l->fs->batch.st != NULL, writes);
 	/* Reads and writes of content run best as the kernel hands them
 	 * out (measured: inline, random 4 KiB reads ran at a third). */
 	if (!quick && (in->opcode == FUSE_READ || in->opcode == FUSE_WRITE))
@@ -505,7 +513,7 @@ static int serve(struct loop *l, struct fuse_buf *buf, struct idle *me)
 		if (res < 0)
 			return res;
 		serving = true;
-		writes = opcode_writes(buf);
+		writes = opcode_writes(header_of(buf));
 		pthread_mutex_lock(&l->lock);
 		l->readers--;
 		if (!inline_ok(l, buf) && l->readers == 0)
