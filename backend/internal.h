@@ -398,6 +398,10 @@ int store_fail(struct store *st, int err, const char *fmt, ...)
 void store_log(struct store *st, enum store_log_level lvl, const char *fmt,
 	       ...) __attribute__((format(printf, 3, 4)));
 void copy_str(char *dst, size_t len, const char *src);
+/* What the mount shows of node `n` (read with its attributes:
+ * node_info.attr), as inode `ino`. */
+void node_info_attr(const struct node_info *n, uint64_t ino,
+		    struct store_attr *out);
 /* A newer groupfs upgraded the store to schema `version` (this one knows
  * up to `known`) while this process had it open: -EROFS, with the reason
  * for the refusal, and once a process in its log. */

@@ -23,6 +23,20 @@ int store_fail(struct store *st, int err, const char *fmt, ...)
 	return err;
 }
 
+void node_info_attr(const struct node_info *n, uint64_t ino,
+		    struct store_attr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ino = ino;
+	out->mode = n->mode;
+	out->nlink = (uint32_t)n->nlink;
+	out->size = (uint64_t)n->size;
+	out->atime_ns = n->atime_ns;
+	out->mtime_ns = n->mtime_ns;
+	out->ctime_ns = n->ctime_ns;
+	out->uid = n->uid;
+}
+
 int store_schema_newer(struct store *st, int64_t version, int known)
 {
 	if (!__atomic_exchange_n(&st->sh->schema_newer_said, true,

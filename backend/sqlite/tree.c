@@ -93,18 +93,9 @@ int sq_node_attr(struct store *st, int64_t ino, struct store_attr *out)
 	struct node_info n;
 	int rc = sq_node_get(st, ino, &n);
 
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	out->ino = (uint64_t)ino;
-	out->mode = n.mode;
-	out->nlink = (uint32_t)n.nlink;
-	out->size = (uint64_t)n.size;
-	out->atime_ns = n.atime_ns;
-	out->mtime_ns = n.mtime_ns;
-	out->ctime_ns = n.ctime_ns;
-	out->uid = n.uid;
-	return 0;
+	if (rc == 0)
+		node_info_attr(&n, (uint64_t)ino, out);
+	return rc;
 }
 
 int sq_node_creator(struct store *st, int64_t ino, int64_t *creator)

@@ -25,18 +25,9 @@ static int stored_attr(struct store *st, const struct node_info *n,
 	if (!n->attr || HIST_IS_VIEW(n->ino))
 		return meta_node_attr(st, n->ino, out);
 	rc = node_info(st, n->ino, &f);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	out->ino = (uint64_t)f.ino;
-	out->mode = f.mode;
-	out->nlink = (uint32_t)f.nlink;
-	out->size = (uint64_t)f.size;
-	out->atime_ns = f.atime_ns;
-	out->mtime_ns = f.mtime_ns;
-	out->ctime_ns = f.ctime_ns;
-	out->uid = f.uid;
-	return 0;
+	if (rc == 0)
+		node_info_attr(&f, (uint64_t)f.ino, out);
+	return rc;
 }
 
 /* The attributes of a visible node as this caller's mount shows them. */
