@@ -75,39 +75,13 @@ bash -c 'for i in $(seq 40); do : >"$1/x$i"; done; echo made >"$3"; read -r _ <"
 	writer "$M3/Sales/documents" "$PROBE" "$T/made" "$T/go" &
 writer=$!
 read -r -t 30 _ <"$T/made" || true
-mkfifo "$T/sql.in"
-if [ "$ENGINE" = postgres ]; then
-	psql -XAtq "$PG_CONNINFO" <"$T/sql.in" >"$T/sql.out" 2>&1 &
-	take='BEGIN;\nSELECT pg_advisory_xact_lock(7453010373645841713);\n'
-else
-	# The writer's last batch may still hold the lock for milliseconds.
-	sqlite3 "$GROUPFS_STORE/db/store.db" <"$T/sql.in" >"$T/sql.out" 2>&1 &
-	take='.timeout 10000\nBEGIN IMMEDIATE;\n'
-fi
-sqlpid=$!
-exec {sqlfd}>"$T/sql.in"
-printf "${take}SELECT 'locked';\n" >&"$sqlfd"
-wait_for "another process holds the write lock" 10 grep -q locked "$T/sql.out"
+store_lock
 echo go >"$T/go"
-# On PostgreSQL the server shows the wait itself; on SQLite a worker
-# sleeps in the database's busy wait.
-lock_waiters() {
-	[ "$(store_sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" = 1 ]
-}
-busy_waits() {
-	grep -q nanosleep /proc/"$(daemon_pid "$M3")"/task/*/wchan
-}
-if [ "$ENGINE" = postgres ]; then
-	wait_for "the write waits for the writer lock" 10 lock_waiters
-else
-	wait_for "the write waits for the database's lock" 10 busy_waits
-fi
+wait_for "the write waits for the lock" 10 lock_waited "$(daemon_pid "$M3")"
 check "a lookup is answered while a write waits for the lock" \
 	timeout 10 bash -c "! stat '$M3/Sales/never-looked-up'"
 check "and the write is still waiting" kill -0 "$writer"
-printf 'COMMIT;\n' >&"$sqlfd"
-exec {sqlfd}>&-
-wait "$sqlpid"
+store_unlock
 rc=0; wait "$writer" || rc=$?
 same "the write completes once the lock is free" "$rc" 0
 same "with its content" "$(cat "$M3/Sales/documents/waits.txt")" later

@@ -26,6 +26,7 @@ MOUNT_SEQ=0			# numbers logs and readiness pipes
 PIDS=()				# their daemons
 USERS=()			# Unix users made here
 declare -A UNIX			# account -> Unix user
+ON_EXIT=()			# commands cleanup runs first
 
 say() { printf '%s\n' "$*"; }
 
@@ -57,7 +58,10 @@ same() {
 }
 
 cleanup() {
-	local i rc=$?
+	local i rc=$? c
+	for c in "${ON_EXIT[@]}"; do
+		eval "$c" || true
+	done
 	for i in "${!MOUNTS[@]}"; do
 		# A dead daemon's mount answers ENOTCONN, and mountpoint(1)
 		# does not see it: unmount whatever is there.
@@ -333,6 +337,42 @@ wait_for() {
 		sleep 0.05
 	done
 	pass "$desc"
+}
+
+# store_lock: another process takes the store's write lock (SQLite's, or
+# the advisory lock every writer on PostgreSQL takes) and holds it until
+# store_unlock.  The daemon's next write waits for it.
+store_lock() {
+	local take
+	mkfifo "$T/sql.in"
+	if [ "$ENGINE" = postgres ]; then
+		psql -XAtq "$PG_CONNINFO" <"$T/sql.in" >"$T/sql.out" 2>&1 &
+		take='BEGIN;\nSELECT pg_advisory_xact_lock(7453010373645841713);\n'
+	else
+		# A daemon's last batch may still hold the lock for milliseconds.
+		sqlite3 "$GROUPFS_STORE/db/store.db" <"$T/sql.in" >"$T/sql.out" 2>&1 &
+		take='.timeout 10000\nBEGIN IMMEDIATE;\n'
+	fi
+	LOCK_PID=$!
+	exec {LOCK_FD}>"$T/sql.in"
+	printf "${take}SELECT 'locked';\n" >&"$LOCK_FD"
+	wait_for "another process holds the write lock" 10 grep -q locked "$T/sql.out"
+}
+store_unlock() {
+	printf 'COMMIT;\n' >&"$LOCK_FD"
+	exec {LOCK_FD}>&-
+	wait "$LOCK_PID"
+	rm -f "$T/sql.in" "$T/sql.out"
+}
+# lock_waited PID: a request of daemon PID waits for store_lock's lock (on
+# PostgreSQL the server shows the wait; on SQLite a thread sleeps in the
+# database's busy wait).
+lock_waited() {
+	if [ "$ENGINE" = postgres ]; then
+		[ "$(store_sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" = 1 ]
+	else
+		grep -q nanosleep /proc/"$1"/task/*/wchan
+	fi
 }
 
 # readme_block LANG MATCH: the text of README.md's first ```LANG block
