@@ -19,6 +19,7 @@
 
 struct fs_known;
 struct fs_notify;
+struct fs_uring;
 
 /* One mount.  Set up before the session loop starts and read-only after,
  * except where a field says which lock guards it. */
@@ -60,6 +61,8 @@ struct fs {
 		} v[256];
 	} listed;
 	struct fs_notify *notify; /* invalidations, off the request path */
+	struct fs_uring *uring;	  /* FUSE over io_uring (uring.c); or NULL */
+	bool no_uring;		  /* -o no_uring */
 };
 
 /* ---- main.c ---- */
@@ -81,6 +84,20 @@ struct store *fs_store(struct fs *fs);
  * handle goes back to the pool.  Elsewhere nothing. */
 void fs_store_done(struct fs *fs);
 void fs_log(void *arg, enum store_log_level level, const char *msg);
+/* Answer request `buf` on this thread, as a worker does (uring.c). */
+void fs_loop_answer(struct fs *fs, struct fuse_buf *buf);
+
+/* ---- uring.c ---- */
+/* Where the kernel offers FUSE over io_uring: a custom I/O on the session
+ * and `threads` threads over the CPUs' queues, which serve once the INIT
+ * reply has asked for it.  Called before any worker reads.  Without
+ * io_uring (or memory), nothing changes. */
+void fs_uring_start(struct fs *fs, unsigned threads);
+/* The queue threads end (after the workers; NULL: nothing).  The custom
+ * I/O still writes notifications to /dev/fuse until fs_uring_free, after
+ * the session's end. */
+void fs_uring_stop(struct fs_uring *u);
+void fs_uring_free(struct fs_uring *u);
 
 /* ---- ops.c ---- */
 extern const struct fuse_lowlevel_ops fs_ops;

@@ -529,6 +529,15 @@ static int serve(struct loop *l, struct fuse_buf *buf, struct idle *me)
 	return 0;
 }
 
+void fs_loop_answer(struct fs *fs, struct fuse_buf *buf)
+{
+	serving = true;
+	writes = opcode_writes(header_of(buf));
+	fuse_session_process_buf(fs->se, buf);
+	serving = false;
+	put_current(fs);
+}
+
 static void *worker(void *arg)
 {
 	struct loop *l = arg;
@@ -588,6 +597,9 @@ int fs_loop(struct fs *fs, unsigned threads)
 	}
 	store_set_wait_hook(before_wait);
 	batch_start(fs);
+	/* -s (one thread) keeps to /dev/fuse, as -o no_uring does */
+	if (threads > 1 && !fs->no_uring)
+		fs_uring_start(fs, threads);
 	for (i = 0; i < threads; i++) {
 		rc = -pthread_create(&t[i], NULL, worker, &l);
 		if (rc)
@@ -619,6 +631,7 @@ int fs_loop(struct fs *fs, unsigned threads)
 		pthread_cancel(t[i]);
 	for (i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
+	fs_uring_stop(fs->uring);
 	store_set_wait_hook(NULL);
 	free(t);
 	batch_stop(fs);

@@ -41,6 +41,7 @@ struct options {
 	int nonopts;
 	double timeout;
 	int commit_ms;
+	int no_uring;
 };
 
 enum { KEY_HELP, KEY_VERSION, KEY_ALLOW_OTHER };
@@ -56,6 +57,7 @@ static const struct fuse_opt opt_spec[] = {
 	OPT("log_file=%s", log_file),
 	OPT("cache_timeout=%lf", timeout),
 	OPT("commit_ms=%d", commit_ms),
+	OPT("no_uring", no_uring),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -114,6 +116,9 @@ static void usage(const char *prog)
 	       "ms share one\n"
 	       "                           commit (default 5; 0: one commit "
 	       "per change)\n"
+	       "    -o no_uring            requests through /dev/fuse even "
+	       "where the kernel\n"
+	       "                           offers FUSE over io_uring\n"
 
 	       "    -h, --help             this help\n"
 	       "    -V, --version          the version\n\n"
@@ -429,6 +434,7 @@ int main(int argc, char *argv[])
 		goto out_cl;
 	}
 	fs.batch.ms = o.commit_ms;
+	fs.no_uring = o.no_uring;
 	fs.uid = getuid();
 	fs.gid = getgid();
 	if (open_store(&fs, &o))
@@ -525,6 +531,7 @@ out_session:
 	if (signals)
 		fuse_remove_signal_handlers(fs.se);
 	fuse_session_destroy(fs.se);
+	fs_uring_free(fs.uring);
 out_store:
 	fs_known_free(fs.known);
 	if (key_made) {

@@ -21,7 +21,7 @@ set -eu
 # (exim4-daemon-light), the MTA the test starts on loopback.  PostgreSQL:
 # libpq-dev (the engine for stores shared by several machines) and
 # postgresql (the server its tests start a throwaway cluster of).
-PKGS="gcc meson ninja-build pkg-config libfuse3-dev fuse3 libsqlite3-dev
+PKGS="gcc meson ninja-build pkg-config libfuse3-dev liburing-dev fuse3 libsqlite3-dev
 libsodium-dev libssl-dev libical-dev libpq-dev postgresql tzdata python3
 util-linux passwd sqlite3 rsync git
 tar khal khard vdirsyncer attr libglib2.0-bin man-db systemd
