@@ -169,6 +169,15 @@ def markdown(result):
         "(`time.perf_counter`) around the command." % (
             result.get("groupfs_options", ""), "bench", result["rounds"],
             result["seed"]))
+    if result.get("groupfs_transport"):
+        L.append("")
+        L.append("groupfs took its requests through %s%s; the others "
+                 "through /dev/fuse (the FUSE libraries they use in Debian 12 "
+                 "have no io_uring)." % (
+                     result["groupfs_transport"],
+                     " (the kernel's FUSE over io_uring, `enable_uring` "
+                     "set for the run)"
+                     if "io_uring" in result["groupfs_transport"] else ""))
     if "nullfs" in fss:
         L.append("")
         L.append("`nullfs` is `bench/nullfs.c`: names, sizes and times in "
