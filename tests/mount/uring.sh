@@ -7,7 +7,8 @@
 # largest request, listings, names, links, attributes, refusals with their
 # reason, several users and CPUs at once; a request that waits for the
 # store's lock holds up no other request from the same CPU; -o no_uring
-# keeps to /dev/fuse; the daemon ends cleanly on unmount and on SIGTERM.
+# keeps to /dev/fuse; a program killed mid-request, a lazy unmount under a
+# waiting write and SIGTERM all end cleanly.
 . "$(dirname "$0")/lib.sh"
 
 P=/sys/module/fuse/parameters/enable_uring
@@ -151,6 +152,19 @@ rc=0; wait "$writer" || rc=$?
 same "the write completes once the lock is free" "$rc" 0
 same "with its content" "$(as bob cat "$D/waits.txt")" later
 
+# ---- a program killed while its write waits; the daemon goes on ----
+store_lock
+as alice taskset -c 0 "$PROBE" write "$D/killed.txt" never &
+victim=$!
+wait_for "a second write waits for the lock" 10 lock_waited "$PID"
+kill -9 "$victim"
+wait "$victim" 2>/dev/null || true
+store_unlock
+expect OK "after the kill, a write from the same CPU" \
+	as alice taskset -c 0 "$PROBE" write "$D/after-kill.txt" fine
+same "reads back" "$(as bob cat "$D/after-kill.txt")" fine
+check "the daemon still serves" kill -0 "$PID"
+
 # ---- -o no_uring: /dev/fuse, with the same answers ----
 M2=$T/mnt2
 n2=$MOUNT_SEQ
@@ -162,6 +176,30 @@ check "-o no_uring: no io_uring in the log" \
 	bash -c "! grep -q io_uring '$T/daemon.$n2.log'"
 same "-o no_uring: no rings" "$(rings "$(daemon_pid "$M2")")" 0
 umount_fs "$M2"
+
+# ---- a lazy unmount while a write waits: the write ends, then the daemon --
+M4=$T/mnt4
+n4=$MOUNT_SEQ
+mount_fs "$M4" --as alice
+store_lock
+"$PROBE" write "$M4/Sales/documents/lazy.txt" lazy >"$T/lazy.out" 2>&1 &
+lazy=$!
+pid4=$(daemon_pid "$M4")
+wait_for "a write on the fourth mount waits for the lock" 10 lock_waited "$pid4"
+fusermount3 -uz "$M4"
+store_unlock
+rc=0; wait "$lazy" || rc=$?
+same "the write under the lazy unmount completes" "$rc $(head -c 2 "$T/lazy.out")" "0 OK"
+if [ "${GROUPFS_TEST_BACKGROUND:-}" = 1 ]; then
+	check "the daemon ends" timeout 30 tail --pid="$pid4" -f /dev/null
+else
+	rc=0; wait "$pid4" || rc=$?
+	same "the daemon exits 0" "$rc" 0
+fi
+check "nothing is left mounted" bash -c "! mountpoint -q '$M4'"
+check "no error logged" bash -c "! grep -qiE 'error|failed' '$T/daemon.$n4.log'"
+kill_fs "$M4" # forget it in the harness (its log was read above)
+same "the write is in the store" "$(as bob cat "$D/lazy.txt")" lazy
 
 # ---- the end: SIGTERM ends the daemon and unmounts ----
 M3=$T/mnt3
