@@ -39,6 +39,12 @@
  * a VM (rsync with nothing to do: 151 ms with both on one CPU, 860-950 ms
  * apart, 390-600 ms as placed; every worker reading, 290-390 ms).
  *
+ * Where the kernel offers FUSE over io_uring (uring.c), requests come
+ * through its per-CPU queues instead, answered by uring.c's threads with
+ * fs_loop_answer (handles and group commit as here); these workers then
+ * read only what the kernel still sends through /dev/fuse (FORGET,
+ * INTERRUPT).
+ *
  * A worker reads with cancellation enabled and answers with it disabled:
  * at the end the main thread cancels workers that wait in read(), never
  * one in the middle of a request, and wakes the idle ones.
