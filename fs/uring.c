@@ -233,6 +233,8 @@ static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
 		to = t->mem + HEADROOM;
 	}
 	for (i = 1; i < count; i++) {
+		if (!iov[i].iov_len)
+			continue;
 		memcpy(to, iov[i].iov_base, iov[i].iov_len);
 		to += iov[i].iov_len;
 	}
@@ -270,6 +272,7 @@ static void answer(struct uthread *t)
 	t->unique = in->unique;
 	t->replied = false;
 	t->staged = psz > 0;
+	t->stage_len = 0;
 	if (in->len < sizeof(*in) + psz ||
 	    (op = in->len - sizeof(*in) - psz) > sizeof(t->hdr->op_in) ||
 	    psz > t->u->payload) {
@@ -297,7 +300,7 @@ static void answer(struct uthread *t)
 
 		memcpy(t->hdr->in_out, &eio, sizeof(eio));
 		t->hdr->ent.payload_sz = 0;
-	} else if (t->staged) {
+	} else if (t->staged && t->stage_len) {
 		memcpy(payload, t->stage, t->stage_len);
 	}
 	t->replied = true;
