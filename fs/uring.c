@@ -78,6 +78,7 @@ struct uthread {
 	unsigned qid;
 	pthread_t thread;
 	bool started;
+	bool ring_ok; /* `ring` is set up */
 	struct io_uring ring;
 	struct ring_req_header *hdr;
 	char *mem; /* HEADROOM, then the payload */
@@ -135,6 +136,32 @@ static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 	return n;
 }
 
+/* Each thread's header and payload buffers (HEADROOM before the
+ * payload); false, and none, when memory is short. */
+static bool buffers(struct fs_uring *u)
+{
+	unsigned i;
+
+	for (i = 0; i < u->n; i++) {
+		struct uthread *t = &u->t[i];
+
+		t->mem = aligned_alloc(4096, HEADROOM + u->payload);
+		t->hdr = aligned_alloc(4096, 4096);
+		if (!t->mem || !t->hdr)
+			break;
+		memset(t->hdr, 0, sizeof(*t->hdr));
+	}
+	if (i == u->n)
+		return true;
+	for (i = 0; i < u->n; i++) {
+		free(u->t[i].mem);
+		free(u->t[i].hdr);
+		u->t[i].mem = NULL;
+		u->t[i].hdr = NULL;
+	}
+	return false;
+}
+
 /* The INIT reply: io_uring asked for when the kernel offered it and every
  * ring is ready; the threads then register (they cannot before the
  * kernel has the reply) or end. */
@@ -171,6 +198,12 @@ static ssize_t init_reply(struct fs_uring *u, int fd, struct iovec *iov,
 			(size_t)out.max_pages * (size_t)sysconf(_SC_PAGESIZE);
 	if (u->payload < FUSE_MIN_READ_BUFFER)
 		u->payload = FUSE_MIN_READ_BUFFER;
+	/* Every entry's buffers before asking: once asked, the kernel holds
+	 * every request until each queue has an entry. */
+	if (!buffers(u)) {
+		set_state(u, NO);
+		return writev(fd, iov, count);
+	}
 	v[0] = iov[0];
 	v[1].iov_base = &out;
 	v[1].iov_len = iov[1].iov_len;
@@ -344,11 +377,6 @@ static void serve_ring(struct uthread *t)
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
 
-	t->mem = aligned_alloc(4096, HEADROOM + t->u->payload);
-	t->hdr = aligned_alloc(4096, 4096);
-	if (!t->mem || !t->hdr)
-		return;
-	memset(t->hdr, 0, sizeof(*t->hdr));
 	t->iov[0].iov_base = t->hdr;
 	t->iov[0].iov_len = sizeof(*t->hdr);
 	t->iov[1].iov_base = t->mem + HEADROOM;
@@ -393,7 +421,7 @@ static void *queue_thread(void *arg)
 	me = t;
 	if (u->nq > 1)
 		pin(t->qid);
-	ok = ring_init(t) == 0;
+	ok = t->ring_ok = ring_init(t) == 0;
 	pthread_mutex_lock(&u->lock);
 	if (ok)
 		u->rings_ready++;
@@ -406,7 +434,7 @@ static void *queue_thread(void *arg)
 	pthread_mutex_unlock(&u->lock);
 	if (ok)
 		serve_ring(t);
-	if (t->ring.ring_fd > 0)
+	if (t->ring_ok)
 		io_uring_queue_exit(&t->ring);
 	free(t->mem);
 	free(t->hdr);
@@ -482,7 +510,6 @@ void fs_uring_start(struct fs *fs, unsigned threads)
 	for (i = 0; i < u->n; i++) {
 		u->t[i].u = u;
 		u->t[i].qid = i % u->nq;
-		u->t[i].ring.ring_fd = -1;
 		if (pthread_create(&u->t[i].thread, NULL, queue_thread,
 				   &u->t[i]) == 0) {
 			u->t[i].started = true;
