@@ -66,13 +66,7 @@ check "groupctl check: the store is consistent" "$GROUPCTL" check
 printf 'delta\n' >"$D/e.txt"
 pid=$(daemon_pid "$M")
 kill -TERM "$pid"
-if [ "${GROUPFS_TEST_BACKGROUND:-}" = 1 ]; then
-	check "the daemon stops on SIGTERM" \
-		timeout 60 tail --pid="$pid" -f /dev/null
-else
-	rc=0; wait "$pid" || rc=$?
-	same "the daemon stops on SIGTERM, exit 0" "$rc" 0
-fi
+daemon_ended "the daemon stops on SIGTERM" "$pid"
 check "nothing is left mounted" bash -c "! mountpoint -q '$M'"
 kill_fs "$M" # only the bookkeeping: the daemon is gone
 mount_fs "$M" --as alice -o commit_ms=1000

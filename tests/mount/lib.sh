@@ -261,6 +261,19 @@ umount_fs() {
 	fail "umount_fs: $mnt is not mounted by this test"
 }
 
+# daemon_ended DESCRIPTION PID: the daemon PID, whose mount is ending,
+# ends: in the foreground (our child) with exit 0; in the background (not
+# ours to wait for) within a minute.
+daemon_ended() {
+	local rc=0
+	if [ "${GROUPFS_TEST_BACKGROUND:-}" = 1 ]; then
+		check "$1" timeout 60 tail --pid="$2" -f /dev/null
+	else
+		wait "$2" || rc=$?
+		same "$1, exit 0" "$rc" 0
+	fi
+}
+
 # The daemon's pid for MOUNTPOINT.
 daemon_pid() {
 	local i

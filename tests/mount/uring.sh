@@ -190,12 +190,7 @@ fusermount3 -uz "$M4"
 store_unlock
 rc=0; wait "$lazy" || rc=$?
 same "the write under the lazy unmount completes" "$rc $(head -c 2 "$T/lazy.out")" "0 OK"
-if [ "${GROUPFS_TEST_BACKGROUND:-}" = 1 ]; then
-	check "the daemon ends" timeout 30 tail --pid="$pid4" -f /dev/null
-else
-	rc=0; wait "$pid4" || rc=$?
-	same "the daemon exits 0" "$rc" 0
-fi
+daemon_ended "the daemon ends" "$pid4"
 check "nothing is left mounted" bash -c "! mountpoint -q '$M4'"
 check "no error logged" bash -c "! grep -qiE 'error|failed' '$T/daemon.$n4.log'"
 kill_fs "$M4" # forget it in the harness (its log was read above)
@@ -211,12 +206,7 @@ wait_for "a third mount comes through io_uring" 10 \
 same "it reads" "$(cat "$M3/Sales/documents/plain.txt")" plain
 pid=$(daemon_pid "$M3")
 kill -TERM "$pid"
-if [ "${GROUPFS_TEST_BACKGROUND:-}" = 1 ]; then
-	check "SIGTERM: the daemon ends" timeout 30 tail --pid="$pid" -f /dev/null
-else
-	rc=0; wait "$pid" || rc=$?
-	same "SIGTERM: the daemon exits 0" "$rc" 0
-fi
+daemon_ended "SIGTERM: the daemon ends" "$pid"
 check "SIGTERM: nothing is left mounted" bash -c "! mountpoint -q '$M3'"
 check "SIGTERM: no error logged" \
 	bash -c "! grep -qiE 'error|failed' '$T/daemon.$n3.log'"
