@@ -291,6 +291,16 @@ static void prep_cmd(struct uthread *t, unsigned op, uint64_t commit_id)
 	io_uring_sqe_set_data64(sqe, TAG_ENTRY);
 }
 
+/* The entry answers request `unique` with `err` alone. */
+static void entry_error(struct uthread *t, uint64_t unique, int err)
+{
+	struct fuse_out_header out = {
+		.error = err, .unique = unique, .len = sizeof(out)};
+
+	memcpy(t->hdr->in_out, &out, sizeof(out));
+	t->hdr->ent.payload_sz = 0;
+}
+
 /* The request now in the entry: put together as /dev/fuse gives it,
  * answered, and its reply committed with the fetch of the next. */
 static void answer(struct uthread *t)
@@ -309,14 +319,9 @@ static void answer(struct uthread *t)
 	if (in->len < sizeof(*in) + psz ||
 	    (op = in->len - sizeof(*in) - psz) > sizeof(t->hdr->op_in) ||
 	    psz > t->u->payload) {
-		struct fuse_out_header eio = {.error = -EIO,
-					      .unique = in->unique,
-					      .len = sizeof(eio)};
-
 		fs_log(NULL, STORE_LOG_ERR,
 		       "io_uring: a request of unexpected size: EIO");
-		memcpy(t->hdr->in_out, &eio, sizeof(eio));
-		t->hdr->ent.payload_sz = 0;
+		entry_error(t, in->unique, -EIO);
 		prep_cmd(t, CMD_COMMIT_AND_FETCH, commit_id);
 		return;
 	}
@@ -328,11 +333,7 @@ static void answer(struct uthread *t)
 	if (!t->replied) {
 		/* Every request through a ring gets a reply from libfuse;
 		 * should one not, the entry must still come back. */
-		struct fuse_out_header eio = {
-			.error = -EIO, .unique = t->unique, .len = sizeof(eio)};
-
-		memcpy(t->hdr->in_out, &eio, sizeof(eio));
-		t->hdr->ent.payload_sz = 0;
+		entry_error(t, t->unique, -EIO);
 	} else if (t->staged && t->stage_len) {
 		memcpy(payload, t->stage, t->stage_len);
 	}
