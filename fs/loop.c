@@ -498,6 +498,20 @@ static void take_turn(struct loop *l, struct idle *me)
 		pthread_cond_wait(&me->wake, &l->lock);
 }
 
+/* This thread answers request `buf` now (a worker's or uring.c's). */
+static void request_begin(const struct fuse_buf *buf)
+{
+	serving = true;
+	writes = opcode_writes(header_of(buf));
+}
+
+/* ...and has answered it: its handle goes back. */
+static void request_end(struct fs *fs)
+{
+	serving = false;
+	put_current(fs);
+}
+
 /* Read and answer requests until the session ends: 0, or the read's
  * failure. */
 static int serve(struct loop *l, struct fuse_buf *buf, struct idle *me)
@@ -518,16 +532,14 @@ static int serve(struct loop *l, struct fuse_buf *buf, struct idle *me)
 			return 0;
 		if (res < 0)
 			return res;
-		serving = true;
-		writes = opcode_writes(header_of(buf));
+		request_begin(buf);
 		pthread_mutex_lock(&l->lock);
 		l->readers--;
 		if (!inline_ok(l, buf) && l->readers == 0)
 			wake_reader(l);
 		pthread_mutex_unlock(&l->lock);
 		fuse_session_process_buf(se, buf);
-		serving = false;
-		put_current(l->fs);
+		request_end(l->fs);
 		pthread_mutex_lock(&l->lock);
 		take_turn(l, me);
 		pthread_mutex_unlock(&l->lock);
@@ -537,11 +549,9 @@ static int serve(struct loop *l, struct fuse_buf *buf, struct idle *me)
 
 void fs_loop_answer(struct fs *fs, struct fuse_buf *buf)
 {
-	serving = true;
-	writes = opcode_writes(header_of(buf));
+	request_begin(buf);
 	fuse_session_process_buf(fs->se, buf);
-	serving = false;
-	put_current(fs);
+	request_end(fs);
 }
 
 static void *worker(void *arg)
