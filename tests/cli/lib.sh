@@ -42,8 +42,15 @@ _cleanup() {
 		done >&2
 		for f in "$TMP"/*.err; do
 			[ -s "$f" ] || continue
-			echo "# the first lines of $f:"
-			head -n 40 "$f" | sed 's/^/#   /'
+			# A sanitizer's report from its start; else the end.
+			if grep -Eq '^==[0-9]+==|runtime error' "$f"; then
+				echo "# the sanitizer's report in $f:"
+				sed -En '/^==[0-9]+==|runtime error/,$p' "$f" |
+					head -n 80 | sed 's/^/#   /'
+			else
+				echo "# the last lines of $f:"
+				tail -n 40 "$f" | sed 's/^/#   /'
+			fi
 		done >&2
 	fi
 	rm -rf "$TMP"
