@@ -87,7 +87,8 @@ struct blob_ops {
 
 	/* A handle on object `cid`, made empty when `create` and missing.
 	 * A handle may be kept across transactions (an open item keeps
-	 * one); close frees it. */
+	 * one) and used by several threads at once (the readers of one
+	 * item share it); close frees it. */
 	int (*open)(struct store *st, const unsigned char cid[16], bool create,
 		    struct blob **out);
 	void (*close)(struct blob *b);

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "array.h"
 #include "blob.h"
@@ -58,14 +59,32 @@ struct node_info;
 
 #define ITAB_SLOTS 1024
 
+/* The engine's handle on one content object, kept by an open item and
+ * lent to the requests reading or writing it: each holds a reference and
+ * the last one closes it, so readers that meet on a first read, or one
+ * reading an older object while another installs the new one, never lose
+ * the handle under them. */
+struct blob_ref {
+	struct blob *b;
+	unsigned char cid[16];
+	int refs; /* atomic */
+};
+
+static inline void blob_ref_put(const struct blob_ops *e, struct blob_ref *r)
+{
+	if (r && __atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		e->close(r->b);
+		free(r);
+	}
+}
+
 /* An item some handle has open in this process. */
 struct istate {
 	uint64_t ino;
 	int opens;		/* guarded by shared.lock */
 	pthread_rwlock_t rw;	/* content: readers share, a writer is alone */
 	pthread_mutex_t blob_lock;
-	struct blob *blob;	/* the engine's handle on `cid`, or NULL */
-	unsigned char cid[16];	/* guarded by blob_lock */
+	struct blob_ref *blob;	/* guarded by blob_lock; NULL: none yet */
 	bool orphan;		/* lost its last name while open (shared.lock) */
 	struct istate *next;	/* hash chain, guarded by shared.lock */
 };

@@ -200,23 +200,28 @@ void content_new_cid(unsigned char cid[16])
 	randombytes_buf(cid, 16);
 }
 
-/* The engine's handle on `cid`, kept on the item's istate when there is
- * one (blob_lock held while it is looked up or replaced); *owned: the
- * caller's to close (cid_blob_done). */
+/* The engine's handle on `cid`.  With an istate, the one it keeps
+ * (opened and installed on a miss) and *ref a reference on it; without,
+ * a handle of the caller's own and *ref NULL.  Either way cid_blob_done
+ * gives it back. */
 static int cid_blob(struct store *st, struct istate *is,
 		    const unsigned char cid[16], bool create, struct blob **out,
-		    bool *owned)
+		    struct blob_ref **ref)
 {
 	const struct blob_ops *e = st->sh->blob;
+	struct blob_ref *r, *old;
 	struct blob *b;
 	int rc;
 
-	*owned = false;
+	*ref = NULL;
 	if (is) {
 		pthread_mutex_lock(&is->blob_lock);
-		if (is->blob && memcmp(is->cid, cid, 16) == 0) {
-			*out = is->blob;
+		r = is->blob;
+		if (r && memcmp(r->cid, cid, 16) == 0) {
+			__atomic_add_fetch(&r->refs, 1, __ATOMIC_RELAXED);
 			pthread_mutex_unlock(&is->blob_lock);
+			*out = r->b;
+			*ref = r;
 			return 0;
 		}
 		pthread_mutex_unlock(&is->blob_lock);
@@ -226,22 +231,39 @@ static int cid_blob(struct store *st, struct istate *is,
 		return store_fail(st, rc == -ENOENT ? -EIO : rc,
 				  "content file missing or unreadable");
 	*out = b;
-	if (!is) {
-		*owned = true;
+	if (!is)
+		return 0;
+	r = malloc(sizeof(*r));
+	if (!r) /* keep it to this request */
+		return 0;
+	r->b = b;
+	memcpy(r->cid, cid, 16);
+	r->refs = 2; /* the istate's and ours */
+	pthread_mutex_lock(&is->blob_lock);
+	old = is->blob;
+	if (old && memcmp(old->cid, cid, 16) == 0) {
+		/* Another request opened it meanwhile: take theirs. */
+		__atomic_add_fetch(&old->refs, 1, __ATOMIC_RELAXED);
+		pthread_mutex_unlock(&is->blob_lock);
+		free(r);
+		e->close(b);
+		*out = old->b;
+		*ref = old;
 		return 0;
 	}
-	pthread_mutex_lock(&is->blob_lock);
-	if (is->blob)
-		e->close(is->blob);
-	is->blob = b;
-	memcpy(is->cid, cid, 16);
+	is->blob = r;
 	pthread_mutex_unlock(&is->blob_lock);
+	blob_ref_put(e, old); /* closed when its last reader is done */
+	*ref = r;
 	return 0;
 }
 
-static void cid_blob_done(struct store *st, struct blob *b, bool owned)
+static void cid_blob_done(struct store *st, struct blob *b,
+			  struct blob_ref *ref)
 {
-	if (owned)
+	if (ref)
+		blob_ref_put(st->sh->blob, ref);
+	else if (b)
 		st->sh->blob->close(b);
 }
 
@@ -318,15 +340,15 @@ static int chunks_read(struct store *st, struct sealer *s, struct istate *is,
 	uint64_t nchunks = ((uint64_t)ct->size + CHUNK - 1) / CHUNK, i;
 	unsigned char *rec = NULL;
 	size_t got = 0, want;
+	struct blob_ref *ref;
 	struct blob *b;
-	bool owned;
 	int rc;
 
 	if (first >= nchunks)
 		return 0;
 	if (last >= nchunks)
 		last = nchunks - 1;
-	rc = cid_blob(st, is, ct->cid, false, &b, &owned);
+	rc = cid_blob(st, is, ct->cid, false, &b, &ref);
 	if (rc)
 		return rc;
 	want = (size_t)(last - first + 1);
@@ -346,7 +368,7 @@ static int chunks_read(struct store *st, struct sealer *s, struct istate *is,
 	}
 out:
 	free(rec);
-	cid_blob_done(st, b, owned);
+	cid_blob_done(st, b, ref);
 	return rc;
 }
 
@@ -562,8 +584,8 @@ static int update_sealed(struct store *st, struct sealer *s,
 	uint64_t target = truncate_to >= 0 ? (uint64_t)truncate_to : off;
 	struct content old;
 	unsigned char *plain = NULL;
-	struct blob *b;
-	bool owned = false;
+	struct blob_ref *ref = NULL;
+	struct blob *b = NULL;
 	size_t span;
 	int rc = 0;
 
@@ -587,7 +609,7 @@ static int update_sealed(struct store *st, struct sealer *s,
 	}
 	if (!ct->chunked && newsize <= INLINE_MAX)
 		return inline_update(st, s, ct, off, buf, len, newsize);
-	rc = cid_blob(st, is, ct->cid, true, &b, &owned);
+	rc = cid_blob(st, is, ct->cid, true, &b, &ref);
 	if (rc)
 		return rc;
 	if (!ct->chunked)
@@ -636,7 +658,7 @@ resize:
 		ct->size = (int64_t)newsize;
 out:
 	free(plain);
-	cid_blob_done(st, b, owned);
+	cid_blob_done(st, b, ref);
 	return rc;
 }
 
@@ -665,19 +687,19 @@ int content_update(struct store *st, struct istate *is, struct content *ct,
 
 int content_sync(struct store *st, struct istate *is, const struct content *ct)
 {
+	struct blob_ref *ref;
 	struct blob *b = NULL;
-	bool owned;
 	int rc;
 
 	/* Inline content, and an engine's written with the metadata, are
 	 * durable with its commit. */
 	if (!ct->chunked || st->sh->blob->with_meta)
 		return 0;
-	rc = cid_blob(st, is, ct->cid, false, &b, &owned);
+	rc = cid_blob(st, is, ct->cid, false, &b, &ref);
 	if (rc)
 		return rc;
 	rc = st->sh->blob->sync(st, b);
-	cid_blob_done(st, b, owned);
+	cid_blob_done(st, b, ref);
 	return rc;
 }
 

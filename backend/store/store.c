@@ -381,8 +381,7 @@ static void shared_put(struct shared *sh)
 			struct istate *is = sh->itab[i];
 
 			sh->itab[i] = is->next;
-			if (is->blob)
-				sh->blob->close(is->blob);
+			blob_ref_put(sh->blob, is->blob);
 			pthread_rwlock_destroy(&is->rw);
 			pthread_mutex_destroy(&is->blob_lock);
 			free(is);

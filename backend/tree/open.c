@@ -90,8 +90,7 @@ bool istate_put(struct store *st, struct istate *is, bool *lastp)
 	if (!last)
 		return false;
 	orphan = is->orphan;
-	if (is->blob)
-		st->sh->blob->close(is->blob);
+	blob_ref_put(st->sh->blob, is->blob);
 	pthread_rwlock_destroy(&is->rw);
 	pthread_mutex_destroy(&is->blob_lock);
 	free(is);
