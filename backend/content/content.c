@@ -330,6 +330,49 @@ static int inline_read(struct store *st, struct sealer *s,
 	return 0;
 }
 
+/* Plaintext bytes [off, off + size) of a chunked item into out, in one
+ * read of their records: the chunks the span covers whole are decrypted
+ * where they belong in `out`, the first and last, when covered in part,
+ * through a chunk of room.  The span ends within the item's records. */
+static int span_read(struct store *st, struct sealer *s, struct istate *is,
+		     const struct content *ct, uint64_t off, size_t size,
+		     unsigned char *out)
+{
+	uint64_t first = off / CHUNK, last = (off + size - 1) / CHUNK, i;
+	size_t n = (size_t)(last - first + 1), got = 0;
+	unsigned char *rec, part[CHUNK];
+	struct blob_ref *ref;
+	struct blob *b;
+	int rc;
+
+	rc = cid_blob(st, is, ct->cid, false, &b, &ref);
+	if (rc)
+		return rc;
+	rec = malloc(n * RECORD);
+	rc = rec ? st->sh->blob->read(st, b, first, n, rec, &got) : -ENOMEM;
+	for (i = first; rc == 0 && i <= last; i++) {
+		const unsigned char *r = rec + (size_t)(i - first) * RECORD;
+		uint64_t cs = i * CHUNK, ce = cs + CHUNK;
+		uint64_t ws = off > cs ? off : cs;
+		uint64_t we = off + size < ce ? off + size : ce;
+		bool whole = ws == cs && we == ce;
+
+		if (got <= i - first ||
+		    open_sealed(s, ct->cid, i, r, RECORD,
+				whole ? out + (cs - off) : part) != 0) {
+			rc = corrupt(st, ct, "chunk");
+			break;
+		}
+		if (!whole)
+			memcpy(out + (ws - off), part + (ws - cs),
+			       (size_t)(we - ws));
+	}
+	sodium_memzero(part, sizeof(part));
+	free(rec);
+	cid_blob_done(st, b, ref);
+	return rc;
+}
+
 /* Decrypt chunks [first, last] of a chunked item into out; `out` holds
  * (last - first + 1) * CHUNK bytes.  Short or missing records past the
  * file's size are not read. */
@@ -337,46 +380,20 @@ static int chunks_read(struct store *st, struct sealer *s, struct istate *is,
 		       const struct content *ct, uint64_t first, uint64_t last,
 		       unsigned char *out)
 {
-	uint64_t nchunks = ((uint64_t)ct->size + CHUNK - 1) / CHUNK, i;
-	unsigned char *rec = NULL;
-	size_t got = 0, want;
-	struct blob_ref *ref;
-	struct blob *b;
-	int rc;
+	uint64_t nchunks = ((uint64_t)ct->size + CHUNK - 1) / CHUNK;
 
 	if (first >= nchunks)
 		return 0;
 	if (last >= nchunks)
 		last = nchunks - 1;
-	rc = cid_blob(st, is, ct->cid, false, &b, &ref);
-	if (rc)
-		return rc;
-	want = (size_t)(last - first + 1);
-	rec = malloc(want * RECORD);
-	if (!rec) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = st->sh->blob->read(st, b, first, want, rec, &got);
-	for (i = first; rc == 0 && i <= last; i++) {
-		size_t at = (size_t)(i - first);
-
-		if (got <= at ||
-		    open_sealed(s, ct->cid, i, rec + at * RECORD, RECORD,
-				out + at * CHUNK) != 0)
-			rc = corrupt(st, ct, "chunk");
-	}
-out:
-	free(rec);
-	cid_blob_done(st, b, ref);
-	return rc;
+	return span_read(st, s, is, ct, first * CHUNK,
+			 (size_t)(last - first + 1) * CHUNK, out);
 }
 
 int content_read(struct store *st, struct istate *is, const struct content *ct,
 		 uint64_t off, size_t size, unsigned char *buf, size_t *got)
 {
 	struct sealer s;
-	uint64_t first, last;
 	unsigned char *tmp = NULL;
 	int rc;
 
@@ -388,29 +405,17 @@ int content_read(struct store *st, struct istate *is, const struct content *ct,
 	rc = sealer_init(st, ct, &s);
 	if (rc)
 		return rc;
-	if (!ct->chunked) {
+	if (ct->chunked) {
+		rc = span_read(st, &s, is, ct, off, size, buf);
+	} else {
 		tmp = malloc((size_t)ct->size);
 		rc = tmp ? inline_read(st, &s, ct, tmp) : -ENOMEM;
 		if (rc == 0)
 			memcpy(buf, tmp + off, size);
 		if (tmp)
 			sodium_memzero(tmp, (size_t)ct->size);
-		goto out;
+		free(tmp);
 	}
-	first = off / CHUNK;
-	last = (off + size - 1) / CHUNK;
-	if (off % CHUNK == 0 && size % CHUNK == 0) {
-		/* Aligned: decrypt straight into the caller's buffer. */
-		rc = chunks_read(st, &s, is, ct, first, last, buf);
-	} else {
-		tmp = malloc((size_t)(last - first + 1) * CHUNK);
-		rc = tmp ? chunks_read(st, &s, is, ct, first, last, tmp)
-			 : -ENOMEM;
-		if (rc == 0)
-			memcpy(buf, tmp + (off - first * CHUNK), size);
-	}
-out:
-	free(tmp);
 	sealer_done(&s);
 	if (rc == 0)
 		*got = size;

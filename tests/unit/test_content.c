@@ -515,6 +515,66 @@ static void inline_moves_out(struct fixture *fx)
 	       -EIO, "  and node's column is gone");
 }
 
+/* Reads of every shape against the bytes written: offsets and sizes on,
+ * next to and across the content's 4056-byte chunks, the kernel's page
+ * sizes, and past the end. */
+static void reads_of_every_shape(struct fixture *fx)
+{
+	static const uint64_t offs[] = {
+		0,     1,     4055,  4056,  4057,  4096,  8111,	 8112,
+		12168, 20000, 68951, 68952, 69000, 69065, 69066, 70000};
+	static const size_t sizes[] = {1,    100,  4055, 4056,	4057,
+				       4096, 8112, 8113, 16384, 40000};
+	struct store_caller boss;
+	struct store_file *f = NULL;
+	/* past the inline limit (64 KiB), so in chunks */
+	const size_t len = 17 * 4056 + 114; /* 69066 */
+	unsigned char *want = malloc(len), *got = malloc(40000);
+	uint64_t docs, ino;
+	size_t i, j, n, done = 0;
+	int bad = 0, rc;
+
+	if (!want || !got)
+		abort();
+	for (i = 0; i < len; i++)
+		want[i] = (unsigned char)(i * 7 + i / 4056);
+	fx_plan(fx, "p", 5, 10, 1 << 20, FX_GIB);
+	boss = fx_account(fx, "boss", "p");
+	fx_group(fx, &boss, "G", 0);
+	docs = fx_root(fx, &boss, "G", STORE_TOOL_DOCUMENTS);
+	ino = put(fx, &boss, docs, "r.bin", 0, 0);
+	succeeds(fx, store_fs_open(fx->st, &boss, ino, O_RDWR, &f), "open");
+	if (!f)
+		goto out;
+	succeeds(fx, store_fs_write(fx->st, f, 0, want, len, &done),
+		 "write %zu bytes", len);
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		for (j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
+			size_t expect = offs[i] >= len ? 0
+					: offs[i] + sizes[j] > len
+						? len - (size_t)offs[i]
+						: sizes[j];
+
+			memset(got, 0xee, sizes[j]);
+			rc = store_fs_read(fx->st, f, offs[i], sizes[j], got,
+					   &n);
+			if (rc || n != expect ||
+			    (n && memcmp(got, want + offs[i], n) != 0)) {
+				bad++;
+				diag("read %zu at %llu: rc %d, %zu bytes",
+				     sizes[j], (unsigned long long)offs[i], rc,
+				     n);
+			}
+		}
+	is_int(bad, 0,
+	       "160 reads at and across chunk edges: each the bytes "
+	       "written, cut at the end");
+	store_fs_release(fx->st, f, NULL);
+out:
+	free(want);
+	free(got);
+}
+
 /* Readers of one item in several threads, as the daemon's workers and the
  * web server's are: each through its own connection and handle, all
  * starting at once on an item none has read yet (its content handle is
@@ -619,6 +679,7 @@ int main(void)
 	fx_run("writes of every shape", writes_of_every_shape);
 	fx_run("small items' content moves out of the node row",
 	       inline_moves_out);
+	fx_run("reads of every shape", reads_of_every_shape);
 	fx_run("readers of one item in several threads", readers_at_once);
 	return done_testing();
 }
