@@ -98,6 +98,11 @@ void fs_uring_start(struct fs *fs, unsigned threads);
  * the session's end. */
 void fs_uring_stop(struct fs_uring *u);
 void fs_uring_free(struct fs_uring *u);
+/* Room for the `size` bytes of the reply this thread is answering, in
+ * the ring entry the reply goes out through (no copy when it is replied
+ * from there); NULL when the request did not come through a ring or may
+ * still read its own payload there. */
+void *fs_uring_reply_room(size_t size);
 
 /* ---- ops.c ---- */
 extern const struct fuse_lowlevel_ops fs_ops;

@@ -618,7 +618,8 @@ static void gfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
 	struct store *st = store_of(req);
-	char *buf = malloc(size ? size : 1);
+	char *room = fs_uring_reply_room(size);
+	char *buf = room ? room : malloc(size ? size : 1);
 	size_t got = 0;
 	int rc = st && buf ? 0 : -ENOMEM;
 
@@ -629,7 +630,8 @@ static void gfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		reply_err(req, rc);
 	else
 		fuse_reply_buf(done(req), buf, got);
-	free(buf);
+	if (!room)
+		free(buf);
 }
 
 static void gfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,

@@ -268,11 +268,22 @@ static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
 	for (i = 1; i < count; i++) {
 		if (!iov[i].iov_len)
 			continue;
-		memcpy(to, iov[i].iov_base, iov[i].iov_len);
+		/* from fs_uring_reply_room: already in place */
+		if (iov[i].iov_base != to)
+			memcpy(to, iov[i].iov_base, iov[i].iov_len);
 		to += iov[i].iov_len;
 	}
 	t->replied = true;
 	return (ssize_t)(total + iov[0].iov_len);
+}
+
+void *fs_uring_reply_room(size_t size)
+{
+	struct uthread *t = me;
+
+	if (!t || t->staged || t->replied || size > t->u->payload)
+		return NULL;
+	return t->mem + HEADROOM;
 }
 
 /* ---- the queue threads ---- */
