@@ -5,8 +5,9 @@
 # queue per CPU, served by threads kept on that CPU.  Everything a user
 # does answers as through /dev/fuse: content of every size up to the
 # largest request, listings, names, links, attributes, refusals with their
-# reason, several users and CPUs at once; a request that waits for the
-# store's lock holds up no other request from the same CPU; -o no_uring
+# reason, several users and CPUs at once, readers of one file at once
+# (both ways); a request that waits for the store's lock holds up no
+# other request from the same CPU; -o no_uring
 # keeps to /dev/fuse; a program killed mid-request, a lazy unmount under a
 # waiting write and SIGTERM all end cleanly.
 . "$(dirname "$0")/lib.sh"
@@ -66,6 +67,30 @@ for f in "$SRC"/*; do
 done
 same "and read back whole by another member" "$bad" 0
 same "sizes as written" "$(as bob stat -c %s "$D/f1048577")" 1048577
+
+# readers_at_once DIR ACCOUNT WHAT (ACCOUNT "": as root): after
+# drop_caches, readers on every CPU start at once at different places in
+# the 3 MB file (so the kernel sends their READs together, to threads that
+# open its content at the same moment), each reading to the end; every
+# byte is checked.
+readers_at_once() {
+	local dir=$1 what=$3 cpu k bad=0 pids=() as=()
+	[ -z "$2" ] || as=(as "$2")
+	echo 3 >/proc/sys/vm/drop_caches
+	for cpu in $(seq 0 $((NQ - 1))); do
+		for k in 0 11 22 33; do
+			"${as[@]}" taskset -c "$cpu" bash -c \
+				'cmp -s <(dd if="$1" bs=64K skip="$3" status=none) \
+					<(dd if="$2" bs=64K skip="$3" status=none)' \
+				_ "$dir/f3000000" "$SRC/f3000000" $((k + cpu)) &
+			pids+=($!)
+		done
+	done
+	for k in "${pids[@]}"; do wait "$k" || bad=$((bad + 1)); done
+	same "$what: $((4 * NQ)) readers of one file at once, each byte for byte" \
+		"$bad" 0
+}
+readers_at_once "$D" bob "io_uring"
 
 # ---- a listing larger than a page of replies, names, links ----
 as alice mkdir "$D/many"
@@ -172,6 +197,7 @@ mount_fs "$M2" --as alice -o no_uring
 same "-o no_uring: reads what the first mount wrote" \
 	"$(cat "$M2/Sales/documents/carol.txt")" "from carol"
 check "and writes" "$PROBE" write "$M2/Sales/documents/plain.txt" plain
+readers_at_once "$M2/Sales/documents" "" "-o no_uring" # no allow_other
 check "-o no_uring: no io_uring in the log" \
 	bash -c "! grep -q io_uring '$T/daemon.$n2.log'"
 same "-o no_uring: no rings" "$(rings "$(daemon_pid "$M2")")" 0
