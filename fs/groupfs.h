@@ -63,6 +63,7 @@ struct fs {
 	struct fs_notify *notify; /* invalidations, off the request path */
 	struct fs_uring *uring;	  /* FUSE over io_uring (uring.c); or NULL */
 	bool no_uring;		  /* -o no_uring */
+	unsigned read_ahead;	  /* -o read_ahead, in bytes */
 };
 
 /* ---- main.c ---- */
@@ -86,6 +87,15 @@ void fs_store_done(struct fs *fs);
 void fs_log(void *arg, enum store_log_level level, const char *msg);
 /* Answer request `buf` on this thread, as a worker does (uring.c). */
 void fs_loop_answer(struct fs *fs, struct fuse_buf *buf);
+
+/* ---- bdi.c ---- */
+/* The kernel's readahead for the mount by default (-o read_ahead); the
+ * daemon's INIT reply announces it, or -o read_ahead's when larger (the
+ * kernel lowers the mount's readahead to what INIT announces). */
+#define FS_READAHEAD (1024 * 1024)
+/* Set the kernel's readahead for the mount on `mountpoint` to `kib` KiB
+ * (0: leave it); only root may, others keep the kernel's. */
+void fs_read_ahead(const char *mountpoint, unsigned kib);
 
 /* ---- uring.c ---- */
 /* Where the kernel offers FUSE over io_uring: a custom I/O on the session

@@ -42,6 +42,7 @@ struct options {
 	double timeout;
 	int commit_ms;
 	int no_uring;
+	int read_ahead; /* KiB; -1: as much as one request */
 };
 
 enum { KEY_HELP, KEY_VERSION, KEY_ALLOW_OTHER };
@@ -58,6 +59,7 @@ static const struct fuse_opt opt_spec[] = {
 	OPT("cache_timeout=%lf", timeout),
 	OPT("commit_ms=%d", commit_ms),
 	OPT("no_uring", no_uring),
+	OPT("read_ahead=%d", read_ahead),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -119,6 +121,10 @@ static void usage(const char *prog)
 	       "    -o no_uring            requests through /dev/fuse even "
 	       "where the kernel\n"
 	       "                           offers FUSE over io_uring\n"
+	       "    -o read_ahead=KIB      the kernel's readahead for the "
+	       "mount, when root\n"
+	       "                           (default 1024; 0: the kernel's "
+	       "own, 128)\n"
 
 	       "    -h, --help             this help\n"
 	       "    -V, --version          the version\n\n"
@@ -389,7 +395,9 @@ static int join_long_options(int argc, char *argv[], struct fuse_args *out)
 int main(int argc, char *argv[])
 {
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
-	struct options o = {.timeout = 1.0, .commit_ms = 5};
+	struct options o = {.timeout = 1.0,
+			    .commit_ms = 5,
+			    .read_ahead = FS_READAHEAD / 1024};
 	struct fuse_cmdline_opts cl = {0};
 	struct fs fs = {0};
 	bool key_made = false, mounted = false, signals = false;
@@ -433,8 +441,15 @@ int main(int argc, char *argv[])
 		ret = 2;
 		goto out_cl;
 	}
+	if (o.read_ahead < 0 || o.read_ahead > 65536) {
+		fprintf(stderr, "groupfs: read_ahead must be 0 to 65536 "
+				"(KiB)\n");
+		ret = 2;
+		goto out_cl;
+	}
 	fs.batch.ms = o.commit_ms;
 	fs.no_uring = o.no_uring;
+	fs.read_ahead = (unsigned)o.read_ahead * 1024;
 	fs.uid = getuid();
 	fs.gid = getgid();
 	if (open_store(&fs, &o))
@@ -489,6 +504,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "groupfs: warning: there is no /dev/log: in "
 				"the background nothing will be logged; give "
 				"-o log_file=PATH (or -f)\n");
+	fs_read_ahead(cl.mountpoint, (unsigned)o.read_ahead);
 	/* Every connection is opened after the fork, when a request or a
 	 * thread first needs it (see store_detach, loop.c). */
 	store_detach(fs.base);

@@ -280,6 +280,8 @@ static void refused(struct fs *fs, uint64_t ino, struct store_file *f)
 
 static void gfs_init(void *userdata, struct fuse_conn_info *conn)
 {
+	const struct fs *fs = userdata;
+
 	/* No kernel write cache: with it a write refused for quota reaches
 	 * us only at writeback, the kernel keeps trusting the size it
 	 * computed, and the refused bytes come back with the next write of
@@ -298,7 +300,8 @@ static void gfs_init(void *userdata, struct fuse_conn_info *conn)
 	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
 	conn->max_write = 1024 * 1024;
-	conn->max_readahead = 1024 * 1024;
+	conn->max_readahead =
+		fs->read_ahead > FS_READAHEAD ? fs->read_ahead : FS_READAHEAD;
 	conn->time_gran = 1;
 }
 
