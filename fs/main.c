@@ -42,7 +42,7 @@ struct options {
 	double timeout;
 	int commit_ms;
 	int no_uring;
-	int read_ahead; /* KiB; -1: as much as one request */
+	int read_ahead; /* KiB; 0: the kernel's own */
 };
 
 enum { KEY_HELP, KEY_VERSION, KEY_ALLOW_OTHER };
