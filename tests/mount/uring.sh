@@ -18,43 +18,11 @@ if [ ! -w "$P" ]; then
 	exit 77
 fi
 # The setting is the machine's: set for this test, as it was afterwards.
-# The kernel reads it when a mount starts, so the other scenarios running
-# meanwhile may mount over io_uring too, which they must bear anyway.
-# This scenario's three ways run at once: the first to start keeps the
-# machine's value and the last to end puts it back (the running ones'
-# process ids, under a lock), or one would put back the Y another had
-# set.  A run killed before its end is pruned by the next, which then
-# puts back the value kept before it.
-URING_USERS=/run/groupfs-test-uring
-uring_users() { # the ids still running, and $1 changed: +PID or -PID
-	local pid
-	for pid in $(cat "$URING_USERS.pids" 2>/dev/null); do
-		[ "-$pid" = "$1" ] || ! kill -0 "$pid" 2>/dev/null || echo "$pid"
-	done
-	[ "${1#+}" = "$1" ] || echo "${1#+}"
-}
-uring_enter() {
-	(
-		flock 9
-		[ -s "$URING_USERS.was" ] || cat "$P" >"$URING_USERS.was"
-		uring_users "+$$" >"$URING_USERS.pids.new"
-		mv "$URING_USERS.pids.new" "$URING_USERS.pids"
-		echo Y >"$P"
-	) 9>"$URING_USERS.lock"
-}
-uring_leave() {
-	(
-		flock 9
-		uring_users "-$$" >"$URING_USERS.pids.new"
-		mv "$URING_USERS.pids.new" "$URING_USERS.pids"
-		if [ ! -s "$URING_USERS.pids" ]; then
-			cat "$URING_USERS.was" >"$P"
-			rm -f "$URING_USERS.was" "$URING_USERS.pids"
-		fi
-	) 9>"$URING_USERS.lock"
-}
-uring_enter
-ON_EXIT+=(uring_leave)
+# Each of the three ways runs alone (is_parallel in meson.build): no
+# other scenario mounts meanwhile, and none puts back a value this one set.
+WAS=$(cat "$P")
+ON_EXIT+=("echo '$WAS' >'$P'")
+echo Y >"$P"
 
 # The kernel's queues: one for each possible CPU.
 NQ=$(($(sed 's/.*[-,]//' /sys/devices/system/cpu/possible) + 1))
