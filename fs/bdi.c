@@ -71,8 +71,9 @@ static int mount_device(const char *mountpoint, char *dev, size_t size)
 	return found;
 }
 
-void fs_read_ahead(const char *mountpoint, unsigned kib)
+void fs_read_ahead(const struct fs *fs, const char *mountpoint)
 {
+	unsigned kib = fs->read_ahead / 1024;
 	char dev[64], path[128], msg[256];
 	FILE *f;
 	int rc;

@@ -93,9 +93,9 @@ void fs_loop_answer(struct fs *fs, struct fuse_buf *buf);
  * daemon's INIT reply announces it, or -o read_ahead's when larger (the
  * kernel lowers the mount's readahead to what INIT announces). */
 #define FS_READAHEAD (1024 * 1024)
-/* Set the kernel's readahead for the mount on `mountpoint` to `kib` KiB
- * (0: leave it); only root may, others keep the kernel's. */
-void fs_read_ahead(const char *mountpoint, unsigned kib);
+/* Set the kernel's readahead for the mount on `mountpoint` to
+ * fs->read_ahead (0: leave it); only root may, others keep the kernel's. */
+void fs_read_ahead(const struct fs *fs, const char *mountpoint);
 
 /* ---- uring.c ---- */
 /* Where the kernel offers FUSE over io_uring: a custom I/O on the session

@@ -504,7 +504,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "groupfs: warning: there is no /dev/log: in "
 				"the background nothing will be logged; give "
 				"-o log_file=PATH (or -f)\n");
-	fs_read_ahead(cl.mountpoint, (unsigned)o.read_ahead);
+	fs_read_ahead(&fs, cl.mountpoint);
 	/* Every connection is opened after the fork, when a request or a
 	 * thread first needs it (see store_detach, loop.c). */
 	store_detach(fs.base);
