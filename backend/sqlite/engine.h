@@ -15,7 +15,9 @@
 #include "sq_calls.h" /* this engine's meta.h: sq_X for meta_X */
 
 #define STMT_CACHE_SLOTS 256
-#define NODE_ROWS	 8
+/* Node rows kept per connection (struct engine.nodes): folders, items. */
+#define FOLDER_ROWS 256
+#define ITEM_ROWS   8
 
 /* A space's capacity (the plan of the group's administrator, or of the
  * private space's owner), for queries on `space s`: SELECT ...
@@ -54,12 +56,13 @@ struct engine {
 	/* Node rows read (sq_node_get) and where the connection stood then:
 	 * one holds in a later transaction while nothing can have changed
 	 * since (sq_unchanged_since), so a run of lookups in one folder reads
-	 * the folder once.  Slot by inode number; ino 0: empty. */
+	 * the folder once.  Slot by inode number; ino 0: empty.  About
+	 * 50 KiB a connection. */
 	struct {
 		int64_t ino;
 		struct meta_mark mark;
 		struct node_info info;
-	} nodes[NODE_ROWS];
+	} nodes[FOLDER_ROWS + ITEM_ROWS];
 };
 
 /* SQLite result code `rc` as a negative errno, with a message naming
