@@ -663,6 +663,11 @@ static const char *const migrations[] = {
 	"  WHERE inline IS NOT NULL;"
 	"  ALTER TABLE node DROP COLUMN inline;"
 	"  END IF; END $$;",
+	/* The nodes that lost their last name while open, which a mount
+	 * frees when it starts (pg_nodes_free_unlinked), found without
+	 * reading every node, as on SQLite (schema 23 there). */
+	"CREATE INDEX IF NOT EXISTS node_unlinked ON node (id)"
+	"  WHERE nlink = 0 AND hist IS NULL;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))

@@ -661,6 +661,11 @@ static const char *const migrations[] = {
 	"INSERT INTO node_inline (node, data) SELECT id, inline FROM node"
 	"  WHERE inline IS NOT NULL;"
 	"ALTER TABLE node DROP COLUMN inline;",
+	/* Every mount frees the nodes that lost their last name while open
+	 * (sq_nodes_free_unlinked): without an index of them that read every
+	 * node, 100-200 ms at a million files before the mount answered. */
+	"CREATE INDEX node_unlinked ON node(id)"
+	"  WHERE nlink = 0 AND hist IS NULL;",
 };
 
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
