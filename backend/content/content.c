@@ -40,6 +40,37 @@ _Static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == NONCE &&
 #define INLINE_INDEX UINT64_MAX
 #define GROW_STEP (256 * (uint64_t)CHUNK)
 
+/* What the handle keeps for its next call at most: a megabyte's records,
+ * the kernel's largest read or write, and a little more. */
+#define RECORDS_KEEP (2u << 20)
+
+/* Room for n records: the handle's own while no other call has it. */
+static unsigned char *records_take(struct store *st, size_t n)
+{
+	size_t want = n * RECORD;
+
+	if (st->records.lent || want > RECORDS_KEEP)
+		return malloc(want);
+	if (want > st->records.cap) {
+		free(st->records.buf);
+		st->records.cap = 0;
+		st->records.buf = malloc(want);
+		if (!st->records.buf)
+			return NULL;
+		st->records.cap = want;
+	}
+	st->records.lent = true;
+	return st->records.buf;
+}
+
+static void records_give(struct store *st, unsigned char *rec)
+{
+	if (rec && rec == st->records.buf)
+		st->records.lent = false;
+	else
+		free(rec);
+}
+
 /*
  * The keys of one content for one call.  XChaCha20-Poly1305 (the cipher
  * of stores before schema 5) seals with the space key and a 24-byte nonce.
@@ -348,7 +379,7 @@ static int span_read(struct store *st, struct sealer *s, struct istate *is,
 	rc = cid_blob(st, is, ct->cid, false, &b, &ref);
 	if (rc)
 		return rc;
-	rec = malloc(n * RECORD);
+	rec = records_take(st, n);
 	rc = rec ? st->sh->blob->read(st, b, first, n, rec, &got) : -ENOMEM;
 	for (i = first; rc == 0 && i <= last; i++) {
 		const unsigned char *r = rec + (size_t)(i - first) * RECORD;
@@ -368,7 +399,7 @@ static int span_read(struct store *st, struct sealer *s, struct istate *is,
 			       (size_t)(we - ws));
 	}
 	sodium_memzero(part, sizeof(part));
-	free(rec);
+	records_give(st, rec);
 	cid_blob_done(st, b, ref);
 	return rc;
 }
@@ -429,7 +460,7 @@ static int chunks_write(struct store *st, struct sealer *s, struct blob *b,
 			const unsigned char *data, size_t len)
 {
 	size_t n = (len + CHUNK - 1) / CHUNK, i;
-	unsigned char *rec = malloc(n * RECORD);
+	unsigned char *rec = records_take(st, n);
 	int rc = rec ? 0 : -ENOMEM;
 
 	for (i = 0; rc == 0 && i < n; i++) {
@@ -451,7 +482,7 @@ static int chunks_write(struct store *st, struct sealer *s, struct blob *b,
 	}
 	if (rc == 0)
 		rc = st->sh->blob->write(st, b, first, n, rec);
-	free(rec);
+	records_give(st, rec);
 	return rc;
 }
 
@@ -471,7 +502,7 @@ static int span_write(struct store *st, struct sealer *s, struct istate *is,
 {
 	uint64_t first = off / CHUNK, last = (off + len - 1) / CHUNK, i;
 	size_t n = (size_t)(last - first + 1);
-	unsigned char *rec = malloc(n * RECORD);
+	unsigned char *rec = records_take(st, n);
 	unsigned char part[CHUNK];
 	struct content old = *ct;
 	int rc = rec ? 0 : -ENOMEM;
@@ -502,7 +533,7 @@ static int span_write(struct store *st, struct sealer *s, struct istate *is,
 	sodium_memzero(part, sizeof(part));
 	if (rc == 0)
 		rc = st->sh->blob->write(st, b, first, n, rec);
-	free(rec);
+	records_give(st, rec);
 	return rc;
 }
 

@@ -579,6 +579,7 @@ void store_close(struct store *st)
 	meta_close(st);
 	shared_put(st->sh);
 	free(st->memo);
+	free(st->records.buf);
 	free(st);
 }
 
