@@ -7,9 +7,10 @@
  * max_readahead a daemon announces in its INIT reply may lower it, never
  * raise it.  A sequential reader then waits for one 128 KiB request after
  * another.  With 1 MiB the kernel asks for as much as one request carries,
- * and keeps the next one coming while the reader copies the last.  Only
- * root may write the setting (/sys/class/bdi/MAJ:MIN/read_ahead_kb); a
- * daemon started by another user keeps the kernel's.
+ * and keeps the next one coming while the reader copies the last; with
+ * 4 MiB through /dev/fuse, four at once to the workers (FS_READAHEAD_DEV).
+ * Only root may write the setting (/sys/class/bdi/MAJ:MIN/read_ahead_kb);
+ * a daemon started by another user keeps the kernel's.
  */
 #include <errno.h>
 #include <stdio.h>

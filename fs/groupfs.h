@@ -89,15 +89,24 @@ void fs_log(void *arg, enum store_log_level level, const char *msg);
 void fs_loop_answer(struct fs *fs, struct fuse_buf *buf);
 
 /* ---- bdi.c ---- */
-/* The kernel's readahead for the mount by default (-o read_ahead); the
- * daemon's INIT reply announces it, or -o read_ahead's when larger (the
- * kernel lowers the mount's readahead to what INIT announces). */
+/* The kernel's readahead for the mount by default (-o read_ahead): one
+ * request's worth through io_uring, whose queue on the reader's CPU
+ * answers one request after another, and four through /dev/fuse, where
+ * the kernel keeps them all on their way and the workers answer them at
+ * once.  The daemon's INIT reply announces the one request's worth, or
+ * more when the mount is to read ahead more (the kernel lowers the
+ * mount's readahead to what INIT announces). */
 #define FS_READAHEAD (1024 * 1024)
+#define FS_READAHEAD_DEV (4 * FS_READAHEAD)
 /* Set the kernel's readahead for the mount on `mountpoint` to
  * fs->read_ahead (0: leave it); only root may, others keep the kernel's. */
 void fs_read_ahead(const struct fs *fs, const char *mountpoint);
 
 /* ---- uring.c ---- */
+/* Whether the kernel offers FUSE over io_uring (root switched it on):
+ * with more than one thread and without -o no_uring, the loop takes its
+ * requests that way. */
+bool fs_uring_offered(void);
 /* Where the kernel offers FUSE over io_uring: a custom I/O on the session
  * and `threads` threads over the CPUs' queues, which serve once the INIT
  * reply has asked for it.  Called before any worker reads.  Without

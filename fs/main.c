@@ -42,7 +42,8 @@ struct options {
 	double timeout;
 	int commit_ms;
 	int no_uring;
-	int read_ahead; /* KiB; 0: the kernel's own */
+	int read_ahead;	      /* KiB; 0: the kernel's own */
+	int read_ahead_given; /* else by the transport (FS_READAHEAD*) */
 };
 
 enum { KEY_HELP, KEY_VERSION, KEY_ALLOW_OTHER };
@@ -60,6 +61,7 @@ static const struct fuse_opt opt_spec[] = {
 	OPT("commit_ms=%d", commit_ms),
 	OPT("no_uring", no_uring),
 	OPT("read_ahead=%d", read_ahead),
+	OPT("read_ahead=", read_ahead_given),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -123,8 +125,9 @@ static void usage(const char *prog)
 	       "                           offers FUSE over io_uring\n"
 	       "    -o read_ahead=KIB      the kernel's readahead for the "
 	       "mount, when root\n"
-	       "                           (default 1024; 0: the kernel's "
-	       "own, 128)\n"
+	       "                           (default 4096, 1024 over "
+	       "io_uring; 0: the\n"
+	       "                           kernel's own, 128)\n"
 
 	       "    -h, --help             this help\n"
 	       "    -V, --version          the version\n\n"
@@ -401,6 +404,7 @@ int main(int argc, char *argv[])
 	struct fuse_cmdline_opts cl = {0};
 	struct fs fs = {0};
 	bool key_made = false, mounted = false, signals = false;
+	unsigned threads;
 	int ret = 1;
 
 	if (join_long_options(argc, argv, &args) != 0 ||
@@ -447,9 +451,17 @@ int main(int argc, char *argv[])
 		ret = 2;
 		goto out_cl;
 	}
+	/* -s: one worker; otherwise libfuse's max_threads (10 unless
+	 * -o max_threads=N says otherwise). */
+	threads = cl.singlethread ? 1 : cl.max_threads;
 	fs.batch.ms = o.commit_ms;
 	fs.no_uring = o.no_uring;
-	fs.read_ahead = (unsigned)o.read_ahead * 1024;
+	if (o.read_ahead_given)
+		fs.read_ahead = (unsigned)o.read_ahead * 1024;
+	else if (threads > 1 && !o.no_uring && fs_uring_offered())
+		fs.read_ahead = FS_READAHEAD;
+	else
+		fs.read_ahead = FS_READAHEAD_DEV;
 	fs.uid = getuid();
 	fs.gid = getgid();
 	if (open_store(&fs, &o))
@@ -516,9 +528,7 @@ int main(int argc, char *argv[])
 	if (fs_notify_start(&fs) != 0)
 		goto out_session;
 	signal_ready(o.ready_fd);
-	/* -s: one worker; otherwise libfuse's max_threads (10 unless
-	 * -o max_threads=N says otherwise). */
-	ret = fs_loop(&fs, cl.singlethread ? 1 : cl.max_threads);
+	ret = fs_loop(&fs, threads);
 	if (ret) {
 		char msg[96];
 

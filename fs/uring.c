@@ -474,8 +474,7 @@ static unsigned possible_cpus(void)
 	return last + 1;
 }
 
-/* Whether the kernel lets FUSE use io_uring at all. */
-static bool kernel_enabled(void)
+bool fs_uring_offered(void)
 {
 	FILE *f = fopen("/sys/module/fuse/parameters/enable_uring", "re");
 	int c = f ? fgetc(f) : EOF;
@@ -492,7 +491,7 @@ void fs_uring_start(struct fs *fs, unsigned threads)
 	struct fs_uring *u;
 	unsigned i;
 
-	if (!kernel_enabled())
+	if (!fs_uring_offered())
 		return;
 	u = calloc(1, sizeof(*u));
 	if (!u)

@@ -133,22 +133,38 @@ expect OK "back at its schema: a write goes through" \
 	"$PROBE" write "$M5/Sales/documents/new.txt" new
 umount_fs "$M5"
 
-# The kernel's readahead for the mount (-o read_ahead, in KiB): 1024 by
-# default, as asked, or the kernel's own 128 with 0; large files read back
-# whole either way; a value out of range is a usage error.  The mount
-# point has a space, as /proc/self/mountinfo escapes it.
+# The kernel's readahead for the mount (-o read_ahead, in KiB): by
+# default 4096 through /dev/fuse and 1024 over io_uring (where root has
+# switched it on, the log saying so), as asked, or the kernel's own 128
+# with 0; large files read back whole either way; a value out of range is
+# a usage error.  The mount point has a space, as /proc/self/mountinfo
+# escapes it.
 M6="$T/mnt six"
 head -c 3000000 /dev/urandom >"$T/big"
 ra() {
 	cat "/sys/class/bdi/$(mountpoint -d "$M6")/read_ahead_kb"
 }
-for want in "" 4096 0; do
+case $(cat /sys/module/fuse/parameters/enable_uring 2>/dev/null) in
+Y | 1) by_default=1024 ;;
+*) by_default=4096 ;;
+esac
+for want in "" 2048 0; do
 	mount_fs "$M6" --as alice ${want:+-o read_ahead=$want}
+	log6="$T/daemon.$((MOUNT_SEQ - 1)).log"
+	ls "$M6" >/dev/null
+	if [ "$by_default" = 1024 ]; then
+		wait_for "readahead ${want:-default}: over io_uring" 10 \
+			grep -q "requests come through io_uring" "$log6"
+	else
+		check "readahead ${want:-default}: through /dev/fuse" \
+			bash -c "! grep -q io_uring '$log6'"
+	fi
 	if [ ! -w "/sys/class/bdi/$(mountpoint -d "$M6")/read_ahead_kb" ]; then
 		skip_check "readahead ${want:-default}: /sys/class/bdi is read-only here"
 	else
 		case $want in
-		"") same "readahead by default: 1024 KiB" "$(ra)" 1024 ;;
+		"") same "readahead by default: $by_default KiB" "$(ra)" \
+			"$by_default" ;;
 		0) same "-o read_ahead=0: the kernel's own, 128 KiB" "$(ra)" 128 ;;
 		*) same "-o read_ahead=$want: $want KiB" "$(ra)" "$want" ;;
 		esac
