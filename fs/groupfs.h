@@ -103,14 +103,14 @@ void fs_loop_answer(struct fs *fs, struct fuse_buf *buf);
 void fs_read_ahead(const struct fs *fs, const char *mountpoint);
 
 /* ---- uring.c ---- */
-/* Whether the kernel offers FUSE over io_uring (root switched it on):
- * with more than one thread and without -o no_uring, the loop takes its
- * requests that way. */
-bool fs_uring_offered(void);
-/* Where the kernel offers FUSE over io_uring: a custom I/O on the session
- * and `threads` threads over the CPUs' queues, which serve once the INIT
- * reply has asked for it.  Called before any worker reads.  Without
- * io_uring (or memory), nothing changes. */
+/* Whether a loop of `threads` threads takes its requests through
+ * io_uring: more than one thread, no -o no_uring, and the kernel offers
+ * it (root switched it on). */
+bool fs_uring_wanted(const struct fs *fs, unsigned threads);
+/* Where fs_uring_wanted: a custom I/O on the session and `threads`
+ * threads over the CPUs' queues, which serve once the INIT reply has
+ * asked for it.  Called before any worker reads.  Without memory,
+ * nothing changes. */
 void fs_uring_start(struct fs *fs, unsigned threads);
 /* The queue threads end (after the workers; NULL: nothing).  The custom
  * I/O still writes notifications to /dev/fuse until fs_uring_free, after

@@ -613,8 +613,7 @@ int fs_loop(struct fs *fs, unsigned threads)
 	}
 	store_set_wait_hook(before_wait);
 	batch_start(fs);
-	/* -s (one thread) keeps to /dev/fuse, as -o no_uring does */
-	if (threads > 1 && !fs->no_uring)
+	if (fs_uring_wanted(fs, threads))
 		fs_uring_start(fs, threads);
 	for (i = 0; i < threads; i++) {
 		rc = -pthread_create(&t[i], NULL, worker, &l);

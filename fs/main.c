@@ -398,9 +398,7 @@ static int join_long_options(int argc, char *argv[], struct fuse_args *out)
 int main(int argc, char *argv[])
 {
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
-	struct options o = {.timeout = 1.0,
-			    .commit_ms = 5,
-			    .read_ahead = FS_READAHEAD / 1024};
+	struct options o = {.timeout = 1.0, .commit_ms = 5};
 	struct fuse_cmdline_opts cl = {0};
 	struct fs fs = {0};
 	bool key_made = false, mounted = false, signals = false;
@@ -458,7 +456,7 @@ int main(int argc, char *argv[])
 	fs.no_uring = o.no_uring;
 	if (o.read_ahead_given)
 		fs.read_ahead = (unsigned)o.read_ahead * 1024;
-	else if (threads > 1 && !o.no_uring && fs_uring_offered())
+	else if (fs_uring_wanted(&fs, threads))
 		fs.read_ahead = FS_READAHEAD;
 	else
 		fs.read_ahead = FS_READAHEAD_DEV;

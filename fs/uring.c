@@ -474,7 +474,8 @@ static unsigned possible_cpus(void)
 	return last + 1;
 }
 
-bool fs_uring_offered(void)
+/* Whether the kernel lets FUSE use io_uring at all. */
+static bool kernel_enabled(void)
 {
 	FILE *f = fopen("/sys/module/fuse/parameters/enable_uring", "re");
 	int c = f ? fgetc(f) : EOF;
@@ -484,6 +485,12 @@ bool fs_uring_offered(void)
 	return c == 'Y' || c == '1';
 }
 
+bool fs_uring_wanted(const struct fs *fs, unsigned threads)
+{
+	/* -s (one thread) keeps to /dev/fuse, as -o no_uring does */
+	return threads > 1 && !fs->no_uring && kernel_enabled();
+}
+
 void fs_uring_start(struct fs *fs, unsigned threads)
 {
 	static const struct fuse_custom_io io = {.read = io_read,
@@ -491,8 +498,6 @@ void fs_uring_start(struct fs *fs, unsigned threads)
 	struct fs_uring *u;
 	unsigned i;
 
-	if (!fs_uring_offered())
-		return;
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return;
