@@ -127,13 +127,27 @@ static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
+/* The original of every page a savepoint changes goes to the connection's
+ * sub-journal, kept in memory up to this size and then in a file in the
+ * temporary folder (/var/tmp, often another disk than the store) until the
+ * transaction ends.  Every request runs in a savepoint of the shared
+ * transaction, and an unlink's (its name, its node, its history entry and
+ * their indexes) takes 64-128 KiB: with SQLite's 64 KiB half the
+ * transactions of an rm -rf opened such a file and wrote every later
+ * request's pages to it.  Not more: Debian 12's SQLite (3.40.1) fails a
+ * sub-journal that goes to its file past 128 KiB in memory (SQLITE_FULL,
+ * test_batch's journal case).  Freed when the savepoint ends. */
+#define SUBJOURNAL_IN_MEMORY (128 * 1024)
+
 /* Before SQLite's first use in the process: no memory statistics, which
  * nothing reads and which take a process-wide lock around every
- * allocation of every connection (a daemon's threads each have one).
- * Too late when SQLite is in use already: it then keeps them. */
+ * allocation of every connection (a daemon's threads each have one), and
+ * the sub-journal's size in memory.  Too late when SQLite is in use
+ * already: it then keeps its defaults. */
 static void sqlite_setup(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, SUBJOURNAL_IN_MEMORY);
 }
 
 /* While another connection holds the lock: the wait hook first, then

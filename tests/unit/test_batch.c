@@ -393,6 +393,114 @@ static void newer_schema(struct fixture *fx)
 	store_close(w.other);
 }
 
+/* SQLite's default VFS, and a copy of it that counts the files opened for
+ * sub-journals (a savepoint's originals of the pages it changed, once they
+ * no longer fit in memory). */
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs counting_vfs;
+static int subjournal_files;
+
+static int counting_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f,
+			 int flags, int *out)
+{
+	(void)vfs;
+	if (flags & SQLITE_OPEN_SUBJOURNAL)
+		__atomic_add_fetch(&subjournal_files, 1, __ATOMIC_RELAXED);
+	return real_vfs->xOpen(real_vfs, name, f, flags, out);
+}
+
+/* A savepoint past `kib` KiB in a scratch database of the case's, in WAL
+ * mode as the store's (where every page a savepoint changes goes to the
+ * sub-journal): 0, or -EIO. */
+static int big_savepoint(struct fixture *fx, int kib)
+{
+	char path[PATH_MAX + 16], sql[256];
+	sqlite3 *db = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/scratch.db", fx->tmp);
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA journal_mode = WAL; CREATE TABLE t (x BLOB);"
+		 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+		 "FROM n WHERE i < %d) INSERT INTO t SELECT zeroblob(2048) "
+		 "FROM n;"
+		 "BEGIN; SAVEPOINT s; UPDATE t SET x = randomblob(2048);"
+		 "RELEASE s; COMMIT;",
+		 kib / 2 + 64);
+	rc = sqlite3_open_v2(path, &db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			     "counting");
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		diag("scratch database: %s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -EIO;
+}
+
+/* Every request runs in a savepoint of the batch's transaction; what an
+ * unlink, a create or a folder's removal changes must stay in memory: a
+ * sub-journal in a file (in the temporary folder, often another disk) is
+ * written page by page until the transaction ends, and took a fifth of an
+ * rm -rf's time with SQLite's 64 KiB. */
+static void journal_in_memory(struct fixture *fx)
+{
+	struct world w;
+	struct store *b = NULL, *keep = fx->st;
+	struct store_attr a;
+	char name[32];
+	int i, made = 0, gone = 0;
+
+	world(fx, &w);
+	if (fx_on_postgres()) {
+		/* No sub-journal there: the same requests, done in a batch. */
+		real_vfs = NULL;
+	} else {
+		real_vfs = sqlite3_vfs_find(NULL);
+		counting_vfs = *real_vfs;
+		counting_vfs.zName = "counting";
+		counting_vfs.xOpen = counting_open;
+		ok(sqlite3_vfs_register(&counting_vfs, 1) == SQLITE_OK,
+		   "a counting VFS as the default");
+	}
+	if (store_clone(fx->st, &b) != 0)
+		fx_bail(fx, -EIO, "store_clone");
+	store_batch_mode(b, true);
+	fx->st = b;
+	succeeds(fx, store_fs_mkdir(b, &w.boss, w.docs, "dir", 0755, &a),
+		 "a folder in a batch");
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "file-%03d", i);
+		made += put(fx, &w, name, 100) == 0;
+	}
+	ok(made == 300, "300 files made in the batch (%d)", made);
+	succeeds(fx, store_batch_commit(b), "commit");
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "file-%03d", i);
+		gone += store_fs_unlink(b, &w.boss, w.docs, name) == 0;
+	}
+	ok(gone == 300, "300 files removed in the next (%d)", gone);
+	succeeds(fx, store_fs_rmdir(b, &w.boss, w.docs, "dir"),
+		 "and the folder");
+	succeeds(fx, store_batch_commit(b), "commit");
+	fx->st = keep;
+	store_close(b);
+	ok(!sees(w.other, &w, "file-000") && !sees(w.other, &w, "dir"),
+	   "another connection sees them gone");
+	if (real_vfs) {
+		is_int(subjournal_files, 0,
+		       "no request's sub-journal went to a file");
+		succeeds(fx, big_savepoint(fx, 2048),
+			 "a savepoint of 2 MiB in a scratch database");
+		ok(subjournal_files > 0,
+		   "that one did (%d): the count counts, the limit is finite",
+		   subjournal_files);
+		sqlite3_vfs_register(real_vfs, 1);
+		sqlite3_vfs_unregister(&counting_vfs);
+	}
+	store_close(w.other);
+}
+
 int main(void)
 {
 	fx_run("a batch is seen by its handle, by others once committed",
@@ -404,5 +512,6 @@ int main(void)
 	fx_run("a write waiting for a lock calls the wait hook", wait_hook);
 	fx_run("a newer groupfs's schema: no more writes, reads go on",
 	       newer_schema);
+	fx_run("a request's journal stays in memory", journal_in_memory);
 	return done_testing();
 }
