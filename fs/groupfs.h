@@ -19,6 +19,7 @@
 
 struct fs_known;
 struct fs_notify;
+struct fuse_init_out;
 struct fs_uring;
 
 /* One mount.  Set up before the session loop starts and read-only after,
@@ -62,6 +63,11 @@ struct fs {
 	} listed;
 	struct fs_notify *notify; /* invalidations, off the request path */
 	struct fs_uring *uring;	  /* FUSE over io_uring (uring.c); or NULL */
+	struct fs_init_in {	  /* the kernel's INIT request (init.c) */
+		uint64_t unique;
+		uint32_t flags, flags2; /* what it offers */
+		bool pending;		/* read, not answered yet (atomic) */
+	} init;
 	bool no_uring;		  /* -o no_uring */
 	unsigned read_ahead;	  /* -o read_ahead, in bytes */
 };
@@ -101,6 +107,23 @@ void fs_loop_answer(struct fs *fs, struct fuse_buf *buf);
 /* Set the kernel's readahead for the mount on `mountpoint` to
  * fs->read_ahead (0: leave it); only root may, others keep the kernel's. */
 void fs_read_ahead(const struct fs *fs, const char *mountpoint);
+
+/* ---- init.c ---- */
+/* The session's custom I/O for the INIT reply (uring.c has its own, which
+ * calls these): read() that notes the kernel's INIT request, and
+ * writev() that adds to its reply what the daemon asks beyond libfuse
+ * (fs_init_extend).  fs_init_io installs them: 0 or -errno. */
+ssize_t fs_init_read(struct fs *fs, int fd, void *buf, size_t len);
+ssize_t fs_init_writev(struct fs *fs, int fd, struct iovec *iov, int count);
+int fs_init_io(struct fs *fs);
+/* Whether `iov` is the reply to the INIT request not yet answered. */
+bool fs_init_is_reply(const struct fs *fs, const struct iovec *iov);
+/* The INIT reply of `iov` into `out`, zero-filled; false for a refusal
+ * or a reply of a size this daemon does not know. */
+bool fs_init_copy(const struct iovec *iov, int count,
+		  struct fuse_init_out *out);
+/* What the daemon asks beyond libfuse, where the kernel offered it. */
+void fs_init_extend(const struct fs *fs, struct fuse_init_out *out);
 
 /* ---- uring.c ---- */
 /* Whether a loop of `threads` threads takes its requests through

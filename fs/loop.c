@@ -615,6 +615,10 @@ int fs_loop(struct fs *fs, unsigned threads)
 	batch_start(fs);
 	if (fs_uring_wanted(fs, threads))
 		fs_uring_start(fs, threads);
+	if (!fs->uring && fs_init_io(fs) != 0)
+		fs_log(NULL, STORE_LOG_WARNING,
+		       "the INIT reply goes out as libfuse builds it: every "
+		       "write asks for security.capability first");
 	for (i = 0; i < threads; i++) {
 		rc = -pthread_create(&t[i], NULL, worker, &l);
 		if (rc)

@@ -18,7 +18,8 @@
  *
  * libfuse 3.14 knows nothing of this.  Its session keeps parsing
  * requests and building replies; a custom I/O (fuse_session_custom_io)
- * adds FUSE_OVER_IO_URING to the INIT reply when every ring is ready,
+ * adds FUSE_OVER_IO_URING to the INIT reply when every ring is ready (and
+ * what init.c's custom I/O adds where this one is not used),
  * and takes each reply meant for a ring entry into that entry's payload.
  * The kernel still sends FORGETs and INTERRUPTs through /dev/fuse, and
  * notifications go out through it, so loop.c's workers keep reading it.
@@ -102,8 +103,6 @@ struct fs_uring {
 	pthread_cond_t cond;
 	unsigned rings_ready, rings_failed; /* under lock */
 	enum state state;		    /* under lock */
-	bool offered;			    /* the kernel's INIT offered it */
-	uint64_t init_unique;
 };
 
 static __thread struct uthread *me;
@@ -121,19 +120,7 @@ static void set_state(struct fs_uring *u, enum state s)
 
 static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 {
-	struct fs_uring *u = ((struct fs *)userdata)->uring;
-	ssize_t n = read(fd, buf, len);
-	const struct fuse_in_header *in = buf;
-
-	if (n >= (ssize_t)(sizeof(*in) + sizeof(struct fuse_init_in)) &&
-	    in->opcode == FUSE_INIT) {
-		const struct fuse_init_in *ii = (const void *)(in + 1);
-
-		u->init_unique = in->unique;
-		u->offered = (ii->flags & FUSE_INIT_EXT) &&
-			     (ii->flags2 & OVER_IO_URING_FLAGS2);
-	}
-	return n;
+	return fs_init_read(userdata, fd, buf, len);
 }
 
 /* Each thread's header and payload buffers (HEADROOM before the
@@ -162,54 +149,57 @@ static bool buffers(struct fs_uring *u)
 	return false;
 }
 
-/* The INIT reply: io_uring asked for when the kernel offered it and every
- * ring is ready; the threads then register (they cannot before the
- * kernel has the reply) or end. */
+/* The INIT reply: what init.c adds, and io_uring asked for when the
+ * kernel offered it and every ring is ready; the threads then register
+ * (they cannot before the kernel has the reply) or end. */
 static ssize_t init_reply(struct fs_uring *u, int fd, struct iovec *iov,
 			  int count)
 {
+	const struct fs_init_in *in = &u->fs->init;
 	struct fuse_init_out out;
 	struct iovec v[2];
-	bool want = false;
+	bool want;
 	ssize_t n;
 
 	pthread_mutex_lock(&u->lock);
 	while (u->rings_ready + u->rings_failed < u->n)
 		pthread_cond_wait(&u->cond, &u->lock);
-	want = u->offered && u->rings_failed == 0 && count == 2 &&
-	       iov[1].iov_len >= offsetof(struct fuse_init_out, flags2) +
-					 sizeof(out.flags2) &&
-	       iov[1].iov_len <= sizeof(out) &&
-	       ((struct fuse_out_header *)iov[0].iov_base)->error == 0;
+	want = u->rings_failed == 0;
 	pthread_mutex_unlock(&u->lock);
-	if (!want) {
+	__atomic_store_n(&u->fs->init.pending, false, __ATOMIC_RELEASE);
+	if (!fs_init_copy(iov, count, &out)) {
 		set_state(u, NO);
 		return writev(fd, iov, count);
 	}
-	memset(&out, 0, sizeof(out));
-	memcpy(&out, iov[1].iov_base, iov[1].iov_len);
-	out.flags |= FUSE_INIT_EXT;
-	out.flags2 |= OVER_IO_URING_FLAGS2;
-	/* As the kernel sizes an entry's payload (at least this), the page
-	 * count being the one asked for or less. */
-	u->payload = out.max_write;
-	if ((size_t)out.max_pages * (size_t)sysconf(_SC_PAGESIZE) > u->payload)
-		u->payload =
-			(size_t)out.max_pages * (size_t)sysconf(_SC_PAGESIZE);
-	if (u->payload < FUSE_MIN_READ_BUFFER)
-		u->payload = FUSE_MIN_READ_BUFFER;
-	/* Every entry's buffers before asking: once asked, the kernel holds
-	 * every request until each queue has an entry. */
-	if (!buffers(u)) {
-		set_state(u, NO);
-		return writev(fd, iov, count);
+	fs_init_extend(u->fs, &out);
+	want = want && (in->flags & FUSE_INIT_EXT) &&
+	       (in->flags2 & OVER_IO_URING_FLAGS2) &&
+	       iov[1].iov_len >= offsetof(struct fuse_init_out, flags2) +
+					 sizeof(out.flags2);
+	if (want) {
+		/* As the kernel sizes an entry's payload (at least this), the
+		 * page count being the one asked for or less. */
+		u->payload = out.max_write;
+		if ((size_t)out.max_pages * (size_t)sysconf(_SC_PAGESIZE) >
+		    u->payload)
+			u->payload = (size_t)out.max_pages *
+				     (size_t)sysconf(_SC_PAGESIZE);
+		if (u->payload < FUSE_MIN_READ_BUFFER)
+			u->payload = FUSE_MIN_READ_BUFFER;
+		/* Every entry's buffers before asking: once asked, the kernel
+		 * holds every request until each queue has an entry. */
+		want = buffers(u);
+	}
+	if (want) {
+		out.flags |= FUSE_INIT_EXT;
+		out.flags2 |= OVER_IO_URING_FLAGS2;
 	}
 	v[0] = iov[0];
 	v[1].iov_base = &out;
 	v[1].iov_len = iov[1].iov_len;
 	n = writev(fd, v, 2);
-	set_state(u, n < 0 ? NO : GO);
-	if (n >= 0) {
+	set_state(u, n >= 0 && want ? GO : NO);
+	if (n >= 0 && want) {
 		char msg[96];
 
 		snprintf(msg, sizeof(msg),
@@ -235,7 +225,7 @@ static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
 
 	if (!t || t->replied || out->unique != t->unique) {
 		if (__atomic_load_n(&u->state, __ATOMIC_ACQUIRE) == WAITING &&
-		    out->unique == u->init_unique)
+		    fs_init_is_reply(u->fs, iov))
 			return init_reply(u, fd, iov, count);
 		return writev(fd, iov, count);
 	}

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The daemon itself: help and usage, --as for the operator only, a
 # passphrase-wrapped store, the kernel's readahead (-o read_ahead), and a
-# clean unmount on SIGTERM.
+# clean unmount on SIGTERM, writes that do not ask for security.capability
+# each time.
 . "$(dirname "$0")/lib.sh"
 
 user alice pro
@@ -180,6 +181,29 @@ rc=0; "$GROUPFS" -f --as alice -o read_ahead=70000 "$GROUPFS_STORE" "$M6" \
 same "-o read_ahead=70000 is a usage error" "$rc" 2
 check "naming the range" grep -q "read_ahead must be 0 to 65536" "$T/err"
 check "and nothing is mounted" bash -c "! mountpoint -q '$M6'"
+
+# Before a write the kernel asks whether the file has a
+# security.capability to remove; the daemon's INIT reply takes that duty
+# over (FUSE_HANDLE_KILLPRIV_V2, which libfuse 3.14 cannot ask for), so
+# it asks once per file, not before every write (two round trips each).
+# The daemon's -d log shows every request, through /dev/fuse or io_uring
+# as this machine is set; user.* attributes still answer.
+M7=$T/mnt7
+mount_fg "$M7" --as alice -d
+log7="$T/daemon.$((MOUNT_SEQ - 1)).log"
+D7=$M7/Sales/documents
+ls "$D7" >/dev/null
+asked() { grep -c "opcode: GETXATTR" "$log7" || true; }
+before=$(asked)
+dd if=/dev/zero of="$D7/w" bs=4k count=64 status=none
+dd if=/dev/zero of="$D7/w" bs=4k count=64 oflag=append conv=notrunc \
+	status=none
+same "128 writes of 4 KiB to one file" "$(stat -c %s "$D7/w")" 524288
+same "the kernel asked for its security.capability once" \
+	"$(($(asked) - before))" 1
+check "a user.* attribute is set" setfattr -n user.k -v v "$D7/w"
+same "and read back" "$(getfattr --only-values -n user.k "$D7/w")" v
+umount_fs "$M7"
 
 # A store whose master key is wrapped by a passphrase.
 P=$T/pstore
