@@ -109,21 +109,13 @@ void fs_loop_answer(struct fs *fs, struct fuse_buf *buf);
 void fs_read_ahead(const struct fs *fs, const char *mountpoint);
 
 /* ---- init.c ---- */
-/* The session's custom I/O for the INIT reply (uring.c has its own, which
- * calls these): read() that notes the kernel's INIT request, and
- * writev() that adds to its reply what the daemon asks beyond libfuse
- * (fs_init_extend).  fs_init_io installs them: 0 or -errno. */
+/* The session's custom I/O (uring.c's calls these too): read() that notes
+ * the kernel's INIT request, and writev() that adds to its reply what the
+ * daemon asks beyond libfuse 3.14 (FUSE_HANDLE_KILLPRIV_V2, and io_uring
+ * through fs_uring_ask).  fs_init_io installs them: 0 or -errno. */
 ssize_t fs_init_read(struct fs *fs, int fd, void *buf, size_t len);
 ssize_t fs_init_writev(struct fs *fs, int fd, struct iovec *iov, int count);
 int fs_init_io(struct fs *fs);
-/* Whether `iov` is the reply to the INIT request not yet answered. */
-bool fs_init_is_reply(const struct fs *fs, const struct iovec *iov);
-/* The INIT reply of `iov` into `out`, zero-filled; false for a refusal
- * or a reply of a size this daemon does not know. */
-bool fs_init_copy(const struct iovec *iov, int count,
-		  struct fuse_init_out *out);
-/* What the daemon asks beyond libfuse, where the kernel offered it. */
-void fs_init_extend(const struct fs *fs, struct fuse_init_out *out);
 
 /* ---- uring.c ---- */
 /* Whether a loop of `threads` threads takes its requests through
@@ -135,6 +127,13 @@ bool fs_uring_wanted(const struct fs *fs, unsigned threads);
  * asked for it.  Called before any worker reads.  Without memory,
  * nothing changes. */
 void fs_uring_start(struct fs *fs, unsigned threads);
+/* For the INIT reply `out` (`len` bytes), once every ring is set up:
+ * whether it asks for io_uring (the kernel offered it, every ring and
+ * buffer is ready), and then the flags in `out`.  NULL: false. */
+bool fs_uring_ask(struct fs_uring *u, struct fuse_init_out *out, size_t len);
+/* The INIT reply went out, asking for io_uring or not: the threads
+ * register or end.  NULL: nothing. */
+void fs_uring_answered(struct fs_uring *u, bool asked);
 /* The queue threads end (after the workers; NULL: nothing).  The custom
  * I/O still writes notifications to /dev/fuse until fs_uring_free, after
  * the session's end. */

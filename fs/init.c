@@ -2,7 +2,8 @@
 /*
  * The kernel's INIT: what the daemon asks for beyond what libfuse 3.14
  * knows, written into libfuse's INIT reply by the session's custom I/O
- * (this file's, or uring.c's, which also asks for io_uring).
+ * (this file's; uring.c's hands it every reply not meant for a ring, and
+ * adds io_uring through fs_uring_ask).
  *
  * FUSE_HANDLE_KILLPRIV_V2.  Before every write the kernel asks whether
  * the file has a security.capability attribute to remove, a GETXATTR
@@ -15,33 +16,39 @@
  * as POSIX allows ("may be cleared"; mounts are nosuid unless -o suid);
  * the second version changes nothing there.
  */
-#include <errno.h>
 #include <linux/fuse.h>
-#include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "groupfs.h"
 
+/* The INIT request's flags: the first 16 bytes (major, minor,
+ * max_readahead, flags) on every kernel; flags2 where it says so. */
+#define INIT_IN_FLAGS (offsetof(struct fuse_init_in, flags) + sizeof(uint32_t))
+
 ssize_t fs_init_read(struct fs *fs, int fd, void *buf, size_t len)
 {
 	ssize_t n = read(fd, buf, len);
 	const struct fuse_in_header *in = buf;
 
-	if (n >= (ssize_t)(sizeof(*in) + sizeof(struct fuse_init_in)) &&
+	if (n >= (ssize_t)(sizeof(*in) + INIT_IN_FLAGS) &&
 	    in->opcode == FUSE_INIT) {
 		const struct fuse_init_in *ii = (const void *)(in + 1);
+		bool ext = (ii->flags & FUSE_INIT_EXT) &&
+			   n >= (ssize_t)(sizeof(*in) + sizeof(*ii));
 
 		fs->init.unique = in->unique;
 		fs->init.flags = ii->flags;
-		fs->init.flags2 = (ii->flags & FUSE_INIT_EXT) ? ii->flags2 : 0;
+		fs->init.flags2 = ext ? ii->flags2 : 0;
 		__atomic_store_n(&fs->init.pending, true, __ATOMIC_RELEASE);
 	}
 	return n;
 }
 
-bool fs_init_is_reply(const struct fs *fs, const struct iovec *iov)
+/* Whether `iov` is the reply to the INIT request not yet answered. */
+static bool is_reply(const struct fs *fs, const struct iovec *iov)
 {
 	const struct fuse_out_header *out = iov[0].iov_base;
 
@@ -49,11 +56,12 @@ bool fs_init_is_reply(const struct fs *fs, const struct iovec *iov)
 	       out->unique == fs->init.unique;
 }
 
-bool fs_init_copy(const struct iovec *iov, int count, struct fuse_init_out *out)
+/* The INIT reply of `iov` into `out`, zero-filled; false for a refusal or
+ * a reply of a size this daemon does not know. */
+static bool copy(const struct iovec *iov, int count, struct fuse_init_out *out)
 {
 	const struct fuse_out_header *h = iov[0].iov_base;
 
-	/* A refused INIT, or a reply shorter than the flags: as it is. */
 	if (count != 2 || h->error != 0 ||
 	    iov[1].iov_len < offsetof(struct fuse_init_out, flags) +
 				     sizeof(out->flags) ||
@@ -64,27 +72,29 @@ bool fs_init_copy(const struct iovec *iov, int count, struct fuse_init_out *out)
 	return true;
 }
 
-void fs_init_extend(const struct fs *fs, struct fuse_init_out *out)
-{
-	if (fs->init.flags & FUSE_HANDLE_KILLPRIV_V2)
-		out->flags |= FUSE_HANDLE_KILLPRIV_V2;
-}
-
 ssize_t fs_init_writev(struct fs *fs, int fd, struct iovec *iov, int count)
 {
 	struct fuse_init_out out;
 	struct iovec v[2];
+	bool ring;
+	ssize_t n;
 
-	if (!fs_init_is_reply(fs, iov))
+	if (!is_reply(fs, iov))
 		return writev(fd, iov, count);
 	__atomic_store_n(&fs->init.pending, false, __ATOMIC_RELEASE);
-	if (!fs_init_copy(iov, count, &out))
+	if (!copy(iov, count, &out)) {
+		fs_uring_answered(fs->uring, false);
 		return writev(fd, iov, count);
-	fs_init_extend(fs, &out);
+	}
+	if (fs->init.flags & FUSE_HANDLE_KILLPRIV_V2)
+		out.flags |= FUSE_HANDLE_KILLPRIV_V2;
+	ring = fs_uring_ask(fs->uring, &out, iov[1].iov_len);
 	v[0] = iov[0];
 	v[1].iov_base = &out;
 	v[1].iov_len = iov[1].iov_len;
-	return writev(fd, v, 2);
+	n = writev(fd, v, 2);
+	fs_uring_answered(fs->uring, n >= 0 && ring);
+	return n;
 }
 
 static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)

@@ -18,9 +18,9 @@
  *
  * libfuse 3.14 knows nothing of this.  Its session keeps parsing
  * requests and building replies; a custom I/O (fuse_session_custom_io)
- * adds FUSE_OVER_IO_URING to the INIT reply when every ring is ready (and
- * what init.c's custom I/O adds where this one is not used),
- * and takes each reply meant for a ring entry into that entry's payload.
+ * takes each reply meant for a ring entry into that entry's payload and
+ * hands the others to init.c's, whose INIT reply asks for
+ * FUSE_OVER_IO_URING here (fs_uring_ask) when every ring is ready.
  * The kernel still sends FORGETs and INTERRUPTs through /dev/fuse, and
  * notifications go out through it, so loop.c's workers keep reading it.
  */
@@ -149,66 +149,55 @@ static bool buffers(struct fs_uring *u)
 	return false;
 }
 
-/* The INIT reply: what init.c adds, and io_uring asked for when the
- * kernel offered it and every ring is ready; the threads then register
- * (they cannot before the kernel has the reply) or end. */
-static ssize_t init_reply(struct fs_uring *u, int fd, struct iovec *iov,
-			  int count)
+bool fs_uring_ask(struct fs_uring *u, struct fuse_init_out *out, size_t len)
 {
-	const struct fs_init_in *in = &u->fs->init;
-	struct fuse_init_out out;
-	struct iovec v[2];
+	const struct fs_init_in *in;
 	bool want;
-	ssize_t n;
 
+	if (!u)
+		return false;
+	in = &u->fs->init;
 	pthread_mutex_lock(&u->lock);
 	while (u->rings_ready + u->rings_failed < u->n)
 		pthread_cond_wait(&u->cond, &u->lock);
 	want = u->rings_failed == 0;
 	pthread_mutex_unlock(&u->lock);
-	__atomic_store_n(&u->fs->init.pending, false, __ATOMIC_RELEASE);
-	if (!fs_init_copy(iov, count, &out)) {
-		set_state(u, NO);
-		return writev(fd, iov, count);
-	}
-	fs_init_extend(u->fs, &out);
 	want = want && (in->flags & FUSE_INIT_EXT) &&
 	       (in->flags2 & OVER_IO_URING_FLAGS2) &&
-	       iov[1].iov_len >= offsetof(struct fuse_init_out, flags2) +
-					 sizeof(out.flags2);
-	if (want) {
-		/* As the kernel sizes an entry's payload (at least this), the
-		 * page count being the one asked for or less. */
-		u->payload = out.max_write;
-		if ((size_t)out.max_pages * (size_t)sysconf(_SC_PAGESIZE) >
-		    u->payload)
-			u->payload = (size_t)out.max_pages *
-				     (size_t)sysconf(_SC_PAGESIZE);
-		if (u->payload < FUSE_MIN_READ_BUFFER)
-			u->payload = FUSE_MIN_READ_BUFFER;
-		/* Every entry's buffers before asking: once asked, the kernel
-		 * holds every request until each queue has an entry. */
-		want = buffers(u);
-	}
-	if (want) {
-		out.flags |= FUSE_INIT_EXT;
-		out.flags2 |= OVER_IO_URING_FLAGS2;
-	}
-	v[0] = iov[0];
-	v[1].iov_base = &out;
-	v[1].iov_len = iov[1].iov_len;
-	n = writev(fd, v, 2);
-	set_state(u, n >= 0 && want ? GO : NO);
-	if (n >= 0 && want) {
-		char msg[96];
+	       len >= offsetof(struct fuse_init_out, flags2) +
+			       sizeof(out->flags2);
+	if (!want)
+		return false;
+	/* As the kernel sizes an entry's payload (at least this), the page
+	 * count being the one asked for or less. */
+	u->payload = out->max_write;
+	if ((size_t)out->max_pages * (size_t)sysconf(_SC_PAGESIZE) > u->payload)
+		u->payload =
+			(size_t)out->max_pages * (size_t)sysconf(_SC_PAGESIZE);
+	if (u->payload < FUSE_MIN_READ_BUFFER)
+		u->payload = FUSE_MIN_READ_BUFFER;
+	/* Every entry's buffers before asking: once asked, the kernel holds
+	 * every request until each queue has an entry. */
+	if (!buffers(u))
+		return false;
+	out->flags |= FUSE_INIT_EXT;
+	out->flags2 |= OVER_IO_URING_FLAGS2;
+	return true;
+}
 
-		snprintf(msg, sizeof(msg),
-			 "requests come through io_uring: %u queues, %u "
-			 "threads",
-			 u->nq, u->n);
-		fs_log(NULL, STORE_LOG_INFO, msg);
-	}
-	return n;
+void fs_uring_answered(struct fs_uring *u, bool asked)
+{
+	char msg[96];
+
+	if (!u)
+		return;
+	set_state(u, asked ? GO : NO);
+	if (!asked)
+		return;
+	snprintf(msg, sizeof(msg),
+		 "requests come through io_uring: %u queues, %u threads", u->nq,
+		 u->n);
+	fs_log(NULL, STORE_LOG_INFO, msg);
 }
 
 /* A reply to the request this thread answers from its ring entry goes
@@ -223,12 +212,8 @@ static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
 	char *to;
 	int i;
 
-	if (!t || t->replied || out->unique != t->unique) {
-		if (__atomic_load_n(&u->state, __ATOMIC_ACQUIRE) == WAITING &&
-		    fs_init_is_reply(u->fs, iov))
-			return init_reply(u, fd, iov, count);
-		return writev(fd, iov, count);
-	}
+	if (!t || t->replied || out->unique != t->unique)
+		return fs_init_writev(u->fs, fd, iov, count);
 	for (i = 1; i < count; i++)
 		total += iov[i].iov_len;
 	if (total > u->payload) {
